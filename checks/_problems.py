@@ -1,0 +1,20 @@
+"""Turn model-level configuration problems of one kind into findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.findings import CONFIG_REJECTED, Finding, Related
+from linter.plan import PlanSet
+from linter.rules import Rule
+
+
+def problems_of(plans: PlanSet, rule: Rule, kind: str, fix_key: str) -> Iterator[Finding]:
+    for p in plans.problems:
+        if p.kind != kind:
+            continue
+        yield plans.finding(
+            rule, p.loc, p.message if p.certain else f"{p.message} (cannot be certain from what was read)",
+            symptom=CONFIG_REJECTED, fix=plans.model.advice.fix(fix_key, detail=p.message),
+            severity=None if p.certain else "warning",
+            related=[Related(loc, msg) for loc, msg in p.related])

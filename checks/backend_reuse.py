@@ -1,0 +1,81 @@
+"""WSP201: the upgrade may take a pooled backend connection (FAS <= 2.5.2 answers 302)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.fas import reuse_breaks
+from linter.findings import Finding, Related, status
+from linter.plan import PlanSet
+from linter.rules import Example, Rule
+
+from ._common import first_loc, route_label
+
+RULE = Rule(
+    id="WSP201",
+    name="backend-connection-reuse",
+    severity="error",
+    summary="The websocket upgrade can be sent on a backend connection that already carried a request.",
+    why=("FAS 2.5.2 and older cannot take a websocket upgrade on a TCP connection that already carried "
+         "a request: they process it as a plain GET and answer 302. When the proxy keeps idle backend "
+         "connections for reuse and page or script requests fill that pool, the websocket call works "
+         "when fresh and fails once the pool is warm. Newer FAS accepts it."),
+    fix="Do not reuse backend connections for the websocket URLs (a separate backend without keep-alive), "
+        "or upgrade FAS beyond 2.5.2.",
+    console="Error during WebSocket handshake: Unexpected response code: 302",
+    versions=("FAS <= 2.5.2 only (error with --fas-version <= 2.5.2, warning when unknown). nginx >= 1.29.7 "
+              "keeps connections to every `upstream` block by default (keepalive 32 local); earlier versions "
+              "only with `keepalive N`."),
+    examples={
+        "nginx": Example(
+            bad=("upstream fas {\n    server 10.0.0.5:8080;\n    keepalive 16;\n}\n"
+                 "server {\n    listen 80;\n    location /gateway/ {\n        proxy_pass http://fas;\n"
+                 "        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n"
+                 "        proxy_set_header Connection \"upgrade\";\n    }\n}\n"),
+            good=("server {\n    listen 80;\n    location /gateway/ {\n        proxy_pass http://10.0.0.5:8080;\n"
+                  "        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n"
+                  "        proxy_set_header Connection \"upgrade\";\n    }\n}\n"),
+        ),
+    },
+)
+
+
+def check(plans: PlanSet) -> Iterator[Finding]:
+    breaks = reuse_breaks(plans.options.fas_version)
+    if breaks is False:
+        return
+    fas_text = (f"FAS {plans.options.fas_version} answers 302 to an upgrade on a reused connection" if breaks
+                else "FAS 2.5.2 and older answer 302 to an upgrade on a reused connection "
+                     "(FAS version unknown: pass --fas-version)")
+    for plan in plans.plans:
+        proxy = plan.proxy
+        if proxy is None or proxy.backend is None:
+            continue
+        backend = proxy.backend
+        pool = backend.pool
+        fix = plans.model.advice.fix("disable-reuse")
+        if pool.value:
+            fillers = plans.pool_fillers(plan)
+            if not fillers:
+                continue
+            filler = fillers[0]
+            kept = "by default" if pool.loc is None else f"({pool.value} idle connections)"
+            msg = (f"{plan.ws_path} goes to backend {backend.name}, which keeps connections for reuse {kept}; "
+                   f"page requests through {filler.route_label} leave idle connections there, and "
+                   f"{fas_text}")
+            if pool.loc is None and pool.note:
+                msg += f" [{pool.note}]"
+            related = [Related(proxy.loc, "the websocket URL is proxied here")]
+            if filler.action.loc != proxy.loc:
+                related.append(Related(filler.action.loc, "page requests fill the pool here"))
+            yield plans.finding(RULE, first_loc(pool.loc, backend.loc, proxy.loc), msg, symptom=status(302),
+                                fix=fix, plan=plan, related=related,
+                                severity="error" if breaks else "warning")
+        elif pool.note and plans.model.version_assumed and backend.named and plan.route is not None \
+                and plan.route.match.kind != "exact":
+            msg = (f"{plan.ws_path} goes to backend {backend.name}: no reuse on the assumed proxy version "
+                   f"{plans.model.proxy_version}, but {pool.note}, and page requests on {route_label(plan)} "
+                   f"would fill it; {fas_text}")
+            yield plans.finding(RULE, first_loc(backend.loc, proxy.loc), msg, symptom=status(302), fix=fix,
+                                plan=plan, related=[Related(proxy.loc, "the websocket URL is proxied here")],
+                                severity="info")

@@ -1,0 +1,54 @@
+"""WSP202: TLS toward FAS's plain port, or plain HTTP toward its TLS port."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.fas import PLAIN_PORTS, TLS_PORTS
+from linter.findings import Finding, Related
+from linter.plan import PlanSet
+from linter.rules import Example, Rule
+
+from ._common import first_loc
+
+RULE = Rule(
+    id="WSP202",
+    name="backend-tls-mismatch",
+    severity="error",
+    summary="The proxy speaks plain HTTP to FAS's TLS port (8443) or TLS to its plain port (8080).",
+    why=("FAS listens for TLS on 8443 and for plain HTTP on 8080. A request without TLS sent to 8443, or a "
+         "TLS handshake sent to 8080, fails at the SSL layer between proxy and FAS; the proxy answers the "
+         "browser with an error status instead of 101. Either offload TLS cleanly (plain to 8080) or "
+         "speak TLS to 8443."),
+    fix="Match the scheme to the port: http:// toward 8080, https:// toward 8443.",
+    console="Error during WebSocket handshake: Unexpected response code: 502 (nginx)",
+    examples={
+        "nginx": Example(
+            bad="location /gateway/ {\n    proxy_pass http://10.0.0.5:8443;\n}\n",
+            good="location /gateway/ {\n    proxy_pass https://10.0.0.5:8443;\n}\n",
+        ),
+    },
+)
+
+
+def check(plans: PlanSet) -> Iterator[Finding]:
+    statuses = plans.model.statuses
+    advice = plans.model.advice
+    for plan in plans.plans:
+        proxy = plan.proxy
+        if proxy is None or proxy.backend is None:
+            continue
+        for server in proxy.backend.servers:
+            if server.port in TLS_PORTS and not proxy.tls:
+                msg = (f"plain HTTP is sent to {server.host}:{server.port}, FAS's TLS port, for {plan.ws_path}: "
+                       f"the backend closes the connection and the proxy answers {statuses.plain_to_tls_port}")
+                symptom, fix = statuses.plain_to_tls_port, advice.fix("scheme-for-tls-port", port=str(server.port))
+            elif server.port in PLAIN_PORTS and proxy.tls:
+                msg = (f"TLS is sent to {server.host}:{server.port}, FAS's plain HTTP port, for {plan.ws_path}: "
+                       f"the SSL handshake fails and the proxy answers {statuses.tls_to_plain_port}")
+                symptom, fix = statuses.tls_to_plain_port, advice.fix("scheme-for-plain-port", port=str(server.port))
+            else:
+                continue
+            related = [] if server.loc == proxy.loc else [Related(proxy.loc, "the scheme is chosen here")]
+            yield plans.finding(RULE, first_loc(server.loc, proxy.loc), msg, symptom=symptom, fix=fix,
+                                plan=plan, related=related)

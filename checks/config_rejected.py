@@ -1,0 +1,39 @@
+"""WSP003: the config parses but the proxy refuses to load it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.findings import Finding
+from linter.plan import PlanSet
+from linter.rules import Example, Rule
+
+from ._problems import problems_of
+
+RULE = Rule(
+    id="WSP003",
+    name="config-rejected",
+    severity="error",
+    summary="The proxy refuses this configuration at start or reload.",
+    why=("Some mistakes pass a syntax check but stop the proxy from loading the config: a directive "
+         "repeated in one block (often once directly and once through an included snippet), an "
+         "undefined variable such as $connection_upgrade without its map, backend certificate "
+         "verification without a CA. The reload fails, the old config stays, and the fix never "
+         "takes effect."),
+    fix="Remove the cause the message names; the proxy's own config test shows the same error.",
+    console="None directly: the proxy keeps its old config, or is down (net::ERR_CONNECTION_REFUSED)",
+    examples={
+        "nginx": Example(
+            bad=("http {\n    server {\n        location /gateway/ {\n            proxy_pass http://fas:8080;\n"
+                 "            proxy_set_header Connection $connection_upgrade;\n        }\n    }\n}\n"),
+            good=("http {\n    map $http_upgrade $connection_upgrade {\n        default upgrade;\n"
+                  "        '' close;\n    }\n    server {\n        location /gateway/ {\n"
+                  "            proxy_pass http://fas:8080;\n"
+                  "            proxy_set_header Connection $connection_upgrade;\n        }\n    }\n}\n"),
+        ),
+    },
+)
+
+
+def check(plans: PlanSet) -> Iterator[Finding]:
+    yield from problems_of(plans, RULE, "rejected", "fix-rejected")

@@ -1,0 +1,61 @@
+"""WSP104: a request header of the handshake is blanked or not forwarded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.findings import Finding, status
+from linter.plan import PlanSet
+from linter.rules import Example, Rule
+
+from ._common import first_loc, route_label
+
+HANDSHAKE = ("sec-websocket-key", "sec-websocket-version")
+CANONICAL = {"sec-websocket-key": "Sec-WebSocket-Key", "sec-websocket-version": "Sec-WebSocket-Version"}
+
+RULE = Rule(
+    id="WSP104",
+    name="handshake-request-header-stripped",
+    severity="error",
+    summary="Sec-WebSocket-Key or Sec-WebSocket-Version does not reach FAS.",
+    why=("FAS computes Sec-WebSocket-Accept from the browser's key and checks the version; without "
+         "them the request is not a websocket handshake and FAS answers 302."),
+    fix="Pass the browser's request headers through unchanged on the websocket route.",
+    console="Error during WebSocket handshake: Unexpected response code: 302",
+    examples={
+        "nginx": Example(
+            bad=("location /gateway/ {\n    proxy_pass http://fas:8080;\n    proxy_http_version 1.1;\n"
+                 "    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n"
+                 "    proxy_set_header Sec-WebSocket-Key \"\";\n}\n"),
+            good=("location /gateway/ {\n    proxy_pass http://fas:8080;\n    proxy_http_version 1.1;\n"
+                  "    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n}\n"),
+        ),
+    },
+)
+
+
+def check(plans: PlanSet) -> Iterator[Finding]:
+    advice = plans.model.advice
+    for plan in plans.plans:
+        proxy = plan.proxy
+        if proxy is None:
+            continue
+        forward = proxy.upstream.forward_client_headers
+        for name in HANDSHAKE:
+            if name in plan.sent:
+                continue
+            op = plan.removed.get(name)
+            if op is not None:
+                loc = first_loc(op.loc, proxy.loc)
+                msg = f"{route_label(plan)} empties {CANONICAL[name]}, so FAS never sees a websocket handshake"
+                fix = advice.fix("unblank-request-header", header=CANONICAL[name])
+            elif not forward.value:
+                loc = first_loc(forward.loc, proxy.loc)
+                msg = (f"{route_label(plan)} does not forward the browser's request headers, so "
+                       f"{CANONICAL[name]} never reaches FAS")
+                fix = advice.fix("forward-request-headers")
+            else:
+                continue
+            yield plans.finding(RULE, loc, msg, symptom=status(302), fix=fix, plan=plan)
+            if not forward.value:
+                break

@@ -1,0 +1,54 @@
+"""WSP401: an idle limit that closes a quiet call."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.fas import idle_floor
+from linter.findings import IDLE_DISCONNECT, Finding
+from linter.plan import PlanSet
+from linter.rules import Example, Rule
+
+from ._common import first_loc, route_label, where
+
+RULE = Rule(
+    id="WSP401",
+    name="idle-timeout-cuts-call",
+    severity="warning",
+    summary="The proxy closes an open websocket after a silence shorter than a call can be quiet.",
+    why=("Once upgraded, the connection is a tunnel that the proxy closes after its idle timeout. "
+         "The Gateway socket carries only call signalling (media flows elsewhere), so it can stay "
+         "silent for minutes during a live call; the threshold (default 300 s, setting "
+         "`idle-timeout-threshold`) is how long we assume it may. The Live Assist topic client pings "
+         "every 10 s, so any limit of 30 s or more is safe for /assistserver/topic."),
+    fix="Raise the tunnel idle timeout on the websocket routes to at least the threshold.",
+    console="The websocket closes (code 1006) during a quiet call; the SDK reconnects or the call drops",
+    versions="nginx: proxy_read_timeout, default 60 s, applies to the upgraded connection.",
+    examples={
+        "nginx": Example(
+            bad=("location /gateway/ {\n    proxy_pass http://fas:8080;\n    proxy_http_version 1.1;\n"
+                 "    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n}\n"),
+            good=("location /gateway/ {\n    proxy_pass http://fas:8080;\n    proxy_http_version 1.1;\n"
+                  "    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n"
+                  "    proxy_read_timeout 3600s;\n}\n"),
+        ),
+    },
+)
+
+
+def check(plans: PlanSet) -> Iterator[Finding]:
+    threshold = plans.options.idle_threshold
+    for plan in plans.plans:
+        proxy = plan.proxy
+        if proxy is None:
+            continue
+        idle = proxy.timeouts.idle
+        floor = idle_floor(plan.ws_path, threshold)
+        if idle.value is None or idle.value >= floor:
+            continue
+        default = " (the proxy's default)" if idle.loc is None else ""
+        msg = (f"{route_label(plan)} closes an idle websocket on {plan.ws_path} after {idle.value:g} s of "
+               f"silence{default}; a quiet call may last longer than that (threshold {floor:g} s)")
+        yield plans.finding(RULE, first_loc(idle.loc, proxy.loc), msg, symptom=IDLE_DISCONNECT,
+                            fix=plans.model.advice.fix("raise-idle-timeout", threshold=f"{floor:g}",
+                                                       where=where(plan)), plan=plan)

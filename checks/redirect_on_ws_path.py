@@ -1,0 +1,60 @@
+"""WSP302: the proxy redirects a websocket URL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.findings import Finding, status
+from linter.model import Guard, Respond
+from linter.plan import PlanSet
+from linter.rules import Example, Rule
+
+from ._common import route_label
+
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+RULE = Rule(
+    id="WSP302",
+    name="redirect-on-ws-path",
+    severity="error",
+    summary="A websocket URL is answered with a redirect.",
+    why=("Browsers do not follow redirects during a websocket handshake: any 3xx ends it. Typical "
+         "causes are an http-to-https redirect on the listener the browser uses, a rewrite, or "
+         "nginx's automatic 301 when the location is written with a trailing slash."),
+    fix="Serve the websocket URL directly, without a redirect.",
+    console="Error during WebSocket handshake: Unexpected response code: 301 (or 302)",
+    examples={
+        "nginx": Example(
+            bad=("location /gateway/websocketcall/ {\n    proxy_pass http://fas:8080;\n}\n"),
+            good=("location = /gateway/websocketcall {\n    proxy_pass http://fas:8080;\n}\n"),
+        ),
+    },
+)
+
+
+def check(plans: PlanSet) -> Iterator[Finding]:
+    advice = plans.model.advice
+    for plan in plans.plans:
+        action = plan.action
+        if isinstance(action, Respond) and action.status in REDIRECTS:
+            if action.reason:
+                msg = f"{plan.ws_path} is redirected with {action.status}: {action.reason}"
+                fix = advice.fix("no-trailing-slash", path=plan.ws_path)
+            else:
+                target = f" to {action.target}" if action.target else ""
+                where = route_label(plan) if plan.route else plan.site.label
+                msg = f"{plan.ws_path} is redirected with {action.status}{target} ({where})"
+                fix = advice.fix("no-redirect", path=plan.ws_path)
+            yield plans.finding(RULE, action.loc, msg, symptom=status(action.status), fix=fix, plan=plan)
+            continue
+        for unsure in plan.uncertain:
+            step = unsure.step
+            if isinstance(step, Guard):
+                redirect = next((s for s in step.steps if isinstance(s, Respond) and s.status in REDIRECTS), None)
+                if redirect is not None:
+                    yield plans.finding(
+                        RULE, redirect.loc,
+                        f"{plan.ws_path} is redirected with {redirect.status} when `{step.condition.text}` holds, "
+                        "which the config alone cannot decide",
+                        symptom=status(redirect.status), fix=advice.fix("no-redirect", path=plan.ws_path),
+                        plan=plan, severity="warning")

@@ -1,0 +1,67 @@
+"""WSP301: a websocket URL is not proxied to FAS."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.findings import RESET, Finding, Related, status
+from linter.model import ProxyAction, Respond, ServeLocal
+from linter.plan import PlanSet
+from linter.resolve import fas_backends
+from linter.rules import Example, Rule
+
+from ._common import route_label
+
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+RULE = Rule(
+    id="WSP301",
+    name="ws-path-not-proxied",
+    severity="error",
+    summary="A websocket URL (Gateway or Live Assist topic) is served by the proxy itself or sent elsewhere.",
+    why=("FAS needs both websocket URLs, /gateway/websocketcall and /assistserver/topic, routed to it. "
+         "A URL the proxy serves from files answers 404; one that falls into another application's "
+         "route gets whatever that application answers."),
+    fix="Route every websocket URL to FAS with the websocket settings.",
+    console="Error during WebSocket handshake: Unexpected response code: 404 (or 'Sec-WebSocket-Accept' "
+            "header is missing)",
+    examples={
+        "nginx": Example(
+            bad=("server {\n    listen 80;\n    root /var/www;\n    location /gateway/ {\n"
+                 "        proxy_pass http://fas:8080;\n    }\n}\n"),
+            good=("server {\n    listen 80;\n    root /var/www;\n    location /gateway/ {\n"
+                  "        proxy_pass http://fas:8080;\n    }\n    location /assistserver/ {\n"
+                  "        proxy_pass http://fas:8080;\n    }\n}\n"),
+        ),
+    },
+)
+
+
+def check(plans: PlanSet) -> Iterator[Finding]:
+    advice = plans.model.advice
+    for plan in plans.plans:
+        action = plan.action
+        fix = advice.fix("route-ws", path=plan.ws_path)
+        if isinstance(action, ServeLocal):
+            if plan.route is None:
+                msg = f"no route of {plan.site.label} matches {plan.ws_path}: the proxy serves it itself"
+            else:
+                msg = f"{plan.ws_path} lands in {route_label(plan)}, which serves {action.what}, not FAS"
+            yield plans.finding(RULE, action.loc, msg, symptom=status(action.status), fix=fix, plan=plan)
+        elif isinstance(action, Respond) and action.status not in REDIRECTS:
+            symptom = RESET if action.drop else status(action.status or 500)
+            what = "drops the connection" if action.drop else f"answers {action.status} itself"
+            msg = f"{plan.ws_path} lands in {route_label(plan)}, which {what} instead of proxying to FAS"
+            if action.reason:
+                msg += f" ({action.reason})"
+            yield plans.finding(RULE, action.loc, msg, symptom=symptom, fix=fix, plan=plan)
+        elif isinstance(action, ProxyAction) and action.backend is not None:
+            fas = fas_backends(plan.site, plans.options.ws_paths)
+            if fas and action.backend not in fas:
+                names = ", ".join(b.name for b in fas)
+                yield plans.finding(
+                    RULE, action.loc,
+                    f"{plan.ws_path} lands in {route_label(plan)} and goes to {action.backend.name}, not to the "
+                    f"FAS backend ({names}) the other FAS URLs use; that backend answers instead of FAS",
+                    symptom=status(404), fix=fix, plan=plan,
+                    related=[Related(b.loc, f"FAS backend {b.name}") for b in fas if b.loc])

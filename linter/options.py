@@ -1,0 +1,17 @@
+"""Run options shared by the runner, resolve and checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .fas import DEFAULT_IDLE_THRESHOLD, DEFAULT_WS_PATHS
+
+
+@dataclass(slots=True)
+class Options:
+    fas_version: str | None = None
+    ws_paths: tuple[str, ...] = DEFAULT_WS_PATHS
+    # proxy versions by dialect, e.g. {"nginx": "1.22.1"}
+    proxy_versions: dict[str, str] = field(default_factory=dict)
+    idle_threshold: float = DEFAULT_IDLE_THRESHOLD
+    dialect: str = "auto"

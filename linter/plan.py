@@ -1,0 +1,135 @@
+"""Handshake plans: what one listener does with one websocket URL.
+
+Checks ask their questions of plans, never of directives, which is what lets one check
+cover every proxy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .findings import Finding, Related
+from .model import (
+    Action,
+    ConfigProblem,
+    HeaderOp,
+    Listener,
+    ProxyAction,
+    ProxyModel,
+    Request,
+    Respond,
+    Route,
+    ServeLocal,
+    Site,
+    Step,
+)
+from .options import Options
+from .tree import Loc
+
+
+@dataclass(slots=True)
+class SentHeader:
+    """A request header as it leaves the proxy: ``value`` None means not knowable here."""
+
+    value: str | None
+    op: HeaderOp | None  # None: the client's own header passed through
+
+
+@dataclass(slots=True)
+class Uncertain:
+    """A step whose condition cannot be decided statically."""
+
+    step: Step
+    action: Action | None
+
+
+@dataclass(slots=True)
+class HandshakePlan:
+    listener: Listener
+    site: Site
+    ws_path: str
+    request: Request
+    route_chain: list[Route]
+    # what finally handles the upgrade request
+    action: Action
+    # the path after rewrites
+    final_path: str
+    # sent upstream, lower-case names (only when ``action`` is a ProxyAction)
+    sent: dict[str, SentHeader] = field(default_factory=dict)
+    # headers an op removed, or that an op left empty so they are not sent
+    removed: dict[str, HeaderOp] = field(default_factory=dict)
+    uncertain: list[Uncertain] = field(default_factory=list)
+    # the same route's handling of an ordinary page request on the websocket's prefix
+    plain_request: Request | None = None
+
+    @property
+    def proxy(self) -> ProxyAction | None:
+        return self.action if isinstance(self.action, ProxyAction) else None
+
+    @property
+    def response(self) -> Respond | ServeLocal | None:
+        return None if isinstance(self.action, ProxyAction) else self.action
+
+    @property
+    def route(self) -> Route | None:
+        return self.route_chain[-1] if self.route_chain else None
+
+
+@dataclass(slots=True)
+class PoolFiller:
+    """A route whose ordinary requests leave reusable connections in a backend's pool."""
+
+    action: ProxyAction
+    route_label: str
+
+
+@dataclass(slots=True)
+class PlanSet:
+    model: ProxyModel
+    options: Options
+    plans: list[HandshakePlan]
+    # per backend (by id()), the routes that fill its pool with reusable connections
+    fillers: dict[int, list[PoolFiller]] = field(default_factory=dict)
+
+    @property
+    def dialect(self) -> str:
+        return self.model.dialect
+
+    @property
+    def problems(self) -> list[ConfigProblem]:
+        return self.model.problems
+
+    def pool_fillers(self, plan: HandshakePlan) -> list[PoolFiller]:
+        proxy = plan.proxy
+        if proxy is None or proxy.backend is None:
+            return []
+        fillers = self.fillers.get(id(proxy.backend), [])
+        if proxy.backend.pool_scope == "route":
+            return [f for f in fillers if f.action is proxy]
+        return fillers
+
+    def finding(
+        self,
+        rule,
+        loc: Loc,
+        message: str,
+        *,
+        symptom: str | None,
+        fix: str,
+        severity: str | None = None,
+        plan: HandshakePlan | None = None,
+        related: list[Related] | None = None,
+    ) -> Finding:
+        return Finding(
+            rule=rule.id,
+            name=rule.name,
+            severity=severity or rule.severity,
+            dialect=self.model.dialect,
+            loc=loc,
+            message=message,
+            symptom=symptom,
+            fix=fix,
+            listener=plan.listener.label if plan else None,
+            ws_path=plan.ws_path if plan else None,
+            related=related or [],
+        )

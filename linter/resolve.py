@@ -1,0 +1,337 @@
+"""Follow a browser's upgrade request through the proxy model.
+
+For each site that fronts FAS, each of its listeners and each websocket URL, this builds a
+``HandshakePlan``: the route the proxy picks (with the dialect's precedence, as the model
+describes it), the steps on the way (rewrites, redirects, conditions), the action that
+answers, and the exact request headers that leave for the backend.
+"""
+
+from __future__ import annotations
+
+from .fas import PLAIN_PORTS, TLS_PORTS, WS_QUERY, ws_base
+from .model import (
+    Action,
+    Guard,
+    ProxyAction,
+    ProxyModel,
+    Request,
+    Respond,
+    Rewrite,
+    Route,
+    RouteTable,
+    ServeLocal,
+    Site,
+    Step,
+)
+from .options import Options
+from .plan import HandshakePlan, PlanSet, PoolFiller, SentHeader, Uncertain
+
+HOP_BY_HOP = frozenset(
+    {"connection", "upgrade", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding"}
+)
+MAX_REROUTES = 10
+
+
+def upgrade_request(ws_path: str, tls: bool, port: int | None) -> Request:
+    return Request(
+        path=ws_path,
+        query=WS_QUERY.get(ws_path, "appkey=example"),
+        scheme="https" if tls else "http",
+        headers={
+            "host": "gw.example.com",
+            "upgrade": "websocket",
+            "connection": "Upgrade",
+            "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+            "sec-websocket-version": "13",
+            "origin": "https://app.example.com",
+        },
+        port=port,
+    )
+
+
+def page_request(ws_path: str, tls: bool, port: int | None) -> Request:
+    return Request(
+        path=ws_base(ws_path) + "adapter.js",
+        query="",
+        scheme="https" if tls else "http",
+        headers={"host": "gw.example.com", "accept": "*/*"},
+        port=port,
+    )
+
+
+# ---------------------------------------------------------------------------- routing
+
+def select_route(table: RouteTable, path: str) -> list[Route]:
+    chain, _ = _select(table, path)
+    return chain
+
+
+def _select(table: RouteTable, path: str) -> tuple[list[Route], bool]:
+    """The chain of routes (outer to inner) and whether the match is definitive."""
+    if table.policy == "first-match":
+        for r in table.routes:
+            if r.match.matches(path):
+                return _descend(r, path), True
+        return [], False
+
+    # most-specific
+    longest: Route | None = None
+    for r in table.routes:
+        m = r.match
+        if m.kind == "exact" and m.matches(path):
+            return [r], True
+        if m.kind == "prefix" and m.matches(path):
+            if longest is None or len(m.pattern) > len(longest.match.pattern):
+                longest = r
+    remembered: list[Route] = []
+    if longest is not None:
+        remembered = [longest]
+        if longest.children is not None:
+            sub, definitive = _select(longest.children, path)
+            if sub and definitive:
+                return [longest, *sub], True
+            if sub:
+                remembered = [longest, *sub]
+        if longest.match.stops_patterns:
+            return remembered, True
+    for r in table.routes:
+        if r.match.kind == "pattern" and r.match.matches(path):
+            return _descend(r, path), True
+    return remembered, False
+
+
+def _descend(route: Route, path: str) -> list[Route]:
+    if route.children is not None:
+        sub, _ = _select(route.children, path)
+        if sub:
+            return [route, *sub]
+    return [route]
+
+
+# ---------------------------------------------------------------------------- steps
+
+class _Outcome:
+    __slots__ = ("response", "action", "path", "reroute", "uncertain")
+
+    def __init__(self, path: str) -> None:
+        self.response: Respond | None = None
+        self.action: Action | None = None
+        self.path = path
+        self.reroute = False
+        self.uncertain: list[Uncertain] = []
+
+
+def _run_steps(steps: list[Step], req: Request, out: _Outcome) -> bool:
+    """Run rewrite-phase steps; False when processing stops (answer, reroute or stop)."""
+    for step in steps:
+        current = _with_path(req, out.path)
+        if isinstance(step, Respond):
+            out.response = step
+            return False
+        if isinstance(step, Rewrite):
+            new = step.apply(current)
+            if new is None:
+                continue
+            if "://" in new:  # a rewrite to an absolute URL is a redirect
+                out.response = Respond(302, step.loc, target=new)
+                return False
+            out.path = new
+            if step.then == "reroute":
+                out.reroute = True
+                return False
+            if step.then == "stop":
+                return False
+            continue
+        if isinstance(step, Guard):
+            verdict = step.condition.evaluate(current)
+            if verdict is None:
+                out.uncertain.append(Uncertain(step, step.action))
+                continue
+            if verdict:
+                if step.action is not None:
+                    out.action = step.action
+                if not _run_steps(step.steps, req, out):
+                    return False
+    return True
+
+
+def _with_path(req: Request, path: str) -> Request:
+    if path == req.path:
+        return req
+    return Request(path=path, query=req.query, scheme=req.scheme, headers=req.headers, port=req.port)
+
+
+def trace(site: Site, req: Request) -> tuple[list[Route], Action, str, list[Uncertain]]:
+    """What the site does with ``req``: route chain, final action, final path."""
+    out = _Outcome(req.path)
+    if not _run_steps(site.steps, req, out) and out.response is not None:
+        return [], out.response, out.path, out.uncertain
+    chain: list[Route] = []
+    for _ in range(MAX_REROUTES + 1):
+        out.reroute = False
+        out.action = None
+        chain = select_route(site.routes, out.path)
+        route = chain[-1] if chain else None
+        if route is not None:
+            _run_steps(route.steps, req, out)
+            if out.response is not None:
+                return chain, out.response, out.path, out.uncertain
+            if out.reroute:
+                continue
+            action = out.action or route.action
+        else:
+            action = out.action
+        if action is None:
+            action = site.fallback or ServeLocal(404, route.loc if route else site.loc)
+        return chain, action, out.path, out.uncertain
+    loc = chain[-1].loc if chain else site.loc
+    return chain, Respond(500, loc, reason="rewrite cycle"), out.path, out.uncertain
+
+
+# ---------------------------------------------------------------------------- headers
+
+def sent_headers(action: ProxyAction, req: Request) -> tuple[dict[str, SentHeader], dict]:
+    up = action.upstream
+    sent: dict[str, SentHeader] = {}
+    removed: dict = {}
+    if up.forward_client_headers.value:
+        for k, v in req.headers.items():
+            if k in HOP_BY_HOP and k not in up.hop_by_hop_forwarded:
+                continue
+            sent[k] = SentHeader(v, None)
+    for op in up.ops:
+        key = op.name.lower()
+        if op.value is None:
+            sent.pop(key, None)
+            removed[key] = op
+            continue
+        value = op.value.evaluate(req)
+        if value == "" and up.empty_value_removes:
+            sent.pop(key, None)
+            removed[key] = op
+            continue
+        sent[key] = SentHeader(value, op)
+        removed.pop(key, None)
+    return sent, removed
+
+
+def tokens(value: str) -> set[str]:
+    return {t.strip().lower() for t in value.split(",") if t.strip()}
+
+
+def keeps_connection(action: ProxyAction, req: Request) -> bool | None:
+    """Does an ordinary request on this action leave a reusable backend connection?"""
+    if action.upstream.http_version.value == "1.0":
+        return False
+    sent, _ = sent_headers(action, req)
+    conn = sent.get("connection")
+    if conn is None:
+        return True
+    if conn.value is None:
+        return None
+    return "close" not in tokens(conn.value)
+
+
+# ---------------------------------------------------------------------------- scope
+
+def _all_routes(table: RouteTable):
+    for r in table.routes:
+        yield r
+        if r.children is not None:
+            yield from _all_routes(r.children)
+
+
+def _actions_of(route: Route):
+    if route.action is not None:
+        yield route.action
+    stack = list(route.steps)
+    while stack:
+        s = stack.pop()
+        if isinstance(s, Guard):
+            if s.action is not None:
+                yield s.action
+            stack.extend(s.steps)
+
+
+def fronts_fas(site: Site, ws_paths: tuple[str, ...]) -> bool:
+    """Is this site a FAS gateway front? Quiet on sites that have nothing to do with FAS.
+
+    Yes when a route names a FAS application prefix, or when anything is proxied to a
+    FAS default port.
+    """
+    names = {ws_base(p).strip("/") for p in ws_paths} | {p.strip("/") for p in ws_paths}
+    names.discard("")
+    for r in _all_routes(site.routes):
+        pat = r.match.pattern
+        if any(n in pat for n in names):
+            return True
+        for a in _actions_of(r):
+            if isinstance(a, ProxyAction) and _fas_port(a):
+                return True
+    if isinstance(site.fallback, ProxyAction) and _fas_port(site.fallback):
+        return True
+    return False
+
+
+def _fas_port(action: ProxyAction) -> bool:
+    if action.backend is None:
+        return False
+    return any(s.port in TLS_PORTS or s.port in PLAIN_PORTS for s in action.backend.servers)
+
+
+# ---------------------------------------------------------------------------- plans
+
+def build_plans(model: ProxyModel, options: Options) -> PlanSet:
+    plans: list[HandshakePlan] = []
+    fillers: dict[int, list[PoolFiller]] = {}
+    plain_probe = page_request(options.ws_paths[0] if options.ws_paths else "/gateway/x", False, None)
+
+    for site in model.sites:
+        for route in _all_routes(site.routes):
+            receives_pages = route.match.kind != "exact" or route.match.pattern not in options.ws_paths
+            if not receives_pages:
+                continue
+            for action in _actions_of(route):
+                if isinstance(action, ProxyAction) and action.backend is not None and action.backend.pool.value:
+                    if keeps_connection(action, plain_probe) is not False:
+                        fillers.setdefault(id(action.backend), []).append(PoolFiller(action, route.label))
+        if isinstance(site.fallback, ProxyAction) and site.fallback.backend is not None:
+            b = site.fallback.backend
+            if b.pool.value and keeps_connection(site.fallback, plain_probe) is not False:
+                fillers.setdefault(id(b), []).append(PoolFiller(site.fallback, site.label))
+
+        if not fronts_fas(site, options.ws_paths):
+            continue
+        for listener in site.listeners:
+            for ws in options.ws_paths:
+                req = upgrade_request(ws, listener.tls, listener.port)
+                chain, action, final_path, uncertain = trace(site, req)
+                plan = HandshakePlan(
+                    listener=listener,
+                    site=site,
+                    ws_path=ws,
+                    request=req,
+                    route_chain=chain,
+                    action=action,
+                    final_path=final_path,
+                    uncertain=uncertain,
+                    plain_request=page_request(ws, listener.tls, listener.port),
+                )
+                if isinstance(action, ProxyAction):
+                    plan.sent, plan.removed = sent_headers(action, _with_path(req, final_path))
+                plans.append(plan)
+    return PlanSet(model=model, options=options, plans=plans, fillers=fillers)
+
+
+def fas_backends(site: Site, ws_paths: tuple[str, ...]) -> list:
+    """Backends this site sends FAS URLs to: named in FAS routes or on FAS ports."""
+    names = {ws_base(p).strip("/") for p in ws_paths}
+    names.discard("")
+    found: list = []
+    for r in _all_routes(site.routes):
+        for a in _actions_of(r):
+            if not isinstance(a, ProxyAction) or a.backend is None:
+                continue
+            if (any(n in r.match.pattern for n in names) or _fas_port(a)) and a.backend not in found:
+                found.append(a.backend)
+    return found

@@ -1,0 +1,84 @@
+"""Rule documentation and the registry of checks.
+
+Each module in ``checks/`` declares one ``RULE = Rule(...)`` and a ``check(plans)``
+generator. The same ``Rule`` feeds ``wsproxylint rules``, the JSON/SARIF help text and the
+generated docs, so a rule is documented in exactly one place.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Iterator
+
+if TYPE_CHECKING:
+    from .findings import Finding
+    from .plan import PlanSet
+
+
+@dataclass(slots=True, frozen=True)
+class Example:
+    bad: str
+    good: str
+
+
+@dataclass(slots=True, frozen=True)
+class Rule:
+    id: str
+    name: str
+    severity: str  # default severity when the verdict is certain
+    summary: str
+    why: str
+    fix: str
+    console: str  # the console error(s) the user sees
+    versions: str = "all versions"
+    # per dialect: a broken snippet this rule flags and its fixed form
+    examples: dict[str, Example] = field(default_factory=dict)
+
+
+CheckFn = Callable[["PlanSet"], Iterator["Finding"]]
+
+
+@dataclass(slots=True, frozen=True)
+class RegisteredCheck:
+    rule: Rule
+    run: CheckFn
+
+
+_REGISTRY: list[RegisteredCheck] | None = None
+
+
+def all_checks() -> list[RegisteredCheck]:
+    """Every check module in ``checks/``, ordered by rule id."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        import checks
+
+        found: list[RegisteredCheck] = []
+        for info in pkgutil.iter_modules(checks.__path__):
+            if info.name.startswith("_"):
+                continue
+            mod = importlib.import_module(f"checks.{info.name}")
+            rule = getattr(mod, "RULE", None)
+            run = getattr(mod, "check", None)
+            if isinstance(rule, Rule) and callable(run):
+                found.append(RegisteredCheck(rule, run))
+        found.sort(key=lambda c: c.rule.id)
+        ids = [c.rule.id for c in found]
+        if len(ids) != len(set(ids)):
+            raise RuntimeError(f"duplicate rule ids in checks/: {ids}")
+        _REGISTRY = found
+    return _REGISTRY
+
+
+def all_rules() -> list[Rule]:
+    return [c.rule for c in all_checks()]
+
+
+def find_rule(key: str) -> Rule | None:
+    key = key.strip()
+    for r in all_rules():
+        if key.upper() == r.id or key.lower() == r.name:
+            return r
+    return None

@@ -1,0 +1,45 @@
+"""Dialect front ends. Each package here reads its dialect into the common tree and
+interprets it into the proxy model; nothing outside ``parsers/`` knows a dialect's words."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Callable
+
+from linter.model import ProxyModel
+from linter.options import Options
+
+DIALECTS = ("nginx", "apache", "haproxy")
+SUPPORTED = ("nginx",)
+
+_APACHE = re.compile(r"^\s*(<VirtualHost\b|<Directory\b|<IfModule\b|LoadModule\s|ProxyPass\s|ServerRoot\s|"
+                     r"DocumentRoot\s|RewriteEngine\s)", re.M | re.I)
+_HAPROXY = re.compile(r"^(global|defaults|frontend|backend|listen)\b[^{;]*$", re.M)
+
+
+def detect(path: str, head: str) -> str | None:
+    """The dialect of a file: by name first, then by content; None when it is no proxy config."""
+    from . import nginx
+
+    name = os.path.basename(path).lower()
+    if name in ("httpd.conf", "apache2.conf", ".htaccess") or name.endswith(".htaccess"):
+        return "apache"
+    if name.startswith("haproxy") and name.endswith(".cfg"):
+        return "haproxy"
+    if nginx.looks_like(path, head):
+        if not _APACHE.search(head):
+            return "nginx"
+    if _APACHE.search(head):
+        return "apache"
+    if _HAPROXY.search(head) and not re.search(r"[{;]\s*$", head, re.M):
+        return "haproxy"
+    return None
+
+
+def loader(dialect: str) -> Callable[[str, Options], ProxyModel] | None:
+    if dialect == "nginx":
+        from . import nginx
+
+        return nginx.load
+    return None

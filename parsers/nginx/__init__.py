@@ -1,0 +1,31 @@
+"""nginx: read with crossplane, interpret into the proxy model."""
+
+from __future__ import annotations
+
+from linter.model import ProxyModel
+from linter.options import Options
+
+from .interpret import interpret
+from .read import read
+
+NAME = "nginx"
+
+
+def load(path: str, options: Options) -> ProxyModel:
+    return interpret(read(path), options)
+
+
+def looks_like(path: str, head: str) -> bool:
+    """Is this an nginx file? By name first, then by content."""
+    import os
+    import re
+
+    name = os.path.basename(path).lower()
+    parent = os.path.basename(os.path.dirname(path)).lower()
+    if "nginx" in name or "nginx" in path.lower().split(os.sep)[-3:-1]:
+        return True
+    if parent in ("sites-enabled", "sites-available", "conf.d", "snippets") and re.search(
+            r"^\s*(server|location|upstream|proxy_pass|listen)\b[^\n]*[;{]", head, re.M):
+        return True
+    return bool(re.search(r"^\s*(http|server|location|upstream|events)\s*[^\n;]*\{", head, re.M)
+                and re.search(r";\s*(#.*)?$", head, re.M))

@@ -1,0 +1,603 @@
+"""Interpret an nginx tree into the proxy model.
+
+nginx semantics applied here, once:
+- ``proxy_set_header`` / ``proxy_hide_header`` are inherited from the enclosing level only
+  when the current level has none of its own; scalars inherit unless redefined;
+- location precedence (``=``, longest prefix, ``^~``, regexes in order, nesting) becomes a
+  "most-specific" route table, and the automatic trailing-slash 301 becomes an exact route;
+- server-level ``return``/``rewrite``/``if`` run before location selection;
+- defaults that changed in nginx 1.29.7 (HTTP/1.1 upstream, no ``Connection: close``,
+  keep-alive for ``upstream`` blocks) follow ``--nginx-version``, else the version Debian
+  and Ubuntu LTS ship (< 1.29.7), with a note where 1.29.7+ would differ.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from linter.fas import version_tuple
+from linter.model import (
+    Backend,
+    BackendTLS,
+    ConfigProblem,
+    FailureStatuses,
+    Guard,
+    HeaderOp,
+    HiddenHeader,
+    Listener,
+    Literal,
+    PathMatch,
+    ProxyAction,
+    ProxyModel,
+    Request,
+    Respond,
+    Rewrite,
+    Route,
+    RouteTable,
+    ServeLocal,
+    Server,
+    Setting,
+    Site,
+    Step,
+    Timeouts,
+    UpstreamRequest,
+)
+from linter.options import Options
+from linter.tree import ConfigTree, Loc, Node
+
+from .advice import NginxAdvice
+from .variables import (
+    Evaluator,
+    IfCondition,
+    MapDef,
+    NginxValue,
+    RegexCondition,
+    compile_regex,
+    is_builtin,
+    named_captures,
+    variables_in,
+)
+
+ASSUMED_VERSION = "1.22.1"
+NEW_DEFAULTS = (1, 29, 7)
+NEW_DEFAULTS_TEXT = "1.29.7"
+
+# Directives nginx rejects when repeated in one block ("is duplicate").
+SCALARS = frozenset({
+    "proxy_pass", "proxy_http_version", "proxy_read_timeout", "proxy_send_timeout",
+    "proxy_connect_timeout", "proxy_buffering", "proxy_request_buffering", "proxy_ssl_verify",
+    "proxy_ssl_trusted_certificate", "proxy_ssl_server_name", "proxy_ssl_name",
+    "proxy_pass_request_headers", "proxy_pass_request_body", "proxy_buffer_size", "proxy_buffers",
+    "proxy_ssl_verify_depth", "proxy_next_upstream_tries", "proxy_intercept_errors",
+    "client_max_body_size", "root", "alias", "keepalive_timeout", "send_timeout",
+    "server_tokens", "keepalive", "keepalive_requests", "proxy_socket_keepalive",
+    "ssl_protocols", "ssl_ciphers", "ssl_prefer_server_ciphers", "ssl_session_timeout",
+    "ssl_session_cache", "client_body_timeout", "client_header_timeout", "index_off",
+})
+_INHERITED = frozenset({
+    "proxy_http_version", "proxy_read_timeout", "proxy_send_timeout", "proxy_pass_request_headers",
+    "proxy_ssl_verify", "proxy_ssl_trusted_certificate", "ssl_certificate", "ssl", "http2",
+})
+_OTHER_HANDLERS = {
+    "fastcgi_pass": "a FastCGI backend", "uwsgi_pass": "a uwsgi backend", "scgi_pass": "an SCGI backend",
+    "grpc_pass": "a gRPC backend", "memcached_pass": "memcached",
+}
+_VARIABLE_ARGS = {  # directive -> which args nginx compiles as strings with variables
+    "proxy_set_header": slice(1, 2), "proxy_pass": slice(0, 1), "return": slice(0, 2),
+    "rewrite": slice(1, 2), "set": slice(1, 2), "add_header": slice(1, 2), "proxy_ssl_name": slice(0, 1),
+}
+_DEFINERS = {"perl_set": 0, "js_set": 0, "set_by_lua": 0, "set_by_lua_block": 0, "set_by_lua_file": 0,
+             "auth_request_set": 0, "set": 0, "set_real_ip_from": None}
+
+
+def parse_time(text: str) -> float | None:
+    """nginx time: "60", "60s", "1h 30m", "500ms"; None when unreadable."""
+    units = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "M": 2592000, "y": 31536000}
+    total = 0.0
+    parts = re.findall(r"(\d+)(ms|s|m|h|d|w|M|y)?", text.replace(" ", ""))
+    if not parts or "".join(a + b for a, b in parts) != text.replace(" ", ""):
+        return None
+    for num, unit in parts:
+        total += int(num) * units[unit or "s"]
+    return total
+
+
+@dataclass(slots=True)
+class Level:
+    """The effective proxy settings at one block level."""
+
+    headers: list[Node] = field(default_factory=list)
+    headers_loc: Loc | None = None
+    shadowed: list[Node] = field(default_factory=list)
+    hidden: list[Node] = field(default_factory=list)
+    scalars: dict[str, Node] = field(default_factory=dict)
+    unseen: list[Loc] = field(default_factory=list)
+
+
+class NginxInterpreter:
+    def __init__(self, tree: ConfigTree, options: Options) -> None:
+        self.tree = tree
+        self.options = options
+        given = options.proxy_versions.get("nginx")
+        self.version = given or ASSUMED_VERSION
+        self.version_assumed = not given
+        self.new_defaults = version_tuple(self.version) >= NEW_DEFAULTS
+        self.ev = Evaluator()
+        self.problems: list[ConfigProblem] = []
+        self.upstreams: dict[str, Backend] = {}
+        self.implicit: dict[str, Backend] = {}
+        self.captures: set[str] = set()
+        self.has_modules = False
+        self.whole = tree.context == "main"
+
+    # ------------------------------------------------------------------ entry
+    def run(self) -> ProxyModel:
+        for p in self.tree.problems:
+            self.problems.append(ConfigProblem(p.kind, p.message, p.loc, p.certain))
+        nodes = self.tree.nodes
+        self.collect_definitions(nodes)
+        sites: list[Site] = []
+        ctx = self.tree.context
+        if ctx == "main":
+            root = Level()
+            self.check_duplicates(nodes)
+            for http in (n for n in nodes if n.name == "http" and n.children is not None):
+                sites.extend(self.http_block(http.children, root))
+        elif ctx == "http":
+            sites.extend(self.http_block(nodes, Level()))
+        elif ctx == "server":
+            synthetic = Node("server", [], Loc(self.tree.root_file, 1), children=nodes)
+            sites.append(self.server_block(synthetic, Level(), fragment=True))
+        self.check_variables()
+        backends = list(self.upstreams.values()) + list(self.implicit.values())
+        return ProxyModel(
+            dialect="nginx",
+            root_file=self.tree.root_file,
+            sites=sites,
+            backends=backends,
+            statuses=FailureStatuses(plain_to_tls_port="status:502", tls_to_plain_port="status:502",
+                                     unrouted="status:404"),
+            advice=NginxAdvice(),
+            problems=self.problems,
+            files=[f.path for f in self.tree.files],
+            fragment=self.tree.is_fragment,
+            proxy_version=self.version,
+            version_assumed=self.version_assumed,
+        )
+
+    # ------------------------------------------------------------------ definitions
+    def collect_definitions(self, nodes: list[Node]) -> None:
+        stack = list(nodes)
+        while stack:
+            n = stack.pop()
+            name = n.name
+            if name == "map" and len(n.args) >= 2 and n.children is not None:
+                self.ev.define_map(self.map_def(n))
+                continue
+            if name == "upstream" and n.args and n.children is not None:
+                self.upstreams[n.args[0]] = self.upstream_def(n)
+                continue
+            if name == "set" and len(n.args) >= 2:
+                self.ev.define_set(n.args[0].lstrip("$"), n.args[1])
+            elif name in ("geo", "split_clients") and n.args:
+                target = n.args[-1] if name == "split_clients" or len(n.args) > 1 else n.args[0]
+                self.ev.defined.add(target.lstrip("$"))
+            elif name in _DEFINERS and n.args and _DEFINERS[name] is not None:
+                self.ev.defined.add(n.args[0].lstrip("$"))
+            elif name == "load_module":
+                self.has_modules = True
+            elif name in ("location", "if", "rewrite", "server_name"):
+                for a in n.args:
+                    self.captures.update(named_captures(a))
+            if n.children:
+                stack.extend(n.children)
+
+    def map_def(self, n: Node) -> MapDef:
+        m = MapDef(source=n.args[0], target=n.args[1].lstrip("$"), loc=n.loc)
+        for e in n.children or []:
+            if e.name == "hostnames":
+                m.hostnames = True
+                continue
+            if e.name in ("volatile",):
+                continue
+            if e.name == "include" or not e.args:
+                m.opaque = True
+                continue
+            key, value = e.name, e.args[0]
+            if key == "default":
+                m.default, m.default_loc = value, e.loc
+            elif key.startswith("~"):
+                caseless = key.startswith("~*")
+                rx = compile_regex(key[2:] if caseless else key[1:], caseless)
+                if rx is None:
+                    m.opaque = True
+                else:
+                    m.patterns.append((rx, value))
+                self.captures.update(named_captures(key))
+            else:
+                m.exact.setdefault(key.lstrip("\\").lower(), value)
+        return m
+
+    def upstream_def(self, n: Node) -> Backend:
+        servers: list[Server] = []
+        pool: Setting[int] | None = None
+        scope = "backend"
+        for d in n.children or []:
+            if d.name == "server" and d.args:
+                host, port = split_hostport(d.args[0], default_port=80)
+                servers.append(Server(host, port, d.loc))
+            elif d.name == "keepalive" and d.args:
+                try:
+                    pool = Setting(int(d.args[0]), d.loc)
+                except ValueError:
+                    pool = Setting(0, d.loc)
+                if "local" in d.args[1:]:
+                    scope = "route"
+        if pool is None:
+            if self.new_defaults:
+                pool, scope = Setting(32, None, note=f"nginx >= {NEW_DEFAULTS_TEXT} caches 32 idle connections "
+                                      "per worker for every upstream block (keepalive 32 local)"), "route"
+            else:
+                pool = Setting(0, None, note=f"on nginx >= {NEW_DEFAULTS_TEXT} this upstream block keeps "
+                               "connections alive by default (keepalive 32 local)")
+        self.check_duplicates(n.children or [])
+        return Backend(name=n.args[0], servers=servers, loc=n.loc, pool=pool, pool_scope=scope, named=True)
+
+    # ------------------------------------------------------------------ levels
+    def level(self, parent: Level, children: list[Node]) -> Level:
+        own_headers = [c for c in children if c.name == "proxy_set_header"]
+        own_hidden = [c for c in children if c.name == "proxy_hide_header"]
+        lvl = Level(
+            headers=own_headers or parent.headers,
+            headers_loc=own_headers[0].loc if own_headers else parent.headers_loc,
+            shadowed=parent.headers if own_headers and parent.headers else
+            ([] if own_headers else parent.shadowed),
+            hidden=own_hidden or parent.hidden,
+            scalars=dict(parent.scalars),
+            unseen=list(parent.unseen),
+        )
+        for c in children:
+            if c.name in _INHERITED:
+                lvl.scalars[c.name] = c
+            elif c.name == "include" and c.children is None:
+                lvl.unseen.append(c.loc)
+        return lvl
+
+    def http_block(self, children: list[Node], parent: Level) -> list[Site]:
+        lvl = self.level(parent, children)
+        self.check_duplicates(children)
+        return [self.server_block(s, lvl) for s in children if s.name == "server" and s.children is not None]
+
+    # ------------------------------------------------------------------ servers
+    def server_block(self, node: Node, parent: Level, fragment: bool = False) -> Site:
+        children = node.children or []
+        lvl = self.level(parent, children)
+        self.check_duplicates(children)
+        names = [a for n in children if n.name == "server_name" for a in n.args]
+        listeners = self.listeners(children, lvl, fragment)
+        label = "server " + (names[0] if names else "(no server_name)")
+        site = Site(label=label, names=names, listeners=listeners, loc=node.loc)
+        site.steps = self.steps(children, lvl, in_location=False)
+        named: dict[str, Node] = {}
+        for c in children:
+            if c.name == "location" and c.args and c.args[0].startswith("@"):
+                named[c.args[0]] = c
+        self.named = {k: v for k, v in named.items()}
+        self.named_level = lvl
+        site.routes = self.route_table(children, lvl)
+        self.check_duplicate_locations(children)
+        return site
+
+    def listeners(self, children: list[Node], lvl: Level, fragment: bool) -> list[Listener]:
+        ssl_on = "ssl" in lvl.scalars and lvl.scalars["ssl"].args[:1] == ["on"]
+        cert = lvl.scalars.get("ssl_certificate")
+        http2_on = "http2" in lvl.scalars and lvl.scalars["http2"].args[:1] == ["on"]
+        out: list[Listener] = []
+        for c in children:
+            if c.name != "listen" or not c.args:
+                continue
+            addr, port = split_listen(c.args[0])
+            params = c.args[1:]
+            out.append(Listener(address=addr, port=port, tls="ssl" in params or ssl_on, loc=c.loc,
+                                http2="http2" in params or http2_on,
+                                tls_material=cert.loc if cert else None))
+        if not out:
+            if fragment:
+                out.append(Listener("*", None, tls=ssl_on, loc=None, unknown=True,
+                                    tls_material=cert.loc if cert else None))
+            else:
+                out.append(Listener("0.0.0.0", 80, tls=ssl_on, loc=None,
+                                    tls_material=cert.loc if cert else None))
+        return out
+
+    # ------------------------------------------------------------------ locations
+    def route_table(self, children: list[Node], lvl: Level, regex_parent: bool = False) -> RouteTable:
+        table = RouteTable(policy="most-specific")
+        for c in children:
+            if c.name == "location" and c.args and c.children is not None and not c.args[0].startswith("@"):
+                route = self.route(c, lvl)
+                if route is not None:
+                    table.routes.append(route)
+        exact = {r.match.pattern for r in table.routes if r.match.kind == "exact"}
+        for r in list(table.routes):
+            p = r.match.pattern
+            if (r.match.kind == "prefix" and len(p) > 1 and p.endswith("/") and isinstance(r.action, ProxyAction)
+                    and p[:-1] not in exact):
+                table.routes.append(Route(
+                    match=PathMatch("exact", p[:-1]), loc=r.loc, label=r.label,
+                    action=Respond(301, r.loc, target=p,
+                                   reason=f"nginx redirects {p[:-1]} to {p} because {r.label} ends with a slash")))
+        return table
+
+    def route(self, node: Node, parent: Level) -> Route | None:
+        args = node.args
+        mod, pattern = "", args[-1]
+        if len(args) >= 2:
+            mod = args[0]
+        elif args[0][:2] in ("^~",) or args[0][:1] in ("=", "~"):
+            m = re.match(r"^(\^~|=|~\*|~)(.*)$", args[0])
+            if m:
+                mod, pattern = m.group(1), m.group(2)
+        children = node.children or []
+        lvl = self.level(parent, children)
+        self.check_duplicates(children)
+        if mod == "=":
+            match = PathMatch("exact", pattern)
+        elif mod == "^~":
+            match = PathMatch("prefix", pattern, stops_patterns=True)
+        elif mod in ("~", "~*"):
+            match = PathMatch("pattern", pattern, regex=compile_regex(pattern, caseless=mod == "~*"))
+        else:
+            match = PathMatch("prefix", pattern)
+        route = Route(match=match, loc=node.loc, label="location " + " ".join(args))
+        route.steps = self.steps(children, lvl, in_location=True, regex_location=match.kind == "pattern")
+        route.action = self.handler(children, lvl, regex_location=match.kind == "pattern")
+        nested = [c for c in children if c.name == "location"]
+        if nested:
+            route.children = self.route_table(children, lvl)
+        return route
+
+    def handler(self, children: list[Node], lvl: Level, regex_location: bool):
+        for c in children:
+            if c.name == "proxy_pass" and c.args:
+                return self.proxy(c, lvl, uri_allowed=not regex_location)
+        for c in children:
+            if c.name in _OTHER_HANDLERS:
+                return ServeLocal(502, c.loc, what=_OTHER_HANDLERS[c.name])
+        for c in children:
+            if c.name == "try_files" and c.args and c.args[-1].startswith("@"):
+                target = self.named.get(c.args[-1]) if hasattr(self, "named") else None
+                if target is not None:
+                    tl = self.level(self.named_level, target.children or [])
+                    return self.handler(target.children or [], tl, regex_location=True)
+        return None
+
+    # ------------------------------------------------------------------ rewrite phase
+    def steps(self, children: list[Node], lvl: Level, in_location: bool, regex_location: bool = False) -> list[Step]:
+        out: list[Step] = []
+        for c in children:
+            if c.name == "return" and c.args:
+                out.append(self.respond(c))
+            elif c.name == "rewrite" and len(c.args) >= 2:
+                out.append(self.rewrite(c))
+            elif c.name == "if" and c.children is not None:
+                inner = c.children
+                ilvl = self.level(lvl, inner)
+                action = None
+                for d in inner:
+                    if d.name == "proxy_pass" and d.args:
+                        action = self.proxy(d, ilvl, uri_allowed=False)
+                out.append(Guard(IfCondition(list(c.args), self.ev), self.steps(inner, ilvl, in_location), c.loc,
+                                 action=action))
+        return out
+
+    def respond(self, n: Node) -> Respond:
+        a = n.args
+        if a[0].isdigit():
+            code = int(a[0])
+            target = a[1] if len(a) > 1 and code in (301, 302, 303, 307, 308) else None
+            return Respond(code, n.loc, target=target, drop=code == 444)
+        return Respond(302, n.loc, target=a[0])
+
+    def rewrite(self, n: Node) -> Step:
+        regex, repl = n.args[0], n.args[1]
+        flag = n.args[2] if len(n.args) > 2 else ""
+        rx = compile_regex(regex, caseless=False)
+        absolute = repl.startswith(("http://", "https://", "$scheme"))
+        if flag in ("redirect", "permanent") or absolute:
+            code = 301 if flag == "permanent" else 302
+            return Guard(RegexCondition(regex, rx), [Respond(code, n.loc, target=repl)], n.loc)
+        ev = self.ev
+
+        def apply(req: Request, rx=rx, repl=repl) -> str | None:
+            if rx is None:
+                return None
+            m = rx.search(req.path)
+            if not m:
+                return None
+            groups = {str(i): g or "" for i, g in enumerate(m.groups(), 1)}
+            groups.update({k: v or "" for k, v in m.groupdict().items()})
+            text = re.sub(r"\$(\d)", lambda g: groups.get(g.group(1), ""), repl)
+            value = ev.evaluate(text, req)
+            if value is None:
+                return None
+            return value.split("?", 1)[0] or "/"
+
+        then = {"last": "reroute", "break": "stop"}.get(flag, "continue")
+        return Rewrite(apply=apply, then=then, loc=n.loc, text=" ".join(n.args))
+
+    # ------------------------------------------------------------------ proxy_pass
+    def proxy(self, n: Node, lvl: Level, uri_allowed: bool) -> ProxyAction:
+        target = n.args[0]
+        m = re.match(r"^([a-zA-Z][\w+.-]*)://(unix:[^:]*:?|\[[^\]]+\](?::[^/]*)?|[^/]*)(/.*)?$", target)
+        scheme, hostport, uri = (m.group(1).lower(), m.group(2), m.group(3)) if m else ("http", target, None)
+        tls = scheme == "https"
+        if uri is not None and not uri_allowed and "$" not in target:
+            self.problems.append(ConfigProblem(
+                "rejected",
+                '"proxy_pass" cannot have URI part in location given by regular expression, '
+                'or inside named location, or inside "if" statement', n.loc))
+        backend = self.backend_for(hostport, tls, n)
+        up = self.upstream_request(lvl)
+        read = lvl.scalars.get("proxy_read_timeout")
+        idle = Setting(parse_time(read.args[0]) if read and read.args else 60.0, read.loc if read else None)
+        verify = lvl.scalars.get("proxy_ssl_verify")
+        ca = lvl.scalars.get("proxy_ssl_trusted_certificate")
+        tls_settings = BackendTLS(
+            verify=Setting(bool(verify and verify.args[:1] == ["on"]), verify.loc if verify else None),
+            ca=Setting(ca.args[0] if ca and ca.args else None, ca.loc if ca else None))
+        if tls and tls_settings.verify.value and not tls_settings.ca.value:
+            self.problems.append(ConfigProblem(
+                "rejected", "proxy_ssl_verify is on but no proxy_ssl_trusted_certificate is set: "
+                "nginx refuses to load (\"no proxy_ssl_trusted_certificate for proxy_ssl_verify\")",
+                tls_settings.verify.loc or n.loc, related=[(n.loc, "TLS to the backend here")]))
+        return ProxyAction(target=target, backend=backend, tls=tls, loc=n.loc, upstream=up,
+                           timeouts=Timeouts(idle=idle), tls_settings=tls_settings, uri=uri,
+                           unseen=list(lvl.unseen))
+
+    def backend_for(self, hostport: str, tls: bool, n: Node) -> Backend | None:
+        if "$" in hostport:
+            value = self.ev.evaluate(hostport, Request("/", "", "http", {}))
+            if value is None:
+                return None
+            hostport = value
+        if hostport in self.upstreams:
+            return self.upstreams[hostport]
+        host, port = split_hostport(hostport, default_port=443 if tls else 80)
+        explicit_port = port_given(hostport)
+        if not explicit_port and not self.whole and not host.startswith("unix:") and "." not in host \
+                and host != "localhost":
+            # a bare name in a fragment is most likely an upstream block defined elsewhere
+            key = f"?{hostport}"
+            if key not in self.implicit:
+                self.implicit[key] = Backend(name=hostport, servers=[], loc=None, known=False, named=True)
+            return self.implicit[key]
+        key = f"{hostport}|{tls}"
+        if key not in self.implicit:
+            self.implicit[key] = Backend(name=hostport, servers=[Server(host, port, n.loc)], loc=n.loc,
+                                         pool=Setting(0))
+        return self.implicit[key]
+
+    def upstream_request(self, lvl: Level) -> UpstreamRequest:
+        user = {h.args[0].lower() for h in lvl.headers if h.args}
+        ops: list[HeaderOp] = []
+        if "host" not in user:
+            ops.append(HeaderOp("Host", Literal("backend-host"), None, note="nginx default: $proxy_host"))
+        if "connection" not in user and not self.new_defaults:
+            ops.append(HeaderOp("Connection", Literal("close"), None,
+                                note=f"nginx default before {NEW_DEFAULTS_TEXT}: Connection: close"))
+        for h in lvl.headers:
+            if len(h.args) >= 2:
+                ops.append(HeaderOp(h.args[0], NginxValue(h.args[1], self.ev), h.loc))
+        version = lvl.scalars.get("proxy_http_version")
+        if version and version.args:
+            http_version = Setting(version.args[0], version.loc)
+        elif self.new_defaults:
+            http_version = Setting("1.1", None)
+        else:
+            http_version = Setting("1.0", None, note=f"nginx >= {NEW_DEFAULTS_TEXT} sends HTTP/1.1 by default")
+        forward = lvl.scalars.get("proxy_pass_request_headers")
+        shadow_reason = ""
+        if lvl.shadowed and lvl.headers_loc:
+            shadow_reason = (f"the block at line {lvl.headers_loc.line} has its own proxy_set_header, so nginx "
+                             "inherits none from the enclosing levels")
+        return UpstreamRequest(
+            forward_client_headers=Setting(not (forward and forward.args[:1] == ["off"]),
+                                           forward.loc if forward else None),
+            hop_by_hop_forwarded=frozenset(),
+            ops=tuple(ops),
+            empty_value_removes=True,
+            ops_loc=lvl.headers_loc,
+            shadowed=tuple(HeaderOp(h.args[0], NginxValue(h.args[1], self.ev), h.loc)
+                           for h in lvl.shadowed if len(h.args) >= 2),
+            shadow_reason=shadow_reason,
+            http_version=http_version,
+            hidden_response_headers=tuple(HiddenHeader(h.args[0], h.loc) for h in lvl.hidden if h.args),
+        )
+
+    # ------------------------------------------------------------------ what nginx refuses
+    def check_duplicates(self, children: list[Node]) -> None:
+        seen: dict[str, Node] = {}
+        for c in children:
+            if c.name in SCALARS:
+                first = seen.get(c.name)
+                if first is None:
+                    seen[c.name] = c
+                    continue
+                how = "" if first.loc.file == c.loc.file else f" (first set in {first.loc})"
+                self.problems.append(ConfigProblem(
+                    "rejected", f'"{c.name}" directive is duplicate{how}', c.loc,
+                    related=[(first.loc, f"{c.name} first set here")]))
+
+    def check_duplicate_locations(self, children: list[Node]) -> None:
+        seen: dict[tuple, Node] = {}
+        for c in children:
+            if c.name == "location" and c.args:
+                key = tuple(c.args)
+                if key in seen:
+                    self.problems.append(ConfigProblem(
+                        "rejected", f'duplicate location "{c.args[-1]}"', c.loc,
+                        related=[(seen[key].loc, "first defined here")]))
+                else:
+                    seen[key] = c
+
+    def check_variables(self) -> None:
+        defined = self.ev.defined | self.captures
+        for n in self.tree.walk():
+            sl = _VARIABLE_ARGS.get(n.name)
+            if n.name == "if":
+                texts = n.args[:1] + (n.args[2:3] if len(n.args) > 2 and n.args[1] in ("=", "!=") else [])
+            elif n.name == "map":
+                texts = n.args[:1] + [e.args[0] for e in n.children or [] if e.args and e.name != "include"]
+            elif sl is not None:
+                texts = n.args[sl]
+            else:
+                continue
+            for t in texts:
+                for var in variables_in(t):
+                    if var in defined or is_builtin(var):
+                        continue
+                    certain = self.whole and not self.has_modules
+                    where = "" if certain else (" here; its map or set may be in a file not read with this one"
+                                                if not self.whole else "; a loaded module may define it")
+                    self.problems.append(ConfigProblem(
+                        "rejected", f'unknown "{var}" variable: no map, set or module defines it{where}',
+                        n.loc, certain=certain))
+
+
+def split_listen(text: str) -> tuple[str, int | None]:
+    if text.startswith("unix:"):
+        return text, None
+    if text.isdigit():
+        return "0.0.0.0", int(text)
+    host, port = split_hostport(text, default_port=80)
+    if host == "*":
+        host = "0.0.0.0"
+    return host, port
+
+
+def port_given(hostport: str) -> bool:
+    if hostport.startswith("["):
+        return "]:" in hostport
+    return ":" in hostport and not hostport.startswith("unix:")
+
+
+def split_hostport(text: str, default_port: int) -> tuple[str, int | None]:
+    if text.startswith("unix:"):
+        return text, None
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        port = rest[1:] if rest.startswith(":") else ""
+    elif text.count(":") == 1:
+        host, _, port = text.partition(":")
+    else:
+        host, port = text, ""
+    try:
+        return host, int(port) if port else default_port
+    except ValueError:
+        return host, None
+
+
+def interpret(tree: ConfigTree, options: Options) -> ProxyModel:
+    return NginxInterpreter(tree, options).run()
