@@ -16,5 +16,5 @@ def problems_of(plans: PlanSet, rule: Rule, kind: str, fix_key: str) -> Iterator
         yield plans.finding(
             rule, p.loc, p.message if p.certain else f"{p.message} (cannot be certain from what was read)",
             symptom=CONFIG_REJECTED, fix=plans.model.advice.fix(fix_key, detail=p.message),
-            severity=None if p.certain else "warning",
+            severity=None if p.certain else "info",
             related=[Related(loc, msg) for loc, msg in p.related])

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from linter.fas import reuse_breaks
 from linter.findings import Finding, Related, status
 from linter.plan import PlanSet
+from linter.resolve import sent_headers, tokens
 from linter.rules import Example, Rule
 
 from ._common import first_loc, route_label
@@ -72,10 +73,26 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                                 fix=fix, plan=plan, related=related,
                                 severity="error" if breaks else "warning")
         elif pool.note and plans.model.version_assumed and backend.named and plan.route is not None \
-                and plan.route.match.kind != "exact":
+                and plan.route.match.kind != "exact" and not _closes_pages(plan):
             msg = (f"{plan.ws_path} goes to backend {backend.name}: no reuse on the assumed proxy version "
                    f"{plans.model.proxy_version}, but {pool.note}, and page requests on {route_label(plan)} "
                    f"would fill it; {fas_text}")
             yield plans.finding(RULE, first_loc(backend.loc, proxy.loc), msg, symptom=status(302), fix=fix,
                                 plan=plan, related=[Related(proxy.loc, "the websocket URL is proxied here")],
                                 severity="info")
+        elif not backend.known:
+            yield plans.finding(
+                RULE, proxy.loc,
+                f"{plan.ws_path} goes to {backend.name}, defined outside what was read: whether it reuses "
+                f"connections cannot be known here; {fas_text}",
+                symptom=status(302), fix=fix, plan=plan, severity="info")
+
+
+def _closes_pages(plan) -> bool:
+    """Page requests on this route send an explicit `Connection: close` (they never fill a pool)."""
+    proxy = plan.proxy
+    if proxy is None or plan.plain_request is None:
+        return False
+    sent, _ = sent_headers(proxy, plan.plain_request)
+    conn = sent.get("connection")
+    return bool(conn and conn.op and conn.op.loc and conn.value and "close" in tokens(conn.value))

@@ -31,6 +31,10 @@ RULE = Rule(
 )
 
 
+def _code(symptom: str) -> str:
+    return symptom.split(":", 1)[1] if symptom.startswith("status:") else symptom
+
+
 def check(plans: PlanSet) -> Iterator[Finding]:
     statuses = plans.model.statuses
     advice = plans.model.advice
@@ -41,11 +45,11 @@ def check(plans: PlanSet) -> Iterator[Finding]:
         for server in proxy.backend.servers:
             if server.port in TLS_PORTS and not proxy.tls:
                 msg = (f"plain HTTP is sent to {server.host}:{server.port}, FAS's TLS port, for {plan.ws_path}: "
-                       f"the backend closes the connection and the proxy answers {statuses.plain_to_tls_port}")
+                       f"the backend closes the connection and the proxy answers {_code(statuses.plain_to_tls_port)}")
                 symptom, fix = statuses.plain_to_tls_port, advice.fix("scheme-for-tls-port", port=str(server.port))
             elif server.port in PLAIN_PORTS and proxy.tls:
                 msg = (f"TLS is sent to {server.host}:{server.port}, FAS's plain HTTP port, for {plan.ws_path}: "
-                       f"the SSL handshake fails and the proxy answers {statuses.tls_to_plain_port}")
+                       f"the SSL handshake fails and the proxy answers {_code(statuses.tls_to_plain_port)}")
                 symptom, fix = statuses.tls_to_plain_port, advice.fix("scheme-for-plain-port", port=str(server.port))
             else:
                 continue

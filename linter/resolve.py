@@ -256,21 +256,25 @@ def _actions_of(route: Route):
 def fronts_fas(site: Site, ws_paths: tuple[str, ...]) -> bool:
     """Is this site a FAS gateway front? Quiet on sites that have nothing to do with FAS.
 
-    Yes when a route names a FAS application prefix, or when anything is proxied to a
-    FAS default port.
+    Yes when a route names a FAS application prefix (``/gateway``, ``/assistserver``), or
+    when a websocket URL, routed as it would be, is proxied to a FAS default port. A port
+    8080 elsewhere in the site is no evidence: too many applications use it.
     """
+    names = _fas_names(ws_paths)
+    for r in _all_routes(site.routes):
+        if any(n in r.match.pattern for n in names):
+            return True
+    for ws in ws_paths:
+        _, action, _, _ = trace(site, upgrade_request(ws, False, None))
+        if isinstance(action, ProxyAction) and _fas_port(action):
+            return True
+    return False
+
+
+def _fas_names(ws_paths: tuple[str, ...]) -> set[str]:
     names = {ws_base(p).strip("/") for p in ws_paths} | {p.strip("/") for p in ws_paths}
     names.discard("")
-    for r in _all_routes(site.routes):
-        pat = r.match.pattern
-        if any(n in pat for n in names):
-            return True
-        for a in _actions_of(r):
-            if isinstance(a, ProxyAction) and _fas_port(a):
-                return True
-    if isinstance(site.fallback, ProxyAction) and _fas_port(site.fallback):
-        return True
-    return False
+    return names
 
 
 def _fas_port(action: ProxyAction) -> bool:
@@ -324,14 +328,13 @@ def build_plans(model: ProxyModel, options: Options) -> PlanSet:
 
 
 def fas_backends(site: Site, ws_paths: tuple[str, ...]) -> list:
-    """Backends this site sends FAS URLs to: named in FAS routes or on FAS ports."""
-    names = {ws_base(p).strip("/") for p in ws_paths}
-    names.discard("")
+    """Backends this site sends FAS URLs to: those of routes that name a FAS prefix."""
+    names = _fas_names(ws_paths)
     found: list = []
     for r in _all_routes(site.routes):
+        if not any(n in r.match.pattern for n in names):
+            continue
         for a in _actions_of(r):
-            if not isinstance(a, ProxyAction) or a.backend is None:
-                continue
-            if (any(n in r.match.pattern for n in names) or _fas_port(a)) and a.backend not in found:
+            if isinstance(a, ProxyAction) and a.backend is not None and a.backend not in found:
                 found.append(a.backend)
     return found

@@ -130,6 +130,7 @@ class NginxInterpreter:
         self.captures: set[str] = set()
         self.has_modules = False
         self.whole = tree.context == "main"
+        self.default_listeners: set[int] = set()
 
     # ------------------------------------------------------------------ entry
     def run(self) -> ProxyModel:
@@ -150,6 +151,7 @@ class NginxInterpreter:
             synthetic = Node("server", [], Loc(self.tree.root_file, 1), children=nodes)
             sites.append(self.server_block(synthetic, Level(), fragment=True))
         self.check_variables()
+        self.check_tls_certificates(sites)
         backends = list(self.upstreams.values()) + list(self.implicit.values())
         return ProxyModel(
             dialect="nginx",
@@ -299,9 +301,11 @@ class NginxInterpreter:
                 continue
             addr, port = split_listen(c.args[0])
             params = c.args[1:]
-            out.append(Listener(address=addr, port=port, tls="ssl" in params or ssl_on, loc=c.loc,
-                                http2="http2" in params or http2_on,
-                                tls_material=cert.loc if cert else None))
+            lst = Listener(address=addr, port=port, tls="ssl" in params or ssl_on, loc=c.loc,
+                           http2="http2" in params or http2_on, tls_material=cert.loc if cert else None)
+            if "default_server" in params or "default" in params:
+                self.default_listeners.add(id(lst))
+            out.append(lst)
         if not out:
             if fragment:
                 out.append(Listener("*", None, tls=ssl_on, loc=None, unknown=True,
@@ -319,7 +323,8 @@ class NginxInterpreter:
                 route = self.route(c, lvl)
                 if route is not None:
                     table.routes.append(route)
-        exact = {r.match.pattern for r in table.routes if r.match.kind == "exact"}
+        # an exact or prefix location for the bare path stops nginx's automatic redirect
+        exact = {r.match.pattern for r in table.routes if r.match.kind in ("exact", "prefix")}
         for r in list(table.routes):
             p = r.match.pattern
             if (r.match.kind == "prefix" and len(p) > 1 and p.endswith("/") and isinstance(r.action, ProxyAction)
@@ -447,7 +452,8 @@ class NginxInterpreter:
         tls_settings = BackendTLS(
             verify=Setting(bool(verify and verify.args[:1] == ["on"]), verify.loc if verify else None),
             ca=Setting(ca.args[0] if ca and ca.args else None, ca.loc if ca else None))
-        if tls and tls_settings.verify.value and not tls_settings.ca.value:
+        # nginx sets up backend TLS for https:// and for any proxy_pass with variables
+        if (tls or "$" in target) and tls_settings.verify.value and not tls_settings.ca.value:
             self.problems.append(ConfigProblem(
                 "rejected", "proxy_ssl_verify is on but no proxy_ssl_trusted_certificate is set: "
                 "nginx refuses to load (\"no proxy_ssl_trusted_certificate for proxy_ssl_verify\")",
@@ -533,7 +539,7 @@ class NginxInterpreter:
     def check_duplicate_locations(self, children: list[Node]) -> None:
         seen: dict[tuple, Node] = {}
         for c in children:
-            if c.name == "location" and c.args:
+            if c.name == "location" and c.args and not c.args[0].startswith("~"):
                 key = tuple(c.args)
                 if key in seen:
                     self.problems.append(ConfigProblem(
@@ -542,12 +548,34 @@ class NginxInterpreter:
                 else:
                     seen[key] = c
 
+    def check_tls_certificates(self, sites: list[Site]) -> None:
+        """nginx refuses a TLS port whose default server has no certificate (other servers on
+        the port borrow the default server's)."""
+        defaults: dict[tuple, tuple[Site, Listener]] = {}
+        for site in sites:
+            for lst in site.listeners:
+                if not lst.tls or lst.unknown:
+                    continue
+                key = (lst.address, lst.port)
+                if key not in defaults or id(lst) in self.default_listeners:
+                    if key in defaults and id(defaults[key][1]) in self.default_listeners:
+                        continue
+                    defaults[key] = (site, lst)
+        for site, lst in defaults.values():
+            if lst.tls_material is None:
+                self.problems.append(ConfigProblem(
+                    "rejected", f'no "ssl_certificate" is defined for the "listen ... ssl" directive '
+                    f"({lst.label}, whose default server is {site.label})", site.loc,
+                    certain=self.whole, related=[(lst.loc, "TLS listener here")] if lst.loc else []))
+
     def check_variables(self) -> None:
         defined = self.ev.defined | self.captures
         for n in self.tree.walk():
             sl = _VARIABLE_ARGS.get(n.name)
             if n.name == "if":
                 texts = n.args[:1] + (n.args[2:3] if len(n.args) > 2 and n.args[1] in ("=", "!=") else [])
+            elif n.name == "log_format":
+                texts = n.args[1:]
             elif n.name == "map":
                 texts = n.args[:1] + [e.args[0] for e in n.children or [] if e.args and e.name != "include"]
             elif sl is not None:

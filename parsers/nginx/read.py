@@ -33,6 +33,13 @@ _HTTP_LEVEL = frozenset({"server", "upstream", "map", "geo", "split_clients", "p
                          "limit_req_zone", "limit_conn_zone", "log_format", "types"})
 _SERVER_LEVEL = frozenset({"location", "listen", "server_name"})
 
+# Allowed in more contexts than crossplane 0.5.8's table knows (include: anywhere;
+# resolver in upstream since nginx 1.27.3).
+_CONTEXT_UNCHECKED = frozenset({"include", "resolver", "resolver_timeout"})
+# Files every nginx package installs next to nginx.conf: a checkout often omits them.
+_DISTRIBUTION_FILES = frozenset({"mime.types", "fastcgi_params", "fastcgi.conf", "scgi_params", "uwsgi_params",
+                                 "koi-utf", "koi-win", "win-utf", "proxy_params"})
+
 # crossplane's context tuples for each fragment kind
 _CTX = {"main": (), "http": ("http",), "server": ("http", "server"),
         "location": ("http", "server", "location")}
@@ -81,8 +88,8 @@ class _Reader:
         sf = SourceFile(path=path, dialect="nginx")
         self.files.append(sf)
         for err in payload.get("errors", []):
-            line = err.get("line") or 1
-            msg = str(err.get("error", "parse error"))
+            line = err.get("line") or _last_line(path)
+            msg = str(err.get("error") or "") or "unexpected end of file: a directive or block is not closed"
             # crossplane appends "in FILE:LINE"; the location says it already
             cut = msg.rfind(" in /")
             if cut > 0:
@@ -115,6 +122,8 @@ class _Reader:
         return out
 
     def check_context(self, path: str, d: dict, ctx: tuple) -> None:
+        if d["directive"] in _CONTEXT_UNCHECKED:
+            return
         try:
             analyze(fname=path, stmt=d, term="{" if "block" in d else ";", ctx=ctx,
                     strict=False, check_ctx=True, check_args=False)
@@ -132,7 +141,8 @@ class _Reader:
             if not names:
                 # A relative include missing from the tree being linted breaks the load;
                 # an absolute one may just live on the server, not in this checkout.
-                certain = not fragment and not os.path.isabs(pattern)
+                certain = (not fragment and not os.path.isabs(pattern)
+                           and os.path.basename(pattern) not in _DISTRIBUTION_FILES)
                 where = "" if os.path.isabs(pattern) else f" (relative to {self.prefix})"
                 self.problems.append(SourceProblem(
                     "include", f'included file "{pattern}" not found{where}', loc, certain=certain))
@@ -168,6 +178,14 @@ class _Reader:
         sf = SourceFile(path=path, dialect="nginx")
         self.files.append(sf)
         return sf
+
+
+def _last_line(path: str) -> int:
+    try:
+        with open(path, "rb") as f:
+            return max(1, f.read(MAX_FILE_BYTES).count(b"\n"))
+    except OSError:
+        return 1
 
 
 def read(path: str) -> ConfigTree:

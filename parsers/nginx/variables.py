@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from linter.model import Request
 from linter.tree import Loc
 
-_VAR = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+_VAR = re.compile(r"\$(?:\{(\w+)\}|(\d|[A-Za-z_]\w*))")
 _NAMED_GROUP = re.compile(r"\(\?<([A-Za-z_]\w*)>")
 _NAMED_GROUP_P = re.compile(r"\(\?P<([A-Za-z_]\w*)>")
 
@@ -37,7 +37,7 @@ time_local uid_got uid_reset uid_set upstream_addr upstream_bytes_received upstr
 upstream_cache_status upstream_connect_time upstream_cookie_ upstream_header_time upstream_http_
 upstream_queue_time upstream_response_length upstream_response_time upstream_status upstream_trailer_
 uri geoip_ geoip2_ jwt_ invalid_referer modern_browser ancient_browser msie realip_ http2 http3
-ssl_alpn_protocol ssl_ja3 ssl_sigalg ssl_client_sigalg memcached_key date_ embedded_ otel_
+slice_range ssl_preread_ ssl_alpn_protocol ssl_ja3 ssl_sigalg ssl_client_sigalg memcached_key date_ embedded_ otel_
 """.split())
 
 
