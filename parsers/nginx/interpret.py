@@ -79,6 +79,12 @@ _INHERITED = frozenset({
     "proxy_http_version", "proxy_read_timeout", "proxy_send_timeout", "proxy_pass_request_headers",
     "proxy_ssl_verify", "proxy_ssl_trusted_certificate", "ssl_certificate", "ssl", "http2",
 })
+_LISTEN_PARAMS = frozenset({
+    "default_server", "default", "ssl", "http2", "http3", "quic", "spdy", "proxy_protocol", "reuseport",
+    "deferred", "bind", "ipv6only", "backlog", "rcvbuf", "sndbuf", "accept_filter", "fastopen",
+    "so_keepalive", "setfib", "multipath",
+})
+_TIME_DIRECTIVES = frozenset({"proxy_read_timeout", "proxy_send_timeout", "proxy_connect_timeout"})
 _OTHER_HANDLERS = {
     "fastcgi_pass": "a FastCGI backend", "uwsgi_pass": "a uwsgi backend", "scgi_pass": "an SCGI backend",
     "grpc_pass": "a gRPC backend", "memcached_pass": "memcached",
@@ -131,6 +137,7 @@ class NginxInterpreter:
         self.has_modules = False
         self.whole = tree.context == "main"
         self.default_listeners: set[int] = set()
+        self.time_checked: set[int] = set()
 
     # ------------------------------------------------------------------ entry
     def run(self) -> ProxyModel:
@@ -147,7 +154,7 @@ class NginxInterpreter:
                 sites.extend(self.http_block(http.children, root))
         elif ctx == "http":
             sites.extend(self.http_block(nodes, Level()))
-        elif ctx == "server":
+        elif ctx == "server" and any(n.name in ("location", "listen", "server_name") for n in nodes):
             synthetic = Node("server", [], Loc(self.tree.root_file, 1), children=nodes)
             sites.append(self.server_block(synthetic, Level(), fragment=True))
         self.check_variables()
@@ -260,6 +267,10 @@ class NginxInterpreter:
             unseen=list(parent.unseen),
         )
         for c in children:
+            if c.name in _TIME_DIRECTIVES and c.args and parse_time(c.args[0]) is None \
+                    and id(c) not in self.time_checked:
+                self.time_checked.add(id(c))
+                self.problems.append(ConfigProblem("rejected", f'"{c.name}" directive invalid value', c.loc))
             if c.name in _INHERITED:
                 lvl.scalars[c.name] = c
             elif c.name == "include" and c.children is None:
@@ -301,6 +312,10 @@ class NginxInterpreter:
                 continue
             addr, port = split_listen(c.args[0])
             params = c.args[1:]
+            for p in params:
+                if p.split("=", 1)[0] not in _LISTEN_PARAMS:
+                    self.problems.append(ConfigProblem("rejected", f'invalid parameter "{p}" in "listen"', c.loc))
+                    break  # nginx stops at the first
             lst = Listener(address=addr, port=port, tls="ssl" in params or ssl_on, loc=c.loc,
                            http2="http2" in params or http2_on, tls_material=cert.loc if cert else None)
             if "default_server" in params or "default" in params:
@@ -446,7 +461,9 @@ class NginxInterpreter:
         backend = self.backend_for(hostport, tls, n)
         up = self.upstream_request(lvl)
         read = lvl.scalars.get("proxy_read_timeout")
-        idle = Setting(parse_time(read.args[0]) if read and read.args else 60.0, read.loc if read else None)
+        seconds = parse_time(read.args[0]) if read and read.args else 60.0
+        # an unreadable value is a load error reported elsewhere; judge the default meanwhile
+        idle = Setting(60.0 if seconds is None else seconds, read.loc if read else None)
         verify = lvl.scalars.get("proxy_ssl_verify")
         ca = lvl.scalars.get("proxy_ssl_trusted_certificate")
         tls_settings = BackendTLS(
@@ -464,6 +481,10 @@ class NginxInterpreter:
 
     def backend_for(self, hostport: str, tls: bool, n: Node) -> Backend | None:
         if "$" in hostport:
+            # only a value fixed by `set` constants is known; anything from the request is not
+            names = variables_in(hostport)
+            if not all(self.ev.sets.get(v) is not None and v not in self.ev.maps for v in names):
+                return None
             value = self.ev.evaluate(hostport, Request("/", "", "http", {}))
             if value is None:
                 return None

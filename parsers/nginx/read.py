@@ -1,11 +1,14 @@
 """Read nginx configs into the common tree with crossplane.
 
-crossplane parses one file at a time here (``single=True``); includes are resolved by this
-module so that they follow nginx's rules (relative paths against the main config's
-directory, globs sorted, a missing literal file is fatal, a glob matching nothing is not),
-cycles are caught, and every included node keeps its own file and line plus the include
-chain in ``via``. crossplane never raises on bad input with ``catch_errors``: it returns
-``status``/``errors``, which become problems at their line, never a silent pass.
+crossplane's lexer tokenises and its analyzer validates every directive (context and
+argument count), but the parse loop is ours, for two reasons: an included file or a
+fragment must be analysed in the context nginx reads it in (``crossplane.parse`` starts
+every file in the main context, where it silently skips argument checks inside blocks it
+has no table for), and includes must follow nginx's rules (relative paths against the main
+config's directory, globs sorted, a missing literal file is fatal, a glob matching nothing
+is not) with cycles caught and bounds applied. Every error crossplane raises becomes a
+problem at its line, never a silent pass; every node keeps its own file and line, plus the
+include chain in ``via``.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ import glob
 import os
 import stat
 
-import crossplane
-from crossplane.analyzer import analyze, enter_block_ctx
-from crossplane.errors import NgxParserDirectiveError
+from crossplane.analyzer import CONTEXTS, DIRECTIVES, analyze, enter_block_ctx
+from crossplane.errors import NgxParserBaseException, NgxParserDirectiveError
+from crossplane.lexer import lex
+from crossplane.parser import _prepare_if_args
 
 from linter.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
 
@@ -29,9 +33,6 @@ _MAIN_ONLY = frozenset(
     {"http", "events", "stream", "mail", "worker_processes", "user", "pid", "load_module",
      "worker_rlimit_nofile", "daemon", "master_process", "error_log_main", "env", "thread_pool"}
 )
-_HTTP_LEVEL = frozenset({"server", "upstream", "map", "geo", "split_clients", "proxy_cache_path",
-                         "limit_req_zone", "limit_conn_zone", "log_format", "types"})
-_SERVER_LEVEL = frozenset({"location", "listen", "server_name"})
 
 # Allowed in more contexts than crossplane 0.5.8's table knows (include: anywhere;
 # resolver in upstream since nginx 1.27.3).
@@ -40,95 +41,114 @@ _CONTEXT_UNCHECKED = frozenset({"include", "resolver", "resolver_timeout"})
 _DISTRIBUTION_FILES = frozenset({"mime.types", "fastcgi_params", "fastcgi.conf", "scgi_params", "uwsgi_params",
                                  "koi-utf", "koi-win", "win-utf", "proxy_params"})
 
+_KNOWN_CONTEXTS = frozenset(CONTEXTS)
+
 # crossplane's context tuples for each fragment kind
-_CTX = {"main": (), "http": ("http",), "server": ("http", "server"),
-        "location": ("http", "server", "location")}
+_CTX = {"main": (), "http": ("http",), "server": ("http", "server"), "location": ("http", "location")}
 
 
-def guess_context(parsed: list[dict]) -> str:
-    names = {d["directive"] for d in parsed if d["directive"] != "#"}
+def guess_context(names: set[str]) -> str:
+    """Where a file's top-level directives stand: a whole config, or a fragment's context.
+
+    A fragment is given the context in which all of its top-level directives are allowed
+    (crossplane's tables), the most specific first; a file of ``location`` blocks is taken
+    as a server's inside, not as a nested location.
+    """
     if names & _MAIN_ONLY or not names:
         return "main"
-    if names & _HTTP_LEVEL:
-        return "http"
-    if names & _SERVER_LEVEL:
-        return "server"
-    return "location"
+    best, best_bad = "main", None
+    order = ("server", "location", "http", "main") if "location" in names else ("location", "server", "http", "main")
+    for kind in order:
+        mask = CONTEXTS[_CTX[kind]]
+        bad = sum(1 for n in names if n in DIRECTIVES and not any(m & mask for m in DIRECTIVES[n]))
+        if best_bad is None or bad < best_bad:
+            best, best_bad = kind, bad
+    return best
 
 
 class _Reader:
     def __init__(self, root: str) -> None:
         self.root = root
         self.prefix = os.path.dirname(os.path.abspath(root))
-        self.cache: dict[str, dict] = {}
-        self.files: list[SourceFile] = []
+        self.files: dict[str, SourceFile] = {}
         self.problems: list[SourceProblem] = []
         self.context = "main"
 
-    # -- one file
-    def parse_file(self, path: str) -> dict | None:
-        if path in self.cache:
-            return self.cache[path]
-        if len(self.cache) >= MAX_FILES:
-            return None
+    # -- one file, in the context it is included in
+    def parse_file(self, path: str, ctx: tuple, stack: tuple[str, ...], via: tuple[Loc, ...]) -> list[Node]:
+        out: list[Node] = []  # what was read before a fatal error still counts
+        sf = self.files.get(path)
+        if sf is None:
+            sf = self.files[path] = SourceFile(path=path, dialect="nginx")
         try:
             st = os.stat(path)
             if not stat.S_ISREG(st.st_mode):
                 raise OSError(f"not a regular file: {path}")
             if st.st_size > MAX_FILE_BYTES:
-                raise OSError(f"file larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: {path}")
-            payload = crossplane.parse(
-                path, single=True, comments=True, catch_errors=True,
-                check_ctx=False, check_args=True, strict=False,
-            )
-        except (OSError, ValueError, RecursionError) as e:
-            payload = {"status": "failed", "errors": [{"file": path, "error": str(e), "line": None}],
-                       "config": [{"file": path, "status": "failed", "errors": [], "parsed": []}]}
-        self.cache[path] = payload
-        sf = SourceFile(path=path, dialect="nginx")
-        self.files.append(sf)
-        for err in payload.get("errors", []):
-            line = err.get("line") or _last_line(path)
-            msg = str(err.get("error") or "") or "unexpected end of file: a directive or block is not closed"
-            # crossplane appends "in FILE:LINE"; the location says it already
-            cut = msg.rfind(" in /")
-            if cut > 0:
-                msg = msg[:cut]
-            self.problems.append(SourceProblem("syntax", msg, Loc(err.get("file") or path, line)))
-        return payload
-
-    # -- the tree
-    def convert(self, path: str, parsed: list[dict], ctx: tuple, stack: tuple[str, ...],
-                via: tuple[Loc, ...], sf: SourceFile) -> list[Node]:
-        out: list[Node] = []
-        for d in parsed:
-            name = d["directive"]
-            line = d.get("line") or 1
-            if name == "#":
-                sf.comments[line] = d.get("comment", "")
-                continue
-            args = d.get("args") or []
-            loc = Loc(path, line)
-            if ctx is not None:
-                self.check_context(path, d, ctx)
-            if name == "include" and args:
-                out.extend(self.include(loc, args[0], ctx, stack, via))
-                continue
-            node = Node(name=name, args=list(args), loc=loc, via=via)
-            if "block" in d:
-                inner = enter_block_ctx(d, ctx) if ctx is not None else None
-                node.children = self.convert(path, d["block"], inner, stack, via, sf)
-            out.append(node)
+                raise OSError(f"file larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+            self.block(path, lex(path), ctx, stack, via, sf, out)
+        except StopIteration:
+            self.problems.append(SourceProblem("syntax", 'unexpected end of file, expecting ";" or "}"',
+                                               Loc(path, _last_line(path))))
+        except NgxParserBaseException as e:
+            self.problems.append(SourceProblem("syntax", e.strerror or "syntax error",
+                                               Loc(path, e.lineno or _last_line(path))))
+        except (OSError, ValueError, RecursionError, RuntimeError) as e:
+            msg = getattr(e, "strerror", None) or str(e) or "unexpected end of file: a block is not closed"
+            self.problems.append(SourceProblem("read" if isinstance(e, OSError) else "syntax", msg,
+                                               Loc(path, _last_line(path))))
         return out
 
-    def check_context(self, path: str, d: dict, ctx: tuple) -> None:
-        if d["directive"] in _CONTEXT_UNCHECKED:
-            return
-        try:
-            analyze(fname=path, stmt=d, term="{" if "block" in d else ";", ctx=ctx,
-                    strict=False, check_ctx=True, check_args=False)
-        except NgxParserDirectiveError as e:
-            self.problems.append(SourceProblem("syntax", e.strerror, Loc(path, d.get("line") or 1)))
+    def block(self, path: str, tokens, ctx: tuple | None, stack: tuple[str, ...], via: tuple[Loc, ...],
+              sf: SourceFile, out: list[Node] | None = None) -> list[Node]:
+        """crossplane's parse loop, with the context nginx would be in and includes our way."""
+        out = [] if out is None else out
+        for token, lineno, quoted in tokens:
+            if token == "}" and not quoted:
+                break
+            if token.startswith("#") and not quoted:
+                sf.comments[lineno] = token[1:]
+                continue
+            stmt = {"directive": token, "line": lineno, "args": []}
+            args = stmt["args"]
+            token, _, quoted = next(tokens)
+            while token not in ("{", ";", "}") or quoted:
+                if token.startswith("#") and not quoted:
+                    sf.comments.setdefault(lineno, token[1:])
+                else:
+                    args.append(token)
+                token, _, quoted = next(tokens)
+            if stmt["directive"] == "if":
+                _prepare_if_args(stmt)
+            loc = Loc(path, lineno)
+            if ctx is not None and stmt["directive"] not in _CONTEXT_UNCHECKED:
+                try:
+                    analyze(fname=path, stmt=stmt, term=token, ctx=ctx, strict=False,
+                            check_ctx=True, check_args=True)
+                except NgxParserDirectiveError as e:
+                    self.problems.append(SourceProblem("syntax", e.strerror, loc))
+                    if e.strerror.endswith(' is not terminated by ";"'):
+                        if token != "}" or quoted:
+                            self.block(path, tokens, None, stack, via, sf)  # skip the block
+                            continue
+                        # the "}" closed the enclosing block: keep what the line says
+                        out.append(Node(name=stmt["directive"], args=args, loc=loc, via=via))
+                        break
+                    if token != "{":
+                        out.append(Node(name=stmt["directive"], args=args, loc=loc, via=via))
+                        continue
+            name = stmt["directive"]
+            if name == "include" and args and token == ";":
+                out.extend(self.include(loc, args[0], ctx, stack, via))
+                continue
+            node = Node(name=name, args=args, loc=loc, via=via)
+            if token == "{" and not quoted:
+                inner = enter_block_ctx(stmt, ctx) if ctx is not None else None
+                if inner is not None and inner not in _KNOWN_CONTEXTS:
+                    inner = None  # a block crossplane has no table for (map, types, lua, ...)
+                node.children = self.block(path, tokens, inner, stack, via, sf)
+            out.append(node)
+        return out
 
     def include(self, loc: Loc, pattern: str, ctx: tuple | None, stack: tuple[str, ...],
                 via: tuple[Loc, ...]) -> list[Node]:
@@ -160,24 +180,13 @@ class _Reader:
                     "include", f"includes nested deeper than {MAX_INCLUDE_DEPTH} levels", loc))
                 return out
             if os.path.isdir(name):
-                continue  # nginx cannot include a directory either; a glob may match one
-            payload = self.parse_file(name)
-            if payload is None:
+                continue  # a glob may match a directory; nginx skips nothing, but reads no dirs
+            if len(self.files) >= MAX_FILES:
                 self.problems.append(SourceProblem(
                     "include", f"more than {MAX_FILES} files included; stopped reading", loc))
                 return out
-            sf = self._source(name)
-            parsed = payload["config"][0]["parsed"] if payload.get("config") else []
-            out.extend(self.convert(name, parsed, ctx, stack + (real,), via + (loc,), sf))
+            out.extend(self.parse_file(name, ctx, stack + (real,), via + (loc,)))
         return out
-
-    def _source(self, path: str) -> SourceFile:
-        for sf in self.files:
-            if sf.path == path:
-                return sf
-        sf = SourceFile(path=path, dialect="nginx")
-        self.files.append(sf)
-        return sf
 
 
 def _last_line(path: str) -> int:
@@ -191,10 +200,36 @@ def _last_line(path: str) -> int:
 def read(path: str) -> ConfigTree:
     """Read ``path`` and everything it includes into one tree."""
     r = _Reader(path)
-    payload = r.parse_file(path)
-    parsed = payload["config"][0]["parsed"] if payload and payload.get("config") else []
-    r.context = guess_context(parsed)
-    sf = r._source(path)
-    nodes = r.convert(path, parsed, _CTX[r.context], (os.path.realpath(path),), (), sf)
+    r.context = guess_context(_top_names(path))
+    nodes = r.parse_file(path, _CTX[r.context], (os.path.realpath(path),), ())
     return ConfigTree(dialect="nginx", root_file=path, nodes=nodes, context=r.context,
-                      files=r.files, problems=r.problems)
+                      files=list(r.files.values()), problems=r.problems)
+
+
+def _top_names(path: str) -> set[str]:
+    """Directive names at the top level of a file, from tokens alone (no analysis)."""
+    names: set[str] = set()
+    depth = 0
+    expect_directive = True
+    try:
+        for token, _, quoted in lex(path):
+            if quoted:
+                expect_directive = False
+                continue
+            if token == "{":
+                depth += 1
+                expect_directive = True
+            elif token == "}":
+                depth -= 1
+                expect_directive = True
+            elif token == ";":
+                expect_directive = True
+            elif token.startswith("#"):
+                continue
+            elif expect_directive:
+                if depth == 0:
+                    names.add(token)
+                expect_directive = False
+    except (NgxParserBaseException, OSError, ValueError, RuntimeError):
+        pass
+    return names
