@@ -6,6 +6,8 @@ from linter.findings import Related
 from linter.plan import HandshakePlan
 from linter.tree import Loc
 
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
 
 def route_label(plan: HandshakePlan) -> str:
     route = plan.route
@@ -17,13 +19,18 @@ def where(plan: HandshakePlan) -> str:
 
 
 def unseen_note(plan: HandshakePlan) -> tuple[str, list[Related]]:
-    """When includes on the route could not be read, a verdict about absence is a guess."""
+    """A verdict that rests on a setting being absent is a guess when part of the config
+    was not read: an include on the route, or the levels enclosing a fragment."""
     proxy = plan.proxy
-    if proxy is None or not proxy.unseen:
+    if proxy is None:
         return "", []
-    locs = proxy.unseen
-    return (" (an include on this route could not be read, so it may set this)",
-            [Related(loc, "include not read") for loc in locs])
+    if proxy.unseen:
+        return (" (an include on this route could not be read, so it may set this)",
+                [Related(loc, "include not read") for loc in proxy.unseen])
+    if proxy.outside:
+        return (" (this file is a fragment: a level enclosing it, not read with it, may set this; "
+                "lint it together with its main config to be sure)", [])
+    return "", []
 
 
 def first_loc(*locs: Loc | None) -> Loc:

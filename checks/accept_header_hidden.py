@@ -8,6 +8,8 @@ from linter.findings import MISSING_ACCEPT, Finding
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
+from ._examples import NGINX_GOOD, NGINX_WS_HEADERS, nginx_location
+
 from ._common import route_label
 
 RULE = Rule(
@@ -22,11 +24,8 @@ RULE = Rule(
     console="Error during WebSocket handshake: 'Sec-WebSocket-Accept' header is missing",
     examples={
         "nginx": Example(
-            bad=("location /gateway/ {\n    proxy_pass http://fas:8080;\n    proxy_http_version 1.1;\n"
-                 "    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n"
-                 "    proxy_hide_header Sec-WebSocket-Accept;\n}\n"),
-            good=("location /gateway/ {\n    proxy_pass http://fas:8080;\n    proxy_http_version 1.1;\n"
-                  "    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n}\n"),
+            bad=nginx_location(NGINX_WS_HEADERS + "    proxy_hide_header Sec-WebSocket-Accept;\n"),
+            good=NGINX_GOOD,
         ),
     },
 )

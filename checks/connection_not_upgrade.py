@@ -9,6 +9,8 @@ from linter.plan import PlanSet
 from linter.resolve import tokens
 from linter.rules import Example, Rule
 
+from ._examples import NGINX_GOOD
+
 from ._common import first_loc, route_label, unseen_note, where
 
 RULE = Rule(
@@ -28,8 +30,7 @@ RULE = Rule(
         "nginx": Example(
             bad=("location /gateway/ {\n    proxy_pass http://fas:8080;\n    proxy_http_version 1.1;\n"
                  "    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"\";\n}\n"),
-            good=("location /gateway/ {\n    proxy_pass http://fas:8080;\n    proxy_http_version 1.1;\n"
-                  "    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n}\n"),
+            good=NGINX_GOOD,
         ),
     },
 )
@@ -72,6 +73,8 @@ def check(plans: PlanSet) -> Iterator[Finding]:
         else:
             loc = proxy.loc
             msg = f"{route_label(plan)} proxies {plan.ws_path} without sending Connection: upgrade"
-        note, extra = unseen_note(plan)
+        absent = not related and (sent is None or (sent.op is not None and sent.op.loc is None)) \
+            and "connection" not in plan.removed
+        note, extra = unseen_note(plan) if absent else ("", [])
         yield plans.finding(RULE, loc, msg + note, symptom=status(302), fix=fix, plan=plan,
                             related=related + extra, severity="warning" if note else None)

@@ -22,9 +22,11 @@ RULE = Rule(
     examples={
         "nginx": Example(
             bad=("server {\n    listen 443;\n    ssl_certificate /etc/ssl/gw.pem;\n"
-                 "    ssl_certificate_key /etc/ssl/gw.key;\n}\n"),
+                 "    ssl_certificate_key /etc/ssl/gw.key;\n"
+                 "    location /gateway/ {\n        proxy_pass http://fas:8080;\n    }\n}\n"),
             good=("server {\n    listen 443 ssl;\n    ssl_certificate /etc/ssl/gw.pem;\n"
-                  "    ssl_certificate_key /etc/ssl/gw.key;\n}\n"),
+                  "    ssl_certificate_key /etc/ssl/gw.key;\n"
+                  "    location /gateway/ {\n        proxy_pass http://fas:8080;\n    }\n}\n"),
         ),
     },
 )

@@ -8,6 +8,8 @@ from linter.findings import Finding, status
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
+from ._examples import NGINX_GOOD, NGINX_WS_HEADERS, nginx_location
+
 from ._common import first_loc, route_label
 
 HANDSHAKE = ("sec-websocket-key", "sec-websocket-version")
@@ -24,11 +26,8 @@ RULE = Rule(
     console="Error during WebSocket handshake: Unexpected response code: 302",
     examples={
         "nginx": Example(
-            bad=("location /gateway/ {\n    proxy_pass http://fas:8080;\n    proxy_http_version 1.1;\n"
-                 "    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n"
-                 "    proxy_set_header Sec-WebSocket-Key \"\";\n}\n"),
-            good=("location /gateway/ {\n    proxy_pass http://fas:8080;\n    proxy_http_version 1.1;\n"
-                  "    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n}\n"),
+            bad=nginx_location(NGINX_WS_HEADERS + "    proxy_set_header Sec-WebSocket-Key \"\";\n"),
+            good=NGINX_GOOD,
         ),
     },
 )

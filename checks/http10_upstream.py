@@ -8,6 +8,8 @@ from linter.findings import Finding, status
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
+from ._examples import NGINX_GOOD
+
 from ._common import first_loc, route_label, unseen_note, where
 
 RULE = Rule(
@@ -24,8 +26,7 @@ RULE = Rule(
         "nginx": Example(
             bad=("location /gateway/ {\n    proxy_pass http://fas:8080;\n"
                  "    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n}\n"),
-            good=("location /gateway/ {\n    proxy_pass http://fas:8080;\n    proxy_http_version 1.1;\n"
-                  "    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n}\n"),
+            good=NGINX_GOOD,
         ),
     },
 )
@@ -47,7 +48,7 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                 msg += f" for the assumed version {plans.model.proxy_version} ({version.note})"
         else:
             msg = f"{route_label(plan)} sets HTTP/{version.value} toward the backend; an upgrade needs HTTP/1.1"
-        note, extra = unseen_note(plan)
+        note, extra = unseen_note(plan) if version.loc is None else ("", [])
         yield plans.finding(RULE, loc, msg + note, symptom=status(302),
                             fix=plans.model.advice.fix("http11", where=where(plan)), plan=plan,
                             related=extra, severity="warning" if note else None)

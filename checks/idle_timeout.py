@@ -9,7 +9,9 @@ from linter.findings import IDLE_DISCONNECT, Finding
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
-from ._common import first_loc, route_label, where
+from ._examples import NGINX_GOOD, NGINX_WS_HEADERS, nginx_location
+
+from ._common import first_loc, route_label, unseen_note, where
 
 RULE = Rule(
     id="WSP401",
@@ -26,11 +28,8 @@ RULE = Rule(
     versions="nginx: proxy_read_timeout, default 60 s, applies to the upgraded connection.",
     examples={
         "nginx": Example(
-            bad=("location /gateway/ {\n    proxy_pass http://fas:8080;\n    proxy_http_version 1.1;\n"
-                 "    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n}\n"),
-            good=("location /gateway/ {\n    proxy_pass http://fas:8080;\n    proxy_http_version 1.1;\n"
-                  "    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n"
-                  "    proxy_read_timeout 3600s;\n}\n"),
+            bad=NGINX_GOOD,
+            good=nginx_location(NGINX_WS_HEADERS + "    proxy_read_timeout 3600s;\n"),
         ),
     },
 )
@@ -49,6 +48,8 @@ def check(plans: PlanSet) -> Iterator[Finding]:
         default = " (the proxy's default)" if idle.loc is None else ""
         msg = (f"{route_label(plan)} closes an idle websocket on {plan.ws_path} after {idle.value:g} s of "
                f"silence{default}; a quiet call may last longer than that (threshold {floor:g} s)")
-        yield plans.finding(RULE, first_loc(idle.loc, proxy.loc), msg, symptom=IDLE_DISCONNECT,
+        note, extra = unseen_note(plan) if idle.loc is None else ("", [])
+        yield plans.finding(RULE, first_loc(idle.loc, proxy.loc), msg + note, symptom=IDLE_DISCONNECT,
                             fix=plans.model.advice.fix("raise-idle-timeout", threshold=f"{floor:g}",
-                                                       where=where(plan)), plan=plan)
+                                                       where=where(plan)), plan=plan, related=extra,
+                            severity="info" if note else None)

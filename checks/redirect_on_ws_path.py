@@ -9,9 +9,7 @@ from linter.model import Guard, Respond
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
-from ._common import route_label
-
-REDIRECTS = frozenset({301, 302, 303, 307, 308})
+from ._common import REDIRECTS, route_label
 
 RULE = Rule(
     id="WSP302",

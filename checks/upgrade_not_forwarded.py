@@ -8,6 +8,8 @@ from linter.findings import Finding, Related, status
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
+from ._examples import NGINX_GOOD
+
 from ._common import first_loc, route_label, unseen_note, where
 
 RULE = Rule(
@@ -24,8 +26,7 @@ RULE = Rule(
     examples={
         "nginx": Example(
             bad="location /gateway/ {\n    proxy_pass http://fas:8080;\n    proxy_http_version 1.1;\n}\n",
-            good=("location /gateway/ {\n    proxy_pass http://fas:8080;\n    proxy_http_version 1.1;\n"
-                  "    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n}\n"),
+            good=NGINX_GOOD,
         ),
     },
 )
@@ -59,6 +60,7 @@ def check(plans: PlanSet) -> Iterator[Finding]:
         else:
             loc = proxy.loc
             msg = f"{route_label(plan)} proxies {plan.ws_path} without forwarding the Upgrade header"
-        note, extra = unseen_note(plan)
+        note, extra = unseen_note(plan) if not related and sent is None and "upgrade" not in plan.removed \
+            else ("", [])
         yield plans.finding(RULE, loc, msg + note, symptom=status(302), fix=fix, plan=plan,
                             related=related + extra, severity="warning" if note else None)

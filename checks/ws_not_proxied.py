@@ -10,9 +10,7 @@ from linter.plan import PlanSet
 from linter.resolve import fas_backends
 from linter.rules import Example, Rule
 
-from ._common import route_label
-
-REDIRECTS = frozenset({301, 302, 303, 307, 308})
+from ._common import REDIRECTS, route_label
 
 RULE = Rule(
     id="WSP301",

@@ -189,6 +189,8 @@ class ProxyAction:
     uri: str | None = None
     # includes on the way to this route that could not be read: facts they hold are unknown
     unseen: list[Loc] = field(default_factory=list)
+    # enclosing levels were not read (a fragment): a setting absent here may be set there
+    outside: bool = False
 
 
 @dataclass(slots=True)

@@ -477,7 +477,7 @@ class NginxInterpreter:
                 tls_settings.verify.loc or n.loc, related=[(n.loc, "TLS to the backend here")]))
         return ProxyAction(target=target, backend=backend, tls=tls, loc=n.loc, upstream=up,
                            timeouts=Timeouts(idle=idle), tls_settings=tls_settings, uri=uri,
-                           unseen=list(lvl.unseen))
+                           unseen=list(lvl.unseen), outside=self.tree.is_fragment)
 
     def backend_for(self, hostport: str, tls: bool, n: Node) -> Backend | None:
         if "$" in hostport:

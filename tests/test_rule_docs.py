@@ -1,0 +1,42 @@
+"""Every rule is documented completely, and its examples are true: the bad example is
+flagged by that rule, the good one is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from linter.options import Options
+from linter.rules import all_rules
+from linter.runner import run
+
+RULES = all_rules()
+EXAMPLES = [(r, d, ex) for r in RULES for d, ex in r.examples.items()]
+
+
+def rules_flagged(tmp_path, text: str, dialect: str) -> set[str]:
+    path = tmp_path / f"example.{dialect}.conf"
+    path.write_text(text)
+    report = run([str(path)], Options(dialect=dialect))
+    assert not report.internal_errors
+    return {f.rule for f in report.findings}
+
+
+@pytest.mark.parametrize("rule,dialect,example", EXAMPLES, ids=[f"{r.id}-{d}" for r, d, _ in EXAMPLES])
+def test_bad_example_is_flagged_and_good_is_not(tmp_path, rule, dialect, example):
+    assert rule.id in rules_flagged(tmp_path, example.bad, dialect)
+    assert rule.id not in rules_flagged(tmp_path, example.good, dialect)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_documentation_is_complete(rule):
+    assert rule.id.startswith("WSP") and rule.id[3:].isdigit()
+    assert rule.name == rule.name.lower() and " " not in rule.name
+    assert rule.severity in ("error", "warning", "info")
+    for text in (rule.summary, rule.why, rule.fix, rule.console):
+        assert len(text) > 20
+    assert "nginx" in rule.examples
+
+
+def test_ids_and_names_are_unique():
+    assert len({r.id for r in RULES}) == len(RULES)
+    assert len({r.name for r in RULES}) == len(RULES)
