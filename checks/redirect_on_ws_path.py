@@ -30,6 +30,14 @@ RULE = Rule(
 )
 
 
+def _tls_alternative(plans: PlanSet, plan, action: Respond) -> bool:
+    """An http-to-https redirect on a plain listener, when the same site proxies the URL over TLS."""
+    if plan.listener.tls or not (action.target or "").startswith("https://"):
+        return False
+    return any(other.site is plan.site and other.ws_path == plan.ws_path and other.listener.tls
+               and other.proxy is not None for other in plans.plans)
+
+
 def check(plans: PlanSet) -> Iterator[Finding]:
     advice = plans.model.advice
     for plan in plans.plans:
@@ -43,6 +51,13 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                 where = route_label(plan) if plan.route else plan.site.label
                 msg = f"{plan.ws_path} is redirected with {action.status}{target} ({where})"
                 fix = advice.fix("no-redirect", path=plan.ws_path)
+                if _tls_alternative(plans, plan, action):
+                    yield plans.finding(
+                        RULE, action.loc,
+                        msg + "; only ws:// on this plain listener is affected: the site's TLS listener "
+                        "proxies wss:// to FAS, which browsers on https pages use",
+                        symptom=status(action.status), fix=fix, plan=plan, severity="info")
+                    continue
             yield plans.finding(RULE, action.loc, msg, symptom=status(action.status), fix=fix, plan=plan)
             continue
         for unsure in plan.uncertain:

@@ -287,6 +287,10 @@ def _fas_port(action: ProxyAction) -> bool:
 
 def build_plans(model: ProxyModel, options: Options) -> PlanSet:
     plans: list[HandshakePlan] = []
+    if any(p.kind == "syntax" and p.certain for p in model.problems):
+        # The proxy will not load this config at all, and a half-read tree would produce
+        # verdicts about lines that are not what the file says: report the syntax only.
+        return PlanSet(model=model, options=options, plans=plans)
     fillers: dict[int, list[PoolFiller]] = {}
     plain_probe = page_request(options.ws_paths[0] if options.ws_paths else "/gateway/x", False, None)
 
@@ -335,6 +339,16 @@ def fas_backends(site: Site, ws_paths: tuple[str, ...]) -> list:
         if not any(n in r.match.pattern for n in names):
             continue
         for a in _actions_of(r):
-            if isinstance(a, ProxyAction) and a.backend is not None and a.backend not in found:
+            if isinstance(a, ProxyAction) and a.backend is not None \
+                    and not any(same_target(a.backend, b) for b in found):
                 found.append(a.backend)
     return found
+
+
+def same_target(a, b) -> bool:
+    """Two backends reach the same servers (inline backends are one per proxy line)."""
+    if a is b:
+        return True
+    if a.named or b.named:
+        return False
+    return [(s.host, s.port) for s in a.servers] == [(s.host, s.port) for s in b.servers]

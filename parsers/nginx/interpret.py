@@ -138,6 +138,7 @@ class NginxInterpreter:
         self.whole = tree.context == "main"
         self.default_listeners: set[int] = set()
         self.time_checked: set[int] = set()
+        self.has_cert: set[int] = set()
 
     # ------------------------------------------------------------------ entry
     def run(self) -> ProxyModel:
@@ -304,7 +305,10 @@ class NginxInterpreter:
 
     def listeners(self, children: list[Node], lvl: Level, fragment: bool) -> list[Listener]:
         ssl_on = "ssl" in lvl.scalars and lvl.scalars["ssl"].args[:1] == ["on"]
-        cert = lvl.scalars.get("ssl_certificate")
+        # a certificate written in this server marks it as meant for TLS; one inherited from
+        # http {} is shared by plain servers too and says nothing about this one
+        cert = next((c for c in children if c.name == "ssl_certificate"), None)
+        inherited_cert = lvl.scalars.get("ssl_certificate")
         http2_on = "http2" in lvl.scalars and lvl.scalars["http2"].args[:1] == ["on"]
         out: list[Listener] = []
         for c in children:
@@ -318,6 +322,8 @@ class NginxInterpreter:
                     break  # nginx stops at the first
             lst = Listener(address=addr, port=port, tls="ssl" in params or ssl_on, loc=c.loc,
                            http2="http2" in params or http2_on, tls_material=cert.loc if cert else None)
+            if inherited_cert is not None:
+                self.has_cert.add(id(lst))
             if "default_server" in params or "default" in params:
                 self.default_listeners.add(id(lst))
             out.append(lst)
@@ -500,7 +506,7 @@ class NginxInterpreter:
             if key not in self.implicit:
                 self.implicit[key] = Backend(name=hostport, servers=[], loc=None, known=False, named=True)
             return self.implicit[key]
-        key = f"{hostport}|{tls}"
+        key = f"{hostport}|{tls}|{n.loc}"  # inline: each proxy_pass line is its own backend
         if key not in self.implicit:
             self.implicit[key] = Backend(name=hostport, servers=[Server(host, port, n.loc)], loc=n.loc,
                                          pool=Setting(0))
@@ -583,7 +589,7 @@ class NginxInterpreter:
                         continue
                     defaults[key] = (site, lst)
         for site, lst in defaults.values():
-            if lst.tls_material is None:
+            if id(lst) not in self.has_cert:
                 self.problems.append(ConfigProblem(
                     "rejected", f'no "ssl_certificate" is defined for the "listen ... ssl" directive '
                     f"({lst.label}, whose default server is {site.label})", site.loc,

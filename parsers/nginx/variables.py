@@ -41,6 +41,9 @@ slice_range ssl_preread_ ssl_alpn_protocol ssl_ja3 ssl_sigalg ssl_client_sigalg 
 """.split())
 
 
+_ADDED_BY_PROXIES = ("x-forwarded-", "x-real-ip", "forwarded", "x-client-", "x-original-", "cf-", "x-amzn-")
+
+
 def is_builtin(name: str) -> bool:
     if name.isdigit():
         return True
@@ -123,7 +126,11 @@ class Evaluator:
             v = self.sets[name]
             return None if v is None else self.evaluate(v, req, depth + 1)
         if name.startswith("http_"):
-            return req.headers.get(name[5:].replace("_", "-"), "")
+            header = name[5:].replace("_", "-")
+            if header in req.headers:
+                return req.headers[header]
+            # a load balancer in front may add these; browsers never send them
+            return None if header.startswith(_ADDED_BY_PROXIES) else ""
         if name.startswith("arg_"):
             for part in req.query.split("&"):
                 k, _, v = part.partition("=")
