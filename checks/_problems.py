@@ -15,6 +15,6 @@ def problems_of(plans: PlanSet, rule: Rule, kind: str, fix_key: str) -> Iterator
             continue
         yield plans.finding(
             rule, p.loc, p.message if p.certain else f"{p.message} (cannot be certain from what was read)",
-            symptom=CONFIG_REJECTED, fix=plans.model.advice.fix(fix_key, detail=p.message),
+            symptom=CONFIG_REJECTED, fix=p.fix or plans.model.advice.fix(fix_key),
             severity=None if p.certain else "info",
             related=[Related(loc, msg) for loc, msg in p.related])

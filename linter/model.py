@@ -303,6 +303,8 @@ class ConfigProblem:
     loc: Loc
     certain: bool = True
     related: list[tuple[Loc, str]] = field(default_factory=list)
+    # what to change, in the dialect's words ("" : the rule's generic advice)
+    fix: str = ""
 
 
 @dataclass(slots=True)

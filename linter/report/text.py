@@ -26,7 +26,8 @@ def render(report: Report) -> str:
     counts = Counter(f.severity for f in report.findings)
     nfiles = len(report.files)
     if report.findings:
-        parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
+        parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 and s != 'info' else ''}"
+                 for s in ("error", "warning", "info") if counts[s]]
         lines.append(f"Found {', '.join(parts)} in {nfiles} file{'s' if nfiles != 1 else ''} read.")
     else:
         lines.append(f"No problems found in {nfiles} file{'s' if nfiles != 1 else ''} read.")

@@ -31,7 +31,7 @@ _FIXES = {
     "fix-syntax": "correct the syntax at this line; `nginx -t` shows the same error",
     "fix-include": "make the included path exist relative to the main nginx.conf directory, or lint from "
                    "the main config (the `roots` setting)",
-    "fix-rejected": "{detail}",
+    "fix-rejected": "correct the line; `nginx -t` shows the same error",
 }
 
 

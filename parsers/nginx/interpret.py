@@ -271,7 +271,9 @@ class NginxInterpreter:
             if c.name in _TIME_DIRECTIVES and c.args and parse_time(c.args[0]) is None \
                     and id(c) not in self.time_checked:
                 self.time_checked.add(id(c))
-                self.problems.append(ConfigProblem("rejected", f'"{c.name}" directive invalid value', c.loc))
+                self.problems.append(ConfigProblem(
+                    "rejected", f'"{c.name}" directive invalid value', c.loc,
+                    fix="write a time such as `3600s`, `60m` or `1h` (units ms, s, m, h, d)"))
             if c.name in _INHERITED:
                 lvl.scalars[c.name] = c
             elif c.name == "include" and c.children is None:
@@ -318,7 +320,9 @@ class NginxInterpreter:
             params = c.args[1:]
             for p in params:
                 if p.split("=", 1)[0] not in _LISTEN_PARAMS:
-                    self.problems.append(ConfigProblem("rejected", f'invalid parameter "{p}" in "listen"', c.loc))
+                    self.problems.append(ConfigProblem(
+                        "rejected", f'invalid parameter "{p}" in "listen"', c.loc,
+                        fix="remove the parameter, or add the `;` missing at the end of the listen line"))
                     break  # nginx stops at the first
             lst = Listener(address=addr, port=port, tls="ssl" in params or ssl_on, loc=c.loc,
                            http2="http2" in params or http2_on, tls_material=cert.loc if cert else None)
@@ -463,7 +467,8 @@ class NginxInterpreter:
             self.problems.append(ConfigProblem(
                 "rejected",
                 '"proxy_pass" cannot have URI part in location given by regular expression, '
-                'or inside named location, or inside "if" statement', n.loc))
+                'or inside named location, or inside "if" statement', n.loc,
+                fix="drop the path from proxy_pass here (keep scheme, host and port), or use a prefix location"))
         backend = self.backend_for(hostport, tls, n)
         up = self.upstream_request(lvl)
         read = lvl.scalars.get("proxy_read_timeout")
@@ -480,7 +485,9 @@ class NginxInterpreter:
             self.problems.append(ConfigProblem(
                 "rejected", "proxy_ssl_verify is on but no proxy_ssl_trusted_certificate is set: "
                 "nginx refuses to load (\"no proxy_ssl_trusted_certificate for proxy_ssl_verify\")",
-                tls_settings.verify.loc or n.loc, related=[(n.loc, "TLS to the backend here")]))
+                tls_settings.verify.loc or n.loc, related=[(n.loc, "TLS to the backend here")],
+                fix="add `proxy_ssl_trusted_certificate /path/to/fas-ca.pem;` next to proxy_ssl_verify, "
+                    "or set `proxy_ssl_verify off;`"))
         return ProxyAction(target=target, backend=backend, tls=tls, loc=n.loc, upstream=up,
                            timeouts=Timeouts(idle=idle), tls_settings=tls_settings, uri=uri,
                            unseen=list(lvl.unseen), outside=self.tree.is_fragment)
@@ -533,8 +540,8 @@ class NginxInterpreter:
         forward = lvl.scalars.get("proxy_pass_request_headers")
         shadow_reason = ""
         if lvl.shadowed and lvl.headers_loc:
-            shadow_reason = (f"the block at line {lvl.headers_loc.line} has its own proxy_set_header, so nginx "
-                             "inherits none from the enclosing levels")
+            shadow_reason = (f"the proxy_set_header at line {lvl.headers_loc.line} gives this block a header list of "
+                             "its own, so nginx inherits none from the enclosing levels")
         return UpstreamRequest(
             forward_client_headers=Setting(not (forward and forward.args[:1] == ["off"]),
                                            forward.loc if forward else None),
@@ -561,7 +568,8 @@ class NginxInterpreter:
                 how = "" if first.loc.file == c.loc.file else f" (first set in {first.loc})"
                 self.problems.append(ConfigProblem(
                     "rejected", f'"{c.name}" directive is duplicate{how}', c.loc,
-                    related=[(first.loc, f"{c.name} first set here")]))
+                    related=[(first.loc, f"{c.name} first set here")],
+                    fix=f"keep one `{c.name}` in this block: remove it here or where it is first set"))
 
     def check_duplicate_locations(self, children: list[Node]) -> None:
         seen: dict[tuple, Node] = {}
@@ -571,7 +579,8 @@ class NginxInterpreter:
                 if key in seen:
                     self.problems.append(ConfigProblem(
                         "rejected", f'duplicate location "{c.args[-1]}"', c.loc,
-                        related=[(seen[key].loc, "first defined here")]))
+                        related=[(seen[key].loc, "first defined here")],
+                        fix="merge the two location blocks into one"))
                 else:
                     seen[key] = c
 
@@ -593,7 +602,9 @@ class NginxInterpreter:
                 self.problems.append(ConfigProblem(
                     "rejected", f'no "ssl_certificate" is defined for the "listen ... ssl" directive '
                     f"({lst.label}, whose default server is {site.label})", site.loc,
-                    certain=self.whole, related=[(lst.loc, "TLS listener here")] if lst.loc else []))
+                    certain=self.whole, related=[(lst.loc, "TLS listener here")] if lst.loc else [],
+                    fix="add ssl_certificate and ssl_certificate_key to this server (the default server "
+                        "of the port) or to http {}"))
 
     def check_variables(self) -> None:
         defined = self.ev.defined | self.captures
@@ -616,9 +627,12 @@ class NginxInterpreter:
                     certain = self.whole and not self.has_modules
                     where = "" if certain else (" here; its map or set may be in a file not read with this one"
                                                 if not self.whole else "; a loaded module may define it")
+                    fix = ("add `map $http_upgrade $connection_upgrade { default upgrade; '' close; }` to http {}"
+                           if var == "connection_upgrade" else
+                           f"define ${var} with map or set in the http context, or use a built-in variable")
                     self.problems.append(ConfigProblem(
                         "rejected", f'unknown "{var}" variable: no map, set or module defines it{where}',
-                        n.loc, certain=certain))
+                        n.loc, certain=certain, fix=fix))
 
 
 def split_listen(text: str) -> tuple[str, int | None]:
