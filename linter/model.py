@@ -313,7 +313,6 @@ class FailureStatuses:
 
     plain_to_tls_port: str
     tls_to_plain_port: str
-    unrouted: str  # a path the proxy serves itself
 
 
 class Advice(Protocol):

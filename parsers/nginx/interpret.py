@@ -139,6 +139,9 @@ class NginxInterpreter:
         self.default_listeners: set[int] = set()
         self.time_checked: set[int] = set()
         self.has_cert: set[int] = set()
+        # the current server's named locations (@name), for try_files fallbacks
+        self.named: dict[str, Node] = {}
+        self.named_level = Level()
 
     # ------------------------------------------------------------------ entry
     def run(self) -> ProxyModel:
@@ -166,8 +169,7 @@ class NginxInterpreter:
             root_file=self.tree.root_file,
             sites=sites,
             backends=backends,
-            statuses=FailureStatuses(plain_to_tls_port="status:502", tls_to_plain_port="status:502",
-                                     unrouted="status:404"),
+            statuses=FailureStatuses(plain_to_tls_port="status:502", tls_to_plain_port="status:502"),
             advice=NginxAdvice(),
             problems=self.problems,
             files=[f.path for f in self.tree.files],
@@ -299,7 +301,7 @@ class NginxInterpreter:
         for c in children:
             if c.name == "location" and c.args and c.args[0].startswith("@"):
                 named[c.args[0]] = c
-        self.named = {k: v for k, v in named.items()}
+        self.named = named
         self.named_level = lvl
         site.routes = self.route_table(children, lvl)
         self.check_duplicate_locations(children)
@@ -397,7 +399,7 @@ class NginxInterpreter:
                 return ServeLocal(502, c.loc, what=_OTHER_HANDLERS[c.name])
         for c in children:
             if c.name == "try_files" and c.args and c.args[-1].startswith("@"):
-                target = self.named.get(c.args[-1]) if hasattr(self, "named") else None
+                target = self.named.get(c.args[-1])
                 if target is not None:
                     tl = self.level(self.named_level, target.children or [])
                     return self.handler(target.children or [], tl, regex_location=True)
