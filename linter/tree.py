@@ -42,6 +42,19 @@ class Node:
     def is_block(self) -> bool:
         return self.children is not None
 
+    def iter(self, name: str) -> list[Node]:
+        """Direct children with this name (case as the dialect normalised it)."""
+        if not self.children:
+            return []
+        return [c for c in self.children if c.name == name]
+
+    def first(self, name: str) -> Node | None:
+        if self.children:
+            for c in self.children:
+                if c.name == name:
+                    return c
+        return None
+
 
 @dataclass(slots=True)
 class SourceProblem:
