@@ -59,6 +59,8 @@ def check(plans: PlanSet) -> Iterator[Finding]:
             fillers = plans.pool_fillers(plan)
             if not fillers:
                 continue
+            if not backend.first_request_reuses and not plan.listener.websocket_over_h2:
+                continue  # a browser's websocket is the first request of its own connection
             filler = fillers[0]
             kept = "by default" if pool.loc is None else f"({pool.value} idle connections)"
             msg = (f"{plan.ws_path} goes to backend {backend.name}, which keeps connections for reuse {kept}; "

@@ -15,7 +15,8 @@ RULE = Rule(
     id="WSP202",
     name="backend-tls-mismatch",
     severity="error",
-    summary="The proxy speaks plain HTTP to FAS's TLS port (8443) or TLS to its plain port (8080).",
+    summary="The proxy speaks plain HTTP to FAS's TLS port (8443), TLS to its plain port (8080), or TLS it "
+            "cannot make.",
     why=("FAS listens for TLS on 8443 and for plain HTTP on 8080. A request without TLS sent to 8443, or a "
          "TLS handshake sent to 8080, fails at the SSL layer between proxy and FAS; the proxy answers the "
          "browser with an error status instead of 101. Either offload TLS cleanly (plain to 8080) or "
@@ -41,6 +42,16 @@ def check(plans: PlanSet) -> Iterator[Finding]:
     for plan in plans.plans:
         proxy = plan.proxy
         if proxy is None or proxy.backend is None:
+            continue
+        ready = proxy.tls_ready
+        if proxy.tls and not ready.value:
+            yield plans.finding(
+                RULE, first_loc(ready.loc, proxy.loc),
+                f"{plan.ws_path} is sent to the backend over TLS, but TLS toward backends is not enabled here "
+                f"({ready.note or 'no engine or module for it'}): the proxy answers "
+                f"{_code(statuses.tls_not_ready)}",
+                symptom=statuses.tls_not_ready, fix=advice.fix("enable-backend-tls"), plan=plan,
+                related=[] if ready.loc is None or ready.loc == proxy.loc else [Related(proxy.loc, "TLS requested here")])
             continue
         for server in proxy.backend.servers:
             if server.port in TLS_PORTS and not proxy.tls:

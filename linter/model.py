@@ -84,6 +84,9 @@ class Listener:
     tls_material: Loc | None = None
     # a listener that cannot be known because the input is a fragment
     unknown: bool = False
+    # browsers may open websockets as streams of a shared HTTP/2 connection here (RFC 8441),
+    # so an upgrade is never the first request of its client connection
+    websocket_over_h2: bool = False
 
     @property
     def label(self) -> str:
@@ -118,6 +121,9 @@ class Backend:
     known: bool = True
     # declared by name (an upstream group) rather than written inline on the route
     named: bool = False
+    # may the first request of a new client connection (a browser's websocket over
+    # HTTP/1.1) take a pooled connection? nginx: yes; HAProxy "http-reuse safe": no
+    first_request_reuses: bool = True
 
 
 @dataclass(slots=True)
@@ -191,6 +197,9 @@ class ProxyAction:
     unseen: list[Loc] = field(default_factory=list)
     # enclosing levels were not read (a fragment): a setting absent here may be set there
     outside: bool = False
+    # TLS toward the backend can actually be made (False e.g. when the module or engine
+    # that makes the connection is off); loc: the setting or module line that decides
+    tls_ready: Setting[bool] = field(default_factory=lambda: Setting(True))
 
 
 @dataclass(slots=True)
@@ -272,8 +281,9 @@ class RouteTable:
     """Routes and the precedence that picks one for a path.
 
     ``policy``: "most-specific" (exact, then the longest prefix unless patterns are
-    allowed to override it, then patterns in order, then that prefix) or "first-match"
-    (the first route in order).
+    allowed to override it, then patterns in order, then that prefix), "first-match"
+    (the first matching route in order) or "last-match" (the last matching route in
+    order: sections that merge in file order, where the later one wins).
     """
 
     routes: list[Route] = field(default_factory=list)
@@ -313,6 +323,8 @@ class FailureStatuses:
 
     plain_to_tls_port: str
     tls_to_plain_port: str
+    # TLS to the backend requested but not possible (engine or module off)
+    tls_not_ready: str = "status:500"
 
 
 class Advice(Protocol):

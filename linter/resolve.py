@@ -73,6 +73,11 @@ def _select(table: RouteTable, path: str) -> tuple[list[Route], bool]:
             if r.match.matches(path):
                 return _descend(r, path), True
         return [], False
+    if table.policy == "last-match":
+        for r in reversed(table.routes):
+            if r.match.matches(path):
+                return _descend(r, path), True
+        return [], False
 
     # most-specific
     longest: Route | None = None

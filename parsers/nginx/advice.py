@@ -20,6 +20,7 @@ _FIXES = {
                            "port 8080",
     "scheme-for-plain-port": "use `proxy_pass http://...` toward the plain port {port}, or point at FAS's "
                              "TLS port 8443",
+    "enable-backend-tls": "nginx always can make TLS to a backend; check the https:// target",
     "front-tls": "add `ssl` to `listen {port}` (and keep ssl_certificate/ssl_certificate_key)",
     "route-ws": "add `location {path} {{ proxy_pass http://<fas>:8080; proxy_http_version 1.1; "
                 "proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade; }}`",
