@@ -105,6 +105,9 @@ def check(
     else:
         from .report.text import render
     typer.echo(render(report))
+    if not report.files and not report.skipped:
+        typer.echo(f"wsproxylint: no nginx, Apache or HAProxy config found in {' '.join(paths or ['.'])}",
+                   err=True)
     for path, why in report.skipped:
         typer.echo(f"wsproxylint: skipped {path}: {why}", err=True)
     for err in report.internal_errors:
@@ -129,9 +132,14 @@ def rules(rule_id: Optional[str] = typer.Argument(None, metavar="[ID]", help="Ru
     if rule is None:
         _fail(f"unknown rule {rule_id!r} (see `wsproxylint rules`)")
         return
-    out = [f"{rule.id} {rule.name} (default severity: {rule.severity})", "", rule.summary, "",
-           "Why it breaks the call:", f"  {rule.why}", "", f"Console: {rule.console}", f"Versions: {rule.versions}",
-           "", f"Fix: {rule.fix}"]
+    import textwrap
+
+    def para(text: str, indent: str = "") -> list[str]:
+        return textwrap.wrap(text, 88, initial_indent=indent, subsequent_indent=indent or "  ")
+
+    out = [f"{rule.id} {rule.name} (default severity: {rule.severity})", "", *para(rule.summary), "",
+           "Why it breaks the call:", *para(rule.why, "  "), "", *para(f"Console: {rule.console}"),
+           *para(f"Versions: {rule.versions}"), "", *para(f"Fix: {rule.fix}")]
     for dialect, ex in rule.examples.items():
         out += ["", f"Bad ({dialect}):", *("    " + line for line in ex.bad.rstrip().splitlines()),
                 f"Good ({dialect}):", *("    " + line for line in ex.good.rstrip().splitlines())]
