@@ -12,15 +12,19 @@ from ._examples import NGINX_GOOD, NGINX_WS_HEADERS, nginx_location
 
 from ._common import route_label
 
+# Response headers of the handshake the browser checks. Connection is not listed: nginx
+# writes `Connection: upgrade` on a 101 itself, so hiding it changes nothing (observed).
+HANDSHAKE_RESPONSE = frozenset({"sec-websocket-accept", "upgrade"})
+
 RULE = Rule(
     id="WSP105",
     name="accept-header-hidden",
     severity="error",
-    summary="The 101 response reaches the browser without Sec-WebSocket-Accept.",
+    summary="The 101 response reaches the browser without Sec-WebSocket-Accept (or Upgrade).",
     why=("The browser accepts the upgrade only if the 101 response carries the Sec-WebSocket-Accept "
          "value derived from its key. A proxy told to hide that response header removes it from the "
          "101, and the browser aborts the handshake."),
-    fix="Do not hide Sec-WebSocket-Accept (nor Upgrade/Connection) on the websocket route.",
+    fix="Do not hide Sec-WebSocket-Accept or Upgrade on the websocket route.",
     console="Error during WebSocket handshake: 'Sec-WebSocket-Accept' header is missing",
     examples={
         "nginx": Example(
@@ -37,9 +41,13 @@ def check(plans: PlanSet) -> Iterator[Finding]:
         if proxy is None:
             continue
         for hidden in proxy.upstream.hidden_response_headers:
-            if hidden.name.lower() == "sec-websocket-accept":
-                yield plans.finding(
-                    RULE, hidden.loc,
-                    f"{route_label(plan)} hides Sec-WebSocket-Accept from the 101 response on {plan.ws_path}",
-                    symptom=MISSING_ACCEPT,
-                    fix=plans.model.advice.fix("unhide-response-header", header=hidden.name), plan=plan)
+            name = hidden.name.lower()
+            if name not in HANDSHAKE_RESPONSE:
+                continue
+            console = "" if name == "sec-websocket-accept" else \
+                " (the console names the missing header: 'Upgrade' header is missing)"
+            yield plans.finding(
+                RULE, hidden.loc,
+                f"{route_label(plan)} hides {hidden.name} from the 101 response on {plan.ws_path}{console}",
+                symptom=MISSING_ACCEPT,
+                fix=plans.model.advice.fix("unhide-response-header", header=hidden.name), plan=plan)

@@ -119,6 +119,7 @@ class Level:
     hidden: list[Node] = field(default_factory=list)
     scalars: dict[str, Node] = field(default_factory=dict)
     unseen: list[Loc] = field(default_factory=list)
+    access: list[Node] = field(default_factory=list)  # allow/deny rules in force
 
 
 class NginxInterpreter:
@@ -268,6 +269,7 @@ class NginxInterpreter:
             hidden=own_hidden or parent.hidden,
             scalars=dict(parent.scalars),
             unseen=list(parent.unseen),
+            access=[c for c in children if c.name in ("allow", "deny")] or parent.access,
         )
         for c in children:
             if c.name in _TIME_DIRECTIVES and c.args and parse_time(c.args[0]) is None \
@@ -391,6 +393,13 @@ class NginxInterpreter:
         return route
 
     def handler(self, children: list[Node], lvl: Level, regex_location: bool):
+        # access phase, before the content handler: a closed location answers itself
+        for c in children:
+            if c.name == "internal":
+                return Respond(404, c.loc, reason="the location is internal: browsers get 404")
+        access = [c for c in children if c.name in ("allow", "deny")] or lvl.access
+        if access and access[0].name == "deny" and access[0].args[:1] == ["all"]:
+            return Respond(403, access[0].loc, reason="deny all")
         for c in children:
             if c.name == "proxy_pass" and c.args:
                 return self.proxy(c, lvl, uri_allowed=not regex_location)
