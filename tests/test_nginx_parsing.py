@@ -1148,3 +1148,19 @@ def test_unrouted_ws_path_is_served_locally_404(tmp_path):
     assert isinstance(plan.action, ServeLocal)
     assert plan.action.status == 404
     assert os.path.samefile(plan.action.loc.file, conf)
+
+
+def test_braced_variable_followed_by_a_word_is_two_arguments(tmp_path):
+    """crossplane 0.5.8 glues `${rest} last` into one token; nginx reads two."""
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(
+        "events {}\nhttp {\n  server {\n    listen 80;\n"
+        "    location /gw/ { rewrite ^/gw/(?<rest>.*)$ /gateway/${rest} last; }\n"
+        "    location /gateway/ { proxy_pass http://127.0.0.1:8080; }\n  }\n}\n")
+    tree = read(str(conf))
+    rewrite = next(n for n in tree.walk() if n.name == "rewrite")
+    assert rewrite.args == ["^/gw/(?<rest>.*)$", "/gateway/${rest}", "last"]
+    plans = build_plans(interpret(tree, Options()), Options(ws_paths=("/gw/websocketcall",)))
+    (plan,) = plans.plans
+    assert plan.final_path == "/gateway/websocketcall"
+    assert plan.proxy is not None and plan.proxy.target == "http://127.0.0.1:8080"

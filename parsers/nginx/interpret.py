@@ -298,7 +298,7 @@ class NginxInterpreter:
         listeners = self.listeners(children, lvl, fragment)
         label = "server " + (names[0] if names else "(no server_name)")
         site = Site(label=label, names=names, listeners=listeners, loc=node.loc)
-        site.steps = self.steps(children, lvl, in_location=False)
+        site.steps = self.steps(children, lvl)
         named: dict[str, Node] = {}
         for c in children:
             if c.name == "location" and c.args and c.args[0].startswith("@"):
@@ -345,13 +345,11 @@ class NginxInterpreter:
         return out
 
     # ------------------------------------------------------------------ locations
-    def route_table(self, children: list[Node], lvl: Level, regex_parent: bool = False) -> RouteTable:
+    def route_table(self, children: list[Node], lvl: Level) -> RouteTable:
         table = RouteTable(policy="most-specific")
         for c in children:
             if c.name == "location" and c.args and c.children is not None and not c.args[0].startswith("@"):
-                route = self.route(c, lvl)
-                if route is not None:
-                    table.routes.append(route)
+                table.routes.append(self.route(c, lvl))
         # an exact or prefix location for the bare path stops nginx's automatic redirect
         exact = {r.match.pattern for r in table.routes if r.match.kind in ("exact", "prefix")}
         for r in list(table.routes):
@@ -364,7 +362,7 @@ class NginxInterpreter:
                                    reason=f"nginx redirects {p[:-1]} to {p} because {r.label} ends with a slash")))
         return table
 
-    def route(self, node: Node, parent: Level) -> Route | None:
+    def route(self, node: Node, parent: Level) -> Route:
         args = node.args
         mod, pattern = "", args[-1]
         if len(args) >= 2:
@@ -385,7 +383,7 @@ class NginxInterpreter:
         else:
             match = PathMatch("prefix", pattern)
         route = Route(match=match, loc=node.loc, label="location " + " ".join(args))
-        route.steps = self.steps(children, lvl, in_location=True, regex_location=match.kind == "pattern")
+        route.steps = self.steps(children, lvl)
         route.action = self.handler(children, lvl, regex_location=match.kind == "pattern")
         nested = [c for c in children if c.name == "location"]
         if nested:
@@ -397,7 +395,7 @@ class NginxInterpreter:
         for c in children:
             if c.name == "internal":
                 return Respond(404, c.loc, reason="the location is internal: browsers get 404")
-        access = [c for c in children if c.name in ("allow", "deny")] or lvl.access
+        access = lvl.access
         if access and access[0].name == "deny" and access[0].args[:1] == ["all"]:
             return Respond(403, access[0].loc, reason="deny all")
         for c in children:
@@ -405,7 +403,7 @@ class NginxInterpreter:
                 return self.proxy(c, lvl, uri_allowed=not regex_location)
         for c in children:
             if c.name in _OTHER_HANDLERS:
-                return ServeLocal(502, c.loc, what=_OTHER_HANDLERS[c.name])
+                return ServeLocal(404, c.loc, what=_OTHER_HANDLERS[c.name])
         for c in children:
             if c.name == "try_files" and c.args and c.args[-1].startswith("@"):
                 target = self.named.get(c.args[-1])
@@ -415,7 +413,9 @@ class NginxInterpreter:
         return None
 
     # ------------------------------------------------------------------ rewrite phase
-    def steps(self, children: list[Node], lvl: Level, in_location: bool, regex_location: bool = False) -> list[Step]:
+    def steps(self, children: list[Node], lvl: Level) -> list[Step]:
+        """The rewrite phase: return, rewrite and if, in order (they run before the content
+        handler, and before location selection at server level)."""
         out: list[Step] = []
         for c in children:
             if c.name == "return" and c.args:
@@ -429,7 +429,7 @@ class NginxInterpreter:
                 for d in inner:
                     if d.name == "proxy_pass" and d.args:
                         action = self.proxy(d, ilvl, uri_allowed=False)
-                out.append(Guard(IfCondition(list(c.args), self.ev), self.steps(inner, ilvl, in_location), c.loc,
+                out.append(Guard(IfCondition(list(c.args), self.ev), self.steps(inner, ilvl), c.loc,
                                  action=action))
         return out
 
@@ -459,7 +459,9 @@ class NginxInterpreter:
                 return None
             groups = {str(i): g or "" for i, g in enumerate(m.groups(), 1)}
             groups.update({k: v or "" for k, v in m.groupdict().items()})
-            text = re.sub(r"\$(\d)", lambda g: groups.get(g.group(1), ""), repl)
+            # captures ($1, $name, ${name}) first, then the config's variables
+            text = re.sub(r"\$(?:\{(\w+)\}|(\d|[A-Za-z_]\w*))",
+                          lambda g: groups.get(g.group(1) or g.group(2), g.group(0)), repl)
             value = ev.evaluate(text, req)
             if value is None:
                 return None

@@ -86,7 +86,7 @@ class _Reader:
                 raise OSError(f"not a regular file: {path}")
             if st.st_size > MAX_FILE_BYTES:
                 raise OSError(f"file larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-            self.block(path, lex(path), ctx, stack, via, sf, out)
+            self.block(path, _tokens(path), ctx, stack, via, sf, out)
         except StopIteration:
             self.problems.append(SourceProblem("syntax", 'unexpected end of file, expecting ";" or "}"',
                                                Loc(path, _last_line(path))))
@@ -189,6 +189,18 @@ class _Reader:
         return out
 
 
+def _tokens(path: str):
+    """crossplane's tokens, mended: after an unquoted ``${var}`` crossplane 0.5.8 keeps the
+    following whitespace and word in the same token (``/x/${rest} last``). An unquoted
+    nginx token never holds whitespace, so such a token is split where nginx splits it."""
+    for token, line, quoted in lex(path):
+        if quoted or token.startswith("#") or "${" not in token or not any(c.isspace() for c in token):
+            yield token, line, quoted
+            continue
+        for part in token.split():
+            yield part, line, False
+
+
 def _last_line(path: str) -> int:
     try:
         with open(path, "rb") as f:
@@ -212,7 +224,7 @@ def _top_names(path: str) -> set[str]:
     depth = 0
     expect_directive = True
     try:
-        for token, _, quoted in lex(path):
+        for token, _, quoted in _tokens(path):
             if quoted:
                 expect_directive = False
                 continue
