@@ -56,8 +56,8 @@ def check(plans: PlanSet) -> Iterator[Finding]:
             fix = advice.fix("repeat-inherited", where=where(plan))
         elif sent is not None and sent.op is not None and sent.op.loc is None:
             loc = proxy.loc
-            msg = (f"{route_label(plan)} sends the proxy's default `Connection: {sent.value}` upstream "
-                   f"({sent.op.note}), so FAS never sees the upgrade")
+            msg = (f"{route_label(plan)} sets no Connection header, so `Connection: {sent.value}` "
+                   f"({sent.op.note or 'the proxy default'}) goes upstream and FAS never sees the upgrade")
         elif sent is not None:
             loc = first_loc(sent.op.loc if sent.op else None, proxy.loc)
             expr = sent.op.value.text if sent.op and sent.op.value else ""

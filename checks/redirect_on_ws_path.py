@@ -69,5 +69,5 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                         RULE, redirect.loc,
                         f"{plan.ws_path} is redirected with {redirect.status} when `{step.condition.text}` holds, "
                         "which the config alone cannot decide",
-                        symptom=status(redirect.status), fix=advice.fix("no-redirect", path=plan.ws_path),
+                        symptom=status(redirect.status or 302), fix=advice.fix("no-redirect", path=plan.ws_path),
                         plan=plan, severity="warning")

@@ -7,7 +7,7 @@ unreadable path, or an internal error in a check (the rest of the report still p
 from __future__ import annotations
 
 import sys
-from typing import List, Optional
+from typing import List, NoReturn, Optional
 
 import typer
 
@@ -25,7 +25,7 @@ app = typer.Typer(
 FORMATS = ("text", "json")
 
 
-def _fail(msg: str) -> None:
+def _fail(msg: str) -> NoReturn:
     typer.echo(f"wsproxylint: {msg}", err=True)
     raise typer.Exit(2)
 

@@ -40,13 +40,15 @@ class Request:
 class Value(Protocol):
     """A header value or target as written; ``evaluate`` gives None when it cannot be known."""
 
-    text: str
+    @property
+    def text(self) -> str: ...
 
     def evaluate(self, request: Request) -> str | None: ...
 
 
 class Condition(Protocol):
-    text: str
+    @property
+    def text(self) -> str: ...
 
     def evaluate(self, request: Request) -> bool | None: ...
 

@@ -13,6 +13,7 @@ nginx semantics applied here, once:
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -155,8 +156,9 @@ class NginxInterpreter:
         if ctx == "main":
             root = Level()
             self.check_duplicates(nodes)
-            for http in (n for n in nodes if n.name == "http" and n.children is not None):
-                sites.extend(self.http_block(http.children, root))
+            for http in nodes:
+                if http.name == "http" and http.children is not None:
+                    sites.extend(self.http_block(http.children, root))
         elif ctx == "http":
             sites.extend(self.http_block(nodes, Level()))
         elif ctx == "server" and any(n.name in ("location", "listen", "server_name") for n in nodes):
@@ -487,7 +489,7 @@ class NginxInterpreter:
         read = lvl.scalars.get("proxy_read_timeout")
         seconds = parse_time(read.args[0]) if read and read.args else 60.0
         # an unreadable value is a load error reported elsewhere; judge the default meanwhile
-        idle = Setting(60.0 if seconds is None else seconds, read.loc if read else None)
+        idle: Setting[float | None] = Setting(60.0 if seconds is None else seconds, read.loc if read else None)
         verify = lvl.scalars.get("proxy_ssl_verify")
         ca = lvl.scalars.get("proxy_ssl_trusted_certificate")
         tls_settings = BackendTLS(
@@ -539,7 +541,7 @@ class NginxInterpreter:
             ops.append(HeaderOp("Host", Literal("backend-host"), None, note="nginx default: $proxy_host"))
         if "connection" not in user and not self.new_defaults:
             ops.append(HeaderOp("Connection", Literal("close"), None,
-                                note=f"nginx default before {NEW_DEFAULTS_TEXT}: Connection: close"))
+                                note=f"nginx's default before {NEW_DEFAULTS_TEXT}"))
         for h in lvl.headers:
             if len(h.args) >= 2:
                 ops.append(HeaderOp(h.args[0], NginxValue(h.args[1], self.ev), h.loc))
@@ -578,7 +580,8 @@ class NginxInterpreter:
                 if first is None:
                     seen[c.name] = c
                     continue
-                how = "" if first.loc.file == c.loc.file else f" (first set in {first.loc})"
+                where = os.path.relpath(first.loc.file, os.path.dirname(os.path.abspath(self.tree.root_file)))
+                how = "" if first.loc.file == c.loc.file else f" (first set in {where}:{first.loc.line})"
                 self.problems.append(ConfigProblem(
                     "rejected", f'"{c.name}" directive is duplicate{how}', c.loc,
                     related=[(first.loc, f"{c.name} first set here")],

@@ -70,12 +70,13 @@ class _Reader:
     def __init__(self, root: str) -> None:
         self.root = root
         self.prefix = os.path.dirname(os.path.abspath(root))
+        self.shown_prefix = os.path.dirname(root) or "."
         self.files: dict[str, SourceFile] = {}
         self.problems: list[SourceProblem] = []
         self.context = "main"
 
     # -- one file, in the context it is included in
-    def parse_file(self, path: str, ctx: tuple, stack: tuple[str, ...], via: tuple[Loc, ...]) -> list[Node]:
+    def parse_file(self, path: str, ctx: tuple | None, stack: tuple[str, ...], via: tuple[Loc, ...]) -> list[Node]:
         out: list[Node] = []  # what was read before a fatal error still counts
         sf = self.files.get(path)
         if sf is None:
@@ -163,7 +164,8 @@ class _Reader:
                 # an absolute one may just live on the server, not in this checkout.
                 certain = (not fragment and not os.path.isabs(pattern)
                            and os.path.basename(pattern) not in _DISTRIBUTION_FILES)
-                where = "" if os.path.isabs(pattern) else f" (relative to {self.prefix})"
+                where = "" if os.path.isabs(pattern) else \
+                    f" (nginx looks for it relative to the main config's directory, {self.shown_prefix})"
                 self.problems.append(SourceProblem(
                     "include", f'included file "{pattern}" not found{where}', loc, certain=certain))
                 # keep the include in the tree: what it would have set is unknown
