@@ -267,7 +267,7 @@ def fronts_fas(site: Site, ws_paths: tuple[str, ...]) -> bool:
     """
     names = _fas_names(ws_paths)
     for r in _all_routes(site.routes):
-        if any(n in r.match.pattern for n in names):
+        if names_fas(r.match.pattern, names):
             return True
     for ws in ws_paths:
         _, action, _, _ = trace(site, upgrade_request(ws, False, None))
@@ -280,6 +280,21 @@ def _fas_names(ws_paths: tuple[str, ...]) -> set[str]:
     names = {ws_base(p).strip("/") for p in ws_paths} | {p.strip("/") for p in ws_paths}
     names.discard("")
     return names
+
+
+def names_fas(pattern: str, names: set[str]) -> bool:
+    """Does a route pattern name a FAS prefix as a whole path segment (``/gateway/``,
+    ``^/(gateway|assistserver)/``), not inside another word (``/api/gateway-status``)?"""
+    for n in names:
+        start = pattern.find(n)
+        while start >= 0:
+            before = pattern[start - 1] if start else "/"
+            end = start + len(n)
+            after = pattern[end] if end < len(pattern) else "/"
+            if before in "/(|^" and after in "/)|$?\\":
+                return True
+            start = pattern.find(n, start + 1)
+    return False
 
 
 def _fas_port(action: ProxyAction) -> bool:
@@ -341,7 +356,7 @@ def fas_backends(site: Site, ws_paths: tuple[str, ...]) -> list:
     names = _fas_names(ws_paths)
     found: list = []
     for r in _all_routes(site.routes):
-        if not any(n in r.match.pattern for n in names):
+        if not names_fas(r.match.pattern, names):
             continue
         for a in _actions_of(r):
             if isinstance(a, ProxyAction) and a.backend is not None \

@@ -151,3 +151,18 @@ def test_pages_that_close_their_connection_never_fill_a_pool():
     assert keeps_connection(proxy(20, pool=8), page_request("/gateway/websocketcall", True, 443)) is True
     http10 = proxy(20, pool=8, up=upstream(version="1.0"))
     assert keeps_connection(http10, page_request("/gateway/websocketcall", True, 443)) is False
+
+
+def test_fas_prefixes_are_matched_as_path_segments():
+    from linter.resolve import _fas_names, names_fas
+
+    names = _fas_names(("/gateway/websocketcall", "/assistserver/topic"))
+    for pattern in ("/gateway/", "/gateway", "^/(gateway|assistserver)/", "/gateway/websocketcall", "^/gateway$"):
+        assert names_fas(pattern, names), pattern
+    for pattern in ("/api/gateway-status", "/gateways/", "/mygateway/", "/", "~ \\.js$"):
+        assert not names_fas(pattern, names), pattern
+
+
+def test_a_site_without_fas_routes_or_ports_is_not_judged():
+    other = Route(PathMatch("prefix", "/api/gateway-status"), loc(10), "route", action=proxy(20, port=9000))
+    assert findings(model([other])) == set()
