@@ -16,5 +16,5 @@ fi
 if [ "${1:-}" = "test" ]; then
   .venv/bin/python -m pip install -q -e '.[test]'
 else
-  .venv/bin/python -m pip install -q -e .
+  .venv/bin/python -m pip install -q .
 fi
