@@ -12,9 +12,9 @@ from ._examples import NGINX_GOOD, NGINX_WS_HEADERS, nginx_location
 
 from ._common import route_label
 
-# Response headers of the handshake the browser checks. Connection is not listed: nginx
-# writes `Connection: upgrade` on a 101 itself, so hiding it changes nothing (observed).
-HANDSHAKE_RESPONSE = frozenset({"sec-websocket-accept", "upgrade"})
+# Response headers of the handshake the browser checks (the model lists only hidden
+# headers that really go missing from a 101).
+HANDSHAKE_RESPONSE = frozenset({"sec-websocket-accept", "upgrade", "connection"})
 
 RULE = Rule(
     id="WSP105",
@@ -24,7 +24,7 @@ RULE = Rule(
     why=("The browser accepts the upgrade only if the 101 response carries the Sec-WebSocket-Accept "
          "value derived from its key. A proxy told to hide that response header removes it from the "
          "101, and the browser aborts the handshake."),
-    fix="Do not hide Sec-WebSocket-Accept or Upgrade on the websocket route.",
+    fix="Do not hide Sec-WebSocket-Accept, Upgrade or Connection on the websocket route.",
     console="Error during WebSocket handshake: 'Sec-WebSocket-Accept' header is missing",
     examples={
         "nginx": Example(
@@ -45,7 +45,7 @@ def check(plans: PlanSet) -> Iterator[Finding]:
             if name not in HANDSHAKE_RESPONSE:
                 continue
             console = "" if name == "sec-websocket-accept" else \
-                " (the console names the missing header: 'Upgrade' header is missing)"
+                f" (the console names the missing header: '{hidden.name}' header is missing)"
             yield plans.finding(
                 RULE, hidden.loc,
                 f"{route_label(plan)} hides {hidden.name} from the 101 response on {plan.ws_path}{console}",

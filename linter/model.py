@@ -164,6 +164,8 @@ class UpstreamRequest:
     shadowed: tuple[HeaderOp, ...] = ()
     shadow_reason: str = ""
     http_version: Setting[str] = field(default_factory=lambda: Setting("1.1"))
+    # response headers removed from what the backend answers, as far as they really go
+    # missing from a 101 (a proxy may re-add some itself)
     hidden_response_headers: tuple[HiddenHeader, ...] = ()
 
 

@@ -7,7 +7,6 @@ other finding still stands.
 from __future__ import annotations
 
 import os
-import re
 import traceback
 from dataclasses import dataclass, field
 
@@ -84,27 +83,21 @@ def _dialect(path: str, options: Options) -> str | None:
     return parsers.detect(path, _head(path))
 
 
-_MAIN = re.compile(r"^\s*(http|events)\s*\{", re.M)
-_INCLUDES = re.compile(r"^\s*include\s", re.M)
-
-
-def _entry_rank(path: str) -> int:
+def _entry_rank(path: str, dialect: str) -> int:
     """Read entry points first (a whole config), then files that include others, then the
     rest, so that a file is linted in the context of what includes it, not alone first."""
     try:
         head = _head(path)
     except OSError:
         return 2
-    if _MAIN.search(head) or os.path.basename(path) == "nginx.conf":
-        return 0
-    return 1 if _INCLUDES.search(head) else 2
+    return parsers.entry_rank(dialect, path, head)
 
 
 def run(paths: list[str], options: Options) -> Report:
     report = Report()
     candidates = discover(paths, options)
     # Entry points first, so files they include are linted in context, not alone.
-    candidates.sort(key=lambda fd: (_entry_rank(fd[0]), fd[0]))
+    candidates.sort(key=lambda fd: (_entry_rank(fd[0], fd[1]), fd[0]))
     seen: set[str] = set()
     for path, dialect in candidates:
         real = os.path.realpath(path)

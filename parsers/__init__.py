@@ -37,6 +37,15 @@ def detect(path: str, head: str) -> str | None:
     return None
 
 
+def entry_rank(dialect: str, path: str, head: str) -> int:
+    """0: a whole configuration, 1: a file that includes others, 2: anything else."""
+    if dialect == "nginx":
+        from . import nginx
+
+        return nginx.entry_rank(path, head)
+    return 2
+
+
 def loader(dialect: str) -> Callable[[str, Options], ProxyModel] | None:
     if dialect == "nginx":
         from . import nginx

@@ -15,6 +15,17 @@ def load(path: str, options: Options) -> ProxyModel:
     return interpret(read(path), options)
 
 
+def entry_rank(path: str, head: str) -> int:
+    """0: a main config (``http {}``/``events {}``, or named nginx.conf), 1: a file that
+    includes others, 2: a plain fragment."""
+    import os
+    import re
+
+    if re.search(r"^\s*(http|events)\s*\{", head, re.M) or os.path.basename(path) == "nginx.conf":
+        return 0
+    return 1 if re.search(r"^\s*include\s", head, re.M) else 2
+
+
 def looks_like(path: str, head: str) -> bool:
     """Is this an nginx file? By name first, then by content."""
     import os

@@ -568,7 +568,9 @@ class NginxInterpreter:
                            for h in lvl.shadowed if len(h.args) >= 2),
             shadow_reason=shadow_reason,
             http_version=http_version,
-            hidden_response_headers=tuple(HiddenHeader(h.args[0], h.loc) for h in lvl.hidden if h.args),
+            # nginx writes `Connection: upgrade` on a 101 itself: hiding it changes nothing (observed)
+            hidden_response_headers=tuple(HiddenHeader(h.args[0], h.loc) for h in lvl.hidden
+                                          if h.args and h.args[0].lower() != "connection"),
         )
 
     # ------------------------------------------------------------------ what nginx refuses
