@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
 from linter.findings import Related
 from linter.plan import HandshakePlan
 from linter.tree import Loc
@@ -38,3 +41,55 @@ def first_loc(*locs: Loc | None) -> Loc:
         if loc is not None:
             return loc
     raise ValueError("no location")
+
+
+@dataclass(slots=True)
+class HeaderGap:
+    """Why a request header the handshake needs does not reach the backend as it must."""
+
+    loc: Loc  # the line to change
+    message: str
+    inherited: bool  # the header was set at an enclosing level that does not apply here
+    related: list[Related] = field(default_factory=list)
+    # the verdict rests on the header being absent where part of the config was not read
+    guessed: bool = False
+
+
+def header_gap(plan: HandshakePlan, header: str, ok: Callable[[str], bool], wanted: str) -> HeaderGap | None:
+    """Does ``header`` leave for the backend with a value ``ok`` accepts? None when it
+    does, or when its value cannot be known from the config. ``wanted`` says what a good
+    value holds, for the message."""
+    proxy = plan.proxy
+    if proxy is None:
+        return None
+    key = header.lower()
+    sent = plan.sent.get(key)
+    if sent is not None and (sent.value is None or ok(sent.value)):
+        return None
+    up = proxy.upstream
+    route = route_label(plan)
+    shadowed = [op for op in up.shadowed if op.name.lower() == key]
+    if shadowed:
+        return HeaderGap(first_loc(up.ops_loc, proxy.loc),
+                         f"{header} is not sent upstream on {route}: {up.shadow_reason}", inherited=True,
+                         related=[Related(op.loc, f"{header} set here, not inherited") for op in shadowed if op.loc])
+    if sent is not None and sent.op is not None and sent.op.loc is None:
+        note, extra = unseen_note(plan)
+        return HeaderGap(proxy.loc, f"{route} sets no {header} header, so `{header}: {sent.value}` "
+                         f"({sent.op.note or 'the proxy default'}) goes upstream and FAS never sees the upgrade"
+                         + note, inherited=False, related=extra, guessed=bool(note))
+    if sent is not None:
+        expr = sent.op.value.text if sent.op and sent.op.value else ""
+        return HeaderGap(first_loc(sent.op.loc if sent.op else None, proxy.loc),
+                         f"for a websocket request, {header} is sent upstream as {sent.value!r}"
+                         + (f" (from `{expr}`)" if expr and expr != sent.value else "") + f", not {wanted}",
+                         inherited=False)
+    if key in plan.removed:
+        op = plan.removed[key]
+        expr = op.value.text if op.value else ""
+        return HeaderGap(first_loc(op.loc, proxy.loc),
+                         f"{route} sends no {header} header upstream for a websocket request"
+                         + (f" (`{expr}` is empty for it)" if expr else " (it is removed)"), inherited=False)
+    note, extra = unseen_note(plan)
+    return HeaderGap(proxy.loc, f"{route} proxies {plan.ws_path} without sending {header}: {wanted}" + note,
+                     inherited=False, related=extra, guessed=bool(note))

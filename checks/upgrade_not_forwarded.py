@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.findings import Finding, Related, status
+from linter.findings import Finding, status
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
 from ._examples import NGINX_GOOD
 
-from ._common import first_loc, route_label, unseen_note, where
+from ._common import header_gap, where
 
 RULE = Rule(
     id="WSP101",
@@ -35,32 +35,9 @@ RULE = Rule(
 def check(plans: PlanSet) -> Iterator[Finding]:
     advice = plans.model.advice
     for plan in plans.plans:
-        proxy = plan.proxy
-        if proxy is None:
+        gap = header_gap(plan, "Upgrade", lambda v: "websocket" in v.lower(), "websocket")
+        if gap is None:
             continue
-        sent = plan.sent.get("upgrade")
-        if sent is not None and (sent.value is None or "websocket" in sent.value.lower()):
-            continue
-        related: list[Related] = []
-        up = proxy.upstream
-        shadowed = [op for op in up.shadowed if op.name.lower() == "upgrade"]
-        fix = advice.fix("forward-upgrade", where=where(plan))
-        if sent is not None:
-            loc = first_loc(sent.op.loc if sent.op else None, proxy.loc)
-            msg = f"Upgrade is sent to the backend as {sent.value!r}, not 'websocket', on {route_label(plan)}"
-        elif "upgrade" in plan.removed:
-            op = plan.removed["upgrade"]
-            loc = first_loc(op.loc, proxy.loc)
-            msg = f"{route_label(plan)} empties or removes the Upgrade header before it reaches the backend"
-        elif shadowed:
-            loc = first_loc(up.ops_loc, proxy.loc)
-            msg = f"Upgrade is not sent upstream on {route_label(plan)}: {up.shadow_reason}"
-            related = [Related(op.loc, "Upgrade set here, not inherited") for op in shadowed if op.loc]
-            fix = advice.fix("repeat-inherited", where=where(plan))
-        else:
-            loc = proxy.loc
-            msg = f"{route_label(plan)} proxies {plan.ws_path} without forwarding the Upgrade header"
-        note, extra = unseen_note(plan) if not related and sent is None and "upgrade" not in plan.removed \
-            else ("", [])
-        yield plans.finding(RULE, loc, msg + note, symptom=status(302), fix=fix, plan=plan,
-                            related=related + extra, severity="warning" if note else None)
+        fix = advice.fix("repeat-inherited" if gap.inherited else "forward-upgrade", where=where(plan))
+        yield plans.finding(RULE, gap.loc, gap.message, symptom=status(302), fix=fix, plan=plan,
+                            related=gap.related, severity="warning" if gap.guessed else None)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from linter.findings import RESET, Finding, Related, status
 from linter.model import ProxyAction, Respond, ServeLocal
 from linter.plan import PlanSet
-from linter.resolve import fas_backends, same_target
+from linter.resolve import same_target
 from linter.rules import Example, Rule
 
 from ._common import REDIRECTS, route_label
@@ -54,7 +54,7 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                 msg += f" ({action.reason})"
             yield plans.finding(RULE, action.loc, msg, symptom=symptom, fix=fix, plan=plan)
         elif isinstance(action, ProxyAction) and action.backend is not None:
-            fas = fas_backends(plan.site, plans.options.ws_paths)
+            fas = plans.fas_backends(plan.site)
             if fas and not any(same_target(action.backend, b) for b in fas):
                 names = ", ".join(b.name for b in fas)
                 yield plans.finding(

@@ -11,15 +11,14 @@ from dataclasses import dataclass, field
 from .findings import Finding, Related
 from .model import (
     Action,
+    Backend,
     ConfigProblem,
     HeaderOp,
     Listener,
     ProxyAction,
     ProxyModel,
     Request,
-    Respond,
     Route,
-    ServeLocal,
     Site,
     Step,
 )
@@ -40,7 +39,6 @@ class Uncertain:
     """A step whose condition cannot be decided statically."""
 
     step: Step
-    action: Action | None
 
 
 @dataclass(slots=True)
@@ -67,10 +65,6 @@ class HandshakePlan:
         return self.action if isinstance(self.action, ProxyAction) else None
 
     @property
-    def response(self) -> Respond | ServeLocal | None:
-        return None if isinstance(self.action, ProxyAction) else self.action
-
-    @property
     def route(self) -> Route | None:
         return self.route_chain[-1] if self.route_chain else None
 
@@ -90,10 +84,16 @@ class PlanSet:
     plans: list[HandshakePlan]
     # per backend (by id()), the routes that fill its pool with reusable connections
     fillers: dict[int, list[PoolFiller]] = field(default_factory=dict)
+    # per site (by id()), the backends its FAS routes use; filled on first use
+    _fas_backends: dict[int, list[Backend]] = field(default_factory=dict)
 
-    @property
-    def dialect(self) -> str:
-        return self.model.dialect
+    def fas_backends(self, site: Site) -> list[Backend]:
+        from .resolve import fas_backends
+
+        key = id(site)
+        if key not in self._fas_backends:
+            self._fas_backends[key] = fas_backends(site, self.options.ws_paths)
+        return self._fas_backends[key]
 
     @property
     def problems(self) -> list[ConfigProblem]:

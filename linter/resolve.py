@@ -11,6 +11,7 @@ from __future__ import annotations
 from .fas import PLAIN_PORTS, TLS_PORTS, WS_QUERY, ws_base
 from .model import (
     Action,
+    Backend,
     Guard,
     ProxyAction,
     ProxyModel,
@@ -68,13 +69,9 @@ def select_route(table: RouteTable, path: str) -> list[Route]:
 
 def _select(table: RouteTable, path: str) -> tuple[list[Route], bool]:
     """The chain of routes (outer to inner) and whether the match is definitive."""
-    if table.policy == "first-match":
-        for r in table.routes:
-            if r.match.matches(path):
-                return _descend(r, path), True
-        return [], False
-    if table.policy == "last-match":
-        for r in reversed(table.routes):
+    if table.policy in ("first-match", "last-match"):
+        ordered = table.routes if table.policy == "first-match" else reversed(table.routes)
+        for r in ordered:
             if r.match.matches(path):
                 return _descend(r, path), True
         return [], False
@@ -137,9 +134,6 @@ def _run_steps(steps: list[Step], req: Request, out: _Outcome) -> bool:
             new = step.apply(current)
             if new is None:
                 continue
-            if "://" in new:  # a rewrite to an absolute URL is a redirect
-                out.response = Respond(302, step.loc, target=new)
-                return False
             out.path = new
             if step.then == "reroute":
                 out.reroute = True
@@ -150,7 +144,7 @@ def _run_steps(steps: list[Step], req: Request, out: _Outcome) -> bool:
         if isinstance(step, Guard):
             verdict = step.condition.evaluate(current)
             if verdict is None:
-                out.uncertain.append(Uncertain(step, step.action))
+                out.uncertain.append(Uncertain(step))
                 continue
             if verdict:
                 if step.action is not None:
@@ -258,6 +252,18 @@ def _actions_of(route: Route):
             stack.extend(s.steps)
 
 
+def _page_actions(site: Site, ws_paths: tuple[str, ...]):
+    """(label, action) for every proxying action that ordinary page requests can reach."""
+    for route in _all_routes(site.routes):
+        if route.match.kind == "exact" and route.match.pattern in ws_paths:
+            continue  # only the websocket itself comes here
+        for action in _actions_of(route):
+            if isinstance(action, ProxyAction):
+                yield route.label, action
+    if isinstance(site.fallback, ProxyAction):
+        yield site.label, site.fallback
+
+
 def fronts_fas(site: Site, ws_paths: tuple[str, ...]) -> bool:
     """Is this site a FAS gateway front? Quiet on sites that have nothing to do with FAS.
 
@@ -315,18 +321,10 @@ def build_plans(model: ProxyModel, options: Options) -> PlanSet:
     plain_probe = page_request(options.ws_paths[0] if options.ws_paths else "/gateway/x", False, None)
 
     for site in model.sites:
-        for route in _all_routes(site.routes):
-            receives_pages = route.match.kind != "exact" or route.match.pattern not in options.ws_paths
-            if not receives_pages:
-                continue
-            for action in _actions_of(route):
-                if isinstance(action, ProxyAction) and action.backend is not None and action.backend.pool.value:
-                    if keeps_connection(action, plain_probe) is not False:
-                        fillers.setdefault(id(action.backend), []).append(PoolFiller(action, route.label))
-        if isinstance(site.fallback, ProxyAction) and site.fallback.backend is not None:
-            b = site.fallback.backend
-            if b.pool.value and keeps_connection(site.fallback, plain_probe) is not False:
-                fillers.setdefault(id(b), []).append(PoolFiller(site.fallback, site.label))
+        for label, action in _page_actions(site, options.ws_paths):
+            backend = action.backend
+            if backend is not None and backend.pool.value and keeps_connection(action, plain_probe) is not False:
+                fillers.setdefault(id(backend), []).append(PoolFiller(action, label))
 
         if not fronts_fas(site, options.ws_paths):
             continue
@@ -351,10 +349,10 @@ def build_plans(model: ProxyModel, options: Options) -> PlanSet:
     return PlanSet(model=model, options=options, plans=plans, fillers=fillers)
 
 
-def fas_backends(site: Site, ws_paths: tuple[str, ...]) -> list:
+def fas_backends(site: Site, ws_paths: tuple[str, ...]) -> list[Backend]:
     """Backends this site sends FAS URLs to: those of routes that name a FAS prefix."""
     names = _fas_names(ws_paths)
-    found: list = []
+    found: list[Backend] = []
     for r in _all_routes(site.routes):
         if not names_fas(r.match.pattern, names):
             continue
@@ -365,7 +363,7 @@ def fas_backends(site: Site, ws_paths: tuple[str, ...]) -> list:
     return found
 
 
-def same_target(a, b) -> bool:
+def same_target(a: Backend, b: Backend) -> bool:
     """Two backends reach the same servers (inline backends are one per proxy line)."""
     if a is b:
         return True

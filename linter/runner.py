@@ -45,9 +45,17 @@ def _head(path: str) -> str:
         return f.read(SNIFF_BYTES).decode("utf-8", errors="replace")
 
 
-def discover(paths: list[str], options: Options) -> list[tuple[str, str]]:
-    """(file, dialect) for every config to read; explicit files must be readable."""
-    out: list[tuple[str, str]] = []
+@dataclass(slots=True, frozen=True)
+class Candidate:
+    path: str
+    dialect: str
+    # 0: a whole configuration, 1: a file that includes others, 2: anything else
+    rank: int
+
+
+def discover(paths: list[str], options: Options) -> list[Candidate]:
+    """Every config to read, entry points first; explicit files must be readable."""
+    out: list[Candidate] = []
     for p in paths:
         if os.path.isdir(p):
             for dirpath, dirnames, filenames in os.walk(p):
@@ -57,49 +65,42 @@ def discover(paths: list[str], options: Options) -> list[tuple[str, str]]:
                     if fn.startswith(".") or not os.path.isfile(full):
                         continue
                     try:
-                        dialect = _dialect(full, options)
+                        found = _candidate(full, options)
                     except OSError:
                         continue
-                    if dialect:
-                        out.append((full, dialect))
+                    if found:
+                        out.append(found)
         elif os.path.isfile(p):
             try:
-                dialect = _dialect(p, options)
+                found = _candidate(p, options)
             except OSError as e:
                 raise UsageError(f"{p}: cannot read: {e.strerror or e}") from None
-            if dialect is None:
+            if found is None:
                 raise UsageError(f"{p}: cannot tell which proxy this config is for; pass --dialect")
-            out.append((p, dialect))
+            out.append(found)
         elif os.path.exists(p):
             raise UsageError(f"{p}: not a regular file or directory")
         else:
             raise UsageError(f"{p}: no such file or directory")
+    # Entry points first, then files that include others, so that a file is linted in
+    # the context of what includes it rather than alone first.
+    out.sort(key=lambda c: (c.rank, c.path))
     return out
 
 
-def _dialect(path: str, options: Options) -> str | None:
-    if options.dialect != "auto":
-        return options.dialect
-    return parsers.detect(path, _head(path))
-
-
-def _entry_rank(path: str, dialect: str) -> int:
-    """Read entry points first (a whole config), then files that include others, then the
-    rest, so that a file is linted in the context of what includes it, not alone first."""
-    try:
-        head = _head(path)
-    except OSError:
-        return 2
-    return parsers.entry_rank(dialect, path, head)
+def _candidate(path: str, options: Options) -> Candidate | None:
+    head = _head(path)
+    dialect = options.dialect if options.dialect != "auto" else parsers.detect(path, head)
+    if dialect is None:
+        return None
+    return Candidate(path, dialect, parsers.entry_rank(dialect, path, head))
 
 
 def run(paths: list[str], options: Options) -> Report:
     report = Report()
-    candidates = discover(paths, options)
-    # Entry points first, so files they include are linted in context, not alone.
-    candidates.sort(key=lambda fd: (_entry_rank(fd[0], fd[1]), fd[0]))
     seen: set[str] = set()
-    for path, dialect in candidates:
+    for cand in discover(paths, options):
+        path, dialect = cand.path, cand.dialect
         real = os.path.realpath(path)
         if real in seen:
             continue
@@ -113,16 +114,12 @@ def run(paths: list[str], options: Options) -> Report:
             report.internal_errors.append(InternalError(path, f"{type(e).__name__}: {e}", traceback.format_exc()))
             seen.add(real)
             continue
-        for f in _files_of(model, path):
+        for f in model.files or [path]:
             seen.add(os.path.realpath(f))
             report.files.append((f, dialect))
         report.findings.extend(_check(model, options, report))
     report.findings = _dedup(report.findings)
     return report
-
-
-def _files_of(model: ProxyModel, root: str) -> list[str]:
-    return model.files or [root]
 
 
 def _check(model: ProxyModel, options: Options, report: Report) -> list[Finding]:

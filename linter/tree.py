@@ -38,10 +38,6 @@ class Node:
     children: list[Node] | None = None
     via: tuple[Loc, ...] = ()
 
-    @property
-    def is_block(self) -> bool:
-        return self.children is not None
-
     def iter(self, name: str) -> list[Node]:
         """Direct children with this name (case as the dialect normalised it)."""
         if not self.children:
