@@ -76,18 +76,17 @@ class _Reader:
         self.context = "main"
 
     # -- one file, in the context it is included in
-    def parse_file(self, path: str, ctx: tuple | None, stack: tuple[str, ...], via: tuple[Loc, ...]) -> list[Node]:
+    def parse_file(self, path: str, ctx: tuple | None, stack: tuple[str, ...], via: tuple[Loc, ...],
+                   lexed: Lexed | None = None) -> list[Node]:
         out: list[Node] = []  # what was read before a fatal error still counts
         sf = self.files.get(path)
         if sf is None:
             sf = self.files[path] = SourceFile(path=path, dialect="nginx")
         try:
-            st = os.stat(path)
-            if not stat.S_ISREG(st.st_mode):
-                raise OSError(f"not a regular file: {path}")
-            if st.st_size > MAX_FILE_BYTES:
-                raise OSError(f"file larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-            self.block(path, _tokens(path), ctx, stack, via, sf, out)
+            tokens, error = lexed if lexed is not None else lex_file(path)
+            self.block(path, iter(tokens), ctx, stack, via, sf, out)
+            if error is not None:
+                raise error
         except StopIteration:
             self.problems.append(SourceProblem("syntax", 'unexpected end of file, expecting ";" or "}"',
                                                Loc(path, _last_line(path))))
@@ -211,39 +210,61 @@ def _last_line(path: str) -> int:
         return 1
 
 
+Lexed = tuple[list[tuple[str, int, bool]], Exception | None]
+
+
+def lex_file(path: str) -> Lexed:
+    """All of a file's tokens, and the error that stopped the lexer, if one did (the
+    tokens before it still count). The file is lexed once: the root's tokens serve both to
+    guess its context and to parse it."""
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise OSError(f"not a regular file: {path}")
+    if st.st_size > MAX_FILE_BYTES:
+        raise OSError(f"file larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    tokens: list[tuple[str, int, bool]] = []
+    try:
+        for t in _tokens(path):
+            tokens.append(t)
+    except (NgxParserBaseException, ValueError, RecursionError, RuntimeError) as e:
+        return tokens, e
+    return tokens, None
+
+
 def read(path: str) -> ConfigTree:
     """Read ``path`` and everything it includes into one tree."""
     r = _Reader(path)
-    r.context = guess_context(_top_names(path))
-    nodes = r.parse_file(path, _CTX[r.context], (os.path.realpath(path),), ())
+    try:
+        lexed: Lexed = lex_file(path)
+    except OSError as e:
+        lexed = ([], e)
+    r.context = guess_context(_top_names(lexed[0]))
+    nodes = r.parse_file(path, _CTX[r.context], (os.path.realpath(path),), (), lexed)
     return ConfigTree(dialect="nginx", root_file=path, nodes=nodes, context=r.context,
                       files=list(r.files.values()), problems=r.problems)
 
 
-def _top_names(path: str) -> set[str]:
+def _top_names(tokens: list[tuple[str, int, bool]]) -> set[str]:
     """Directive names at the top level of a file, from tokens alone (no analysis)."""
     names: set[str] = set()
     depth = 0
     expect_directive = True
-    try:
-        for token, _, quoted in _tokens(path):
-            if quoted:
-                expect_directive = False
-                continue
-            if token == "{":
-                depth += 1
-                expect_directive = True
-            elif token == "}":
-                depth -= 1
-                expect_directive = True
-            elif token == ";":
-                expect_directive = True
-            elif token.startswith("#"):
-                continue
-            elif expect_directive:
-                if depth == 0:
-                    names.add(token)
-                expect_directive = False
-    except (NgxParserBaseException, OSError, ValueError, RuntimeError):
-        pass
+    for token, _, quoted in tokens:
+        if quoted:
+            expect_directive = False
+            continue
+        if token == "{":
+            depth += 1
+            expect_directive = True
+        elif token == "}":
+            depth -= 1
+            expect_directive = True
+        elif token == ";":
+            expect_directive = True
+        elif token.startswith("#"):
+            continue
+        elif expect_directive:
+            if depth == 0:
+                names.add(token)
+            expect_directive = False
     return names
