@@ -11,16 +11,17 @@ import json
 import re
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
+from _util import write
+from linter.fas import ASSIST_TOPIC_WS as TOPIC
+from linter.fas import GATEWAY_WS as GW
+
 from linter.rules import all_rules
 
 TRACEBACK = "Traceback (most recent call last)"
-GW = "/gateway/websocketcall"
-TOPIC = "/assistserver/topic"
 
 FINDING_KEYS = {"rule", "name", "severity", "dialect", "path", "line", "column", "message", "symptom", "fix",
                 "listener", "ws_path", "related"}
@@ -34,13 +35,6 @@ def wsp(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProce
     assert TRACEBACK not in r.stderr, r.stderr
     assert TRACEBACK not in r.stdout, r.stdout
     return r
-
-
-def write(base: Path, rel: str, text: str) -> Path:
-    p = base / rel
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(textwrap.dedent(text))
-    return p
 
 
 def as_json(r: subprocess.CompletedProcess) -> dict:
@@ -237,7 +231,7 @@ def test_json_syntax_error_is_a_finding_at_its_line(tmp_path, conf):
     syntax = [f for f in doc["findings"] if f["rule"] == "WSP001"]
     assert len(syntax) == 1
     assert syntax[0]["path"] == "nginx.conf"
-    assert syntax[0]["line"] in (6, 7)
+    assert syntax[0]["line"] == 6  # the proxy_pass missing its ";", not the "}" after it
     assert syntax[0]["symptom"] == "config-rejected"
     assert syntax[0]["listener"] is None and syntax[0]["ws_path"] is None
 
@@ -332,8 +326,10 @@ def test_unreadable_path_exit_2(tmp_path):
 def test_binary_file_with_forced_dialect_is_a_finding_not_a_crash(tmp_path):
     (tmp_path / "nginx.conf").write_bytes(bytes(range(256)) * 40 + b"{{{;;;}}\x00")
     r = wsp("check", "--format", "json", "--dialect", "nginx", "nginx.conf", cwd=tmp_path)
-    assert r.returncode in (0, 1)
-    assert_contract(as_json(r))
+    assert r.returncode == 1
+    doc = as_json(r)
+    assert_contract(doc)
+    assert [(f["rule"], f["symptom"]) for f in doc["findings"]] == [("WSP001", "config-rejected")]
     assert "internal error" not in r.stderr
 
 
@@ -354,8 +350,14 @@ def test_deeply_nested_config_no_crash(tmp_path):
             + "proxy_pass http://127.0.0.1:8080;\n" + "}\n" * depth + "}\n}\n")
     (tmp_path / "nginx.conf").write_text(text)
     r = wsp("check", "--format", "json", "nginx.conf", cwd=tmp_path)
-    assert r.returncode in (0, 1)
-    assert_contract(as_json(r))
+    assert r.returncode == 1
+    doc = as_json(r)
+    assert_contract(doc)
+    # the innermost location proxies the Gateway (line depth + 5); the topic has no route
+    proxy_line = depth + 5
+    assert sorted({(f["rule"], f["line"]) for f in doc["findings"]}) == [
+        ("WSP101", proxy_line), ("WSP102", proxy_line), ("WSP103", proxy_line), ("WSP301", 3),
+        ("WSP401", proxy_line)]
     assert "internal error" not in r.stderr
 
 
@@ -418,10 +420,39 @@ def test_nginx_version_changes_the_verdict(tmp_path, conf):
     assert "WSP103" not in new
 
 
-def test_fas_version_is_accepted(tmp_path, conf):
-    name = conf(CLEAN)
-    assert wsp("check", "--fas-version", "2.5.2", name, cwd=tmp_path).returncode == 0
-    assert wsp("check", "--fas-version", "2.6.0", name, cwd=tmp_path).returncode == 0
+REUSE = """\
+events {}
+http {
+    upstream fas {
+        server 127.0.0.1:8080;
+        keepalive 8;
+    }
+    server {
+        listen 80;
+        proxy_http_version 1.1;
+        proxy_read_timeout 1h;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection "upgrade";
+        location /gateway/ { proxy_pass http://fas; }
+        location /assistserver/ { proxy_pass http://fas; }
+    }
+}
+"""
+
+
+@pytest.mark.parametrize("args,severity,code", [
+    ((), "warning", 1),
+    (("--fas-version", "2.5.2"), "error", 1),
+    (("--fas-version", "2.6.0"), None, 0),
+    (("--fas-version", "2.5.2", "--fail-on", "error"), "error", 1),
+    (("--fail-on", "error"), "warning", 0),
+])
+def test_fas_version_decides_the_reuse_verdict(tmp_path, conf, args, severity, code):
+    name = conf(REUSE)
+    r = wsp("check", "--format", "json", *args, name, cwd=tmp_path)
+    assert r.returncode == code
+    reuse = {(f["line"], f["severity"]) for f in as_json(r)["findings"] if f["rule"] == "WSP201"}
+    assert reuse == ({(5, severity)} if severity else set())
 
 
 # ----------------------------------------------------------------------------- rules, help
@@ -514,7 +545,7 @@ def test_check_directory_lints_included_file_once_in_context(tmp_path):
     r = wsp("check", "--format", "json", "etc/nginx/conf.d/fas.conf", cwd=tmp_path)
     alone = as_json(r)["findings"]
     weak = [f["severity"] for f in alone if f["rule"] == "WSP003"]
-    assert len(weak) == 1 and weak[0] in ("warning", "info")
+    assert weak == ["info"]
 
 
 def test_check_default_path_is_current_directory(tmp_path, conf):
@@ -529,6 +560,7 @@ def test_check_empty_directory_is_clean(tmp_path):
     r = wsp("check", "--format", "json", "empty", cwd=tmp_path)
     assert r.returncode == 0
     assert as_json(r) == {"version": 1, "tool": as_json(r)["tool"], "files": [], "findings": []}
+    assert "no nginx, Apache or HAProxy config found in empty" in r.stderr
 
 
 def test_console_script_matches_module(tmp_path, conf):

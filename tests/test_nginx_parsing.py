@@ -14,26 +14,21 @@ from pathlib import Path
 
 import pytest
 
+from _util import write
+from linter.fas import ASSIST_TOPIC_WS as TOPIC
+from linter.fas import GATEWAY_WS as GW
+
 from linter.model import ProxyAction, Respond, ServeLocal
 from linter.options import Options
 from linter.resolve import build_plans, page_request, select_route, sent_headers, trace, upgrade_request
 from parsers.nginx.interpret import interpret, parse_time
 from parsers.nginx.read import read
 
-GW = "/gateway/websocketcall"
-TOPIC = "/assistserver/topic"
 
 NEW_NGINX = Options(proxy_versions={"nginx": "1.30.0"})
 
 
 # ----------------------------------------------------------------------------- helpers
-
-def write(base: Path, rel: str, text: str) -> Path:
-    p = base / rel
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(textwrap.dedent(text))
-    return p
-
 
 def line_of(path: Path, needle: str) -> int:
     """1-based line of the only line of ``path`` containing ``needle``."""
@@ -353,8 +348,9 @@ def test_missing_semicolon_before_closing_brace_is_a_syntax_problem(tmp_path):
     """)
     tree = read(str(main))
     assert [(p.kind, Path(p.loc.file), p.certain) for p in tree.problems] == [("syntax", main, True)]
-    assert tree.problems[0].loc.line in (6, 7)
-    assert "proxy_pass" in tree.problems[0].message or '"}"' in tree.problems[0].message
+    # we point at the directive to fix, not at the "}" where nginx notices
+    assert (tree.problems[0].loc.line, tree.problems[0].message) == (
+        6, 'directive "proxy_pass" is not terminated by ";"')
 
 
 def test_missing_semicolon_between_directives_is_a_syntax_problem(tmp_path):
@@ -374,8 +370,8 @@ def test_missing_semicolon_between_directives_is_a_syntax_problem(tmp_path):
     """)
     tree = read(str(main))
     assert [p.kind for p in tree.problems] == ["syntax"]
-    assert tree.problems[0].loc.line in (6, 7)
-    assert "proxy_http_version" in tree.problems[0].message
+    assert (tree.problems[0].loc.line, tree.problems[0].message) == (
+        6, 'invalid number of arguments in "proxy_http_version" directive')
 
 
 def test_unclosed_brace_is_a_syntax_problem_at_end_of_file(tmp_path):
@@ -396,16 +392,17 @@ def test_unclosed_brace_is_a_syntax_problem_at_end_of_file(tmp_path):
     p = tree.problems[0]
     assert p.kind == "syntax"
     assert "end of file" in p.message
-    assert p.loc.line in (9, 10)
+    assert p.loc.line == 9  # the file's last line (nginx says "line 10", one past it)
     model = interpret(tree, Options())
     assert [(c.kind, c.loc.line) for c in model.problems] == [("syntax", p.loc.line)]
 
 
-@pytest.mark.parametrize("bad,nginx_line", [
-    ("proxy_http_version 1.1 1.0;", 4),          # nginx: invalid number of arguments ...:4
-    ("proxy_http_version 1.1", 5),               # nginx: unexpected "}" ...:5
+@pytest.mark.parametrize("bad,message", [
+    ("proxy_http_version 1.1 1.0;", 'invalid number of arguments in "proxy_http_version" directive'),
+    # nginx says unexpected "}" at line 5; the line to fix is 4
+    ("proxy_http_version 1.1", 'directive "proxy_http_version" is not terminated by ";"'),
 ])
-def test_syntax_problem_in_included_file_points_into_that_file(tmp_path, bad, nginx_line):
+def test_syntax_problem_in_included_file_points_into_that_file(tmp_path, bad, message):
     main = write(tmp_path, "nginx.conf", "events {}\nhttp {\n    include conf.d/*.conf;\n}\n")
     inc = write(tmp_path, "conf.d/fas.conf", f"""\
 server {{
@@ -417,7 +414,7 @@ server {{
 """)
     tree = read(str(main))
     assert [(p.kind, Path(p.loc.file)) for p in tree.problems] == [("syntax", inc)]
-    assert tree.problems[0].loc.line in (4, nginx_line)
+    assert (tree.problems[0].loc.line, tree.problems[0].message) == (4, message)
 
 
 def test_syntax_message_does_not_repeat_relative_file_and_line(tmp_path, monkeypatch):
@@ -442,8 +439,8 @@ def test_missing_semicolon_in_server_fragment_is_a_syntax_problem(tmp_path):
     """)
     tree = read(str(frag))
     assert tree.context == "http"
-    assert [p.kind for p in tree.problems] == ["syntax"]
-    assert tree.problems[0].loc.line in (4, 5)
+    assert [(p.kind, p.loc.line, p.message) for p in tree.problems] == [
+        ("syntax", 4, 'directive "proxy_pass" is not terminated by ";"')]
 
 
 def test_missing_semicolon_between_directives_in_location_fragment(tmp_path):
@@ -456,8 +453,8 @@ def test_missing_semicolon_between_directives_in_location_fragment(tmp_path):
     """)
     tree = read(str(frag))
     assert tree.context == "server"
-    assert [p.kind for p in tree.problems] == ["syntax"]
-    assert tree.problems[0].loc.line in (2, 3)
+    assert [(p.kind, p.loc.line, p.message) for p in tree.problems] == [
+        ("syntax", 2, 'invalid number of arguments in "proxy_http_version" directive')]
 
 
 def test_listen_missing_semicolon_is_a_problem(tmp_path):
@@ -472,7 +469,9 @@ def test_listen_missing_semicolon_is_a_problem(tmp_path):
         }
     """)
     model = interpret(read(str(main)), Options())
-    assert [(p.kind in ("syntax", "rejected"), p.loc.line in (4, 5)) for p in model.problems] == [(True, True)]
+    # nginx 1.22: invalid parameter "server_name"
+    assert [(p.kind, p.loc.line, p.message) for p in model.problems] == [
+        ("rejected", 4, 'invalid parameter "server_name" in "listen"')]
 
 
 # ----------------------------------------------------------------------------- proxy_set_header inheritance
@@ -1028,7 +1027,7 @@ def test_proxy_pass_with_header_variable_has_unknown_backend(tmp_path):
     assert plan_for(ps).proxy.backend is None
 
 
-def test_proxy_pass_through_host_map_is_unknown_or_the_selected_one(tmp_path):
+def test_proxy_pass_through_a_request_map_is_unknown(tmp_path):
     conf = whole(tmp_path, """\
         location /gateway/ {
             proxy_pass http://$fas_backend;
@@ -1040,8 +1039,8 @@ def test_proxy_pass_through_host_map_is_unknown_or_the_selected_one(tmp_path):
         }
     """)
     _, _, ps = load(conf)
-    b = plan_for(ps).proxy.backend  # the plan's request has Host: gw.example.com
-    assert b is None or [(s.host, s.port) for s in b.servers] == [("10.0.0.2", 8080)]
+    # the backend depends on the browser's Host: not something the config decides
+    assert plan_for(ps).proxy.backend is None
 
 
 @pytest.mark.parametrize("text,seconds", [("1h", 3600.0), ("90", 90.0), ("500ms", 0.5), ("90s", 90.0),
@@ -1097,8 +1096,8 @@ def test_invalid_proxy_read_timeout_is_rejected(tmp_path):
         }
     """)
     _, model, _ = load(conf)
-    assert [(p.kind in ("syntax", "rejected"), p.loc.line) for p in model.problems] == [
-        (True, line_of(conf, "proxy_read_timeout"))]
+    assert [(p.kind, p.loc.line, p.message) for p in model.problems] == [
+        ("rejected", line_of(conf, "proxy_read_timeout"), '"proxy_read_timeout" directive invalid value')]
 
 
 def test_duplicate_scalar_between_location_and_included_snippet_is_rejected(tmp_path):
