@@ -8,6 +8,7 @@ disk, upstream answers) evaluates to None: unknown, and checks stay quiet about 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from linter.model import Request
@@ -83,6 +84,26 @@ class MapDef:
     opaque: bool = False
 
 
+# Variables nginx derives from the request itself (or that are the same for every request
+# the plans send: the client address, the method).
+_REQUEST_VARIABLES: dict[str, Callable[[Request], str | None]] = {
+    "scheme": lambda r: r.scheme,
+    "https": lambda r: "on" if r.scheme == "https" else "",
+    "uri": lambda r: r.path,
+    "document_uri": lambda r: r.path,
+    "request_uri": lambda r: r.path + ("?" + r.query if r.query else ""),
+    "args": lambda r: r.query,
+    "query_string": lambda r: r.query,
+    "is_args": lambda r: "?" if r.query else "",
+    "request_method": lambda r: "GET",
+    "server_protocol": lambda r: "HTTP/1.1",
+    "host": lambda r: r.headers.get("host", "").split(":")[0],
+    "remote_addr": lambda r: "192.0.2.10",
+    "proxy_add_x_forwarded_for": lambda r: "192.0.2.10",
+    "server_port": lambda r: str(r.port) if r.port else None,
+}
+
+
 class Evaluator:
     """Evaluates nginx strings with variables for a request."""
 
@@ -137,25 +158,8 @@ class Evaluator:
                 if k == name[4:]:
                     return v
             return ""
-        simple = {
-            "scheme": req.scheme,
-            "https": "on" if req.scheme == "https" else "",
-            "uri": req.path,
-            "document_uri": req.path,
-            "request_uri": req.path + ("?" + req.query if req.query else ""),
-            "args": req.query,
-            "query_string": req.query,
-            "is_args": "?" if req.query else "",
-            "request_method": "GET",
-            "server_protocol": "HTTP/1.1",
-            "host": req.headers.get("host", "").split(":")[0],
-            "remote_addr": "192.0.2.10",
-            "proxy_add_x_forwarded_for": "192.0.2.10",
-            "server_port": str(req.port) if req.port else None,
-        }
-        if name in simple:
-            return simple[name]
-        return None
+        get = _REQUEST_VARIABLES.get(name)
+        return get(req) if get is not None else None
 
     def eval_map(self, m: MapDef, req: Request, depth: int) -> str | None:
         src = self.evaluate(m.source, req, depth)
