@@ -1,11 +1,18 @@
-"""The bundled nginx samples produce exactly the findings their `# expect:` markers name.
+"""The bundled samples produce exactly the findings their `# expect:` markers name.
 
-Each sample under ``samples/nginx/`` is a ``good-*``/``bad-*`` file, or a directory (a
-multi-file configuration, linted as a directory). The expectations live in the sample files
-themselves, as a trailing comment on the offending line::
+Each sample under ``samples/<dialect>/`` is a ``good-*``/``bad-*`` file (``.conf`` or
+``.cfg``), or a directory (a multi-file configuration, linted as a directory). The
+expectations live in the sample files themselves, as a trailing comment on the offending
+line::
 
     proxy_set_header Connection "";  # expect: WSP102 status:302
     keepalive 16;                    # expect: WSP201 status:302 warning
+
+or, where a trailing ``#`` would be an argument rather than a comment (Apache httpd), on a
+line of its own that applies to the next line that is neither blank nor a comment::
+
+    # expect-next: WSP101 status:302
+    ProxyPass /gateway/ http://fas:8080/gateway/
 
 Items are separated by commas; each is ``RULE SYMPTOM [SEVERITY]``, ``-`` standing for a
 null symptom. A severity, when given, is checked too. Options a sample needs go on its first
@@ -36,9 +43,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "samples" / "nginx"
+SAMPLES_ROOT = ROOT / "samples"
+# the file a directory sample is entered by, per dialect
+ENTRY = {"nginx": ("nginx.conf",), "apache": ("apache2.conf", "httpd.conf"), "haproxy": ("haproxy.cfg",)}
+MIN_SAMPLES = {"nginx": 18, "apache": 15, "haproxy": 15}
 
 MARKER = re.compile(r"#\s*expect:\s*(?P<items>.*?)\s*$")
+MARKER_NEXT = re.compile(r"^\s*#\s*expect-next:\s*(?P<items>.*?)\s*$")
 ITEM = re.compile(r"^(?P<rule>WSP\d{3})\s+(?P<symptom>\S+)(?:\s+(?P<severity>error|warning|info))?$")
 ARGS = re.compile(r"^\s*#\s*wsproxylint-args:\s*(?P<args>.*?)\s*$")
 SYMPTOM = re.compile(r"^(-|refused|reset|tls-error|missing-accept|idle-disconnect|config-rejected|status:\d{3})$")
@@ -54,9 +65,13 @@ class Expected:
     errors: list[str] = field(default_factory=list)  # malformed markers
 
 
+def dialects() -> list[str]:
+    return [d for d in ENTRY if (SAMPLES_ROOT / d).is_dir()]
+
+
 def discover() -> list[Path]:
-    return sorted(p for p in SAMPLES.iterdir()
-                  if p.name.startswith(("good-", "bad-")) and (p.is_dir() or p.suffix == ".conf"))
+    return sorted(p for d in dialects() for p in (SAMPLES_ROOT / d).iterdir()
+                  if p.name.startswith(("good-", "bad-")) and (p.is_dir() or p.suffix in (".conf", ".cfg")))
 
 
 def sample_files(sample: Path) -> list[Path]:
@@ -78,11 +93,20 @@ def read_markers(sample: Path) -> Expected:
             lines = f.read_text(encoding="utf-8").splitlines()
         except UnicodeDecodeError:
             continue
+        pending: list[str] = []  # expect-next items waiting for their line
         for no, line in enumerate(lines, 1):
-            m = MARKER.search(line)
-            if not m:
+            nxt = MARKER_NEXT.match(line)
+            if nxt:
+                pending.append(nxt.group("items"))
                 continue
-            for raw in m.group("items").split(","):
+            stripped = line.strip()
+            items = []
+            if pending and stripped and not stripped.startswith("#"):
+                items, pending = pending, []
+            m = MARKER.search(line)
+            if m:
+                items.append(m.group("items"))
+            for raw in (i for group in items for i in group.split(",")):
                 item = ITEM.match(raw.strip())
                 if not item or not SYMPTOM.match(item.group("symptom")):
                     out.errors.append(f"{rel(f)}:{no}: malformed expectation {raw.strip()!r}")
@@ -92,12 +116,22 @@ def read_markers(sample: Path) -> Expected:
                 out.findings.add(key)
                 if item.group("severity"):
                     out.severities[key] = item.group("severity")
+        if pending:
+            out.errors.append(f"{rel(f)}: `# expect-next:` with no line after it")
     return out
 
 
+def entry_file(sample: Path) -> Path:
+    if sample.is_file():
+        return sample
+    for name in ENTRY[sample.parent.name]:
+        if (sample / name).is_file():
+            return sample / name
+    pytest.fail(f"{rel(sample)}: no entry file, expected one of {ENTRY[sample.parent.name]}")
+
+
 def sample_args(sample: Path) -> list[str]:
-    entry = sample if sample.is_file() else sample / "nginx.conf"
-    with open(entry, encoding="utf-8") as f:
+    with open(entry_file(sample), encoding="utf-8") as f:
         first = f.readline()
     m = ARGS.match(first)
     return shlex.split(m.group("args")) if m else []
@@ -127,17 +161,21 @@ def _params(with_bugs: bool):
         marks = []
         if with_bugs and s.name in LINTER_BUGS:
             marks.append(pytest.mark.xfail(strict=True, reason=LINTER_BUGS[s.name]))
-        yield pytest.param(s, id=s.name, marks=marks)
+        yield pytest.param(s, id=f"{s.parent.name}/{s.name}", marks=marks)
 
 
-def test_enough_samples_and_all_documented():
-    names = [s.name for s in SAMPLE_LIST]
-    assert len(names) >= 18, names
+@pytest.mark.parametrize("dialect", dialects())
+def test_enough_samples_and_all_documented(dialect: str):
+    names = [s.name for s in SAMPLE_LIST if s.parent.name == dialect]
+    assert len(names) >= MIN_SAMPLES[dialect], names
     assert any(n.startswith("good-") for n in names) and any(n.startswith("bad-") for n in names)
-    readme = (SAMPLES / "README.md").read_text(encoding="utf-8")
+    readme = (SAMPLES_ROOT / dialect / "README.md").read_text(encoding="utf-8")
     missing = [n for n in names if n not in readme]
-    assert not missing, f"samples/nginx/README.md does not describe: {missing}"
-    unknown = set(LINTER_BUGS) - set(names)
+    assert not missing, f"samples/{dialect}/README.md does not describe: {missing}"
+
+
+def test_linter_bugs_name_real_samples():
+    unknown = set(LINTER_BUGS) - {s.name for s in SAMPLE_LIST}
     assert not unknown, f"LINTER_BUGS names samples that do not exist: {sorted(unknown)}"
 
 
