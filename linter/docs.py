@@ -38,6 +38,10 @@ def rules_document() -> str:
     out.append("")
     for r in rules:
         out += [rule_markdown(r)]
+    from .suppress import UNUSED_RULE
+
+    out += ["Reported only with `--report-unused-suppressions` (see the README, Suppressions):", "",
+            rule_markdown(UNUSED_RULE)]
     return "\n".join(out)
 
 

@@ -27,7 +27,7 @@ from .tree import Loc, SourceFile
 _DIRECTIVE = re.compile(r"^\s*wsproxylint:\s*(disable|disable-file)\s*=\s*([^\s]+(?:\s*,\s*[^\s,]+)*)"
                         r"\s*(?:--\s*(.*))?$", re.I)
 # anything that looks meant for us but is malformed
-_MENTION = re.compile(r"^\s*wsproxylint\s*:", re.I)
+_MENTION = re.compile(r"^\s*wsproxylint\s*(:|disable|ignore|noqa)", re.I)
 
 UNUSED_RULE = Rule(
     id="WSP900",
