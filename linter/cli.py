@@ -372,7 +372,11 @@ def run_rules(rule_id: Optional[str], stdout: TextIO, stderr: TextIO) -> int:
     if rule_id is None:
         _write(stdout, "\n".join(f"{r.id}  {r.name:<36} {r.severity:<8} {r.summary}" for r in all_rules()))
         return 0
+    from .suppress import UNUSED_RULE
+
     rule = find_rule(rule_id)
+    if rule is None and rule_id.strip().upper() in (UNUSED_RULE.id, UNUSED_RULE.name.upper()):
+        rule = UNUSED_RULE
     if rule is None:
         raise CliError(f"unknown rule {rule_id!r} (see `wsproxylint rules`)")
     import textwrap

@@ -99,7 +99,7 @@ def _read_toml(path: str) -> dict[str, Any]:
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+        import tomli as tomllib  # type: ignore[no-redef, import-not-found, unused-ignore]
     try:
         with open(path, "rb") as f:
             return tomllib.load(f)

@@ -148,15 +148,16 @@ def run(paths: list[str], options: Options, stdin: str | None = None,
         if real in seen:
             continue
         load = parsers.loader(dialect)
-        if cand.text is not None:
-            load_text = parsers.text_loader(dialect)
-            load = None if load_text is None else (lambda p, o, t=cand.text: load_text(p, t, o))
-        if load is None:
+        load_text = parsers.text_loader(dialect) if cand.text is not None else None
+        if load is None or (cand.text is not None and load_text is None):
             report.skipped.append((path, f"{dialect} configs are not supported yet"
                                    + (" on stdin" if cand.text is not None else "")))
             continue
         try:
-            model = load(path, options)
+            if load_text is not None and cand.text is not None:
+                model = load_text(path, cand.text, options)
+            else:
+                model = load(path, options)
         except Exception as e:  # a reader bug must not lose the other files' findings
             report.internal_errors.append(InternalError(path, f"{type(e).__name__}: {e}", traceback.format_exc()))
             seen.add(real)

@@ -3,6 +3,7 @@ filed under the console errors its findings carry, causes no config can show, th
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -54,7 +55,7 @@ def test_any_status_has_an_entry():
 def test_public_types_are_frozen_dataclasses():
     entry = for_symptom("status:302")
     assert isinstance(entry, ConsoleError) and all(isinstance(c, Cause) for c in entry.causes)
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         entry.symptom = "x"  # type: ignore[misc]
 
 

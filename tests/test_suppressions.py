@@ -173,3 +173,28 @@ def test_parse_reads_ids_names_and_reason():
     (sup,) = parse(sf)
     assert sup.rules == {"WSP101": "WSP101", "WSP103": "http10-to-backend"}
     assert sup.reason == "why not" and sup.scope == "line" and sup.dialect == "nginx"
+
+
+SOURCES = {"nginx": "# wsproxylint: disable-file=WSP401\nevents {}\n",
+           "apache": "# wsproxylint: disable-file=WSP401\nServerName gw.example.com\n",
+           "haproxy": "# wsproxylint: disable-file=WSP401\nglobal\n    maxconn 100\n"}
+
+
+def test_every_supported_dialect_hands_its_comments_to_the_runner(tmp_path):
+    """Suppressions work in a dialect only if its loader fills ``ProxyModel.sources`` (the
+    reader's SourceFile list, with comments): this fails for a dialect that lands without it."""
+    import parsers
+    from linter.options import Options
+
+    for dialect in parsers.SUPPORTED:
+        path = tmp_path / f"x.{dialect}.conf"
+        path.write_text(SOURCES[dialect])
+        model = parsers.loader(dialect)(str(path), Options(dialect=dialect))
+        comments = {sf.path: sf.comments for sf in model.sources}
+        assert comments.get(str(path), {}).get(1, "").strip() == "wsproxylint: disable-file=WSP401", dialect
+
+
+def test_rules_shows_the_pseudo_rule():
+    r = subprocess.run([sys.executable, "-m", "linter", "rules", "WSP900"], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0 and r.stdout.startswith("WSP900 unused-suppression")
