@@ -87,7 +87,7 @@ def render(report: Report, extra_rules: tuple[Rule, ...] = ()) -> str:
     run = {
         "tool": {"driver": {"name": "wsproxylint", "version": __version__, "semanticVersion": __version__,
                             "rules": [_rule(r) for r in rules]}},
-        "originalUriBaseIds": {"SRCROOT": {"uri": Path(os.getcwd()).as_uri() + "/"}},
+        "originalUriBaseIds": {"SRCROOT": {"uri": Path(os.getcwd()).as_uri().rstrip("/") + "/"}},
         "artifacts": [{"location": _location(p, 1, None)["physicalLocation"]["artifactLocation"],
                        "properties": {"dialect": d}} for p, d in report.files],
         "results": results,
