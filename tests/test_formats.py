@@ -222,3 +222,17 @@ def test_progress_on_a_terminal_for_many_files_only(tmp_path):
     assert "[1/25]" not in piped.stderr and json.loads(piped.stdout)["files"]
     few = _on_terminal(["check", "--format", "json", "sites/s01-nginx.conf"], tmp_path, {})
     assert "[1/1]" not in few
+
+
+def test_sarif_for_every_sample_is_valid(sarif_validator):
+    """Many findings, related lines in included files, fragments: still the schema."""
+    root = Path(__file__).resolve().parents[1]
+    r = wsp("check", "--format", "sarif", "samples", cwd=root)
+    doc = json.loads(r.stdout)
+    errors = list(sarif_validator.iter_errors(doc))
+    assert not errors, errors[0].message
+    results = doc["runs"][0]["results"]
+    assert len(results) > 20 and any("relatedLocations" in res for res in results)
+    for res in results:
+        uri = res["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert uri["uriBaseId"] == "SRCROOT" and uri["uri"].startswith("samples/")
