@@ -185,7 +185,9 @@ def run_check(a: CheckArgs, stdout: TextIO, stderr: TextIO) -> int:
     from .findings import Finding
 
     report.findings = sorted(findings + unused, key=Finding.sort_key)
-    _write(stdout, _render(fmt, report, len(outcome.suppressed), stdout))
+    rendered = _render(fmt, report, len(outcome.suppressed), stdout)
+    if rendered:  # github with no finding prints nothing at all
+        _write(stdout, rendered)
     if not report.files and not report.skipped:
         _write(stderr, f"wsproxylint: no nginx, Apache or HAProxy config found in {' '.join(paths)}")
     for path, why in report.skipped:

@@ -236,3 +236,34 @@ def test_sarif_for_every_sample_is_valid(sarif_validator):
     for res in results:
         uri = res["locations"][0]["physicalLocation"]["artifactLocation"]
         assert uri["uriBaseId"] == "SRCROOT" and uri["uri"].startswith("samples/")
+
+
+def test_sarif_artifacts_unique_when_two_entry_points_share_a_file(tmp_path, sarif_validator):
+    shared = "location /gateway/ {\n    proxy_pass http://127.0.0.1:8080;\n}\n"
+    write(tmp_path, "shared/gw.conf", shared)
+    for name in ("a", "b"):
+        write(tmp_path, f"{name}/nginx.conf", "events {}\nhttp {\n    server {\n        listen 80;\n"
+                                              "        include ../shared/gw.conf;\n    }\n}\n")
+    doc = json.loads(wsp("check", "--format", "sarif", "a/nginx.conf", "b/nginx.conf", cwd=tmp_path).stdout)
+    assert not list(sarif_validator.iter_errors(doc))
+    uris = [a["location"]["uri"] for a in doc["runs"][0]["artifacts"]]
+    assert sorted(uris) == ["a/nginx.conf", "b/nginx.conf", "shared/gw.conf"]
+
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "nginx"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="no ../shared/corpus here")
+def test_every_format_over_the_real_world_corpus(sarif_validator, tmp_path):
+    """~700 configs written by others, one run per format: no traceback, SARIF valid, one
+    GitHub annotation per JSON finding."""
+    runs = {fmt: wsp("check", "--format", fmt, str(CORPUS), cwd=tmp_path) for fmt in ("json", "sarif", "github",
+                                                                                     "text")}
+    for fmt, r in runs.items():
+        assert r.returncode in (0, 1), (fmt, r.stderr[-500:])
+    findings = json.loads(runs["json"].stdout)["findings"]
+    sarif = json.loads(runs["sarif"].stdout)
+    assert not list(sarif_validator.iter_errors(sarif))
+    assert len(sarif["runs"][0]["results"]) == len(findings)
+    assert len(runs["github"].stdout.splitlines()) == len(findings)
+    assert runs["text"].stdout.rstrip().splitlines()[-1].startswith("Found ")

@@ -58,6 +58,15 @@ def _fingerprint(f: Finding) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
+def _artifacts(report: Report) -> list[dict]:
+    """One per file, though a file included by two entry points is read (and listed) twice."""
+    out: dict[str, dict] = {}
+    for path, dialect in report.files:
+        loc = _location(path, 1, None)["physicalLocation"]["artifactLocation"]
+        out.setdefault(loc["uri"], {"location": loc, "properties": {"dialect": dialect}})
+    return list(out.values())
+
+
 def render(report: Report, extra_rules: tuple[Rule, ...] = ()) -> str:
     rules = all_rules() + [r for r in extra_rules if any(f.rule == r.id for f in report.findings)]
     index = {r.id: i for i, r in enumerate(rules)}
@@ -88,8 +97,7 @@ def render(report: Report, extra_rules: tuple[Rule, ...] = ()) -> str:
         "tool": {"driver": {"name": "wsproxylint", "version": __version__, "semanticVersion": __version__,
                             "rules": [_rule(r) for r in rules]}},
         "originalUriBaseIds": {"SRCROOT": {"uri": Path(os.getcwd()).as_uri().rstrip("/") + "/"}},
-        "artifacts": [{"location": _location(p, 1, None)["physicalLocation"]["artifactLocation"],
-                       "properties": {"dialect": d}} for p, d in report.files],
+        "artifacts": _artifacts(report),
         "results": results,
     }
     return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2)
