@@ -123,10 +123,14 @@ def test_exclude_and_per_file_dialect(tmp_path):
     ("[dialects]\n'*.x' = 'lighttpd'\n", "lighttpd"),
     ("select = [\n", "not valid TOML"),
     ("roots = ['missing.conf']\n", "missing.conf"),
+    ("roots = 'nginx.conf'\n", "roots: expected a list of strings"),
+    ("report-unused-suppressions = 'yes'\n", "report-unused-suppressions"),
+    (b"\xff\xfe\x00bad", "not UTF-8"),
 ])
 def test_bad_settings_exit_2_with_the_file_named(tmp_path, text, needle):
     write(tmp_path, "nginx.conf", BROKEN)
-    (tmp_path / ".wsproxylint.toml").write_text(text)
+    settings = tmp_path / ".wsproxylint.toml"
+    settings.write_bytes(text) if isinstance(text, bytes) else settings.write_text(text)
     r = wsp("check", "nginx.conf", cwd=tmp_path)
     assert r.returncode == 2, (r.stdout, r.stderr)
     assert needle in r.stderr
