@@ -4,7 +4,8 @@ Every rule of the registry is listed with its documentation (the same Markdown a
 ``docs/rules.md``) and its default level; each finding is one result with its physical
 location and the related lines. Paths under the working directory are relative to the
 ``SRCROOT`` base (code scanning resolves them against the checkout); others stay absolute
-``file://`` URIs. ``partialFingerprints`` keep an alert the same while lines move.
+``file://`` URIs. ``partialFingerprints`` leave the line number out, so that code scanning
+can follow an alert when lines move.
 """
 
 from __future__ import annotations
