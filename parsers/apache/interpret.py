@@ -61,6 +61,7 @@ ASSUMED_VERSION = "2.4.62"  # Debian 12; Ubuntu 22.04/24.04 ship 2.4.52/2.4.58, 
 UPGRADE_IN_PROXY_HTTP = (2, 4, 47)
 TUNNEL_TIMEOUT_MAX = (2, 4, 53)
 DEFAULT_TIMEOUT = 60.0
+REWRITE_PROXY = "/.rewrite-proxy/"  # never a URL: the inner path of a RewriteRule [P]
 DEFAULT_POOL = 25  # ThreadsPerChild of the event MPM: mod_proxy's default hmax
 TRUNK_ONLY = frozenset({"proxywebsocketidletimeout", "proxywebsocketasync", "proxywebsocketasyncdelay"})
 _SCALARS = frozenset({
@@ -521,8 +522,10 @@ class ApacheInterpreter:
 
     # ------------------------------------------------------------------ routes
     def fill_routes(self, site: Site, scope: Scope, owner: int) -> None:
+        self.rewrite_routes: list[Route] = []
         site.steps = self.rewrite_steps(scope, owner) if on(scope.scalars.get("rewriteengine")) else []
         table = RouteTable(policy="first-match")
+        table.routes.extend(self.rewrite_routes)
         deny: list[Route] = []
         loc_routes: list[Route] = []
         loc_redirects: list[Route] = []
@@ -567,6 +570,8 @@ class ApacheInterpreter:
             pattern = sec.args[-1]
             return PathMatch("pattern", pattern, regex=_compile(pattern))
         path = sec.args[0]
+        if path in self.options.ws_paths:
+            return PathMatch("exact", path)  # only the websocket itself comes here
         return PathMatch("pattern", path, regex=location_regex(path))
 
     def proxypass_route(self, n: Node, owner: int, scope: Scope) -> Route | None:
@@ -655,8 +660,14 @@ class ApacheInterpreter:
                 code = int(word) if word.isdigit() else {"permanent": 301, "temp": 302, "seeother": 303}.get(word, 302)
             return Guard(cond, [Respond(code, n.loc, target=subst)], n.loc)
         if "p" in flags or "proxy" in flags:
+            # the model routes by path: a rewrite to a path no URL has, with a route of its
+            # own for it, hands the request to this proxy before any ProxyPass is consulted
             action = self.proxy(owner, subst, {}, n, scope, None, rewrite=True)
-            return Guard(cond, [], n.loc, action=action)
+            inner = f"{REWRITE_PROXY}{n.loc.line}/{len(self.rewrite_routes)}"
+            self.rewrite_routes.append(Route(match=PathMatch("exact", inner), loc=n.loc,
+                                             label=f"RewriteRule {' '.join(n.args)}", action=action))
+            return Guard(cond, [Rewrite(apply=lambda req, inner=inner: inner, then="reroute", loc=n.loc,
+                                        text=" ".join(n.args))], n.loc)
         if subst == "-":
             return None
 
@@ -732,9 +743,12 @@ class ApacheInterpreter:
         if not preserve:
             ops.append(HeaderOp("Host", Literal(host or "backend-host"), None,
                                 note="httpd default: the backend's host (ProxyPreserveHost Off)"))
-        if not upgrades:
-            # mod_proxy_http drops Upgrade as hop-by-hop on this worker: the line decides it
-            ops.append(HeaderOp("Upgrade", None, n.loc, note=why_not))
+        http10 = env.get("force-proxy-request-1.0") or env.get("downgrade-1.0")
+        nokeepalive = env.get("proxy-nokeepalive")
+        if not upgrades or http10:
+            # mod_proxy_http drops Upgrade as hop-by-hop on this worker (or on an HTTP/1.0
+            # request): the line that decides it is the one to change
+            ops.append(HeaderOp("Upgrade", None, http10.loc if http10 else n.loc, note=why_not))
         unset_upgrade: Node | None = None
         for h in req_headers:
             op = _request_header_op(h)
@@ -746,9 +760,8 @@ class ApacheInterpreter:
                     ops.append(op)
                 continue  # mod_proxy_http decides on Upgrade itself; setting it changes nothing
             ops.append(op)
-        http10 = env.get("force-proxy-request-1.0") or env.get("downgrade-1.0")
-        nokeepalive = env.get("proxy-nokeepalive")
-        conn_loc = unset_upgrade.loc if unset_upgrade is not None else (n.loc if not upgrades else None)
+        conn_loc = http10.loc if http10 else unset_upgrade.loc if unset_upgrade is not None else \
+            (n.loc if not upgrades else None)
         ops.append(HeaderOp("Connection", ApacheConnection(upgrades and unset_upgrade is None and not http10,
                                                            bool(http10 or nokeepalive)),
                             conn_loc, note=why_not or "mod_proxy_http's own Connection header"))

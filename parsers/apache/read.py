@@ -185,7 +185,8 @@ class Reader:
                 continue
             loc = Loc(path, lineno)
             if line.startswith("</"):
-                name = line[2:].rstrip(">").strip()
+                words = line[2:].rstrip(">").split()  # words after the name are ignored
+                name = words[0] if words else ""
                 lname = name.lower()
                 if not frames:
                     self.problems.append(SourceProblem("syntax", f"</{name}> without matching <{name}> section", loc))
