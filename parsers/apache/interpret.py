@@ -63,7 +63,8 @@ TUNNEL_TIMEOUT_MAX = (2, 4, 53)
 DEFAULT_TIMEOUT = 60.0
 REWRITE_PROXY = "/.rewrite-proxy/"  # never a URL: the inner path of a RewriteRule [P]
 DEFAULT_POOL = 25  # ThreadsPerChild of the event MPM: mod_proxy's default hmax
-TRUNK_ONLY = frozenset({"proxywebsocketidletimeout", "proxywebsocketasync", "proxywebsocketasyncdelay"})
+TRUNK_ONLY = {"proxywebsocketidletimeout": "ProxyWebsocketIdleTimeout", "proxywebsocketasync": "ProxyWebsocketAsync",
+              "proxywebsocketasyncdelay": "ProxyWebsocketAsyncDelay"}
 _SCALARS = frozenset({
     "sslengine", "sslproxyengine", "sslproxyverify", "sslproxycacertificatefile", "sslproxycacertificatepath",
     "sslproxycheckpeername", "sslproxycheckpeercn", "sslcertificatefile", "timeout", "proxytimeout",
@@ -400,7 +401,7 @@ class ApacheInterpreter:
         for n in self.tree.walk():
             if n.name in TRUNK_ONLY:
                 self.problems.append(ConfigProblem(
-                    "rejected", f"Invalid command '{n.name}': it exists only in httpd trunk (2.5), not in any 2.4 "
+                    "rejected", f"Invalid command '{TRUNK_ONLY[n.name]}': it exists only in httpd trunk (2.5), not in any 2.4 "
                     "release, so httpd refuses to start", n.loc,
                     fix="remove it; on 2.4 the tunnel idle timeout is the larger of `Timeout` and the worker's "
                         "`timeout=` (or `ProxyTimeout`)"))

@@ -146,6 +146,7 @@ class Reader:
         # directives read while their module was not loaded: (node, module)
         self.unloaded: list[tuple[Node, str]] = []
         self.undefined_vars: list[tuple[str, Loc]] = []
+        self.shown: dict[int, str] = {}  # directive names as written, for messages
 
     # ------------------------------------------------------------------ files
     def read_file(self, path: str, stack: tuple[str, ...], via: tuple[Loc, ...]) -> list[Node]:
@@ -228,6 +229,7 @@ class Reader:
                     active = holds
                     continue
                 node = Node(name=lname, args=args, loc=loc, children=[], via=via)
+                self.shown[id(node)] = shown
                 self.note_module(node)
                 out.append(node)
                 frames.append(_Frame(lname, shown, loc, node, True, node.children))  # type: ignore[arg-type]
@@ -246,6 +248,7 @@ class Reader:
                     self.problems.append(SourceProblem("syntax", f"{name} takes one argument", loc))
                 continue
             node = Node(name=lname, args=args, loc=loc, via=via)
+            self.shown[id(node)] = name
             self.directive(node)
             out.append(node)
         for frame in reversed(frames):
@@ -435,12 +438,12 @@ def read(path: str, version: str, defines: tuple[str, ...] = ()) -> tuple[Config
             if module in r.modules:
                 continue
             r.problems.append(SourceProblem(
-                "rejected", f"Invalid command '{_shown(node)}', perhaps misspelled or defined by a module not "
+                "rejected", f"Invalid command '{_shown(node, r.shown)}', perhaps misspelled or defined by a module not "
                 f"included in the server configuration ({module} is never loaded)", node.loc))
     context = "main" if whole else ("virtualhost" if any(n.name == "virtualhost" for n in nodes) else "server")
     return ConfigTree(dialect="apache", root_file=path, nodes=nodes, context=context,
                       files=list(r.files.values()), problems=r.problems), r
 
 
-def _shown(node: Node) -> str:
-    return ("<" if node.children is not None else "") + node.name
+def _shown(node: Node, shown: dict[int, str]) -> str:
+    return ("<" if node.children is not None else "") + shown.get(id(node), node.name)
