@@ -381,3 +381,32 @@ def test_redirect_and_missing_module(tmp_path):
         """, modules=("proxy",))
     _, action = plan_action(main, port=80, tls=False)
     assert isinstance(action, Respond) and action.status == 500 and "proxy_http_module" in action.reason
+
+
+def test_route_order_as_httpd_2_4_71_answers(tmp_path):
+    """Orders measured on httpd 2.4.71 (dead backend -> 503, redirect -> 302, file -> 404):
+    server ProxyPass beats server Redirect; a <Location> Redirect beats every ProxyPass;
+    ProxyPass /seg matches /seg and /seg/ but not /segx."""
+    p = write(tmp_path, "site.conf", """\
+        <VirtualHost *:80>
+            Redirect /red/ http://elsewhere.example/red/
+            ProxyPass /red/ http://127.0.0.1:1/red/
+            ProxyPass /seg http://127.0.0.1:1/seg
+            ProxyPass /both/ http://127.0.0.1:1/server/
+            <Location /both/>
+                Redirect http://elsewhere.example/loc/
+            </Location>
+        </VirtualHost>
+        """)
+    model = load(str(p), Options())
+    site = model.sites[0]
+
+    def answer(path: str):
+        _, action, _, _ = trace(site, upgrade_request(path, False, 80))
+        return type(action).__name__, action.loc.line
+
+    assert answer("/red/x") == ("ProxyAction", 3)
+    assert answer("/seg") == ("ProxyAction", 4)
+    assert answer("/seg/x") == ("ProxyAction", 4)
+    assert answer("/segx")[0] == "ServeLocal"
+    assert answer("/both/x") == ("Respond", 7)

@@ -4,11 +4,14 @@ httpd semantics applied here, once:
 - a ``<VirtualHost>`` inherits the main server's settings it does not set itself (SSL
   engines, timeouts, ``ProxyPreserveHost``, ``RequestHeader``/``Header``, ``SetEnv``,
   server-level ``ProxyPass`` and ``<Location>`` sections); rewrite rules are not inherited;
-- routing, as one first-match table: ``ProxyPass`` in ``<Location>`` sections first (they
+- routing, as one first-match table (orders checked on httpd 2.4.71): ``Require all
+  denied`` and ``Redirect`` in ``<Location>`` first (they act in the access and fixup
+  phases, whatever handler was chosen), then ``ProxyPass`` in ``<Location>`` sections (they
   merge in file order, so the *last* matching section's ProxyPass wins: the sections enter
   the table in reverse), then server-level ``ProxyPass``/``ProxyPassMatch`` in config order
-  (``!`` exclusions included), then ``Redirect``/``RedirectMatch``; server-level
-  ``RewriteRule`` runs before all of them (mod_rewrite translates before mod_proxy);
+  (``!`` exclusions included), then server-level ``Redirect``/``RedirectMatch`` (mod_proxy
+  translates before mod_alias); server-level ``RewriteRule`` runs before all of them;
+  ``ProxyPass``, ``<Location>`` and ``Redirect`` paths match whole segments;
 - workers: one per ``ProxyPass`` URL (or ``<Proxy>``/``BalancerMember``), shared by a later
   URL that has an earlier worker's URL as prefix; pooled unless ``disablereuse=On``;
   a ``RewriteRule [P]`` target that no explicit worker covers uses a default worker, which
@@ -552,6 +555,8 @@ class ApacheInterpreter:
                     loc_redirects.append(Route(match=match, loc=sec.loc, label=label,
                                                action=self.redirect_action(c, in_location=True)))
         table.routes.extend(deny)
+        # a Redirect in a <Location> runs in the fixups and wins over any ProxyPass (httpd 2.4.71)
+        table.routes.extend(loc_redirects)
         table.routes.extend(reversed(loc_routes))
         for n in scope.proxypass:
             route = self.proxypass_route(n, owner, scope)
@@ -561,7 +566,6 @@ class ApacheInterpreter:
             route = self.redirect_route(n)
             if route is not None:
                 table.routes.append(route)
-        table.routes.extend(loc_redirects)
         site.routes = table
 
     def section_match(self, sec: Node) -> PathMatch | None:
@@ -585,7 +589,8 @@ class ApacheInterpreter:
             # only the websocket itself comes here (a longer URL is not one FAS serves)
             match = PathMatch("exact", path)
         else:
-            match = PathMatch("prefix", path)
+            # whole path segments: /seg matches /seg and /seg/x, not /segx (httpd 2.4.71)
+            match = PathMatch("pattern", path, regex=location_regex(path))
         label = f"{'ProxyPassMatch' if n.name == 'proxypassmatch' else 'ProxyPass'} {path}"
         route = Route(match=match, loc=n.loc, label=label)
         if target == "!":
