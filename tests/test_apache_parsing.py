@@ -410,3 +410,72 @@ def test_route_order_as_httpd_2_4_71_answers(tmp_path):
     assert answer("/seg/x") == ("ProxyAction", 4)
     assert answer("/segx")[0] == "ServeLocal"
     assert answer("/both/x") == ("Respond", 7)
+
+
+def _findings(path: Path, *args: str) -> set[tuple[str, int]]:
+    from linter.runner import run
+
+    opts = Options(fas_version=args[0] if args else None)
+    return {(f.rule, f.loc.line) for f in run([str(path)], opts).findings if f.severity in ("error", "warning")}
+
+
+REUSE_SITE = """\
+    <VirtualHost *:443>
+        SSLEngine on
+        SSLCertificateFile /etc/ssl/certs/gw.example.com.crt
+        Timeout 3600
+        {env}
+        ProxyPass /gateway/ http://10.20.0.11:8080/gateway/ upgrade=websocket
+        ProxyPass /assistserver/ http://10.20.0.11:8080/assistserver/ upgrade=websocket disablereuse=On
+    </VirtualHost>
+    """
+
+
+@pytest.mark.parametrize("env,flagged", [
+    ("", True),
+    ("SetEnv proxy-nokeepalive 1", False),  # every request closes its backend connection: no pool
+    ("SetEnv proxy-initial-not-pooled 1", False),  # a browser's websocket is its connection's first request
+])
+def test_reuse_mitigations_by_environment(tmp_path, env, flagged):
+    p = write(tmp_path, "site.conf", REUSE_SITE.format(env=env))
+    assert (("WSP201", 6) in _findings(p, "2.5.2")) is flagged
+
+
+def test_sslproxyengine_inherited_from_the_main_server(tmp_path):
+    p = _main(tmp_path, """\
+        LoadModule ssl_module /usr/lib/apache2/modules/mod_ssl.so
+        Listen 443
+        SSLProxyEngine on
+        <VirtualHost *:443>
+            SSLEngine on
+            SSLCertificateFile /etc/ssl/certs/gw.example.com.crt
+            Timeout 3600
+            ProxyPass /gateway/ wss://fas1.example.com:8443/gateway/ disablereuse=On
+            ProxyPass /assistserver/ wss://fas1.example.com:8443/assistserver/ disablereuse=On
+        </VirtualHost>
+        """)
+    assert _findings(p) == set()
+    no_ssl = _main(tmp_path / "b", """\
+        Listen 443
+        <VirtualHost *:443>
+            Timeout 3600
+            ProxyPass /gateway/ wss://fas1.example.com:8443/gateway/ disablereuse=On
+        </VirtualHost>
+        """)
+    # mod_ssl not loaded: httpd cannot make TLS toward the backend
+    assert ("WSP202", 6) in _findings(no_ssl)
+
+
+def test_proxypassmatch_and_locationmatch(tmp_path):
+    p = write(tmp_path, "site.conf", """\
+        <VirtualHost *:80>
+            ProxyPassMatch ^/(gateway/websocketcall|assistserver/topic)$ ws://10.20.0.11:8080/$1
+            <LocationMatch "^/gateway/(?!websocketcall)">
+                ProxyPass http://10.20.0.11:8080/
+            </LocationMatch>
+        </VirtualHost>
+        """)
+    _, gw = plan_action(p, port=80, tls=False)
+    _, topic = plan_action(p, TOPIC, port=80, tls=False)
+    assert gw.loc.line == 2 and topic.loc.line == 2 and gw.tls is False
+    assert "upgrade" in gw.upstream.hop_by_hop_forwarded
