@@ -3,6 +3,7 @@ proxy model. pyparsing is imported only when an Apache file is actually read."""
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 
@@ -16,8 +17,16 @@ def load(path: str, options: Options) -> ProxyModel:
     from .interpret import ASSUMED_VERSION, interpret
     from .read import read
 
-    tree, reader = read(path, options.proxy_versions.get("apache") or ASSUMED_VERSION)
-    return interpret(tree, options, reader.modules, reader.saw_loadmodule)
+    # Reading builds many small objects and no cycles; the cyclic collector's full passes
+    # over a growing heap made large configs superlinear (10k vhosts: 5x slower)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        tree, reader = read(path, options.proxy_versions.get("apache") or ASSUMED_VERSION)
+        return interpret(tree, options, reader.modules, reader.saw_loadmodule)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def entry_rank(path: str, head: str) -> int:
