@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from _util import write
+
 from linter.fas import ASSIST_TOPIC_WS as TOPIC
 from linter.fas import GATEWAY_WS as GW
 from linter.model import ProxyAction, Respond, ServeLocal
@@ -110,8 +110,8 @@ def test_mismatched_section_reported_at_the_closing_line(tmp_path):
         </VirtualHost>
         """)
     tree, _ = tree_of(p)
-    assert problems(tree) == [("syntax", 3, "Expected </Location> but saw </VirtualHost> "
-                                             "(<Location> opened at line 2)")]
+    assert problems(tree) == [("syntax", 3, ("Expected </Location> but saw </VirtualHost> "
+                                              "(<Location> opened at line 2)"))]
 
 
 def test_unclosed_section_reported_at_its_opening_line(tmp_path):
@@ -242,9 +242,9 @@ def test_include_cycle_is_reported(tmp_path):
 def test_directive_of_a_module_never_loaded_is_rejected_but_not_in_a_fragment(tmp_path):
     p = _main(tmp_path, "RequestHeader unset Upgrade\nProxyTimeout 30\n")
     tree, _ = tree_of(p)
-    assert problems(tree) == [("rejected", 3, "Invalid command 'RequestHeader', perhaps misspelled or defined by "
-                                              "a module not included in the server configuration (headers_module "
-                                              "is never loaded)")]
+    assert problems(tree) == [("rejected", 3, ("Invalid command 'RequestHeader', perhaps misspelled or defined by "
+                                               "a module not included in the server configuration (headers_module "
+                                               "is never loaded)"))]
     frag = write(tmp_path, "sites-enabled/x.conf", "<VirtualHost *:80>\nRequestHeader unset Upgrade\n</VirtualHost>\n")
     tree, _ = tree_of(frag)
     assert not tree.problems

@@ -37,9 +37,9 @@ def entry_rank(path: str, head: str) -> int:
         return 0
     if name.endswith(".load"):
         return 2
-    if re.search(r"^\s*(ServerRoot|LoadModule)\s", head, re.M | re.I):
+    if re.search(r"^\s*(ServerRoot|LoadModule)\s", head, re.MULTILINE | re.IGNORECASE):
         return 0
-    return 1 if re.search(r"^\s*Include(Optional)?\s", head, re.M | re.I) else 2
+    return 1 if re.search(r"^\s*Include(Optional)?\s", head, re.MULTILINE | re.IGNORECASE) else 2
 
 
 def looks_like(path: str, head: str) -> bool:
@@ -48,4 +48,4 @@ def looks_like(path: str, head: str) -> bool:
     if name in ("apache2.conf", "httpd.conf") or name.endswith(".htaccess"):
         return True
     return bool(re.search(r"^\s*(<VirtualHost\b|<Directory\b|<IfModule\b|<Location\b|LoadModule\s|ProxyPass\s|"
-                          r"ServerRoot\s|DocumentRoot\s|RewriteEngine\s)", head, re.M | re.I))
+                          r"ServerRoot\s|DocumentRoot\s|RewriteEngine\s)", head, re.MULTILINE | re.IGNORECASE))

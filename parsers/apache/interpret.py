@@ -88,8 +88,7 @@ def seconds(text: str) -> float | None:
     try:
         if t.endswith("ms"):
             return float(t[:-2]) / 1000
-        if t.endswith("s"):
-            t = t[:-1]
+        t = t.removesuffix("s")
         return float(t)
     except ValueError:
         return None
@@ -197,7 +196,7 @@ class ApacheConnection:
     """The Connection header mod_proxy_http writes itself: ``Upgrade`` when it forwards an
     upgrade, else ``close`` (HTTP/1.0, proxy-nokeepalive) or ``Keep-Alive``."""
 
-    __slots__ = ("upgrades", "closes", "text")
+    __slots__ = ("closes", "text", "upgrades")
 
     def __init__(self, upgrades: bool, closes: bool) -> None:
         self.upgrades = upgrades
@@ -231,7 +230,7 @@ class HeaderValue:
 class RewriteConditions:
     """A RewriteRule's pattern and its RewriteCond lines, evaluated against a request."""
 
-    __slots__ = ("rule_rx", "conds", "text")
+    __slots__ = ("conds", "rule_rx", "text")
 
     def __init__(self, rule_rx: re.Pattern[str] | None, conds: list[tuple[str, str, set[str]]], text: str) -> None:
         self.rule_rx = rule_rx
@@ -312,7 +311,7 @@ def _cond(test: str, pattern: str, flags: set[str], request: Request) -> bool | 
         hit = value.lower() == want.lower() if caseless else value == want
     else:
         try:
-            hit = bool(re.search(pattern, value, re.I if caseless else 0))
+            hit = bool(re.search(pattern, value, re.IGNORECASE if caseless else 0))
         except re.error:
             return None
     return hit != negate
@@ -327,7 +326,7 @@ def _flags(text: str) -> set[str]:
 
 def _compile(pattern: str, caseless: bool = False) -> re.Pattern[str] | None:
     try:
-        return re.compile(pattern, re.I if caseless else 0)
+        return re.compile(pattern, re.IGNORECASE if caseless else 0)
     except re.error:
         return None
 
@@ -395,9 +394,9 @@ class ApacheInterpreter:
             sites.append(self.site(v, scope, id(v)))
         covered = {lst.port for s in sites for lst in s.listeners}
         uncovered = [lp for lp in self.listens if lp[1] not in covered]
-        if (uncovered or not self.listens) and (main.proxypass or main.locations or main.rewrites or not vhosts):
-            if main.proxypass or main.locations or main.rewrites or main.redirects:
-                sites.append(self.main_site(main, uncovered, bool(vhosts)))
+        # the main server answers on listeners no virtual host covers (all of them without vhosts)
+        if (main.proxypass or main.locations or main.rewrites or main.redirects) and (uncovered or not vhosts):
+            sites.append(self.main_site(main, uncovered, bool(vhosts)))
         self.finish_workers()
         backends = [w.backend for w in self.workers.values()] + list(self.default_workers.values())
         return ProxyModel(
@@ -577,13 +576,13 @@ class ApacheInterpreter:
         table.routes.extend(loc_redirects)
         table.routes.extend(reversed(loc_routes))
         for n in scope.proxypass:
-            route = self.proxypass_route(n, owner, scope)
-            if route is not None:
-                table.routes.append(route)
+            found = self.proxypass_route(n, owner, scope)
+            if found is not None:
+                table.routes.append(found)
         for n in scope.redirects:
-            route = self.redirect_route(n)
-            if route is not None:
-                table.routes.append(route)
+            found = self.redirect_route(n)
+            if found is not None:
+                table.routes.append(found)
         site.routes = table
 
     def section_match(self, sec: Node) -> PathMatch | None:
@@ -672,14 +671,14 @@ class ApacheInterpreter:
 
     def rewrite_step(self, n: Node, rx, subst: str, flags: set[str], cond: RewriteConditions, owner: int,
                      scope: Scope) -> Step | None:
-        redirect = next((f for f in flags if f == "r" or f.startswith("r=") or f.startswith("redirect")), None)
+        redirect = next((f for f in flags if f == "r" or f.startswith(("r=", "redirect"))), None)
         if "f" in flags or "forbidden" in flags:
             return Guard(cond, [Respond(403, n.loc, reason="RewriteRule [F]")], n.loc)
         if "g" in flags or "gone" in flags:
             return Guard(cond, [Respond(410, n.loc, reason="RewriteRule [G]")], n.loc)
         if redirect is not None or (re.match(r"^https?://", subst) and "p" not in flags and "proxy" not in flags):
             code = 302
-            if "=" in (redirect or ""):
+            if redirect is not None and "=" in redirect:
                 word = redirect.split("=", 1)[1]
                 code = int(word) if word.isdigit() else {"permanent": 301, "temp": 302, "seeother": 303}.get(word, 302)
             return Guard(cond, [Respond(code, n.loc, target=subst)], n.loc)
@@ -690,8 +689,11 @@ class ApacheInterpreter:
             inner = f"{REWRITE_PROXY}{n.loc.line}/{len(self.rewrite_routes)}"
             self.rewrite_routes.append(Route(match=PathMatch("exact", inner), loc=n.loc,
                                              label=f"RewriteRule {' '.join(n.args)}", action=action))
-            return Guard(cond, [Rewrite(apply=lambda req, inner=inner: inner, then="reroute", loc=n.loc,
-                                        text=" ".join(n.args))], n.loc)
+
+            def to_inner(req: Request, inner: str = inner) -> str | None:
+                return inner
+
+            return Guard(cond, [Rewrite(apply=to_inner, then="reroute", loc=n.loc, text=" ".join(n.args))], n.loc)
         if subst == "-":
             return None
 

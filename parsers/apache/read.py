@@ -29,7 +29,7 @@ import stat
 from linter.fas import version_tuple
 from linter.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
 
-from .modules import STATIC_MODULES, module_of, module_names
+from .modules import STATIC_MODULES, module_names, module_of
 
 MAX_INCLUDE_DEPTH = 32
 MAX_FILES = 20000
@@ -98,20 +98,18 @@ def logical_lines(text: str):
     while i < n:
         start = i + 1
         line = lines[i]
-        if line.endswith("\r"):
-            line = line[:-1]
+        line = line.removesuffix("\r")
         while line.endswith("\\") and not line.endswith("\\\\") and i + 1 < n:
             i += 1
             nxt = lines[i]
-            if nxt.endswith("\r"):
-                nxt = nxt[:-1]
+            nxt = nxt.removesuffix("\r")
             line = line[:-1] + nxt
         i += 1
         yield start, line
 
 
 class _Frame:
-    __slots__ = ("name", "shown", "loc", "node", "active", "out")
+    __slots__ = ("active", "loc", "name", "node", "out", "shown")
 
     def __init__(self, name: str, shown: str, loc: Loc, node: Node | None, active: bool, out: list[Node]) -> None:
         self.name = name  # lower case
@@ -251,10 +249,7 @@ class Reader:
     def args(self, text: str, loc: Loc) -> list[str]:
         if "${" in text:
             text = self.expand(text, loc)
-        try:
-            return split_args(text)
-        except Exception:  # the grammar takes any line; stay safe on odd input
-            return text.split()
+        return split_args(text)  # every character belongs to a word or to the space between
 
     def expand(self, text: str, loc: Loc) -> str:
         def sub(m: re.Match[str]) -> str:
@@ -298,10 +293,7 @@ class Reader:
         elif name == "ifversion":
             holds = self.version_matches(args, loc)
             negate = False
-        elif name == "ifdirective":
-            module = module_of(text.lower())
-            holds = module is None or module in self.modules
-        elif name == "ifsection":
+        elif name == "ifdirective" or name == "ifsection":
             module = module_of(text.lower())
             holds = module is None or module in self.modules
         else:  # iffile: the server's file system is not ours to see; read the section
