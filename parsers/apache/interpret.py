@@ -771,10 +771,14 @@ class ApacheInterpreter:
                                 note="httpd default: the backend's host (ProxyPreserveHost Off)"))
         http10 = env.get("force-proxy-request-1.0") or env.get("downgrade-1.0")
         nokeepalive = env.get("proxy-nokeepalive")
+        # the line whose worker settings are in force: an earlier ProxyPass whose URL is a
+        # prefix of this one shares its worker, and this line's parameters are ignored
+        # (httpd 2.4.71 initializes one worker for both)
+        decider = worker.loc if worker is not None and worker.loc != n.loc and not worker.members else n.loc
         if not upgrades or http10:
             # mod_proxy_http drops Upgrade as hop-by-hop on this worker (or on an HTTP/1.0
             # request): the line that decides it is the one to change
-            ops.append(HeaderOp("Upgrade", None, http10.loc if http10 else n.loc, note=why_not))
+            ops.append(HeaderOp("Upgrade", None, http10.loc if http10 else decider, note=why_not))
         unset_upgrade: Node | None = None
         for h in req_headers:
             op = _request_header_op(h)
@@ -787,9 +791,11 @@ class ApacheInterpreter:
                 continue  # mod_proxy_http decides on Upgrade itself; setting it changes nothing
             ops.append(op)
         conn_loc = http10.loc if http10 else unset_upgrade.loc if unset_upgrade is not None else \
-            (n.loc if not upgrades else None)
+            (decider if not upgrades else None)
+        # without reuse (disablereuse=On, enablereuse=Off) httpd asks the backend to close
+        no_reuse = wparams.get("disablereuse", "").lower() == "on" or wparams.get("enablereuse", "").lower() == "off"
         ops.append(HeaderOp("Connection", ApacheConnection(upgrades and unset_upgrade is None and not http10,
-                                                           bool(http10 or nokeepalive)),
+                                                           bool(http10 or nokeepalive or no_reuse)),
                             conn_loc, note=why_not or "mod_proxy_http's own Connection header"))
         # `Header unset Sec-WebSocket-Accept` is not modelled as hidden: httpd sends the 101
         # as an interim response, which mod_headers' output filter does not see (unverified
