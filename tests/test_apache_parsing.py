@@ -479,3 +479,17 @@ def test_proxypassmatch_and_locationmatch(tmp_path):
     _, topic = plan_action(p, TOPIC, port=80, tls=False)
     assert gw.loc.line == 2 and topic.loc.line == 2 and gw.tls is False
     assert "upgrade" in gw.upstream.hop_by_hop_forwarded
+
+
+def test_header_unset_does_not_hide_handshake_headers(tmp_path):
+    """httpd 2.4.71 with `Header unset Sec-WebSocket-Accept` and `Header always unset
+    Upgrade` in front of a backend answering 101: the 101 still carried both."""
+    p = write(tmp_path, "site.conf", """\
+        <VirtualHost *:80>
+            Header unset Sec-WebSocket-Accept
+            Header always unset Upgrade
+            ProxyPass /gateway/ ws://10.20.0.11:8080/gateway/
+        </VirtualHost>
+        """)
+    _, action = plan_action(p, port=80, tls=False)
+    assert action.upstream.hidden_response_headers == ()

@@ -797,9 +797,8 @@ class ApacheInterpreter:
         ops.append(HeaderOp("Connection", ApacheConnection(upgrades and unset_upgrade is None and not http10,
                                                            bool(http10 or nokeepalive or no_reuse)),
                             conn_loc, note=why_not or "mod_proxy_http's own Connection header"))
-        # `Header unset Sec-WebSocket-Accept` is not modelled as hidden: httpd sends the 101
-        # as an interim response, which mod_headers' output filter does not see (unverified
-        # on a live proxy; no finding is safer than a wrong one)
+        # `Header [always] unset Sec-WebSocket-Accept|Upgrade` does not touch the 101: on httpd
+        # 2.4.71 in front of a backend answering 101, the browser still got all three headers
         hidden: tuple[HiddenHeader, ...] = ()
         up = UpstreamRequest(
             forward_client_headers=Setting(True),
