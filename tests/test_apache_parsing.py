@@ -260,7 +260,7 @@ def test_binary_file_is_a_read_problem_not_a_crash(tmp_path):
     p = tmp_path / "httpd.conf"
     p.write_bytes(b"\x00\x01\x02 binary")
     tree, _ = tree_of(p)
-    assert [p.kind for p in tree.problems] == ["read"]
+    assert [(p.kind, p.loc.line) for p in tree.problems] == [("syntax", 1)]
 
 
 # ---------------------------------------------------------------- interpretation

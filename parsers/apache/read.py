@@ -150,10 +150,14 @@ class Reader:
             with open(path, "rb") as f:
                 data = f.read()
         except OSError as e:
-            self.problems.append(SourceProblem("read", f"cannot read {path}: {e.strerror or e}", Loc(path, 1)))
+            # an include that cannot be read stops httpd; the entry file itself is the runner's to report
+            kind = "include" if via else "read"
+            self.problems.append(SourceProblem(kind, f"cannot read {path}: {e.strerror or e}", via[-1] if via
+                                               else Loc(path, 1)))
             return []
         if b"\0" in data[:8192]:
-            self.problems.append(SourceProblem("read", f"{path} is not a text file", Loc(path, 1)))
+            self.problems.append(SourceProblem("syntax", f"{path} is not a text config file (it holds NUL bytes)",
+                                               Loc(path, 1)))
             return []
         return self.parse_text(path, decode(data), sf, stack, via)
 
@@ -206,6 +210,7 @@ class Reader:
                 argtext = parts[1] if len(parts) > 1 else ""
                 if len(frames) >= MAX_SECTION_DEPTH:
                     self.problems.append(SourceProblem("syntax", f"sections nested deeper than {MAX_SECTION_DEPTH}", loc))
+                    frames.clear()  # stop here; the open sections are this one problem, not 200 more
                     break
                 if not active:
                     frames.append(_Frame(lname, shown, loc, None, False, out))
