@@ -493,3 +493,31 @@ def test_header_unset_does_not_hide_handshake_headers(tmp_path):
         """)
     _, action = plan_action(p, port=80, tls=False)
     assert action.upstream.hidden_response_headers == ()
+
+
+def test_proxy_section_settings_reach_the_shared_worker(tmp_path):
+    p = write(tmp_path, "site.conf", """\
+        <VirtualHost *:80>
+            <Proxy "http://10.20.0.11:8080/">
+                ProxySet upgrade=websocket disablereuse=On timeout=900
+            </Proxy>
+            ProxyPass /gateway/ http://10.20.0.11:8080/gateway/
+        </VirtualHost>
+        """)
+    _, action = plan_action(p, port=80, tls=False)
+    assert "upgrade" in action.upstream.hop_by_hop_forwarded
+    assert action.backend.pool.value == 0 and action.timeouts.idle.value == 900
+
+
+@pytest.mark.parametrize("lines,ready", [
+    ("", False),
+    ("SSLProxyCheckPeerName off", True),
+    ("SSLProxyCheckPeerCN off", True),  # used when SSLProxyCheckPeerName is not set
+    ("SSLProxyCheckPeerName on\nSSLProxyCheckPeerCN off", False),
+    ("ProxyPreserveHost On", True),  # the browser's Host name is checked instead
+])
+def test_backend_peer_name_by_ip(tmp_path, lines, ready):
+    p = write(tmp_path, "site.conf", "<VirtualHost *:443>\nSSLProxyEngine on\n" + lines +
+              "\nProxyPass /gateway/ wss://10.20.0.12:8443/gateway/\n</VirtualHost>\n")
+    _, action = plan_action(p)
+    assert action.tls and action.tls_ready.value is ready

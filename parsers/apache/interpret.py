@@ -904,10 +904,18 @@ class ApacheInterpreter:
             ready = Setting(False, verify.loc if verify else None,
                             note="SSLProxyVerify require without SSLProxyCACertificateFile: no backend "
                                  "certificate can be verified")
-        elif is_ip(host) and not preserve and not (peer and peer.args and peer.args[0].lower() == "off"):
+        elif is_ip(host) and not preserve and not _peer_check_off(peer, scope.scalars.get("sslproxycheckpeercn")):
             ready = Setting(False, n.loc, note=f"SSLProxyCheckPeerName (on by default) compares the backend "
                             f"certificate with {host}, and httpd ignores IP addresses in certificates (AH02411)")
         return settings, ready
+
+
+def _peer_check_off(name: Node | None, cn: Node | None) -> bool:
+    """mod_ssl checks the backend's name unless SSLProxyCheckPeerName is off, or, when it is
+    not set at all, SSLProxyCheckPeerCN is off."""
+    if name is not None and name.args:
+        return name.args[0].lower() == "off"
+    return bool(cn is not None and cn.args and cn.args[0].lower() == "off")
 
 
 def _request_header_op(h: Node) -> HeaderOp | None:
