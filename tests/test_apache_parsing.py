@@ -521,3 +521,17 @@ def test_backend_peer_name_by_ip(tmp_path, lines, ready):
               "\nProxyPass /gateway/ wss://10.20.0.12:8443/gateway/\n</VirtualHost>\n")
     _, action = plan_action(p)
     assert action.tls and action.tls_ready.value is ready
+
+
+def test_trunk_only_directive_rejected_unless_guarded_by_ifdirective(tmp_path):
+    p = write(tmp_path, "site.conf", """\
+        <VirtualHost *:80>
+            <IfDirective ProxyWebsocketIdleTimeout>
+                ProxyWebsocketIdleTimeout 3600
+            </IfDirective>
+            ProxyWebsocketAsync On
+            ProxyPass /gateway/ ws://10.20.0.11:8080/gateway/
+        </VirtualHost>
+        """)
+    model = load(str(p), Options())
+    assert [(pr.kind, pr.loc.line) for pr in model.problems] == [("rejected", 5)]

@@ -59,6 +59,7 @@ from linter.options import Options
 from linter.tree import ConfigTree, Loc, Node
 
 from .advice import ApacheAdvice
+from .modules import TRUNK_ONLY
 
 ASSUMED_VERSION = "2.4.62"  # Debian 12; Ubuntu 22.04/24.04 ship 2.4.52/2.4.58, all >= 2.4.47
 UPGRADE_IN_PROXY_HTTP = (2, 4, 47)
@@ -66,8 +67,6 @@ TUNNEL_TIMEOUT_MAX = (2, 4, 53)
 DEFAULT_TIMEOUT = 60.0
 REWRITE_PROXY = "/.rewrite-proxy/"  # never a URL: the inner path of a RewriteRule [P]
 DEFAULT_POOL = 25  # ThreadsPerChild of the event MPM: mod_proxy's default hmax
-TRUNK_ONLY = {"proxywebsocketidletimeout": "ProxyWebsocketIdleTimeout", "proxywebsocketasync": "ProxyWebsocketAsync",
-              "proxywebsocketasyncdelay": "ProxyWebsocketAsyncDelay"}
 _SCALARS = frozenset({
     "sslengine", "sslproxyengine", "sslproxyverify", "sslproxycacertificatefile", "sslproxycacertificatepath",
     "sslproxycheckpeername", "sslproxycheckpeercn", "sslcertificatefile", "timeout", "proxytimeout",

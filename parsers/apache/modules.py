@@ -54,3 +54,9 @@ def module_names(identifier: str, filename: str) -> set[str]:
     elif identifier.endswith("_module"):
         names.add("mod_" + identifier[:-7].lower() + ".c")
     return names
+
+
+# directives of httpd trunk (2.5) that no 2.4 release knows: "Invalid command" on 2.4,
+# and false for <IfDirective>
+TRUNK_ONLY = {"proxywebsocketidletimeout": "ProxyWebsocketIdleTimeout", "proxywebsocketasync": "ProxyWebsocketAsync",
+              "proxywebsocketasyncdelay": "ProxyWebsocketAsyncDelay"}

@@ -29,7 +29,7 @@ import stat
 from linter.fas import version_tuple
 from linter.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
 
-from .modules import STATIC_MODULES, module_names, module_of
+from .modules import STATIC_MODULES, TRUNK_ONLY, module_names, module_of
 
 MAX_INCLUDE_DEPTH = 32
 MAX_FILES = 20000
@@ -298,9 +298,9 @@ class Reader:
         elif name == "ifversion":
             holds = self.version_matches(args, loc)
             negate = False
-        elif name == "ifdirective" or name == "ifsection":
+        elif name in ("ifdirective", "ifsection"):
             module = module_of(text.lower())
-            holds = module is None or module in self.modules
+            holds = text.lower() not in TRUNK_ONLY and (module is None or module in self.modules)
         else:  # iffile: the server's file system is not ours to see; read the section
             holds = True
         return holds != negate
