@@ -10,3 +10,15 @@ def nginx_location(body: str, head: str = "location /gateway/", target: str = "h
 
 
 NGINX_GOOD = nginx_location(NGINX_WS_HEADERS)
+
+
+def apache_vhost(body: str, head: str = "<VirtualHost *:443>", tls: bool = True) -> str:
+    """An Apache virtual host for the rule docs: TLS front (unless ``tls`` is False) plus ``body``."""
+    front = ("    SSLEngine on\n    SSLCertificateFile /etc/ssl/certs/gw.pem\n"
+             "    SSLCertificateKeyFile /etc/ssl/private/gw.key\n") if tls else ""
+    return f"{head}\n{front}{body}</VirtualHost>\n"
+
+
+APACHE_WS = ("    Timeout 3600\n    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On\n"
+             "    ProxyPass /assistserver/ ws://fas:8080/assistserver/ disablereuse=On\n")
+APACHE_GOOD = apache_vhost(APACHE_WS)

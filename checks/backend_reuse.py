@@ -10,6 +10,8 @@ from linter.plan import PlanSet
 from linter.resolve import sent_headers, tokens
 from linter.rules import Example, Rule
 
+from ._examples import apache_vhost
+
 from ._common import first_loc, route_label
 
 RULE = Rule(
@@ -26,8 +28,13 @@ RULE = Rule(
     console="Error during WebSocket handshake: Unexpected response code: 302",
     versions=("FAS <= 2.5.2 only (error with --fas-version <= 2.5.2, warning when unknown). nginx >= 1.29.7 "
               "keeps connections to every `upstream` block by default (keepalive 32 local); earlier versions "
-              "only with `keepalive N`."),
+              "only with `keepalive N`. Apache httpd pools backend connections per worker unless `disablereuse=On`; a ws:// "
+              "worker that only upgrades never fills its pool."),
     examples={
+        "apache": Example(
+            bad=apache_vhost("    Timeout 3600\n    ProxyPass /gateway/ http://fas:8080/gateway/ upgrade=websocket\n"),
+            good=apache_vhost("    Timeout 3600\n    ProxyPass /gateway/ http://fas:8080/gateway/ upgrade=websocket disablereuse=On\n"),
+        ),
         "nginx": Example(
             bad=("upstream fas {\n    server 10.0.0.5:8080;\n    keepalive 16;\n}\n"
                  "server {\n    listen 80;\n    location /gateway/ {\n        proxy_pass http://fas;\n"

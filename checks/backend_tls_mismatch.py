@@ -9,6 +9,8 @@ from linter.findings import Finding, Related
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
+from ._examples import apache_vhost
+
 from ._common import first_loc
 
 RULE = Rule(
@@ -25,6 +27,10 @@ RULE = Rule(
     console="Error during WebSocket handshake: Unexpected response code: 502 (nginx)",
     symptoms=("status:500", "status:503", "reset"),
     examples={
+        "apache": Example(
+            bad=apache_vhost("    Timeout 3600\n    ProxyPass /gateway/ https://fas.example.com:8443/gateway/ disablereuse=On\n"),
+            good=apache_vhost("    Timeout 3600\n    SSLProxyEngine on\n    ProxyPass /gateway/ https://fas.example.com:8443/gateway/ upgrade=websocket disablereuse=On\n"),
+        ),
         "nginx": Example(
             bad="location /gateway/ {\n    proxy_pass http://10.0.0.5:8443;\n}\n",
             good="location /gateway/ {\n    proxy_pass https://10.0.0.5:8443;\n}\n",

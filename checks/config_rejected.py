@@ -8,6 +8,8 @@ from linter.findings import Finding
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
+from ._examples import apache_vhost
+
 from ._problems import problems_of
 
 RULE = Rule(
@@ -23,6 +25,10 @@ RULE = Rule(
     fix="Remove the cause the message names; the proxy's own config test shows the same error.",
     console="None directly: the proxy keeps its old config, or is down (net::ERR_CONNECTION_REFUSED)",
     examples={
+        "apache": Example(
+            bad=apache_vhost("    <Location /gateway/>\n        ProxyPass /gateway/ ws://fas:8080/gateway/\n    </Location>\n"),
+            good=apache_vhost("    <Location /gateway/>\n        ProxyPass ws://fas:8080/gateway/\n    </Location>\n"),
+        ),
         "nginx": Example(
             bad=("http {\n    server {\n        location /gateway/ {\n            proxy_pass http://fas:8080;\n"
                  "            proxy_set_header Connection $connection_upgrade;\n        }\n    }\n}\n"),

@@ -8,6 +8,8 @@ from linter.findings import TLS_ERROR, Finding, Related
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
+from ._examples import apache_vhost, APACHE_WS, APACHE_GOOD
+
 CONVENTIONAL_TLS_PORTS = frozenset({443, 8443})
 
 RULE = Rule(
@@ -20,6 +22,10 @@ RULE = Rule(
     fix="Enable TLS on the listener that browsers use for wss://.",
     console="net::ERR_SSL_PROTOCOL_ERROR",
     examples={
+        "apache": Example(
+            bad=apache_vhost(APACHE_WS, tls=False),
+            good=APACHE_GOOD,
+        ),
         "nginx": Example(
             bad=("server {\n    listen 443;\n    ssl_certificate /etc/ssl/gw.pem;\n"
                  "    ssl_certificate_key /etc/ssl/gw.key;\n"

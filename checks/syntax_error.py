@@ -21,6 +21,10 @@ RULE = Rule(
     fix="Correct the syntax at the reported line.",
     console="None directly: the proxy keeps its old config, or is down (net::ERR_CONNECTION_REFUSED)",
     examples={
+        "apache": Example(
+            bad="<VirtualHost *:80>\n    <Location /gateway/>\n        ProxyPass ws://fas:8080/gateway/\n</VirtualHost>\n",
+            good="<VirtualHost *:80>\n    <Location /gateway/>\n        ProxyPass ws://fas:8080/gateway/\n    </Location>\n</VirtualHost>\n",
+        ),
         "nginx": Example(bad="server {\n    listen 80\n}\n", good="server {\n    listen 80;\n}\n"),
     },
 )

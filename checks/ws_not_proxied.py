@@ -10,6 +10,8 @@ from linter.plan import PlanSet
 from linter.resolve import same_target
 from linter.rules import Example, Rule
 
+from ._examples import apache_vhost, APACHE_GOOD
+
 from ._common import REDIRECTS, route_label
 
 RULE = Rule(
@@ -25,6 +27,10 @@ RULE = Rule(
             "header is missing)",
     symptoms=("status:403", "status:503", "reset"),
     examples={
+        "apache": Example(
+            bad=apache_vhost("    Timeout 3600\n    DocumentRoot /var/www/html\n    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On\n"),
+            good=APACHE_GOOD,
+        ),
         "nginx": Example(
             bad=("server {\n    listen 80;\n    root /var/www;\n    location /gateway/ {\n"
                  "        proxy_pass http://fas:8080;\n    }\n}\n"),
