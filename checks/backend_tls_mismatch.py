@@ -23,6 +23,7 @@ RULE = Rule(
          "speak TLS to 8443."),
     fix="Match the scheme to the port: http:// toward 8080, https:// toward 8443.",
     console="Error during WebSocket handshake: Unexpected response code: 502 (nginx)",
+    symptoms=("status:500", "status:503", "reset"),
     examples={
         "nginx": Example(
             bad="location /gateway/ {\n    proxy_pass http://10.0.0.5:8443;\n}\n",

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Generic, Protocol, TypeVar, Union
 
-from .tree import Loc
+from .tree import Loc, SourceFile
 
 T = TypeVar("T")
 
@@ -353,3 +353,5 @@ class ProxyModel:
     # the proxy version the verdicts are for, and whether it was assumed
     proxy_version: str = ""
     version_assumed: bool = True
+    # the files read, with their comments (suppressions) and, when not on disk, their text
+    sources: list[SourceFile] = field(default_factory=list)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import traceback
 from dataclasses import dataclass, field
+from typing import Callable
 
 import parsers
 
@@ -17,6 +18,7 @@ from .model import ProxyModel
 from .options import Options
 from .resolve import build_plans
 from .rules import all_checks
+from .tree import SourceFile
 
 SNIFF_BYTES = 64 * 1024
 
@@ -38,6 +40,8 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     internal_errors: list[InternalError] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+    # every file read, by path: its comments (suppressions) and, when not on disk, its text
+    sources: dict[str, SourceFile] = field(default_factory=dict)
 
 
 def _head(path: str) -> str:
@@ -51,18 +55,28 @@ class Candidate:
     dialect: str
     # 0: a whole configuration, 1: a file that includes others, 2: anything else
     rank: int
+    # the config's text when it is not on disk (stdin)
+    text: str | None = None
 
 
-def discover(paths: list[str], options: Options) -> list[Candidate]:
-    """Every config to read, entry points first; explicit files must be readable."""
+def discover(paths: list[str], options: Options, stdin: str | None = None) -> list[Candidate]:
+    """Every config to read, entry points first; explicit files must be readable.
+    ``-`` is ``stdin``, shown as ``options.stdin_name``."""
     out: list[Candidate] = []
     for p in paths:
-        if os.path.isdir(p):
+        if p == "-" and stdin is not None:
+            name = options.stdin_name or "-"
+            dialect = _dialect(name, stdin, options)
+            if dialect is None:
+                raise UsageError(f"{name}: cannot tell which proxy this config is for; pass --dialect")
+            out.append(Candidate(name, dialect, parsers.entry_rank(dialect, name, stdin[:SNIFF_BYTES]), stdin))
+        elif os.path.isdir(p):
             for dirpath, dirnames, filenames in os.walk(p):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                dirnames[:] = sorted(d for d in dirnames
+                                     if not d.startswith(".") and not _excluded(os.path.join(dirpath, d), options))
                 for fn in sorted(filenames):
                     full = os.path.join(dirpath, fn)
-                    if fn.startswith(".") or not os.path.isfile(full):
+                    if fn.startswith(".") or not os.path.isfile(full) or _excluded(full, options):
                         continue
                     try:
                         found = _candidate(full, options)
@@ -71,6 +85,8 @@ def discover(paths: list[str], options: Options) -> list[Candidate]:
                     if found:
                         out.append(found)
         elif os.path.isfile(p):
+            if _excluded(p, options):
+                continue
             try:
                 found = _candidate(p, options)
             except OSError as e:
@@ -88,25 +104,56 @@ def discover(paths: list[str], options: Options) -> list[Candidate]:
     return out
 
 
+def _excluded(path: str, options: Options) -> bool:
+    if not options.exclude:
+        return False
+    from .config import matches
+
+    return matches(path, options.exclude)
+
+
+def _dialect(path: str, head: str, options: Options) -> str | None:
+    """--dialect, else a per-file override from the settings, else by name and content."""
+    if options.dialect != "auto":
+        return options.dialect
+    if options.dialect_overrides:
+        from .config import matches
+
+        for pattern, dialect in options.dialect_overrides:
+            if matches(path, (pattern,)):
+                return dialect
+    return parsers.detect(path, head)
+
+
 def _candidate(path: str, options: Options) -> Candidate | None:
     head = _head(path)
-    dialect = options.dialect if options.dialect != "auto" else parsers.detect(path, head)
+    dialect = _dialect(path, head, options)
     if dialect is None:
         return None
     return Candidate(path, dialect, parsers.entry_rank(dialect, path, head))
 
 
-def run(paths: list[str], options: Options) -> Report:
+def run(paths: list[str], options: Options, stdin: str | None = None,
+        progress: Callable[[int, int, str], None] | None = None) -> Report:
+    """Lint ``paths`` (``-``: the text ``stdin``); ``progress(done, total, path)`` is
+    called before each config is read."""
     report = Report()
     seen: set[str] = set()
-    for cand in discover(paths, options):
+    candidates = discover(paths, options, stdin)
+    for i, cand in enumerate(candidates):
         path, dialect = cand.path, cand.dialect
+        if progress is not None:
+            progress(i, len(candidates), path)
         real = os.path.realpath(path)
         if real in seen:
             continue
         load = parsers.loader(dialect)
+        if cand.text is not None:
+            load_text = parsers.text_loader(dialect)
+            load = None if load_text is None else (lambda p, o, t=cand.text: load_text(p, t, o))
         if load is None:
-            report.skipped.append((path, f"{dialect} configs are not supported yet"))
+            report.skipped.append((path, f"{dialect} configs are not supported yet"
+                                   + (" on stdin" if cand.text is not None else "")))
             continue
         try:
             model = load(path, options)
@@ -117,6 +164,8 @@ def run(paths: list[str], options: Options) -> Report:
         for f in model.files or [path]:
             seen.add(os.path.realpath(f))
             report.files.append((f, dialect))
+        for sf in model.sources:
+            report.sources.setdefault(sf.path, sf)
         report.findings.extend(_check(model, options, report))
     report.findings = _dedup(report.findings)
     return report

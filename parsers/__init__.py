@@ -52,3 +52,12 @@ def loader(dialect: str) -> Callable[[str, Options], ProxyModel] | None:
 
         return nginx.load
     return None
+
+
+def text_loader(dialect: str) -> Callable[[str, str, Options], ProxyModel] | None:
+    """A loader for a config that is not on disk: ``load(name, text, options)``."""
+    if dialect == "nginx":
+        from . import nginx
+
+        return nginx.load_text
+    return None

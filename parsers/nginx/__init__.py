@@ -12,7 +12,42 @@ NAME = "nginx"
 
 
 def load(path: str, options: Options) -> ProxyModel:
-    return interpret(read(path), options)
+    from .dump import is_dump
+
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096).decode("utf-8", errors="replace")
+    except OSError:
+        head = ""
+    if is_dump(head):
+        with open(path, "rb") as f:
+            return load_text(path, f.read().decode("utf-8", errors="replace"), options)
+    tree = read(path)
+    model = interpret(tree, options)
+    model.sources = tree.files
+    return model
+
+
+def load_text(name: str, text: str, options: Options) -> ProxyModel:
+    """A config that is not on disk: stdin (shown as ``name``; its relative includes are
+    read from disk), or an ``nginx -T`` dump (its files, with their own paths and lines)."""
+    from .dump import VirtualFiles, is_dump, split
+
+    if is_dump(text[:4096]):
+        files = split(text)
+        if files:
+            vfs = VirtualFiles(files, disk=False)
+            name = next(iter(files))
+        else:
+            vfs = VirtualFiles({name: text}, disk=True)
+    else:
+        vfs = VirtualFiles({name: text}, disk=True)
+    tree = read(name, vfs)
+    for sf in tree.files:
+        sf.text = vfs.text(sf.path)
+    model = interpret(tree, options)
+    model.sources = tree.files
+    return model
 
 
 def entry_rank(path: str, head: str) -> int:
@@ -31,6 +66,10 @@ def looks_like(path: str, head: str) -> bool:
     import os
     import re
 
+    from .dump import is_dump
+
+    if is_dump(head):
+        return True
     name = os.path.basename(path).lower()
     parent = os.path.basename(os.path.dirname(path)).lower()
     if "nginx" in name or "nginx" in path.lower().split(os.sep)[-3:-1]:

@@ -16,13 +16,17 @@ from __future__ import annotations
 import glob
 import os
 import stat
+from typing import TYPE_CHECKING
 
 from crossplane.analyzer import CONTEXTS, DIRECTIVES, analyze, enter_block_ctx
 from crossplane.errors import NgxParserBaseException, NgxParserDirectiveError
-from crossplane.lexer import lex
+from crossplane.lexer import _balance_braces, _lex_file_object, lex
 from crossplane.parser import _prepare_if_args
 
 from linter.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
+
+if TYPE_CHECKING:
+    from .dump import VirtualFiles
 
 MAX_INCLUDE_DEPTH = 32
 MAX_FILES = 20000
@@ -74,6 +78,8 @@ class _Reader:
         self.files: dict[str, SourceFile] = {}
         self.problems: list[SourceProblem] = []
         self.context = "main"
+        # files not on disk (an nginx -T dump, stdin): see dump.VirtualFiles
+        self.vfs: VirtualFiles | None = None
 
     # -- one file, in the context it is included in
     def parse_file(self, path: str, ctx: tuple | None, stack: tuple[str, ...], via: tuple[Loc, ...],
@@ -83,20 +89,20 @@ class _Reader:
         if sf is None:
             sf = self.files[path] = SourceFile(path=path, dialect="nginx")
         try:
-            tokens, error = lexed if lexed is not None else lex_file(path)
+            tokens, error = lexed if lexed is not None else self.lex(path)
             self.block(path, iter(tokens), ctx, stack, via, sf, out)
             if error is not None:
                 raise error
         except StopIteration:
             self.problems.append(SourceProblem("syntax", 'unexpected end of file, expecting ";" or "}"',
-                                               Loc(path, _last_line(path))))
+                                               Loc(path, self.last_line(path))))
         except NgxParserBaseException as e:
             self.problems.append(SourceProblem("syntax", e.strerror or "syntax error",
-                                               Loc(path, e.lineno or _last_line(path))))
+                                               Loc(path, e.lineno or self.last_line(path))))
         except (OSError, ValueError, RecursionError, RuntimeError) as e:
             msg = getattr(e, "strerror", None) or str(e) or "unexpected end of file: a block is not closed"
             self.problems.append(SourceProblem("read" if isinstance(e, OSError) else "syntax", msg,
-                                               Loc(path, _last_line(path))))
+                                               Loc(path, self.last_line(path))))
         return out
 
     def block(self, path: str, tokens, ctx: tuple | None, stack: tuple[str, ...], via: tuple[Loc, ...],
@@ -155,9 +161,9 @@ class _Reader:
         fragment = self.context != "main"
         full = pattern if os.path.isabs(pattern) else os.path.join(self.prefix, pattern)
         if glob.has_magic(full):
-            names = sorted(glob.glob(full))
+            names = sorted(glob.glob(full)) if self.vfs is None else self.vfs.glob(full)
         else:
-            names = [full] if os.path.exists(full) else []
+            names = [full] if (os.path.exists(full) if self.vfs is None else self.vfs.exists(full)) else []
             if not names:
                 # A relative include missing from the tree being linted breaks the load;
                 # an absolute one may just live on the server, not in this checkout.
@@ -171,7 +177,7 @@ class _Reader:
                 return [Node(name="include", args=[pattern], loc=loc, via=via)]
         out: list[Node] = []
         for name in names:
-            real = os.path.realpath(name)
+            real = os.path.realpath(name) if self.vfs is None else self.vfs.realpath(name)
             if real in stack:
                 self.problems.append(SourceProblem(
                     "include", f'include cycle: "{name}" includes itself through {loc}', loc))
@@ -180,7 +186,7 @@ class _Reader:
                 self.problems.append(SourceProblem(
                     "include", f"includes nested deeper than {MAX_INCLUDE_DEPTH} levels", loc))
                 return out
-            if os.path.isdir(name):
+            if os.path.isdir(name) if self.vfs is None else self.vfs.isdir(name):
                 continue  # a glob may match a directory; nginx skips nothing, but reads no dirs
             if len(self.files) >= MAX_FILES:
                 self.problems.append(SourceProblem(
@@ -189,12 +195,29 @@ class _Reader:
             out.extend(self.parse_file(name, ctx, stack + (real,), via + (loc,)))
         return out
 
+    def lex(self, path: str) -> Lexed:
+        lexed = self.vfs.lex(path) if self.vfs is not None else None
+        return lexed if lexed is not None else lex_file(path)
+
+    def last_line(self, path: str) -> int:
+        n = self.vfs.last_line(path) if self.vfs is not None else None
+        return n if n is not None else _last_line(path)
+
 
 def _tokens(path: str):
     """crossplane's tokens, mended: after an unquoted ``${var}`` crossplane 0.5.8 keeps the
     following whitespace and word in the same token (``/x/${rest} last``). An unquoted
     nginx token never holds whitespace, so such a token is split where nginx splits it."""
-    for token, line, quoted in lex(path):
+    yield from _mend(lex(path))
+
+
+def _tokens_from(f, name: str):
+    """The same tokens from an open text file (a file that is not on disk)."""
+    yield from _mend(_balance_braces(_lex_file_object(f), name))
+
+
+def _mend(tokens):
+    for token, line, quoted in tokens:
         if quoted or token.startswith("#") or "${" not in token or not any(c.isspace() for c in token):
             yield token, line, quoted
             continue
@@ -231,15 +254,18 @@ def lex_file(path: str) -> Lexed:
     return tokens, None
 
 
-def read(path: str) -> ConfigTree:
-    """Read ``path`` and everything it includes into one tree."""
+def read(path: str, vfs: VirtualFiles | None = None) -> ConfigTree:
+    """Read ``path`` and everything it includes into one tree (from ``vfs`` where it holds
+    the files: an nginx -T dump, stdin)."""
     r = _Reader(path)
+    r.vfs = vfs
     try:
-        lexed: Lexed = lex_file(path)
+        lexed: Lexed = r.lex(path)
     except OSError as e:
         lexed = ([], e)
     r.context = guess_context(_top_names(lexed[0]))
-    nodes = r.parse_file(path, _CTX[r.context], (os.path.realpath(path),), (), lexed)
+    root_real = os.path.realpath(path) if vfs is None else vfs.realpath(path)
+    nodes = r.parse_file(path, _CTX[r.context], (root_real,), (), lexed)
     return ConfigTree(dialect="nginx", root_file=path, nodes=nodes, context=r.context,
                       files=list(r.files.values()), problems=r.problems)
 
