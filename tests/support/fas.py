@@ -67,6 +67,8 @@ class FasStandIn:
     tls_cert: Path | None = None
     tls_key: Path | None = None
     legacy: bool = False
+    # answer upgrades with a Sec-WebSocket-Accept computed from another key (a broken hop)
+    wrong_accept: bool = False
     plain_port: int = PLAIN_PORT
     tls_port: int = TLS_PORT
     ws_paths: tuple[str, ...] = DEFAULT_WS_PATHS
@@ -187,6 +189,8 @@ class FasStandIn:
                         self._record(Exchange(listener, tls, conn, nth, method, target, version, headers, 101))
                         key = headers["sec-websocket-key"]
                         accept = base64.b64encode(hashlib.sha1((key + GUID).encode()).digest()).decode()
+                        if self.wrong_accept:
+                            accept = base64.b64encode(hashlib.sha1((key + "x" + GUID).encode()).digest()).decode()
                         writer.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                                       f"Connection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n").encode())
                         await writer.drain()
