@@ -219,7 +219,9 @@ def _attempt(number: int, target: Target, extra: dict[str, str], a: ProbeArgs) -
         why = e.strerror if isinstance(e, socket.gaierror) and e.strerror else str(e)
         steps.append(Step("dns", False, time.monotonic() - t0, f"{target.hostname}: {why}"))
         return Attempt(number, NAME_NOT_RESOLVED, None, f"{target.hostname} does not resolve: {why}", steps=steps)
-    steps.append(Step("dns", True, time.monotonic() - t0, f"{target.hostname} -> {', '.join(addresses)}"))
+    literal = _is_address(target.hostname)
+    steps.append(Step("dns", True, time.monotonic() - t0, f"{target.hostname} is an address, no lookup" if literal
+                      else f"{target.hostname} -> {', '.join(addresses)}"))
 
     result: HandshakeResult | None = None
     tried: list[str] = []
@@ -362,19 +364,23 @@ def _correlate(out: Outcome, config: str, url_path: str) -> None:
     except UsageError as e:
         raise ProbeUsageError(f"--config: {e}") from None
     findings = apply(report.findings, report.sources).kept
-    observed = out.symptom
-
-    def key(f: Finding) -> tuple:
-        return (f.symptom != observed or observed is None, f.ws_path not in (url_path, None),
-                *Finding.sort_key(f))
-
-    out.findings = sorted(findings, key=key)
-    out.matching = sum(1 for f in findings if observed is not None and f.symptom == observed)
+    out.findings, out.matching = order_findings(findings, out.symptom, url_path)
     out.config_files = list(report.files)
     out.config_notes = [f"skipped {p}: {why}" for p, why in report.skipped]
     out.config_notes += [f"internal error in {e.where}: {e.message}" for e in report.internal_errors]
     if not report.files and not report.skipped:
         out.config_notes.append(f"no nginx, Apache or HAProxy config found in {config}")
+
+
+def order_findings(findings: list[Finding], observed: str | None, url_path: str) -> tuple[list[Finding], int]:
+    """Findings predicting the ``observed`` symptom first (those on the probed URL path
+    first among them), then the rest in report order; and how many matched. Only the
+    finding's symptom and ws_path count, so it is the same for every dialect."""
+    def key(f: Finding) -> tuple:
+        return (observed is None or f.symptom != observed, f.ws_path not in (url_path, None), *Finding.sort_key(f))
+
+    matching = sum(1 for f in findings if observed is not None and f.symptom == observed)
+    return sorted(findings, key=key), matching
 
 
 # ----------------------------------------------------------------------------- reports
@@ -384,15 +390,21 @@ def console_line(symptom: str | None, reason: str | None) -> str | None:
         return None
     if symptom == TLS_ERROR and reason in TLS_REASONS:
         return TLS_REASONS[reason][0]
+    if symptom == REFUSED and reason == "timeout":
+        return "net::ERR_CONNECTION_TIMED_OUT"
     if symptom == MISSING_ACCEPT and reason in ACCEPT_REASONS:
         return ACCEPT_REASONS[reason]
     entry = for_symptom(symptom)
     return entry.console if entry is not None else symptom
 
 
-def causes(symptom: str | None) -> tuple[Cause, ...]:
+def causes(symptom: str | None, reason: str | None = None) -> tuple[Cause, ...]:
     entry = for_symptom(symptom) if symptom else None
-    return entry.causes if entry is not None else ()
+    found = entry.causes if entry is not None else ()
+    if symptom == REFUSED and reason == "timeout":  # the browser says TIMED_OUT: packets dropped
+        timed_out = for_symptom("timed-out")
+        found = (timed_out.causes if timed_out is not None else ()) + found
+    return found
 
 
 def render_json(out: Outcome) -> str:
@@ -416,7 +428,8 @@ def render_json(out: Outcome) -> str:
             for t in out.attempts
         ],
         "hints": out.hints,
-        "causes": [{"title": c.title, "check": c.check, "rules": list(c.rules)} for c in causes(out.symptom)],
+        "causes": [{"title": c.title, "check": c.check, "rules": list(c.rules)}
+                   for c in causes(out.symptom, out.reason)],
     }
     if out.symptom == TLS_ERROR and out.reason in TLS_REASONS:
         doc["causes"].insert(0, {"title": out.reason, "check": TLS_REASONS[out.reason][1], "rules": []})
@@ -458,7 +471,7 @@ def render_text(out: Outcome) -> str:
     listed: list[tuple[str, str, tuple[str, ...]]] = []
     if out.symptom == TLS_ERROR and out.reason in TLS_REASONS:
         listed.append((out.reason, TLS_REASONS[out.reason][1], ()))
-    listed += [(c.title, c.check, c.rules) for c in causes(out.symptom)]
+    listed += [(c.title, c.check, c.rules) for c in causes(out.symptom, out.reason)]
     if listed:
         lines.append("likely causes:")
     for i, (title, check, rules) in enumerate(listed, 1):
@@ -499,6 +512,16 @@ def run_probe(a: ProbeArgs, stdout: TextIO, stderr: TextIO) -> int:
     for note in out.config_notes:
         stderr.write(f"wsproxylint: {note}\n")
     return 0 if out.ok else 1
+
+
+def _is_address(host: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _fmt(host: str, port: int) -> str:

@@ -60,7 +60,7 @@ def test_ok_on_plain_ws_reports_every_step(fas):
     assert all(step["ok"] for step in s.values())
     for timed in ("dns", "tcp", "http", "echo"):
         assert isinstance(s[timed]["seconds"], float)
-    assert s["dns"]["detail"] == f"{fas.hosts[0]} -> {fas.hosts[0]}"
+    assert s["dns"]["detail"] == f"{fas.hosts[0]} is an address, no lookup"
     assert doc["attempts"][0]["status"] == 101
     seen = fas.exchanges[-1]
     assert seen.status == 101 and seen.target == f"{GATEWAY_WS}?{WS_QUERY[GATEWAY_WS]}"
@@ -112,6 +112,23 @@ def test_refused_when_nothing_listens():
     assert "result: refused" in text and "console: net::ERR_CONNECTION_REFUSED" in text
     assert "port 8080 is a FAS default port" in text
     assert "  tcp      FAIL" in text
+
+
+def test_connect_timeout_is_told_apart_from_refused():
+    # a listener whose backlog is full drops further SYNs: the browser's ERR_CONNECTION_TIMED_OUT
+    host = free_address()
+    srv = socket.socket()
+    srv.bind((host, 8080))
+    srv.listen(0)
+    filler = socket.create_connection((host, 8080), timeout=2)
+    try:
+        code, doc = probe_json(url=url(host), timeout=1.0)
+    finally:
+        filler.close()
+        srv.close()
+    assert code == 1 and doc["symptom"] == "refused" and doc["reason"] == "timeout", doc
+    assert doc["console"] == "net::ERR_CONNECTION_TIMED_OUT"
+    assert "dropped" in doc["causes"][0]["title"]
 
 
 @pytest.fixture
@@ -264,3 +281,47 @@ def test_cli_exit_statuses(fas):
     assert failed.returncode == 1 and "result: reset" in failed.stdout, failed.stdout
     usage = cli("http://gw.example.com/")
     assert usage.returncode == 2 and "expected ws:// or wss://" in usage.stderr and not usage.stdout
+
+
+# ----------------------------------------------------------------------------- --config, any dialect
+
+def finding(rule: str, dialect: str, line: int, symptom: str | None, ws_path: str | None = GATEWAY_WS):
+    from linter.findings import Finding
+    from linter.tree import Loc
+
+    return Finding(rule, rule.lower(), "error", dialect, Loc("proxy.conf", line), "m", symptom, "fix",
+                   "0.0.0.0:443 tls", ws_path)
+
+
+@pytest.mark.parametrize("dialect", ["nginx", "apache", "haproxy"])
+def test_findings_predicting_the_observed_symptom_come_first_in_every_dialect(dialect):
+    from linter.probe import order_findings
+
+    fs = [finding("WSP301", dialect, 3, "status:404", "/assistserver/topic"),
+          finding("WSP401", dialect, 5, "idle-disconnect"),
+          finding("WSP201", dialect, 9, "status:302", "/assistserver/topic"),
+          finding("WSP101", dialect, 12, "status:302"),
+          finding("WSP001", dialect, 1, None, None)]
+    ordered, matching = order_findings(fs, "status:302", GATEWAY_WS)
+    assert matching == 2
+    # matching first, the probed URL's before another URL's; then the rest, the probed URL's
+    # (and those on no URL) first, each group by line
+    assert [f.rule for f in ordered] == ["WSP101", "WSP201", "WSP001", "WSP401", "WSP301"]
+    ordered, matching = order_findings(fs, None, GATEWAY_WS)
+    assert matching == 0 and [f.rule for f in ordered][:2] == ["WSP001", "WSP401"]
+
+
+def test_config_in_a_dialect_without_a_reader_yet_is_noted_not_fatal(fas, tmp_path):
+    conf = tmp_path / "httpd.conf"
+    conf.write_text("<VirtualHost *:443>\n  ProxyPass /gateway/ http://10.20.0.11:8080/gateway/\n</VirtualHost>\n")
+    out, err = io.StringIO(), io.StringIO()
+    code = run_probe(ProbeArgs(url=url(fas.hosts[0]), config=str(conf), format="json"), out, err)
+    doc = json.loads(out.getvalue())
+    assert code == 0 and doc["ok"]
+    import parsers
+
+    if parsers.loader("apache") is None:  # until the Apache reader lands
+        assert doc["config"]["notes"] == [f"skipped {conf}: apache configs are not supported yet"]
+        assert err.getvalue() == f"wsproxylint: skipped {conf}: apache configs are not supported yet\n"
+    else:
+        assert doc["config"]["files"] == [{"path": str(conf), "dialect": "apache"}]

@@ -140,6 +140,8 @@ def test_302_when_nginx_does_not_forward_the_upgrade_and_config_points_at_it(tmp
     # the non-matching findings (if any) come after every matching one
     flags = [f["matches"] for f in findings]
     assert flags == sorted(flags, reverse=True)
+    # ... even those on earlier lines (here the unrouted Live Assist URL at the server line)
+    assert any(not f["matches"] and f["line"] < findings[0]["line"] for f in findings), findings
     assert all(f["symptom"] == "status:302" for f in findings if f["matches"])
 
 
@@ -163,6 +165,20 @@ def test_302_only_after_warm_up_with_legacy_fas_behind_nginx_keepalive(tmp_path,
     assert any("--warm" in h for h in warm["hints"])
     first = warm["config"]["findings"][0]
     assert first["rule"] == "WSP201" and first["symptom"] == "status:302", warm["config"]
+
+
+def test_repeat_catches_an_intermittent_failure(tmp_path, fas):
+    # two upstream servers, one of them FAS's TLS port spoken to in plain HTTP, no retry:
+    # nginx's round robin fails every other call
+    upstream = "    upstream fas { server {fas}:8080 max_fails=0; server {fas}:8443 max_fails=0; }\n"
+    location = proxied("http://fas", "            proxy_next_upstream off;")
+    servers = server(fas, location, upstream=upstream).replace("{root}", str(tmp_path / "html"))
+    with nginx(tmp_path, servers) as front:
+        code, doc = probe(url=front.url(), repeat=4)
+    symptoms = [a["symptom"] for a in doc["attempts"]]
+    assert code == 1 and doc["symptom"] == "status:502", doc
+    assert sorted(symptoms, key=str) == [None, None, "status:502", "status:502"], symptoms
+    assert any(h.startswith("intermittent: 2 of 4 attempts failed") for h in doc["hints"])
 
 
 # ----------------------------------------------------------------------------- statuses nginx answers
