@@ -174,6 +174,8 @@ def validate(a: ProbeArgs) -> tuple[Target, dict[str, str]]:
 def resolve(host: str, port: int, timeout: float) -> list[str]:
     """The addresses the name resolves to, in the resolver's order (bounded by ``timeout``:
     getaddrinfo itself has none). Raises ``OSError`` with the resolver's reason."""
+    if _is_address(host):
+        return [host.strip("[]")]
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
     try:
         fut = pool.submit(socket.getaddrinfo, host, port, 0, socket.SOCK_STREAM)
@@ -407,6 +409,14 @@ def causes(symptom: str | None, reason: str | None = None) -> tuple[Cause, ...]:
     return found
 
 
+def ranked_causes(out: Outcome) -> list[Cause]:
+    """The table's causes of the observed symptom; with ``--config``, those whose rules
+    fired on this config first (the config is evidence for them)."""
+    fired = {f.rule for f in out.findings[:out.matching]}
+    found = list(causes(out.symptom, out.reason))
+    return sorted(found, key=lambda c: not (set(c.rules) & fired))
+
+
 def render_json(out: Outcome) -> str:
     from . import __version__
 
@@ -429,7 +439,7 @@ def render_json(out: Outcome) -> str:
         ],
         "hints": out.hints,
         "causes": [{"title": c.title, "check": c.check, "rules": list(c.rules)}
-                   for c in causes(out.symptom, out.reason)],
+                   for c in ranked_causes(out)],
     }
     if out.symptom == TLS_ERROR and out.reason in TLS_REASONS:
         doc["causes"].insert(0, {"title": out.reason, "check": TLS_REASONS[out.reason][1], "rules": []})
@@ -471,7 +481,7 @@ def render_text(out: Outcome) -> str:
     listed: list[tuple[str, str, tuple[str, ...]]] = []
     if out.symptom == TLS_ERROR and out.reason in TLS_REASONS:
         listed.append((out.reason, TLS_REASONS[out.reason][1], ()))
-    listed += [(c.title, c.check, c.rules) for c in causes(out.symptom, out.reason)]
+    listed += [(c.title, c.check, c.rules) for c in ranked_causes(out)]
     if listed:
         lines.append("likely causes:")
     for i, (title, check, rules) in enumerate(listed, 1):

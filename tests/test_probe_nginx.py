@@ -247,3 +247,62 @@ def test_tls_error_when_the_443_listener_has_no_ssl_and_config_points_at_it(tmp_
     assert code == 1 and doc["symptom"] == "tls-error" and doc["reason"] == "protocol-error", doc
     first = doc["config"]["findings"][0]
     assert first["symptom"] == "tls-error" and first["matches"], doc["config"]
+
+
+# ----------------------------------------------------------------------------- README
+
+README_LOCATION = """
+            proxy_pass http://fas;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_read_timeout 600s;"""
+
+
+def readme_session(tmp_path: Path, legacy_fas: FasStandIn) -> tuple[str, str]:
+    """The README's probe session: FAS 2.5.2 (the legacy stand-in) behind nginx with a
+    keep-alive pool. Returns (the config as nginx ran it, the shell session)."""
+    import subprocess
+    import sys
+
+    host = free_address((PLAIN, TLS))
+    body = ("    map $http_upgrade $connection_upgrade { default upgrade; '' ''; }\n\n"
+            f"    upstream fas {{\n        server {legacy_fas.hosts[0]}:8080;\n        keepalive 16;\n    }}\n\n"
+            f"    server {{\n        listen {host}:{PLAIN};\n        server_name gw.example.com;\n\n"
+            f"        location /gateway/ {{{README_LOCATION}\n        }}\n"
+            f"        location /assistserver/ {{{README_LOCATION}\n        }}\n    }}\n")
+    conf = render(tmp_path / "nginx", body)
+    url = Front(host, conf).url()
+    session = []
+    with running_nginx(conf, [(host, PLAIN)]):
+        for args in ([url], [url, "--warm", "--config", "nginx.conf"]):
+            root = Path(__file__).resolve().parents[1]
+            env = {"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"}
+            proc = subprocess.run([sys.executable, "-m", "linter", "probe", *args], cwd=conf.parent, env=env,
+                                  capture_output=True, text=True, timeout=60)
+            session += [f"$ wsproxylint probe {' '.join(args)}", proc.stdout.rstrip(), "$ echo $?",
+                        str(proc.returncode)]
+    return conf.read_text().split("\n\n    access_log")[0] + "\n}\n", "\n".join(session) + "\n"
+
+
+def normalised(text: str) -> str:
+    """What varies between runs: loopback addresses, times, the Accept value, column widths."""
+    import re
+
+    text = re.sub(r"127\.\d+\.\d+\.\d+", "ADDR", text)
+    text = re.sub(r"\d+\.\d ms", "T ms", text)
+    text = re.sub(r"Sec-WebSocket-Accept \S+ matches", "Sec-WebSocket-Accept X matches", text)
+    return re.sub(r" +", " ", text)
+
+
+def test_readme_shows_a_real_probe_session(tmp_path, legacy_fas):
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    conf, session = readme_session(tmp_path, legacy_fas)
+    blocks = re.findall(r"```(?:console|nginx)\n(.*?)```", readme, re.S)
+    shown_session = next(b for b in blocks if b.startswith("$ wsproxylint probe"))
+    shown_conf = next(b for b in blocks if b.startswith("http {") and "upstream fas" in b)
+    assert normalised(shown_conf) == normalised(conf)
+    assert normalised(shown_session) == normalised(session)
+    assert "result: status:302" in session and "WSP201" in session

@@ -45,13 +45,14 @@ def render(directory: Path, http_body: str) -> Path:
     user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read the temp dir
     temp = "".join(f"    {d}_temp_path {tmp / d};\n" for d in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     conf = directory / "nginx.conf"
+    # the body first, so that its line numbers (in findings) do not depend on the set-up lines
     conf.write_text(
-        f"{user}worker_processes 1;\npid {directory / 'nginx.pid'};\nerror_log {directory / 'error.log'} info;\n"
-        "events { worker_connections 128; }\n"
         "http {\n"
+        f"{http_body.rstrip()}\n\n"
         f"    access_log {directory / 'access.log'};\n{temp}"
-        f"{http_body}\n"
-        "}\n")
+        "}\n"
+        f"{user}worker_processes 1;\npid {directory / 'nginx.pid'};\nerror_log {directory / 'error.log'} info;\n"
+        "events { worker_connections 128; }\n")
     return conf
 
 
