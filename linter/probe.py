@@ -28,7 +28,7 @@ from .cli import CliError
 from .console_errors import Cause, for_symptom
 from .fas import DEFAULT_WS_PATHS, PLAIN_PORTS, TLS_PORTS, ws_base
 from .findings import MISSING_ACCEPT, REFUSED, RESET, TLS_ERROR, Finding
-from .handshake import BAD_ACCEPT, MISSING_UPGRADE, OK, HandshakeResult, Target, handshake, warm_up
+from .handshake import BAD_ACCEPT, MISSING_UPGRADE, OK, HandshakeResult, HeldConnection, Target, handshake, warm_up
 
 NAME_NOT_RESOLVED = "name-not-resolved"
 SCHEMES = ("ws", "wss")
@@ -38,23 +38,27 @@ WARM_REQUESTS = 2
 
 # Why TLS failed at the front: each has its own console code in Chrome and its own fix.
 TLS_REASONS: dict[str, tuple[str, str]] = {
-    "protocol-error": ("net::ERR_SSL_PROTOCOL_ERROR",
-                       "No TLS handshake was possible: the port answers plain HTTP (a listener without TLS, or "
-                       "FAS's plain port 8080) or offers no protocol version or cipher the browser accepts. "
-                       "Check the listener for this port has TLS enabled (nginx `listen ... ssl`, Apache "
-                       "`SSLEngine on`, HAProxy `bind ... ssl crt ...`) and that TLS 1.2 or 1.3 is allowed."),
-    "untrusted-certificate": ("net::ERR_CERT_AUTHORITY_INVALID",
-                              "The certificate does not chain to a trusted CA: self-signed, a private CA, or the "
-                              "intermediate certificates are not served. Serve the full chain (leaf first, then "
-                              "intermediates); for a private CA, install it on the clients (probe with --ca FILE)."),
-    "expired-certificate": ("net::ERR_CERT_DATE_INVALID",
-                            "The certificate has expired or is not valid yet. Renew it, reload the proxy, and "
-                            "check the clock of the client and of the proxy host."),
-    "name-mismatch": ("net::ERR_CERT_COMMON_NAME_INVALID",
-                      "The certificate served does not name the host in the URL. Check the certificate this "
-                      "listener serves for this name (SNI: server_name / ServerName / crt list) and its "
-                      "subjectAltName: `openssl s_client -connect HOST:PORT -servername HOST | openssl x509 "
-                      "-noout -ext subjectAltName`."),
+    "protocol-error": (
+        "net::ERR_SSL_PROTOCOL_ERROR",
+        ("No TLS handshake was possible: the port answers plain HTTP (a listener without TLS, or "
+         "FAS's plain port 8080) or offers no protocol version or cipher the browser accepts. "
+         "Check the listener for this port has TLS enabled (nginx `listen ... ssl`, Apache "
+         "`SSLEngine on`, HAProxy `bind ... ssl crt ...`) and that TLS 1.2 or 1.3 is allowed.")),
+    "untrusted-certificate": (
+        "net::ERR_CERT_AUTHORITY_INVALID",
+        ("The certificate does not chain to a trusted CA: self-signed, a private CA, or the "
+         "intermediate certificates are not served. Serve the full chain (leaf first, then "
+         "intermediates); for a private CA, install it on the clients (probe with --ca FILE).")),
+    "expired-certificate": (
+        "net::ERR_CERT_DATE_INVALID",
+        ("The certificate has expired or is not valid yet. Renew it, reload the proxy, and "
+         "check the clock of the client and of the proxy host.")),
+    "name-mismatch": (
+        "net::ERR_CERT_COMMON_NAME_INVALID",
+        ("The certificate served does not name the host in the URL. Check the certificate this "
+         "listener serves for this name (SNI: server_name / ServerName / crt list) and its "
+         "subjectAltName: `openssl s_client -connect HOST:PORT -servername HOST | openssl x509 "
+         "-noout -ext subjectAltName`.")),
 }
 
 # Chrome's console line for the Accept family; the contract's symptom for all of them is
@@ -231,7 +235,7 @@ def _attempt(number: int, target: Target, extra: dict[str, str], a: ProbeArgs) -
         dialled = Target(target.url, (addr, target.port), None, None, target.ca_file, target.insecure,
                          target.origin, target.timeout)
         tried.append(_fmt(addr, target.port))
-        held = []
+        held: list[HeldConnection] = []
         try:
             if a.warm:
                 t1 = time.monotonic()
@@ -519,8 +523,7 @@ def run_probe(a: ProbeArgs, stdout: TextIO, stderr: TextIO) -> int:
     text = render_json(out) if a.format == "json" else render_text(out)
     stdout.write(text + "\n")
     stdout.flush()
-    for note in out.config_notes:
-        stderr.write(f"wsproxylint: {note}\n")
+    stderr.writelines(f"wsproxylint: {note}\n" for note in out.config_notes)
     return 0 if out.ok else 1
 
 

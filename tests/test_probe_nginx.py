@@ -278,7 +278,7 @@ def readme_session(tmp_path: Path, legacy_fas: FasStandIn) -> tuple[str, str]:
         for args in ([url], [url, "--warm", "--config", "nginx.conf"]):
             root = Path(__file__).resolve().parents[1]
             env = {"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"}
-            proc = subprocess.run([sys.executable, "-m", "linter", "probe", *args], cwd=conf.parent, env=env,
+            proc = subprocess.run([sys.executable, "-m", "linter", "probe", *args], cwd=conf.parent, env=env, check=False,
                                   capture_output=True, text=True, timeout=60)
             session += [f"$ wsproxylint probe {' '.join(args)}", proc.stdout.rstrip(), "$ echo $?",
                         str(proc.returncode)]
@@ -300,7 +300,7 @@ def test_readme_shows_a_real_probe_session(tmp_path, legacy_fas):
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     conf, session = readme_session(tmp_path, legacy_fas)
-    blocks = re.findall(r"```(?:console|nginx)\n(.*?)```", readme, re.S)
+    blocks = re.findall(r"```(?:console|nginx)\n(.*?)```", readme, re.DOTALL)
     shown_session = next(b for b in blocks if b.startswith("$ wsproxylint probe"))
     shown_conf = next(b for b in blocks if b.startswith("http {") and "upstream fas" in b)
     assert normalised(shown_conf) == normalised(conf)
