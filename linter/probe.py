@@ -70,6 +70,14 @@ ACCEPT_REASONS: dict[str, str] = {
 }
 
 
+# The request headers linter/handshake.py sends, spelled as it spells them, so that a
+# --header with the same name in any case replaces the browser's value instead of
+# adding a second header.
+HANDSHAKE_HEADERS = ("Host", "Connection", "Pragma", "Cache-Control", "User-Agent", "Upgrade", "Origin",
+                     "Sec-WebSocket-Version", "Accept-Encoding", "Accept-Language", "Sec-WebSocket-Key",
+                     "Sec-WebSocket-Extensions")
+
+
 class ProbeUsageError(CliError):
     """Bad arguments: the message goes to stderr, exit status 2."""
 
@@ -161,7 +169,8 @@ def validate(a: ProbeArgs) -> tuple[Target, dict[str, str]]:
         name, sep, value = h.partition(":")
         if not sep or not name.strip() or any(c in name for c in " \t\r\n") or "\n" in value or "\r" in value:
             raise ProbeUsageError(f"--header: expected 'Name: value', not {h!r}")
-        extra[name.strip()] = value.strip()
+        canonical = {n.lower(): n for n in HANDSHAKE_HEADERS}.get(name.strip().lower(), name.strip())
+        extra[canonical] = value.strip()
     target = Target(a.url, ca_file=a.ca, insecure=a.insecure, origin=a.origin, timeout=a.timeout)
     if a.ca is not None:
         import ssl
@@ -246,7 +255,9 @@ def _attempt(number: int, target: Target, extra: dict[str, str], a: ProbeArgs) -
                 steps.append(Step("warm", bool(pages), time.monotonic() - t1,
                                   f"{len(held)} keep-alive connection(s) held open, {len(pages)} page request(s) "
                                   f"on {ws_base(urlsplit(target.url).path or '/')}: {summary}"))
-            result = handshake(dialled, quiet=a.hold, extra_headers=extra)
+            # a key given with --header is the one the Accept must answer
+            headers = {k: v for k, v in extra.items() if k != "Sec-WebSocket-Key"}
+            result = handshake(dialled, quiet=a.hold, extra_headers=headers, key=extra.get("Sec-WebSocket-Key"))
         finally:
             for conn in held:
                 conn.close()

@@ -67,6 +67,15 @@ def test_ok_on_plain_ws_reports_every_step(fas):
     assert seen.headers["origin"] == "https://app.example.com" and seen.headers["x-probe"] == "1"
 
 
+def test_header_replaces_the_browser_header_of_the_same_name(fas):
+    key = "dGhlIHNhbXBsZSBub25jZQ=="
+    code, doc = probe_json(url=url(fas.hosts[0]), header=["host: gw.example.com", "sec-websocket-key: " + key])
+    assert code == 0, doc
+    seen = fas.exchanges[-1].headers
+    assert seen["host"] == "gw.example.com" and seen["sec-websocket-key"] == key  # one of each, not two
+    assert doc["attempts"][0]["headers"]["sec-websocket-accept"] == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+
+
 def test_ok_on_wss_with_the_private_ca(fas, pki):
     code, doc = probe_json(url=url(fas.hosts[0], 8443, tls=True), ca=str(pki.ca.cert))
     assert code == 0 and doc["ok"], doc
