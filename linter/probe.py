@@ -36,29 +36,30 @@ FORMATS = ("text", "json")
 WARM_CONNECTIONS = 3
 WARM_REQUESTS = 2
 
-# Why TLS failed at the front: each has its own console code in Chrome and its own fix.
-TLS_REASONS: dict[str, tuple[str, str]] = {
+# Why TLS failed at the front: each has its own console code in Chrome, and its own fix
+# (reason -> console code, cause, what to check).
+TLS_REASONS: dict[str, tuple[str, str, str]] = {
     "protocol-error": (
         "net::ERR_SSL_PROTOCOL_ERROR",
-        ("No TLS handshake was possible: the port answers plain HTTP (a listener without TLS, or "
-         "FAS's plain port 8080) or offers no protocol version or cipher the browser accepts. "
-         "Check the listener for this port has TLS enabled (nginx `listen ... ssl`, Apache "
-         "`SSLEngine on`, HAProxy `bind ... ssl crt ...`) and that TLS 1.2 or 1.3 is allowed.")),
+        "No TLS handshake was possible: the port does not speak TLS (a listener without TLS, or FAS's plain "
+        "port 8080), or it offers no protocol version or cipher the browser accepts",
+        "The listener for this port has TLS enabled (nginx `listen ... ssl`, Apache `SSLEngine on`, HAProxy "
+        "`bind ... ssl crt ...`) and allows TLS 1.2 or 1.3: `openssl s_client -connect HOST:PORT` must complete"),
     "untrusted-certificate": (
         "net::ERR_CERT_AUTHORITY_INVALID",
-        ("The certificate does not chain to a trusted CA: self-signed, a private CA, or the "
-         "intermediate certificates are not served. Serve the full chain (leaf first, then "
-         "intermediates); for a private CA, install it on the clients (probe with --ca FILE).")),
+        "The certificate does not chain to a CA the client trusts: self-signed, a private CA, or the "
+        "intermediate certificates are not served",
+        "Serve the full chain (leaf first, then the intermediates); for a private CA, install it on the clients "
+        "(and probe with --ca FILE); TLS inspection on the client's network presents its own certificate"),
     "expired-certificate": (
         "net::ERR_CERT_DATE_INVALID",
-        ("The certificate has expired or is not valid yet. Renew it, reload the proxy, and "
-         "check the clock of the client and of the proxy host.")),
+        "The certificate has expired, or is not valid yet",
+        "Renew it and reload the proxy; check the clocks of the client and of the proxy host"),
     "name-mismatch": (
         "net::ERR_CERT_COMMON_NAME_INVALID",
-        ("The certificate served does not name the host in the URL. Check the certificate this "
-         "listener serves for this name (SNI: server_name / ServerName / crt list) and its "
-         "subjectAltName: `openssl s_client -connect HOST:PORT -servername HOST | openssl x509 "
-         "-noout -ext subjectAltName`.")),
+        "The certificate served does not name the host in the URL",
+        "Which certificate this listener serves for this name (SNI: server_name / ServerName / crt list) and its "
+        "names: `openssl s_client -connect HOST:PORT -servername HOST | openssl x509 -noout -ext subjectAltName`"),
 }
 
 # Chrome's console line for the Accept family; the contract's symptom for all of them is
@@ -429,6 +430,13 @@ def ranked_causes(out: Outcome) -> list[Cause]:
     fired on this config first (the config is evidence for them)."""
     fired = {f.rule for f in out.findings[:out.matching]}
     found = list(causes(out.symptom, out.reason))
+    if out.symptom == TLS_ERROR and out.reason in TLS_REASONS:
+        _, title, check = TLS_REASONS[out.reason]
+        if out.reason != "protocol-error":
+            # a certificate was presented, so the listener does speak TLS: the causes about a
+            # plain listener (and the rules that find one) do not apply
+            found = [c for c in found if not c.rules and "plain" not in c.title.lower()]
+        found.insert(0, Cause(title, check, ()))
     return sorted(found, key=lambda c: not (set(c.rules) & fired))
 
 
@@ -456,8 +464,6 @@ def render_json(out: Outcome) -> str:
         "causes": [{"title": c.title, "check": c.check, "rules": list(c.rules)}
                    for c in ranked_causes(out)],
     }
-    if out.symptom == TLS_ERROR and out.reason in TLS_REASONS:
-        doc["causes"].insert(0, {"title": out.reason, "check": TLS_REASONS[out.reason][1], "rules": []})
     if out.config_files or out.config_notes or out.findings:
         from .report.json_report import render
         from .runner import Report
@@ -493,10 +499,7 @@ def render_text(out: Outcome) -> str:
     lines.append(f"console: {console_line(out.symptom, out.reason)}")
     for h in out.hints:
         lines += textwrap.wrap(h, 92, initial_indent="note: ", subsequent_indent="      ")
-    listed: list[tuple[str, str, tuple[str, ...]]] = []
-    if out.symptom == TLS_ERROR and out.reason in TLS_REASONS:
-        listed.append((out.reason, TLS_REASONS[out.reason][1], ()))
-    listed += [(c.title, c.check, c.rules) for c in ranked_causes(out)]
+    listed = [(c.title, c.check, c.rules) for c in ranked_causes(out)]
     if listed:
         lines.append("likely causes:")
     for i, (title, check, rules) in enumerate(listed, 1):

@@ -247,6 +247,8 @@ def test_tls_error_when_the_443_listener_has_no_ssl_and_config_points_at_it(tmp_
     assert code == 1 and doc["symptom"] == "tls-error" and doc["reason"] == "protocol-error", doc
     first = doc["config"]["findings"][0]
     assert first["symptom"] == "tls-error" and first["matches"], doc["config"]
+    # the rule that fired on this config ranks its cause first
+    assert doc["causes"][0]["rules"] == [first["rule"]], doc["causes"]
 
 
 # ----------------------------------------------------------------------------- README
