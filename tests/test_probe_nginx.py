@@ -20,7 +20,7 @@ import pytest
 from support.fas import FasStandIn
 from support.fixtures import Pki, cannot_run, fas, legacy_fas, pki  # noqa: F401  (fixtures)
 from support.loopback import free_address
-from support.probe_nginx import front_ports, nginx_binary, render, running_nginx
+from support.probe_proxies import front_ports, nginx_binary, render, running_nginx
 
 from linter.fas import GATEWAY_WS, WS_QUERY
 from linter.probe import ProbeArgs, run_probe
