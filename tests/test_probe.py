@@ -67,6 +67,20 @@ def test_ok_on_plain_ws_reports_every_step(fas):
     assert seen.headers["origin"] == "https://app.example.com" and seen.headers["x-probe"] == "1"
 
 
+def test_a_name_is_resolved_and_its_address_dialled():
+    # localhost is the one name every machine resolves; the stand-in takes a free port on it
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with FasStandIn(("127.0.0.1",), plain_port=port) as fas:
+        code, doc = probe_json(url=url("localhost", port))
+    assert code == 0, doc
+    s = steps(doc)
+    assert s["dns"]["detail"].startswith("localhost -> ") and "127.0.0.1" in s["dns"]["detail"]
+    assert s["tcp"]["detail"] == f"connected to 127.0.0.1:{port}"
+    assert fas.exchanges[-1].headers["host"] == f"localhost:{port}"
+
+
 def test_header_replaces_the_browser_header_of_the_same_name(fas):
     key = "dGhlIHNhbXBsZSBub25jZQ=="
     code, doc = probe_json(url=url(fas.hosts[0]), header=["host: gw.example.com", "sec-websocket-key: " + key])
