@@ -235,10 +235,11 @@ def test_idle_disconnect_with_a_short_read_timeout_and_config_points_at_it(tmp_p
 
 # ----------------------------------------------------------------------------- TLS at the front
 
-def test_tls_error_when_the_443_listener_has_no_ssl_and_config_points_at_it(tmp_path, fas):
+def test_tls_error_when_the_listener_has_certificates_but_no_ssl_and_config_points_at_it(tmp_path, fas, pki):
     host = free_address((PLAIN, TLS))
     servers = ("    server {\n"
                f"        listen {host}:{PLAIN};\n        listen {host}:{TLS};\n"
+               f"        ssl_certificate {pki.front.cert};\n        ssl_certificate_key {pki.front.key};\n"
                f"{proxied('http://' + fas.hosts[0] + ':8080')}\n    }}\n")
     conf = render(tmp_path / "nginx",
                   "    map $http_upgrade $connection_upgrade { default upgrade; '' close; }\n" + servers)
