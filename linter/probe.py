@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 from urllib.parse import urlsplit
 
-from .cli import CliError
+from .cli import CliError, _write
 from .console_errors import Cause, for_symptom
 from .fas import DEFAULT_WS_PATHS, PLAIN_PORTS, TLS_PORTS, ws_base
 from .findings import MISSING_ACCEPT, REFUSED, RESET, TLS_ERROR, Finding
@@ -534,10 +534,9 @@ def run_probe(a: ProbeArgs, stdout: TextIO, stderr: TextIO) -> int:
     """``wsproxylint probe``: 0 the websocket works, 1 a diagnosed failure; bad usage raises
     ProbeUsageError (exit status 2)."""
     out = probe(a)
-    text = render_json(out) if a.format == "json" else render_text(out)
-    stdout.write(text + "\n")
-    stdout.flush()
-    stderr.writelines(f"wsproxylint: {note}\n" for note in out.config_notes)
+    _write(stdout, render_json(out) if a.format == "json" else render_text(out))
+    for note in out.config_notes:
+        _write(stderr, f"wsproxylint: {note}")
     return 0 if out.ok else 1
 
 

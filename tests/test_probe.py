@@ -55,6 +55,10 @@ def steps(doc: dict, attempt: int = 0) -> dict[str, dict]:
 def test_ok_on_plain_ws_reports_every_step(fas):
     code, doc = probe_json(url=url(fas.hosts[0]), origin="https://app.example.com", header=["X-Probe: 1"])
     assert code == 0 and doc["ok"] is True and doc["symptom"] is None, doc
+    assert list(doc) == ["version", "tool", "url", "ok", "symptom", "reason", "console", "detail", "attempts",
+                         "hints", "causes"]
+    assert doc["version"] == 1 and doc["tool"]["name"] == "wsproxylint" and doc["console"] is None
+    assert list(doc["attempts"][0]) == ["attempt", "ok", "symptom", "reason", "detail", "status", "headers", "steps"]
     s = steps(doc)
     assert list(s) == ["dns", "tcp", "http", "upgrade", "accept", "echo"]
     assert all(step["ok"] for step in s.values())
@@ -306,6 +310,8 @@ def test_cli_exit_statuses(fas):
     assert fas.exchanges[-1].headers["x-a"] == "1" and fas.exchanges[-1].headers["x-b"] == "2"
     failed = cli(url(fas.hosts[0], 8443), "--timeout", "2")  # plain HTTP to FAS's TLS port
     assert failed.returncode == 1 and "result: reset" in failed.stdout, failed.stdout
+    helped = cli("--help")
+    assert helped.returncode == 0 and all(o in helped.stdout for o in ("--hold", "--warm", "--repeat", "--ca"))
     usage = cli("http://gw.example.com/")
     assert usage.returncode == 2 and "expected ws:// or wss://" in usage.stderr and not usage.stdout
 
