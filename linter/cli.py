@@ -365,6 +365,32 @@ def _app():
         """Every known cause of a browser console error, what to check, and the rules that catch it."""
         _exit(run_explain, text, format)
 
+    @app.command()
+    def probe(
+        url: str = typer.Argument(..., help="The websocket URL the page opens: wss://HOST/gateway/websocketcall?... "
+                                            "(or ws://)"),
+        origin: Optional[str] = typer.Option(None, help="Origin header (default: the URL's https:// or http:// site)"),
+        header: List[str] = typer.Option(None, "--header", help="Extra request header 'Name: value' (repeatable)"),
+        ca: Optional[str] = typer.Option(None, "--ca", help="PEM file of CA certificates to trust (private CA) "
+                                                            "instead of the system store"),
+        insecure: bool = typer.Option(False, "--insecure", help="Do not verify the server certificate"),
+        hold: float = typer.Option(0.0, help="Keep the open websocket silent this many seconds, then echo "
+                                             "(catches idle timeouts)"),
+        repeat: int = typer.Option(1, help="Number of attempts (catches intermittent failures)"),
+        warm: bool = typer.Option(False, "--warm", help="Before each attempt, load pages on the same host over "
+                                                        "held keep-alive connections (fills the proxy's pool)"),
+        timeout: float = typer.Option(5.0, help="Seconds allowed for each step"),
+        format: str = typer.Option("text", "--format", help="text|json"),
+        config: Optional[str] = typer.Option(None, "--config", help="Proxy config to lint too: findings that "
+                                                                    "predict the observed symptom come first"),
+    ) -> None:
+        """Open the websocket as a browser would; on failure, what the console shows and why."""
+        from .probe import ProbeArgs, run_probe
+
+        _exit(run_probe, ProbeArgs(url=url, origin=origin, header=list(header or []), ca=ca, insecure=insecure,
+                                   hold=hold, repeat=repeat, warm=warm, timeout=timeout, format=format,
+                                   config=config))
+
     return app
 
 
