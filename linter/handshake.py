@@ -29,8 +29,6 @@ OK = "ok"
 # Chrome: "Incorrect 'Sec-WebSocket-Accept' header value"; not a finding symptom (no config
 # produces it), but a probe must not call it ok.
 BAD_ACCEPT = "bad-accept"
-# Chrome: "'Upgrade' header is missing" / "'Connection' header is missing" on a 101.
-MISSING_UPGRADE = "missing-upgrade"
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 USER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -214,12 +212,17 @@ def _handshake_on(sock: socket.socket, target: Target, timings: dict[str, float]
         return HandshakeResult(status(code), f"answered {code} {reason}".rstrip()
                                + (f" (Location: {resp['location']})" if "location" in resp else ""),
                                code, resp, timings)
+    # The browser checks Upgrade, then Connection, then the accept value, and names the first
+    # header missing; the contract has one symptom for "a 101 without a header it needs".
     if "websocket" not in resp.get("upgrade", "").lower():
-        return HandshakeResult(MISSING_UPGRADE, "101 without 'Upgrade: websocket'", code, resp, timings)
+        return HandshakeResult(MISSING_ACCEPT, "101 without 'Upgrade: websocket' (console: 'Upgrade' header "
+                               "is missing)", code, resp, timings)
     if "upgrade" not in _tokens(resp.get("connection", "")):
-        return HandshakeResult(MISSING_UPGRADE, "101 without 'Connection: Upgrade'", code, resp, timings)
+        return HandshakeResult(MISSING_ACCEPT, "101 without 'Connection: Upgrade' (console: 'Connection' "
+                               "header is missing)", code, resp, timings)
     if "sec-websocket-accept" not in resp:
-        return HandshakeResult(MISSING_ACCEPT, "101 without Sec-WebSocket-Accept", code, resp, timings)
+        return HandshakeResult(MISSING_ACCEPT, "101 without Sec-WebSocket-Accept (console: "
+                               "'Sec-WebSocket-Accept' header is missing)", code, resp, timings)
     if resp["sec-websocket-accept"].strip() != accept_for(key):
         return HandshakeResult(BAD_ACCEPT, f"Sec-WebSocket-Accept {resp['sec-websocket-accept']!r} "
                                            f"does not answer the key sent", code, resp, timings)

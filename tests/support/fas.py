@@ -76,6 +76,7 @@ class FasStandIn:
     _servers: list[asyncio.base_events.Server] = field(default_factory=list)
     _conn_ids: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _writers: set[asyncio.StreamWriter] = field(default_factory=set)
 
     # -- life cycle -----------------------------------------------------------------------
     def start(self) -> FasStandIn:
@@ -100,8 +101,13 @@ class FasStandIn:
         async def close() -> None:
             for srv in self._servers:
                 srv.close()
-            for task in [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]:
+            for w in list(self._writers):
+                w.transport.abort()
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
                 task.cancel()
+            # let the handlers run their cleanup, so no socket outlives the stand-in
+            await asyncio.wait(tasks, timeout=2) if tasks else None
         try:
             asyncio.run_coroutine_threadsafe(close(), loop).result(5)
         except Exception:
@@ -111,10 +117,11 @@ class FasStandIn:
             self._thread.join(5)
         if not loop.is_running():
             loop.close()
+        self._servers.clear()
         self._loop = None
 
     def __enter__(self) -> FasStandIn:
-        return self.start()
+        return self if self._loop is not None else self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
@@ -155,6 +162,7 @@ class FasStandIn:
             self._conn_ids += 1
             conn = self._conn_ids
         nth = 0
+        self._writers.add(writer)
         try:
             while True:
                 try:
@@ -200,7 +208,7 @@ class FasStandIn:
                     self._record(Exchange(listener, tls, conn, nth, method, target, version, headers, 200))
                     keep = _keep_alive(version, headers)
                     body = f"/* FAS stand-in: {path} */\n".encode()
-                    writer.write(("HTTP/1.1 200 OK\r\nContent-Type: application/javascript\r\n"
+                    writer.write(("HTTP/1.1 200 OK\r\nContent-Type: application/javascript\r\nX-FAS-Stand-In: 1\r\n"
                                   f"Content-Length: {len(body)}\r\n"
                                   f"Connection: {'keep-alive' if keep else 'close'}\r\n\r\n").encode() + body)
                 await writer.drain()
@@ -209,8 +217,9 @@ class FasStandIn:
         except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError, OSError):
             return
         except asyncio.CancelledError:
-            raise
+            return  # stop(): shutting down; ending normally keeps asyncio from logging it
         finally:
+            self._writers.discard(writer)
             try:
                 writer.close()
             except Exception:

@@ -1,0 +1,9 @@
+"""One runner per proxy dialect (see base.py); ``RUNNERS`` maps a samples/ directory name
+to its runner."""
+
+from __future__ import annotations
+
+from .base import Runner
+from .nginx import NginxRunner
+
+RUNNERS: dict[str, Runner] = {"nginx": NginxRunner()}

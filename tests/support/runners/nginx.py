@@ -1,0 +1,107 @@
+"""nginx: render a sample for loopback, ``nginx -t``, run it in the foreground."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+from .base import Env, Front, Proxy, Rendered, Runner, Unfaithful, copy_sample, front_port, map_backend, sample_files
+
+LISTEN = re.compile(r"^(?P<indent>\s*)listen\s+(?P<args>[^;#]*);", re.M)
+USER_OR_PID = re.compile(r"^(\s*)((?:user|pid)\s[^;]*;)", re.M)
+LOG = re.compile(r"^(\s*)(error_log|access_log)\s+(\S+)", re.M)
+CERT = re.compile(r"^(\s*)(ssl_certificate_key|ssl_certificate|ssl_trusted_certificate|proxy_ssl_trusted_certificate"
+                  r"|ssl_client_certificate)\s+([^;\s]+)", re.M)
+BACKEND_LINE = re.compile(r"^(\s*)(proxy_pass|server|set)\s[^;]*;", re.M)
+HTTP_OPEN = re.compile(r"^(\s*)http\s*\{", re.M)
+EVENTS = re.compile(r"^\s*events\s*\{", re.M)
+TEMP_PATHS = ("client_body_temp_path", "proxy_temp_path", "fastcgi_temp_path", "uwsgi_temp_path",
+              "scgi_temp_path")
+
+
+class NginxRunner(Runner):
+    dialect = "nginx"
+    binary = "/usr/sbin/nginx"
+
+    def version(self) -> str:
+        out = subprocess.run([self.binary, "-v"], capture_output=True, text=True, timeout=10)
+        return (out.stderr or out.stdout).strip().split("/")[-1]
+
+    def render(self, sample: Path, workdir: Path, env: Env) -> Rendered:
+        root = copy_sample(sample, workdir / "conf")
+        entry = root / "nginx.conf" if root.is_dir() else root
+        files = sample_files(root)
+        texts = {f: f.read_text(encoding="utf-8") for f in files}
+        if not any(EVENTS.search(t) for t in texts.values()):
+            raise Unfaithful("a fragment (no events/http context): the http block, maps and upstreams it "
+                             "relies on are not part of the sample, and inventing them would test our guess")
+        logs = workdir / "logs"
+        logs.mkdir(exist_ok=True)
+        rendered = Rendered(workdir, entry)
+        fronts: dict[int, Front] = {}
+        http_done = False
+        for f, text in texts.items():
+            text = USER_OR_PID.sub(lambda m: f"{m.group(1)}# rendered out: {m.group(2)}", text)
+            text = LOG.sub(lambda m: f"{m.group(1)}{m.group(2)} "
+                           + (m.group(3) if m.group(3) in ("off", "stderr") or m.group(3).startswith("syslog:")
+                              else str(logs / Path(m.group(3)).name)), text)
+            text = CERT.sub(lambda m: f"{m.group(1)}{m.group(2)} " + str(
+                env.key if m.group(2) == "ssl_certificate_key" else
+                env.cert if m.group(2) == "ssl_certificate" else env.ca), text)
+            text = BACKEND_LINE.sub(lambda m: map_backend(m.group(0), env), text)
+            text = LISTEN.sub(lambda m: self._listen(m, env, fronts, rendered), text)
+            if not http_done and HTTP_OPEN.search(text):
+                temp = workdir / "temp"
+                temp.mkdir(exist_ok=True)
+                os.chmod(temp, 0o777)
+                lines = "".join(f" {d} {temp / d};" for d in TEMP_PATHS)
+                text = HTTP_OPEN.sub(lambda m: m.group(0) + lines, text, count=1)
+                http_done = True
+            f.write_text(text, encoding="utf-8")
+        if not fronts:
+            raise Unfaithful("no listen directive to reach the proxy on")
+        rendered.fronts = sorted(fronts.values(), key=lambda fr: fr.port)
+        return rendered
+
+    def _listen(self, m: re.Match[str], env: Env, fronts: dict[int, Front], rendered: Rendered) -> str:
+        args = m.group("args").split()
+        addr = args[0]
+        flags = [a for a in args[1:] if not a.startswith("ipv6only")]
+        if addr.startswith("unix:"):
+            raise Unfaithful(f"listen on a unix socket ({addr})")
+        if addr.startswith("["):
+            # the IPv6 twin of an IPv4 listener: the same server on the same port
+            rendered.notes.append(f"listen {' '.join(args)} dropped (IPv6 twin)")
+            return f"{m.group('indent')}# rendered out: listen {m.group('args')};"
+        host, _, port_text = addr.rpartition(":")
+        if not port_text.isdigit():
+            if addr.isdigit():
+                port_text = addr
+            else:
+                port_text = "80"  # `listen host;`
+        port = int(port_text)
+        tls = "ssl" in flags
+        new_port = front_port(port)
+        front = fronts.get(port)
+        if front is None:
+            fronts[port] = Front(port, env.front_address, new_port, tls, tls or port == 443)
+        elif front.tls != tls:
+            # one port, TLS on some servers and not others: nginx itself rejects that
+            pass
+        return f"{m.group('indent')}listen {env.front_address}:{new_port} {' '.join(flags)};".replace(" ;", ";")
+
+    def _command(self, rendered: Rendered, *extra: str) -> list[str]:
+        directives = f"daemon off; master_process on; pid {rendered.workdir / 'nginx.pid'}; "
+        directives += "user root;" if os.geteuid() == 0 else ""
+        return [self.binary, "-p", str(rendered.workdir) + "/", "-c", str(rendered.entry),
+                "-e", str(rendered.workdir / "logs" / "startup-error.log"), "-g", directives, *extra]
+
+    def config_test(self, rendered: Rendered) -> tuple[bool, str]:
+        proc = subprocess.run(self._command(rendered, "-t"), capture_output=True, text=True, timeout=30,
+                              cwd=rendered.workdir)
+        return proc.returncode == 0, (proc.stdout + proc.stderr).strip()
+
+    def start(self, rendered: Rendered) -> Proxy:
+        return self._launch(self._command(rendered), rendered)
