@@ -182,6 +182,11 @@ def verify(runner: Runner, sample: Path, pki: Pki, ws_paths: tuple[str, ...] = D
                    if predicted_rejected else "predicts no config-rejected"))
         if not accepted:
             return verdict
+        try:
+            runner.check_rendered(rendered)
+        except Unfaithful as e:
+            verdict.skipped = f"{verdict.sample} cannot be rendered faithfully: {e}"
+            return verdict
 
         fas_version = _flag(args, "--fas-version")
         breaks = reuse_breaks(fas_version)

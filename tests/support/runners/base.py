@@ -111,11 +111,20 @@ class Runner:
     def config_test(self, rendered: Rendered) -> tuple[bool, str]:
         raise NotImplementedError
 
+    def check_rendered(self, rendered: Rendered) -> None:
+        """Refuse to start a proxy that would reach beyond loopback or has nothing to reach."""
+        left = leftover_backends(rendered)
+        if left:
+            raise Unfaithful("FAS addresses left unrendered (the proxy would dial the network): " + "; ".join(left))
+        if not rendered.fronts:
+            raise Unfaithful("no listener to reach the proxy on")
+
     def start(self, rendered: Rendered) -> Proxy:
         raise NotImplementedError
 
     # -- shared mechanics -----------------------------------------------------------------
     def _launch(self, command: list[str], rendered: Rendered, env: dict[str, str] | None = None) -> Proxy:
+        self.check_rendered(rendered)
         log = rendered.workdir / "proxy.out"
         with open(log, "wb") as out:
             proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -202,6 +211,19 @@ def map_backend(text: str, env: Env) -> str:
             return m.group(0)
         return f"{target}:{port}"
     return HOST_PORT.sub(sub, text)
+
+
+def leftover_backends(rendered: Rendered) -> list[str]:
+    """FAS addresses the rendering missed: the proxy would dial the real network."""
+    found = []
+    for f in sample_files(rendered.workdir / "conf"):
+        for no, line in enumerate(f.read_text(encoding="utf-8", errors="replace").split("\n"), 1):
+            if line.lstrip().startswith("#"):
+                continue
+            for m in HOST_PORT.finditer(line):
+                if m.group("host").lower() in BACKEND_HOSTS and int(m.group("port")) in BACKEND_PORTS:
+                    found.append(f"{f.name}:{no}: {line.strip()}")
+    return found
 
 
 def front_port(port: int) -> int:

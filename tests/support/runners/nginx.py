@@ -14,7 +14,6 @@ USER_OR_PID = re.compile(r"^(\s*)((?:user|pid)\s[^;]*;)", re.M)
 LOG = re.compile(r"^(\s*)(error_log|access_log)\s+(\S+)", re.M)
 CERT = re.compile(r"^(\s*)(ssl_certificate_key|ssl_certificate|ssl_trusted_certificate|proxy_ssl_trusted_certificate"
                   r"|ssl_client_certificate)\s+([^;\s]+)", re.M)
-BACKEND_LINE = re.compile(r"^(\s*)(proxy_pass|server|set)\s[^;]*;", re.M)
 HTTP_OPEN = re.compile(r"^(\s*)http\s*\{", re.M)
 EVENTS = re.compile(r"^\s*events\s*\{", re.M)
 TEMP_PATHS = ("client_body_temp_path", "proxy_temp_path", "fastcgi_temp_path", "uwsgi_temp_path",
@@ -50,7 +49,8 @@ class NginxRunner(Runner):
             text = CERT.sub(lambda m: f"{m.group(1)}{m.group(2)} " + str(
                 env.key if m.group(2) == "ssl_certificate_key" else
                 env.cert if m.group(2) == "ssl_certificate" else env.ca), text)
-            text = BACKEND_LINE.sub(lambda m: map_backend(m.group(0), env), text)
+            text = "\n".join(line if line.lstrip().startswith("#") else map_backend(line, env)
+                             for line in text.split("\n"))
             text = LISTEN.sub(lambda m: self._listen(m, env, fronts, rendered), text)
             if not http_done and HTTP_OPEN.search(text):
                 temp = workdir / "temp"
@@ -60,8 +60,6 @@ class NginxRunner(Runner):
                 text = HTTP_OPEN.sub(lambda m: m.group(0) + lines, text, count=1)
                 http_done = True
             f.write_text(text, encoding="utf-8")
-        if not fronts:
-            raise Unfaithful("no listen directive to reach the proxy on")
         rendered.fronts = sorted(fronts.values(), key=lambda fr: fr.port)
         return rendered
 
