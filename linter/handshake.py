@@ -132,7 +132,7 @@ def connect(target: Target, timings: dict[str, float] | None = None) -> socket.s
         sock = socket.create_connection(target.dial(), timeout=target.timeout)
     except ConnectionRefusedError:
         raise _Failed(REFUSED, f"connection to {_fmt_addr(target.dial())} refused") from None
-    except socket.timeout:
+    except TimeoutError:
         raise _Failed(REFUSED, f"no answer to connect to {_fmt_addr(target.dial())} "
                                f"within {target.timeout:g} s") from None
     except OSError as e:
@@ -153,7 +153,7 @@ def connect(target: Target, timings: dict[str, float] | None = None) -> socket.s
     except ssl.SSLCertVerificationError as e:
         sock.close()
         raise _Failed(TLS_ERROR, f"certificate not accepted: {e.verify_message or e}") from None
-    except (ssl.SSLError, ConnectionResetError, BrokenPipeError, socket.timeout, OSError) as e:
+    except (TimeoutError, ssl.SSLError, ConnectionResetError, BrokenPipeError, OSError) as e:
         sock.close()
         raise _Failed(TLS_ERROR, f"TLS handshake failed: {e}") from None
     timings["tls"] = time.monotonic() - t1
@@ -329,7 +329,7 @@ class _Reader:
         self.sock.settimeout(self.timeout)
         try:
             chunk = self.sock.recv(65536)
-        except socket.timeout:
+        except TimeoutError:
             raise _Failed(RESET, f"no data within {self.timeout:g} s while reading {what}") from None
         except ssl.SSLError as e:
             raise _Failed(RESET, f"TLS error while reading {what}: {e}") from None
@@ -499,7 +499,7 @@ def warm_up(target: Target, paths: list[str], connections: int = 3,
 def _send(sock: socket.socket, data: bytes, what: str) -> None:
     try:
         sock.sendall(data)
-    except socket.timeout:
+    except TimeoutError:
         raise _Failed(RESET, f"timed out {what}") from None
     except OSError as e:
         raise _Failed(RESET, f"connection reset {what}: {e}") from None

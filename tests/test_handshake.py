@@ -15,8 +15,15 @@ from support.fixtures import fas, legacy_fas, pki  # noqa: F401  (fixtures)
 from support.loopback import free_address
 
 from linter.fas import ASSIST_TOPIC_WS, GATEWAY_WS, WS_QUERY
-from linter.handshake import (BAD_ACCEPT, HeldConnection, PageError, Target, accept_for,
-                              handshake, warm_up)
+from linter.handshake import (
+    BAD_ACCEPT,
+    HeldConnection,
+    PageError,
+    Target,
+    accept_for,
+    handshake,
+    warm_up,
+)
 
 
 def ws_target(fas: FasStandIn, path: str = GATEWAY_WS, tls: bool = False, **kw) -> Target:

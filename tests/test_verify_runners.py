@@ -139,8 +139,8 @@ NO_UPGRADE = {
 
 BROKEN = {
     "nginx": ("nginx.conf", "events {}\nhttp {\n    server {\n        listen 80\n    }\n}\n"),
-    "apache": ("apache2.conf", "LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so\n"
-                               "Listen 80\n<VirtualHost *:80>\n    ProxyPass / http://10.20.0.11:8080/\n"),
+    "apache": ("apache2.conf", ("LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so\n"
+                                "Listen 80\n<VirtualHost *:80>\n    ProxyPass / http://10.20.0.11:8080/\n")),
     "haproxy": ("haproxy.cfg", "frontend fe\n    bind :80\n    mode http\n    use_backend\n"),
 }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -58,3 +59,5 @@ def test_sample_verdict_holds_on_the_real_proxy(sample: Path, pki: Pki):  # noqa
     if verdict.skipped:
         pytest.skip(verdict.skipped)
     assert not verdict.problems, verdict.report()
+    if verdict.retargeted:
+        warnings.warn(f"{verdict.sample}: {verdict.retargeted}", UserWarning, stacklevel=1)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import hashlib
 import ssl
 import struct
@@ -139,11 +140,11 @@ class FasStandIn:
             ctx.load_cert_chain(str(self.tls_cert), str(self.tls_key))
         for host in self.hosts:
             self._servers.append(await asyncio.start_server(
-                lambda r, w, h=host: self._serve(r, w, f"{h}:{self.plain_port}", False),
+                functools.partial(self._serve, listener=f"{host}:{self.plain_port}", tls=False),
                 host, self.plain_port, reuse_address=True))
             if ctx is not None:
                 self._servers.append(await asyncio.start_server(
-                    lambda r, w, h=host: self._serve(r, w, f"{h}:{self.tls_port}", True),
+                    functools.partial(self._serve, listener=f"{host}:{self.tls_port}", tls=True),
                     host, self.tls_port, ssl=ctx, reuse_address=True, ssl_handshake_timeout=10))
 
     def log(self) -> str:

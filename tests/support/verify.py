@@ -30,7 +30,14 @@ from pathlib import Path
 
 import parsers
 from linter.fas import CLIENT_PING_INTERVAL, DEFAULT_WS_PATHS, WS_QUERY, reuse_breaks
-from linter.handshake import HandshakeResult, HeldConnection, PageError, Target, handshake, warm_up
+from linter.handshake import (
+    HandshakeResult,
+    HeldConnection,
+    PageError,
+    Target,
+    handshake,
+    warm_up,
+)
 from linter.options import Options
 from linter.resolve import build_plans
 from linter.runner import discover
@@ -38,7 +45,7 @@ from linter.runner import discover
 from .fas import FasStandIn
 from .fixtures import Pki
 from .loopback import free_address
-from .runners.base import Env, Front, Rendered, Runner, Unfaithful, read_tail
+from .runners.base import Env, Front, Runner, Unfaithful, read_tail
 
 ROOT = Path(__file__).resolve().parents[2]
 ARGS = re.compile(r"^\s*#\s*wsproxylint-args:\s*(?P<args>.*?)\s*$")
@@ -97,6 +104,7 @@ class Verdict:
     problems: list[str] = field(default_factory=list)
     log: list[str] = field(default_factory=list)
     handshakes: int = 0
+    retargeted: str | None = None  # set when judged for the installed proxy version instead
 
     def report(self) -> str:
         return "\n".join([f"{self.sample}:", *("  PROBLEM " + p for p in self.problems), *("  " + x for x in self.log)])
@@ -135,7 +143,8 @@ def planned_ports(sample: Path, dialect: str, args: list[str]) -> set[int]:
     front FAS. Other listeners (a plain server that only redirects to https, a site for
     something else) are where browsers never open the websockets; ``_out_of_scope`` checks
     that claim on the real proxy."""
-    versions = {dialect: v for v in [_flag(args, VERSION_FLAG[dialect])] if v}
+    pinned = _flag(args, VERSION_FLAG[dialect])
+    versions = {dialect: pinned} if pinned else {}
     options = Options(fas_version=_flag(args, "--fas-version"), proxy_versions=versions, dialect=dialect)
     ports: set[int] = set()
     for cand in discover([str(sample)], options):
@@ -147,15 +156,34 @@ def planned_ports(sample: Path, dialect: str, args: list[str]) -> set[int]:
     return ports
 
 
+def _with_flag(args: list[str], name: str, value: str) -> list[str]:
+    out: list[str] = []
+    skip = False
+    for a in args:
+        if skip:
+            skip = False
+            continue
+        if a == name:
+            skip = True
+            continue
+        if a.startswith(name + "="):
+            continue
+        out.append(a)
+    return [*out, name, value]
+
+
 def verify(runner: Runner, sample: Path, pki: Pki, ws_paths: tuple[str, ...] = DEFAULT_WS_PATHS) -> Verdict:
     verdict = Verdict(f"{sample.parent.name}/{sample.name}")
     args = sample_args(sample, runner.dialect)
     pinned = _flag(args, VERSION_FLAG[runner.dialect])
     installed = runner.version()
     if pinned and pinned.split(".")[:2] != installed.split(".")[:2]:
-        verdict.skipped = (f"{verdict.sample} is judged for {runner.dialect} {pinned} "
-                           f"({VERSION_FLAG[runner.dialect]}), the installed one is {installed}")
-        return verdict
+        # The sample's own verdict is for another version; what can be checked is wsproxylint's
+        # verdict on the same config for the version that is installed.
+        args = _with_flag(args, VERSION_FLAG[runner.dialect], installed)
+        verdict.retargeted = (f"judged for {runner.dialect} {installed} (installed) instead of {pinned}: "
+                              f"the verdict for {pinned} itself is not verified")
+        verdict.log.append(verdict.retargeted)
     findings = lint(sample, args)
     verdict.log += ["finding " + f.line() for f in findings]
     errors = [f for f in findings if f.severity == "error"]
@@ -204,6 +232,9 @@ def verify(runner: Runner, sample: Path, pki: Pki, ws_paths: tuple[str, ...] = D
                            + "; not fronting FAS per wsproxylint: " + (", ".join(fr.name for fr in others) or "none"))
         leaf = pki.backend(backends)
         quiet = _quiet_seconds(findings)
+        if quiet is None and any(f.symptom == "idle-disconnect" for f in findings):
+            verdict.log.append("no quiet call: the idle limit is the proxy's default or longer than "
+                               f"{QUIET_MAX:g} s")
         for mode, judged in modes:
             with _stand_in(backends, leaf, mode == "legacy") as fas:
                 proxy = runner.start(rendered)

@@ -8,7 +8,18 @@ import re
 import subprocess
 from pathlib import Path
 
-from .base import Env, Front, Proxy, Rendered, Runner, Unfaithful, copy_sample, front_port, map_backend, sample_files
+from .base import (
+    Env,
+    Front,
+    Proxy,
+    Rendered,
+    Runner,
+    Unfaithful,
+    copy_sample,
+    front_port,
+    map_backend,
+    sample_files,
+)
 
 MODULES = Path("/usr/lib/apache2/modules")
 ENTRY_NAMES = ("apache2.conf", "httpd.conf")

@@ -6,7 +6,18 @@ import re
 import subprocess
 from pathlib import Path
 
-from .base import Env, Front, Proxy, Rendered, Runner, Unfaithful, copy_sample, front_port, map_backend, sample_files
+from .base import (
+    Env,
+    Front,
+    Proxy,
+    Rendered,
+    Runner,
+    Unfaithful,
+    copy_sample,
+    front_port,
+    map_backend,
+    sample_files,
+)
 
 ENTRY_NAMES = ("haproxy.cfg",)
 BIND = re.compile(r"^(?P<indent>\s*)bind\s+(?P<addrs>\S+)(?P<rest>[^\n]*)$", re.M)

@@ -7,7 +7,18 @@ import re
 import subprocess
 from pathlib import Path
 
-from .base import Env, Front, Proxy, Rendered, Runner, Unfaithful, copy_sample, front_port, map_backend, sample_files
+from .base import (
+    Env,
+    Front,
+    Proxy,
+    Rendered,
+    Runner,
+    Unfaithful,
+    copy_sample,
+    front_port,
+    map_backend,
+    sample_files,
+)
 
 LISTEN = re.compile(r"^(?P<indent>\s*)listen\s+(?P<args>[^;#]*);", re.M)
 USER_OR_PID = re.compile(r"^(\s*)((?:user|pid)\s[^;]*;)", re.M)
@@ -56,8 +67,10 @@ class NginxRunner(Runner):
                 temp = workdir / "temp"
                 temp.mkdir(exist_ok=True)
                 os.chmod(temp, 0o777)
-                lines = "".join(f" {d} {temp / d};" for d in TEMP_PATHS)
-                text = HTTP_OPEN.sub(lambda m: m.group(0) + lines, text, count=1)
+                temp_lines = "".join(f" {d} {temp / d};" for d in TEMP_PATHS)
+                m = HTTP_OPEN.search(text)
+                assert m is not None
+                text = text[:m.end()] + temp_lines + text[m.end():]
                 http_done = True
             f.write_text(text, encoding="utf-8")
         rendered.fronts = sorted(fronts.values(), key=lambda fr: fr.port)
@@ -73,7 +86,7 @@ class NginxRunner(Runner):
             # the IPv6 twin of an IPv4 listener: the same server on the same port
             rendered.notes.append(f"listen {' '.join(args)} dropped (IPv6 twin)")
             return f"{m.group('indent')}# rendered out: listen {m.group('args')};"
-        host, _, port_text = addr.rpartition(":")
+        port_text = addr.rpartition(":")[2]
         if not port_text.isdigit():
             if addr.isdigit():
                 port_text = addr
