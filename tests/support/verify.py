@@ -138,11 +138,11 @@ def _flag(args: list[str], name: str) -> str | None:
     return None
 
 
-def planned_ports(sample: Path, dialect: str, args: list[str]) -> set[int]:
+def planned_ports(sample: Path, dialect: str, args: list[str]) -> set[int] | None:
     """The public ports wsproxylint builds handshake plans for: listeners of the sites that
     front FAS. Other listeners (a plain server that only redirects to https, a site for
     something else) are where browsers never open the websockets; ``_out_of_scope`` checks
-    that claim on the real proxy."""
+    that claim on the real proxy. None: plans for a fragment's unknown listener, so any."""
     pinned = _flag(args, VERSION_FLAG[dialect])
     versions = {dialect: pinned} if pinned else {}
     options = Options(fas_version=_flag(args, "--fas-version"), proxy_versions=versions, dialect=dialect)
@@ -152,7 +152,11 @@ def planned_ports(sample: Path, dialect: str, args: list[str]) -> set[int]:
         if load is None:
             continue
         plans = build_plans(load(cand.path, options), options)
-        ports |= {p.listener.port for p in plans.plans if p.listener.port is not None}
+        for p in plans.plans:
+            if p.listener.unknown:
+                return None  # a fragment: whatever listener includes it
+            if p.listener.port is not None:
+                ports.add(p.listener.port)
     return ports
 
 
@@ -226,8 +230,8 @@ def verify(runner: Runner, sample: Path, pki: Pki, ws_paths: tuple[str, ...] = D
             modes.append(("legacy" if breaks else "current", findings))
 
         in_scope = planned_ports(sample, runner.dialect, args)
-        scoped = [fr for fr in rendered.fronts if fr.port in in_scope]
-        others = [fr for fr in rendered.fronts if fr.port not in in_scope]
+        scoped = [fr for fr in rendered.fronts if in_scope is None or fr.port in in_scope]
+        others = [fr for fr in rendered.fronts if fr not in scoped]
         verdict.log.append("listeners driven: " + (", ".join(fr.name for fr in scoped) or "none")
                            + "; not fronting FAS per wsproxylint: " + (", ".join(fr.name for fr in others) or "none"))
         leaf = pki.backend(backends)

@@ -27,6 +27,8 @@ CERT = re.compile(r"^(\s*)(ssl_certificate_key|ssl_certificate|ssl_trusted_certi
                   r"|ssl_client_certificate)\s+([^;\s]+)", re.M)
 HTTP_OPEN = re.compile(r"^(\s*)http\s*\{", re.M)
 EVENTS = re.compile(r"^\s*events\s*\{", re.M)
+LOCATIONS_ONLY = re.compile(r"^location\s", re.M)
+SERVER_OR_HTTP = re.compile(r"^\s*(server|http|upstream|map)\b[^;]*\{", re.M)
 TEMP_PATHS = ("client_body_temp_path", "proxy_temp_path", "fastcgi_temp_path", "uwsgi_temp_path",
               "scgi_temp_path")
 
@@ -45,11 +47,23 @@ class NginxRunner(Runner):
         files = sample_files(root)
         texts = {f: f.read_text(encoding="utf-8") for f in files}
         if not any(EVENTS.search(t) for t in texts.values()):
-            raise Unfaithful("a fragment (no events/http context): the http block, maps and upstreams it "
-                             "relies on are not part of the sample, and inventing them would test our guess")
+            if root.is_file() and LOCATIONS_ONLY.search(texts[root]) and not SERVER_OR_HTTP.search(texts[root]):
+                # a snippet of locations, made to be included in a server: the locations carry
+                # everything the handshake depends on, a bare TLS server is their whole context
+                entry = workdir / "conf" / "wrapper.conf"
+                entry.write_text("events {}\nhttp {\n    server {\n        listen 443 ssl;\n"
+                                 "        ssl_certificate /etc/ssl/certs/gw.example.com.crt;\n"
+                                 "        ssl_certificate_key /etc/ssl/private/gw.example.com.key;\n"
+                                 f"        include {root.name};\n    }}\n}}\n", encoding="utf-8")
+                texts = {entry: entry.read_text(encoding="utf-8"), **texts}
+            else:
+                raise Unfaithful("a fragment (no events/http context): the http block, maps and upstreams it "
+                                 "relies on are not part of the sample, and inventing them would test our guess")
         logs = workdir / "logs"
         logs.mkdir(exist_ok=True)
         rendered = Rendered(workdir, entry)
+        if entry.name == "wrapper.conf":
+            rendered.notes.append(f"{root.name} included in a bare `server {{ listen 443 ssl; }}`")
         fronts: dict[int, Front] = {}
         http_done = False
         for f, text in texts.items():
