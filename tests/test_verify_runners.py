@@ -254,3 +254,25 @@ def test_fragment_is_reported_unfaithful(dialect: str, tmp_path: Path, pki: Pki)
                 "haproxy": ("haproxy.cfg", "backend fas\n    server fas1 10.20.0.11:8080\n")}[dialect]
     with pytest.raises(Unfaithful, match="fragment"):
         _render(dialect, fragment, tmp_path, pki, (free_address(),))
+
+
+@pytest.mark.parametrize("dialect", ["nginx", "apache"])
+def test_absolute_includes_of_the_system_tree_stay_in_the_sample(dialect: str, tmp_path: Path, pki: Pki):  # noqa: F811
+    """A sample tree that includes /etc/nginx/... or /etc/apache2/... must read its own copy,
+    never the machine's configuration."""
+    name, text = GOOD[dialect]
+    line = {"nginx": "include /etc/nginx/conf.d/*.conf;\n",
+            "apache": "IncludeOptional /etc/apache2/conf-enabled/*.conf\n"}[dialect]
+    sample = tmp_path / "sample" / "tree"
+    write(sample, name, text.replace("events {}", "events {}\n" + line) if dialect == "nginx" else line + text)
+    write(sample, {"nginx": "conf.d/x.conf", "apache": "conf-enabled/x.conf"}[dialect],
+          {"nginx": "# included\n", "apache": "# included\n"}[dialect])
+    env = Env((free_address(),), free_address(), pki.front.cert, pki.front.key, pki.front.pem, pki.ca.cert)
+    work = tmp_path / "work"
+    work.mkdir()
+    rendered = _runner(dialect).render(sample, work, env)
+    rendered_text = rendered.entry.read_text()
+    assert "/etc/nginx/" not in rendered_text and "/etc/apache2/" not in rendered_text
+    assert str(rendered.entry.parent) + "/" in rendered_text
+    ok, output = RUNNERS[dialect].config_test(rendered)
+    assert ok, output

@@ -288,7 +288,8 @@ def _target(front: Front, ws_path: str, pki: Pki) -> Target:
     scheme = "wss" if front.browser_tls else "ws"
     query = WS_QUERY.get(ws_path)
     url = f"{scheme}://gw.example.com{ws_path}" + (f"?{query}" if query else "")
-    return Target(url, address=(front.address, front.rendered_port), ca_file=str(pki.ca.cert), timeout=5.0)
+    # generous: CI runs several proxies at once on 2 cores; a real hang still ends the step
+    return Target(url, address=(front.address, front.rendered_port), ca_file=str(pki.ca.cert), timeout=10.0)
 
 
 def _drive(fronts: list[Front], pki: Pki, ws_paths: tuple[str, ...], mode: str,

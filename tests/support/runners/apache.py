@@ -30,6 +30,8 @@ CERT = re.compile(r"^(?P<indent>\s*)(?P<d>SSLCertificateFile|SSLCertificateKeyFi
                   r"|SSLCACertificateFile|SSLProxyCACertificateFile)\s+(?P<path>\S+)", re.M | re.I)
 DROP = re.compile(r"^(\s*)((?:User|Group|ServerRoot|PidFile|Mutex|DefaultRuntimeDir)\s[^\n]*)$", re.M | re.I)
 LOG = re.compile(r"^(?P<indent>\s*)(?P<d>ErrorLog|CustomLog|TransferLog)\s+(?P<path>\"[^\"]*\"|\S+)", re.M | re.I)
+# an absolute include of the system's config tree points into the sample's own tree
+INCLUDE_ETC = re.compile(r"^(\s*Include(?:Optional)?\s+\"?)/etc/(?:apache2|httpd)/", re.M | re.I)
 SYSTEM_DIRS = re.compile(r"(?:/var)?/run/apache2|/var/lock/apache2|/var/log/apache2|/var/cache/apache2")
 
 
@@ -59,6 +61,7 @@ class ApacheRunner(Runner):
         rendered = Rendered(workdir, entry)
         fronts: dict[int, Front] = {}
         for f, text in texts.items():
+            text = INCLUDE_ETC.sub(lambda m: f"{m.group(1)}{entry.parent}/", text)
             text = DROP.sub(lambda m: f"{m.group(1)}# rendered out: {m.group(2)}", text)
             text = LOAD.sub(lambda m: f"{m.group('indent')}LoadModule {m.group('name')} "
                             f"{MODULES / Path(m.group('path')).name}", text)

@@ -26,6 +26,8 @@ LOG = re.compile(r"^(\s*)(error_log|access_log)\s+(\S+)", re.M)
 CERT = re.compile(r"^(\s*)(ssl_certificate_key|ssl_certificate|ssl_trusted_certificate|proxy_ssl_trusted_certificate"
                   r"|ssl_client_certificate)\s+([^;\s]+)", re.M)
 HTTP_OPEN = re.compile(r"^(\s*)http\s*\{", re.M)
+# an absolute include of the system's config tree points into the sample's own tree
+INCLUDE_ETC = re.compile(r"^(\s*include\s+)/etc/nginx/", re.M)
 EVENTS = re.compile(r"^\s*events\s*\{", re.M)
 LOCATIONS_ONLY = re.compile(r"^location\s", re.M)
 SERVER_OR_HTTP = re.compile(r"^\s*(server|http|upstream|map)\b[^;]*\{", re.M)
@@ -67,6 +69,7 @@ class NginxRunner(Runner):
         fronts: dict[int, Front] = {}
         http_done = False
         for f, text in texts.items():
+            text = INCLUDE_ETC.sub(lambda m: f"{m.group(1)}{root if root.is_dir() else root.parent}/", text)
             text = USER_OR_PID.sub(lambda m: f"{m.group(1)}# rendered out: {m.group(2)}", text)
             text = LOG.sub(lambda m: f"{m.group(1)}{m.group(2)} "
                            + (m.group(3) if m.group(3) in ("off", "stderr") or m.group(3).startswith("syslog:")
