@@ -496,6 +496,24 @@ def warm_up(target: Target, paths: list[str], connections: int = 3,
     return held, responses
 
 
+def warm_handshakes(target: Target, pages: list[str], rounds: int = 3, connections: int = 2,
+                    requests_per_connection: int = 2) -> list[HandshakeResult]:
+    """The warm scenario: per round, page and script loads on new keep-alive connections that
+    stay open (like browser tabs), then a websocket; one result per round. Rounds matter
+    because each nginx worker and Apache child keeps its own backend pool."""
+    results: list[HandshakeResult] = []
+    held: list[HeldConnection] = []
+    try:
+        for _ in range(rounds):
+            conns, _ = warm_up(target.with_path("/"), pages, connections, requests_per_connection)
+            held += conns
+            results.append(handshake(target))
+    finally:
+        for c in held:
+            c.close()
+    return results
+
+
 def _send(sock: socket.socket, data: bytes, what: str) -> None:
     try:
         sock.sendall(data)

@@ -22,6 +22,7 @@ from linter.handshake import (
     Target,
     accept_for,
     handshake,
+    warm_handshakes,
     warm_up,
 )
 
@@ -216,3 +217,12 @@ def test_page_error_carries_the_symptom(fas):
     with pytest.raises(PageError) as e:
         HeldConnection(Target("http://gw.example.com/", address=(free_address(), 8080), timeout=2))
     assert e.value.symptom == "refused"
+
+
+def test_warm_rounds_hold_page_connections_open_then_open_the_websocket(legacy_fas):
+    """Straight to the stand-in nothing is pooled, so even legacy FAS takes every round;
+    the page connections stay open until the rounds are over."""
+    results = warm_handshakes(ws_target(legacy_fas), ["/gateway/adapter.js"], rounds=2, connections=2)
+    assert [r.symptom for r in results] == ["ok", "ok"]
+    pages = [e for e in legacy_fas.exchanges if e.target == "/gateway/adapter.js"]
+    assert len(pages) == 8 and len({e.connection for e in pages}) == 4

@@ -36,7 +36,7 @@ from linter.handshake import (
     PageError,
     Target,
     handshake,
-    warm_up,
+    warm_handshakes,
 )
 from linter.options import Options
 from linter.resolve import build_plans
@@ -302,15 +302,8 @@ def _drive(fronts: list[Front], pki: Pki, ws_paths: tuple[str, ...], mode: str,
         front, path = pair
         target = _target(front, path, pki)
         out = [Observation(mode, front, path, "fresh", handshake(target))]
-        held = []
-        try:
-            for i in range(1, WARM_ROUNDS + 1):
-                conns, _ = warm_up(target.with_path("/"), PAGES, connections=2, requests_per_connection=2)
-                held += conns
-                out.append(Observation(mode, front, path, f"warm-{i}", handshake(target)))
-        finally:
-            for c in held:
-                c.close()
+        out += [Observation(mode, front, path, f"warm-{i}", r)
+                for i, r in enumerate(warm_handshakes(target, PAGES, rounds=WARM_ROUNDS), 1)]
         if quiet is not None:
             out.append(Observation(mode, front, path, f"quiet-{quiet:g}s",
                                    handshake(target, quiet=quiet, ping_interval=CLIENT_PING_INTERVAL.get(path))))
