@@ -39,12 +39,13 @@ RULE = Rule(
 
 
 def check(plans: PlanSet) -> Iterator[Finding]:
-    seen: set[int] = set()
+    # one finding per listener and websocket URL: every URL on the listener fails the same way
+    seen: set[tuple[int, str]] = set()
     for plan in plans.plans:
         listener = plan.listener
-        if id(listener) in seen or listener.tls or listener.unknown:
+        if (id(listener), plan.ws_path) in seen or listener.tls or listener.unknown:
             continue
-        seen.add(id(listener))
+        seen.add((id(listener), plan.ws_path))
         site_has_tls = any(lst.tls for lst in plan.site.listeners)
         if listener.port in CONVENTIONAL_TLS_PORTS:
             why = f"port {listener.port} is where browsers send wss://"

@@ -29,8 +29,6 @@ OK = "ok"
 # Chrome: "Incorrect 'Sec-WebSocket-Accept' header value"; not a finding symptom (no config
 # produces it), but a probe must not call it ok.
 BAD_ACCEPT = "bad-accept"
-# Chrome: "'Upgrade' header is missing" / "'Connection' header is missing" on a 101.
-MISSING_UPGRADE = "missing-upgrade"
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 USER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -134,7 +132,7 @@ def connect(target: Target, timings: dict[str, float] | None = None) -> socket.s
         sock = socket.create_connection(target.dial(), timeout=target.timeout)
     except ConnectionRefusedError:
         raise _Failed(REFUSED, f"connection to {_fmt_addr(target.dial())} refused") from None
-    except socket.timeout:
+    except TimeoutError:
         raise _Failed(REFUSED, f"no answer to connect to {_fmt_addr(target.dial())} "
                                f"within {target.timeout:g} s") from None
     except OSError as e:
@@ -155,7 +153,7 @@ def connect(target: Target, timings: dict[str, float] | None = None) -> socket.s
     except ssl.SSLCertVerificationError as e:
         sock.close()
         raise _Failed(TLS_ERROR, f"certificate not accepted: {e.verify_message or e}") from None
-    except (ssl.SSLError, ConnectionResetError, BrokenPipeError, socket.timeout, OSError) as e:
+    except (TimeoutError, ssl.SSLError, ConnectionResetError, BrokenPipeError, OSError) as e:
         sock.close()
         raise _Failed(TLS_ERROR, f"TLS handshake failed: {e}") from None
     timings["tls"] = time.monotonic() - t1
@@ -214,12 +212,17 @@ def _handshake_on(sock: socket.socket, target: Target, timings: dict[str, float]
         return HandshakeResult(status(code), f"answered {code} {reason}".rstrip()
                                + (f" (Location: {resp['location']})" if "location" in resp else ""),
                                code, resp, timings)
+    # The browser checks Upgrade, then Connection, then the accept value, and names the first
+    # header missing; the contract has one symptom for "a 101 without a header it needs".
     if "websocket" not in resp.get("upgrade", "").lower():
-        return HandshakeResult(MISSING_UPGRADE, "101 without 'Upgrade: websocket'", code, resp, timings)
+        return HandshakeResult(MISSING_ACCEPT, "101 without 'Upgrade: websocket' (console: 'Upgrade' header "
+                               "is missing)", code, resp, timings)
     if "upgrade" not in _tokens(resp.get("connection", "")):
-        return HandshakeResult(MISSING_UPGRADE, "101 without 'Connection: Upgrade'", code, resp, timings)
+        return HandshakeResult(MISSING_ACCEPT, "101 without 'Connection: Upgrade' (console: 'Connection' "
+                               "header is missing)", code, resp, timings)
     if "sec-websocket-accept" not in resp:
-        return HandshakeResult(MISSING_ACCEPT, "101 without Sec-WebSocket-Accept", code, resp, timings)
+        return HandshakeResult(MISSING_ACCEPT, "101 without Sec-WebSocket-Accept (console: "
+                               "'Sec-WebSocket-Accept' header is missing)", code, resp, timings)
     if resp["sec-websocket-accept"].strip() != accept_for(key):
         return HandshakeResult(BAD_ACCEPT, f"Sec-WebSocket-Accept {resp['sec-websocket-accept']!r} "
                                            f"does not answer the key sent", code, resp, timings)
@@ -326,7 +329,7 @@ class _Reader:
         self.sock.settimeout(self.timeout)
         try:
             chunk = self.sock.recv(65536)
-        except socket.timeout:
+        except TimeoutError:
             raise _Failed(RESET, f"no data within {self.timeout:g} s while reading {what}") from None
         except ssl.SSLError as e:
             raise _Failed(RESET, f"TLS error while reading {what}: {e}") from None
@@ -493,10 +496,28 @@ def warm_up(target: Target, paths: list[str], connections: int = 3,
     return held, responses
 
 
+def warm_handshakes(target: Target, pages: list[str], rounds: int = 3, connections: int = 2,
+                    requests_per_connection: int = 2) -> list[HandshakeResult]:
+    """The warm scenario: per round, page and script loads on new keep-alive connections that
+    stay open (like browser tabs), then a websocket; one result per round. Rounds matter
+    because each nginx worker and Apache child keeps its own backend pool."""
+    results: list[HandshakeResult] = []
+    held: list[HeldConnection] = []
+    try:
+        for _ in range(rounds):
+            conns, _ = warm_up(target.with_path("/"), pages, connections, requests_per_connection)
+            held += conns
+            results.append(handshake(target))
+    finally:
+        for c in held:
+            c.close()
+    return results
+
+
 def _send(sock: socket.socket, data: bytes, what: str) -> None:
     try:
         sock.sendall(data)
-    except socket.timeout:
+    except TimeoutError:
         raise _Failed(RESET, f"timed out {what}") from None
     except OSError as e:
         raise _Failed(RESET, f"connection reset {what}: {e}") from None

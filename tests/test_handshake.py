@@ -15,8 +15,16 @@ from support.fixtures import fas, legacy_fas, pki  # noqa: F401  (fixtures)
 from support.loopback import free_address
 
 from linter.fas import ASSIST_TOPIC_WS, GATEWAY_WS, WS_QUERY
-from linter.handshake import (BAD_ACCEPT, MISSING_UPGRADE, HeldConnection, PageError, Target, accept_for,
-                              handshake, warm_up)
+from linter.handshake import (
+    BAD_ACCEPT,
+    HeldConnection,
+    PageError,
+    Target,
+    accept_for,
+    handshake,
+    warm_handshakes,
+    warm_up,
+)
 
 
 def ws_target(fas: FasStandIn, path: str = GATEWAY_WS, tls: bool = False, **kw) -> Target:
@@ -184,7 +192,8 @@ def test_101_with_a_wrong_accept_is_not_ok(one_shot):
 def test_101_without_upgrade_header(one_shot):
     addr = one_shot(lambda c, k: c.sendall(f"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
                                            f"Sec-WebSocket-Accept: {_accept(k)}\r\n\r\n".encode()))
-    assert handshake(_target(addr)).symptom == MISSING_UPGRADE
+    r = handshake(_target(addr))
+    assert r.symptom == "missing-accept" and "'Upgrade' header is missing" in r.detail
 
 
 def test_closed_without_response_is_reset(one_shot):
@@ -208,3 +217,12 @@ def test_page_error_carries_the_symptom(fas):
     with pytest.raises(PageError) as e:
         HeldConnection(Target("http://gw.example.com/", address=(free_address(), 8080), timeout=2))
     assert e.value.symptom == "refused"
+
+
+def test_warm_rounds_hold_page_connections_open_then_open_the_websocket(legacy_fas):
+    """Straight to the stand-in nothing is pooled, so even legacy FAS takes every round;
+    the page connections stay open until the rounds are over."""
+    results = warm_handshakes(ws_target(legacy_fas), ["/gateway/adapter.js"], rounds=2, connections=2)
+    assert [r.symptom for r in results] == ["ok", "ok"]
+    pages = [e for e in legacy_fas.exchanges if e.target == "/gateway/adapter.js"]
+    assert len(pages) == 8 and len({e.connection for e in pages}) == 4

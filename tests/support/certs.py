@@ -7,6 +7,7 @@ backend and a client that verifies the proxy both have one file to trust.
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ class Authority:
                        "keyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n")
         _openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                  "-keyout", key, "-out", csr, "-subj", f"/CN={dns[0] if dns else name}")
-        _openssl("x509", "-req", "-in", csr, "-CA", self.cert, "-CAkey", self.key, "-CAcreateserial",
+        _openssl("x509", "-req", "-in", csr, "-CA", self.cert, "-CAkey", self.key, "-set_serial", str(secrets.randbits(63)),
                  "-days", "2", "-sha256", "-extfile", ext, "-out", cert)
         pem.write_bytes(cert.read_bytes() + self.cert.read_bytes() + key.read_bytes())
         key.chmod(0o600)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import hashlib
 import ssl
 import struct
@@ -78,6 +79,7 @@ class FasStandIn:
     _servers: list[asyncio.base_events.Server] = field(default_factory=list)
     _conn_ids: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _writers: set[asyncio.StreamWriter] = field(default_factory=set)
 
     # -- life cycle -----------------------------------------------------------------------
     def start(self) -> FasStandIn:
@@ -102,8 +104,13 @@ class FasStandIn:
         async def close() -> None:
             for srv in self._servers:
                 srv.close()
-            for task in [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]:
+            for w in list(self._writers):
+                w.transport.abort()
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
                 task.cancel()
+            # let the handlers run their cleanup, so no socket outlives the stand-in
+            await asyncio.wait(tasks, timeout=2) if tasks else None
         try:
             asyncio.run_coroutine_threadsafe(close(), loop).result(5)
         except Exception:
@@ -113,10 +120,11 @@ class FasStandIn:
             self._thread.join(5)
         if not loop.is_running():
             loop.close()
+        self._servers.clear()
         self._loop = None
 
     def __enter__(self) -> FasStandIn:
-        return self.start()
+        return self if self._loop is not None else self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
@@ -134,11 +142,11 @@ class FasStandIn:
             ctx.load_cert_chain(str(self.tls_cert), str(self.tls_key))
         for host in self.hosts:
             self._servers.append(await asyncio.start_server(
-                lambda r, w, h=host: self._serve(r, w, f"{h}:{self.plain_port}", False),
+                functools.partial(self._serve, listener=f"{host}:{self.plain_port}", tls=False),
                 host, self.plain_port, reuse_address=True))
             if ctx is not None:
                 self._servers.append(await asyncio.start_server(
-                    lambda r, w, h=host: self._serve(r, w, f"{h}:{self.tls_port}", True),
+                    functools.partial(self._serve, listener=f"{host}:{self.tls_port}", tls=True),
                     host, self.tls_port, ssl=ctx, reuse_address=True, ssl_handshake_timeout=10))
 
     def log(self) -> str:
@@ -157,6 +165,7 @@ class FasStandIn:
             self._conn_ids += 1
             conn = self._conn_ids
         nth = 0
+        self._writers.add(writer)
         try:
             while True:
                 try:
@@ -204,7 +213,7 @@ class FasStandIn:
                     self._record(Exchange(listener, tls, conn, nth, method, target, version, headers, 200))
                     keep = _keep_alive(version, headers)
                     body = f"/* FAS stand-in: {path} */\n".encode()
-                    writer.write(("HTTP/1.1 200 OK\r\nContent-Type: application/javascript\r\n"
+                    writer.write(("HTTP/1.1 200 OK\r\nContent-Type: application/javascript\r\nX-FAS-Stand-In: 1\r\n"
                                   f"Content-Length: {len(body)}\r\n"
                                   f"Connection: {'keep-alive' if keep else 'close'}\r\n\r\n").encode() + body)
                 await writer.drain()
@@ -213,8 +222,9 @@ class FasStandIn:
         except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError, OSError):
             return
         except asyncio.CancelledError:
-            raise
+            return  # stop(): shutting down; ending normally keeps asyncio from logging it
         finally:
+            self._writers.discard(writer)
             try:
                 writer.close()
             except Exception:

@@ -12,7 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from .certs import BACKEND_IPS, BACKEND_NAMES, FRONT_NAMES, Authority, Leaf, OpensslMissing, make_authority
+from .certs import (
+    BACKEND_IPS,
+    BACKEND_NAMES,
+    FRONT_NAMES,
+    Authority,
+    Leaf,
+    OpensslMissing,
+    make_authority,
+)
 from .fas import FasStandIn
 from .loopback import free_address
 
