@@ -33,6 +33,10 @@ RULE = Rule(
 
 
 def _code(symptom: str) -> str:
+    if symptom == "reset":
+        return "nothing: the connection is closed without a response"
+    if symptom == "tls-error":
+        return "nothing: the browser's TLS handshake fails"
     return symptom.split(":", 1)[1] if symptom.startswith("status:") else symptom
 
 
@@ -43,6 +47,7 @@ def check(plans: PlanSet) -> Iterator[Finding]:
         proxy = plan.proxy
         if proxy is None or proxy.backend is None:
             continue
+        statuses = proxy.statuses or plans.model.statuses
         ready = proxy.tls_ready
         if proxy.tls and not ready.value:
             yield plans.finding(

@@ -204,6 +204,14 @@ class ProxyAction:
     # TLS toward the backend can actually be made (False e.g. when the module or engine
     # that makes the connection is off); loc: the setting or module line that decides
     tls_ready: Setting[bool] = field(default_factory=lambda: Setting(True))
+    # the proxy relays the connection's bytes without reading HTTP (a TCP relay, e.g.
+    # HAProxy `mode tcp` front and back): the upgrade reaches the backend untouched, no
+    # backend connection is reused, and the proxy has no status of its own to answer with;
+    # what still matters is TLS against the backend port, front TLS and idle limits
+    passthrough: bool = False
+    # what the browser sees when this route's backend connection fails, where it differs
+    # from the proxy's usual answer (``ProxyModel.statuses``), e.g. a relay's bare close
+    statuses: FailureStatuses | None = None
 
 
 @dataclass(slots=True)

@@ -11,7 +11,7 @@ from linter.model import ProxyModel
 from linter.options import Options
 
 DIALECTS = ("nginx", "apache", "haproxy")
-SUPPORTED = ("nginx",)
+SUPPORTED = ("nginx", "haproxy")
 
 _APACHE = re.compile(r"^\s*(<VirtualHost\b|<Directory\b|<IfModule\b|LoadModule\s|ProxyPass\s|ServerRoot\s|"
                      r"DocumentRoot\s|RewriteEngine\s)", re.M | re.I)
@@ -43,6 +43,10 @@ def entry_rank(dialect: str, path: str, head: str) -> int:
         from . import nginx
 
         return nginx.entry_rank(path, head)
+    if dialect == "haproxy":
+        from . import haproxy
+
+        return haproxy.entry_rank(path, head)
     return 2
 
 
@@ -51,4 +55,8 @@ def loader(dialect: str) -> Callable[[str, Options], ProxyModel] | None:
         from . import nginx
 
         return nginx.load
+    if dialect == "haproxy":
+        from . import haproxy
+
+        return haproxy.load
     return None

@@ -1,0 +1,670 @@
+"""Interpret an HAProxy tree into the proxy model.
+
+What HAProxy does with a browser's upgrade, as the model says it:
+
+- ``defaults`` are applied once: a proxy takes the last ``defaults`` section before it, or
+  the one its ``from`` names (defaults may chain with ``from``); a later ``defaults``
+  starts afresh. ``default-server`` parameters come before each ``server`` line's own.
+- ``mode http`` forwards Upgrade and Connection by itself (observed: no websocket setting
+  is needed), so the headers FAS gets are the browser's, changed only by
+  ``http-request del-header|set-header|replace-header|replace-value`` rules.
+- Each frontend (or ``listen``) is one site with one catch-all route: its ``http-request``
+  answers, then ``redirect`` rules, then the ``use_backend`` rules as guards that each hold
+  only when no earlier one did (first match), then ``default_backend``; with none, HAProxy
+  answers 503.
+- Reuse: HAProxy keeps idle server connections unless ``http-reuse never`` or a closing
+  connection mode (``option http-server-close``/``httpclose``); ``safe`` (the default since
+  1.9) never hands the first request of a client connection someone else's idle connection,
+  ``aggressive``/``always`` do; websockets over h2 (an ``ssl`` bind with ``alpn h2``, or no
+  ``alpn`` on 2.8+) are never the first request.
+- ``mode tcp`` end to end relays bytes: nothing in HTTP is read or changed, there is no
+  connection reuse and no status of HAProxy's own. A relay fact (``ProxyAction.passthrough``)
+  says so: header, version, reuse and redirect checks find nothing to judge there, while
+  TLS-to-port mismatches (a bare close: ``reset``), front TLS, idle timeouts and routing by
+  SNI or default still speak.
+- Timeouts are milliseconds when no unit is given. Once a connection is upgraded,
+  ``timeout tunnel`` replaces ``timeout client``/``server``; without it the shorter of those
+  two cuts a quiet call.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from linter.fas import GATEWAY_WS, PLAIN_PORTS, TLS_PORTS, version_tuple
+from linter.model import (
+    Action,
+    Backend,
+    BackendTLS,
+    ConfigProblem,
+    FailureStatuses,
+    Guard,
+    HeaderOp,
+    HiddenHeader,
+    Listener,
+    Literal,
+    PathMatch,
+    ProxyAction,
+    ProxyModel,
+    Request,
+    Respond,
+    Route,
+    RouteTable,
+    Server,
+    Setting,
+    Site,
+    Step,
+    Timeouts,
+    UpstreamRequest,
+)
+from linter.options import Options
+from linter.tree import ConfigTree, Loc, Node
+
+from .acl import AclCondition, Always, FirstMatch, NoneMatched, Term, parse_condition, parse_term
+from .advice import HAProxyAdvice
+
+ASSUMED_VERSION = "2.6"
+ASSUMED_TEXT = "2.6-3.0 (Debian 12 ships 2.6)"
+REUSE_SAFE_SINCE = (1, 9, 0)
+DEFAULT_ALPN_H2_SINCE = (2, 8, 0)
+
+STATUSES = FailureStatuses(plain_to_tls_port="status:502", tls_to_plain_port="status:503",
+                           tls_not_ready="status:503")
+# A byte relay has no status to answer with: plain HTTP into FAS's TLS port ends in a bare
+# close (observed), a browser's TLS into FAS's plain port fails its TLS handshake.
+RELAY_STATUSES = FailureStatuses(plain_to_tls_port="reset", tls_to_plain_port="tls-error",
+                                 tls_not_ready="reset")
+
+# request headers of the upgrade that a `-m` header rule can hit
+_REQUEST_HEADERS = ("Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Origin")
+_FORWARDED_HOP = frozenset({"connection", "upgrade"})
+_ALL_HOP = frozenset({"connection", "upgrade", "keep-alive", "proxy-connection", "te", "trailer",
+                      "transfer-encoding"})
+_CONN_RANK = {"keep-alive": 0, "server-close": 1, "close": 2}
+_CONN_OPTIONS = {"option http-keep-alive": "keep-alive", "option http-server-close": "server-close",
+                 "option httpclose": "close", "option forceclose": "close"}
+_SNI_FETCHES = ("req.ssl_sni", "req_ssl_sni", "req.ssl_hello_type", "req_ssl_hello_type", "req.ssl_ver")
+
+
+def parse_time(text: str) -> float | None:
+    """HAProxy time in seconds: a bare number is milliseconds [manual 2.5]."""
+    m = re.fullmatch(r"(\d+)(us|ms|s|m|h|d)?", text.strip())
+    if not m:
+        return None
+    scale = {"us": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2) or "ms"]
+    return int(m.group(1)) * scale
+
+
+def split_address(text: str) -> tuple[str, int | None] | None:
+    """``addr:port``, ``:port``, ``[v6]:port``, ``ipv4@addr:port``; None for a socket path."""
+    if "@" in text:
+        family, _, text = text.partition("@")
+        if family in ("unix", "abns", "fd", "sockpair", "uxst", "uxdg"):
+            return None
+    if text.startswith("/"):
+        return None
+    m = re.fullmatch(r"\[([^\]]*)\](?::(.*))?", text)
+    if m:
+        host, port_text = m.group(1), m.group(2) or ""
+    elif text.count(":") == 1:
+        host, _, port_text = text.partition(":")
+    elif text.count(":") > 1:
+        host, _, port_text = text.rpartition(":")
+    else:
+        host, port_text = text, ""
+    port_text = port_text.lstrip("+-").split("-")[0]
+    port = int(port_text) if port_text.isdigit() else None
+    return host or "*", port
+
+
+@dataclass(slots=True)
+class Settings:
+    """What a proxy section holds that ``defaults`` can give it: (value, where set)."""
+
+    values: dict[str, tuple[str, Loc | None]] = field(default_factory=dict)
+    default_server: list[tuple[list[str], Loc]] = field(default_factory=list)
+
+    def copy(self) -> Settings:
+        return Settings(dict(self.values), list(self.default_server))
+
+    def get(self, key: str) -> tuple[str, Loc | None] | None:
+        return self.values.get(key)
+
+    def apply(self, n: Node) -> bool:
+        """Take one line if it is an inheritable setting; False when it is not one."""
+        name, args = n.name, n.args
+        if name == "mode" and args:
+            self.values["mode"] = (args[0], n.loc)
+        elif name in _CONN_OPTIONS:
+            self.values["conn"] = (_CONN_OPTIONS[name], n.loc)
+        elif name.startswith("no option ") and ("option " + name[10:]) in _CONN_OPTIONS:
+            current = self.values.get("conn")
+            if current and current[0] == _CONN_OPTIONS["option " + name[10:]]:
+                self.values["conn"] = ("keep-alive", n.loc)
+        elif name == "http-reuse" and args:
+            self.values["reuse"] = (args[0], n.loc)
+        elif name in ("timeout client", "timeout server", "timeout tunnel") and args:
+            self.values[name] = (args[0], n.loc)
+        elif name in ("clitimeout", "srvtimeout") and args:
+            self.values["timeout client" if name == "clitimeout" else "timeout server"] = (args[0], n.loc)
+        elif name == "default-server":
+            self.default_server.append((args, n.loc))
+        elif name == "default_backend" and args:
+            self.values["default_backend"] = (args[0], n.loc)
+        else:
+            return False
+        return True
+
+
+@dataclass(slots=True)
+class ServerLine:
+    server: Server
+    ssl: bool
+    ssl_loc: Loc | None
+    verify: str | None
+    ca: str | None
+    loc: Loc
+
+
+@dataclass(slots=True)
+class BackendInfo:
+    """A backend (or the backend half of a ``listen``) with what its routes need."""
+
+    node: Node
+    settings: Settings
+    backend: Backend
+    servers: list[ServerLine]
+    header_ops: list[tuple[HeaderOp, object]]  # (op, condition or None)
+    steps: list[Step]
+    hidden: list[HiddenHeader]
+
+    @property
+    def mode(self) -> str:
+        m = self.settings.get("mode")
+        return m[0] if m else "tcp"
+
+
+class HAProxyInterpreter:
+    def __init__(self, tree: ConfigTree, options: Options) -> None:
+        self.tree = tree
+        self.options = options
+        given = options.proxy_versions.get("haproxy")
+        self.version = given or ASSUMED_VERSION
+        self.version_assumed = not given
+        try:
+            self.vt = version_tuple(self.version)
+        except ValueError:
+            self.vt = version_tuple(ASSUMED_VERSION)
+        self.whole = tree.context == "main"
+        self.problems: list[ConfigProblem] = []
+        self.backends: dict[str, BackendInfo] = {}
+        self.server_counts: dict[str, int] = {}
+        self.global_flags: dict[str, Node] = {}
+        self.actions: dict[tuple, ProxyAction] = {}
+        ws = options.ws_paths[0] if options.ws_paths else GATEWAY_WS
+        self.probe = Request(ws, "", "https", {"host": "gw.example.com", "upgrade": "websocket",
+                                                "connection": "Upgrade", "sec-websocket-key": "x",
+                                                "sec-websocket-version": "13"})
+
+    # ------------------------------------------------------------------ entry
+    def run(self) -> ProxyModel:
+        for p in self.tree.problems:
+            self.problems.append(ConfigProblem(p.kind, p.message, p.loc, p.certain))
+        named: dict[str, Settings] = {}
+        current = Settings()
+        proxies: list[tuple[Node, Settings]] = []
+        for sec in self.tree.nodes:
+            if sec.name == "global":
+                for c in sec.children or []:
+                    self.global_flags[c.name] = c
+                continue
+            if sec.name not in ("defaults", "frontend", "backend", "listen"):
+                continue
+            base = current
+            if "from" in sec.args:
+                i = sec.args.index("from")
+                parent = sec.args[i + 1] if i + 1 < len(sec.args) else ""
+                if parent in named:
+                    base = named[parent]
+                else:
+                    self.problems.append(ConfigProblem(
+                        "rejected", f"{sec.name} {sec.args[0] if sec.args else ''} inherits from defaults "
+                        f"'{parent}', which is not defined before it", sec.loc, certain=self.whole,
+                        fix="define `defaults " + parent + "` above this section, or fix the name after `from`"))
+            if sec.name == "defaults":
+                own = Settings() if "from" not in sec.args else base.copy()
+                for c in sec.children or []:
+                    own.apply(c)
+                current = own
+                if sec.args and sec.args[0] != "from":
+                    named[sec.args[0]] = own
+                continue
+            settings = base.copy()
+            for c in sec.children or []:
+                settings.apply(c)
+            proxies.append((sec, settings))
+        for sec, settings in proxies:
+            if sec.name in ("backend", "listen"):
+                self.backend_section(sec, settings)
+        sites: list[Site] = []
+        for sec, settings in proxies:
+            if sec.name in ("frontend", "listen"):
+                site = self.frontend_section(sec, settings)
+                if site is not None:
+                    sites.append(site)
+        return ProxyModel(
+            dialect="haproxy",
+            root_file=self.tree.root_file,
+            sites=sites,
+            backends=[b.backend for b in self.backends.values()],
+            statuses=STATUSES,
+            advice=HAProxyAdvice(),
+            problems=self.problems,
+            files=[f.path for f in self.tree.files],
+            fragment=self.tree.is_fragment,
+            proxy_version=self.version if not self.version_assumed else ASSUMED_TEXT,
+            version_assumed=self.version_assumed,
+        )
+
+    # ------------------------------------------------------------------ backends
+    def backend_section(self, sec: Node, settings: Settings) -> None:
+        name = sec.args[0] if sec.args else "(unnamed)"
+        mode = settings.get("mode")
+        servers: list[ServerLine] = []
+        for c in sec.children or []:
+            if c.name in ("server", "server-template") and c.args:
+                line = self.server_line(c, settings)
+                if line is not None:
+                    servers.append(line)
+        self.server_counts[name] = len(servers)
+        acls = self.acls(sec)
+        header_ops, steps, hidden = self.http_rules(sec, acls, http=(mode[0] if mode else self.assumed_mode()) == "http")
+        backend = Backend(name=name, servers=[s.server for s in servers], loc=sec.loc, named=True)
+        info = BackendInfo(sec, settings, backend, servers, header_ops, steps, hidden)
+        self.reuse(info)
+        self.backends[name] = info
+
+    def assumed_mode(self) -> str:
+        """A section with no ``mode`` anywhere: HAProxy's default is tcp; a fragment's
+        defaults were not read, and FAS fronts are HTTP, so a fragment is taken as http."""
+        return "tcp" if self.whole else "http"
+
+    def server_line(self, n: Node, settings: Settings) -> ServerLine | None:
+        if n.name == "server-template":
+            addr_text = n.args[2] if len(n.args) > 2 else ""
+            params = n.args[3:]
+        else:
+            addr_text = n.args[1] if len(n.args) > 1 else ""
+            params = n.args[2:]
+        addr = split_address(addr_text)
+        if addr is None:
+            return None
+        host, port = addr
+        ssl, ssl_loc, verify, ca = False, None, None, None
+        for args, loc in [*settings.default_server, (params, n.loc)]:
+            for i, a in enumerate(args):
+                nxt = args[i + 1] if i + 1 < len(args) else None
+                if a == "ssl":
+                    ssl, ssl_loc = True, loc
+                elif a == "no-ssl":
+                    ssl, ssl_loc = False, loc
+                elif a == "verify" and nxt:
+                    verify = nxt
+                elif a == "ca-file" and nxt:
+                    ca = nxt
+        line = ServerLine(Server(host, port, n.loc), ssl, ssl_loc, verify, ca, n.loc)
+        global_verify = self.global_flags.get("ssl-server-verify")
+        verify_off = verify == "none" or (verify is None and global_verify is not None
+                                          and global_verify.args[:1] == ["none"])
+        if ssl and not verify_off and not ca:
+            self.problems.append(ConfigProblem(
+                "rejected", f"'server {n.args[0]}' uses ssl with verification on (the default) but no ca-file: "
+                "HAProxy refuses to start (\"verify is enabled by default but no CA file specified\")",
+                n.loc, related=[(ssl_loc, "ssl from default-server here")] if ssl_loc and ssl_loc != n.loc else [],
+                fix="add `ca-file /etc/ssl/certs/fas-ca.pem` (with `verify required`) to the server line, or, on a "
+                    "trusted LAN only, `verify none`"))
+        return line
+
+    def reuse(self, info: BackendInfo) -> None:
+        """Whether idle server connections are kept, and who may take them."""
+        s = info.settings
+        if info.mode != "http":
+            info.backend.pool = Setting(0)
+            return
+        conn = s.get("conn")
+        reuse = s.get("reuse")
+        if conn and conn[0] != "keep-alive":
+            info.backend.pool = Setting(0, conn[1])
+            return
+        if reuse is not None:
+            mode, loc = reuse
+            if mode == "never":
+                info.backend.pool = Setting(0, loc)
+                return
+            info.backend.pool = Setting(1, loc)
+            info.backend.first_request_reuses = mode in ("aggressive", "always")
+            return
+        if self.vt < REUSE_SAFE_SINCE:
+            info.backend.pool = Setting(0, None, note="HAProxy >= 1.9 keeps idle connections by default "
+                                        "(http-reuse safe)")
+            return
+        info.backend.pool = Setting(1, None, note="http-reuse safe, the default since HAProxy 1.9")
+        info.backend.first_request_reuses = False
+
+    # ------------------------------------------------------------------ rules
+    def acls(self, sec: Node) -> dict[str, list[Term]]:
+        out: dict[str, list[Term]] = {}
+        for c in sec.children or []:
+            if c.name == "acl" and len(c.args) >= 2:
+                term = parse_term(c.args[1:])
+                if term is not None:
+                    out.setdefault(c.args[0], []).append(term)
+        return out
+
+    def condition(self, words: list[str], acls: dict[str, list[Term]]) -> AclCondition | None:
+        for i, w in enumerate(words):
+            if w in ("if", "unless"):
+                return parse_condition(words[i:], acls, self.server_counts)
+        return None
+
+    @staticmethod
+    def before_condition(words: list[str]) -> list[str]:
+        for i, w in enumerate(words):
+            if w in ("if", "unless"):
+                return words[:i]
+        return words
+
+    def http_rules(self, sec: Node, acls: dict[str, list[Term]], http: bool):
+        """Header ops (with their condition), answering steps, and hidden response headers."""
+        ops: list[tuple[HeaderOp, object]] = []
+        steps: list[Step] = []
+        hidden: list[HiddenHeader] = []
+        if not http:
+            return ops, steps, hidden
+        redirects: list[Step] = []
+        for c in sec.children or []:
+            name, args = c.name, self.before_condition(c.args)
+            cond = self.condition(c.args, acls)
+            if name in ("http-request del-header", "http-request set-header", "http-request replace-header",
+                        "http-request replace-value") and args:
+                for op in self.header_ops(name, args, c.loc):
+                    ops.append((op, cond))
+            elif name == "http-response del-header" and args:
+                for header in self.matching_headers(args, ("Upgrade", "Connection", "Sec-WebSocket-Accept")):
+                    # HAProxy's HTTP/1 layer writes its own Sec-WebSocket-Accept into a 101
+                    # whose accept header a rule deleted (observed), so that one never goes missing
+                    if header.lower() != "sec-websocket-accept":
+                        hidden.append(HiddenHeader(header, c.loc))
+            elif name == "http-request redirect" or name == "redirect":
+                target_args = args if name == "redirect" else args
+                step = self.redirect(target_args, c.loc)
+                if step is not None:
+                    (steps if name.startswith("http-request") else redirects).append(self.guarded(step, cond, c.loc))
+            elif name in ("http-request deny", "http-request tarpit", "http-request auth", "http-request return",
+                          "http-request reject", "http-request silent-drop"):
+                steps.append(self.guarded(self.answer(name, args, c.loc), cond, c.loc))
+            elif name in ("tcp-request connection reject", "tcp-request content reject",
+                          "tcp-request session reject"):
+                steps.append(self.guarded(Respond(None, c.loc, drop=True), cond, c.loc))
+        return ops, steps + redirects, hidden
+
+    def guarded(self, step: Respond, cond: AclCondition | None, loc: Loc) -> Step:
+        if cond is None:
+            return step
+        return Guard(condition=cond, steps=[step], loc=loc)
+
+    def answer(self, name: str, args: list[str], loc: Loc) -> Respond:
+        status = {"http-request deny": 403, "http-request tarpit": 500, "http-request auth": 401,
+                  "http-request return": 200}.get(name)
+        drop = name in ("http-request reject", "http-request silent-drop")
+        for i, a in enumerate(args):
+            if a in ("deny_status", "status") and i + 1 < len(args) and args[i + 1].isdigit():
+                status = int(args[i + 1])
+        return Respond(None if drop else status, loc, drop=drop)
+
+    def redirect(self, args: list[str], loc: Loc) -> Respond | None:
+        if len(args) < 2:
+            return None
+        kind, target = args[0], args[1]
+        code = 302
+        for i, a in enumerate(args):
+            if a == "code" and i + 1 < len(args) and args[i + 1].isdigit():
+                code = int(args[i + 1])
+        shown = {"scheme": f"{target}://<host><path>", "prefix": f"{target}<path>",
+                 "location": target}.get(kind, target)
+        return Respond(code, loc, target=shown)
+
+    def matching_headers(self, args: list[str], candidates: tuple[str, ...]) -> list[str]:
+        name = args[0]
+        method = args[args.index("-m") + 1] if "-m" in args and args.index("-m") + 1 < len(args) else None
+        if method is None or method == "str":
+            return [name]
+        low = name.lower()
+        out = []
+        for c in candidates:
+            cl = c.lower()
+            if (method == "beg" and cl.startswith(low)) or (method == "end" and cl.endswith(low)) or \
+                    (method == "sub" and low in cl) or (method == "reg" and re.search(name, c, re.I)):
+                out.append(c)
+        return out
+
+    def header_ops(self, name: str, args: list[str], loc: Loc) -> list[HeaderOp]:
+        if name == "http-request del-header":
+            return [HeaderOp(h, None, loc) for h in self.matching_headers(args, _REQUEST_HEADERS)]
+        if name == "http-request set-header":
+            value = args[1] if len(args) > 1 else ""
+            return [HeaderOp(args[0], HAProxyValue(value), loc)]
+        if len(args) >= 3:
+            return [HeaderOp(args[0], Replace(args[0], args[1], args[2], name.endswith("value")), loc)]
+        return []
+
+    # ------------------------------------------------------------------ frontends
+    def frontend_section(self, sec: Node, settings: Settings) -> Site | None:
+        name = sec.args[0] if sec.args else "(unnamed)"
+        label = f"{sec.name} {name}"
+        mode_set = settings.get("mode")
+        mode = mode_set[0] if mode_set else self.assumed_mode()
+        http = mode == "http"
+        acls = self.acls(sec)
+        binds = [c for c in sec.children or [] if c.name == "bind"]
+        if sec.name == "listen" and len(sec.args) > 1:
+            # `listen name addr:port` declares its bind on the section line
+            binds.insert(0, Node("bind", sec.args[1:], sec.loc))
+        header_ops, steps, _ = self.http_rules(sec, acls, http)
+
+        rules: list[tuple[str, AclCondition | Always, Loc]] = []
+        for c in sec.children or []:
+            if c.name == "use_backend" and c.args:
+                cond = self.condition(c.args, acls)
+                rules.append((c.args[0], cond or Always(), c.loc))
+        default = settings.get("default_backend")
+        targets: list[tuple[str, Loc]] = [(b, loc) for b, _, loc in rules]
+        if default is not None:
+            targets.append((default[0], default[1] or sec.loc))
+        if sec.name == "listen" and default is None and name in self.backends:
+            default = (name, sec.loc)
+            targets.append(default)  # a listen's own servers
+
+        sni = any(t.fetch in _SNI_FETCHES for terms in acls.values() for t in terms) or any(
+            f in " ".join(c.args) for c in sec.children or [] if c.name in ("use_backend", "tcp-request content accept",
+                                                                            "tcp-request inspect-delay")
+            for f in _SNI_FETCHES)
+        listeners = self.listeners(binds, http, targets, sni)
+        if not listeners:
+            if self.whole:
+                return None  # HAProxy ignores a frontend without bind (with a warning)
+            listeners = [Listener("*", None, tls=False, loc=None, unknown=True)]
+        front_tls = any(lst.tls for lst in listeners)
+
+        route_steps: list[Step] = list(steps)
+        earlier: list[AclCondition | Always] = []
+        for target, cond, loc in rules:
+            action = self.action(sec, settings, http, target, loc, header_ops, front_tls)
+            match = FirstMatch(cond, list(earlier), text=cond.mentions() if isinstance(cond, AclCondition) else cond.text)
+            route_steps.append(Guard(match, self.backend_steps(target, http), loc, action=action))
+            earlier.append(cond)
+        default_action: Action | None = None
+        if default is not None:
+            default_action = self.action(sec, settings, http, default[0], default[1] or sec.loc, header_ops, front_tls)
+            bsteps = self.backend_steps(default[0], http)
+            if bsteps:
+                route_steps.append(Guard(NoneMatched(list(earlier)), bsteps, default[1] or sec.loc,
+                                         action=default_action))
+        route = Route(match=PathMatch("prefix", "/"), loc=sec.loc, label=label, steps=route_steps,
+                      action=default_action)
+        fallback = None if default_action is not None else Respond(
+            503, sec.loc, reason="no use_backend rule matches and there is no default_backend")
+        return Site(label=label, names=[], listeners=listeners, loc=sec.loc,
+                    routes=RouteTable([route], policy="first-match"), fallback=fallback)
+
+    def backend_steps(self, target: str, http: bool) -> list[Step]:
+        info = self.backends.get(target)
+        return list(info.steps) if info is not None and http else []
+
+    def listeners(self, binds: list[Node], http: bool, targets: list[tuple[str, Loc]], sni: bool) -> list[Listener]:
+        out: list[Listener] = []
+        h2_workaround = "h2-workaround-bogus-websocket-clients" in self.global_flags
+        for b in binds:
+            if not b.args:
+                continue
+            params = b.args[1:]
+            ssl = "ssl" in params
+            crt = "crt" in params or "crt-list" in params
+            alpn = params[params.index("alpn") + 1] if "alpn" in params and params.index("alpn") + 1 < len(params) else None
+            if "no-alpn" in params:
+                alpn = ""
+            proto_h2 = "proto" in params and params[params.index("proto") + 1:params.index("proto") + 2] == ["h2"]
+            if alpn is not None:
+                h2 = "h2" in alpn.split(",")
+            else:
+                h2 = self.vt >= DEFAULT_ALPN_H2_SINCE
+            h2 = (ssl and h2) or proto_h2
+            tls = ssl
+            if not ssl and not http:
+                # a TCP relay carries the browser's TLS when it inspects SNI or feeds FAS's TLS port
+                tls = sni or any(s.port in TLS_PORTS for t, _ in targets
+                                 for s in (self.backends[t].backend.servers if t in self.backends else []))
+            for part in b.args[0].split(","):
+                addr = split_address(part)
+                if addr is None:
+                    continue
+                host, port = addr
+                out.append(Listener(host, port, tls=tls, loc=b.loc, http2=h2 and http,
+                                    tls_material=b.loc if crt else None,
+                                    websocket_over_h2=bool(h2 and http and not h2_workaround)))
+        return out
+
+    def action(self, sec: Node, settings: Settings, http: bool, target: str, loc: Loc,
+               front_ops: list[tuple[HeaderOp, object]], front_tls: bool) -> ProxyAction:
+        key = (id(sec), target, loc)
+        if key in self.actions:
+            return self.actions[key]
+        info = self.backends.get(target)
+        if info is None:
+            if "%[" not in target and self.whole:
+                self.problems.append(ConfigProblem(
+                    "rejected", f"{sec.name} '{sec.args[0] if sec.args else ''}': unable to find required backend "
+                    f"'{target}'", loc, fix=f"define `backend {target}`, or correct the name"))
+            backend = Backend(name=target, servers=[], loc=None, known=False, named=True) \
+                if "%[" not in target else None
+            up = UpstreamRequest(forward_client_headers=Setting(True), hop_by_hop_forwarded=_FORWARDED_HOP,
+                                 ops=(), empty_value_removes=False, ops_loc=None)
+            act = ProxyAction(target=target, backend=backend, tls=False, loc=loc, upstream=up,
+                              timeouts=Timeouts(idle=Setting(None)), outside=not self.whole)
+            self.actions[key] = act
+            return act
+        back_http = info.mode == "http" if info.settings.get("mode") else self.assumed_mode() == "http"
+        if http and not back_http:
+            self.problems.append(ConfigProblem(
+                "rejected", f"http {sec.name} '{sec.args[0] if sec.args else ''}' uses tcp backend '{target}': "
+                "HAProxy refuses to start (\"tries to use incompatible tcp backend\")", loc,
+                related=[(info.node.loc, "backend in mode tcp")],
+                fix=f"put `mode http` in backend {target}, or route to an http backend"))
+        relay = not http and not back_http
+        ops: list[HeaderOp] = []
+        if not relay:
+            for op, cond in ([*front_ops] if http else []) + info.header_ops:
+                if cond is None or cond.evaluate(self.probe) is True:  # type: ignore[attr-defined]
+                    ops.append(op)
+        first = info.servers[0] if info.servers else None
+        tls = first.ssl if first is not None else False
+        if relay:
+            tls = front_tls if not tls else tls
+        up = UpstreamRequest(
+            forward_client_headers=Setting(True),
+            hop_by_hop_forwarded=_ALL_HOP if relay else _FORWARDED_HOP,
+            ops=tuple(ops),
+            empty_value_removes=False,
+            ops_loc=None,
+            hidden_response_headers=() if relay else tuple(info.hidden),
+        )
+        tls_settings = BackendTLS()
+        if first is not None:
+            tls_settings = BackendTLS(verify=Setting(first.verify != "none", first.loc),
+                                      ca=Setting(first.ca, first.loc if first.ca else None))
+        act = ProxyAction(target=target, backend=info.backend, tls=tls, loc=loc, upstream=up,
+                          timeouts=Timeouts(idle=self.idle(settings, info.settings)), tls_settings=tls_settings,
+                          outside=not self.whole, passthrough=relay, statuses=RELAY_STATUSES if relay else None)
+        self.actions[key] = act
+        return act
+
+    def idle(self, front: Settings, back: Settings) -> Setting[float | None]:
+        tunnel = back.get("timeout tunnel")
+        if tunnel is not None:
+            return Setting(parse_time(tunnel[0]), tunnel[1], note="timeout tunnel")
+        limits: list[tuple[float, Loc | None, str]] = []
+        for settings, key in ((front, "timeout client"), (back, "timeout server")):
+            got = settings.get(key)
+            if got is not None:
+                seconds = parse_time(got[0])
+                if seconds is not None and seconds > 0:
+                    limits.append((seconds, got[1], key))
+        if not limits:
+            return Setting(None)
+        seconds, loc, key = min(limits, key=lambda x: x[0])
+        return Setting(seconds, loc, note=f"{key} applies to the open tunnel: no timeout tunnel is set")
+
+
+@dataclass(slots=True, frozen=True)
+class HAProxyValue:
+    """A ``set-header`` value: literal text, unknown when it holds a ``%[sample]``."""
+
+    text: str
+
+    def evaluate(self, request: Request) -> str | None:
+        return None if "%" in self.text else self.text
+
+
+@dataclass(slots=True, frozen=True)
+class Replace:
+    """``replace-header``/``replace-value``: a regex over the header's value(s)."""
+
+    name: str
+    regex: str
+    replacement: str
+    per_value: bool
+
+    @property
+    def text(self) -> str:
+        return f"{self.regex} -> {self.replacement}"
+
+    def evaluate(self, request: Request) -> str | None:
+        value = request.headers.get(self.name.lower())
+        if value is None or "%" in self.replacement:
+            return value
+        repl = re.sub(r"\\(\d)", r"\\g<\1>", self.replacement)
+        try:
+            if self.per_value:
+                return ", ".join(re.sub(f"^(?:{self.regex})$", repl, v.strip()) if re.fullmatch(self.regex, v.strip())
+                                 else v.strip() for v in value.split(","))
+            return re.sub(f"^(?:{self.regex})$", repl, value) if re.fullmatch(self.regex, value) else value
+        except re.error:
+            return None
+
+
+def interpret(tree: ConfigTree, options: Options) -> ProxyModel:
+    return HAProxyInterpreter(tree, options).run()
+
+
+__all__ = ["interpret", "parse_time", "split_address", "HAProxyInterpreter", "Literal", "PLAIN_PORTS"]
