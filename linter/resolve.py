@@ -281,6 +281,12 @@ def fronts_fas(site: Site, ws_paths: tuple[str, ...]) -> bool:
         _, action, _, _ = trace(site, upgrade_request(ws, False, None))
         if isinstance(action, ProxyAction) and _fas_port(action):
             return True
+        # the route the URL selects proxies to FAS, even if a step before it answers
+        # (a redirect in front of a catch-all route)
+        chain = select_route(site.routes, ws)
+        routed = chain[-1].action if chain else site.fallback
+        if isinstance(routed, ProxyAction) and _fas_port(routed):
+            return True
     return False
 
 

@@ -68,6 +68,7 @@ ASSUMED_VERSION = "2.6"
 ASSUMED_TEXT = "2.6-3.0 (Debian 12 ships 2.6)"
 REUSE_SAFE_SINCE = (1, 9, 0)
 DEFAULT_ALPN_H2_SINCE = (2, 8, 0)
+LISTEN_ADDRESS_REMOVED = (1, 6, 0)
 
 STATUSES = FailureStatuses(plain_to_tls_port="status:502", tls_to_plain_port="status:503",
                            tls_not_ready="status:503")
@@ -468,9 +469,16 @@ class HAProxyInterpreter:
         http = mode == "http"
         acls = self.acls(sec)
         binds = [c for c in sec.children or [] if c.name == "bind"]
-        if sec.name == "listen" and len(sec.args) > 1:
-            # `listen name addr:port` declares its bind on the section line
-            binds.insert(0, Node("bind", sec.args[1:], sec.loc))
+        extra = sec.args[1:sec.args.index("from")] if "from" in sec.args else sec.args[1:]
+        if sec.name == "listen" and extra:
+            if self.vt < LISTEN_ADDRESS_REMOVED:
+                # `listen name addr:port`: the bind on the section line, as HAProxy < 1.6 read it
+                binds.insert(0, Node("bind", extra, sec.loc))
+            else:
+                self.problems.append(ConfigProblem(
+                    "rejected", f"'listen' cannot handle unexpected argument '{extra[0]}': HAProxy 1.6 and later "
+                    "refuse an address on the listen line (\"please use the 'bind' keyword for listening "
+                    "addresses\")", sec.loc, fix=f"move the address to its own line: `bind {extra[0]}`"))
         header_ops, steps, _ = self.http_rules(sec, acls, http)
 
         rules: list[tuple[str, AclCondition | Always, Loc]] = []
@@ -540,16 +548,18 @@ class HAProxyInterpreter:
             else:
                 h2 = self.vt >= DEFAULT_ALPN_H2_SINCE
             h2 = (ssl and h2) or proto_h2
-            tls = ssl
-            if not ssl and not http:
-                # a TCP relay carries the browser's TLS when it inspects SNI or feeds FAS's TLS port
-                tls = sni or any(s.port in TLS_PORTS for t, _ in targets
-                                 for s in (self.backends[t].backend.servers if t in self.backends else []))
+            to_tls_port = any(s.port in TLS_PORTS for t, _ in targets
+                              for s in (self.backends[t].backend.servers if t in self.backends else []))
             for part in b.args[0].split(","):
                 addr = split_address(part)
                 if addr is None:
                     continue
                 host, port = addr
+                tls = ssl
+                if not ssl and not http:
+                    # a TCP relay carries the browser's TLS when it inspects SNI, listens on a
+                    # TLS port, or feeds FAS's TLS port from a port that is not a plain one
+                    tls = sni or port in (443, 8443) or (to_tls_port and port not in (80, 8080))
                 out.append(Listener(host, port, tls=tls, loc=b.loc, http2=h2 and http,
                                     tls_material=b.loc if crt else None,
                                     websocket_over_h2=bool(h2 and http and not h2_workaround)))

@@ -77,7 +77,7 @@ class _Grammar:
         def unescape(body: str) -> str:
             return re.sub(r"\\(x[0-9a-fA-F]{2}|.)", _unescape_one, body)
 
-        esc = pp.Regex(r"\\(x[0-9a-fA-F]{2}|.)").set_parse_action(lambda t: _unescape_one_text(t[0][1:]))
+        esc = pp.Regex(r"\\(x[0-9a-fA-F]{2}|.|$)").set_parse_action(lambda t: _unescape_one_text(t[0][1:]))
         strong = pp.Regex(r"'[^']*'").set_parse_action(lambda t: t[0][1:-1])
         weak = pp.Regex(r'"(?:\\.|[^"\\])*"').set_parse_action(
             lambda t: env_holder[0].expand(unescape(t[0][1:-1])))
@@ -243,7 +243,7 @@ class _Reader:
     def __init__(self, version: str | None, environ: dict[str, str]) -> None:
         self.version = version
         self.environ = environ
-        self.env = _Env(environ)
+        self.env = _Env(environ)  # shares the dict: `setenv` in global reaches later lines
         self.nodes: list[Node] = []
         self.files: list[SourceFile] = []
         self.problems: list[SourceProblem] = []
@@ -271,6 +271,8 @@ class _Reader:
         frames: list[_Frame] = []
         for no, raw in enumerate(text.splitlines(), 1):
             line = raw.strip()
+            if line.endswith("\\"):
+                line = raw.lstrip()  # an escaped trailing blank (`\ `) is part of the word
             if not line:
                 continue
             if line[0] == "#":
@@ -305,11 +307,21 @@ class _Reader:
                     "such as global, defaults, frontend, backend or listen)", loc))
                 continue
             name, args = keyword(words)
+            if section.name == "global" and name in ("setenv", "presetenv", "unsetenv") and args:
+                self.setenv(name, args)
             assert section.children is not None
             section.children.append(Node(name, args, loc))
         for frame in frames:
             self.problems.append(SourceProblem("syntax", "'.if' without a matching '.endif' before the end of the file",
                                                frame.loc))
+
+    def setenv(self, name: str, args: list[str]) -> None:
+        """``global`` may set variables that later quoted words expand [manual 3.1]."""
+        if name == "unsetenv":
+            for a in args:
+                self.environ.pop(a, None)
+        elif len(args) >= 2 and (name == "setenv" or args[0] not in self.environ):
+            self.environ[args[0]] = args[1]
 
     def directive(self, first: str, words: list[str], line: str, frames: list[_Frame], loc: Loc) -> None:
         cond_text = line[len(first):].split("#", 1)[0].strip() if "#" in line else line[len(first):].strip()
