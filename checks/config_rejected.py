@@ -8,6 +8,8 @@ from linter.findings import Finding
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
+from ._examples import haproxy_config
+
 from ._problems import problems_of
 
 RULE = Rule(
@@ -30,6 +32,10 @@ RULE = Rule(
                   "        '' close;\n    }\n    server {\n        location /gateway/ {\n"
                   "            proxy_pass http://fas:8080;\n"
                   "            proxy_set_header Connection $connection_upgrade;\n        }\n    }\n}\n"),
+        ),
+        "haproxy": Example(
+            bad=haproxy_config(server="server fas1 10.20.0.11:8443 ssl"),
+            good=haproxy_config(server="server fas1 10.20.0.11:8443 ssl verify required ca-file /etc/ssl/certs/fas-ca.pem"),
         ),
     },
 )

@@ -8,7 +8,7 @@ from linter.findings import Finding, status
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
-from ._examples import NGINX_GOOD, NGINX_WS_HEADERS, nginx_location
+from ._examples import NGINX_GOOD, NGINX_WS_HEADERS, nginx_location, haproxy_config, HAPROXY_GOOD
 
 from ._common import first_loc, route_label
 
@@ -28,6 +28,10 @@ RULE = Rule(
         "nginx": Example(
             bad=nginx_location(NGINX_WS_HEADERS + "    proxy_set_header Sec-WebSocket-Key \"\";\n"),
             good=NGINX_GOOD,
+        ),
+        "haproxy": Example(
+            bad=haproxy_config(front="    http-request del-header Sec-WebSocket-Key\n"),
+            good=HAPROXY_GOOD,
         ),
     },
 )

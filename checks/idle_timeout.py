@@ -9,7 +9,7 @@ from linter.findings import IDLE_DISCONNECT, Finding
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
-from ._examples import NGINX_GOOD, NGINX_WS_HEADERS, nginx_location
+from ._examples import NGINX_GOOD, NGINX_WS_HEADERS, nginx_location, haproxy_config, HAPROXY_GOOD
 
 from ._common import first_loc, route_label, unseen_note, where
 
@@ -25,11 +25,17 @@ RULE = Rule(
          "every 10 s, so any limit of 30 s or more is safe for /assistserver/topic."),
     fix="Raise the tunnel idle timeout on the websocket routes to at least the threshold.",
     console="The websocket closes (code 1006) during a quiet call; the SDK reconnects or the call drops",
-    versions="nginx: proxy_read_timeout, default 60 s, applies to the upgraded connection.",
+    versions=("nginx: proxy_read_timeout, default 60 s, applies to the upgraded connection. HAProxy: `timeout "
+              "tunnel` once the connection is upgraded, else the shorter of `timeout client` and `timeout server` "
+              "(no default: unset means no limit); a bare number is milliseconds."),
     examples={
         "nginx": Example(
             bad=NGINX_GOOD,
             good=nginx_location(NGINX_WS_HEADERS + "    proxy_read_timeout 3600s;\n"),
+        ),
+        "haproxy": Example(
+            bad=haproxy_config(defaults=""),
+            good=HAPROXY_GOOD,
         ),
     },
 )

@@ -8,7 +8,7 @@ from linter.findings import Finding, status
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
-from ._examples import NGINX_GOOD
+from ._examples import NGINX_GOOD, haproxy_config, HAPROXY_GOOD
 
 from ._common import header_gap, where
 
@@ -22,11 +22,16 @@ RULE = Rule(
          "unexpected response code."),
     fix="Forward the client's Upgrade header on every route that carries a websocket URL.",
     console="Error during WebSocket handshake: Unexpected response code: 302",
-    versions="All nginx versions (Upgrade is never passed by default).",
+    versions=("All nginx versions (Upgrade is never passed by default). HAProxy in `mode http` forwards it by "
+              "itself; only a rule that removes or replaces it breaks the handshake."),
     examples={
         "nginx": Example(
             bad="location /gateway/ {\n    proxy_pass http://fas:8080;\n    proxy_http_version 1.1;\n}\n",
             good=NGINX_GOOD,
+        ),
+        "haproxy": Example(
+            bad=haproxy_config(front="    http-request del-header Upgrade\n"),
+            good=HAPROXY_GOOD,
         ),
     },
 )

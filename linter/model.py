@@ -89,6 +89,8 @@ class Listener:
     # browsers may open websockets as streams of a shared HTTP/2 connection here (RFC 8441),
     # so an upgrade is never the first request of its client connection
     websocket_over_h2: bool = False
+    # when ``websocket_over_h2`` rests on an assumed proxy version: how other versions differ
+    websocket_over_h2_note: str = ""
 
     @property
     def label(self) -> str:

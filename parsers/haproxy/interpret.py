@@ -211,7 +211,9 @@ class HAProxyInterpreter:
     # ------------------------------------------------------------------ entry
     def run(self) -> ProxyModel:
         for p in self.tree.problems:
-            self.problems.append(ConfigProblem(p.kind, p.message, p.loc, p.certain))
+            # an unreadable file is what the include rule reports (HAProxy has no include)
+            kind = "include" if p.kind == "read" else p.kind
+            self.problems.append(ConfigProblem(kind, p.message, p.loc, p.certain))
         named: dict[str, Settings] = {}
         current = Settings()
         proxies: list[tuple[Node, Settings]] = []
@@ -560,9 +562,14 @@ class HAProxyInterpreter:
                     # a TCP relay carries the browser's TLS when it inspects SNI, listens on a
                     # TLS port, or feeds FAS's TLS port from a port that is not a plain one
                     tls = sni or port in (443, 8443) or (to_tls_port and port not in (80, 8080))
+                note = ""
+                if ssl and alpn is None and not h2 and http and not h2_workaround and self.version_assumed:
+                    note = ("HAProxy 2.8+ offers h2 on an `ssl` bind without `alpn`, and websockets over h2 may take "
+                            "idle connections (pass --haproxy-version, or set `alpn http/1.1`)")
                 out.append(Listener(host, port, tls=tls, loc=b.loc, http2=h2 and http,
                                     tls_material=b.loc if crt else None,
-                                    websocket_over_h2=bool(h2 and http and not h2_workaround)))
+                                    websocket_over_h2=bool(h2 and http and not h2_workaround),
+                                    websocket_over_h2_note=note))
         return out
 
     def action(self, sec: Node, settings: Settings, http: bool, target: str, loc: Loc,
