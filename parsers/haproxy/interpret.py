@@ -85,6 +85,7 @@ _ALL_HOP = frozenset({"connection", "upgrade", "keep-alive", "proxy-connection",
 _CONN_RANK = {"keep-alive": 0, "server-close": 1, "close": 2}
 _CONN_OPTIONS = {"option http-keep-alive": "keep-alive", "option http-server-close": "server-close",
                  "option httpclose": "close", "option forceclose": "close"}
+_SERVER_PARAMS = frozenset({"ssl", "no-ssl", "verify", "ca-file"})
 _SNI_FETCHES = ("req.ssl_sni", "req_ssl_sni", "req.ssl_hello_type", "req_ssl_hello_type", "req.ssl_ver")
 
 
@@ -99,6 +100,10 @@ def parse_time(text: str) -> float | None:
 
 def split_address(text: str) -> tuple[str, int | None] | None:
     """``addr:port``, ``:port``, ``[v6]:port``, ``ipv4@addr:port``; None for a socket path."""
+    if "@" not in text and "[" not in text and text.count(":") == 1:
+        host, _, port_text = text.partition(":")
+        if port_text.isdigit():
+            return host or "*", int(port_text)
     if "@" in text:
         family, _, text = text.partition("@")
         if family in ("unix", "abns", "fd", "sockpair", "uxst", "uxdg"):
@@ -305,17 +310,18 @@ class HAProxyInterpreter:
             return None
         host, port = addr
         ssl, ssl_loc, verify, ca = False, None, None, None
-        for args, loc in [*settings.default_server, (params, n.loc)]:
+        for args, loc in (*settings.default_server, (params, n.loc)):
+            if not _SERVER_PARAMS.intersection(args):
+                continue
             for i, a in enumerate(args):
-                nxt = args[i + 1] if i + 1 < len(args) else None
                 if a == "ssl":
                     ssl, ssl_loc = True, loc
                 elif a == "no-ssl":
                     ssl, ssl_loc = False, loc
-                elif a == "verify" and nxt:
-                    verify = nxt
-                elif a == "ca-file" and nxt:
-                    ca = nxt
+                elif a == "verify" and i + 1 < len(args):
+                    verify = args[i + 1]
+                elif a == "ca-file" and i + 1 < len(args):
+                    ca = args[i + 1]
         line = ServerLine(Server(host, port, n.loc), ssl, ssl_loc, verify, ca, n.loc)
         global_verify = self.global_flags.get("ssl-server-verify")
         verify_off = verify == "none" or (verify is None and global_verify is not None

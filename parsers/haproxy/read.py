@@ -67,24 +67,59 @@ class _Grammar:
         env_holder[0] = env
         try:
             return list(cls._line.parse_string(text, parse_all=True))
-        except pp.ParseException as e:
-            raise LineError(f"unmatched quote or bad escape at column {e.col}") from None
+        except pp.ParseException:
+            raise LineError(f"unmatched quote at column {_stop(text) + 1}") from None
 
     @staticmethod
     def _build() -> Any:
+        """A line is blank-separated words, then an optional ``#`` comment. A word is
+        adjacent pieces: a backslash escape, a 'strong' or "weak" quoted string, or plain
+        characters. The whole line is one token (a per-word or per-piece pyparsing
+        alternation costs three to ten times more on a big config); ``_decode`` reads the
+        pieces of each word."""
         import pyparsing as pp
 
-        def unescape(body: str) -> str:
-            return re.sub(r"\\(x[0-9a-fA-F]{2}|.)", _unescape_one, body)
+        line = pp.Regex(rf"[ \t]*(?P<words>(?:{_WORD})?(?:[ \t]+(?:{_WORD}))*)[ \t]*(?:#.*)?")
+        line.set_parse_action(lambda t: [_decode(m.group(0), env_holder[0]) for m in _WORDS.finditer(t["words"])])
+        return line + pp.StringEnd()
 
-        esc = pp.Regex(r"\\(x[0-9a-fA-F]{2}|.|$)").set_parse_action(lambda t: _unescape_one_text(t[0][1:]))
-        strong = pp.Regex(r"'[^']*'").set_parse_action(lambda t: t[0][1:-1])
-        weak = pp.Regex(r'"(?:\\.|[^"\\])*"').set_parse_action(
-            lambda t: env_holder[0].expand(unescape(t[0][1:-1])))
-        plain = pp.Regex(r"[^\s\"'\\#]+")
-        word = pp.Combine(pp.OneOrMore(esc | strong | weak | plain), adjacent=True)
-        comment = pp.Regex(r"#.*")
-        return pp.ZeroOrMore(word) + pp.Optional(comment).suppress() + pp.StringEnd()
+
+_PIECE = r"""\\(?:x[0-9a-fA-F]{2}|.|$)|'[^']*'|"(?:\\.|[^"\\])*"|[^\s"'\\#]+"""
+_WORD = f"(?:{_PIECE})+"
+_PIECES = re.compile(_PIECE)
+_WORDS = re.compile(_WORD)
+
+
+def _stop(text: str) -> int:
+    """Where a line stops being words: the opening quote that is never closed."""
+    pos = 0
+    while pos < len(text):
+        if text[pos] in " \t":
+            pos += 1
+            continue
+        if text[pos] == "#":
+            return len(text)
+        m = _WORDS.match(text, pos)
+        if not m:
+            return pos
+        pos = m.end()
+    return pos
+
+
+def _decode(word: str, env: _Env) -> str:
+    out = []
+    for m in _PIECES.finditer(word):
+        piece = m.group(0)
+        first = piece[0]
+        if first == "\\":
+            out.append(_unescape_one_text(piece[1:]))
+        elif first == "'":
+            out.append(piece[1:-1])
+        elif first == '"':
+            out.append(env.expand(re.sub(r"\\(x[0-9a-fA-F]{2}|.)", _unescape_one, piece[1:-1])))
+        else:
+            out.append(piece)
+    return "".join(out)
 
 
 def _unescape_one(m: re.Match[str]) -> str:
@@ -269,34 +304,39 @@ class _Reader:
         self.env.file = path
         section: Node | None = None
         frames: list[_Frame] = []
+        comments = source.comments
+        sections = SECTIONS
         for no, raw in enumerate(text.splitlines(), 1):
             line = raw.strip()
-            if line.endswith("\\"):
-                line = raw.lstrip()  # an escaped trailing blank (`\ `) is part of the word
             if not line:
                 continue
             if line[0] == "#":
-                source.comments[no] = line
+                comments[no] = line
                 continue
-            loc = Loc(path, no)
-            self.env.line = no
-            try:
-                words = split_words(line, self.env) if _SIMPLE.search(line) else \
-                    (line if "#" not in line else line[:line.find("#")]).split()
-            except LineError as e:
-                self.problems.append(SourceProblem("syntax", str(e), loc))
-                continue
-            if "#" in line:
-                source.comments[no] = line[line.find("#"):]
+            hash_at = line.find("#")
+            if '"' in line or "'" in line or "\\" in line:
+                if line[-1] == "\\":
+                    line = raw.lstrip()  # an escaped trailing blank (`\ `) is part of the word
+                self.env.line = no
+                try:
+                    words = _Grammar.parse(line, self.env)
+                except LineError as e:
+                    self.problems.append(SourceProblem("syntax", str(e), Loc(path, no)))
+                    continue
+            else:
+                words = (line if hash_at < 0 else line[:hash_at]).split()
+            if hash_at >= 0:
+                comments[no] = line[hash_at:]
             if not words:
                 continue
+            loc = Loc(path, no)
             first = words[0]
             if first[0] == ".":
                 self.directive(first, words, line, frames, loc)
                 continue
             if frames and not frames[-1].active:
                 continue
-            if first in SECTIONS:
+            if first in sections:
                 section = Node(first, words[1:], loc, children=[])
                 self.env.section = words[1] if len(words) > 1 else first
                 self.nodes.append(section)
