@@ -15,3 +15,6 @@ class Options:
     proxy_versions: dict[str, str] = field(default_factory=dict)
     idle_threshold: float = DEFAULT_IDLE_THRESHOLD
     dialect: str = "auto"
+    # per entry point, other files given together that the proxy reads as part of the same
+    # configuration (HAProxy: `-f main.cfg -f extra.cfg`); filled by the runner
+    companions: dict[str, tuple[str, ...]] = field(default_factory=dict)

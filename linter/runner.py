@@ -99,7 +99,9 @@ def _candidate(path: str, options: Options) -> Candidate | None:
 def run(paths: list[str], options: Options) -> Report:
     report = Report()
     seen: set[str] = set()
-    for cand in discover(paths, options):
+    candidates = discover(paths, options)
+    options.companions = parsers.companions(candidates)
+    for cand in candidates:
         path, dialect = cand.path, cand.dialect
         real = os.path.realpath(path)
         if real in seen:

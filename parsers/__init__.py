@@ -50,6 +50,14 @@ def entry_rank(dialect: str, path: str, head: str) -> int:
     return 2
 
 
+def companions(candidates) -> dict[str, tuple[str, ...]]:
+    """Files given together that one entry point reads as one configuration (see
+    ``haproxy.companions``); other dialects follow includes instead."""
+    from . import haproxy
+
+    return haproxy.companions([(c.path, c.rank) for c in candidates if c.dialect == "haproxy"])
+
+
 def loader(dialect: str) -> Callable[[str, Options], ProxyModel] | None:
     if dialect == "nginx":
         from . import nginx

@@ -374,3 +374,24 @@ def test_pyparsing_is_imported_only_for_quoted_haproxy_lines():
             "run(['samples/haproxy/good-quoted-env.cfg'], Options())\nprint('pyparsing' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True"]
+
+
+def test_files_given_together_are_one_configuration(tmp_path):
+    main = write(tmp_path, "global\ndefaults\n    mode http\n    timeout client 30s\n    timeout server 30s\n", "main.cfg")
+    part = write(tmp_path, "frontend fe\n    bind :443 ssl crt /x.pem alpn http/1.1\n    default_backend fas\n"
+                 "backend fas\n    server s 10.20.0.11:8080\n", "fas.cfg")
+    together = run([main, part], Options())
+    assert [Path(f).name for f, _ in together.files] == ["main.cfg", "fas.cfg"]
+    # the defaults of main.cfg reach the frontend of fas.cfg: no tunnel timeout, 30 s
+    assert [(Path(f.loc.file).name, f.loc.line, f.rule) for f in together.findings] == [("main.cfg", 4, "WSP401")]
+    alone = run([part], Options())
+    assert alone.findings == []  # a section file alone: its defaults are not known
+
+
+def test_two_main_configs_stay_separate(tmp_path):
+    a = write(tmp_path, HEAD + "frontend a\n    bind :80\n", "a.cfg")
+    b = write(tmp_path, HEAD + "frontend b\n    bind :81\n", "b.cfg")
+    from parsers.haproxy import companions
+
+    assert companions([(a, 0), (b, 0)]) == {}
+    assert companions([(a, 0), (b, 2)]) == {a: (b,)}

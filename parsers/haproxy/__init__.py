@@ -20,7 +20,20 @@ def load(path: str, options: Options) -> ProxyModel:
     from .interpret import interpret
     from .read import read
 
-    return interpret(read(path, options.proxy_versions.get("haproxy")), options)
+    return interpret(read(path, options.proxy_versions.get("haproxy"),
+                          extra=options.companions.get(path, ())), options)
+
+
+def companions(candidates: list[tuple[str, int]]) -> dict[str, tuple[str, ...]]:
+    """``haproxy -f main.cfg -f a.cfg -f b.cfg``: when exactly one of the HAProxy files given
+    is a main config (a ``global`` section, or haproxy.cfg), the section files given with it
+    (no global, no defaults) are read after it as one configuration. Several main configs
+    given together are separate configurations, each linted alone."""
+    mains = [p for p, rank in candidates if rank == 0]
+    if len(mains) != 1:
+        return {}
+    extras = tuple(p for p, rank in candidates if rank != 0)
+    return {mains[0]: extras} if extras else {}
 
 
 def entry_rank(path: str, head: str) -> int:

@@ -392,9 +392,13 @@ class _Reader:
             self.problems.append(SourceProblem("syntax", f"unknown directive '{first}'", loc))
 
 
-def read(path: str, version: str | None = None, environ: dict[str, str] | None = None) -> ConfigTree:
-    """One configuration from an entry point (a file, with its ``conf.d/``; or a directory)."""
+def read(path: str, version: str | None = None, environ: dict[str, str] | None = None,
+         extra: tuple[str, ...] = ()) -> ConfigTree:
+    """One configuration from an entry point (a file, with its ``conf.d/``; or a directory),
+    plus ``extra`` files given with it (``-f`` after ``-f``)."""
     files = entry_files(path)
+    known = {os.path.realpath(f) for f in files}
+    files += [f for f in extra if os.path.realpath(f) not in known]
     reader = _Reader(version, dict(os.environ) if environ is None else environ)
     for f in files[:MAX_FILES]:
         reader.read_file(f)
