@@ -53,9 +53,12 @@ def entry_rank(dialect: str, path: str, head: str) -> int:
 def companions(candidates) -> dict[str, tuple[str, ...]]:
     """Files given together that one entry point reads as one configuration (see
     ``haproxy.companions``); other dialects follow includes instead."""
+    given = [(c.path, c.rank) for c in candidates if c.dialect == "haproxy"]
+    if not given:
+        return {}
     from . import haproxy
 
-    return haproxy.companions([(c.path, c.rank) for c in candidates if c.dialect == "haproxy"])
+    return haproxy.companions(given)
 
 
 def loader(dialect: str) -> Callable[[str, Options], ProxyModel] | None:
