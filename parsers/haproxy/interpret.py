@@ -399,10 +399,13 @@ class HAProxyInterpreter:
                         "http-request replace-value") and args:
                 for op in self.header_ops(name, args, c.loc):
                     ops.append((op, cond))
-            elif name == "http-response del-header" and args:
+            elif name == "http-response del-header" and args and cond is None:
+                # (a conditional response rule tests the response, which is not modelled)
                 for header in self.matching_headers(args, ("Upgrade", "Connection", "Sec-WebSocket-Accept")):
                     # HAProxy's HTTP/1 layer writes its own Sec-WebSocket-Accept into a 101
-                    # whose accept header a rule deleted (observed), so that one never goes missing
+                    # whose accept header a rule deleted, so that one never goes missing; a
+                    # deleted Upgrade or Connection really is missing from the 101 (both
+                    # observed with HAProxy 2.6.12 in front of a 101-answering backend)
                     if header.lower() != "sec-websocket-accept":
                         hidden.append(HiddenHeader(header, c.loc))
             elif name == "http-request redirect" or name == "redirect":
@@ -487,7 +490,7 @@ class HAProxyInterpreter:
                     "rejected", f"'listen' cannot handle unexpected argument '{extra[0]}': HAProxy 1.6 and later "
                     "refuse an address on the listen line (\"please use the 'bind' keyword for listening "
                     "addresses\")", sec.loc, fix=f"move the address to its own line: `bind {extra[0]}`"))
-        header_ops, steps, _ = self.http_rules(sec, acls, http)
+        header_ops, steps, front_hidden = self.http_rules(sec, acls, http)
 
         rules: list[tuple[str, AclCondition | Always, Loc]] = []
         for c in sec.children or []:
@@ -516,13 +519,14 @@ class HAProxyInterpreter:
         route_steps: list[Step] = list(steps)
         earlier: list[AclCondition | Always] = []
         for target, cond, loc in rules:
-            action = self.action(sec, settings, http, target, loc, header_ops, front_tls)
+            action = self.action(sec, settings, http, target, loc, header_ops, front_hidden, front_tls)
             match = FirstMatch(cond, list(earlier), text=cond.mentions() if isinstance(cond, AclCondition) else cond.text)
             route_steps.append(Guard(match, self.backend_steps(target, http), loc, action=action))
             earlier.append(cond)
         default_action: Action | None = None
         if default is not None:
-            default_action = self.action(sec, settings, http, default[0], default[1] or sec.loc, header_ops, front_tls)
+            default_action = self.action(sec, settings, http, default[0], default[1] or sec.loc, header_ops, front_hidden,
+                                         front_tls)
             bsteps = self.backend_steps(default[0], http)
             if bsteps:
                 route_steps.append(Guard(NoneMatched(list(earlier)), bsteps, default[1] or sec.loc,
@@ -579,7 +583,8 @@ class HAProxyInterpreter:
         return out
 
     def action(self, sec: Node, settings: Settings, http: bool, target: str, loc: Loc,
-               front_ops: list[tuple[HeaderOp, object]], front_tls: bool) -> ProxyAction:
+               front_ops: list[tuple[HeaderOp, object]], front_hidden: list[HiddenHeader],
+               front_tls: bool) -> ProxyAction:
         key = (id(sec), target, loc)
         if key in self.actions:
             return self.actions[key]
@@ -620,7 +625,7 @@ class HAProxyInterpreter:
             ops=tuple(ops),
             empty_value_removes=False,
             ops_loc=None,
-            hidden_response_headers=() if relay else tuple(info.hidden),
+            hidden_response_headers=() if relay else tuple(info.hidden + (front_hidden if http else [])),
         )
         tls_settings = BackendTLS()
         if first is not None:
