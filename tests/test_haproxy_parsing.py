@@ -395,3 +395,12 @@ def test_two_main_configs_stay_separate(tmp_path):
 
     assert companions([(a, 0), (b, 0)]) == {}
     assert companions([(a, 0), (b, 2)]) == {a: (b,)}
+
+
+def test_legacy_regex_rules_rejected_since_2_1_and_read_before(tmp_path):
+    text = HEAD + "frontend fe\n    bind :80\n    reqidel ^connection:\n    default_backend b\nbackend b\n" \
+                  "    server s 10.0.0.1:8080\n"
+    assert [(p.kind, p.loc.line) for p in model_of(tmp_path, text).problems] == [("rejected", 8)]
+    old = model_of(tmp_path, text, proxy_versions={"haproxy": "1.8"})
+    assert old.problems == []
+    assert [(op.name, op.value) for op in only_action(old, tls=False).upstream.ops] == [("Connection", None)]

@@ -85,6 +85,18 @@ _ALL_HOP = frozenset({"connection", "upgrade", "keep-alive", "proxy-connection",
 _CONN_RANK = {"keep-alive": 0, "server-close": 1, "close": 2}
 _CONN_OPTIONS = {"option http-keep-alive": "keep-alive", "option http-server-close": "server-close",
                  "option httpclose": "close", "option forceclose": "close"}
+# regex header rules removed in HAProxy 2.1, and what replaces them
+LEGACY_RULES_REMOVED = (2, 1, 0)
+_LEGACY_RULES = {
+    "reqadd": "http-request add-header", "reqdel": "http-request del-header", "reqidel": "http-request del-header",
+    "reqrep": "http-request replace-header", "reqirep": "http-request replace-header", "reqpass": "",
+    "reqipass": "", "reqdeny": "http-request deny", "reqideny": "http-request deny",
+    "reqallow": "http-request allow", "reqiallow": "http-request allow", "reqtarpit": "http-request tarpit",
+    "reqitarpit": "http-request tarpit", "rspadd": "http-response add-header",
+    "rspdel": "http-response del-header", "rspidel": "http-response del-header",
+    "rsprep": "http-response replace-header", "rspirep": "http-response replace-header",
+    "rspdeny": "http-response deny", "rspideny": "http-response deny",
+}
 _SERVER_PARAMS = frozenset({"ssl", "no-ssl", "verify", "ca-file"})
 _SNI_FETCHES = ("req.ssl_sni", "req_ssl_sni", "req.ssl_hello_type", "req_ssl_hello_type", "req.ssl_ver")
 
@@ -229,6 +241,7 @@ class HAProxyInterpreter:
                 continue
             if sec.name not in ("defaults", "frontend", "backend", "listen"):
                 continue
+            self.legacy_rules(sec)
             base = current
             if "from" in sec.args:
                 i = sec.args.index("from")
@@ -362,6 +375,18 @@ class HAProxyInterpreter:
         info.backend.first_request_reuses = False
 
     # ------------------------------------------------------------------ rules
+    def legacy_rules(self, sec: Node) -> None:
+        """``reqidel``/``rsprep`` and their kin: gone since 2.1, where HAProxy refuses them."""
+        if self.vt < LEGACY_RULES_REMOVED:
+            return
+        for c in sec.children or []:
+            if c.name in _LEGACY_RULES:
+                instead = _LEGACY_RULES[c.name]
+                self.problems.append(ConfigProblem(
+                    "rejected", f"The '{c.name}' directive is not supported anymore since HAProxy 2.1"
+                    + (f" (use '{instead}')" if instead else ""), c.loc,
+                    fix=f"rewrite it as `{instead} ...`" if instead else "remove it"))
+
     def acls(self, sec: Node) -> dict[str, list[Term]]:
         out: dict[str, list[Term]] = {}
         for c in sec.children or []:
@@ -395,8 +420,17 @@ class HAProxyInterpreter:
         for c in sec.children or []:
             name, args = c.name, self.before_condition(c.args)
             cond = self.condition(c.args, acls)
-            if name in ("http-request del-header", "http-request set-header", "http-request replace-header",
-                        "http-request replace-value") and args:
+            if name in ("reqdel", "reqidel") and args and self.vt < LEGACY_RULES_REMOVED:
+                # HAProxy < 2.1: a regex over whole header lines ("Name: value")
+                try:
+                    rx = re.compile(args[0], re.I if name == "reqidel" else 0)
+                except re.error:
+                    continue
+                for h in _REQUEST_HEADERS:
+                    if rx.search(f"{h}: {self.probe.headers.get(h.lower(), 'x')}"):
+                        ops.append((HeaderOp(h, None, c.loc), cond))
+            elif name in ("http-request del-header", "http-request set-header", "http-request replace-header",
+                          "http-request replace-value") and args:
                 for op in self.header_ops(name, args, c.loc):
                     ops.append((op, cond))
             elif name == "http-response del-header" and args and cond is None:
