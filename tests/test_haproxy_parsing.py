@@ -404,3 +404,12 @@ def test_legacy_regex_rules_rejected_since_2_1_and_read_before(tmp_path):
     old = model_of(tmp_path, text, proxy_versions={"haproxy": "1.8"})
     assert old.problems == []
     assert [(op.name, op.value) for op in only_action(old, tls=False).upstream.ops] == [("Connection", None)]
+
+
+def test_frontend_closing_mode_wins_over_backend_keep_alive(tmp_path):
+    text = HEAD + "frontend fe\n    bind :80\n    option http-server-close\n    default_backend b\n" \
+                  "backend b\n    option http-keep-alive\n    server s 10.0.0.1:8080\n"
+    backend = only_action(model_of(tmp_path, text), tls=False).backend
+    assert (backend.pool.value, backend.pool.loc.line) == (0, 8)
+    other = text + "frontend fe2\n    bind :81\n    default_backend b\n"
+    assert only_action(model_of(tmp_path, other), tls=False).backend.pool.value == 1  # fe2 keeps it alive

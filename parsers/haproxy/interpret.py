@@ -220,6 +220,8 @@ class HAProxyInterpreter:
         self.server_counts: dict[str, int] = {}
         self.global_flags: dict[str, Node] = {}
         self.actions: dict[tuple, ProxyAction] = {}
+        # per backend name, the connection mode of each frontend route reaching it
+        self.front_modes: dict[str, list[tuple[str, Loc | None] | None]] = {}
         ws = options.ws_paths[0] if options.ws_paths else GATEWAY_WS
         self.probe = Request(ws, "", "https", {"host": "gw.example.com", "upgrade": "websocket",
                                                 "connection": "Upgrade", "sec-websocket-key": "x",
@@ -274,6 +276,7 @@ class HAProxyInterpreter:
                 site = self.frontend_section(sec, settings)
                 if site is not None:
                     sites.append(site)
+        self.front_connection_modes()
         return ProxyModel(
             dialect="haproxy",
             root_file=self.tree.root_file,
@@ -669,7 +672,20 @@ class HAProxyInterpreter:
                           timeouts=Timeouts(idle=self.idle(settings, info.settings)), tls_settings=tls_settings,
                           outside=not self.whole, passthrough=relay, statuses=RELAY_STATUSES if relay else None)
         self.actions[key] = act
+        if not relay:
+            self.front_modes.setdefault(target, []).append(settings.get("conn"))
         return act
+
+    def front_connection_modes(self) -> None:
+        """The connection mode in force is the stronger of frontend and backend [manual 4]:
+        a backend keeps no idle connection when every frontend reaching it closes them."""
+        for name, modes in self.front_modes.items():
+            info = self.backends.get(name)
+            if info is None or not info.backend.pool.value:
+                continue
+            closing = [m for m in modes if m is not None and _CONN_RANK[m[0]] > 0]
+            if modes and len(closing) == len(modes):
+                info.backend.pool = Setting(0, closing[0][1])
 
     def idle(self, front: Settings, back: Settings) -> Setting[float | None]:
         tunnel = back.get("timeout tunnel")
