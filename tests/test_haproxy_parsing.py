@@ -413,3 +413,15 @@ def test_frontend_closing_mode_wins_over_backend_keep_alive(tmp_path):
     assert (backend.pool.value, backend.pool.loc.line) == (0, 8)
     other = text + "frontend fe2\n    bind :81\n    default_backend b\n"
     assert only_action(model_of(tmp_path, other), tls=False).backend.pool.value == 1  # fe2 keeps it alive
+
+
+def test_tcp_front_chained_to_http_backend_is_http_at_the_backend(tmp_path):
+    # observed: accepted and works (the stream is upgraded to HTTP at the backend)
+    model = model_of(tmp_path, "global\ndefaults\n    mode tcp\n    timeout tunnel 1h\nfrontend fe\n    bind :443\n"
+                     "    default_backend b\nbackend b\n    mode http\n    http-request del-header Upgrade\n"
+                     "    server s 10.20.0.11:8080\n")
+    assert model.problems == []
+    listener = model.sites[0].listeners[0]
+    assert not listener.tls  # HAProxy reads HTTP here, so the browser's TLS would not be understood
+    action = only_action(model, tls=False)
+    assert not action.passthrough and [op.name for op in action.upstream.ops] == ["Upgrade"]

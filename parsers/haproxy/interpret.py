@@ -309,6 +309,9 @@ class HAProxyInterpreter:
         self.reuse(info)
         self.backends[name] = info
 
+    def is_http(self, info: BackendInfo) -> bool:
+        return (info.mode if info.settings.get("mode") else self.assumed_mode()) == "http"
+
     def assumed_mode(self) -> str:
         """A section with no ``mode`` anywhere: HAProxy's default is tcp; a fragment's
         defaults were not read, and FAS fronts are HTTP, so a fragment is taken as http."""
@@ -597,15 +600,15 @@ class HAProxyInterpreter:
             else:
                 h2 = self.vt >= DEFAULT_ALPN_H2_SINCE
             h2 = (ssl and h2) or proto_h2
-            to_tls_port = any(s.port in TLS_PORTS for t, _ in targets
-                              for s in (self.backends[t].backend.servers if t in self.backends else []))
+            relayed = [self.backends[t] for t, _ in targets if t in self.backends and not self.is_http(self.backends[t])]
+            to_tls_port = any(s.port in TLS_PORTS for info in relayed for s in info.backend.servers)
             for part in b.args[0].split(","):
                 addr = split_address(part)
                 if addr is None:
                     continue
                 host, port = addr
                 tls = ssl
-                if not ssl and not http:
+                if not ssl and not http and (relayed or not targets):
                     # a TCP relay carries the browser's TLS when it inspects SNI, listens on a
                     # TLS port, or feeds FAS's TLS port from a port that is not a plain one
                     tls = sni or port in (443, 8443) or (to_tls_port and port not in (80, 8080))
@@ -639,7 +642,7 @@ class HAProxyInterpreter:
                               timeouts=Timeouts(idle=Setting(None)), outside=not self.whole)
             self.actions[key] = act
             return act
-        back_http = info.mode == "http" if info.settings.get("mode") else self.assumed_mode() == "http"
+        back_http = self.is_http(info)
         if http and not back_http:
             self.problems.append(ConfigProblem(
                 "rejected", f"http {sec.name} '{sec.args[0] if sec.args else ''}' uses tcp backend '{target}': "
