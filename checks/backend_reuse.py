@@ -80,7 +80,7 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                         severity="info")
                 continue  # a browser's websocket is the first request of its own connection
             filler = fillers[0]
-            kept = "by default" if pool.loc is None else f"({pool.value} idle connections)"
+            kept = "by default" if pool.loc is None else f"({pool.note or f'{pool.value} idle connections'})"
             msg = (f"{plan.ws_path} goes to backend {backend.name}, which keeps connections for reuse {kept}; "
                    f"page requests through {filler.route_label} leave idle connections there, and "
                    f"{fas_text}")

@@ -335,7 +335,8 @@ def test_reuse_by_setting_and_version(tmp_path):
 
 
 def test_h2_front_by_alpn_and_version(tmp_path):
-    text = HEAD + "frontend fe\n    bind :443 ssl crt /x.pem{}\n    default_backend b\nbackend b\n    server s 10.0.0.1:8080\n"
+    text = (HEAD + "frontend fe\n    bind :443 ssl crt /x.pem{}\n    default_backend b\n"
+            "backend b\n    server s 10.0.0.1:8080\n")
     cases = [(" alpn h2,http/1.1", None, True), (" alpn http/1.1", None, False), ("", "2.6", False),
              ("", "2.8", True)]
     for extra, version, h2 in cases:
@@ -377,7 +378,8 @@ def test_pyparsing_is_imported_only_for_quoted_haproxy_lines():
 
 
 def test_files_given_together_are_one_configuration(tmp_path):
-    main = write(tmp_path, "global\ndefaults\n    mode http\n    timeout client 30s\n    timeout server 30s\n", "main.cfg")
+    main = write(tmp_path, "global\ndefaults\n    mode http\n    timeout client 30s\n    timeout server 30s\n",
+                 "main.cfg")
     part = write(tmp_path, "frontend fe\n    bind :443 ssl crt /x.pem alpn http/1.1\n    default_backend fas\n"
                  "backend fas\n    server s 10.20.0.11:8080\n", "fas.cfg")
     together = run([main, part], Options())
@@ -425,3 +427,29 @@ def test_tcp_front_chained_to_http_backend_is_http_at_the_backend(tmp_path):
     assert not listener.tls  # HAProxy reads HTTP here, so the browser's TLS would not be understood
     action = only_action(model, tls=False)
     assert not action.passthrough and [op.name for op in action.upstream.ops] == ["Upgrade"]
+
+
+# ----------------------------------------------------------------------------- never a traceback
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from(["global", "defaults", "frontend fe", "backend b", "listen l :80", "bind :443 ssl",
+                           "server s 10.20.0.11:8443 ssl", "use_backend b if { path_beg /gateway/ }", ".if 1",
+                           ".elif version_atleast(2.8)", ".else", ".endif", "acl a hdr(upgrade) -i websocket",
+                           "timeout tunnel 1h", "mode tcp", "mode http", "default_backend b", "http-reuse always",
+                           '"', "'", "\\", "#", "${X}", "{", "}", "!", "||", "from", "x" * 3])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(st.lists(_PIECES | st.text(max_size=8), max_size=6).map(" ".join), max_size=25))
+def test_any_input_reads_and_interprets_without_exception(tmp_path, lines):
+    text = "\n".join(lines)
+    path = write(tmp_path, text, "fuzz.cfg")
+    tree = read(path, environ={})
+    for p in tree.problems:
+        assert p.loc.file == path and 1 <= p.loc.line <= text.count("\n") + 1
+    model = interpret(tree, Options())
+    for site in model.sites:
+        for lst in site.listeners:
+            trace(site, upgrade_request("/gateway/websocketcall", lst.tls, lst.port))

@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from linter.fas import GATEWAY_WS, PLAIN_PORTS, TLS_PORTS, version_tuple
+from linter.fas import GATEWAY_WS, TLS_PORTS, version_tuple
 from linter.model import (
     Action,
     Backend,
@@ -43,7 +43,6 @@ from linter.model import (
     HeaderOp,
     HiddenHeader,
     Listener,
-    Literal,
     PathMatch,
     ProxyAction,
     ProxyModel,
@@ -303,7 +302,8 @@ class HAProxyInterpreter:
                     servers.append(line)
         self.server_counts[name] = len(servers)
         acls = self.acls(sec)
-        header_ops, steps, hidden = self.http_rules(sec, acls, http=(mode[0] if mode else self.assumed_mode()) == "http")
+        http = (mode[0] if mode else self.assumed_mode()) == "http"
+        header_ops, steps, hidden = self.http_rules(sec, acls, http=http)
         backend = Backend(name=name, servers=[s.server for s in servers], loc=sec.loc, named=True)
         info = BackendInfo(sec, settings, backend, servers, header_ops, steps, hidden)
         self.reuse(info)
@@ -370,8 +370,10 @@ class HAProxyInterpreter:
             if mode == "never":
                 info.backend.pool = Setting(0, loc)
                 return
-            info.backend.pool = Setting(1, loc)
             info.backend.first_request_reuses = mode in ("aggressive", "always")
+            info.backend.pool = Setting(1, loc, note=f"http-reuse {mode}: " + (
+                "even the first request of a client connection may take an idle connection"
+                if info.backend.first_request_reuses else "idle connections serve later requests of a connection"))
             return
         if self.vt < REUSE_SAFE_SINCE:
             info.backend.pool = Setting(0, None, note="HAProxy >= 1.9 keeps idle connections by default "
@@ -449,8 +451,7 @@ class HAProxyInterpreter:
                     if header.lower() != "sec-websocket-accept":
                         hidden.append(HiddenHeader(header, c.loc))
             elif name == "http-request redirect" or name == "redirect":
-                target_args = args if name == "redirect" else args
-                step = self.redirect(target_args, c.loc)
+                step = self.redirect(args, c.loc)
                 if step is not None:
                     (steps if name.startswith("http-request") else redirects).append(self.guarded(step, cond, c.loc))
             elif name in ("http-request deny", "http-request tarpit", "http-request auth", "http-request return",
@@ -545,10 +546,9 @@ class HAProxyInterpreter:
             default = (name, sec.loc)
             targets.append(default)  # a listen's own servers
 
+        inspecting = ("use_backend", "tcp-request content accept", "tcp-request inspect-delay")
         sni = any(t.fetch in _SNI_FETCHES for terms in acls.values() for t in terms) or any(
-            f in " ".join(c.args) for c in sec.children or [] if c.name in ("use_backend", "tcp-request content accept",
-                                                                            "tcp-request inspect-delay")
-            for f in _SNI_FETCHES)
+            f in " ".join(c.args) for c in sec.children or [] if c.name in inspecting for f in _SNI_FETCHES)
         listeners = self.listeners(binds, http, targets, sni)
         if not listeners:
             if self.whole:
@@ -558,15 +558,16 @@ class HAProxyInterpreter:
 
         route_steps: list[Step] = list(steps)
         earlier: list[AclCondition | Always] = []
-        for target, cond, loc in rules:
+        for target, rule_cond, loc in rules:
             action = self.action(sec, settings, http, target, loc, header_ops, front_hidden, front_tls)
-            match = FirstMatch(cond, list(earlier), text=cond.mentions() if isinstance(cond, AclCondition) else cond.text)
+            text = rule_cond.mentions() if isinstance(rule_cond, AclCondition) else rule_cond.text
+            match = FirstMatch(rule_cond, list(earlier), text=text)
             route_steps.append(Guard(match, self.backend_steps(target, http), loc, action=action))
-            earlier.append(cond)
+            earlier.append(rule_cond)
         default_action: Action | None = None
         if default is not None:
-            default_action = self.action(sec, settings, http, default[0], default[1] or sec.loc, header_ops, front_hidden,
-                                         front_tls)
+            default_action = self.action(sec, settings, http, default[0], default[1] or sec.loc, header_ops,
+                                         front_hidden, front_tls)
             bsteps = self.backend_steps(default[0], http)
             if bsteps:
                 route_steps.append(Guard(NoneMatched(list(earlier)), bsteps, default[1] or sec.loc,
@@ -591,7 +592,8 @@ class HAProxyInterpreter:
             params = b.args[1:]
             ssl = "ssl" in params
             crt = "crt" in params or "crt-list" in params
-            alpn = params[params.index("alpn") + 1] if "alpn" in params and params.index("alpn") + 1 < len(params) else None
+            at = params.index("alpn") + 1 if "alpn" in params else len(params)
+            alpn = params[at] if at < len(params) else None
             if "no-alpn" in params:
                 alpn = ""
             proto_h2 = "proto" in params and params[params.index("proto") + 1:params.index("proto") + 2] == ["h2"]
@@ -600,7 +602,8 @@ class HAProxyInterpreter:
             else:
                 h2 = self.vt >= DEFAULT_ALPN_H2_SINCE
             h2 = (ssl and h2) or proto_h2
-            relayed = [self.backends[t] for t, _ in targets if t in self.backends and not self.is_http(self.backends[t])]
+            relayed = [self.backends[t] for t, _ in targets
+                       if t in self.backends and not self.is_http(self.backends[t])]
             to_tls_port = any(s.port in TLS_PORTS for info in relayed for s in info.backend.servers)
             for part in b.args[0].split(","):
                 addr = split_address(part)
@@ -747,5 +750,3 @@ class Replace:
 def interpret(tree: ConfigTree, options: Options) -> ProxyModel:
     return HAProxyInterpreter(tree, options).run()
 
-
-__all__ = ["interpret", "parse_time", "split_address", "HAProxyInterpreter", "Literal", "PLAIN_PORTS"]

@@ -306,7 +306,8 @@ class _Reader:
         frames: list[_Frame] = []
         comments = source.comments
         sections = SECTIONS
-        for no, raw in enumerate(text.splitlines(), 1):
+        # lines end at "\n" only (str.splitlines would also split on \x1c-\x1e, \x85, U+2028)
+        for no, raw in enumerate(text.split("\n"), 1):
             line = raw.strip()
             if not line:
                 continue
@@ -331,7 +332,7 @@ class _Reader:
                 continue
             loc = Loc(path, no)
             first = words[0]
-            if first[0] == ".":
+            if first[:1] == ".":
                 self.directive(first, words, line, frames, loc)
                 continue
             if frames and not frames[-1].active:
