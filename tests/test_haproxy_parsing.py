@@ -453,3 +453,9 @@ def test_any_input_reads_and_interprets_without_exception(tmp_path, lines):
     for site in model.sites:
         for lst in site.listeners:
             trace(site, upgrade_request("/gateway/websocketcall", lst.tls, lst.port))
+
+
+def test_ssl_bind_without_certificate_is_rejected(tmp_path):
+    text = HEAD + "frontend fe\n    bind :443 ssl{}\n    default_backend b\nbackend b\n    server s 10.0.0.1:8080\n"
+    assert [(p.kind, p.loc.line) for p in model_of(tmp_path, text.format("")).problems] == [("rejected", 7)]
+    assert model_of(tmp_path, text.format(" crt /etc/haproxy/certs/gw.pem")).problems == []

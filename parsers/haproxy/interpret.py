@@ -591,7 +591,11 @@ class HAProxyInterpreter:
                 continue
             params = b.args[1:]
             ssl = "ssl" in params
-            crt = "crt" in params or "crt-list" in params
+            crt = "crt" in params or "crt-list" in params or "default-crt" in params
+            if ssl and not crt:
+                self.problems.append(ConfigProblem(
+                    "rejected", f"no SSL certificate specified for bind '{b.args[0]}': HAProxy refuses to start",
+                    b.loc, fix="add `crt /etc/haproxy/certs/<site>.pem` (certificate and key in one file) to the bind"))
             at = params.index("alpn") + 1 if "alpn" in params else len(params)
             alpn = params[at] if at < len(params) else None
             if "no-alpn" in params:
