@@ -328,31 +328,46 @@ class Always:
         return True
 
 
+class Ladder:
+    """A frontend's ``use_backend`` rules in order: which one takes a request. The config
+    cannot know the browser's Host, SNI or address, so a rule whose condition hangs on
+    those is taken as matching: the operator wrote it for the traffic that reaches it, and
+    the alternative (every host rule failing) would send every websocket to the default
+    backend. The answer for the last request asked about is kept, so a frontend with
+    thousands of rules is walked once per request, not once per rule."""
+
+    __slots__ = ("rules", "_request", "_index")
+
+    def __init__(self) -> None:
+        self.rules: list[AclCondition | Always] = []
+        self._request: Request | None = None
+        self._index: int | None = None
+
+    def first(self, request: Request) -> int | None:
+        if self._request is not request:
+            self._index = next((i for i, r in enumerate(self.rules) if r.evaluate(request) is not False), None)
+            self._request = request
+        return self._index
+
+
 @dataclass(slots=True)
 class FirstMatch:
-    """``use_backend`` rule ``index`` of a frontend: its own condition holds and no earlier
-    rule's did. The config cannot know the browser's Host, SNI or address, so a rule whose
-    condition hangs on those is taken as matching: the operator wrote it for the traffic
-    that reaches it, and the alternative (every host rule failing) would send every
-    websocket to the default backend."""
+    """``use_backend`` rule ``index`` of a ladder takes the request."""
 
-    own: AclCondition | Always
-    earlier: list[AclCondition | Always]
+    ladder: Ladder
+    index: int
     text: str
 
     def evaluate(self, request: Request) -> bool | None:
-        for e in self.earlier:
-            if e.evaluate(request) is not False:
-                return False
-        return self.own.evaluate(request) is not False
+        return self.ladder.first(request) == self.index
 
 
 @dataclass(slots=True)
 class NoneMatched:
     """None of a frontend's ``use_backend`` rules matched: the default backend's turn."""
 
-    rules: list[AclCondition | Always]
+    ladder: Ladder
     text: str = "no use_backend rule matched"
 
     def evaluate(self, request: Request) -> bool | None:
-        return all(r.evaluate(request) is False for r in self.rules)
+        return self.ladder.first(request) is None

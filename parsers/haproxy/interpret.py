@@ -60,7 +60,7 @@ from linter.model import (
 from linter.options import Options
 from linter.tree import ConfigTree, Loc, Node
 
-from .acl import AclCondition, Always, FirstMatch, NoneMatched, Term, parse_condition, parse_term
+from .acl import AclCondition, Always, FirstMatch, Ladder, NoneMatched, Term, parse_condition, parse_term
 from .advice import HAProxyAdvice
 
 ASSUMED_VERSION = "2.6"
@@ -557,20 +557,20 @@ class HAProxyInterpreter:
         front_tls = any(lst.tls for lst in listeners)
 
         route_steps: list[Step] = list(steps)
-        earlier: list[AclCondition | Always] = []
-        for target, rule_cond, loc in rules:
+        ladder = Ladder()
+        for index, (target, rule_cond, loc) in enumerate(rules):
             action = self.action(sec, settings, http, target, loc, header_ops, front_hidden, front_tls)
             text = rule_cond.mentions() if isinstance(rule_cond, AclCondition) else rule_cond.text
-            match = FirstMatch(rule_cond, list(earlier), text=text)
-            route_steps.append(Guard(match, self.backend_steps(target, http), loc, action=action))
-            earlier.append(rule_cond)
+            route_steps.append(Guard(FirstMatch(ladder, index, text=text), self.backend_steps(target, http), loc,
+                                     action=action))
+            ladder.rules.append(rule_cond)
         default_action: Action | None = None
         if default is not None:
             default_action = self.action(sec, settings, http, default[0], default[1] or sec.loc, header_ops,
                                          front_hidden, front_tls)
             bsteps = self.backend_steps(default[0], http)
             if bsteps:
-                route_steps.append(Guard(NoneMatched(list(earlier)), bsteps, default[1] or sec.loc,
+                route_steps.append(Guard(NoneMatched(ladder), bsteps, default[1] or sec.loc,
                                          action=default_action))
         route = Route(match=PathMatch("prefix", "/"), loc=sec.loc, label=label, steps=route_steps,
                       action=default_action)
