@@ -2,6 +2,10 @@
 through the reader alone, reader + interpreter, and the whole run (plans and checks too).
 
     .venv/bin/python benchmarks/haproxy_corpus.py [--repeat N] [DIR]
+    .venv/bin/python benchmarks/haproxy_corpus.py --synthetic 2000
+
+``--synthetic N`` instead times one generated config: N frontends of N/10 ``use_backend``
+rules each routing to N backends, plus the FAS rules (growth with size, not the corpus).
 
 CPU time of this process (``time.process_time``), best of N, so other work on a shared
 machine disturbs it less than wall time would.
@@ -37,7 +41,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("dir", nargs="?", default=str(ROOT.parent / "shared" / "corpus" / "haproxy"))
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--synthetic", type=int, default=0)
     args = ap.parse_args()
+    if args.synthetic:
+        synthetic(args.synthetic, args.repeat)
+        return
     files = sorted(str(p) for p in Path(args.dir).iterdir() if p.is_file())
     mb = sum(os.path.getsize(f) for f in files) / 1e6
     opts = Options(dialect="haproxy")
@@ -51,6 +59,27 @@ def main() -> None:
     for name, fn in stages.items():
         t = best(fn, args.repeat)
         print(f"  {name:45s} {t:6.3f} s  {mb / t:6.1f} MB/s")
+
+
+def synthetic(n: int, repeat: int) -> None:
+    import tempfile
+
+    lines = ["global", "defaults", "    mode http", "    timeout tunnel 1h"]
+    for f in range(n):
+        lines += [f"frontend fe{f}", f"    bind 10.9.{f // 250}.{f % 250}:443 ssl crt /x.pem alpn http/1.1"]
+        lines += [f"    use_backend be{(f + i) % n} if {{ path_beg /app{i}/ }}" for i in range(max(1, n // 10))]
+        lines += ["    use_backend fas if { path_beg /gateway/ /assistserver/ }", f"    default_backend be{f}"]
+    for b in range(n):
+        lines += [f"backend be{b}", f"    server s{b} 10.1.{b // 250}.{b % 250}:80 check"]
+    lines += ["backend fas", "    server f 10.20.0.11:8080"]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "haproxy.cfg")
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        mb = os.path.getsize(path) / 1e6
+        t = best(lambda: run([path], Options(dialect="haproxy")), repeat)
+        print(f"synthetic: {n} frontends x {max(1, n // 10)} rules, {n} backends, {mb:.2f} MB: "
+              f"whole run {t:.3f} s CPU, {mb / t:.1f} MB/s")
 
 
 def read_all(files: list[str]) -> None:

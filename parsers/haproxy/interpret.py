@@ -96,6 +96,13 @@ _LEGACY_RULES = {
     "rsprep": "http-response replace-header", "rspirep": "http-response replace-header",
     "rspdeny": "http-response deny", "rspideny": "http-response deny",
 }
+# the rules http_rules() reads
+_HTTP_RULES = frozenset({
+    "reqdel", "reqidel", "http-request del-header", "http-request set-header", "http-request replace-header",
+    "http-request replace-value", "http-response del-header", "http-request redirect", "redirect",
+    "http-request deny", "http-request tarpit", "http-request auth", "http-request return", "http-request reject",
+    "http-request silent-drop", "tcp-request connection reject", "tcp-request content reject",
+    "tcp-request session reject"})
 _SERVER_PARAMS = frozenset({"ssl", "no-ssl", "verify", "ca-file"})
 _SNI_FETCHES = ("req.ssl_sni", "req_ssl_sni", "req.ssl_hello_type", "req_ssl_hello_type", "req.ssl_ver")
 
@@ -195,11 +202,8 @@ class BackendInfo:
     header_ops: list[tuple[HeaderOp, object]]  # (op, condition or None)
     steps: list[Step]
     hidden: list[HiddenHeader]
-
-    @property
-    def mode(self) -> str:
-        m = self.settings.get("mode")
-        return m[0] if m else "tcp"
+    # in mode http (as set, or as assumed when the defaults were not read)
+    http: bool = True
 
 
 class HAProxyInterpreter:
@@ -305,12 +309,13 @@ class HAProxyInterpreter:
         http = (mode[0] if mode else self.assumed_mode()) == "http"
         header_ops, steps, hidden = self.http_rules(sec, acls, http=http)
         backend = Backend(name=name, servers=[s.server for s in servers], loc=sec.loc, named=True)
-        info = BackendInfo(sec, settings, backend, servers, header_ops, steps, hidden)
+        info = BackendInfo(sec, settings, backend, servers, header_ops, steps, hidden, http=http)
         self.reuse(info)
         self.backends[name] = info
 
-    def is_http(self, info: BackendInfo) -> bool:
-        return (info.mode if info.settings.get("mode") else self.assumed_mode()) == "http"
+    @staticmethod
+    def is_http(info: BackendInfo) -> bool:
+        return info.http
 
     def assumed_mode(self) -> str:
         """A section with no ``mode`` anywhere: HAProxy's default is tcp; a fragment's
@@ -357,7 +362,7 @@ class HAProxyInterpreter:
     def reuse(self, info: BackendInfo) -> None:
         """Whether idle server connections are kept, and who may take them."""
         s = info.settings
-        if info.mode != "http":
+        if not info.http:
             info.backend.pool = Setting(0)
             return
         conn = s.get("conn")
@@ -426,7 +431,10 @@ class HAProxyInterpreter:
             return ops, steps, hidden
         redirects: list[Step] = []
         for c in sec.children or []:
-            name, args = c.name, self.before_condition(c.args)
+            name = c.name
+            if name not in _HTTP_RULES:
+                continue
+            args = self.before_condition(c.args)
             cond = self.condition(c.args, acls)
             if name in ("reqdel", "reqidel") and args and self.vt < LEGACY_RULES_REMOVED:
                 # HAProxy < 2.1: a regex over whole header lines ("Name: value")
