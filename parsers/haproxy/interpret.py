@@ -223,6 +223,7 @@ class HAProxyInterpreter:
         self.server_counts: dict[str, int] = {}
         self.global_flags: dict[str, Node] = {}
         self.actions: dict[tuple, ProxyAction] = {}
+        self.route_parts: dict[tuple[int, str], tuple[UpstreamRequest, Timeouts, BackendTLS, bool, bool]] = {}
         # per backend name, the connection mode of each frontend route reaching it
         self.front_modes: dict[str, list[tuple[str, Loc | None] | None]] = {}
         ws = options.ws_paths[0] if options.ws_paths else GATEWAY_WS
@@ -657,6 +658,21 @@ class HAProxyInterpreter:
                               timeouts=Timeouts(idle=Setting(None)), outside=not self.whole)
             self.actions[key] = act
             return act
+        shared = self.route_parts.get((id(sec), target))
+        if shared is None:
+            shared = self.route_parts[(id(sec), target)] = self.parts(sec, settings, http, target, info, loc,
+                                                                       front_ops, front_hidden, front_tls)
+        up, timeouts, tls_settings, tls, relay = shared
+        act = ProxyAction(target=target, backend=info.backend, tls=tls, loc=loc, upstream=up, timeouts=timeouts,
+                          tls_settings=tls_settings, outside=not self.whole, passthrough=relay,
+                          statuses=RELAY_STATUSES if relay else None)
+        self.actions[key] = act
+        return act
+
+    def parts(self, sec: Node, settings: Settings, http: bool, target: str, info: BackendInfo, loc: Loc,
+              front_ops: list[tuple[HeaderOp, object]], front_hidden: list[HiddenHeader],
+              front_tls: bool) -> tuple[UpstreamRequest, Timeouts, BackendTLS, bool, bool]:
+        """What every route of one frontend to one backend shares (computed once per pair)."""
         back_http = self.is_http(info)
         if http and not back_http:
             self.problems.append(ConfigProblem(
@@ -686,13 +702,9 @@ class HAProxyInterpreter:
         if first is not None:
             tls_settings = BackendTLS(verify=Setting(first.verify != "none", first.loc),
                                       ca=Setting(first.ca, first.loc if first.ca else None))
-        act = ProxyAction(target=target, backend=info.backend, tls=tls, loc=loc, upstream=up,
-                          timeouts=Timeouts(idle=self.idle(settings, info.settings)), tls_settings=tls_settings,
-                          outside=not self.whole, passthrough=relay, statuses=RELAY_STATUSES if relay else None)
-        self.actions[key] = act
         if not relay:
             self.front_modes.setdefault(target, []).append(settings.get("conn"))
-        return act
+        return up, Timeouts(idle=self.idle(settings, info.settings)), tls_settings, tls, relay
 
     def front_connection_modes(self) -> None:
         """The connection mode in force is the stronger of frontend and backend [manual 4]:
