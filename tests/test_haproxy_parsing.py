@@ -301,10 +301,17 @@ backend web
     assert [g.loc.line for g in guards] == [11, 12, 13]
 
 
-def test_unknown_host_condition_is_taken_as_matching(tmp_path):
+def test_unknown_host_condition_matches_for_fas_only(tmp_path):
+    backends = "backend fas\n    server f 10.20.0.11:8080\nbackend web\n    server w 10.0.0.5:80\n"
     model = model_of(tmp_path, HEAD + "frontend fe\n    bind :80\n"
-                     "    use_backend fas if { hdr(host) -i fas.example.com }\n    default_backend web\n"
-                     "backend fas\n    server f 10.20.0.11:8080\nbackend web\n    server w 10.0.0.5:80\n")
+                     "    use_backend fas if { hdr(host) -i fas.example.com }\n    default_backend web\n" + backends)
+    assert only_action(model, tls=False).backend.name == "fas"
+    model = model_of(tmp_path, HEAD + "frontend fe\n    bind :80\n"
+                     "    use_backend web if { hdr(host) -i www.example.com }\n"
+                     "    use_backend fas if { hdr(host) -i fas.example.com }\n    default_backend web\n" + backends)
+    assert only_action(model, tls=False).backend.name == "fas"  # the www rule serves another host
+    model = model_of(tmp_path, HEAD + "frontend fe\n    bind :80\n"
+                     "    use_backend web if { src 10.9.0.0/16 }\n    default_backend fas\n" + backends)
     assert only_action(model, tls=False).backend.name == "fas"
 
 

@@ -329,23 +329,33 @@ class Always:
 
 
 class Ladder:
-    """A frontend's ``use_backend`` rules in order: which one takes a request. The config
-    cannot know the browser's Host, SNI or address, so a rule whose condition hangs on
-    those is taken as matching: the operator wrote it for the traffic that reaches it, and
-    the alternative (every host rule failing) would send every websocket to the default
-    backend. The answer for the last request asked about is kept, so a frontend with
-    thousands of rules is walked once per request, not once per rule."""
+    """A frontend's ``use_backend`` rules in order: which one takes a request.
+
+    The config cannot know the browser's Host, SNI or address. A rule whose condition hangs
+    on those is taken as matching when its backend is FAS's (servers on FAS's ports: the
+    operator wrote it for the FAS host the browser uses) and as not matching otherwise (it
+    serves another host), so host-routed frontends send the websocket where a browser on
+    the FAS host sends it, whatever the order of the host rules.
+
+    The answer for the last request asked about is kept, so a frontend with thousands of
+    rules is walked once per request, not once per rule."""
 
     __slots__ = ("rules", "_request", "_index")
 
     def __init__(self) -> None:
-        self.rules: list[AclCondition | Always] = []
+        # (condition, the rule's backend is FAS's)
+        self.rules: list[tuple[AclCondition | Always, bool]] = []
         self._request: Request | None = None
         self._index: int | None = None
 
     def first(self, request: Request) -> int | None:
         if self._request is not request:
-            self._index = next((i for i, r in enumerate(self.rules) if r.evaluate(request) is not False), None)
+            self._index = None
+            for i, (cond, fas) in enumerate(self.rules):
+                verdict = cond.evaluate(request)
+                if verdict is True or (verdict is None and fas):
+                    self._index = i
+                    break
             self._request = request
         return self._index
 

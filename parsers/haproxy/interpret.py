@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from linter.fas import GATEWAY_WS, TLS_PORTS, version_tuple
+from linter.fas import GATEWAY_WS, PLAIN_PORTS, TLS_PORTS, version_tuple
 from linter.model import (
     Action,
     Backend,
@@ -572,7 +572,7 @@ class HAProxyInterpreter:
             text = rule_cond.mentions() if isinstance(rule_cond, AclCondition) else rule_cond.text
             route_steps.append(Guard(FirstMatch(ladder, index, text=text), self.backend_steps(target, http), loc,
                                      action=action))
-            ladder.rules.append(rule_cond)
+            ladder.rules.append((rule_cond, self.fas_like(target)))
         default_action: Action | None = None
         if default is not None:
             default_action = self.action(sec, settings, http, default[0], default[1] or sec.loc, header_ops,
@@ -587,6 +587,10 @@ class HAProxyInterpreter:
             503, sec.loc, reason="no use_backend rule matches and there is no default_backend")
         return Site(label=label, names=[], listeners=listeners, loc=sec.loc,
                     routes=RouteTable([route], policy="first-match"), fallback=fallback)
+
+    def fas_like(self, target: str) -> bool:
+        info = self.backends.get(target)
+        return info is not None and any(s.port in TLS_PORTS or s.port in PLAIN_PORTS for s in info.backend.servers)
 
     def backend_steps(self, target: str, http: bool) -> list[Step]:
         info = self.backends.get(target)
