@@ -24,6 +24,9 @@ RULE = Rule(
          "takes effect."),
     fix="Remove the cause the message names; the proxy's own config test shows the same error.",
     console="None directly: the proxy keeps its old config, or is down (net::ERR_CONNECTION_REFUSED)",
+    versions=("HAProxy (checked with haproxy -c 2.6): `server ... ssl` verifies by default, so it needs `ca-file` or "
+              "`verify none`; an `ssl` bind needs `crt`; an address on the `listen` line is refused since 1.6; "
+              "`reqidel`/`rsprep` and the other regex header rules are refused since 2.1."),
     examples={
         "nginx": Example(
             bad=("http {\n    server {\n        location /gateway/ {\n            proxy_pass http://fas:8080;\n"
