@@ -466,3 +466,15 @@ def test_ssl_bind_without_certificate_is_rejected(tmp_path):
     text = HEAD + "frontend fe\n    bind :443 ssl{}\n    default_backend b\nbackend b\n    server s 10.0.0.1:8080\n"
     assert [(p.kind, p.loc.line) for p in model_of(tmp_path, text.format("")).problems] == [("rejected", 7)]
     assert model_of(tmp_path, text.format(" crt /etc/haproxy/certs/gw.pem")).problems == []
+
+
+def test_assumed_version_says_when_2_8_default_alpn_would_change_the_reuse_verdict(tmp_path):
+    path = write(tmp_path, HEAD + "frontend fe\n    bind :443 ssl crt /x.pem\n    default_backend b\n"
+                 "backend b\n    server s 10.20.0.11:8080\n")
+    assumed = run([path], Options(fas_version="2.5.2"))
+    assert {(f.rule, f.severity, f.loc.line) for f in assumed.findings} == {("WSP201", "info", 7)}
+    assert "2.8" in assumed.findings[0].message
+    assert run([path], Options(fas_version="2.5.2", proxy_versions={"haproxy": "2.6.12"})).findings == []
+    newer = run([path], Options(fas_version="2.5.2", proxy_versions={"haproxy": "2.8.0"}))
+    assert {(f.rule, f.severity) for f in newer.findings} == {("WSP201", "error")}
+    assert run([path], Options(fas_version="2.6.0")).findings == []  # newer FAS takes reused connections
