@@ -9,7 +9,7 @@ from linter.plan import PlanSet
 from linter.resolve import tokens
 from linter.rules import Example, Rule
 
-from ._examples import NGINX_GOOD, apache_vhost
+from ._examples import NGINX_GOOD, apache_vhost, haproxy_config
 
 from ._common import header_gap, where
 
@@ -35,6 +35,10 @@ RULE = Rule(
             bad=("location /gateway/ {\n    proxy_pass http://fas:8080;\n    proxy_http_version 1.1;\n"
                  "    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"\";\n}\n"),
             good=NGINX_GOOD,
+        ),
+        "haproxy": Example(
+            bad=haproxy_config(back="    http-request set-header Connection close\n"),
+            good=haproxy_config(back="    option http-server-close\n"),
         ),
     },
 )

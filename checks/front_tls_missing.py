@@ -8,7 +8,7 @@ from linter.findings import TLS_ERROR, Finding, Related
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
-from ._examples import apache_vhost, APACHE_WS, APACHE_GOOD
+from ._examples import APACHE_GOOD, APACHE_WS, HAPROXY_GOOD, apache_vhost, haproxy_config
 
 CONVENTIONAL_TLS_PORTS = frozenset({443, 8443})
 
@@ -33,6 +33,10 @@ RULE = Rule(
             good=("server {\n    listen 443 ssl;\n    ssl_certificate /etc/ssl/gw.pem;\n"
                   "    ssl_certificate_key /etc/ssl/gw.key;\n"
                   "    location /gateway/ {\n        proxy_pass http://fas:8080;\n    }\n}\n"),
+        ),
+        "haproxy": Example(
+            bad=haproxy_config(bind="bind :443"),
+            good=HAPROXY_GOOD,
         ),
     },
 )

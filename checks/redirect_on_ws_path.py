@@ -9,7 +9,7 @@ from linter.model import Guard, Respond
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
-from ._examples import apache_vhost, APACHE_GOOD
+from ._examples import APACHE_GOOD, apache_vhost, haproxy_config
 
 from ._common import REDIRECTS, route_label
 
@@ -31,6 +31,10 @@ RULE = Rule(
         "nginx": Example(
             bad=("location /gateway/websocketcall/ {\n    proxy_pass http://fas:8080;\n}\n"),
             good=("location = /gateway/websocketcall {\n    proxy_pass http://fas:8080;\n}\n"),
+        ),
+        "haproxy": Example(
+            bad=haproxy_config(front="    http-request redirect location %[path]/ code 301 if { path_reg ^/[^.]*[^/]$ }\n"),
+            good=haproxy_config(front="    http-request redirect location %[path]/ code 301 if { path_reg ^/[^.]*[^/]$ } !{ path_beg /gateway/ /assistserver/ }\n"),
         ),
     },
 )

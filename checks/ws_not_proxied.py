@@ -10,7 +10,7 @@ from linter.plan import PlanSet
 from linter.resolve import same_target
 from linter.rules import Example, Rule
 
-from ._examples import apache_vhost, APACHE_GOOD
+from ._examples import APACHE_GOOD, apache_vhost, haproxy_config
 
 from ._common import REDIRECTS, route_label
 
@@ -37,6 +37,10 @@ RULE = Rule(
             good=("server {\n    listen 80;\n    root /var/www;\n    location /gateway/ {\n"
                   "        proxy_pass http://fas:8080;\n    }\n    location /assistserver/ {\n"
                   "        proxy_pass http://fas:8080;\n    }\n}\n"),
+        ),
+        "haproxy": Example(
+            bad=haproxy_config(front="    use_backend fas if { path_beg /gateway/ }\n").replace("    default_backend fas\n", ""),
+            good=haproxy_config(front="    use_backend fas if { path_beg /gateway/ /assistserver/ }\n"),
         ),
     },
 )

@@ -20,3 +20,6 @@ class Options:
     dialect_overrides: tuple[tuple[str, str], ...] = ()
     # how stdin ("-") is shown and named for dialect detection
     stdin_name: str = "-"
+    # per entry point, other files given together that the proxy reads as part of the same
+    # configuration (HAProxy: `-f main.cfg -f extra.cfg`); filled by the runner
+    companions: dict[str, tuple[str, ...]] = field(default_factory=dict)

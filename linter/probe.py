@@ -28,7 +28,7 @@ from .cli import CliError, _write
 from .console_errors import Cause, for_symptom
 from .fas import DEFAULT_WS_PATHS, PLAIN_PORTS, TLS_PORTS, ws_base
 from .findings import MISSING_ACCEPT, REFUSED, RESET, TLS_ERROR, Finding
-from .handshake import BAD_ACCEPT, MISSING_UPGRADE, OK, HandshakeResult, HeldConnection, Target, handshake, warm_up
+from .handshake import BAD_ACCEPT, OK, HandshakeResult, HeldConnection, Target, handshake, warm_up
 
 NAME_NOT_RESOLVED = "name-not-resolved"
 SCHEMES = ("ws", "wss")
@@ -68,7 +68,24 @@ ACCEPT_REASONS: dict[str, str] = {
     "missing-accept": "Error during WebSocket handshake: 'Sec-WebSocket-Accept' header is missing",
     "incorrect-accept": "Error during WebSocket handshake: Incorrect 'Sec-WebSocket-Accept' header value",
     "missing-upgrade": "Error during WebSocket handshake: 'Upgrade' header is missing",
+    "missing-connection": "Error during WebSocket handshake: 'Connection' header is missing",
 }
+
+
+def accept_reason(r: HandshakeResult) -> str | None:
+    """Which header of a 101 the browser rejects, in the order Chrome checks them; None when
+    the 101 is acceptable or the result is not a 101."""
+    if r.status != 101:
+        return None
+    if r.symptom == BAD_ACCEPT:
+        return "incorrect-accept"
+    if r.symptom != MISSING_ACCEPT:
+        return None
+    if "websocket" not in r.headers.get("upgrade", "").lower():
+        return "missing-upgrade"
+    if "upgrade" not in {t.strip().lower() for t in r.headers.get("connection", "").split(",")}:
+        return "missing-connection"
+    return "missing-accept"
 
 
 # The request headers linter/handshake.py sends, spelled as it spells them, so that a
@@ -293,22 +310,22 @@ def _read(number: int, r: HandshakeResult, target: Target, steps: list[Step], tr
                           "101 Switching Protocols" if r.status == 101 else r.detail))
     elif r.symptom == RESET:
         steps.append(Step("http", False, None, r.detail))
+    accept_problem = accept_reason(r)
     if r.status == 101:
-        upgrade_ok = r.symptom != MISSING_UPGRADE
+        upgrade_ok = accept_problem not in ("missing-upgrade", "missing-connection")
         steps.append(Step("upgrade", upgrade_ok, None,
                           f"Upgrade: {r.headers.get('upgrade', '(none)')}, "
                           f"Connection: {r.headers.get('connection', '(none)')}"))
         if upgrade_ok:
-            if r.symptom == MISSING_ACCEPT:
+            if accept_problem == "missing-accept":
                 steps.append(Step("accept", False, None, "no Sec-WebSocket-Accept header"))
-            elif r.symptom == BAD_ACCEPT:
+            elif accept_problem == "incorrect-accept":
                 steps.append(Step("accept", False, None, r.detail))
             else:
                 steps.append(Step("accept", True, None,
                                   f"Sec-WebSocket-Accept {r.headers.get('sec-websocket-accept', '')} matches the key"))
-    if r.symptom in (MISSING_ACCEPT, BAD_ACCEPT, MISSING_UPGRADE):
-        reason = {MISSING_ACCEPT: "missing-accept", BAD_ACCEPT: "incorrect-accept",
-                  MISSING_UPGRADE: "missing-upgrade"}[r.symptom]
+    if accept_problem is not None:
+        reason = accept_problem
         symptom = MISSING_ACCEPT
     if "quiet" in t:
         held_ok = r.symptom == OK or "echo" in t

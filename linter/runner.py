@@ -140,6 +140,7 @@ def run(paths: list[str], options: Options, stdin: str | None = None,
     report = Report()
     seen: set[str] = set()
     candidates = discover(paths, options, stdin)
+    options.companions = parsers.companions(candidates)
     for i, cand in enumerate(candidates):
         path, dialect = cand.path, cand.dialect
         if progress is not None:

@@ -11,7 +11,7 @@ from linter.model import ProxyModel
 from linter.options import Options
 
 DIALECTS = ("nginx", "apache", "haproxy")
-SUPPORTED = ("nginx", "apache")
+SUPPORTED = ("nginx", "apache", "haproxy")
 
 _APACHE = re.compile(r"^\s*(<VirtualHost\b|<Directory\b|<IfModule\b|LoadModule\s|ProxyPass\s|ServerRoot\s|"
                      r"DocumentRoot\s|RewriteEngine\s)", re.M | re.I)
@@ -47,7 +47,22 @@ def entry_rank(dialect: str, path: str, head: str) -> int:
         from . import apache
 
         return apache.entry_rank(path, head)
+    if dialect == "haproxy":
+        from . import haproxy
+
+        return haproxy.entry_rank(path, head)
     return 2
+
+
+def companions(candidates) -> dict[str, tuple[str, ...]]:
+    """Files given together that one entry point reads as one configuration (see
+    ``haproxy.companions``); other dialects follow includes instead."""
+    given = [(c.path, c.rank) for c in candidates if c.dialect == "haproxy"]
+    if not given:
+        return {}
+    from . import haproxy
+
+    return haproxy.companions(given)
 
 
 def loader(dialect: str) -> Callable[[str, Options], ProxyModel] | None:
@@ -59,6 +74,10 @@ def loader(dialect: str) -> Callable[[str, Options], ProxyModel] | None:
         from . import apache
 
         return apache.load
+    if dialect == "haproxy":
+        from . import haproxy
+
+        return haproxy.load
     return None
 
 

@@ -123,7 +123,8 @@ def test_haproxy_ok_in_http_mode(tmp_path, fas, haproxy_ok):
 
 
 def test_haproxy_503_when_no_backend_takes_the_websocket_url(tmp_path, fas, haproxy_ok):
-    front, conf = haproxy_site(tmp_path, fas, "    acl pages path_beg /static/\n    use_backend fas if pages",
+    # Only the Live Assist prefix is routed: the Gateway's websocket URL falls to no backend
+    front, conf = haproxy_site(tmp_path, fas, "    acl assist path_beg /assistserver/\n    use_backend fas if assist",
                                "backend fas\n    server fas1 {fas}:8080")
     with running_haproxy(conf, [(front, PLAIN)]):
         code, doc, err = probe(front, config=str(conf))
