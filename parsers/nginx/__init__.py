@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from linter.model import ProxyModel
 from linter.options import Options
 
@@ -12,7 +14,16 @@ NAME = "nginx"
 
 
 def load(path: str, options: Options) -> ProxyModel:
-    return interpret(read(path), options)
+    # Reading builds hundreds of thousands of small objects that all stay alive (tokens,
+    # nodes, model): the cyclic collector would rescan them again and again for nothing
+    # (a quarter of the interpreter's time at 1,000 sites). Paused for the load only.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return interpret(read(path), options)
+    finally:
+        if paused:
+            gc.enable()
 
 
 def entry_rank(path: str, head: str) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import glob
 import os
 import stat
+from sys import intern
 
 from crossplane.analyzer import CONTEXTS, DIRECTIVES, analyze, enter_block_ctx
 from crossplane.errors import NgxParserBaseException, NgxParserDirectiveError
@@ -77,16 +78,18 @@ class _Reader:
 
     # -- one file, in the context it is included in
     def parse_file(self, path: str, ctx: tuple | None, stack: tuple[str, ...], via: tuple[Loc, ...],
-                   lexed: Lexed | None = None) -> list[Node]:
+                   lexed: Tokens | OSError | None = None) -> list[Node]:
         out: list[Node] = []  # what was read before a fatal error still counts
         sf = self.files.get(path)
         if sf is None:
             sf = self.files[path] = SourceFile(path=path, dialect="nginx")
         try:
-            tokens, error = lexed if lexed is not None else lex_file(path)
+            if isinstance(lexed, OSError):
+                raise lexed
+            tokens = lexed if lexed is not None else Tokens(path)
             self.block(path, iter(tokens), ctx, stack, via, sf, out)
-            if error is not None:
-                raise error
+            if tokens.error is not None:
+                raise tokens.error
         except StopIteration:
             self.problems.append(SourceProblem("syntax", 'unexpected end of file, expecting ";" or "}"',
                                                Loc(path, _last_line(path))))
@@ -109,14 +112,14 @@ class _Reader:
             if token.startswith("#") and not quoted:
                 sf.comments[lineno] = token[1:]
                 continue
-            stmt = {"directive": token, "line": lineno, "args": []}
+            stmt = {"directive": intern(token), "line": lineno, "args": []}
             args = stmt["args"]
             token, _, quoted = next(tokens)
             while token not in ("{", ";", "}") or quoted:
                 if token.startswith("#") and not quoted:
                     sf.comments.setdefault(lineno, token[1:])
                 else:
-                    args.append(token)
+                    args.append(intern(token))  # fleets repeat the same words: one copy each
                 token, _, quoted = next(tokens)
             if stmt["directive"] == "if":
                 _prepare_if_args(stmt)
@@ -210,61 +213,92 @@ def _last_line(path: str) -> int:
         return 1
 
 
-Lexed = tuple[list[tuple[str, int, bool]], Exception | None]
+class Tokens:
+    """A file's tokens, streamed once from crossplane's lexer.
+
+    The root's tokens serve both to guess its context and to parse it, but only the
+    head needed for the guess is buffered (up to the first directive that only a whole
+    configuration holds, e.g. ``http``), so a big file's tokens never sit in memory all
+    at once. A lexer error ends the stream and is kept in ``error``: the tokens before
+    it still count.
+    """
+
+    def __init__(self, path: str) -> None:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(f"not a regular file: {path}")
+        if st.st_size > MAX_FILE_BYTES:
+            raise OSError(f"file larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        # Only a file holding "${" needs mending, and mending costs a Python step per token.
+        self._source = iter(_tokens(path) if _has_braced_variable(path) else lex(path))
+        self._head: list[tuple[str, int, bool]] = []
+        self.error: Exception | None = None
+
+    def _pull(self):
+        # a loop, not ``yield from``: closing this generator (top_names stops early) must
+        # not close the lexer, whose remaining tokens the parse reads
+        try:
+            for tok in self._source:
+                yield tok
+        except (NgxParserBaseException, ValueError, RecursionError, RuntimeError) as e:
+            self.error = e
+
+    def top_names(self) -> set[str]:
+        """Directive names at the top level of the file (from tokens alone, no analysis);
+        stops early once a name only a whole configuration holds is seen."""
+        names: set[str] = set()
+        depth = 0
+        expect_directive = True
+        head = self._head
+        for tok in self._pull():
+            head.append(tok)
+            token, _, quoted = tok
+            if quoted:
+                expect_directive = False
+                continue
+            if token == "{":
+                depth += 1
+                expect_directive = True
+            elif token == "}":
+                depth -= 1
+                expect_directive = True
+            elif token == ";":
+                expect_directive = True
+            elif token.startswith("#"):
+                continue
+            elif expect_directive:
+                if depth == 0:
+                    names.add(token)
+                    if token in _MAIN_ONLY:
+                        break
+                expect_directive = False
+        return names
+
+    def __iter__(self):
+        head = self._head
+        head.reverse()
+        pop = head.pop
+        while head:
+            yield pop()
+        if self.error is None:
+            yield from self._pull()
 
 
-def lex_file(path: str) -> Lexed:
-    """All of a file's tokens, and the error that stopped the lexer, if one did (the
-    tokens before it still count). The file is lexed once: the root's tokens serve both to
-    guess its context and to parse it."""
-    st = os.stat(path)
-    if not stat.S_ISREG(st.st_mode):
-        raise OSError(f"not a regular file: {path}")
-    if st.st_size > MAX_FILE_BYTES:
-        raise OSError(f"file larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-    tokens: list[tuple[str, int, bool]] = []
-    try:
-        for t in _tokens(path):
-            tokens.append(t)
-    except (NgxParserBaseException, ValueError, RecursionError, RuntimeError) as e:
-        return tokens, e
-    return tokens, None
+def _has_braced_variable(path: str) -> bool:
+    with open(path, "rb") as f:
+        return b"${" in f.read()  # size already bounded by the caller
 
 
 def read(path: str) -> ConfigTree:
     """Read ``path`` and everything it includes into one tree."""
     r = _Reader(path)
+    lexed: Tokens | OSError
     try:
-        lexed: Lexed = lex_file(path)
+        lexed = Tokens(path)
+        names = lexed.top_names()
     except OSError as e:
-        lexed = ([], e)
-    r.context = guess_context(_top_names(lexed[0]))
+        lexed, names = e, set()
+    r.context = guess_context(names)
     nodes = r.parse_file(path, _CTX[r.context], (os.path.realpath(path),), (), lexed)
     return ConfigTree(dialect="nginx", root_file=path, nodes=nodes, context=r.context,
                       files=list(r.files.values()), problems=r.problems)
-
-
-def _top_names(tokens: list[tuple[str, int, bool]]) -> set[str]:
-    """Directive names at the top level of a file, from tokens alone (no analysis)."""
-    names: set[str] = set()
-    depth = 0
-    expect_directive = True
-    for token, _, quoted in tokens:
-        if quoted:
-            expect_directive = False
-            continue
-        if token == "{":
-            depth += 1
-            expect_directive = True
-        elif token == "}":
-            depth -= 1
-            expect_directive = True
-        elif token == ";":
-            expect_directive = True
-        elif token.startswith("#"):
-            continue
-        elif expect_directive:
-            if depth == 0:
-                names.add(token)
-            expect_directive = False
-    return names
