@@ -96,13 +96,27 @@ def _candidate(path: str, options: Options) -> Candidate | None:
     return Candidate(path, dialect, parsers.entry_rank(dialect, path, head))
 
 
-def run(paths: list[str], options: Options) -> Report:
+def run(paths: list[str], options: Options, jobs: int = 1) -> Report:
+    """``jobs`` > 1 reads and checks independent configs in that many processes (see
+    ``_pooled``); the report is the same as with one."""
     report = Report()
     seen: set[str] = set()
-    for cand in discover(paths, options):
+    candidates = discover(paths, options)
+    done = _pooled(candidates, options, jobs) if jobs > 1 else {}
+    for cand in candidates:
         path, dialect = cand.path, cand.dialect
         real = os.path.realpath(path)
         if real in seen:
+            continue
+        if path in done:
+            sub = done[path]
+            for f, _ in sub.files:
+                seen.add(os.path.realpath(f))
+            seen.add(real)
+            report.files.extend(sub.files)
+            report.findings.extend(sub.findings)
+            report.internal_errors.extend(sub.internal_errors)
+            report.skipped.extend(sub.skipped)
             continue
         load = parsers.loader(dialect)
         if load is None:
@@ -120,6 +134,55 @@ def run(paths: list[str], options: Options) -> Report:
         report.findings.extend(_check(model, options, report))
     report.findings = _dedup(report.findings)
     return report
+
+
+# Below this many bytes of configs a pool costs more (process start, pickling the
+# findings back) than the second core gives.
+POOL_MIN_BYTES = 256 * 1024
+
+
+def _pooled(candidates: list[Candidate], options: Options, jobs: int) -> dict[str, Report]:
+    """Whole configurations (rank 0) read and checked in a process pool, by path.
+
+    Only entry points go to the pool: they are independent of each other, while a file
+    that includes others, or a fragment, is usually read as part of an entry point and
+    then skipped. The caller merges the results in candidate order with the same "seen"
+    rule as the sequential loop, so an entry point another one includes is still
+    dropped and the report does not depend on ``jobs``. Any failure of the pool itself
+    leaves the work to the sequential loop.
+    """
+    todo = [c for c in candidates if c.rank == 0 and parsers.loader(c.dialect) is not None]
+    if len(todo) < 2:
+        return {}
+    try:  # every candidate counts: an entry point's includes are usually among them
+        size = sum(os.path.getsize(c.path) for c in candidates)
+    except OSError:
+        return {}
+    if size < POOL_MIN_BYTES:
+        return {}
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    # largest first, so that one big config does not start last and run alone
+    todo.sort(key=lambda c: -os.path.getsize(c.path))
+    out: dict[str, Report] = {}
+    try:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as pool:
+            futures = {c.path: pool.submit(_run_one, c, options) for c in todo}
+            for path, fut in futures.items():
+                out[path] = fut.result()
+    except Exception:  # a broken pool (no /dev/shm, a killed worker): do it here instead
+        return {}
+    return out
+
+
+def _run_one(cand: Candidate, options: Options) -> Report:
+    """One entry point, alone, in a worker process."""
+    import dataclasses
+
+    return run([cand.path], dataclasses.replace(options, dialect=cand.dialect))
 
 
 def _check(model: ProxyModel, options: Options, report: Report) -> list[Finding]:

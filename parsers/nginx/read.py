@@ -25,6 +25,8 @@ from crossplane.parser import _prepare_if_args
 
 from linter.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
 
+from .lex import lex_text, needs_crossplane
+
 MAX_INCLUDE_DEPTH = 32
 MAX_FILES = 20000
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -229,8 +231,13 @@ class Tokens:
             raise OSError(f"not a regular file: {path}")
         if st.st_size > MAX_FILE_BYTES:
             raise OSError(f"file larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-        # Only a file holding "${" needs mending, and mending costs a Python step per token.
-        self._source = iter(_tokens(path) if _has_braced_variable(path) else lex(path))
+        with open(path, encoding="utf-8", errors="replace") as f:  # as crossplane reads it
+            text = f.read()
+        if needs_crossplane(text):
+            # only a file holding "${" needs mending, which costs a Python step per token
+            self._source = iter(_tokens(path) if "${" in text else lex(path))
+        else:
+            self._source = lex_text(text, path)
         self._head: list[tuple[str, int, bool]] = []
         self.error: Exception | None = None
 
@@ -282,11 +289,6 @@ class Tokens:
             yield pop()
         if self.error is None:
             yield from self._pull()
-
-
-def _has_braced_variable(path: str) -> bool:
-    with open(path, "rb") as f:
-        return b"${" in f.read()  # size already bounded by the caller
 
 
 def read(path: str) -> ConfigTree:
