@@ -31,7 +31,7 @@ import tempfile
 from pathlib import Path
 
 from . import gen_apache, gen_haproxy, gen_nginx
-from .measure import Figure, measure
+from .measure import Figure, measure, measure_set, ratio
 
 REPO = Path(__file__).resolve().parent.parent
 NGINX = "/usr/sbin/nginx"
@@ -130,7 +130,7 @@ class Bench:
                  "(two websocket); every 10th site has an injected websocket bug.")
         self.out("")
         self.out("| config | lines | size | wsproxylint wall / CPU / RSS | crossplane parse wall / CPU / RSS | "
-                 "nginx -t wall / CPU / RSS | CPU ratio to crossplane | CPU ratio to nginx -t | "
+                 "nginx -t wall / CPU / RSS | CPU ratio to crossplane (median per round) | CPU ratio to nginx -t | "
                  "wsproxylint CPU per 1k sites beyond the 1-site run | RSS above baseline / input | "
                  "RSS growth / input growth from 1 site |")
         self.out("|---|---|---|---|---|---|---|---|---|---|---|")
@@ -144,10 +144,13 @@ class Bench:
                 main = gen_nginx.generate(n, d, layout)
                 size = _bytes(d)
                 runs = self.args.big_runs if n >= 5000 else None
-                w = self.m(self.wsp(str(main)), runs)
-                x = self.m([xpl_bin, "parse", "-o", "/dev/null", str(main)], runs)
-                t = self.m([NGINX, "-t", "-q", "-p", f"{d}/", "-c", "nginx.conf", "-e", "stderr"], runs) \
-                    if have_nginx else None
+                cmds = {"wsp": self.wsp(str(main)), "xpl": [xpl_bin, "parse", "-o", "/dev/null", str(main)]}
+                if have_nginx:
+                    cmds["ngx"] = [NGINX, "-t", "-q", "-p", f"{d}/", "-c", "nginx.conf", "-e", "stderr"]
+                figs, samples = measure_set(cmds, runs or self.args.runs, cwd=str(self.tree), env=self.env)
+                w, x, t = figs["wsp"], figs["xpl"], figs.get("ngx")
+                r_x = ratio(samples["wsp"], samples["xpl"])
+                r_t = ratio(samples["wsp"], samples["ngx"]) if t else float("nan")
                 above = max(0, w.rss_kb - base.rss_kb) * 1024
                 if n == 1 and layout == "single":
                     unit, unit_size = w, size
@@ -156,8 +159,7 @@ class Bench:
                     if unit and size > unit_size else "n/a"
                 label = f"{n} site{'s' if n != 1 else ''}" + (f", split into {n} files" if layout == "split" else "")
                 self.out(f"| {label} | {_total_lines(d):,} | {_size(size)} | {_f(w)} | {_f(x)} | "
-                         f"{_f(t) if t else 'n/a'} | {w.cpu / x.cpu:.2f} | "
-                         f"{(w.cpu / t.cpu) if t and t.cpu else float('nan'):.2f} | "
+                         f"{_f(t) if t else 'n/a'} | {r_x:.2f} | {r_t:.2f} | "
                          f"{per_site} | {above / size:.1f}x | {growth} |")
                 self.record["sizes"][f"nginx-{n}-{layout}"] = {
                     "bytes": size, "wsproxylint": _fig(w), "crossplane": _fig(x), "nginx-t": _fig(t) if t else None}

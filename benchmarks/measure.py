@@ -62,3 +62,25 @@ def measure(cmd: list[str], runs: int, cwd: str | None = None, env: dict[str, st
         cpu_min=min(cpus),
         cpu_max=max(cpus),
     )
+
+
+def measure_set(cmds: dict[str, list[str]], runs: int, cwd: str | None = None,
+                env: dict[str, str] | None = None) -> tuple[dict[str, Figure], dict[str, list[Sample]]]:
+    """Several commands measured in rounds (A B C, A B C, ...), so that a change in the
+    machine's load touches all of them alike; ratios are best taken round by round."""
+    samples: dict[str, list[Sample]] = {k: [] for k in cmds}
+    for _ in range(runs):
+        for k, cmd in cmds.items():
+            samples[k].append(run_once(cmd, cwd, env))
+    figures = {}
+    for k, ss in samples.items():
+        cpus = [s.cpu for s in ss]
+        figures[k] = Figure(wall=statistics.median(s.wall for s in ss), cpu=statistics.median(cpus),
+                            rss_kb=int(statistics.median(s.rss_kb for s in ss)), runs=runs,
+                            cpu_min=min(cpus), cpu_max=max(cpus))
+    return figures, samples
+
+
+def ratio(a: list[Sample], b: list[Sample]) -> float:
+    """Median over rounds of CPU(a) / CPU(b)."""
+    return statistics.median(x.cpu / y.cpu for x, y in zip(a, b) if y.cpu > 0)

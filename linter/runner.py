@@ -96,6 +96,29 @@ def _candidate(path: str, options: Options) -> Candidate | None:
     return Candidate(path, dialect, parsers.entry_rank(dialect, path, head))
 
 
+def _collector_paused(fn):
+    """Run ``fn`` with the cyclic garbage collector off. A large config becomes about a
+    million small long-lived objects (tree, model, plans); with the collector on, every
+    few thousand allocations rescan them, which tripled the cost of plans and checks at
+    5,000 sites. Nothing here builds cycles worth collecting (tens of objects per run),
+    and reference counting still frees each config's model when the next one starts."""
+    import functools
+    import gc
+
+    @functools.wraps(fn)
+    def paused(*args, **kwargs):
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return paused
+
+
+@_collector_paused
 def run(paths: list[str], options: Options, jobs: int = 1) -> Report:
     """``jobs`` > 1 reads and checks independent configs in that many processes (see
     ``_pooled``); the report is the same as with one."""
