@@ -25,6 +25,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -186,7 +187,7 @@ class Bench:
                 w = self.m(self.wsp(str(main)), runs) if dialect in supported else None
                 cmd = check_cmd(d, main)
                 t = self.m(cmd, runs) if cmd else None
-                self.out(f"| {n} sites | {_size(size)} | {_f(w) if w else 'not supported yet'} | "
+                self.out(f"| {n} site{'s' if n != 1 else ''} | {_size(size)} | {_f(w) if w else 'not supported yet'} | "
                          f"{size / 1e6 / w.cpu if w else float('nan'):.1f} | {_f(t) if t else 'n/a'} |")
                 self.record["sizes"][f"{dialect}-{n}"] = {"bytes": size, "wsproxylint": _fig(w) if w else None,
                                                           "proxy-check": _fig(t) if t else None}
@@ -212,13 +213,13 @@ class Bench:
                  "`linter.runner.run(paths, options, jobs=N)` called from a small driver "
                  "(`python -m benchmarks.drive`).")
         self.out("")
-        self.out("| jobs | wall | CPU (all processes) | peak RSS (largest process) | speed-up (wall) |")
+        self.out("| jobs | wall | CPU (all processes) | peak RSS (largest process) | speed-up (wall, median per round) |")
         self.out("|---|---|---|---|---|")
-        first: Figure | None = None
-        for jobs in (1, 2):
-            f = self.m([self.python, "-m", "benchmarks.drive", "--jobs", str(jobs), str(d)], cwd=str(REPO))
-            first = first or f
-            self.out(f"| {jobs} | {_s(f.wall)} | {_s(f.cpu)} | {f.rss_mb:.0f} MB | {first.wall / f.wall:.2f}x |")
+        cmds = {jobs: [self.python, "-m", "benchmarks.drive", "--jobs", str(jobs), str(d)] for jobs in (1, 2)}
+        figs, samples = measure_set(cmds, self.args.runs, cwd=str(REPO), env=self.env)
+        for jobs, f in figs.items():
+            speedup = statistics.median(a.wall / b.wall for a, b in zip(samples[1], samples[jobs]))
+            self.out(f"| {jobs} | {_s(f.wall)} | {_s(f.cpu)} | {f.rss_mb:.0f} MB | {speedup:.2f}x |")
             self.record[f"pool-{jobs}"] = _fig(f)
 
 

@@ -146,7 +146,7 @@ class _Reader:
             if name == "include" and args and token == ";":
                 out.extend(self.include(loc, args[0], ctx, stack, via))
                 continue
-            node = Node(name=name, args=args, loc=loc, via=via)
+            node = Node(name=name, args=args[:], loc=loc, via=via)  # exact size: append over-allocates
             if token == "{" and not quoted:
                 inner = enter_block_ctx(stmt, ctx) if ctx is not None else None
                 if inner is not None and inner not in _KNOWN_CONTEXTS:
