@@ -99,6 +99,15 @@ class Bench:
         self.out(f"| `wsproxylint check` 1-site generated config ({_lines(main)} lines) | {_ms(one.wall)} | "
                  f"{_ms(one.cpu)} | {one.rss_mb:.1f} MB |")
         self.record["startup"] = {"python": _fig(base), "one_site": _fig(one)}
+        # the same check without the command line (typer): what the pipeline itself costs
+        bare = self.m([self.python, "-c", "import sys; from linter.options import Options; "
+                       "from linter.runner import run; from linter.report.json_report import render; "
+                       "print(render(run(sys.argv[1:], Options())))", str(main)], runs=runs)
+        xpl = self.m([str(Path(self.python).parent / "crossplane"), "parse", "-o", "/dev/null", str(main)], runs=runs)
+        self.out(f"| the same check through `linter.runner.run`, without the CLI | {_ms(bare.wall)} | "
+                 f"{_ms(bare.cpu)} | {bare.rss_mb:.1f} MB |")
+        self.out(f"| `crossplane parse` of the same file | {_ms(xpl.wall)} | {_ms(xpl.cpu)} | {xpl.rss_mb:.1f} MB |")
+        self.record["startup"]["no_cli"] = _fig(bare)
         for t in typical:
             f = self.m(self.wsp(str(t)), runs=runs)
             self.out(f"| `wsproxylint check samples/nginx/{t.name}` | {_ms(f.wall)} | {_ms(f.cpu)} | "
