@@ -224,10 +224,10 @@ class Bench:
         self.out("")
         self.out("| jobs | wall | CPU (all processes) | peak RSS (largest process) | speed-up (wall, median per round) |")
         self.out("|---|---|---|---|---|")
-        cmds = {jobs: [self.python, "-m", "benchmarks.drive", "--jobs", str(jobs), str(d)] for jobs in (1, 2)}
+        cmds = {str(jobs): [self.python, "-m", "benchmarks.drive", "--jobs", str(jobs), str(d)] for jobs in (1, 2)}
         figs, samples = measure_set(cmds, self.args.runs, cwd=str(REPO), env=self.env)
         for jobs, f in figs.items():
-            speedup = statistics.median(a.wall / b.wall for a, b in zip(samples[1], samples[jobs]))
+            speedup = statistics.median(a.wall / b.wall for a, b in zip(samples["1"], samples[jobs]))
             self.out(f"| {jobs} | {_s(f.wall)} | {_s(f.cpu)} | {f.rss_mb:.0f} MB | {speedup:.2f}x |")
             self.record[f"pool-{jobs}"] = _fig(f)
 

@@ -70,8 +70,8 @@ def site(i: int, root: Path) -> str:
     reuse = "    http-reuse always\n" if bug == "reuse-always" else "    http-reuse never\n"
     fas_tls = " ssl verify none" if bug == "tls-to-plain" else ""
     ws_target = f"app_{i}" if bug == "ws-to-app" else f"fas_{i}"
-    redirect = (f"    http-request redirect location /gateway/websocketcall/ code 302 "
-                f"if {{ path /gateway/websocketcall }}\n" if bug == "redirect-ws" else "")
+    redirect = ("    http-request redirect location /gateway/websocketcall/ code 302 "
+                "if { path /gateway/websocketcall }\n" if bug == "redirect-ws" else "")
     return f"""\
 frontend fe_site{i}
     bind 127.0.0.1:{port} ssl crt {root}/certs/site.pem alpn http/1.1

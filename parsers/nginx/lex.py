@@ -32,6 +32,12 @@ _QUOTED = {'"': re.compile(r'(?:[^"\\]|\\.)*"', re.S), "'": re.compile(r"(?:[^'\
 _ESCAPE = re.compile(r"\\(.)", re.S)
 
 
+def _unescape_quotes(raw: str, quote: str) -> str:
+    """Inside quotes crossplane turns an escaped quote into the quote and keeps every
+    other escape pair as written."""
+    return _ESCAPE.sub(lambda e: quote if e.group(1) == quote else e.group(0), raw)
+
+
 def needs_crossplane(text: str) -> bool:
     """Text this lexer leaves to crossplane's: parameter expansion, extension lexers."""
     if "${" in text:
@@ -89,7 +95,7 @@ def lex_text(text: str, filename: str | None = None) -> Iterator[Token]:
                 break  # unterminated: crossplane's stream just ends
             raw = text[pos + 1:m.end() - 1]
             if "\\" in raw:
-                raw = _ESCAPE.sub(lambda e, q=c: q if e.group(1) == q else e.group(0), raw)
+                raw = _unescape_quotes(raw, c)
             last = line
             yield raw, line, True
             pos = m.end()

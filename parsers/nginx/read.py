@@ -246,7 +246,7 @@ class Tokens:
         # a loop, not ``yield from``: closing this generator (top_names stops early) must
         # not close the lexer, whose remaining tokens the parse reads
         try:
-            for tok in self._source:
+            for tok in self._source:  # noqa: UP028
                 yield tok
         except (NgxParserBaseException, ValueError, RecursionError, RuntimeError) as e:
             self.error = e
