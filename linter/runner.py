@@ -178,10 +178,10 @@ def _pooled(candidates: list[Candidate], options: Options, jobs: int) -> dict[st
     if len(todo) < 2:
         return {}
     try:  # every candidate counts: an entry point's includes are usually among them
-        size = sum(os.path.getsize(c.path) for c in candidates)
+        sizes = {c.path: os.path.getsize(c.path) for c in candidates}
     except OSError:
         return {}
-    if size < POOL_MIN_BYTES:
+    if sum(sizes.values()) < POOL_MIN_BYTES:
         return {}
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -189,7 +189,7 @@ def _pooled(candidates: list[Candidate], options: Options, jobs: int) -> dict[st
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     # largest first, so that one big config does not start last and run alone
-    todo.sort(key=lambda c: -os.path.getsize(c.path))
+    todo.sort(key=lambda c: -sizes[c.path])
     out: dict[str, Report] = {}
     try:
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as pool:
