@@ -211,7 +211,9 @@ def _tokens(path: str):
 def _last_line(path: str) -> int:
     try:
         with open(path, "rb") as f:
-            return max(1, f.read(MAX_FILE_BYTES).count(b"\n"))
+            # read(MAX_FILE_BYTES) would allocate 64 MB up front, whatever the file's size
+            size = min(os.fstat(f.fileno()).st_size, MAX_FILE_BYTES)
+            return max(1, f.read(size).count(b"\n"))
     except OSError:
         return 1
 
