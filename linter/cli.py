@@ -51,6 +51,7 @@ class CheckArgs:
     config: Optional[str] = None
     report_unused_suppressions: Optional[bool] = None
     stdin_filename: Optional[str] = None
+    jobs: Optional[int] = None
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -166,7 +167,7 @@ def run_check(a: CheckArgs, stdout: TextIO, stderr: TextIO) -> int:
         stdin = sys.stdin.buffer.read().decode("utf-8", errors="replace")
     progress = _Progress(stderr) if stderr.isatty() else None
     try:
-        report, focus = _lint(paths, options, stdin, settings.roots, progress)
+        report, focus = _lint(paths, options, stdin, settings.roots, progress, _jobs(a.jobs))
     except UsageError as e:
         raise CliError(str(e)) from None
     finally:
@@ -220,8 +221,18 @@ def _render(fmt: str, report: Report, suppressed: int, stdout: TextIO) -> str:
     return text(report, color=color, suppressed=suppressed)
 
 
+def _jobs(asked: int | None) -> int:
+    """Worker processes for independent configs: as asked, else one per core (the runner
+    still reads small inputs in this process, where a pool would only cost start-up)."""
+    if asked is None:
+        return os.cpu_count() or 1
+    if asked < 1:
+        raise CliError(f"--jobs: expected a number of processes >= 1, not {asked}")
+    return asked
+
+
 def _lint(paths: list[str], options, stdin: str | None, roots: list[str],
-          progress) -> tuple[Report, set[str] | None]:
+          progress, jobs: int = 1) -> tuple[Report, set[str] | None]:
     """Lint ``paths``. With ``roots`` in the settings, a file handed over that a root
     includes (pre-commit hands over changed snippets alone) is linted as part of that root,
     and the result is focused on the files handed over (returned as real paths)."""
@@ -232,12 +243,12 @@ def _lint(paths: list[str], options, stdin: str | None, roots: list[str],
         for r in roots:
             if not os.path.isfile(r):
                 raise CliError(f"roots: {r}: no such file")
-        root_report = run(roots, options, progress=progress)
+        root_report = run(roots, options, progress=progress, jobs=jobs)
         read = {os.path.realpath(f) for f, _ in root_report.files}
         covered = [p for p in files if os.path.realpath(p) in read]
         if covered:
             rest = [p for p in paths if p not in covered]
-            rest_report = run(rest, options, stdin, progress) if rest else Report()
+            rest_report = run(rest, options, stdin, progress, jobs=jobs) if rest else Report()
             merged = Report(files=root_report.files + [f for f in rest_report.files if f not in root_report.files],
                             findings=root_report.findings + rest_report.findings,
                             internal_errors=root_report.internal_errors + rest_report.internal_errors,
@@ -246,7 +257,7 @@ def _lint(paths: list[str], options, stdin: str | None, roots: list[str],
             focus = {os.path.realpath(p) for p in covered}
             focus |= {os.path.realpath(f) for f, _ in rest_report.files}
             return merged, focus
-    return run(paths, options, stdin, progress), None
+    return run(paths, options, stdin, progress, jobs=jobs), None
 
 
 def _in_focus(f, focus: set[str], report: Report) -> bool:
@@ -342,6 +353,8 @@ def _app():
             None, "--report-unused-suppressions/--no-report-unused-suppressions",
             help="Report suppressions that name unknown rules or silence nothing (WSP900)"),
         stdin_filename: Optional[str] = typer.Option(None, help="Name to show (and detect the dialect by) for -"),
+        jobs: Optional[int] = typer.Option(None, help="Processes for independent configs (default: one per core; "
+                                                      "small inputs are read in one process)"),
     ) -> None:
         """Lint proxy configs: which line breaks the websocket handshake, what the browser will show."""
         _exit(run_check, CheckArgs(
@@ -349,7 +362,7 @@ def _app():
             nginx_version=nginx_version, httpd_version=httpd_version, haproxy_version=haproxy_version,
             ws_path=list(ws_path or []), select=select, ignore=ignore, fail_on=fail_on,
             idle_timeout_threshold=idle_timeout_threshold, config=config,
-            report_unused_suppressions=report_unused_suppressions, stdin_filename=stdin_filename))
+            report_unused_suppressions=report_unused_suppressions, stdin_filename=stdin_filename, jobs=jobs))
 
     @app.command()
     def rules(rule_id: Optional[str] = typer.Argument(None, metavar="[ID]", help="Rule id or name")) -> None:
@@ -441,6 +454,7 @@ def fast_parser():
         p.add_argument(opt, default=None)
     p.add_argument("--ws-path", action="append", default=[])
     p.add_argument("--idle-timeout-threshold", type=float, default=None)
+    p.add_argument("--jobs", type=int, default=None)
     p.add_argument("--report-unused-suppressions", action=argparse.BooleanOptionalAction, default=None)
     return p
 

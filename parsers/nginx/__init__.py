@@ -22,10 +22,7 @@ def load(path: str, options: Options) -> ProxyModel:
     if is_dump(head):
         with open(path, "rb") as f:
             return load_text(path, f.read().decode("utf-8", errors="replace"), options)
-    tree = read(path)
-    model = interpret(tree, options)
-    model.sources = tree.files
-    return model
+    return _load(path, None, options)
 
 
 def load_text(name: str, text: str, options: Options) -> ProxyModel:
@@ -42,12 +39,18 @@ def load_text(name: str, text: str, options: Options) -> ProxyModel:
             vfs = VirtualFiles({name: text}, disk=True)
     else:
         vfs = VirtualFiles({name: text}, disk=True)
-    tree = read(name, vfs)
-    for sf in tree.files:
+    model = _load(name, vfs, options)
+    for sf in model.sources:
         sf.text = vfs.text(sf.path)
-    model = interpret(tree, options)
-    model.sources = tree.files
     return model
+
+
+def _load(path: str, vfs, options: Options) -> ProxyModel:
+    tree = read(path, vfs)
+    model = interpret(tree, options)
+    model.sources = tree.files  # comments (suppressions) and file list for the runner
+    return model
+
 
 
 def entry_rank(path: str, head: str) -> int:

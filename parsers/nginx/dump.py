@@ -10,13 +10,8 @@ disk of the machine running the linter (which may hold a different /etc/nginx).
 from __future__ import annotations
 
 import fnmatch
-import io
 import os
 import re
-
-from crossplane.errors import NgxParserBaseException
-
-from .read import Lexed, _tokens_from
 
 _MARK = re.compile(r"^# configuration file (.+):$")
 # what nginx -t/-T says on stderr, in case the dump was captured with 2>&1
@@ -90,20 +85,3 @@ class VirtualFiles:
 
             names += [n for n in glob.glob(pattern) if self._key(n) not in self.sources]
         return sorted(names)
-
-    def lex(self, path: str) -> Lexed | None:
-        """The tokens of a virtual file; None when the file is on disk."""
-        text = self.text(path)
-        if text is None:
-            return None
-        tokens: list[tuple[str, int, bool]] = []
-        try:
-            for t in _tokens_from(io.StringIO(text), path):
-                tokens.append(t)
-        except (NgxParserBaseException, ValueError, RecursionError, RuntimeError) as e:  # as lex_file()
-            return tokens, e
-        return tokens, None
-
-    def last_line(self, path: str) -> int | None:
-        text = self.text(path)
-        return None if text is None else max(1, text.count("\n"))

@@ -14,16 +14,20 @@ include chain in ``via``.
 from __future__ import annotations
 
 import glob
+import io
 import os
 import stat
+from sys import intern
 from typing import TYPE_CHECKING
 
 from crossplane.analyzer import CONTEXTS, DIRECTIVES, analyze, enter_block_ctx
 from crossplane.errors import NgxParserBaseException, NgxParserDirectiveError
-from crossplane.lexer import _balance_braces, _lex_file_object, lex
+from crossplane.lexer import _balance_braces, _lex_file_object
 from crossplane.parser import _prepare_if_args
 
 from linter.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
+
+from .lex import lex_text, needs_crossplane
 
 if TYPE_CHECKING:
     from .dump import VirtualFiles
@@ -83,16 +87,18 @@ class _Reader:
 
     # -- one file, in the context it is included in
     def parse_file(self, path: str, ctx: tuple | None, stack: tuple[str, ...], via: tuple[Loc, ...],
-                   lexed: Lexed | None = None) -> list[Node]:
+                   lexed: Tokens | OSError | None = None) -> list[Node]:
         out: list[Node] = []  # what was read before a fatal error still counts
         sf = self.files.get(path)
         if sf is None:
             sf = self.files[path] = SourceFile(path=path, dialect="nginx")
         try:
-            tokens, error = lexed if lexed is not None else self.lex(path)
+            if isinstance(lexed, OSError):
+                raise lexed
+            tokens = lexed if lexed is not None else self.tokens(path)
             self.block(path, iter(tokens), ctx, stack, via, sf, out)
-            if error is not None:
-                raise error
+            if tokens.error is not None:
+                raise tokens.error
         except StopIteration:
             self.problems.append(SourceProblem("syntax", 'unexpected end of file, expecting ";" or "}"',
                                                Loc(path, self.last_line(path))))
@@ -115,22 +121,22 @@ class _Reader:
             if token.startswith("#") and not quoted:
                 sf.comments[lineno] = token[1:]
                 continue
-            stmt = {"directive": token, "line": lineno, "args": []}
+            stmt = {"directive": intern(token), "line": lineno, "args": []}
             args = stmt["args"]
             token, _, quoted = next(tokens)
             while token not in ("{", ";", "}") or quoted:
                 if token.startswith("#") and not quoted:
                     sf.comments.setdefault(lineno, token[1:])
                 else:
-                    args.append(token)
+                    args.append(intern(token))  # fleets repeat the same words: one copy each
                 token, _, quoted = next(tokens)
             if stmt["directive"] == "if":
                 _prepare_if_args(stmt)
             loc = Loc(path, lineno)
             if ctx is not None and stmt["directive"] not in _CONTEXT_UNCHECKED:
                 try:
-                    analyze(fname=path, stmt=stmt, term=token, ctx=ctx, strict=False,
-                            check_ctx=True, check_args=True)
+                    # positional: fname, stmt, term, ctx, strict, check_ctx, check_args
+                    analyze(path, stmt, token, ctx, False, True, True)
                 except NgxParserDirectiveError as e:
                     self.problems.append(SourceProblem("syntax", e.strerror, loc))
                     if e.strerror.endswith(' is not terminated by ";"'):
@@ -147,7 +153,8 @@ class _Reader:
             if name == "include" and args and token == ";":
                 out.extend(self.include(loc, args[0], ctx, stack, via))
                 continue
-            node = Node(name=name, args=args, loc=loc, via=via)
+            # positional (keywords cost twice as much per node); args sized exactly: append over-allocates
+            node = Node(name, args[:], loc, None, via)
             if token == "{" and not quoted:
                 inner = enter_block_ctx(stmt, ctx) if ctx is not None else None
                 if inner is not None and inner not in _KNOWN_CONTEXTS:
@@ -195,29 +202,20 @@ class _Reader:
             out.extend(self.parse_file(name, ctx, stack + (real,), via + (loc,)))
         return out
 
-    def lex(self, path: str) -> Lexed:
-        lexed = self.vfs.lex(path) if self.vfs is not None else None
-        return lexed if lexed is not None else lex_file(path)
+    def tokens(self, path: str) -> Tokens:
+        text = self.vfs.text(path) if self.vfs is not None else None
+        return Tokens(path, text)
 
     def last_line(self, path: str) -> int:
-        n = self.vfs.last_line(path) if self.vfs is not None else None
-        return n if n is not None else _last_line(path)
+        text = self.vfs.text(path) if self.vfs is not None else None
+        return _last_line(path) if text is None else max(1, text.count("\n"))
 
 
-def _tokens(path: str):
+def _tokens(path: str, text: str):
     """crossplane's tokens, mended: after an unquoted ``${var}`` crossplane 0.5.8 keeps the
     following whitespace and word in the same token (``/x/${rest} last``). An unquoted
     nginx token never holds whitespace, so such a token is split where nginx splits it."""
-    yield from _mend(lex(path))
-
-
-def _tokens_from(f, name: str):
-    """The same tokens from an open text file (a file that is not on disk)."""
-    yield from _mend(_balance_braces(_lex_file_object(f), name))
-
-
-def _mend(tokens):
-    for token, line, quoted in tokens:
+    for token, line, quoted in _balance_braces(_lex_file_object(io.StringIO(text)), path):
         if quoted or token.startswith("#") or "${" not in token or not any(c.isspace() for c in token):
             yield token, line, quoted
             continue
@@ -228,30 +226,91 @@ def _mend(tokens):
 def _last_line(path: str) -> int:
     try:
         with open(path, "rb") as f:
-            return max(1, f.read(MAX_FILE_BYTES).count(b"\n"))
+            # read(MAX_FILE_BYTES) would allocate 64 MB up front, whatever the file's size
+            size = min(os.fstat(f.fileno()).st_size, MAX_FILE_BYTES)
+            return max(1, f.read(size).count(b"\n"))
     except OSError:
         return 1
 
 
-Lexed = tuple[list[tuple[str, int, bool]], Exception | None]
+class Tokens:
+    """A file's tokens, streamed once from crossplane's lexer.
 
+    The root's tokens serve both to guess its context and to parse it, but only the
+    head needed for the guess is buffered (up to the first directive that only a whole
+    configuration holds, e.g. ``http``), so a big file's tokens never sit in memory all
+    at once. A lexer error ends the stream and is kept in ``error``: the tokens before
+    it still count.
+    """
 
-def lex_file(path: str) -> Lexed:
-    """All of a file's tokens, and the error that stopped the lexer, if one did (the
-    tokens before it still count). The file is lexed once: the root's tokens serve both to
-    guess its context and to parse it."""
-    st = os.stat(path)
-    if not stat.S_ISREG(st.st_mode):
-        raise OSError(f"not a regular file: {path}")
-    if st.st_size > MAX_FILE_BYTES:
-        raise OSError(f"file larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-    tokens: list[tuple[str, int, bool]] = []
-    try:
-        for t in _tokens(path):
-            tokens.append(t)
-    except (NgxParserBaseException, ValueError, RecursionError, RuntimeError) as e:
-        return tokens, e
-    return tokens, None
+    def __init__(self, path: str, text: str | None = None) -> None:
+        """``text``: the file's text when it is not on disk (a dump, stdin)."""
+        if text is None:
+            st = os.stat(path)
+            if not stat.S_ISREG(st.st_mode):
+                raise OSError(f"not a regular file: {path}")
+            if st.st_size > MAX_FILE_BYTES:
+                raise OSError(f"file larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+            with open(path, encoding="utf-8", errors="replace") as f:  # as crossplane reads it
+                text = f.read()
+        if needs_crossplane(text):
+            # crossplane's own lexer (as crossplane.lexer.lex runs it, on the text read once);
+            # only a file holding "${" needs mending, which costs a Python step per token
+            self._source = (_tokens(path, text) if "${" in text
+                            else _balance_braces(_lex_file_object(io.StringIO(text)), path))
+        else:
+            self._source = lex_text(text, path)
+        self._head: list[tuple[str, int, bool]] = []
+        self.error: Exception | None = None
+
+    def _pull(self):
+        # a loop, not ``yield from``: closing this generator (top_names stops early) must
+        # not close the lexer, whose remaining tokens the parse reads
+        try:
+            for tok in self._source:  # noqa: UP028
+                yield tok
+        except (NgxParserBaseException, ValueError, RecursionError, RuntimeError) as e:
+            self.error = e
+
+    def top_names(self) -> set[str]:
+        """Directive names at the top level of the file (from tokens alone, no analysis);
+        stops early once a name only a whole configuration holds is seen."""
+        names: set[str] = set()
+        depth = 0
+        expect_directive = True
+        head = self._head
+        for tok in self._pull():
+            head.append(tok)
+            token, _, quoted = tok
+            if quoted:
+                expect_directive = False
+                continue
+            if token == "{":
+                depth += 1
+                expect_directive = True
+            elif token == "}":
+                depth -= 1
+                expect_directive = True
+            elif token == ";":
+                expect_directive = True
+            elif token.startswith("#"):
+                continue
+            elif expect_directive:
+                if depth == 0:
+                    names.add(token)
+                    if token in _MAIN_ONLY:
+                        break
+                expect_directive = False
+        return names
+
+    def __iter__(self):
+        head = self._head
+        head.reverse()
+        pop = head.pop
+        while head:
+            yield pop()
+        if self.error is None:
+            yield from self._pull()
 
 
 def read(path: str, vfs: VirtualFiles | None = None) -> ConfigTree:
@@ -259,38 +318,14 @@ def read(path: str, vfs: VirtualFiles | None = None) -> ConfigTree:
     the files: an nginx -T dump, stdin)."""
     r = _Reader(path)
     r.vfs = vfs
+    lexed: Tokens | OSError
     try:
-        lexed: Lexed = r.lex(path)
+        lexed = r.tokens(path)
+        names = lexed.top_names()
     except OSError as e:
-        lexed = ([], e)
-    r.context = guess_context(_top_names(lexed[0]))
+        lexed, names = e, set()
+    r.context = guess_context(names)
     root_real = os.path.realpath(path) if vfs is None else vfs.realpath(path)
     nodes = r.parse_file(path, _CTX[r.context], (root_real,), (), lexed)
     return ConfigTree(dialect="nginx", root_file=path, nodes=nodes, context=r.context,
                       files=list(r.files.values()), problems=r.problems)
-
-
-def _top_names(tokens: list[tuple[str, int, bool]]) -> set[str]:
-    """Directive names at the top level of a file, from tokens alone (no analysis)."""
-    names: set[str] = set()
-    depth = 0
-    expect_directive = True
-    for token, _, quoted in tokens:
-        if quoted:
-            expect_directive = False
-            continue
-        if token == "{":
-            depth += 1
-            expect_directive = True
-        elif token == "}":
-            depth -= 1
-            expect_directive = True
-        elif token == ";":
-            expect_directive = True
-        elif token.startswith("#"):
-            continue
-        elif expect_directive:
-            if depth == 0:
-                names.add(token)
-            expect_directive = False
-    return names
