@@ -89,6 +89,12 @@ class Listener:
     # browsers may open websockets as streams of a shared HTTP/2 connection here (RFC 8441),
     # so an upgrade is never the first request of its client connection
     websocket_over_h2: bool = False
+    # False when the proxy never opens this address although a site is configured on it
+    # (nothing listens: the browser's connection is refused); ``opener`` is the line that
+    # would have opened it, if one exists but is not in force, and ``not_opened`` says why
+    opened: bool = True
+    opener: Loc | None = None
+    not_opened: str = ""
 
     @property
     def label(self) -> str:

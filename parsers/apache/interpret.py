@@ -25,6 +25,7 @@ httpd semantics applied here, once:
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -353,8 +354,10 @@ def location_regex(path: str) -> re.Pattern[str]:
 
 
 class ApacheInterpreter:
-    def __init__(self, tree: ConfigTree, options: Options, modules: set[str], saw_loadmodule: bool) -> None:
+    def __init__(self, tree: ConfigTree, options: Options, modules: set[str], saw_loadmodule: bool,
+                 skipped_listens: list[tuple[Loc, list[str], Loc, str]] | None = None) -> None:
         self.tree = tree
+        self.skipped_listens = skipped_listens or []
         self.options = options
         given = options.proxy_versions.get("apache")
         self.version_text = given or ASSUMED_VERSION
@@ -391,6 +394,7 @@ class ApacheInterpreter:
             scope = main.child(v.children or [])
             self.define_workers(id(v), v.children or [], scope)
             sites.append(self.site(v, scope, id(v)))
+        self.mark_unopened(sites)
         covered = {lst.port for s in sites for lst in s.listeners}
         uncovered = [lp for lp in self.listens if lp[1] not in covered]
         # the main server answers on listeners no virtual host covers (all of them without vhosts)
@@ -412,6 +416,29 @@ class ApacheInterpreter:
             proxy_version=self.version_text,
             version_assumed=self.version_assumed,
         )
+
+    def mark_unopened(self, sites: list[Site]) -> None:
+        """A virtual host on an address no ``Listen`` opens is never served: httpd starts and
+        the browser's connection is refused. Only a whole configuration says which ``Listen``
+        lines exist, and only one that has some (else they are somewhere not read)."""
+        if not self.whole or not self.listens:
+            return
+        for site in sites:
+            for lst in site.listeners:
+                if lst.port is None or any(_listen_covers(a, p, lst.address, lst.port) for a, p, _, _ in self.listens):
+                    continue
+                lst.opened = False
+                skipped = next((sk for sk in self.skipped_listens
+                                if _listen_covers(*split_listen(sk[1][0]), lst.address, lst.port)), None)
+                if skipped is not None:
+                    loc, _, cond_loc, cond_text = skipped
+                    lst.opener = loc
+                    lst.not_opened = (f"its `Listen` is inside `{cond_text}` ({os.path.basename(cond_loc.file)} line {cond_loc.line}), "
+                                      "false where httpd reads it")
+                    if cond_text[1:].lower().startswith("ifmodule"):
+                        lst.not_opened += ": a module loaded later does not count"
+                else:
+                    lst.not_opened = f"no `Listen` directive opens port {lst.port}"
 
     def check_everywhere(self, nodes: list[Node]) -> None:
         for n in self.tree.walk():
@@ -964,5 +991,16 @@ def split_listen(text: str) -> tuple[str, int | None]:
         return host, None
 
 
-def interpret(tree: ConfigTree, options: Options, modules: set[str], saw_loadmodule: bool) -> ProxyModel:
-    return ApacheInterpreter(tree, options, modules, saw_loadmodule).run()
+def _listen_covers(listen_addr: str, listen_port: int | None, vhost_addr: str, vhost_port: int) -> bool:
+    """Does a ``Listen`` socket receive connections a virtual host answers?"""
+    if listen_port != vhost_port:
+        return False
+    wild = ("0.0.0.0", "::", "*")
+    if listen_addr in wild or vhost_addr in wild or not is_ip(vhost_addr.strip("[]")):
+        return True  # a host name resolves to an address this linter cannot know
+    return listen_addr.lower() == vhost_addr.lower()
+
+
+def interpret(tree: ConfigTree, options: Options, modules: set[str], saw_loadmodule: bool,
+              skipped_listens: list[tuple[Loc, list[str], Loc, str]] | None = None) -> ProxyModel:
+    return ApacheInterpreter(tree, options, modules, saw_loadmodule, skipped_listens).run()

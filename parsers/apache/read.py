@@ -109,9 +109,11 @@ def logical_lines(text: str):
 
 
 class _Frame:
-    __slots__ = ("active", "loc", "name", "node", "out", "shown")
+    __slots__ = ("active", "loc", "name", "node", "out", "shown", "text")
 
-    def __init__(self, name: str, shown: str, loc: Loc, node: Node | None, active: bool, out: list[Node]) -> None:
+    def __init__(self, name: str, shown: str, loc: Loc, node: Node | None, active: bool, out: list[Node],
+                 text: str = "") -> None:
+        self.text = text  # the opening line of a conditional section, as written
         self.name = name  # lower case
         self.shown = shown  # as written
         self.loc = loc
@@ -135,6 +137,9 @@ class Reader:
         self.unloaded: list[tuple[Node, str]] = []
         self.undefined_vars: list[tuple[str, Loc]] = []
         self.shown: dict[int, str] = {}  # directive names as written, for messages
+        # ``Listen`` lines httpd skips: (the line, its arguments, the conditional section
+        # that was false, that section's opening line)
+        self.skipped_listens: list[tuple[Loc, list[str], Loc, str]] = []
 
     # ------------------------------------------------------------------ files
     def read_file(self, path: str, stack: tuple[str, ...], via: tuple[Loc, ...]) -> list[Node]:
@@ -218,7 +223,7 @@ class Reader:
                 args = self.args(argtext, loc)
                 if lname in CONDITIONALS:
                     holds = self.condition(lname, args, loc)
-                    frames.append(_Frame(lname, shown, loc, None, holds, out))
+                    frames.append(_Frame(lname, shown, loc, None, holds, out, line))
                     active = holds
                     continue
                 node = Node(name=lname, args=args, loc=loc, children=[], via=via)
@@ -229,6 +234,8 @@ class Reader:
                 out = node.children  # type: ignore[assignment]
                 continue
             if not active:
+                if line[:7].lower() == "listen " or line[:7].lower() == "listen\t":
+                    self.skip_listen(line, loc, frames)
                 continue
             parts = line.split(None, 1)
             name = parts[0]
@@ -249,6 +256,15 @@ class Reader:
                 "syntax", f"<{frame.shown}> was not closed (opened at line {frame.loc.line}, end of file at "
                 f"line {last})", frame.loc))
         return top
+
+    def skip_listen(self, line: str, loc: Loc, frames: list[_Frame]) -> None:
+        """Remember a ``Listen`` in a section that is false: a site on its port never opens."""
+        cause = next((f for f in frames if not f.active), None)
+        if cause is None:
+            return
+        args = split_args(line.split(None, 1)[1]) if len(line.split(None, 1)) > 1 else []
+        if args:
+            self.skipped_listens.append((loc, args, cause.loc, cause.text))
 
     # ------------------------------------------------------------------ lines
     def args(self, text: str, loc: Loc) -> list[str]:
