@@ -253,6 +253,8 @@ class Guard:
     steps: list[Step]
     loc: Loc
     action: Action | None = None
+    # how the user wrote it, to name it where its action answers before any route
+    label: str = ""
 
 
 Step = Union[Respond, Rewrite, Guard]

@@ -66,7 +66,6 @@ ASSUMED_VERSION = "2.4.62"  # Debian 12; Ubuntu 22.04/24.04 ship 2.4.52/2.4.58, 
 UPGRADE_IN_PROXY_HTTP = (2, 4, 47)
 TUNNEL_TIMEOUT_MAX = (2, 4, 53)
 DEFAULT_TIMEOUT = 60.0
-REWRITE_PROXY = "/.rewrite-proxy/"  # never a URL: the inner path of a RewriteRule [P]
 DEFAULT_POOL = 25  # ThreadsPerChild of the event MPM: mod_proxy's default hmax
 _SCALARS = frozenset({
     "sslengine", "sslproxyengine", "sslproxyverify", "sslproxycacertificatefile", "sslproxycacertificatepath",
@@ -569,10 +568,8 @@ class ApacheInterpreter:
 
     # ------------------------------------------------------------------ routes
     def fill_routes(self, site: Site, scope: Scope, owner: int) -> None:
-        self.rewrite_routes: list[Route] = []
         site.steps = self.rewrite_steps(scope, owner) if on(scope.scalars.get("rewriteengine")) else []
         table = RouteTable(policy="first-match")
-        table.routes.extend(self.rewrite_routes)
         deny: list[Route] = []
         loc_routes: list[Route] = []
         loc_redirects: list[Route] = []
@@ -709,17 +706,15 @@ class ApacheInterpreter:
                 code = int(word) if word.isdigit() else {"permanent": 301, "temp": 302, "seeother": 303}.get(word, 302)
             return Guard(cond, [Respond(code, n.loc, target=subst)], n.loc)
         if "p" in flags or "proxy" in flags:
-            # the model routes by path: a rewrite to a path no URL has, with a route of its
-            # own for it, hands the request to this proxy before any ProxyPass is consulted
+            # mod_rewrite hands the request to mod_proxy before any ProxyPass is consulted,
+            # and [P] implies [L]: no later RewriteRule runs
             action = self.proxy(owner, subst, {}, n, scope, None, rewrite=True)
-            inner = f"{REWRITE_PROXY}{n.loc.line}/{len(self.rewrite_routes)}"
-            self.rewrite_routes.append(Route(match=PathMatch("exact", inner), loc=n.loc,
-                                             label=f"RewriteRule {' '.join(n.args)}", action=action))
 
-            def to_inner(req: Request, inner: str = inner) -> str | None:
-                return inner
+            def same(req: Request) -> str | None:
+                return req.path
 
-            return Guard(cond, [Rewrite(apply=to_inner, then="reroute", loc=n.loc, text=" ".join(n.args))], n.loc)
+            return Guard(cond, [Rewrite(apply=same, then="stop", loc=n.loc, text=" ".join(n.args))], n.loc,
+                         action=action, label=f"RewriteRule {' '.join(n.args)}")
         if subst == "-":
             return None
 
