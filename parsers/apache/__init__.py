@@ -23,7 +23,8 @@ def load(path: str, options: Options) -> ProxyModel:
     gc.disable()
     try:
         tree, reader = read(path, options.proxy_versions.get("apache") or ASSUMED_VERSION)
-        model = interpret(tree, options, reader.modules, reader.saw_loadmodule, reader.skipped_listens)
+        model = interpret(tree, options, reader.modules, reader.saw_loadmodule, reader.skipped_listens,
+                          reader.assumed)
         model.sources = tree.files  # comments (suppressions) and file list for the runner
         return model
     finally:

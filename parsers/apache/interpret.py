@@ -354,9 +354,11 @@ def location_regex(path: str) -> re.Pattern[str]:
 
 class ApacheInterpreter:
     def __init__(self, tree: ConfigTree, options: Options, modules: set[str], saw_loadmodule: bool,
-                 skipped_listens: list[tuple[Loc, list[str], Loc, str]] | None = None) -> None:
+                 skipped_listens: list[tuple[Loc, list[str], Loc, str]] | None = None,
+                 assumed: list[tuple[Loc, str, bool]] | None = None) -> None:
         self.tree = tree
         self.skipped_listens = skipped_listens or []
+        self.assumed = assumed or []
         self.options = options
         given = options.proxy_versions.get("apache")
         self.version_text = given or ASSUMED_VERSION
@@ -376,6 +378,19 @@ class ApacheInterpreter:
     def run(self) -> ProxyModel:
         for p in self.tree.problems:
             self.problems.append(ConfigProblem(p.kind, p.message, p.loc, p.certain))
+        for loc, text, read in self.assumed:
+            module = text[1:-1].split(None, 1)[1].strip() if len(text[1:-1].split(None, 1)) > 1 else "?"
+            if read:
+                what = (f"read as if `{module.lstrip('!')}` were loaded; if the server does not load it, httpd "
+                        "skips these lines and the verdicts here that rest on them do not hold")
+            else:
+                what = (f"skipped as if `{module.lstrip('!')}` were loaded; if the server does not load it, "
+                        "httpd reads these lines and they may change the verdicts here")
+            self.problems.append(ConfigProblem(
+                "assumed", f"`{text}` in a fragment: whether the module is loaded cannot be known from this file, so "
+                f"the section was {what}", loc,
+                fix="lint this file with the main configuration that includes it (it says which modules are "
+                    "loaded), or set `roots` in .wsproxylint.toml"))
         nodes = self.tree.nodes
         self.check_everywhere(nodes)
         main = Scope()
@@ -997,5 +1012,6 @@ def _listen_covers(listen_addr: str, listen_port: int | None, vhost_addr: str, v
 
 
 def interpret(tree: ConfigTree, options: Options, modules: set[str], saw_loadmodule: bool,
-              skipped_listens: list[tuple[Loc, list[str], Loc, str]] | None = None) -> ProxyModel:
-    return ApacheInterpreter(tree, options, modules, saw_loadmodule, skipped_listens).run()
+              skipped_listens: list[tuple[Loc, list[str], Loc, str]] | None = None,
+              assumed: list[tuple[Loc, str, bool]] | None = None) -> ProxyModel:
+    return ApacheInterpreter(tree, options, modules, saw_loadmodule, skipped_listens, assumed).run()

@@ -16,7 +16,10 @@ order. A conditional section that holds is spliced into its parent, one that doe
 dropped, as httpd does. A directive of a module that the config never loads makes httpd
 refuse it ("Invalid command": httpd runs ``LoadModule`` while it reads, the other
 directives after); that is reported only for a main configuration (a fragment never says
-which modules are loaded).
+which modules are loaded). In a fragment an ``<IfModule>`` is unknown: its section is read
+as if the module were loaded (``<IfModule !...>`` skipped), and the sections that hold
+websocket-relevant lines are remembered (``Reader.assumed``) so the verdicts can say what
+they rest on.
 """
 
 from __future__ import annotations
@@ -43,6 +46,9 @@ DEBIAN_ENV = {
     "APACHE_LOCK_DIR": "/var/lock/apache2", "APACHE_LOG_DIR": "/var/log/apache2",
     "APACHE_ARGUMENTS": "", "LANG": "C",
 }
+# modules whose directives decide what happens to a proxied websocket: a fragment's
+# <IfModule> around them is worth a warning
+PROXYING = frozenset({"proxy_module", "proxy_wstunnel_module", "rewrite_module", "headers_module"})
 CONDITIONALS = frozenset({"ifmodule", "ifdefine", "ifversion", "iffile", "ifdirective", "ifsection"})
 _VAR = re.compile(r"\$\{([A-Za-z_][\w.:-]*)\}")
 
@@ -109,11 +115,14 @@ def logical_lines(text: str):
 
 
 class _Frame:
-    __slots__ = ("active", "loc", "name", "node", "out", "shown", "text")
+    __slots__ = ("active", "loc", "mark", "name", "node", "out", "shown", "text")
 
     def __init__(self, name: str, shown: str, loc: Loc, node: Node | None, active: bool, out: list[Node],
                  text: str = "") -> None:
         self.text = text  # the opening line of a conditional section, as written
+        # an <IfModule> whose answer a fragment cannot know: the count of directives that
+        # matter here when it opened (-1: a section whose answer is known)
+        self.mark = -1
         self.name = name  # lower case
         self.shown = shown  # as written
         self.loc = loc
@@ -140,6 +149,12 @@ class Reader:
         # ``Listen`` lines httpd skips: (the line, its arguments, the conditional section
         # that was false, that section's opening line)
         self.skipped_listens: list[tuple[Loc, list[str], Loc, str]] = []
+        # a fragment's <IfModule> sections that hold directives that matter here: (the
+        # section's line, its opening as written, whether its content was read)
+        self.assumed: list[tuple[Loc, str, bool]] = []
+        self.relevant = 0  # directives of the PROXYING modules read (or skipped) so far
+        self.unknown_open = 0  # unknown <IfModule> sections open now
+        self.last_unknown = False
 
     # ------------------------------------------------------------------ files
     def read_file(self, path: str, stack: tuple[str, ...], via: tuple[Loc, ...]) -> list[Node]:
@@ -197,9 +212,14 @@ class Reader:
                     if not any(f.name == lname for f in frames):
                         continue  # a stray closer: keep reading inside the open section
                     while frames[-1].name != lname:
-                        frames.pop()
+                        if frames.pop().mark >= 0:
+                            self.unknown_open -= 1
                     frame = frames[-1]
-                frames.pop()
+                closed = frames.pop()
+                if closed.mark >= 0:
+                    self.unknown_open -= 1
+                    if self.relevant > closed.mark:
+                        self.assumed.append((closed.loc, closed.text, closed.active))
                 out = frames[-1].out if frames else top
                 active = frames[-1].active if frames else True
                 continue
@@ -222,8 +242,13 @@ class Reader:
                     continue
                 args = self.args(argtext, loc)
                 if lname in CONDITIONALS:
+                    self.last_unknown = False
                     holds = self.condition(lname, args, loc)
-                    frames.append(_Frame(lname, shown, loc, None, holds, out, line))
+                    frame = _Frame(lname, shown, loc, None, holds, out, line)
+                    if self.last_unknown:
+                        frame.mark = self.relevant
+                        self.unknown_open += 1
+                    frames.append(frame)
                     active = holds
                     continue
                 node = Node(name=lname, args=args, loc=loc, children=[], via=via)
@@ -236,6 +261,8 @@ class Reader:
             if not active:
                 if line[:7].lower() == "listen " or line[:7].lower() == "listen\t":
                     self.skip_listen(line, loc, frames)
+                if self.unknown_open and module_of(line.split(None, 1)[0].lower()) in PROXYING:
+                    self.relevant += 1  # a skipped line that would matter if the section held
                 continue
             parts = line.split(None, 1)
             name = parts[0]
@@ -252,6 +279,8 @@ class Reader:
             self.directive(node)
             out.append(node)
         for frame in reversed(frames):
+            if frame.mark >= 0:
+                self.unknown_open -= 1
             self.problems.append(SourceProblem(
                 "syntax", f"<{frame.shown}> was not closed (opened at line {frame.loc.line}, end of file at "
                 f"line {last})", frame.loc))
@@ -299,6 +328,8 @@ class Reader:
 
     def note_module(self, node: Node) -> None:
         module = module_of(node.name)
+        if module in PROXYING:
+            self.relevant += 1
         if module is not None and module not in self.modules:
             self.unloaded.append((node, module))
 
@@ -322,9 +353,12 @@ class Reader:
         return holds != negate
 
     def module_loaded(self, text: str) -> bool:
-        if not self.saw_loadmodule and self.is_fragment_guess():
-            return True  # a fragment: which modules the server loads is not known; read it
         key = text.strip().lower()
+        if not self.saw_loadmodule and self.is_fragment_guess():
+            # a fragment: which modules the server loads is not known. Read the section (the
+            # author wrote it for a server that runs), and remember it was an assumption
+            self.last_unknown = key not in self.modules
+            return True
         return key in self.modules
 
     def is_fragment_guess(self) -> bool:
