@@ -50,6 +50,7 @@ DEBIAN_ENV = {
 # <IfModule> around them is worth a warning
 PROXYING = frozenset({"proxy_module", "proxy_wstunnel_module", "rewrite_module", "headers_module"})
 CONDITIONALS = frozenset({"ifmodule", "ifdefine", "ifversion", "iffile", "ifdirective", "ifsection"})
+_MAIN_HINT = re.compile(r"^[ \t]*(ServerRoot|LoadModule)[ \t]", re.MULTILINE | re.IGNORECASE)
 _VAR = re.compile(r"\$\{([A-Za-z_][\w.:-]*)\}")
 
 _grammar = None
@@ -155,6 +156,8 @@ class Reader:
         self.relevant = 0  # directives of the PROXYING modules read (or skipped) so far
         self.unknown_open = 0  # unknown <IfModule> sections open now
         self.last_unknown = False
+        # text from stdin that sets ServerRoot or loads modules itself: a main configuration
+        self.main_hint = False
 
     # ------------------------------------------------------------------ files
     def read_file(self, path: str, stack: tuple[str, ...], via: tuple[Loc, ...]) -> list[Node]:
@@ -363,7 +366,7 @@ class Reader:
 
     def is_fragment_guess(self) -> bool:
         name = os.path.basename(self.root).lower()
-        return name not in ("httpd.conf", "apache2.conf")
+        return name not in ("httpd.conf", "apache2.conf") and not self.main_hint
 
     def version_matches(self, args: list[str], loc: Loc) -> bool:
         if not args:
@@ -462,11 +465,20 @@ class Reader:
         return self.read_file(name, stack + (real,), via + (loc,))
 
 
-def read(path: str, version: str, defines: tuple[str, ...] = ()) -> tuple[ConfigTree, Reader]:
+def read(path: str, version: str, defines: tuple[str, ...] = (), text: str | None = None) -> tuple[ConfigTree, Reader]:
     """Read ``path`` and everything it includes into one tree (and the reader's facts:
-    modules loaded, directives whose module was missing)."""
+    modules loaded, directives whose module was missing). With ``text``, that is the entry
+    file's content (stdin, shown as ``path``); what it includes is still read from disk,
+    relative to ``ServerRoot`` or else to ``path``'s directory, as httpd would."""
     r = Reader(path, version, defines)
-    nodes = r.read_file(path, (os.path.realpath(path),), ())
+    if text is None:
+        nodes = r.read_file(path, (os.path.realpath(path),), ())
+    else:
+        sf = r.files[path] = SourceFile(path=path, dialect="apache")
+        sf.text = text
+        # no file name to tell a main config by: one that sets ServerRoot or loads modules is
+        r.main_hint = bool(_MAIN_HINT.search(text))
+        nodes = r.parse_text(path, text, sf, (os.path.realpath(path),), ())
     whole = r.saw_loadmodule or not r.is_fragment_guess()
     if whole:
         # httpd loads every module while it reads (LoadModule runs on read) and runs the
