@@ -74,20 +74,23 @@ def _args_grammar():
     return _grammar
 
 
-def _word(groups: dict[str, str | None]) -> str:
-    for kind in ("bare", "dq", "sq"):
-        text = groups.get(kind)
-        if text is not None:
-            return _ESC[kind].sub(r"\1", text) if "\\" in text else text
-    return ""
+def _unescape(m: re.Match[str]) -> str:
+    return m.group(1)  # a function, not a template: re expands a template on every match
 
 
 def split_args(text: str) -> list[str]:
     """Arguments of one logical line, as httpd splits them."""
     if '"' not in text and "'" not in text and "\\" not in text:
         return text.split()
-    word = _args_grammar()
-    return [_word(m.groupdict()) for m in word.re.finditer(text)]
+    out: list[str] = []
+    for m in _args_grammar().re.finditer(text):
+        kind = m.lastgroup  # the one named group of the alternative that matched
+        if kind is None:
+            out.append("")
+            continue
+        word = m.group(kind)
+        out.append(_ESC[kind].sub(_unescape, word) if "\\" in word else word)
+    return out
 
 
 def decode(data: bytes) -> str:
@@ -98,8 +101,18 @@ def decode(data: bytes) -> str:
         return data.decode("latin-1")
 
 
-def logical_lines(text: str):
+def logical_lines(text: str) -> list[tuple[int, str]]:
     """(first line number, logical line): continuation joined, CR before LF dropped."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if text.endswith("\r"):
+            text = text[:-1]
+    if "\\\n" not in text and not text.endswith("\\"):  # no continuation anywhere: most files
+        return list(enumerate(text.split("\n"), 1))
+    return list(_joined(text))
+
+
+def _joined(text: str):
     lines = text.split("\n")
     i, n = 0, len(lines)
     while i < n:
@@ -158,6 +171,7 @@ class Reader:
         self.last_unknown = False
         # text from stdin that sets ServerRoot or loads modules itself: a main configuration
         self.main_hint = False
+        self.entry_real: str | None = None
 
     # ------------------------------------------------------------------ files
     def read_file(self, path: str, stack: tuple[str, ...], via: tuple[Loc, ...]) -> list[Node]:
@@ -453,10 +467,12 @@ class Reader:
 
     def include_one(self, name: str, loc: Loc, stack: tuple[str, ...], via: tuple[Loc, ...]) -> list[Node]:
         real = os.path.realpath(name)
-        if real in stack:
+        if self.entry_real is None:  # resolved only when something is included: most files include nothing
+            self.entry_real = os.path.realpath(self.root)
+        if real in stack or real == self.entry_real:
             self.problems.append(SourceProblem("include", f'include cycle: "{name}" includes itself through {loc}', loc))
             return []
-        if len(stack) >= MAX_INCLUDE_DEPTH:
+        if len(stack) + 1 >= MAX_INCLUDE_DEPTH:  # the entry file is the first level
             self.problems.append(SourceProblem("include", f"includes nested deeper than {MAX_INCLUDE_DEPTH} levels", loc))
             return []
         if len(self.files) >= MAX_FILES:
@@ -472,13 +488,13 @@ def read(path: str, version: str, defines: tuple[str, ...] = (), text: str | Non
     relative to ``ServerRoot`` or else to ``path``'s directory, as httpd would."""
     r = Reader(path, version, defines)
     if text is None:
-        nodes = r.read_file(path, (os.path.realpath(path),), ())
+        nodes = r.read_file(path, (), ())
     else:
         sf = r.files[path] = SourceFile(path=path, dialect="apache")
         sf.text = text
         # no file name to tell a main config by: one that sets ServerRoot or loads modules is
         r.main_hint = bool(_MAIN_HINT.search(text))
-        nodes = r.parse_text(path, text, sf, (os.path.realpath(path),), ())
+        nodes = r.parse_text(path, text, sf, (), ())
     whole = r.saw_loadmodule or not r.is_fragment_guess()
     if whole:
         # httpd loads every module while it reads (LoadModule runs on read) and runs the
