@@ -20,7 +20,8 @@ def rule_markdown(rule: Rule, level: int = 2) -> str:
     h = "#" * level
     out = [f"{h} {rule.id} `{rule.name}`", "",
            f"**Default severity:** {rule.severity}  ", f"**Console:** {rule.console}  ",
-           f"**Versions:** {rule.versions}" + ("  " if _dialects_line(rule) else ""), *_dialects_line(rule), "", rule.summary, "", f"{h}# Why it breaks the call", "", rule.why,
+           f"**Versions:** {rule.versions}" + ("  " if _dialects_line(rule) else ""), *_dialects_line(rule),
+           "", rule.summary, "", f"{h}# Why it breaks the call", "", rule.why,
            "", f"{h}# Fix", "", rule.fix]
     for dialect, ex in rule.examples.items():
         fence = _FENCE.get(dialect, "")

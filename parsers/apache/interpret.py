@@ -447,7 +447,8 @@ class ApacheInterpreter:
                 if skipped is not None:
                     loc, _, cond_loc, cond_text = skipped
                     lst.opener = loc
-                    lst.not_opened = (f"its `Listen` is inside `{cond_text}` ({os.path.basename(cond_loc.file)} line {cond_loc.line}), "
+                    where = f"{os.path.basename(cond_loc.file)} line {cond_loc.line}"
+                    lst.not_opened = (f"its `Listen` is inside `{cond_text}` ({where}), "
                                       "false where httpd reads it")
                     if cond_text[1:].lower().startswith("ifmodule"):
                         lst.not_opened += ": a module loaded later does not count"
