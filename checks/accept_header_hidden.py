@@ -26,6 +26,9 @@ RULE = Rule(
          "101, and the browser aborts the handshake."),
     fix="Do not hide Sec-WebSocket-Accept, Upgrade or Connection on the websocket route.",
     console="Error during WebSocket handshake: 'Sec-WebSocket-Accept' header is missing",
+    # observed: httpd's `Header unset Sec-WebSocket-Accept` does not touch the 101 (2.4.71), and
+    # HAProxy re-adds the header it deletes from a 101; only nginx's hiding reaches the browser
+    dialects=("nginx", "haproxy"),
     examples={
         "nginx": Example(
             bad=nginx_location(NGINX_WS_HEADERS + "    proxy_hide_header Sec-WebSocket-Accept;\n"),

@@ -21,6 +21,7 @@ RULE = Rule(
          "even when Upgrade and Connection are forwarded."),
     fix="Speak HTTP/1.1 to the backend on the websocket route.",
     console="Error during WebSocket handshake: Unexpected response code: 302",
+    dialects=("nginx", "apache"),  # HAProxy always speaks HTTP/1.1 (or h2) to its servers
     versions=("nginx before 1.29.7 defaults to HTTP/1.0 toward the backend; 1.29.7 and later default to 1.1. "
               "Apache httpd speaks HTTP/1.1 unless `SetEnv force-proxy-request-1.0` (or downgrade-1.0) is in force."),
     examples={

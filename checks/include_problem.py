@@ -20,6 +20,7 @@ RULE = Rule(
          "so verdicts about that route are weaker."),
     fix="Make the include resolve as the proxy resolves it, or lint from the main config.",
     console="None directly: the proxy keeps its old config, or is down (net::ERR_CONNECTION_REFUSED)",
+    dialects=("nginx", "apache"),  # HAProxy has no include directive: its files are given with -f
     examples={
         "apache": Example(
             bad="<VirtualHost *:80>\n    Include missing/fas.conf\n</VirtualHost>\n",

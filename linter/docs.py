@@ -20,13 +20,21 @@ def rule_markdown(rule: Rule, level: int = 2) -> str:
     h = "#" * level
     out = [f"{h} {rule.id} `{rule.name}`", "",
            f"**Default severity:** {rule.severity}  ", f"**Console:** {rule.console}  ",
-           f"**Versions:** {rule.versions}", "", rule.summary, "", f"{h}# Why it breaks the call", "", rule.why,
+           f"**Versions:** {rule.versions}" + ("  " if _dialects_line(rule) else ""), *_dialects_line(rule),
+           "", rule.summary, "", f"{h}# Why it breaks the call", "", rule.why,
            "", f"{h}# Fix", "", rule.fix]
     for dialect, ex in rule.examples.items():
         fence = _FENCE.get(dialect, "")
         out += ["", f"{h}# Bad ({dialect})", "", f"```{fence}", ex.bad.rstrip(), "```",
                 "", f"{h}# Good ({dialect})", "", f"```{fence}", ex.good.rstrip(), "```"]
     return "\n".join(out) + "\n"
+
+
+def _dialects_line(rule: Rule) -> list[str]:
+    """Only a rule that some proxies cannot express says which ones it is about."""
+    if set(rule.dialects) >= set(_FENCE):
+        return []
+    return [f"**Applies to:** {', '.join(rule.dialects)} (the other proxies cannot express this problem)"]
 
 
 def rules_document() -> str:

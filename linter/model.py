@@ -91,6 +91,12 @@ class Listener:
     websocket_over_h2: bool = False
     # when ``websocket_over_h2`` rests on an assumed proxy version: how other versions differ
     websocket_over_h2_note: str = ""
+    # False when the proxy never opens this address although a site is configured on it
+    # (nothing listens: the browser's connection is refused); ``opener`` is the line that
+    # would have opened it, if one exists but is not in force, and ``not_opened`` says why
+    opened: bool = True
+    opener: Loc | None = None
+    not_opened: str = ""
 
     @property
     def label(self) -> str:
@@ -257,6 +263,8 @@ class Guard:
     steps: list[Step]
     loc: Loc
     action: Action | None = None
+    # how the user wrote it, to name it where its action answers before any route
+    label: str = ""
 
 
 Step = Union[Respond, Rewrite, Guard]

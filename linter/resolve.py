@@ -13,6 +13,7 @@ from .model import (
     Action,
     Backend,
     Guard,
+    PathMatch,
     ProxyAction,
     ProxyModel,
     Request,
@@ -113,7 +114,7 @@ def _descend(route: Route, path: str) -> list[Route]:
 # ---------------------------------------------------------------------------- steps
 
 class _Outcome:
-    __slots__ = ("response", "action", "path", "reroute", "uncertain")
+    __slots__ = ("response", "action", "path", "reroute", "uncertain", "decided_by")
 
     def __init__(self, path: str) -> None:
         self.response: Respond | None = None
@@ -121,6 +122,7 @@ class _Outcome:
         self.path = path
         self.reroute = False
         self.uncertain: list[Uncertain] = []
+        self.decided_by: Guard | None = None  # the guard whose action is in ``action``
 
 
 def _run_steps(steps: list[Step], req: Request, out: _Outcome) -> bool:
@@ -149,6 +151,7 @@ def _run_steps(steps: list[Step], req: Request, out: _Outcome) -> bool:
             if verdict:
                 if step.action is not None:
                     out.action = step.action
+                    out.decided_by = step
                 if not _run_steps(step.steps, req, out):
                     return False
     return True
@@ -165,6 +168,14 @@ def trace(site: Site, req: Request) -> tuple[list[Route], Action, str, list[Unce
     out = _Outcome(req.path)
     if not _run_steps(site.steps, req, out) and out.response is not None:
         return [], out.response, out.path, out.uncertain
+    if out.action is not None and out.decided_by is not None and not out.reroute:
+        # a site-level guard's action answers before any route is selected, as the server
+        # does (Apache's RewriteRule [P] in a virtual host hands the request to mod_proxy);
+        # the guard stands as the route that was taken, so findings can name it
+        g = out.decided_by
+        taken = Route(match=PathMatch("exact", out.path), loc=g.loc, label=g.label or f"rule at line {g.loc.line}",
+                      action=out.action)
+        return [taken], out.action, out.path, out.uncertain
     chain: list[Route] = []
     for _ in range(MAX_REROUTES + 1):
         out.reroute = False
@@ -262,6 +273,13 @@ def _page_actions(site: Site, ws_paths: tuple[str, ...]):
                 yield route.label, action
     if isinstance(site.fallback, ProxyAction):
         yield site.label, site.fallback
+    stack = list(site.steps)  # site-level guards proxy before any route is selected
+    while stack:
+        s = stack.pop()
+        if isinstance(s, Guard):
+            if isinstance(s.action, ProxyAction):
+                yield s.label or site.label, s.action
+            stack.extend(s.steps)
 
 
 def fronts_fas(site: Site, ws_paths: tuple[str, ...]) -> bool:

@@ -38,6 +38,9 @@ class Rule:
     # symptoms (contract vocabulary) its findings may carry beyond those ``console`` names,
     # e.g. where the status differs per proxy; ``wsproxylint explain`` files the rule under each
     symptoms: tuple[str, ...] = ()
+    # the dialects that can express the broken setup at all (each needs an example); e.g. an
+    # nginx ``listen`` always opens its port, so a never-opened listener is not nginx's
+    dialects: tuple[str, ...] = ("nginx", "apache", "haproxy")
 
 
 CheckFn = Callable[["PlanSet"], Iterator["Finding"]]

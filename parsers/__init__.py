@@ -87,4 +87,8 @@ def text_loader(dialect: str) -> Callable[[str, str, Options], ProxyModel] | Non
         from . import nginx
 
         return nginx.load_text
+    if dialect == "apache":
+        from . import apache
+
+        return apache.load_text
     return None

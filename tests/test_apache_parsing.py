@@ -66,6 +66,17 @@ def test_continuation_joins_lines_and_crlf_is_a_line_end():
     assert lines[2] == (5, "Last")
 
 
+@pytest.mark.parametrize("text,expected", [
+    # a backslash inside a line (a regex) is no continuation
+    ("RewriteRule ^/(.*)\\.js$ /x\r\nNext y", [(1, "RewriteRule ^/(.*)\\.js$ /x"), (2, "Next y")]),
+    ("A b\r", [(1, "A b")]),  # a final CR without LF is dropped too
+    ("A \\", [(1, "A \\")]),  # a backslash at the very end has nothing to join
+    ("A\r\rB\n", [(1, "A\r\rB"), (2, "")]),  # a CR not before LF stays
+])
+def test_lines_without_continuation(text, expected):
+    assert list(logical_lines(text)) == expected
+
+
 def test_hash_mid_line_is_an_argument_and_at_line_start_a_comment(tmp_path):
     p = write(tmp_path, "site.conf", """\
         # a comment

@@ -8,6 +8,7 @@ import pytest
 from linter.options import Options
 from linter.rules import all_rules
 from linter.runner import run
+from parsers import DIALECTS, SUPPORTED
 
 RULES = all_rules()
 EXAMPLES = [(r, d, ex) for r in RULES for d, ex in r.examples.items()]
@@ -34,7 +35,11 @@ def test_rule_documentation_is_complete(rule):
     assert rule.severity in ("error", "warning", "info")
     for text in (rule.summary, rule.why, rule.fix, rule.console):
         assert len(text) > 20
-    assert "nginx" in rule.examples
+    # every dialect that can express the rule's problem and that wsproxylint reads has examples
+    assert rule.dialects and set(rule.dialects) <= set(DIALECTS)
+    for dialect in set(rule.dialects) & set(SUPPORTED):
+        assert dialect in rule.examples, f"{rule.id} applies to {dialect} but has no {dialect} example"
+    assert set(rule.examples) <= set(rule.dialects), f"{rule.id} has examples for dialects it does not list"
 
 
 def test_ids_and_names_are_unique():

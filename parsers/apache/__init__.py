@@ -14,6 +14,18 @@ NAME = "apache"
 
 
 def load(path: str, options: Options) -> ProxyModel:
+    return _load(path, options, None)
+
+
+def load_text(name: str, text: str, options: Options) -> ProxyModel:
+    """A config that is not on disk (stdin, shown as ``name``): a fragment or a whole
+    config. Its includes are read from disk relative to its ``ServerRoot``, or else to the
+    directory of ``name`` (the working directory for ``-``); one that cannot be found is
+    reported at its line, as for a file."""
+    return _load(name, options, text)
+
+
+def _load(path: str, options: Options, text: str | None) -> ProxyModel:
     from .interpret import ASSUMED_VERSION, interpret
     from .read import read
 
@@ -22,8 +34,9 @@ def load(path: str, options: Options) -> ProxyModel:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        tree, reader = read(path, options.proxy_versions.get("apache") or ASSUMED_VERSION)
-        model = interpret(tree, options, reader.modules, reader.saw_loadmodule)
+        tree, reader = read(path, options.proxy_versions.get("apache") or ASSUMED_VERSION, text=text)
+        model = interpret(tree, options, reader.modules, reader.saw_loadmodule, reader.skipped_listens,
+                          reader.assumed)
         model.sources = tree.files  # comments (suppressions) and file list for the runner
         return model
     finally:

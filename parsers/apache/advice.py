@@ -30,6 +30,8 @@ _FIXES = {
                           "offload TLS and proxy to http://fas:8080",
     "front-tls": "add `SSLEngine on` with SSLCertificateFile/SSLCertificateKeyFile to the <VirtualHost> on port "
                  "{port}",
+    "open-listener": "add `Listen {port}` where it is always read (outside `<IfModule>`, or after the "
+                     "`LoadModule` it tests; on Debian `a2enmod ssl` makes ports.conf's `Listen 443` count)",
     "route-ws": "add `ProxyPass {path} ws://<fas>:8080{path}` (or `http://... upgrade=websocket`) before any "
                 "broader ProxyPass, and make sure no later <Location> overrides it",
     "no-redirect": "exempt the websocket URL from the redirect (a `ProxyPass {path} ...` line is handled before "

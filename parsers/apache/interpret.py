@@ -25,6 +25,7 @@ httpd semantics applied here, once:
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -65,7 +66,6 @@ ASSUMED_VERSION = "2.4.62"  # Debian 12; Ubuntu 22.04/24.04 ship 2.4.52/2.4.58, 
 UPGRADE_IN_PROXY_HTTP = (2, 4, 47)
 TUNNEL_TIMEOUT_MAX = (2, 4, 53)
 DEFAULT_TIMEOUT = 60.0
-REWRITE_PROXY = "/.rewrite-proxy/"  # never a URL: the inner path of a RewriteRule [P]
 DEFAULT_POOL = 25  # ThreadsPerChild of the event MPM: mod_proxy's default hmax
 _SCALARS = frozenset({
     "sslengine", "sslproxyengine", "sslproxyverify", "sslproxycacertificatefile", "sslproxycacertificatepath",
@@ -353,8 +353,12 @@ def location_regex(path: str) -> re.Pattern[str]:
 
 
 class ApacheInterpreter:
-    def __init__(self, tree: ConfigTree, options: Options, modules: set[str], saw_loadmodule: bool) -> None:
+    def __init__(self, tree: ConfigTree, options: Options, modules: set[str], saw_loadmodule: bool,
+                 skipped_listens: list[tuple[Loc, list[str], Loc, str]] | None = None,
+                 assumed: list[tuple[Loc, str, bool]] | None = None) -> None:
         self.tree = tree
+        self.skipped_listens = skipped_listens or []
+        self.assumed = assumed or []
         self.options = options
         given = options.proxy_versions.get("apache")
         self.version_text = given or ASSUMED_VERSION
@@ -374,6 +378,19 @@ class ApacheInterpreter:
     def run(self) -> ProxyModel:
         for p in self.tree.problems:
             self.problems.append(ConfigProblem(p.kind, p.message, p.loc, p.certain))
+        for loc, text, read in self.assumed:
+            module = text[1:-1].split(None, 1)[1].strip() if len(text[1:-1].split(None, 1)) > 1 else "?"
+            if read:
+                what = (f"read as if `{module.lstrip('!')}` were loaded; if the server does not load it, httpd "
+                        "skips these lines and the verdicts here that rest on them do not hold")
+            else:
+                what = (f"skipped as if `{module.lstrip('!')}` were loaded; if the server does not load it, "
+                        "httpd reads these lines and they may change the verdicts here")
+            self.problems.append(ConfigProblem(
+                "assumed", f"`{text}` in a fragment: whether the module is loaded cannot be known from this file, so "
+                f"the section was {what}", loc,
+                fix="lint this file with the main configuration that includes it (it says which modules are "
+                    "loaded), or set `roots` in .wsproxylint.toml"))
         nodes = self.tree.nodes
         self.check_everywhere(nodes)
         main = Scope()
@@ -391,6 +408,7 @@ class ApacheInterpreter:
             scope = main.child(v.children or [])
             self.define_workers(id(v), v.children or [], scope)
             sites.append(self.site(v, scope, id(v)))
+        self.mark_unopened(sites)
         covered = {lst.port for s in sites for lst in s.listeners}
         uncovered = [lp for lp in self.listens if lp[1] not in covered]
         # the main server answers on listeners no virtual host covers (all of them without vhosts)
@@ -412,6 +430,30 @@ class ApacheInterpreter:
             proxy_version=self.version_text,
             version_assumed=self.version_assumed,
         )
+
+    def mark_unopened(self, sites: list[Site]) -> None:
+        """A virtual host on an address no ``Listen`` opens is never served: httpd starts and
+        the browser's connection is refused. Only a whole configuration says which ``Listen``
+        lines exist, and only one that has some (else they are somewhere not read)."""
+        if not self.whole or not self.listens:
+            return
+        for site in sites:
+            for lst in site.listeners:
+                if lst.port is None or any(_listen_covers(a, p, lst.address, lst.port) for a, p, _, _ in self.listens):
+                    continue
+                lst.opened = False
+                skipped = next((sk for sk in self.skipped_listens
+                                if _listen_covers(*split_listen(sk[1][0]), lst.address, lst.port)), None)
+                if skipped is not None:
+                    loc, _, cond_loc, cond_text = skipped
+                    lst.opener = loc
+                    where = f"{os.path.basename(cond_loc.file)} line {cond_loc.line}"
+                    lst.not_opened = (f"its `Listen` is inside `{cond_text}` ({where}), "
+                                      "false where httpd reads it")
+                    if cond_text[1:].lower().startswith("ifmodule"):
+                        lst.not_opened += ": a module loaded later does not count"
+                else:
+                    lst.not_opened = f"no `Listen` directive opens port {lst.port}"
 
     def check_everywhere(self, nodes: list[Node]) -> None:
         for n in self.tree.walk():
@@ -542,10 +584,8 @@ class ApacheInterpreter:
 
     # ------------------------------------------------------------------ routes
     def fill_routes(self, site: Site, scope: Scope, owner: int) -> None:
-        self.rewrite_routes: list[Route] = []
         site.steps = self.rewrite_steps(scope, owner) if on(scope.scalars.get("rewriteengine")) else []
         table = RouteTable(policy="first-match")
-        table.routes.extend(self.rewrite_routes)
         deny: list[Route] = []
         loc_routes: list[Route] = []
         loc_redirects: list[Route] = []
@@ -682,17 +722,15 @@ class ApacheInterpreter:
                 code = int(word) if word.isdigit() else {"permanent": 301, "temp": 302, "seeother": 303}.get(word, 302)
             return Guard(cond, [Respond(code, n.loc, target=subst)], n.loc)
         if "p" in flags or "proxy" in flags:
-            # the model routes by path: a rewrite to a path no URL has, with a route of its
-            # own for it, hands the request to this proxy before any ProxyPass is consulted
+            # mod_rewrite hands the request to mod_proxy before any ProxyPass is consulted,
+            # and [P] implies [L]: no later RewriteRule runs
             action = self.proxy(owner, subst, {}, n, scope, None, rewrite=True)
-            inner = f"{REWRITE_PROXY}{n.loc.line}/{len(self.rewrite_routes)}"
-            self.rewrite_routes.append(Route(match=PathMatch("exact", inner), loc=n.loc,
-                                             label=f"RewriteRule {' '.join(n.args)}", action=action))
 
-            def to_inner(req: Request, inner: str = inner) -> str | None:
-                return inner
+            def same(req: Request) -> str | None:
+                return req.path
 
-            return Guard(cond, [Rewrite(apply=to_inner, then="reroute", loc=n.loc, text=" ".join(n.args))], n.loc)
+            return Guard(cond, [Rewrite(apply=same, then="stop", loc=n.loc, text=" ".join(n.args))], n.loc,
+                         action=action, label=f"RewriteRule {' '.join(n.args)}")
         if subst == "-":
             return None
 
@@ -964,5 +1002,17 @@ def split_listen(text: str) -> tuple[str, int | None]:
         return host, None
 
 
-def interpret(tree: ConfigTree, options: Options, modules: set[str], saw_loadmodule: bool) -> ProxyModel:
-    return ApacheInterpreter(tree, options, modules, saw_loadmodule).run()
+def _listen_covers(listen_addr: str, listen_port: int | None, vhost_addr: str, vhost_port: int) -> bool:
+    """Does a ``Listen`` socket receive connections a virtual host answers?"""
+    if listen_port != vhost_port:
+        return False
+    wild = ("0.0.0.0", "::", "*")
+    if listen_addr in wild or vhost_addr in wild or not is_ip(vhost_addr.strip("[]")):
+        return True  # a host name resolves to an address this linter cannot know
+    return listen_addr.lower() == vhost_addr.lower()
+
+
+def interpret(tree: ConfigTree, options: Options, modules: set[str], saw_loadmodule: bool,
+              skipped_listens: list[tuple[Loc, list[str], Loc, str]] | None = None,
+              assumed: list[tuple[Loc, str, bool]] | None = None) -> ProxyModel:
+    return ApacheInterpreter(tree, options, modules, saw_loadmodule, skipped_listens, assumed).run()

@@ -16,7 +16,10 @@ order. A conditional section that holds is spliced into its parent, one that doe
 dropped, as httpd does. A directive of a module that the config never loads makes httpd
 refuse it ("Invalid command": httpd runs ``LoadModule`` while it reads, the other
 directives after); that is reported only for a main configuration (a fragment never says
-which modules are loaded).
+which modules are loaded). In a fragment an ``<IfModule>`` is unknown: its section is read
+as if the module were loaded (``<IfModule !...>`` skipped), and the sections that hold
+websocket-relevant lines are remembered (``Reader.assumed``) so the verdicts can say what
+they rest on.
 """
 
 from __future__ import annotations
@@ -43,7 +46,11 @@ DEBIAN_ENV = {
     "APACHE_LOCK_DIR": "/var/lock/apache2", "APACHE_LOG_DIR": "/var/log/apache2",
     "APACHE_ARGUMENTS": "", "LANG": "C",
 }
+# modules whose directives decide what happens to a proxied websocket: a fragment's
+# <IfModule> around them is worth a warning
+PROXYING = frozenset({"proxy_module", "proxy_wstunnel_module", "rewrite_module", "headers_module"})
 CONDITIONALS = frozenset({"ifmodule", "ifdefine", "ifversion", "iffile", "ifdirective", "ifsection"})
+_MAIN_HINT = re.compile(r"^[ \t]*(ServerRoot|LoadModule)[ \t]", re.MULTILINE | re.IGNORECASE)
 _VAR = re.compile(r"\$\{([A-Za-z_][\w.:-]*)\}")
 
 _grammar = None
@@ -67,20 +74,23 @@ def _args_grammar():
     return _grammar
 
 
-def _word(groups: dict[str, str | None]) -> str:
-    for kind in ("bare", "dq", "sq"):
-        text = groups.get(kind)
-        if text is not None:
-            return _ESC[kind].sub(r"\1", text) if "\\" in text else text
-    return ""
+def _unescape(m: re.Match[str]) -> str:
+    return m.group(1)  # a function, not a template: re expands a template on every match
 
 
 def split_args(text: str) -> list[str]:
     """Arguments of one logical line, as httpd splits them."""
     if '"' not in text and "'" not in text and "\\" not in text:
         return text.split()
-    word = _args_grammar()
-    return [_word(m.groupdict()) for m in word.re.finditer(text)]
+    out: list[str] = []
+    for m in _args_grammar().re.finditer(text):
+        kind = m.lastgroup  # the one named group of the alternative that matched
+        if kind is None:
+            out.append("")
+            continue
+        word = m.group(kind)
+        out.append(_ESC[kind].sub(_unescape, word) if "\\" in word else word)
+    return out
 
 
 def decode(data: bytes) -> str:
@@ -91,8 +101,18 @@ def decode(data: bytes) -> str:
         return data.decode("latin-1")
 
 
-def logical_lines(text: str):
+def logical_lines(text: str) -> list[tuple[int, str]]:
     """(first line number, logical line): continuation joined, CR before LF dropped."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if text.endswith("\r"):
+            text = text[:-1]
+    if "\\\n" not in text and not text.endswith("\\"):  # no continuation anywhere: most files
+        return list(enumerate(text.split("\n"), 1))
+    return list(_joined(text))
+
+
+def _joined(text: str):
     lines = text.split("\n")
     i, n = 0, len(lines)
     while i < n:
@@ -109,9 +129,14 @@ def logical_lines(text: str):
 
 
 class _Frame:
-    __slots__ = ("active", "loc", "name", "node", "out", "shown")
+    __slots__ = ("active", "loc", "mark", "name", "node", "out", "shown", "text")
 
-    def __init__(self, name: str, shown: str, loc: Loc, node: Node | None, active: bool, out: list[Node]) -> None:
+    def __init__(self, name: str, shown: str, loc: Loc, node: Node | None, active: bool, out: list[Node],
+                 text: str = "") -> None:
+        self.text = text  # the opening line of a conditional section, as written
+        # an <IfModule> whose answer a fragment cannot know: the count of directives that
+        # matter here when it opened (-1: a section whose answer is known)
+        self.mark = -1
         self.name = name  # lower case
         self.shown = shown  # as written
         self.loc = loc
@@ -135,6 +160,18 @@ class Reader:
         self.unloaded: list[tuple[Node, str]] = []
         self.undefined_vars: list[tuple[str, Loc]] = []
         self.shown: dict[int, str] = {}  # directive names as written, for messages
+        # ``Listen`` lines httpd skips: (the line, its arguments, the conditional section
+        # that was false, that section's opening line)
+        self.skipped_listens: list[tuple[Loc, list[str], Loc, str]] = []
+        # a fragment's <IfModule> sections that hold directives that matter here: (the
+        # section's line, its opening as written, whether its content was read)
+        self.assumed: list[tuple[Loc, str, bool]] = []
+        self.relevant = 0  # directives of the PROXYING modules read (or skipped) so far
+        self.unknown_open = 0  # unknown <IfModule> sections open now
+        self.last_unknown = False
+        # text from stdin that sets ServerRoot or loads modules itself: a main configuration
+        self.main_hint = False
+        self.entry_real: str | None = None
 
     # ------------------------------------------------------------------ files
     def read_file(self, path: str, stack: tuple[str, ...], via: tuple[Loc, ...]) -> list[Node]:
@@ -192,9 +229,14 @@ class Reader:
                     if not any(f.name == lname for f in frames):
                         continue  # a stray closer: keep reading inside the open section
                     while frames[-1].name != lname:
-                        frames.pop()
+                        if frames.pop().mark >= 0:
+                            self.unknown_open -= 1
                     frame = frames[-1]
-                frames.pop()
+                closed = frames.pop()
+                if closed.mark >= 0:
+                    self.unknown_open -= 1
+                    if self.relevant > closed.mark:
+                        self.assumed.append((closed.loc, closed.text, closed.active))
                 out = frames[-1].out if frames else top
                 active = frames[-1].active if frames else True
                 continue
@@ -217,8 +259,13 @@ class Reader:
                     continue
                 args = self.args(argtext, loc)
                 if lname in CONDITIONALS:
+                    self.last_unknown = False
                     holds = self.condition(lname, args, loc)
-                    frames.append(_Frame(lname, shown, loc, None, holds, out))
+                    frame = _Frame(lname, shown, loc, None, holds, out, line)
+                    if self.last_unknown:
+                        frame.mark = self.relevant
+                        self.unknown_open += 1
+                    frames.append(frame)
                     active = holds
                     continue
                 node = Node(name=lname, args=args, loc=loc, children=[], via=via)
@@ -229,6 +276,10 @@ class Reader:
                 out = node.children  # type: ignore[assignment]
                 continue
             if not active:
+                if line[:7].lower() == "listen " or line[:7].lower() == "listen\t":
+                    self.skip_listen(line, loc, frames)
+                if self.unknown_open and module_of(line.split(None, 1)[0].lower()) in PROXYING:
+                    self.relevant += 1  # a skipped line that would matter if the section held
                 continue
             parts = line.split(None, 1)
             name = parts[0]
@@ -245,10 +296,21 @@ class Reader:
             self.directive(node)
             out.append(node)
         for frame in reversed(frames):
+            if frame.mark >= 0:
+                self.unknown_open -= 1
             self.problems.append(SourceProblem(
                 "syntax", f"<{frame.shown}> was not closed (opened at line {frame.loc.line}, end of file at "
                 f"line {last})", frame.loc))
         return top
+
+    def skip_listen(self, line: str, loc: Loc, frames: list[_Frame]) -> None:
+        """Remember a ``Listen`` in a section that is false: a site on its port never opens."""
+        cause = next((f for f in frames if not f.active), None)
+        if cause is None:
+            return
+        args = split_args(line.split(None, 1)[1]) if len(line.split(None, 1)) > 1 else []
+        if args:
+            self.skipped_listens.append((loc, args, cause.loc, cause.text))
 
     # ------------------------------------------------------------------ lines
     def args(self, text: str, loc: Loc) -> list[str]:
@@ -283,6 +345,8 @@ class Reader:
 
     def note_module(self, node: Node) -> None:
         module = module_of(node.name)
+        if module in PROXYING:
+            self.relevant += 1
         if module is not None and module not in self.modules:
             self.unloaded.append((node, module))
 
@@ -306,14 +370,17 @@ class Reader:
         return holds != negate
 
     def module_loaded(self, text: str) -> bool:
-        if not self.saw_loadmodule and self.is_fragment_guess():
-            return True  # a fragment: which modules the server loads is not known; read it
         key = text.strip().lower()
+        if not self.saw_loadmodule and self.is_fragment_guess():
+            # a fragment: which modules the server loads is not known. Read the section (the
+            # author wrote it for a server that runs), and remember it was an assumption
+            self.last_unknown = key not in self.modules
+            return True
         return key in self.modules
 
     def is_fragment_guess(self) -> bool:
         name = os.path.basename(self.root).lower()
-        return name not in ("httpd.conf", "apache2.conf")
+        return name not in ("httpd.conf", "apache2.conf") and not self.main_hint
 
     def version_matches(self, args: list[str], loc: Loc) -> bool:
         if not args:
@@ -400,10 +467,12 @@ class Reader:
 
     def include_one(self, name: str, loc: Loc, stack: tuple[str, ...], via: tuple[Loc, ...]) -> list[Node]:
         real = os.path.realpath(name)
-        if real in stack:
+        if self.entry_real is None:  # resolved only when something is included: most files include nothing
+            self.entry_real = os.path.realpath(self.root)
+        if real in stack or real == self.entry_real:
             self.problems.append(SourceProblem("include", f'include cycle: "{name}" includes itself through {loc}', loc))
             return []
-        if len(stack) >= MAX_INCLUDE_DEPTH:
+        if len(stack) + 1 >= MAX_INCLUDE_DEPTH:  # the entry file is the first level
             self.problems.append(SourceProblem("include", f"includes nested deeper than {MAX_INCLUDE_DEPTH} levels", loc))
             return []
         if len(self.files) >= MAX_FILES:
@@ -412,11 +481,20 @@ class Reader:
         return self.read_file(name, stack + (real,), via + (loc,))
 
 
-def read(path: str, version: str, defines: tuple[str, ...] = ()) -> tuple[ConfigTree, Reader]:
+def read(path: str, version: str, defines: tuple[str, ...] = (), text: str | None = None) -> tuple[ConfigTree, Reader]:
     """Read ``path`` and everything it includes into one tree (and the reader's facts:
-    modules loaded, directives whose module was missing)."""
+    modules loaded, directives whose module was missing). With ``text``, that is the entry
+    file's content (stdin, shown as ``path``); what it includes is still read from disk,
+    relative to ``ServerRoot`` or else to ``path``'s directory, as httpd would."""
     r = Reader(path, version, defines)
-    nodes = r.read_file(path, (os.path.realpath(path),), ())
+    if text is None:
+        nodes = r.read_file(path, (), ())
+    else:
+        sf = r.files[path] = SourceFile(path=path, dialect="apache")
+        sf.text = text
+        # no file name to tell a main config by: one that sets ServerRoot or loads modules is
+        r.main_hint = bool(_MAIN_HINT.search(text))
+        nodes = r.parse_text(path, text, sf, (), ())
     whole = r.saw_loadmodule or not r.is_fragment_guess()
     if whole:
         # httpd loads every module while it reads (LoadModule runs on read) and runs the
