@@ -1,4 +1,9 @@
-"""HAProxy: render a sample for loopback, ``haproxy -c``, run it in the foreground."""
+"""HAProxy: render a sample for loopback, ``haproxy -c``, run it in the foreground.
+
+A directory sample is one configuration made of several files: wsproxylint reads the main
+file with the section files beside it (``parsers.haproxy.companions``), as
+``haproxy -f haproxy.cfg -f conf.d/`` does; the real HAProxy is given exactly that file set,
+in the order wsproxylint reads it, one ``-f`` each."""
 
 from __future__ import annotations
 
@@ -82,10 +87,25 @@ class HaproxyRunner(Runner):
             out.append(f"{env.front_address}:{new}")
         return f"{m.group('indent')}bind {','.join(dict.fromkeys(out))}{rest}"
 
+    def files(self, rendered: Rendered) -> list[Path]:
+        """The files wsproxylint reads as this configuration: the entry, then its companions."""
+        if rendered.entry.parent == rendered.workdir / "conf":
+            return [rendered.entry]  # a single-file sample
+        import parsers
+        from linter.options import Options
+        from linter.runner import discover
+
+        candidates = discover([str(rendered.entry.parent)], Options(dialect="haproxy"))
+        extras = parsers.companions(candidates).get(str(rendered.entry), ())
+        return [rendered.entry, *(Path(x) for x in extras)]
+
+    def _files_args(self, rendered: Rendered) -> list[str]:
+        return [arg for f in self.files(rendered) for arg in ("-f", str(f))]
+
     def config_test(self, rendered: Rendered) -> tuple[bool, str]:
-        proc = subprocess.run([self.binary, "-c", "-f", str(rendered.entry)], capture_output=True, text=True,
+        proc = subprocess.run([self.binary, "-c", *self._files_args(rendered)], capture_output=True, text=True,
                               timeout=30, cwd=rendered.workdir)
         return proc.returncode == 0, (proc.stdout + proc.stderr).strip()
 
     def start(self, rendered: Rendered) -> Proxy:
-        return self._launch([self.binary, "-db", "-f", str(rendered.entry)], rendered)
+        return self._launch([self.binary, "-db", *self._files_args(rendered)], rendered)
