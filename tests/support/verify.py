@@ -7,7 +7,8 @@ For a sample:
    error finding predicts ``config-rejected``;
 3. otherwise start the proxy and, on every listener x websocket URL, run a fresh handshake,
    warm rounds (pages and scripts through the proxy on held-open connections, then the
-   websocket) and, where the sample sets a short idle limit, a quiet call; with the
+   websocket), on a front that offers h2 the same over one HTTP/2 connection (the websocket
+   as an RFC 8441 extended CONNECT stream after the page streams, as Chrome does) and, where the sample sets a short idle limit, a quiet call; with the
    stand-in in legacy mode (FAS <= 2.5.2) when the sample says so, and in both modes when
    the FAS version is unknown (legacy mode then judged against the findings for 2.5.2);
 4. compare: every error finding is witnessed by a failure on a listener/URL it names, and
@@ -321,6 +322,11 @@ def _drive(fronts: list[Front], pki: Pki, ws_paths: tuple[str, ...], mode: str,
         out = [Observation(mode, front, path, "fresh", handshake(target))]
         out += [Observation(mode, front, path, f"warm-{i}", r)
                 for i, r in enumerate(warm_handshakes(target, PAGES, rounds=WARM_ROUNDS, settle=SETTLE), 1)]
+        if front.h2:
+            from .h2ws import h2_warm_handshakes  # h2 is a test extra
+
+            out += [Observation(mode, front, path, f"h2-warm-{i}", r)
+                    for i, r in enumerate(h2_warm_handshakes(target, PAGES, rounds=WARM_ROUNDS, settle=SETTLE), 1)]
         if quiet is not None:
             out.append(Observation(mode, front, path, f"quiet-{quiet:g}s",
                                    handshake(target, quiet=quiet, ping_interval=CLIENT_PING_INTERVAL.get(path))))

@@ -47,6 +47,7 @@ class Front:
     rendered_port: int
     tls: bool  # the listener speaks TLS
     browser_tls: bool  # browsers open wss:// here (TLS listener, or port 443)
+    h2: bool = False  # the listener offers h2 by ALPN: browsers load pages and open wss:// over it
 
     @property
     def name(self) -> str:
@@ -255,6 +256,11 @@ def leftover_backends(rendered: Rendered) -> list[str]:
                 if m.group("host").lower() in rendered.hosts:
                     continue  # resolved to the stand-in by the proxy's private /etc/hosts
                 if m.group("host").lower() in BACKEND_HOSTS and int(m.group("port")) in BACKEND_PORTS:
+                    found.append(f"{f.name}:{no}: {line.strip()}")
+            # a port from a variable ("10.20.0.11:${FAS_PORT}"): whatever it expands to, a
+            # FAS host left as written would be dialled on the real network
+            for m in re.finditer(r"([A-Za-z0-9_.-]+):\$\{?\w+", line):
+                if m.group(1).lower() in BACKEND_HOSTS and m.group(1).lower() not in rendered.hosts:
                     found.append(f"{f.name}:{no}: {line.strip()}")
     return found
 
