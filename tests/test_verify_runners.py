@@ -260,11 +260,11 @@ def test_apache_fragment_runs_as_the_only_site_of_debians_main_config(tmp_path: 
     /etc/apache2/apache2.conf with the modules its directives and schemes need enabled."""
     if not Path("/etc/apache2/apache2.conf").is_file():
         cannot_run("Debian's /etc/apache2 (apache2 package) is not installed")
-    fragment = ("site.conf", "<VirtualHost *:443>\n    SSLEngine on\n"
-                "    SSLCertificateFile /etc/ssl/certs/gw.example.com.crt\n"
-                "    SSLCertificateKeyFile /etc/ssl/private/gw.example.com.key\n"
-                "    RequestHeader set X-Forwarded-Proto https\n"
-                "    ProxyPass / http://10.20.0.11:8080/ upgrade=websocket\n</VirtualHost>\n")
+    fragment = ("site.conf", ("<VirtualHost *:443>\n    SSLEngine on\n"
+                              "    SSLCertificateFile /etc/ssl/certs/gw.example.com.crt\n"
+                              "    SSLCertificateKeyFile /etc/ssl/private/gw.example.com.key\n"
+                              "    RequestHeader set X-Forwarded-Proto https\n"
+                              "    ProxyPass / http://10.20.0.11:8080/ upgrade=websocket\n</VirtualHost>\n"))
     rendered = _render("apache", fragment, tmp_path, pki, (free_address(),))
     tree = rendered.entry.parent
     assert rendered.entry.name == "apache2.conf" and "IncludeOptional sites-enabled/*.conf" in rendered.entry.read_text()
@@ -283,9 +283,9 @@ def test_haproxy_server_port_from_an_environment_variable_is_rendered(tmp_path: 
     """``"10.20.0.11:${FAS_PORT}"`` (setenv in global) points at the stand-in; left as
     written it would dial the real 10.20.0.11."""
     stand_in = free_address()
-    conf = ("haproxy.cfg", "global\n    setenv FAS_PORT 8080\ndefaults\n    mode http\n    timeout connect 5s\n"
-            "    timeout client 30s\n    timeout server 30s\nfrontend fe\n    bind :80\n    default_backend be\n"
-            'backend be\n    server fas1 "10.20.0.11:${FAS_PORT}"\n')
+    conf = ("haproxy.cfg", ("global\n    setenv FAS_PORT 8080\ndefaults\n    mode http\n    timeout connect 5s\n"
+                            "    timeout client 30s\n    timeout server 30s\nfrontend fe\n    bind :80\n"
+                            '    default_backend be\nbackend be\n    server fas1 "10.20.0.11:${FAS_PORT}"\n'))
     rendered = _render("haproxy", conf, tmp_path, pki, (stand_in,))
     assert f'server fas1 "{stand_in}:${{FAS_PORT}}"' in rendered.entry.read_text()
     RUNNERS["haproxy"].check_rendered(rendered)

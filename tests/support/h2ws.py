@@ -12,9 +12,11 @@ HTTP/1.1 client's: 200 and an echoed frame is ``ok``, another status is ``status
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import h2.config
@@ -22,7 +24,13 @@ import h2.connection
 import h2.events
 import h2.settings
 
-from linter.handshake import USER_AGENT, HandshakeResult, Target, encode_frame, handshake
+from linter.handshake import (
+    USER_AGENT,
+    HandshakeResult,
+    Target,
+    encode_frame,
+    handshake,
+)
 
 ECHO = b"wsproxylint h2 echo"
 
@@ -64,11 +72,9 @@ class H2Connection:
         return bool(self.conn.remote_settings.get(h2.settings.SettingCodes.ENABLE_CONNECT_PROTOCOL, 0))
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # the peer may have closed it already
             self.conn.close_connection()
             self._flush()
-        except Exception:  # noqa: BLE001 - closing a connection the peer may have closed
-            pass
         try:
             self.sock.close()
         except OSError:
@@ -121,7 +127,7 @@ class H2Connection:
         if data:
             self.sock.sendall(data)
 
-    def _pump(self, done) -> None:  # noqa: ANN001 - a predicate
+    def _pump(self, done: Callable[[], bool]) -> None:
         deadline = time.monotonic() + self.target.timeout
         while not done():
             if self.closed:

@@ -18,8 +18,9 @@ import subprocess
 from pathlib import Path
 
 from .base import (
-    Env,
+    BACKEND_HOSTS,
     HOST_PORT,
+    Env,
     Front,
     Proxy,
     Rendered,
