@@ -19,7 +19,6 @@ from pathlib import Path
 
 from .base import (
     BACKEND_HOSTS,
-    HOST_PORT,
     Env,
     Front,
     Proxy,
@@ -53,6 +52,7 @@ SCHEME_MODULES = {"http": ("proxy_http",), "https": ("proxy_http",), "ws": ("pro
 SCHEME = re.compile(r"\b(https?|wss?|balancer)://", re.I)
 DEPENDS = re.compile(r"^#\s*Depends:\s*(.*)$", re.M)
 VHOST_PORT = re.compile(r"^\s*<VirtualHost\s+[^>]*?:(\d+)\s*>", re.M | re.I)
+TLS_NAME = re.compile(r"\b(?:https|wss)://([A-Za-z0-9_.-]+):\d+", re.I)
 SYSTEM_DIRS = re.compile(r"(?:/var)?/run/apache2|/var/lock/apache2|/var/log/apache2|/var/cache/apache2")
 
 
@@ -115,10 +115,13 @@ class ApacheRunner(Runner):
                 f"{addr} {name}\n" for name, addr in sorted(names.items())), encoding="utf-8")
             rendered.notes.append("FAS names resolved by a private /etc/hosts: "
                                   + ", ".join(f"{n}={a}" for n, a in sorted(names.items())))
-        elif names is None and any(is_name(m.group("host")) and m.group("host").lower() in BACKEND_HOSTS
-                                   for t in texts.values() for m in HOST_PORT.finditer(t)):
-            rendered.notes.append(f"FAS names rendered as addresses ({can_use_private_hosts()}): "
-                                  "a backend certificate's name check sees the address")
+        elif names is None:
+            tls_names = sorted({m.group(1) for tx in texts.values() for m in TLS_NAME.finditer(tx)
+                                if is_name(m.group(1)) and m.group(1).lower() in BACKEND_HOSTS})
+            if tls_names:
+                raise Unfaithful(f"TLS to FAS by name ({', '.join(tls_names)}): httpd checks the certificate "
+                                 f"against that name, and it cannot resolve to the stand-in here "
+                                 f"({can_use_private_hosts()})")
         return rendered
 
     def _debian_wrap(self, fragment: Path, dest: Path) -> tuple[Path, set[int]]:

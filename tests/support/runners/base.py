@@ -10,6 +10,7 @@ cannot be rendered faithfully raises ``Unfaithful`` with the reason, and the tes
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -236,12 +237,21 @@ def private_hosts_command(command: list[str], hosts_file: Path) -> list[str]:
     return ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, str(hosts_file), *command]
 
 
+@functools.cache
 def can_use_private_hosts() -> str | None:
-    """Why a private /etc/hosts is impossible here, or None."""
+    """Why a private /etc/hosts is impossible here, or None (tried once: a container may
+    refuse a mount namespace even to root)."""
     if os.geteuid() != 0:
         return "binding a private /etc/hosts needs root (unshare --mount)"
     if shutil.which("unshare") is None:
         return "unshare (util-linux) is missing"
+    try:
+        proc = subprocess.run(private_hosts_command(["true"], Path("/etc/hosts")), capture_output=True, text=True,
+                              timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return f"unshare --mount failed: {e}"
+    if proc.returncode != 0:
+        return f"unshare --mount failed: {proc.stderr.strip()[:200]}"
     return None
 
 
