@@ -44,13 +44,15 @@ RULE = Rule(
 
 
 def check(plans: PlanSet) -> Iterator[Finding]:
-    seen: set[int] = set()
+    # one finding per listener and websocket URL: every URL on it is refused (the real
+    # httpd refused both the Gateway and the Live Assist topic)
+    seen: set[tuple[int, str]] = set()
     unread = [p.loc for p in plans.model.problems if p.kind == "include"]
     for plan in plans.plans:
         listener = plan.listener
-        if listener.opened or listener.unknown or id(listener) in seen:
+        if listener.opened or listener.unknown or (id(listener), plan.ws_path) in seen:
             continue
-        seen.add(id(listener))
+        seen.add((id(listener), plan.ws_path))
         related: list[Related] = []
         if listener.opener is not None:
             related.append(Related(listener.opener, "the Listen that is not in force"))

@@ -497,16 +497,20 @@ def warm_up(target: Target, paths: list[str], connections: int = 3,
 
 
 def warm_handshakes(target: Target, pages: list[str], rounds: int = 3, connections: int = 2,
-                    requests_per_connection: int = 2) -> list[HandshakeResult]:
+                    requests_per_connection: int = 2, settle: float = 0.0) -> list[HandshakeResult]:
     """The warm scenario: per round, page and script loads on new keep-alive connections that
     stay open (like browser tabs), then a websocket; one result per round. Rounds matter
-    because each nginx worker and Apache child keeps its own backend pool."""
+    because each nginx worker and Apache child keeps its own backend pool. ``settle``: the
+    pause between the last script and the websocket (a browser runs the SDK in between),
+    which lets a proxy hand the page requests' backend connections back to its pool."""
     results: list[HandshakeResult] = []
     held: list[HeldConnection] = []
     try:
         for _ in range(rounds):
             conns, _ = warm_up(target.with_path("/"), pages, connections, requests_per_connection)
             held += conns
+            if settle:
+                time.sleep(settle)
             results.append(handshake(target))
     finally:
         for c in held:

@@ -2,7 +2,8 @@
 
 What httpd accepts or refuses is httpd's to say: every sample is copied to a temporary
 directory (certificate paths pointed at a throw-away self-signed pair, a single-vhost
-fragment wrapped in a minimal main config that loads the usual modules), and
+fragment wrapped in a minimal main config that loads the usual modules; a whole
+config that loads its own modules runs as it is), and
 ``apache2 -t`` runs on it. A config test reads the config and binds no port.
 
 - a sample whose markers predict ``config-rejected`` (WSP001/WSP003) must be refused,
@@ -35,6 +36,7 @@ SAMPLES = sorted(p for p in (SAMPLES_ROOT / "apache").iterdir()
 WRAPPER_MODULES = ("mpm_event", "authz_core", "authz_host", "proxy", "proxy_http", "proxy_wstunnel",
                    "proxy_balancer", "lbmethod_byrequests", "slotmem_shm", "ssl", "socache_shmcb", "headers",
                    "rewrite", "alias", "env", "setenvif", "mime", "dir")
+LOADS_MODULES = re.compile(r"^\s*LoadModule\s", re.M | re.I)
 ERROR_LINE = re.compile(r"(?:Syntax error on line (\d+) of ([^:\s]+)|([^:\s]+):(\d+):)")
 
 
@@ -59,8 +61,11 @@ def _prepare(sample: Path, work: Path, tls_pair: tuple[Path, Path]) -> Path:
         shutil.copy(sample, target / sample.name)
         files = [target / sample.name]
         entry = target / "apache2.conf"
-        loads = "\n".join(f"LoadModule {m}_module {MODULES_DIR}/mod_{m}.so" for m in WRAPPER_MODULES)
-        entry.write_text(f"ServerName localhost\n{loads}\nListen 80\nListen 443\nInclude {sample.name}\n")
+        if LOADS_MODULES.search(sample.read_text(encoding="utf-8")):
+            entry = files[0]  # a whole httpd config of its own: httpd reads exactly that
+        else:
+            loads = "\n".join(f"LoadModule {m}_module {MODULES_DIR}/mod_{m}.so" for m in WRAPPER_MODULES)
+            entry.write_text(f"ServerName localhost\n{loads}\nListen 80\nListen 443\nInclude {sample.name}\n")
     for f in files:
         text = f.read_text(encoding="utf-8")
         text = (text.replace("/etc/ssl/certs/gw.example.com.crt", str(crt))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from _util import write
 
+from linter.fas import DEFAULT_WS_PATHS
 from linter.options import Options
 from linter.runner import run
 from parsers.apache import load
@@ -33,8 +34,12 @@ def listeners(path: Path):
 
 
 def findings(path: Path) -> list[tuple[str, int, str | None, str]]:
+    """WSP204 findings; each must come once per websocket URL (the browser is refused on all)."""
     report = run([str(path)], Options(dialect="apache"))
-    return [(f.rule, f.loc.line, f.symptom, f.severity) for f in report.findings if f.rule == "WSP204"]
+    found = [(f.rule, f.loc.line, f.symptom, f.severity, f.ws_path) for f in report.findings if f.rule == "WSP204"]
+    per_url = {ws: sorted(x[:4] for x in found if x[4] == ws) for ws in DEFAULT_WS_PATHS}
+    assert all(v == per_url[DEFAULT_WS_PATHS[0]] for v in per_url.values()), found
+    return per_url[DEFAULT_WS_PATHS[0]]
 
 
 def test_listen_in_ifmodule_read_before_its_loadmodule_never_opens(tmp_path):

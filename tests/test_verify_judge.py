@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from support.fixtures import cannot_run
 from support.runners.base import Front
-from support.verify import Finding, Observation, judge
+from support.verify import Finding, Observation, _same_version, judge
 
 from linter.fas import ASSIST_TOPIC_WS, GATEWAY_WS
 from linter.handshake import HandshakeResult
@@ -70,3 +70,11 @@ def test_a_skip_for_a_missing_proxy_fails_under_ci(monkeypatch):
     monkeypatch.setenv("CI", "false")
     with pytest.raises(pytest.skip.Exception):
         cannot_run("/usr/sbin/nginx is not installed")
+
+
+def test_a_pinned_version_is_compared_to_its_own_precision():
+    """httpd's websocket behaviour changes within 2.4 (2.4.47): a sample pinned to 2.4.41 is
+    not judged as if the installed 2.4.71 were that version."""
+    assert not _same_version("2.4.41", "2.4.71")
+    assert _same_version("2.4", "2.4.71") and _same_version("1.22", "1.22.1") and _same_version("2.6.12", "2.6.12")
+    assert not _same_version("2.8", "2.6.12")

@@ -247,13 +247,51 @@ def test_a_backend_left_unrendered_is_refused(dialect: str, tmp_path: Path, pki:
         RUNNERS[dialect].start(rendered)
 
 
-@pytest.mark.parametrize("dialect", DIALECTS)
+@pytest.mark.parametrize("dialect", ["nginx", "haproxy"])
 def test_fragment_is_reported_unfaithful(dialect: str, tmp_path: Path, pki: Pki):  # noqa: F811
     fragment = {"nginx": ("site.conf", "server {\n    listen 80;\n}\n"),
-                "apache": ("site.conf", "<VirtualHost *:80>\n    ProxyPass / http://10.20.0.11:8080/\n</VirtualHost>\n"),
                 "haproxy": ("haproxy.cfg", "backend fas\n    server fas1 10.20.0.11:8080\n")}[dialect]
     with pytest.raises(Unfaithful, match="fragment"):
         _render(dialect, fragment, tmp_path, pki, (free_address(),))
+
+
+def test_apache_fragment_runs_as_the_only_site_of_debians_main_config(tmp_path: Path, pki: Pki):  # noqa: F811
+    """A vhost fragment is what goes into sites-enabled/: it runs in the installed
+    /etc/apache2/apache2.conf with the modules its directives and schemes need enabled."""
+    if not Path("/etc/apache2/apache2.conf").is_file():
+        cannot_run("Debian's /etc/apache2 (apache2 package) is not installed")
+    fragment = ("site.conf", ("<VirtualHost *:443>\n    SSLEngine on\n"
+                              "    SSLCertificateFile /etc/ssl/certs/gw.example.com.crt\n"
+                              "    SSLCertificateKeyFile /etc/ssl/private/gw.example.com.key\n"
+                              "    RequestHeader set X-Forwarded-Proto https\n"
+                              "    ProxyPass / http://10.20.0.11:8080/ upgrade=websocket\n</VirtualHost>\n"))
+    rendered = _render("apache", fragment, tmp_path, pki, (free_address(),))
+    tree = rendered.entry.parent
+    assert rendered.entry.name == "apache2.conf" and "IncludeOptional sites-enabled/*.conf" in rendered.entry.read_text()
+    assert [p.name for p in (tree / "sites-enabled").iterdir()] == ["site.conf"]
+    enabled = {p.name for p in (tree / "mods-enabled").iterdir()}
+    # the fragment's own needs, their Debian dependencies, and Debian's default set
+    assert {"proxy.load", "proxy_http.load", "ssl.load", "ssl.conf", "socache_shmcb.load", "headers.load",
+            "mpm_event.load", "reqtimeout.load"} <= enabled
+    assert "proxy_wstunnel.load" not in enabled
+    assert rendered.scope == {443} and {f.port for f in rendered.fronts} >= {80, 443}
+    ok, out = RUNNERS["apache"].config_test(rendered)
+    assert ok, out
+
+
+def test_haproxy_server_port_from_an_environment_variable_is_rendered(tmp_path: Path, pki: Pki):  # noqa: F811
+    """``"10.20.0.11:${FAS_PORT}"`` (setenv in global) points at the stand-in; left as
+    written it would dial the real 10.20.0.11."""
+    stand_in = free_address()
+    conf = ("haproxy.cfg", ("global\n    setenv FAS_PORT 8080\ndefaults\n    mode http\n    timeout connect 5s\n"
+                            "    timeout client 30s\n    timeout server 30s\nfrontend fe\n    bind :80\n"
+                            '    default_backend be\nbackend be\n    server fas1 "10.20.0.11:${FAS_PORT}"\n'))
+    rendered = _render("haproxy", conf, tmp_path, pki, (stand_in,))
+    assert f'server fas1 "{stand_in}:${{FAS_PORT}}"' in rendered.entry.read_text()
+    RUNNERS["haproxy"].check_rendered(rendered)
+    rendered.entry.write_text(rendered.entry.read_text() + 'backend other\n    server fas2 "10.20.0.12:${PORT2}"\n')
+    with pytest.raises(Unfaithful, match="10.20.0.12"):
+        RUNNERS["haproxy"].check_rendered(rendered)
 
 
 @pytest.mark.parametrize("dialect", ["nginx", "apache"])

@@ -7,7 +7,8 @@ For a sample:
    error finding predicts ``config-rejected``;
 3. otherwise start the proxy and, on every listener x websocket URL, run a fresh handshake,
    warm rounds (pages and scripts through the proxy on held-open connections, then the
-   websocket) and, where the sample sets a short idle limit, a quiet call; with the
+   websocket), on a front that offers h2 the same over one HTTP/2 connection (the websocket
+   as an RFC 8441 extended CONNECT stream after the page streams, as Chrome does) and, where the sample sets a short idle limit, a quiet call; with the
    stand-in in legacy mode (FAS <= 2.5.2) when the sample says so, and in both modes when
    the FAS version is unknown (legacy mode then judged against the findings for 2.5.2);
 4. compare: every error finding is witnessed by a failure on a listener/URL it names, and
@@ -54,6 +55,8 @@ VERSION_FLAG = {"nginx": "--nginx-version", "apache": "--httpd-version", "haprox
 PAGES = ["/gateway/adapter.js", "/gateway/csdk-common.js", "/assistserver/sdk/web/shared/js/assist.js",
          "/assistserver/sdk/web/consumer/assist.js"]
 WARM_ROUNDS = 3
+# between the scripts and the websocket, as the SDK runs in a browser (see warm_handshakes)
+SETTLE = 0.1
 QUIET_MAX = 65.0  # longer idle limits are not run (the suite must stay short)
 QUIET_MARGIN = 3.0
 IDLE_SECONDS = re.compile(r"after (\d+(?:\.\d+)?) s of silence(?! \(the proxy's default\))")
@@ -147,9 +150,12 @@ def planned_ports(sample: Path, dialect: str, args: list[str]) -> set[int] | Non
     versions = {dialect: pinned} if pinned else {}
     options = Options(fas_version=_flag(args, "--fas-version"), proxy_versions=versions, dialect=dialect)
     ports: set[int] = set()
-    for cand in discover([str(sample)], options):
+    candidates = discover([str(sample)], options)
+    options.companions = parsers.companions(candidates)  # one configuration, as `check` reads it
+    read_with_main = {x for extras in options.companions.values() for x in extras}
+    for cand in candidates:
         load = parsers.loader(cand.dialect)
-        if load is None:
+        if load is None or cand.path in read_with_main:
             continue
         plans = build_plans(load(cand.path, options), options)
         for p in plans.plans:
@@ -158,6 +164,16 @@ def planned_ports(sample: Path, dialect: str, args: list[str]) -> set[int] | Non
             if p.listener.port is not None:
                 ports.add(p.listener.port)
     return ports
+
+
+def _same_version(pinned: str, installed: str) -> bool:
+    """The installed proxy is the pinned version, to the precision the sample pins it (and
+    at least major.minor): ``--httpd-version 2.4.41`` is not the installed 2.4.62, since
+    Apache's websocket behaviour changes within 2.4 (2.4.47)."""
+    want = pinned.split(".")
+    have = installed.split(".")
+    n = max(len(want), 2)
+    return want[:n] == have[:n]
 
 
 def _with_flag(args: list[str], name: str, value: str) -> list[str]:
@@ -181,7 +197,7 @@ def verify(runner: Runner, sample: Path, pki: Pki, ws_paths: tuple[str, ...] = D
     args = sample_args(sample, runner.dialect)
     pinned = _flag(args, VERSION_FLAG[runner.dialect])
     installed = runner.version()
-    if pinned and pinned.split(".")[:2] != installed.split(".")[:2]:
+    if pinned and not _same_version(pinned, installed):
         # The sample's own verdict is for another version; what can be checked is wsproxylint's
         # verdict on the same config for the version that is installed.
         args = _with_flag(args, VERSION_FLAG[runner.dialect], installed)
@@ -230,6 +246,8 @@ def verify(runner: Runner, sample: Path, pki: Pki, ws_paths: tuple[str, ...] = D
             modes.append(("legacy" if breaks else "current", findings))
 
         in_scope = planned_ports(sample, runner.dialect, args)
+        if in_scope is None and rendered.scope is not None:
+            in_scope = rendered.scope
         scoped = [fr for fr in rendered.fronts if in_scope is None or fr.port in in_scope]
         others = [fr for fr in rendered.fronts if fr not in scoped]
         verdict.log.append("listeners driven: " + (", ".join(fr.name for fr in scoped) or "none")
@@ -303,7 +321,12 @@ def _drive(fronts: list[Front], pki: Pki, ws_paths: tuple[str, ...], mode: str,
         target = _target(front, path, pki)
         out = [Observation(mode, front, path, "fresh", handshake(target))]
         out += [Observation(mode, front, path, f"warm-{i}", r)
-                for i, r in enumerate(warm_handshakes(target, PAGES, rounds=WARM_ROUNDS), 1)]
+                for i, r in enumerate(warm_handshakes(target, PAGES, rounds=WARM_ROUNDS, settle=SETTLE), 1)]
+        if front.h2:
+            from .h2ws import h2_warm_handshakes  # h2 is a test extra
+
+            out += [Observation(mode, front, path, f"h2-warm-{i}", r)
+                    for i, r in enumerate(h2_warm_handshakes(target, PAGES, rounds=WARM_ROUNDS, settle=SETTLE), 1)]
         if quiet is not None:
             out.append(Observation(mode, front, path, f"quiet-{quiet:g}s",
                                    handshake(target, quiet=quiet, ping_interval=CLIENT_PING_INTERVAL.get(path))))

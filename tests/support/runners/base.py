@@ -10,6 +10,7 @@ cannot be rendered faithfully raises ``Unfaithful`` with the reason, and the tes
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -47,6 +48,7 @@ class Front:
     rendered_port: int
     tls: bool  # the listener speaks TLS
     browser_tls: bool  # browsers open wss:// here (TLS listener, or port 443)
+    h2: bool = False  # the listener offers h2 by ALPN: browsers load pages and open wss:// over it
 
     @property
     def name(self) -> str:
@@ -77,6 +79,12 @@ class Rendered:
     entry: Path
     fronts: list[Front] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what rendering changed beyond addresses
+    # the public ports a wrapped fragment's own sites listen on (the main config around it may
+    # open others, which are not the fragment's); None: as wsproxylint plans them
+    scope: set[int] | None = None
+    # FAS names kept as names and the stand-in address each resolves to (a private /etc/hosts
+    # of the proxy's own mount namespace): a certificate's name check needs the name
+    hosts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -202,15 +210,49 @@ def sample_files(root: Path) -> list[Path]:
 HOST_PORT = re.compile(r"(?P<host>\[[0-9a-fA-F:]+\]|[A-Za-z0-9_.-]+):(?P<port>\d+)")
 
 
-def map_backend(text: str, env: Env) -> str:
-    """``host:port`` of a FAS backend -> the stand-in address, same port."""
+def map_backend(text: str, env: Env, hosts: dict[str, str] | None = None) -> str:
+    """``host:port`` of a FAS backend -> the stand-in address, same port. With ``hosts``, a
+    FAS *name* stays as written and is recorded there with the address it must resolve to."""
     def sub(m: re.Match[str]) -> str:
         port = int(m.group("port"))
-        target = env.backend_for(m.group("host"))
+        host = m.group("host")
+        target = env.backend_for(host)
         if target is None or port not in BACKEND_PORTS:
+            return m.group(0)
+        if hosts is not None and is_name(host):
+            hosts[host.lower()] = target
             return m.group(0)
         return f"{target}:{port}"
     return HOST_PORT.sub(sub, text)
+
+
+def is_name(host: str) -> bool:
+    return host.lower() != "localhost" and not re.fullmatch(r"[\d.]+|\[[0-9a-fA-F:]+\]", host)
+
+
+def private_hosts_command(command: list[str], hosts_file: Path) -> list[str]:
+    """``command`` in a mount namespace of its own whose /etc/hosts is ``hosts_file``: the
+    proxy resolves FAS names to the stand-in while the machine's /etc/hosts stays as it is."""
+    script = 'mount --bind "$0" /etc/hosts && exec "$@"'
+    return ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, str(hosts_file), *command]
+
+
+@functools.cache
+def can_use_private_hosts() -> str | None:
+    """Why a private /etc/hosts is impossible here, or None (tried once: a container may
+    refuse a mount namespace even to root)."""
+    if os.geteuid() != 0:
+        return "binding a private /etc/hosts needs root (unshare --mount)"
+    if shutil.which("unshare") is None:
+        return "unshare (util-linux) is missing"
+    try:
+        proc = subprocess.run(private_hosts_command(["true"], Path("/etc/hosts")), capture_output=True, text=True,
+                              timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return f"unshare --mount failed: {e}"
+    if proc.returncode != 0:
+        return f"unshare --mount failed: {proc.stderr.strip()[:200]}"
+    return None
 
 
 def leftover_backends(rendered: Rendered) -> list[str]:
@@ -221,7 +263,14 @@ def leftover_backends(rendered: Rendered) -> list[str]:
             if line.lstrip().startswith("#"):
                 continue
             for m in HOST_PORT.finditer(line):
+                if m.group("host").lower() in rendered.hosts:
+                    continue  # resolved to the stand-in by the proxy's private /etc/hosts
                 if m.group("host").lower() in BACKEND_HOSTS and int(m.group("port")) in BACKEND_PORTS:
+                    found.append(f"{f.name}:{no}: {line.strip()}")
+            # a port from a variable ("10.20.0.11:${FAS_PORT}"): whatever it expands to, a
+            # FAS host left as written would be dialled on the real network
+            for m in re.finditer(r"([A-Za-z0-9_.-]+):\$\{?\w+", line):
+                if m.group(1).lower() in BACKEND_HOSTS and m.group(1).lower() not in rendered.hosts:
                     found.append(f"{f.name}:{no}: {line.strip()}")
     return found
 

@@ -1,4 +1,9 @@
-"""HAProxy: render a sample for loopback, ``haproxy -c``, run it in the foreground."""
+"""HAProxy: render a sample for loopback, ``haproxy -c``, run it in the foreground.
+
+A directory sample is one configuration made of several files: wsproxylint reads the main
+file with the section files beside it (``parsers.haproxy.companions``), as
+``haproxy -f haproxy.cfg -f conf.d/`` does; the real HAProxy is given exactly that file set,
+in the order wsproxylint reads it, one ``-f`` each."""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 from .base import (
+    BACKEND_PORTS,
     Env,
     Front,
     Proxy,
@@ -24,6 +30,9 @@ BIND = re.compile(r"^(?P<indent>\s*)bind\s+(?P<addrs>\S+)(?P<rest>[^\n]*)$", re.
 SECTION = re.compile(r"^\s*(frontend|listen)\s", re.M)
 DROP = re.compile(r"^(\s*)((?:chroot|user|group|uid|gid|daemon|pidfile|master-worker)\b[^\n]*)$", re.M)
 STATS_SOCKET = re.compile(r"^(?P<indent>\s*)stats\s+socket\s+(?P<path>\S+)", re.M)
+SETENV = re.compile(r"^\s*(?:setenv|presetenv)\s+(?P<name>\w+)\s+(?P<value>\S+)", re.M)
+# a server address whose port is an environment variable: "10.20.0.11:${FAS_PORT}"
+ENV_PORT = re.compile(r"(?P<host>[A-Za-z0-9_.-]+):\$\{?(?P<var>\w+)\}?")
 FILES = re.compile(r"\b(?P<kw>crt|ca-file|crt-list|crl-file)\s+(?P<path>\S+)")
 
 
@@ -50,6 +59,9 @@ class HaproxyRunner(Runner):
         (workdir / "run").mkdir(exist_ok=True)
         rendered = Rendered(workdir, entry)
         fronts: dict[int, Front] = {}
+        # HAProxy expands ${VAR} from the environment, which global setenv/presetenv set
+        self._vars = {m.group("name"): m.group("value").strip('"\'') for tx in texts.values()
+                      for m in SETENV.finditer(tx)}
         for f, text in texts.items():
             text = DROP.sub(lambda m: f"{m.group(1)}# rendered out: {m.group(2)}", text)
             text = STATS_SOCKET.sub(lambda m: f"{m.group('indent')}stats socket {workdir / 'run' / 'admin.sock'}",
@@ -65,7 +77,7 @@ class HaproxyRunner(Runner):
                                                               else env.pem), line)
         m = BIND.match(line)
         if not m:
-            return map_backend(line, env)
+            return map_backend(self._env_ports(line, env), env)
         rest = m.group("rest")
         tls = re.search(r"\bssl\b", rest) is not None
         rest = re.sub(r"\s(v4v6|v6only)\b", "", rest)
@@ -78,14 +90,42 @@ class HaproxyRunner(Runner):
                 rendered.notes.append(f"bind {addr} rendered on the IPv4 loopback")
             port = int(port_text)
             new = front_port(port)
-            fronts.setdefault(port, Front(port, env.front_address, new, tls, tls or port == 443))
+            alpn = re.search(r"\balpn\s+(\S+)", rest)
+            h2 = tls and alpn is not None and "h2" in alpn.group(1).split(",")
+            fronts.setdefault(port, Front(port, env.front_address, new, tls, tls or port == 443, h2))
             out.append(f"{env.front_address}:{new}")
         return f"{m.group('indent')}bind {','.join(dict.fromkeys(out))}{rest}"
 
+    def _env_ports(self, line: str, env: Env) -> str:
+        """``host:${VAR}`` with VAR set to a FAS port: the host becomes the stand-in, the
+        variable stays (HAProxy expands it as in the sample)."""
+        def sub(m: re.Match[str]) -> str:
+            target = env.backend_for(m.group("host"))
+            value = self._vars.get(m.group("var"), "")
+            if target is None or not value.isdigit() or int(value) not in BACKEND_PORTS:
+                return m.group(0)
+            return m.group(0).replace(m.group("host"), target, 1)
+        return ENV_PORT.sub(sub, line)
+
+    def files(self, rendered: Rendered) -> list[Path]:
+        """The files wsproxylint reads as this configuration: the entry, then its companions."""
+        if rendered.entry.parent == rendered.workdir / "conf":
+            return [rendered.entry]  # a single-file sample
+        import parsers
+        from linter.options import Options
+        from linter.runner import discover
+
+        candidates = discover([str(rendered.entry.parent)], Options(dialect="haproxy"))
+        extras = parsers.companions(candidates).get(str(rendered.entry), ())
+        return [rendered.entry, *(Path(x) for x in extras)]
+
+    def _files_args(self, rendered: Rendered) -> list[str]:
+        return [arg for f in self.files(rendered) for arg in ("-f", str(f))]
+
     def config_test(self, rendered: Rendered) -> tuple[bool, str]:
-        proc = subprocess.run([self.binary, "-c", "-f", str(rendered.entry)], capture_output=True, text=True,
+        proc = subprocess.run([self.binary, "-c", *self._files_args(rendered)], capture_output=True, text=True,
                               timeout=30, cwd=rendered.workdir)
         return proc.returncode == 0, (proc.stdout + proc.stderr).strip()
 
     def start(self, rendered: Rendered) -> Proxy:
-        return self._launch([self.binary, "-db", "-f", str(rendered.entry)], rendered)
+        return self._launch([self.binary, "-db", *self._files_args(rendered)], rendered)
