@@ -1,19 +1,17 @@
 """Run the real nginx, Apache httpd and HAProxy on loopback with a config rendered in a
 temp directory.
 
-A small local helper for the probe tests (tests/test_probe_nginx.py,
-tests/test_probe_proxies.py): the verification work may bring a general proxy runner to
-tests/support later; this one only renders the part of a config a test cares about into a
-complete one whose every path is in the temp directory, starts the proxy in the foreground
-as our own child, waits (bounded) until its listeners accept, and stops that process by its
-pid.
+For tests with hand-written configs (probe, Apache live checks), where the sample runners
+of ``support.runners`` (which render bundled samples) do not fit: it renders the part of a
+config a test cares about into a complete one whose every path is in the temp directory,
+starts the proxy in the foreground as our own child in a session of its own, waits
+(bounded) until its listeners accept, and stops it the way the sample runners do.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import time
@@ -21,12 +19,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .runners.base import stop_process
+
 NGINX_CANDIDATES = ("/usr/sbin/nginx", "nginx")
 APACHE_CANDIDATES = ("/usr/sbin/apache2", "apache2", "httpd")
 HAPROXY_CANDIDATES = ("/usr/sbin/haproxy", "haproxy")
 APACHE_MODULES = "/usr/lib/apache2/modules"
 START_TIMEOUT = 10.0
-STOP_TIMEOUT = 5.0
 
 
 def _binary(candidates: tuple[str, ...]) -> str | None:
@@ -135,7 +134,7 @@ def running_haproxy(conf: Path, listeners: list[tuple[str, int]]) -> Iterator[su
 def _running(cmd: list[str], conf: Path, listeners: list[tuple[str, int]]) -> Iterator[subprocess.Popen]:
     """``cmd`` (a proxy in the foreground) until the block ends."""
     with open(conf.parent / "stderr.log", "wb") as err:  # a file: a pipe nobody reads could fill up
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err,
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True,
                                 env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C"})
     try:
         deadline = time.monotonic() + START_TIMEOUT
@@ -152,18 +151,7 @@ def _running(cmd: list[str], conf: Path, listeners: list[tuple[str, int]]) -> It
                 time.sleep(0.05)
         yield proc
     finally:
-        stop(proc)
-
-
-def stop(proc: subprocess.Popen) -> None:
-    """Stop the proxy's master process we started (its workers follow it), by its pid only."""
-    if proc.poll() is None:
-        os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait(STOP_TIMEOUT)
+        stop_process(proc)
 
 
 def log(conf: Path) -> str:

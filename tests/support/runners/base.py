@@ -153,26 +153,30 @@ class Runner:
         return proxy
 
     def stop(self, proxy: Proxy) -> None:
-        """TERM the master, wait bounded, then KILL its process group (its own workers)."""
-        proc = proxy.proc
-        if proc.poll() is None:
+        stop_process(proxy.proc)
+
+
+def stop_process(proc: subprocess.Popen) -> None:
+    """TERM the proxy's master we started, wait bounded, then KILL its process group (its
+    own workers, started in a session of their own), by pid only."""
+    if proc.poll() is None:
+        try:
+            os.kill(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
             try:
-                os.kill(proc.pid, signal.SIGTERM)
+                os.killpg(proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-            try:
-                proc.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                proc.wait(STOP_TIMEOUT)
-        # workers left behind by a master that died first share its process group
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+            proc.wait(STOP_TIMEOUT)
+    # workers left behind by a master that died first share its process group
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def _accepts(addr: tuple[str, int]) -> bool:
