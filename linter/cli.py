@@ -110,9 +110,11 @@ def check(
                    err=True)
     for path, why in report.skipped:
         typer.echo(f"wsproxylint: skipped {path}: {why}", err=True)
+    for where, why in report.unreadable:
+        typer.echo(f"wsproxylint: {where}: {why}", err=True)
     for err in report.internal_errors:
         typer.echo(f"wsproxylint: internal error in {err.where}: {err.message}", err=True)
-    if report.internal_errors:
+    if report.internal_errors or report.unreadable:
         raise typer.Exit(2)
     threshold = SEVERITY_RANK[fail_on]
     failing = any(SEVERITY_RANK[f.severity] >= threshold for f in report.findings)

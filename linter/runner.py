@@ -7,6 +7,7 @@ other finding still stands.
 from __future__ import annotations
 
 import os
+import stat
 import traceback
 from dataclasses import dataclass, field
 
@@ -38,11 +39,19 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     internal_errors: list[InternalError] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+    # (path or path:line, why): not (all) read, so not (all) checked: exit status 2
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _head(path: str) -> str:
-    with open(path, "rb") as f:
-        return f.read(SNIFF_BYTES).decode("utf-8", errors="replace")
+    # non-blocking, and only a regular file: a FIFO swapped in after the walk never blocks
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(0, "not a regular file")
+        return os.read(fd, SNIFF_BYTES).decode("utf-8", errors="replace")
+    finally:
+        os.close(fd)
 
 
 @dataclass(slots=True, frozen=True)
@@ -53,12 +62,20 @@ class Candidate:
     rank: int
 
 
-def discover(paths: list[str], options: Options) -> list[Candidate]:
-    """Every config to read, entry points first; explicit files must be readable."""
+def discover(paths: list[str], options: Options,
+             unreadable: list[tuple[str, str]] | None = None) -> list[Candidate]:
+    """Every config to read, entry points first; explicit files must be readable. Files
+    and directories of a walk that cannot be read go to ``unreadable`` when given."""
     out: list[Candidate] = []
+
+    def lost(path: str, e: OSError) -> None:
+        if unreadable is not None:
+            unreadable.append((path, f"cannot read: {e.strerror or e}"))
+
     for p in paths:
         if os.path.isdir(p):
-            for dirpath, dirnames, filenames in os.walk(p):
+            for dirpath, dirnames, filenames in os.walk(
+                    p, onerror=lambda e: lost(e.filename or p, e)):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for fn in sorted(filenames):
                     full = os.path.join(dirpath, fn)
@@ -66,7 +83,8 @@ def discover(paths: list[str], options: Options) -> list[Candidate]:
                         continue
                     try:
                         found = _candidate(full, options)
-                    except OSError:
+                    except OSError as e:  # vanished or unreadable since the walk listed it
+                        lost(full, e)
                         continue
                     if found:
                         out.append(found)
@@ -99,7 +117,7 @@ def _candidate(path: str, options: Options) -> Candidate | None:
 def run(paths: list[str], options: Options) -> Report:
     report = Report()
     seen: set[str] = set()
-    for cand in discover(paths, options):
+    for cand in discover(paths, options, report.unreadable):
         path, dialect = cand.path, cand.dialect
         real = os.path.realpath(path)
         if real in seen:
@@ -117,6 +135,8 @@ def run(paths: list[str], options: Options) -> Report:
         for f in model.files or [path]:
             seen.add(os.path.realpath(f))
             report.files.append((f, dialect))
+        # what the reader could not read (an entry point gone, a bound hit) was not checked
+        report.unreadable.extend((str(p.loc), p.message) for p in model.problems if p.kind == "read")
         report.findings.extend(_check(model, options, report))
     report.findings = _dedup(report.findings)
     return report

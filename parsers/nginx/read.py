@@ -16,17 +16,29 @@ from __future__ import annotations
 import glob
 import os
 import stat
+from dataclasses import dataclass, field
 
 from crossplane.analyzer import CONTEXTS, DIRECTIVES, analyze, enter_block_ctx
 from crossplane.errors import NgxParserBaseException, NgxParserDirectiveError
-from crossplane.lexer import lex
+from crossplane.lexer import _balance_braces, _lex_file_object
 from crossplane.parser import _prepare_if_args
 
 from linter.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
 
-MAX_INCLUDE_DEPTH = 32
-MAX_FILES = 20000
-MAX_FILE_BYTES = 64 * 1024 * 1024
+# wsproxylint's bounds on one configuration (README, "Guarantees and bounds"). Hitting one
+# is a "read" problem at the line where it was hit (exit status 2: not all was read), never
+# a crash; what was read before it still counts.
+MAX_INCLUDE_DEPTH = 32  # includes within includes
+MAX_BLOCK_DEPTH = 100  # blocks within blocks, across includes
+MAX_FILES = 20000  # files read for one configuration
+MAX_FILE_BYTES = 16 * 1024 * 1024  # one file
+MAX_TOTAL_BYTES = 64 * 1024 * 1024  # all files of one configuration
+
+_BOM = "\ufeff"
+
+
+class ReadLimit(Exception):
+    """A bound of wsproxylint's (not of nginx's) was hit: the rest was not read."""
 
 # Directives that only stand at the top of a whole configuration.
 _MAIN_ONLY = frozenset(
@@ -74,35 +86,63 @@ class _Reader:
         self.files: dict[str, SourceFile] = {}
         self.problems: list[SourceProblem] = []
         self.context = "main"
+        self.total_bytes = 0
 
     # -- one file, in the context it is included in
     def parse_file(self, path: str, ctx: tuple | None, stack: tuple[str, ...], via: tuple[Loc, ...],
-                   lexed: Lexed | None = None) -> list[Node]:
+                   lexed: Lexed | None = None, depth: int = 0) -> list[Node]:
         out: list[Node] = []  # what was read before a fatal error still counts
+        # a file that cannot be read is reported where it is included (or at line 1 of
+        # the entry point), and is not listed as read
+        where = via[-1] if via else Loc(path, 1)
+        try:
+            if lexed is None:
+                lexed = lex_file(path, MAX_TOTAL_BYTES - self.total_bytes)
+            if isinstance(lexed.error, (OSError, ReadLimit)):
+                raise lexed.error
+        except ReadLimit as e:
+            self.problems.append(SourceProblem("read", str(e), where))
+            return out
+        except OSError as e:
+            reason = _reason(e)
+            if via:
+                self.problems.append(SourceProblem("include", f'cannot read included file "{path}": {reason}',
+                                                   where, certain=not isinstance(e, _Device)))
+            else:
+                self.problems.append(SourceProblem("read", f"cannot read {path}: {reason}", where))
+            return out
+        self.total_bytes += lexed.size
         sf = self.files.get(path)
         if sf is None:
             sf = self.files[path] = SourceFile(path=path, dialect="nginx")
+        if lexed.bom:
+            self.problems.append(SourceProblem(
+                "syntax", "the file starts with a byte-order mark (BOM): nginx takes it as part of the first "
+                          "directive (unknown directive); save the file as UTF-8 without a BOM", Loc(path, 1)))
+        last = lexed.last_line
         try:
-            tokens, error = lexed if lexed is not None else lex_file(path)
-            self.block(path, iter(tokens), ctx, stack, via, sf, out)
-            if error is not None:
-                raise error
+            self.block(path, iter(lexed.tokens), ctx, stack, via, sf, out, depth)
+            if lexed.error is not None:
+                raise lexed.error
         except StopIteration:
             self.problems.append(SourceProblem("syntax", 'unexpected end of file, expecting ";" or "}"',
-                                               Loc(path, _last_line(path))))
+                                               Loc(path, last)))
         except NgxParserBaseException as e:
             self.problems.append(SourceProblem("syntax", e.strerror or "syntax error",
-                                               Loc(path, e.lineno or _last_line(path))))
-        except (OSError, ValueError, RecursionError, RuntimeError) as e:
-            msg = getattr(e, "strerror", None) or str(e) or "unexpected end of file: a block is not closed"
-            self.problems.append(SourceProblem("read" if isinstance(e, OSError) else "syntax", msg,
-                                               Loc(path, _last_line(path))))
+                                               Loc(path, e.lineno or last)))
+        except (ValueError, RecursionError, RuntimeError) as e:
+            msg = str(e) or "unexpected end of file: a block is not closed"
+            self.problems.append(SourceProblem("syntax", msg, Loc(path, last)))
         return out
 
     def block(self, path: str, tokens, ctx: tuple | None, stack: tuple[str, ...], via: tuple[Loc, ...],
-              sf: SourceFile, out: list[Node] | None = None) -> list[Node]:
+              sf: SourceFile, out: list[Node] | None = None, depth: int = 0) -> list[Node]:
         """crossplane's parse loop, with the context nginx would be in and includes our way."""
         out = [] if out is None else out
+        if depth > MAX_BLOCK_DEPTH:
+            # the block that crossed the bound is skipped whole, without recursing
+            _skip_block(tokens)
+            return out
         for token, lineno, quoted in tokens:
             if token == "}" and not quoted:
                 break
@@ -129,7 +169,7 @@ class _Reader:
                     self.problems.append(SourceProblem("syntax", e.strerror, loc))
                     if e.strerror.endswith(' is not terminated by ";"'):
                         if token != "}" or quoted:
-                            self.block(path, tokens, None, stack, via, sf)  # skip the block
+                            self.block(path, tokens, None, stack, via, sf, None, depth + 1)  # skip the block
                             continue
                         # the "}" closed the enclosing block: keep what the line says
                         out.append(Node(name=stmt["directive"], args=args, loc=loc, via=via))
@@ -139,25 +179,38 @@ class _Reader:
                         continue
             name = stmt["directive"]
             if name == "include" and args and token == ";":
-                out.extend(self.include(loc, args[0], ctx, stack, via))
+                out.extend(self.include(loc, args[0], ctx, stack, via, depth))
                 continue
             node = Node(name=name, args=args, loc=loc, via=via)
             if token == "{" and not quoted:
                 inner = enter_block_ctx(stmt, ctx) if ctx is not None else None
                 if inner is not None and inner not in _KNOWN_CONTEXTS:
                     inner = None  # a block crossplane has no table for (map, types, lua, ...)
-                node.children = self.block(path, tokens, inner, stack, via, sf)
+                if depth + 1 > MAX_BLOCK_DEPTH:
+                    self.problems.append(SourceProblem(
+                        "read", f"blocks nested deeper than {MAX_BLOCK_DEPTH} levels (wsproxylint's bound): "
+                                f"this block was not read", loc))
+                node.children = self.block(path, tokens, inner, stack, via, sf, None, depth + 1)
             out.append(node)
         return out
 
     def include(self, loc: Loc, pattern: str, ctx: tuple | None, stack: tuple[str, ...],
-                via: tuple[Loc, ...]) -> list[Node]:
+                via: tuple[Loc, ...], depth: int = 0) -> list[Node]:
         fragment = self.context != "main"
         full = pattern if os.path.isabs(pattern) else os.path.join(self.prefix, pattern)
+        if "\0" in full:
+            self.problems.append(SourceProblem("include", f"included path {pattern!r} holds a NUL byte", loc))
+            return [Node(name="include", args=[pattern], loc=loc, via=via)]
         if glob.has_magic(full):
-            names = sorted(glob.glob(full))
+            try:
+                names = sorted(glob.glob(full))
+            except (OSError, ValueError, RecursionError) as e:
+                self.problems.append(SourceProblem(
+                    "include", f'include "{pattern}" cannot be expanded: {_reason(e)}', loc))
+                return [Node(name="include", args=[pattern], loc=loc, via=via)]
         else:
-            names = [full] if os.path.exists(full) else []
+            # lexists: a dangling or looping symlink is reported as unreadable, not missing
+            names = [full] if os.path.lexists(full) else []
             if not names:
                 # A relative include missing from the tree being linted breaks the load;
                 # an absolute one may just live on the server, not in this checkout.
@@ -178,67 +231,155 @@ class _Reader:
                 continue
             if len(stack) >= MAX_INCLUDE_DEPTH:
                 self.problems.append(SourceProblem(
-                    "include", f"includes nested deeper than {MAX_INCLUDE_DEPTH} levels", loc))
+                    "read", f"includes nested deeper than {MAX_INCLUDE_DEPTH} levels (wsproxylint's bound): "
+                            f'"{name}" was not read', loc))
                 return out
-            if os.path.isdir(name):
-                continue  # a glob may match a directory; nginx skips nothing, but reads no dirs
             if len(self.files) >= MAX_FILES:
                 self.problems.append(SourceProblem(
-                    "include", f"more than {MAX_FILES} files included; stopped reading", loc))
+                    "read", f"more than {MAX_FILES} files in one configuration (wsproxylint's bound): "
+                            f'"{name}" and the files after it were not read', loc))
                 return out
-            out.extend(self.parse_file(name, ctx, stack + (real,), via + (loc,)))
+            # a directory, even one a glob matched, is read by nginx and fails the load
+            # ("pread() ... Is a directory"): parse_file reports it
+            out.extend(self.parse_file(name, ctx, stack + (real,), via + (loc,), None, depth))
         return out
 
 
-def _tokens(path: str):
+def _tokens(text: str, path: str):
     """crossplane's tokens, mended: after an unquoted ``${var}`` crossplane 0.5.8 keeps the
     following whitespace and word in the same token (``/x/${rest} last``). An unquoted
-    nginx token never holds whitespace, so such a token is split where nginx splits it."""
-    for token, line, quoted in lex(path):
-        if quoted or token.startswith("#") or "${" not in token or not any(c.isspace() for c in token):
+    nginx token never holds whitespace, so such a token is split where nginx splits it.
+
+    The text keeps its line ends as nginx sees them: only LF ends a line (and a comment);
+    CR is whitespace, so a file with lone-CR line ends is one line, as in ``nginx -t``."""
+    for token, line, quoted in _balance_braces(_lex_file_object([text]), path):
+        if not quoted and token.startswith("#"):
+            yield token.rstrip("\r"), line, quoted
+            continue
+        if quoted or "${" not in token or not any(c.isspace() for c in token):
             yield token, line, quoted
             continue
         for part in token.split():
             yield part, line, False
 
 
-def _last_line(path: str) -> int:
+def _skip_block(tokens) -> None:
+    """Consume tokens up to the "}" closing the block just opened, without recursion."""
+    depth = 1
+    for token, _, quoted in tokens:
+        if quoted:
+            continue
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+            if depth == 0:
+                return
+    raise StopIteration
+
+
+class _Device(OSError):
+    """A character or block device: nginx reads one (``/dev/null``); wsproxylint does not."""
+
+
+_KINDS = ((stat.S_ISDIR, "is a directory"), (stat.S_ISFIFO, "is a FIFO (named pipe)"),
+          (stat.S_ISSOCK, "is a socket"), (stat.S_ISCHR, "is a character device"),
+          (stat.S_ISBLK, "is a block device"))
+
+
+def _regular(path: str, mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    what = next((why for test, why in _KINDS if test(mode)), "is not a regular file")
+    err = _Device if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else OSError
+    raise err(f"{what}, not a regular file")
+
+
+def _reason(e: BaseException) -> str:
+    if isinstance(e, OSError) and e.strerror:
+        return e.strerror[0].lower() + e.strerror[1:]
+    return str(e) or type(e).__name__
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
+
+
+def read_bytes(path: str, budget: int = MAX_TOTAL_BYTES) -> bytes:
+    """A file's bytes, never blocking and never more than the bounds allow.
+
+    The type is checked before the file is opened (a FIFO would block ``open``), the file
+    is opened non-blocking and without becoming a controlling terminal, and the type and
+    size are checked again on what was opened (the path may have been swapped meanwhile).
+    """
+    _regular(path, os.stat(path).st_mode)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
     try:
-        with open(path, "rb") as f:
-            return max(1, f.read(MAX_FILE_BYTES).count(b"\n"))
-    except OSError:
-        return 1
+        st = os.fstat(fd)
+        _regular(path, st.st_mode)
+        limit = min(MAX_FILE_BYTES, budget)
+        _check_size(path, st.st_size, budget)
+        chunks: list[bytes] = []
+        got = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+            if got > limit:  # the file grew while being read
+                _check_size(path, got, budget)
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
 
 
-Lexed = tuple[list[tuple[str, int, bool]], Exception | None]
+def _check_size(path: str, size: int, budget: int) -> None:
+    if size > MAX_FILE_BYTES:
+        raise ReadLimit(f'"{path}" is {_mb(size)}, over wsproxylint\'s bound of {_mb(MAX_FILE_BYTES)} '
+                        f"per file: not read")
+    if size > budget:
+        raise ReadLimit(f'"{path}" would take this configuration over wsproxylint\'s bound of '
+                        f"{_mb(MAX_TOTAL_BYTES)} in all: not read")
 
 
-def lex_file(path: str) -> Lexed:
-    """All of a file's tokens, and the error that stopped the lexer, if one did (the
-    tokens before it still count). The file is lexed once: the root's tokens serve both to
-    guess its context and to parse it."""
-    st = os.stat(path)
-    if not stat.S_ISREG(st.st_mode):
-        raise OSError(f"not a regular file: {path}")
-    if st.st_size > MAX_FILE_BYTES:
-        raise OSError(f"file larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-    tokens: list[tuple[str, int, bool]] = []
+@dataclass(slots=True)
+class Lexed:
+    """A file's tokens, and the error that stopped the lexer or the read, if one did (the
+    tokens before it still count)."""
+
+    tokens: list[tuple[str, int, bool]] = field(default_factory=list)
+    error: Exception | None = None
+    last_line: int = 1
+    size: int = 0
+    bom: bool = False
+
+
+def lex_file(path: str, budget: int = MAX_TOTAL_BYTES) -> Lexed:
+    """All of a file's tokens. The file is lexed once: the root's tokens serve both to
+    guess its context and to parse it. Read errors are returned, not raised."""
     try:
-        for t in _tokens(path):
-            tokens.append(t)
+        data = read_bytes(path, budget)
+    except (OSError, ReadLimit, ValueError) as e:
+        return Lexed(error=e if not isinstance(e, ValueError) else OSError(str(e)))
+    text = data.decode("utf-8", errors="replace")
+    out = Lexed(size=len(data), last_line=max(1, text.count("\n")))
+    if text.startswith(_BOM):
+        text, out.bom = text[1:], True
+    try:
+        for t in _tokens(text, path):
+            out.tokens.append(t)
     except (NgxParserBaseException, ValueError, RecursionError, RuntimeError) as e:
-        return tokens, e
-    return tokens, None
+        out.error = e
+    return out
 
 
 def read(path: str) -> ConfigTree:
     """Read ``path`` and everything it includes into one tree."""
     r = _Reader(path)
-    try:
-        lexed: Lexed = lex_file(path)
-    except OSError as e:
-        lexed = ([], e)
-    r.context = guess_context(_top_names(lexed[0]))
+    lexed = lex_file(path)
+    r.context = guess_context(_top_names(lexed.tokens))
     nodes = r.parse_file(path, _CTX[r.context], (os.path.realpath(path),), (), lexed)
     return ConfigTree(dialect="nginx", root_file=path, nodes=nodes, context=r.context,
                       files=list(r.files.values()), problems=r.problems)
