@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 import traceback
 from dataclasses import dataclass, field
 
@@ -114,7 +115,21 @@ def _candidate(path: str, options: Options) -> Candidate | None:
     return Candidate(path, dialect, parsers.entry_rank(dialect, path, head))
 
 
+# Readers and interpreters recurse once or twice per nested block; their nesting bounds
+# (parsers/*/read.py) stay well inside this limit, which is restored after the run.
+RECURSION_LIMIT = 4000
+
+
 def run(paths: list[str], options: Options) -> Report:
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, RECURSION_LIMIT))
+    try:
+        return _run(paths, options)
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def _run(paths: list[str], options: Options) -> Report:
     report = Report()
     seen: set[str] = set()
     for cand in discover(paths, options, report.unreadable):

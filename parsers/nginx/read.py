@@ -29,7 +29,9 @@ from linter.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
 # is a "read" problem at the line where it was hit (exit status 2: not all was read), never
 # a crash; what was read before it still counts.
 MAX_INCLUDE_DEPTH = 32  # includes within includes
-MAX_BLOCK_DEPTH = 100  # blocks within blocks, across includes
+# blocks within blocks, across includes: the interpreter recurses twice per level, and the
+# runner gives it a recursion limit (RECURSION_LIMIT) that holds this depth with room to spare
+MAX_BLOCK_DEPTH = 450
 MAX_FILES = 20000  # files read for one configuration
 MAX_FILE_BYTES = 16 * 1024 * 1024  # one file
 MAX_TOTAL_BYTES = 64 * 1024 * 1024  # all files of one configuration
