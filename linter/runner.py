@@ -97,6 +97,8 @@ def discover(paths: list[str], options: Options,
             if found is None:
                 raise UsageError(f"{p}: cannot tell which proxy this config is for; pass --dialect")
             out.append(found)
+        elif os.path.islink(p) and not os.path.exists(p):  # a symlink loop, or dangling
+            raise UsageError(f"{p}: cannot read: {_stat_error(p)}")
         elif os.path.exists(p):
             raise UsageError(f"{p}: not a regular file or directory")
         else:
@@ -105,6 +107,14 @@ def discover(paths: list[str], options: Options,
     # the context of what includes it rather than alone first.
     out.sort(key=lambda c: (c.rank, c.path))
     return out
+
+
+def _stat_error(path: str) -> str:
+    try:
+        os.stat(path)
+    except OSError as e:
+        return e.strerror or str(e)
+    return "not a regular file or directory"
 
 
 def _candidate(path: str, options: Options) -> Candidate | None:
