@@ -32,28 +32,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
-ENTRY_NAME = {"nginx": "nginx.conf", "apache": "httpd.conf", "haproxy": "haproxy.cfg"}
+from _mutations import ENTRY_NAME, TOKENS, scratch_dir  # noqa: E402
+
 SAMPLE_GLOBS = ("*.conf", "*.cfg", "**/*.conf", "**/*.cfg")
 
 
 class Finding(Exception):
     """The contract was broken on this input."""
-
-
-def scratch_dir(dialect: str) -> Path:
-    """A directory with the neighbours hostile includes point at."""
-    base = Path(tempfile.mkdtemp(prefix=f"wsproxylint-fuzz-{dialect}-", dir="/dev/shm" if os.path.isdir(
-        "/dev/shm") else None))
-    entry = ENTRY_NAME[dialect]
-    (base / "conf.d").mkdir()
-    (base / "conf.d" / "a.conf").write_text("server { listen 80; include ../b.conf; }\n")
-    (base / "b.conf").write_text(f"include {entry};\n")  # a cycle back to the entry point
-    (base / "dir.conf").mkdir()
-    os.symlink("loop2.conf", base / "loop1.conf")
-    os.symlink("loop1.conf", base / "loop2.conf")
-    os.mkfifo(base / "fifo.conf")
-    return base
 
 
 def seeds(dialect: str, extra: list[str]) -> list[bytes]:
@@ -123,9 +110,6 @@ def run_atheris(dialect: str, seconds: int, seed_data: list[bytes], artifacts: P
     corpus = Path(tempfile.mkdtemp(prefix=f"wsproxylint-fuzz-corpus-{dialect}-"))
     for i, data in enumerate(seed_data):
         (corpus / f"seed-{i:05d}").write_bytes(data)
-    sys.path.insert(0, str(ROOT / "tests"))
-    from _mutations import TOKENS
-
     words = corpus / ".." / f"{corpus.name}.dict"
     words.write_text("".join('"' + "".join(f"\\x{c:02x}" for c in t) + '"\n' for t in TOKENS))
     started = time.monotonic()
@@ -157,7 +141,6 @@ def run_atheris(dialect: str, seconds: int, seed_data: list[bytes], artifacts: P
 def run_hypothesis(dialect: str, seconds: int, seed_data: list[bytes], artifacts: Path) -> int:
     from hypothesis import HealthCheck, Phase, given, settings
 
-    sys.path.insert(0, str(ROOT / "tests"))
     from _mutations import mutated
 
     base = scratch_dir(dialect)

@@ -9,7 +9,30 @@ nothing to a dialect is still input it must survive.
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+
 from hypothesis import strategies as st
+
+ENTRY_NAME = {"nginx": "nginx.conf", "apache": "httpd.conf", "haproxy": "haproxy.cfg"}
+
+
+def scratch_dir(dialect: str, parent: str | None = None) -> Path:
+    """A directory with the neighbours hostile includes point at: a cycle back to the
+    entry point, a symlink loop, a FIFO, a directory named like a config, a glob target."""
+    if parent is None and os.path.isdir("/dev/shm"):
+        parent = "/dev/shm"
+    base = Path(tempfile.mkdtemp(prefix=f"wsproxylint-{dialect}-", dir=parent))
+    entry = ENTRY_NAME[dialect]
+    (base / "conf.d").mkdir()
+    (base / "conf.d" / "a.conf").write_text("server { listen 80; include ../b.conf; }\n")
+    (base / "b.conf").write_text(f"include {entry};\n")
+    (base / "dir.conf").mkdir()
+    os.symlink("loop2.conf", base / "loop1.conf")
+    os.symlink("loop1.conf", base / "loop2.conf")
+    os.mkfifo(base / "fifo.conf")
+    return base
 
 TOKENS = (
     b"{", b"}", b";", b'"', b"'", b"#", b"\\", b"$", b"${", b"}", b"\r", b"\r\n", b"\n", b"\x00", b"\xef\xbb\xbf",
