@@ -34,7 +34,7 @@ MAX_INCLUDE_DEPTH = 32  # includes within includes
 MAX_BLOCK_DEPTH = 450
 MAX_FILES = 20000  # files read for one configuration
 MAX_FILE_BYTES = 16 * 1024 * 1024  # one file
-MAX_TOTAL_BYTES = 64 * 1024 * 1024  # all files of one configuration
+MAX_TOTAL_BYTES = 32 * 1024 * 1024  # all files of one configuration
 
 _BOM = "\ufeff"
 
@@ -304,6 +304,8 @@ def _reason(e: BaseException) -> str:
 
 
 def _mb(n: int) -> str:
+    if n < 1024 * 1024:
+        return f"{n} bytes"
     return f"{n / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
 
 
