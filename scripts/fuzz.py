@@ -22,7 +22,6 @@ Run it on one core: it is single-process.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import tempfile
@@ -139,9 +138,8 @@ def run_atheris(dialect: str, seconds: int, seed_data: list[bytes], artifacts: P
 
 
 def run_hypothesis(dialect: str, seconds: int, seed_data: list[bytes], artifacts: Path) -> int:
-    from hypothesis import HealthCheck, Phase, given, settings
-
     from _mutations import mutated
+    from hypothesis import HealthCheck, Phase, given, settings
 
     base = scratch_dir(dialect)
     target = make_target(dialect, base)

@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from _hostile import MAIN, ROOT, cli, doc, stderr_lines
+
 from linter.options import Options
 from linter.runner import run
 

@@ -19,7 +19,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from _hostile import MAIN, NGINX, cli, doc, hits, messages, nginx_t, stderr_lines
 
 needs_nginx = pytest.mark.skipif(NGINX is None, reason="nginx is not installed")
@@ -505,3 +504,19 @@ def test_text_format_also_keeps_the_report_on_an_internal_error(tmp_path):
     assert r.returncode == 2
     assert r.stdout.startswith('a.conf:3: error WSP001 [syntax-error] directive "server_name" is not terminated')
     assert stat.S_ISREG(os.stat(tmp_path / "b.conf").st_mode)
+
+
+def test_include_of_a_unix_socket_is_an_error(tmp_path):
+    import socket
+
+    sock = socket.socket(socket.AF_UNIX)
+    try:
+        sock.bind(str(tmp_path / "s.conf"))
+        main_including(tmp_path, "s.conf")
+        r = cli("check", "--format", "json", "nginx.conf", cwd=tmp_path, timeout=30)
+    finally:
+        sock.close()
+    assert r.returncode == 1
+    assert hits(r) == [("WSP002", "nginx.conf", 3, "error")]
+    assert messages(r, "WSP002") == [f'cannot read included file "{tmp_path / "s.conf"}": is a socket, not a '
+                                     "regular file"]

@@ -31,12 +31,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from _hostile import TRACEBACK
+from _mutations import ENTRY_NAME, mutated, scratch_dir
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import parsers
-from _hostile import TRACEBACK
-from _mutations import ENTRY_NAME, mutated, scratch_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
