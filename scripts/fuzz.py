@@ -75,6 +75,15 @@ def make_target(dialect: str, base: Path):
     return one
 
 
+def supported(dialect: str) -> bool:
+    import parsers
+
+    if parsers.loader(dialect) is None:
+        print(f"[fuzz] {dialect} is not supported by parsers yet: nothing to fuzz", file=sys.stderr)
+        return False
+    return True
+
+
 def save(artifacts: Path, data: bytes, why: str) -> Path:
     artifacts.mkdir(parents=True, exist_ok=True)
     import hashlib
@@ -89,6 +98,8 @@ def run_atheris(dialect: str, seconds: int, seed_data: list[bytes], artifacts: P
     import atheris
 
     with atheris.instrument_imports(include=["linter", "parsers", "checks", "crossplane"]):
+        if not supported(dialect):
+            return 2
         import checks  # noqa: F401
         import linter.report.json_report  # noqa: F401
         import linter.report.text  # noqa: F401
@@ -184,11 +195,8 @@ def main() -> int:
     ap.add_argument("--artifacts", default="")
     ap.add_argument("--input-timeout", type=int, default=20, help="seconds one input may take (atheris)")
     args = ap.parse_args()
-    import parsers
-
-    if parsers.loader(args.dialect) is None:
-        print(f"[fuzz] {args.dialect} is not supported by parsers yet: nothing to fuzz", file=sys.stderr)
-        return 2
+    # parsers is imported only after atheris has hooked the imports: a module imported
+    # before that would run uninstrumented, and coverage would not guide the fuzzer
     artifacts = Path(args.artifacts or f"/tmp/wsproxylint-fuzz/{args.dialect}")
     seed_data = seeds(args.dialect, args.seeds) or [b""]
     engine = args.engine
@@ -201,6 +209,8 @@ def main() -> int:
             engine = "hypothesis"
     if engine == "atheris":
         return run_atheris(args.dialect, args.seconds, seed_data, artifacts, args.input_timeout)
+    if not supported(args.dialect):
+        return 2
     return run_hypothesis(args.dialect, args.seconds, seed_data, artifacts)
 
 
