@@ -151,6 +151,12 @@ class _Reader:
             if token.startswith("#") and not quoted:
                 sf.comments[lineno] = token[1:]
                 continue
+            if token in ("{", ";") and not quoted:
+                # where a directive name should stand ("{ }", "};"): nginx refuses the file
+                self.problems.append(SourceProblem("syntax", f'unexpected "{token}"', Loc(path, lineno)))
+                if token == "{":
+                    self.block(path, tokens, None, stack, via, sf, None, depth + 1)  # skip the block
+                continue
             stmt = {"directive": token, "line": lineno, "args": []}
             args = stmt["args"]
             token, _, quoted = next(tokens)
