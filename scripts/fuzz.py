@@ -48,7 +48,8 @@ def seeds(dialect: str, extra: list[str]) -> list[bytes]:
     for d in dirs:
         if not d.is_dir():
             continue
-        for pattern in SAMPLE_GLOBS:
+        # a --seeds directory (a previous run's corpus, say) gives every file it holds
+        for pattern in SAMPLE_GLOBS if d in dirs[:2] else ("*",):
             for p in sorted(d.glob(pattern)):
                 if p.is_file() and p.stat().st_size < 256 * 1024:
                     out.append(p.read_bytes())
@@ -135,7 +136,7 @@ def run_atheris(dialect: str, seconds: int, seed_data: list[bytes], artifacts: P
             raise
 
     artifacts.mkdir(parents=True, exist_ok=True)
-    print(f"[fuzz] atheris on {dialect}: {len(seed_data)} seeds, {seconds} s, artifacts in {artifacts}",
+    print(f"[fuzz] atheris on {dialect}: {len(seed_data)} seeds, {seconds} s, corpus in {corpus}, artifacts in {artifacts}",
           flush=True)
     args = [sys.argv[0], str(corpus), f"-max_total_time={seconds}", f"-timeout={timeout}", "-rss_limit_mb=3072",
             f"-artifact_prefix={artifacts}/", "-print_final_stats=1", "-max_len=65536", f"-dict={words.resolve()}"]
