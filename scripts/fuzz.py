@@ -136,7 +136,8 @@ def run_atheris(dialect: str, seconds: int, seed_data: list[bytes], artifacts: P
             raise
 
     artifacts.mkdir(parents=True, exist_ok=True)
-    print(f"[fuzz] atheris on {dialect}: {len(seed_data)} seeds, {seconds} s, corpus in {corpus}, artifacts in {artifacts}",
+    print(f"[fuzz] atheris on {dialect}: {len(seed_data)} seeds, {seconds} s, corpus in {corpus}, "
+          f"artifacts in {artifacts}",
           flush=True)
     args = [sys.argv[0], str(corpus), f"-max_total_time={seconds}", f"-timeout={timeout}", "-rss_limit_mb=3072",
             f"-artifact_prefix={artifacts}/", "-print_final_stats=1", "-max_len=65536", f"-dict={words.resolve()}"]

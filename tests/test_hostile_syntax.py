@@ -9,7 +9,6 @@ unclosed block at the file's last line (nginx: one past it).
 from __future__ import annotations
 
 import pytest
-
 from _hostile import MAIN, NGINX, cli, hits, messages, nginx_t
 
 pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed")
