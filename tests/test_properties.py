@@ -221,3 +221,16 @@ def test_the_mutations_mutate():
     assert any(s.count(b"{") != s.count(b"}") for s in seen)
     assert any(len(s) < len(seed) for s in seen)
     assert any(b"\x00" in s or b"\r" in s or b"\xef\xbb\xbf" in s for s in seen)
+
+
+def test_fuzz_script_runs_and_reports(tmp_path):
+    """scripts/fuzz.py (hypothesis engine, a few seconds): it runs, counts and finds nothing."""
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "fuzz.py"), "--dialect", "nginx", "--seconds", "3",
+                        "--engine", "hypothesis", "--artifacts", str(tmp_path / "artifacts")],
+                       capture_output=True, text=True, timeout=120, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    last = r.stdout.strip().splitlines()[-1]
+    assert last.startswith("[fuzz] ") and last.endswith(" executions, 0 findings"), last
+    assert int(last.split()[1]) > 0
+    assert not (tmp_path / "artifacts").exists()
