@@ -8,8 +8,9 @@ The hook (``sys.addaudithook``) sees what the process does, whatever library doe
 - ``--log``: every socket event, every process start, every open for writing and every
   remove/rename/chmod/utime under ``--tree`` is written there, one per line, as
   ``event<TAB>detail``. The offline and read-only tests demand an empty log.
-- ``--deny PATH``: opening PATH fails with EACCES, as a file whose read permission was
-  taken away does (root ignores file modes, so a chmod cannot show it).
+- ``--deny PATH``: opening (or listing) PATH fails with EACCES, as a file or directory
+  whose read permission was taken away does (root ignores file modes, so a chmod cannot
+  show it).
 - ``--vanish PATH:N``: PATH is deleted just before it is opened for the Nth time (1: by
   the discovery sniff, 2: by the reader), as a file removed mid-run is.
 - ``--break-check RULE`` / ``--break-load NAME``: that check, or the reader on files of
@@ -84,6 +85,9 @@ def main(argv: list[str]) -> None:
                 log(event, args[:2])
             elif event in _WATCHED and any(under_tree(a) for a in args[:2]):
                 log(event, args[:2])
+            elif event in ("os.scandir", "os.listdir") and args and isinstance(args[0], (str, bytes, os.PathLike)):
+                if os.path.realpath(os.fsdecode(args[0])) in deny:
+                    raise PermissionError(13, "Permission denied", os.fsdecode(args[0]))
             elif event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
                 path, mode, flags = args
                 writes = (isinstance(mode, str) and any(c in mode for c in "wax+")) or \

@@ -520,3 +520,13 @@ def test_include_of_a_unix_socket_is_an_error(tmp_path):
     assert hits(r) == [("WSP002", "nginx.conf", 3, "error")]
     assert messages(r, "WSP002") == [f'cannot read included file "{tmp_path / "s.conf"}": is a socket, not a '
                                      "regular file"]
+
+
+def test_unreadable_subdirectory_in_a_walk_is_reported_and_the_rest_stands(tmp_path):
+    _two_sites(tmp_path)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.conf").write_text(SERVER_BAD)
+    r = cli("check", "--format", "json", ".", cwd=tmp_path, driver=("--deny", str(tmp_path / "sub")))
+    assert r.returncode == 2
+    assert stderr_lines(r) == ["wsproxylint: ./sub: cannot read: Permission denied"]
+    assert hits(r) == [("WSP001", "a.conf", 3, "error"), ("WSP001", "b.conf", 3, "error")]
