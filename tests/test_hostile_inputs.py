@@ -530,3 +530,84 @@ def test_unreadable_subdirectory_in_a_walk_is_reported_and_the_rest_stands(tmp_p
     assert r.returncode == 2
     assert stderr_lines(r) == ["wsproxylint: ./sub: cannot read: Permission denied"]
     assert hits(r) == [("WSP001", "a.conf", 3, "error"), ("WSP001", "b.conf", 3, "error")]
+
+
+# ----------------------------------------------------------------------------- fuzzer findings, kept
+
+TRY_FILES_CYCLE = """events {}
+http {
+    server {
+        listen 127.0.0.1:PORT;
+        location / {
+            try_files $uri $uri/ @app;
+        }
+        location @app {
+            try_files $uri @app;
+        }
+        location /assistserver/topic {
+            proxy_pass http://127.0.0.1:8080;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+            proxy_read_timeout 3600s;
+        }
+    }
+}
+"""
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _live_status(conf: Path, port: int, path: str) -> int:
+    """Start nginx on loopback with ``conf``, send a websocket upgrade to ``path``, stop it."""
+    import http.client
+    import signal
+    import time
+
+    pid_file = conf.parent / "nginx.pid"
+    (conf.parent / "logs").mkdir(exist_ok=True)
+    subprocess.run([NGINX, "-p", str(conf.parent), "-c", str(conf), "-g",
+                    f"pid {pid_file}; error_log {conf.parent / 'logs' / 'error.log'};"],
+                   check=True, timeout=30, capture_output=True)
+    try:
+        for _ in range(50):
+            if pid_file.exists() and pid_file.read_text().strip():
+                break
+            time.sleep(0.1)
+        for _ in range(50):
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                c.request("GET", path, headers={"Connection": "Upgrade", "Upgrade": "websocket",
+                                                "Sec-WebSocket-Version": "13",
+                                                "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="})
+                status = c.getresponse().status
+                c.close()
+                return status
+            except ConnectionRefusedError:
+                time.sleep(0.1)
+        raise AssertionError("nginx did not answer")
+    finally:
+        os.kill(int(pid_file.read_text()), signal.SIGTERM)
+
+
+@needs_nginx
+def test_try_files_cycle_through_a_named_location_is_nginxs_500(tmp_path):
+    """Found by scripts/fuzz.py: a named location whose try_files falls back to itself sent
+    the interpreter into unbounded recursion (an internal error). nginx gives up after ten
+    internal redirects and answers 500; so does the model."""
+    port = _free_port()
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(TRY_FILES_CYCLE.replace("PORT", str(port)))
+    assert _live_status(conf, port, "/gateway/websocketcall") == 500
+    r = cli("check", "--format", "json", "nginx.conf", cwd=tmp_path)
+    assert r.returncode == 1
+    assert "internal error" not in r.stderr
+    assert [(f["rule"], f["line"], f["symptom"]) for f in doc(r)["findings"]] == [("WSP301", 9, "status:500")]
+    assert messages(r, "WSP301") == ["/gateway/websocketcall lands in location /, which answers 500 itself instead "
+                                     "of proxying to FAS (internal redirection cycle through @app)"]
