@@ -89,6 +89,7 @@ class _Reader:
         self.problems: list[SourceProblem] = []
         self.context = "main"
         self.total_bytes = 0
+        self.noisy: set[str] = set()  # files where a stray "{" or ";" is not (or no longer) reported
 
     # -- one file, in the context it is included in
     def parse_file(self, path: str, ctx: tuple | None, stack: tuple[str, ...], via: tuple[Loc, ...],
@@ -122,6 +123,8 @@ class _Reader:
                 "syntax", "the file starts with a byte-order mark (BOM): nginx takes it as part of the first "
                           "directive (unknown directive); save the file as UTF-8 without a BOM", Loc(path, 1)))
         last = lexed.last_line
+        if lexed.error is not None:
+            self.noisy.add(path)
         try:
             self.block(path, iter(lexed.tokens), ctx, stack, via, sf, out, depth)
             if lexed.error is not None:
@@ -152,8 +155,12 @@ class _Reader:
                 sf.comments[lineno] = token[1:]
                 continue
             if token in ("{", ";") and not quoted:
-                # where a directive name should stand ("{ }", "};"): nginx refuses the file
-                self.problems.append(SourceProblem("syntax", f'unexpected "{token}"', Loc(path, lineno)))
+                # where a directive name should stand ("{ }", "};"): nginx refuses the file.
+                # Said once per file, and not in a file whose braces do not balance (binary
+                # junk): there the unbalanced brace is the error reported.
+                if path not in self.noisy:
+                    self.noisy.add(path)
+                    self.problems.append(SourceProblem("syntax", f'unexpected "{token}"', Loc(path, lineno)))
                 if token == "{":
                     self.block(path, tokens, None, stack, via, sf, None, depth + 1)  # skip the block
                 continue
