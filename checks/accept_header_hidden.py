@@ -8,7 +8,7 @@ from linter.findings import MISSING_ACCEPT, Finding
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
-from ._examples import NGINX_GOOD, NGINX_WS_HEADERS, nginx_location
+from ._examples import NGINX_GOOD, NGINX_WS_HEADERS, nginx_location, haproxy_config
 
 from ._common import route_label
 
@@ -30,6 +30,10 @@ RULE = Rule(
         "nginx": Example(
             bad=nginx_location(NGINX_WS_HEADERS + "    proxy_hide_header Sec-WebSocket-Accept;\n"),
             good=NGINX_GOOD,
+        ),
+        "haproxy": Example(
+            bad=haproxy_config(back="    http-response del-header Upgrade\n"),
+            good=haproxy_config(back="    http-response del-header Server\n"),
         ),
     },
 )

@@ -10,6 +10,8 @@ from linter.plan import PlanSet
 from linter.resolve import sent_headers, tokens
 from linter.rules import Example, Rule
 
+from ._examples import apache_vhost, haproxy_config
+
 from ._common import first_loc, route_label
 
 RULE = Rule(
@@ -26,8 +28,17 @@ RULE = Rule(
     console="Error during WebSocket handshake: Unexpected response code: 302",
     versions=("FAS <= 2.5.2 only (error with --fas-version <= 2.5.2, warning when unknown). nginx >= 1.29.7 "
               "keeps connections to every `upstream` block by default (keepalive 32 local); earlier versions "
-              "only with `keepalive N`."),
+              "only with `keepalive N`. Apache httpd pools backend connections per worker unless `disablereuse=On`; a ws:// "
+              "worker that only upgrades never fills its pool. "
+              "HAProxy: `http-reuse safe` (the default since 1.9; `never` before) keeps "
+              "idle connections but never gives one to the first request of a client connection, so an HTTP/1.1 "
+              "websocket is safe; `aggressive`/`always`, or an h2 front where every stream may take one (an `ssl` "
+              "bind with `alpn h2`, or with no `alpn` on HAProxy 2.8+), break FAS <= 2.5.2."),
     examples={
+        "apache": Example(
+            bad=apache_vhost("    Timeout 3600\n    ProxyPass /gateway/ http://fas:8080/gateway/ upgrade=websocket\n"),
+            good=apache_vhost("    Timeout 3600\n    ProxyPass /gateway/ http://fas:8080/gateway/ upgrade=websocket disablereuse=On\n"),
+        ),
         "nginx": Example(
             bad=("upstream fas {\n    server 10.0.0.5:8080;\n    keepalive 16;\n}\n"
                  "server {\n    listen 80;\n    location /gateway/ {\n        proxy_pass http://fas;\n"
@@ -36,6 +47,10 @@ RULE = Rule(
             good=("server {\n    listen 80;\n    location /gateway/ {\n        proxy_pass http://10.0.0.5:8080;\n"
                   "        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n"
                   "        proxy_set_header Connection \"upgrade\";\n    }\n}\n"),
+        ),
+        "haproxy": Example(
+            bad=haproxy_config(back="    http-reuse always\n"),
+            good=haproxy_config(back="    http-reuse safe\n"),
         ),
     },
 )
@@ -60,9 +75,18 @@ def check(plans: PlanSet) -> Iterator[Finding]:
             if not fillers:
                 continue
             if not backend.first_request_reuses and not plan.listener.websocket_over_h2:
+                note = plan.listener.websocket_over_h2_note
+                if note and plans.model.version_assumed:
+                    yield plans.finding(
+                        RULE, first_loc(plan.listener.loc, backend.loc, proxy.loc),
+                        f"{plan.ws_path} goes to backend {backend.name}, which keeps idle connections; on the assumed "
+                        f"proxy version {plans.model.proxy_version} browsers use HTTP/1.1 here and a websocket never "
+                        f"takes one, but {note}; {fas_text}", symptom=status(302), fix=fix, plan=plan,
+                        related=[Related(first_loc(backend.loc, proxy.loc), "backend keeping idle connections")],
+                        severity="info")
                 continue  # a browser's websocket is the first request of its own connection
             filler = fillers[0]
-            kept = "by default" if pool.loc is None else f"({pool.value} idle connections)"
+            kept = "by default" if pool.loc is None else f"({pool.note or f'{pool.value} idle connections'})"
             msg = (f"{plan.ws_path} goes to backend {backend.name}, which keeps connections for reuse {kept}; "
                    f"page requests through {filler.route_label} leave idle connections there, and "
                    f"{fas_text}")

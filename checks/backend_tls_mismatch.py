@@ -9,6 +9,8 @@ from linter.findings import Finding, Related
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
+from ._examples import apache_vhost, haproxy_config
+
 from ._common import first_loc
 
 RULE = Rule(
@@ -22,17 +24,33 @@ RULE = Rule(
          "browser with an error status instead of 101. Either offload TLS cleanly (plain to 8080) or "
          "speak TLS to 8443."),
     fix="Match the scheme to the port: http:// toward 8080, https:// toward 8443.",
+    versions=("Statuses per proxy (observed): nginx 502 both ways; Apache 500 for TLS faults, 502 for plain HTTP "
+              "to 8443; HAProxy 502 without `ssl` toward 8443, 503 with `ssl` toward 8080, and in `mode tcp` "
+              "a bare close (reset) for a plain front relayed to 8443."),
     console="Error during WebSocket handshake: Unexpected response code: 502 (nginx)",
+    symptoms=("status:500", "status:503", "reset"),
     examples={
+        "apache": Example(
+            bad=apache_vhost("    Timeout 3600\n    ProxyPass /gateway/ https://fas.example.com:8443/gateway/ disablereuse=On\n"),
+            good=apache_vhost("    Timeout 3600\n    SSLProxyEngine on\n    ProxyPass /gateway/ https://fas.example.com:8443/gateway/ upgrade=websocket disablereuse=On\n"),
+        ),
         "nginx": Example(
             bad="location /gateway/ {\n    proxy_pass http://10.0.0.5:8443;\n}\n",
             good="location /gateway/ {\n    proxy_pass https://10.0.0.5:8443;\n}\n",
+        ),
+        "haproxy": Example(
+            bad=haproxy_config(server="server fas1 10.20.0.11:8443"),
+            good=haproxy_config(server="server fas1 10.20.0.11:8443 ssl verify required ca-file /etc/ssl/certs/fas-ca.pem"),
         ),
     },
 )
 
 
 def _code(symptom: str) -> str:
+    if symptom == "reset":
+        return "nothing: the connection is closed without a response"
+    if symptom == "tls-error":
+        return "nothing: the browser's TLS handshake fails"
     return symptom.split(":", 1)[1] if symptom.startswith("status:") else symptom
 
 
@@ -43,6 +61,7 @@ def check(plans: PlanSet) -> Iterator[Finding]:
         proxy = plan.proxy
         if proxy is None or proxy.backend is None:
             continue
+        statuses = proxy.statuses or plans.model.statuses
         ready = proxy.tls_ready
         if proxy.tls and not ready.value:
             yield plans.finding(

@@ -8,6 +8,8 @@ from linter.findings import Finding
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
+from ._examples import apache_vhost, haproxy_config
+
 from ._problems import problems_of
 
 RULE = Rule(
@@ -22,7 +24,14 @@ RULE = Rule(
          "takes effect."),
     fix="Remove the cause the message names; the proxy's own config test shows the same error.",
     console="None directly: the proxy keeps its old config, or is down (net::ERR_CONNECTION_REFUSED)",
+    versions=("HAProxy (checked with haproxy -c 2.6): `server ... ssl` verifies by default, so it needs `ca-file` or "
+              "`verify none`; an `ssl` bind needs `crt`; an address on the `listen` line is refused since 1.6; "
+              "`reqidel`/`rsprep` and the other regex header rules are refused since 2.1."),
     examples={
+        "apache": Example(
+            bad=apache_vhost("    <Location /gateway/>\n        ProxyPass /gateway/ ws://fas:8080/gateway/\n    </Location>\n"),
+            good=apache_vhost("    <Location /gateway/>\n        ProxyPass ws://fas:8080/gateway/\n    </Location>\n"),
+        ),
         "nginx": Example(
             bad=("http {\n    server {\n        location /gateway/ {\n            proxy_pass http://fas:8080;\n"
                  "            proxy_set_header Connection $connection_upgrade;\n        }\n    }\n}\n"),
@@ -30,6 +39,10 @@ RULE = Rule(
                   "        '' close;\n    }\n    server {\n        location /gateway/ {\n"
                   "            proxy_pass http://fas:8080;\n"
                   "            proxy_set_header Connection $connection_upgrade;\n        }\n    }\n}\n"),
+        ),
+        "haproxy": Example(
+            bad=haproxy_config(server="server fas1 10.20.0.11:8443 ssl"),
+            good=haproxy_config(server="server fas1 10.20.0.11:8443 ssl verify required ca-file /etc/ssl/certs/fas-ca.pem"),
         ),
     },
 )

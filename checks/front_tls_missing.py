@@ -8,6 +8,8 @@ from linter.findings import TLS_ERROR, Finding, Related
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
+from ._examples import APACHE_GOOD, APACHE_WS, HAPROXY_GOOD, apache_vhost, haproxy_config
+
 CONVENTIONAL_TLS_PORTS = frozenset({443, 8443})
 
 RULE = Rule(
@@ -20,6 +22,10 @@ RULE = Rule(
     fix="Enable TLS on the listener that browsers use for wss://.",
     console="net::ERR_SSL_PROTOCOL_ERROR",
     examples={
+        "apache": Example(
+            bad=apache_vhost(APACHE_WS, tls=False),
+            good=APACHE_GOOD,
+        ),
         "nginx": Example(
             bad=("server {\n    listen 443;\n    ssl_certificate /etc/ssl/gw.pem;\n"
                  "    ssl_certificate_key /etc/ssl/gw.key;\n"
@@ -28,17 +34,22 @@ RULE = Rule(
                   "    ssl_certificate_key /etc/ssl/gw.key;\n"
                   "    location /gateway/ {\n        proxy_pass http://fas:8080;\n    }\n}\n"),
         ),
+        "haproxy": Example(
+            bad=haproxy_config(bind="bind :443"),
+            good=HAPROXY_GOOD,
+        ),
     },
 )
 
 
 def check(plans: PlanSet) -> Iterator[Finding]:
-    seen: set[int] = set()
+    # one finding per listener and websocket URL: every URL on the listener fails the same way
+    seen: set[tuple[int, str]] = set()
     for plan in plans.plans:
         listener = plan.listener
-        if id(listener) in seen or listener.tls or listener.unknown:
+        if (id(listener), plan.ws_path) in seen or listener.tls or listener.unknown:
             continue
-        seen.add(id(listener))
+        seen.add((id(listener), plan.ws_path))
         site_has_tls = any(lst.tls for lst in plan.site.listeners)
         if listener.port in CONVENTIONAL_TLS_PORTS:
             why = f"port {listener.port} is where browsers send wss://"

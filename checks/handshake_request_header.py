@@ -8,7 +8,7 @@ from linter.findings import Finding, status
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
-from ._examples import NGINX_GOOD, NGINX_WS_HEADERS, nginx_location
+from ._examples import APACHE_GOOD, APACHE_WS, HAPROXY_GOOD, NGINX_GOOD, NGINX_WS_HEADERS, apache_vhost, haproxy_config, nginx_location
 
 from ._common import first_loc, route_label
 
@@ -25,9 +25,17 @@ RULE = Rule(
     fix="Pass the browser's request headers through unchanged on the websocket route.",
     console="Error during WebSocket handshake: Unexpected response code: 302",
     examples={
+        "apache": Example(
+            bad=apache_vhost("    RequestHeader unset Sec-WebSocket-Key\n" + APACHE_WS),
+            good=APACHE_GOOD,
+        ),
         "nginx": Example(
             bad=nginx_location(NGINX_WS_HEADERS + "    proxy_set_header Sec-WebSocket-Key \"\";\n"),
             good=NGINX_GOOD,
+        ),
+        "haproxy": Example(
+            bad=haproxy_config(front="    http-request del-header Sec-WebSocket-Key\n"),
+            good=HAPROXY_GOOD,
         ),
     },
 )

@@ -8,7 +8,7 @@ from linter.findings import Finding, status
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
-from ._examples import NGINX_GOOD
+from ._examples import APACHE_GOOD, APACHE_WS, NGINX_GOOD, apache_vhost
 
 from ._common import first_loc, route_label, unseen_note, where
 
@@ -21,8 +21,13 @@ RULE = Rule(
          "even when Upgrade and Connection are forwarded."),
     fix="Speak HTTP/1.1 to the backend on the websocket route.",
     console="Error during WebSocket handshake: Unexpected response code: 302",
-    versions="nginx before 1.29.7 defaults to HTTP/1.0 toward the backend; 1.29.7 and later default to 1.1.",
+    versions=("nginx before 1.29.7 defaults to HTTP/1.0 toward the backend; 1.29.7 and later default to 1.1. "
+              "Apache httpd speaks HTTP/1.1 unless `SetEnv force-proxy-request-1.0` (or downgrade-1.0) is in force."),
     examples={
+        "apache": Example(
+            bad=apache_vhost("    SetEnv force-proxy-request-1.0 1\n" + APACHE_WS),
+            good=APACHE_GOOD,
+        ),
         "nginx": Example(
             bad=("location /gateway/ {\n    proxy_pass http://fas:8080;\n"
                  "    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n}\n"),

@@ -9,7 +9,7 @@ from linter.findings import IDLE_DISCONNECT, Finding
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
-from ._examples import NGINX_GOOD, NGINX_WS_HEADERS, nginx_location
+from ._examples import APACHE_GOOD, HAPROXY_GOOD, NGINX_GOOD, NGINX_WS_HEADERS, apache_vhost, haproxy_config, nginx_location
 
 from ._common import first_loc, route_label, unseen_note, where
 
@@ -25,11 +25,24 @@ RULE = Rule(
          "every 10 s, so any limit of 30 s or more is safe for /assistserver/topic."),
     fix="Raise the tunnel idle timeout on the websocket routes to at least the threshold.",
     console="The websocket closes (code 1006) during a quiet call; the SDK reconnects or the call drops",
-    versions="nginx: proxy_read_timeout, default 60 s, applies to the upgraded connection.",
+    versions=("nginx: proxy_read_timeout, default 60 s, applies to the upgraded connection. Apache httpd: the "
+              "larger of `Timeout` (default 60 s) and the worker's `timeout=` / `ProxyTimeout` (2.4.53+; the "
+              "smaller before); `ProxyWebsocketIdleTimeout` exists only in trunk and is refused by 2.4. "
+              "HAProxy: `timeout "
+              "tunnel` once the connection is upgraded, else the shorter of `timeout client` and `timeout server` "
+              "(no default: unset means no limit); a bare number is milliseconds."),
     examples={
+        "apache": Example(
+            bad=apache_vhost("    Timeout 30\n    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On\n"),
+            good=APACHE_GOOD,
+        ),
         "nginx": Example(
             bad=NGINX_GOOD,
             good=nginx_location(NGINX_WS_HEADERS + "    proxy_read_timeout 3600s;\n"),
+        ),
+        "haproxy": Example(
+            bad=haproxy_config(defaults=""),
+            good=HAPROXY_GOOD,
         ),
     },
 )

@@ -21,6 +21,10 @@ RULE = Rule(
     fix="Make the include resolve as the proxy resolves it, or lint from the main config.",
     console="None directly: the proxy keeps its old config, or is down (net::ERR_CONNECTION_REFUSED)",
     examples={
+        "apache": Example(
+            bad="<VirtualHost *:80>\n    Include missing/fas.conf\n</VirtualHost>\n",
+            good="<VirtualHost *:80>\n    IncludeOptional conf.d/*.conf\n</VirtualHost>\n",
+        ),
         "nginx": Example(bad="http {\n    include missing/fas.conf;\n}\n",
                          good="http {\n    include conf.d/*.conf;\n}\n"),
     },

@@ -9,6 +9,8 @@ from linter.model import Guard, Respond
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
+from ._examples import APACHE_GOOD, apache_vhost, haproxy_config
+
 from ._common import REDIRECTS, route_label
 
 RULE = Rule(
@@ -22,9 +24,17 @@ RULE = Rule(
     fix="Serve the websocket URL directly, without a redirect.",
     console="Error during WebSocket handshake: Unexpected response code: 301 (or 302)",
     examples={
+        "apache": Example(
+            bad=apache_vhost("    Timeout 3600\n    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On\n    Redirect /assistserver/ https://assist.example.com/assistserver/\n"),
+            good=APACHE_GOOD,
+        ),
         "nginx": Example(
             bad=("location /gateway/websocketcall/ {\n    proxy_pass http://fas:8080;\n}\n"),
             good=("location = /gateway/websocketcall {\n    proxy_pass http://fas:8080;\n}\n"),
+        ),
+        "haproxy": Example(
+            bad=haproxy_config(front="    http-request redirect location %[path]/ code 301 if { path_reg ^/[^.]*[^/]$ }\n"),
+            good=haproxy_config(front="    http-request redirect location %[path]/ code 301 if { path_reg ^/[^.]*[^/]$ } !{ path_beg /gateway/ /assistserver/ }\n"),
         ),
     },
 )

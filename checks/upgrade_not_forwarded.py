@@ -8,7 +8,7 @@ from linter.findings import Finding, status
 from linter.plan import PlanSet
 from linter.rules import Example, Rule
 
-from ._examples import NGINX_GOOD
+from ._examples import HAPROXY_GOOD, NGINX_GOOD, apache_vhost, haproxy_config
 
 from ._common import header_gap, where
 
@@ -22,11 +22,23 @@ RULE = Rule(
          "unexpected response code."),
     fix="Forward the client's Upgrade header on every route that carries a websocket URL.",
     console="Error during WebSocket handshake: Unexpected response code: 302",
-    versions="All nginx versions (Upgrade is never passed by default).",
+    versions=("All nginx versions (Upgrade is never passed by default). Apache httpd >= 2.4.47: mod_proxy_http "
+              "forwards Upgrade only on a ws://, wss:// or `upgrade=websocket` worker; before 2.4.47 only "
+              "mod_proxy_wstunnel's ws:// workers upgrade. `RequestHeader unset Upgrade` disables it on any version. "
+              "HAProxy in `mode http` forwards it by "
+              "itself; only a rule that removes or replaces it breaks the handshake."),
     examples={
+        "apache": Example(
+            bad=apache_vhost("    Timeout 3600\n    ProxyPass /gateway/ http://fas:8080/gateway/ disablereuse=On\n"),
+            good=apache_vhost("    Timeout 3600\n    ProxyPass /gateway/ http://fas:8080/gateway/ upgrade=websocket disablereuse=On\n"),
+        ),
         "nginx": Example(
             bad="location /gateway/ {\n    proxy_pass http://fas:8080;\n    proxy_http_version 1.1;\n}\n",
             good=NGINX_GOOD,
+        ),
+        "haproxy": Example(
+            bad=haproxy_config(front="    http-request del-header Upgrade\n"),
+            good=HAPROXY_GOOD,
         ),
     },
 )

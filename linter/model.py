@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Generic, Protocol, TypeVar, Union
 
-from .tree import Loc
+from .tree import Loc, SourceFile
 
 T = TypeVar("T")
 
@@ -89,6 +89,8 @@ class Listener:
     # browsers may open websockets as streams of a shared HTTP/2 connection here (RFC 8441),
     # so an upgrade is never the first request of its client connection
     websocket_over_h2: bool = False
+    # when ``websocket_over_h2`` rests on an assumed proxy version: how other versions differ
+    websocket_over_h2_note: str = ""
 
     @property
     def label(self) -> str:
@@ -204,6 +206,14 @@ class ProxyAction:
     # TLS toward the backend can actually be made (False e.g. when the module or engine
     # that makes the connection is off); loc: the setting or module line that decides
     tls_ready: Setting[bool] = field(default_factory=lambda: Setting(True))
+    # the proxy relays the connection's bytes without reading HTTP (a TCP relay, e.g.
+    # HAProxy `mode tcp` front and back): the upgrade reaches the backend untouched, no
+    # backend connection is reused, and the proxy has no status of its own to answer with;
+    # what still matters is TLS against the backend port, front TLS and idle limits
+    passthrough: bool = False
+    # what the browser sees when this route's backend connection fails, where it differs
+    # from the proxy's usual answer (``ProxyModel.statuses``), e.g. a relay's bare close
+    statuses: FailureStatuses | None = None
 
 
 @dataclass(slots=True)
@@ -353,3 +363,5 @@ class ProxyModel:
     # the proxy version the verdicts are for, and whether it was assumed
     proxy_version: str = ""
     version_assumed: bool = True
+    # the files read, with their comments (suppressions) and, when not on disk, their text
+    sources: list[SourceFile] = field(default_factory=list)

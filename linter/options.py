@@ -15,3 +15,11 @@ class Options:
     proxy_versions: dict[str, str] = field(default_factory=dict)
     idle_threshold: float = DEFAULT_IDLE_THRESHOLD
     dialect: str = "auto"
+    # settings-file patterns (see linter/config.py): files not to read, and dialect per file
+    exclude: tuple[str, ...] = ()
+    dialect_overrides: tuple[tuple[str, str], ...] = ()
+    # how stdin ("-") is shown and named for dialect detection
+    stdin_name: str = "-"
+    # per entry point, other files given together that the proxy reads as part of the same
+    # configuration (HAProxy: `-f main.cfg -f extra.cfg`); filled by the runner
+    companions: dict[str, tuple[str, ...]] = field(default_factory=dict)

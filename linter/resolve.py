@@ -275,9 +275,17 @@ def fronts_fas(site: Site, ws_paths: tuple[str, ...]) -> bool:
     for r in _all_routes(site.routes):
         if names_fas(r.match.pattern, names):
             return True
+        if any(names_fas(text, names) for text, _ in _guarded_actions(r)):
+            return True
     for ws in ws_paths:
         _, action, _, _ = trace(site, upgrade_request(ws, False, None))
         if isinstance(action, ProxyAction) and _fas_port(action):
+            return True
+        # the route the URL selects proxies to FAS, even if a step before it answers
+        # (a redirect in front of a catch-all route)
+        chain = select_route(site.routes, ws)
+        routed = chain[-1].action if chain else site.fallback
+        if isinstance(routed, ProxyAction) and _fas_port(routed):
             return True
     return False
 
@@ -360,7 +368,24 @@ def fas_backends(site: Site, ws_paths: tuple[str, ...]) -> list[Backend]:
             if isinstance(a, ProxyAction) and a.backend is not None \
                     and not any(same_target(a.backend, b) for b in found):
                 found.append(a.backend)
+    for r in _all_routes(site.routes):
+        for text, a in _guarded_actions(r):
+            if names_fas(text, names) and isinstance(a, ProxyAction) and a.backend is not None \
+                    and not any(same_target(a.backend, b) for b in found):
+                found.append(a.backend)
     return found
+
+
+def _guarded_actions(route: Route):
+    """(condition text, action) of guards that choose an action by a condition rather than
+    by the route's path pattern (a HAProxy `use_backend ... if { path_beg /gateway/ }`)."""
+    stack = list(route.steps)
+    while stack:
+        s = stack.pop()
+        if isinstance(s, Guard):
+            if s.action is not None:
+                yield s.condition.text, s.action
+            stack.extend(s.steps)
 
 
 def same_target(a: Backend, b: Backend) -> bool:

@@ -35,6 +35,9 @@ class Rule:
     versions: str = "all versions"
     # per dialect: a broken snippet this rule flags and its fixed form
     examples: dict[str, Example] = field(default_factory=dict)
+    # symptoms (contract vocabulary) its findings may carry beyond those ``console`` names,
+    # e.g. where the status differs per proxy; ``wsproxylint explain`` files the rule under each
+    symptoms: tuple[str, ...] = ()
 
 
 CheckFn = Callable[["PlanSet"], Iterator["Finding"]]

@@ -11,6 +11,7 @@ import stat
 import sys
 import traceback
 from dataclasses import dataclass, field
+from typing import Callable
 
 import parsers
 
@@ -19,6 +20,7 @@ from .model import ProxyModel
 from .options import Options
 from .resolve import build_plans
 from .rules import all_checks
+from .tree import SourceFile
 
 SNIFF_BYTES = 64 * 1024
 
@@ -42,6 +44,8 @@ class Report:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
     # (path or path:line, why): not (all) read, so not (all) checked: exit status 2
     unreadable: list[tuple[str, str]] = field(default_factory=list)
+    # every file read, by path: its comments (suppressions) and, when not on disk, its text
+    sources: dict[str, SourceFile] = field(default_factory=dict)
 
 
 def _head(path: str) -> str:
@@ -61,12 +65,15 @@ class Candidate:
     dialect: str
     # 0: a whole configuration, 1: a file that includes others, 2: anything else
     rank: int
+    # the config's text when it is not on disk (stdin)
+    text: str | None = None
 
 
-def discover(paths: list[str], options: Options,
+def discover(paths: list[str], options: Options, stdin: str | None = None,
              unreadable: list[tuple[str, str]] | None = None) -> list[Candidate]:
-    """Every config to read, entry points first; explicit files must be readable. Files
-    and directories of a walk that cannot be read go to ``unreadable`` when given."""
+    """Every config to read, entry points first; explicit files must be readable.
+    ``-`` is ``stdin``, shown as ``options.stdin_name``. Files and directories of a walk
+    that cannot be read go to ``unreadable`` when given."""
     out: list[Candidate] = []
 
     def lost(path: str, e: OSError) -> None:
@@ -74,13 +81,20 @@ def discover(paths: list[str], options: Options,
             unreadable.append((path, f"cannot read: {e.strerror or e}"))
 
     for p in paths:
-        if os.path.isdir(p):
+        if p == "-" and stdin is not None:
+            name = options.stdin_name or "-"
+            dialect = _dialect(name, stdin, options)
+            if dialect is None:
+                raise UsageError(f"{name}: cannot tell which proxy this config is for; pass --dialect")
+            out.append(Candidate(name, dialect, parsers.entry_rank(dialect, name, stdin[:SNIFF_BYTES]), stdin))
+        elif os.path.isdir(p):
             for dirpath, dirnames, filenames in os.walk(
                     p, onerror=lambda e: lost(e.filename or p, e)):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                dirnames[:] = sorted(d for d in dirnames
+                                     if not d.startswith(".") and not _excluded(os.path.join(dirpath, d), options))
                 for fn in sorted(filenames):
                     full = os.path.join(dirpath, fn)
-                    if fn.startswith(".") or not os.path.isfile(full):
+                    if fn.startswith(".") or not os.path.isfile(full) or _excluded(full, options):
                         continue
                     try:
                         found = _candidate(full, options)
@@ -90,6 +104,8 @@ def discover(paths: list[str], options: Options,
                     if found:
                         out.append(found)
         elif os.path.isfile(p):
+            if _excluded(p, options):
+                continue
             try:
                 found = _candidate(p, options)
             except OSError as e:
@@ -117,42 +133,113 @@ def _stat_error(path: str) -> str:
     return "not a regular file or directory"
 
 
+def _excluded(path: str, options: Options) -> bool:
+    if not options.exclude:
+        return False
+    from .config import matches
+
+    return matches(path, options.exclude)
+
+
+def _dialect(path: str, head: str, options: Options) -> str | None:
+    """--dialect, else a per-file override from the settings, else by name and content."""
+    if options.dialect != "auto":
+        return options.dialect
+    if options.dialect_overrides:
+        from .config import matches
+
+        for pattern, dialect in options.dialect_overrides:
+            if matches(path, (pattern,)):
+                return dialect
+    return parsers.detect(path, head)
+
+
 def _candidate(path: str, options: Options) -> Candidate | None:
     head = _head(path)
-    dialect = options.dialect if options.dialect != "auto" else parsers.detect(path, head)
+    dialect = _dialect(path, head, options)
     if dialect is None:
         return None
     return Candidate(path, dialect, parsers.entry_rank(dialect, path, head))
 
 
 # Readers and interpreters recurse once or twice per nested block; their nesting bounds
-# (parsers/*/read.py) stay well inside this limit, which is restored after the run.
+# (linter/bounds.py) stay well inside this limit, which is restored after the run.
 RECURSION_LIMIT = 4000
 
 
-def run(paths: list[str], options: Options) -> Report:
+def _collector_paused(fn):
+    """Run ``fn`` with the cyclic garbage collector off. A large config becomes about a
+    million small long-lived objects (tree, model, plans); with the collector on, every
+    few thousand allocations rescan them, which tripled the cost of plans and checks at
+    5,000 sites. Nothing here builds cycles worth collecting (tens of objects per run),
+    and reference counting still frees each config's model when the next one starts."""
+    import functools
+    import gc
+
+    @functools.wraps(fn)
+    def paused(*args, **kwargs):
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return paused
+
+
+@_collector_paused
+def run(paths: list[str], options: Options, stdin: str | None = None,
+        progress: Callable[[int, int, str], None] | None = None, *, jobs: int = 1) -> Report:
+    """Lint ``paths`` (``-``: the text ``stdin``); ``progress(done, total, path)`` is
+    called before each config is read. ``jobs`` > 1 reads and checks independent configs
+    in that many processes (see ``_pooled``); the report is the same as with one."""
     old = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old, RECURSION_LIMIT))
     try:
-        return _run(paths, options)
+        return _run(paths, options, stdin, progress, jobs)
     finally:
         sys.setrecursionlimit(old)
 
 
-def _run(paths: list[str], options: Options) -> Report:
+def _run(paths: list[str], options: Options, stdin: str | None,
+         progress: Callable[[int, int, str], None] | None, jobs: int) -> Report:
     report = Report()
     seen: set[str] = set()
-    for cand in discover(paths, options, report.unreadable):
+    candidates = discover(paths, options, stdin, report.unreadable)
+    options.companions = parsers.companions(candidates)
+    done = _pooled(candidates, options, jobs) if jobs > 1 else {}
+    for i, cand in enumerate(candidates):
         path, dialect = cand.path, cand.dialect
+        if progress is not None:
+            progress(i, len(candidates), path)
         real = os.path.realpath(path)
         if real in seen:
             continue
+        if path in done:
+            sub = done[path]
+            for f, _ in sub.files:
+                seen.add(os.path.realpath(f))
+            seen.add(real)
+            report.files.extend(sub.files)
+            report.findings.extend(sub.findings)
+            report.internal_errors.extend(sub.internal_errors)
+            report.skipped.extend(sub.skipped)
+            report.unreadable.extend(sub.unreadable)
+            report.sources.update(sub.sources)
+            continue
         load = parsers.loader(dialect)
-        if load is None:
-            report.skipped.append((path, f"{dialect} configs are not supported yet"))
+        load_text = parsers.text_loader(dialect) if cand.text is not None else None
+        if load is None or (cand.text is not None and load_text is None):
+            report.skipped.append((path, f"{dialect} configs are not supported yet"
+                                   + (" on stdin" if cand.text is not None else "")))
             continue
         try:
-            model = load(path, options)
+            if load_text is not None and cand.text is not None:
+                model = load_text(path, cand.text, options)
+            else:
+                model = load(path, options)
         except Exception as e:  # a reader bug must not lose the other files' findings
             report.internal_errors.append(InternalError(path, f"{type(e).__name__}: {e}", traceback.format_exc()))
             seen.add(real)
@@ -162,9 +249,62 @@ def _run(paths: list[str], options: Options) -> Report:
             report.files.append((f, dialect))
         # what the reader could not read (an entry point gone, a bound hit) was not checked
         report.unreadable.extend((str(p.loc), p.message) for p in model.problems if p.kind == "read")
+        for sf in model.sources:
+            report.sources.setdefault(sf.path, sf)
         report.findings.extend(_check(model, options, report))
     report.findings = _dedup(report.findings)
     return report
+
+
+# Below this many bytes of configs a pool costs more (process start, pickling the
+# findings back) than the second core gives.
+POOL_MIN_BYTES = 256 * 1024
+
+
+def _pooled(candidates: list[Candidate], options: Options, jobs: int) -> dict[str, Report]:
+    """Whole configurations (rank 0) read and checked in a process pool, by path.
+
+    Only entry points go to the pool: they are independent of each other, while a file
+    that includes others, or a fragment, is usually read as part of an entry point and
+    then skipped. The caller merges the results in candidate order with the same "seen"
+    rule as the sequential loop, so an entry point another one includes is still
+    dropped and the report does not depend on ``jobs``. Any failure of the pool itself
+    leaves the work to the sequential loop.
+    """
+    # a config read with companions (HAProxy's -f a -f b) or from stdin stays in this process
+    todo = [c for c in candidates if c.rank == 0 and c.text is None and not options.companions.get(c.path)
+            and parsers.loader(c.dialect) is not None]
+    if len(todo) < 2:
+        return {}
+    try:  # every candidate counts: an entry point's includes are usually among them
+        sizes = {c.path: os.path.getsize(c.path) for c in candidates}
+    except OSError:
+        return {}
+    if sum(sizes.values()) < POOL_MIN_BYTES:
+        return {}
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    # largest first, so that one big config does not start last and run alone
+    todo.sort(key=lambda c: -sizes[c.path])
+    out: dict[str, Report] = {}
+    try:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as pool:
+            futures = {c.path: pool.submit(_run_one, c, options) for c in todo}
+            for path, fut in futures.items():
+                out[path] = fut.result()
+    except Exception:  # a broken pool (no /dev/shm, a killed worker): do it here instead
+        return {}
+    return out
+
+
+def _run_one(cand: Candidate, options: Options) -> Report:
+    """One entry point, alone, in a worker process."""
+    import dataclasses
+
+    return run([cand.path], dataclasses.replace(options, dialect=cand.dialect))
 
 
 def _check(model: ProxyModel, options: Options, report: Report) -> list[Finding]:

@@ -71,6 +71,8 @@ class SourceFile:
     path: str
     dialect: str
     comments: dict[int, str] = field(default_factory=dict)
+    # the file's text when it is not on disk (stdin, a file of an nginx -T dump)
+    text: str | None = None
 
 
 @dataclass(slots=True)

@@ -11,7 +11,7 @@ from linter.model import ProxyModel
 from linter.options import Options
 
 DIALECTS = ("nginx", "apache", "haproxy")
-SUPPORTED = ("nginx",)
+SUPPORTED = ("nginx", "apache", "haproxy")
 
 _APACHE = re.compile(r"^\s*(<VirtualHost\b|<Directory\b|<IfModule\b|LoadModule\s|ProxyPass\s|ServerRoot\s|"
                      r"DocumentRoot\s|RewriteEngine\s)", re.M | re.I)
@@ -43,7 +43,26 @@ def entry_rank(dialect: str, path: str, head: str) -> int:
         from . import nginx
 
         return nginx.entry_rank(path, head)
+    if dialect == "apache":
+        from . import apache
+
+        return apache.entry_rank(path, head)
+    if dialect == "haproxy":
+        from . import haproxy
+
+        return haproxy.entry_rank(path, head)
     return 2
+
+
+def companions(candidates) -> dict[str, tuple[str, ...]]:
+    """Files given together that one entry point reads as one configuration (see
+    ``haproxy.companions``); other dialects follow includes instead."""
+    given = [(c.path, c.rank) for c in candidates if c.dialect == "haproxy"]
+    if not given:
+        return {}
+    from . import haproxy
+
+    return haproxy.companions(given)
 
 
 def loader(dialect: str) -> Callable[[str, Options], ProxyModel] | None:
@@ -51,4 +70,21 @@ def loader(dialect: str) -> Callable[[str, Options], ProxyModel] | None:
         from . import nginx
 
         return nginx.load
+    if dialect == "apache":
+        from . import apache
+
+        return apache.load
+    if dialect == "haproxy":
+        from . import haproxy
+
+        return haproxy.load
+    return None
+
+
+def text_loader(dialect: str) -> Callable[[str, str, Options], ProxyModel] | None:
+    """A loader for a config that is not on disk: ``load(name, text, options)``."""
+    if dialect == "nginx":
+        from . import nginx
+
+        return nginx.load_text
     return None

@@ -244,7 +244,8 @@ def test_json_is_one_object_even_with_several_files_and_skips(tmp_path, conf):
     assert r.returncode == 1
     doc = as_json(r)
     assert_contract(doc)
-    assert sorted(f["path"] for f in doc["files"]) == ["a-nginx.conf", "b-nginx.conf"]
+    # HAProxy is read too (a config with no frontend: nothing to find)
+    assert sorted(f["path"] for f in doc["files"]) == ["a-nginx.conf", "b-nginx.conf", "haproxy.cfg"]
     assert {f["path"] for f in doc["findings"]} == {"a-nginx.conf"}
 
 

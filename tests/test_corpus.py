@@ -98,7 +98,8 @@ def test_corpus_nginx_cli(capsys):
               f"({len(linted)} files read, {findings} findings, {len(failures)} failing)")
     assert not failures, "corpus files that broke the contract:\n" + "\n".join(
         f"  {name}: {why}" for name, why in sorted(failures.items()))
-    missing = {p.name for p in files} - linted
+    # an nginx -T dump reads as the files it holds (their own paths), not as itself
+    missing = {p.name for p in files if not p.read_bytes().startswith(b"# configuration file ")} - linted
     assert not missing, f"files given on the command line but not in the report: {sorted(missing)[:20]}"
 
 

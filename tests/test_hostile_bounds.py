@@ -14,7 +14,7 @@ from _hostile import MAIN, ROOT, cli, doc, stderr_lines
 from linter.options import Options
 from linter.runner import run
 
-READ = importlib.import_module("parsers.nginx.read")
+READ = importlib.import_module("linter.bounds")
 
 
 def chain(tmp_path: Path, length: int) -> None:

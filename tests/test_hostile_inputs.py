@@ -335,8 +335,8 @@ def test_read_bytes_rechecks_what_it_opened(tmp_path, monkeypatch):
     os.mkfifo(fifo)
     code = (
         "import os, stat, sys\n"
-        "sys.modules.pop('parsers.nginx.read', None)\n"
-        "import importlib; r = importlib.import_module('parsers.nginx.read')\n"
+        "sys.modules.pop('linter.bounds', None)\n"
+        "import importlib; r = importlib.import_module('linter.bounds')\n"
         "real = os.stat\n"
         "class Fake:\n"
         "    st_mode = stat.S_IFREG | 0o644\n"

@@ -1,4 +1,5 @@
-"""Reporters: text for people, json per the contract (sarif and github come later)."""
+"""Reporters: text for people, json per the contract, sarif for code scanning, github for
+workflow annotations. Each is imported only when its format is asked for."""
 
 from __future__ import annotations
 

@@ -12,7 +12,45 @@ NAME = "nginx"
 
 
 def load(path: str, options: Options) -> ProxyModel:
-    return interpret(read(path), options)
+    from .dump import is_dump
+
+    from linter.bounds import ReadLimit, read_head, read_text
+
+    try:  # never blocking (a FIFO), never past the bounds: the reader reports what fails
+        head = read_head(path, 4096).decode("utf-8", errors="replace")
+        if is_dump(head):
+            return load_text(path, read_text(path), options)
+    except (OSError, ReadLimit):
+        pass
+    return _load(path, None, options)
+
+
+def load_text(name: str, text: str, options: Options) -> ProxyModel:
+    """A config that is not on disk: stdin (shown as ``name``; its relative includes are
+    read from disk), or an ``nginx -T`` dump (its files, with their own paths and lines)."""
+    from .dump import VirtualFiles, is_dump, split
+
+    if is_dump(text[:4096]):
+        files = split(text)
+        if files:
+            vfs = VirtualFiles(files, disk=False)
+            name = next(iter(files))
+        else:
+            vfs = VirtualFiles({name: text}, disk=True)
+    else:
+        vfs = VirtualFiles({name: text}, disk=True)
+    model = _load(name, vfs, options)
+    for sf in model.sources:
+        sf.text = vfs.text(sf.path)
+    return model
+
+
+def _load(path: str, vfs, options: Options) -> ProxyModel:
+    tree = read(path, vfs)
+    model = interpret(tree, options)
+    model.sources = tree.files  # comments (suppressions) and file list for the runner
+    return model
+
 
 
 def entry_rank(path: str, head: str) -> int:
@@ -31,6 +69,10 @@ def looks_like(path: str, head: str) -> bool:
     import os
     import re
 
+    from .dump import is_dump
+
+    if is_dump(head):
+        return True
     name = os.path.basename(path).lower()
     parent = os.path.basename(os.path.dirname(path)).lower()
     if "nginx" in name or "nginx" in path.lower().split(os.sep)[-3:-1]:

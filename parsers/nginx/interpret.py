@@ -13,6 +13,7 @@ nginx semantics applied here, once:
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -98,6 +99,7 @@ _DEFINERS = {"perl_set": 0, "js_set": 0, "set_by_lua": 0, "set_by_lua_block": 0,
              "auth_request_set": 0, "set": 0, "set_real_ip_from": None}
 
 
+@functools.lru_cache(maxsize=1024)  # a fleet writes the same few timeouts thousands of times
 def parse_time(text: str) -> float | None:
     """nginx time: "60", "60s", "1h 30m", "500ms"; None when unreadable."""
     units = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "M": 2592000, "y": 31536000}
@@ -144,6 +146,8 @@ class NginxInterpreter:
         # the current server's named locations (@name), for try_files fallbacks
         self.named: dict[str, Node] = {}
         self.named_level = Level()
+        # one HeaderOp per proxy_set_header line, shared by every location inheriting it
+        self.header_ops: dict[int, HeaderOp] = {}
 
     # ------------------------------------------------------------------ entry
     def run(self) -> ProxyModel:
@@ -204,7 +208,8 @@ class NginxInterpreter:
                 self.has_modules = True
             elif name in ("location", "if", "rewrite", "server_name"):
                 for a in n.args:
-                    self.captures.update(named_captures(a))
+                    if "(?" in a:
+                        self.captures.update(named_captures(a))
             if n.children:
                 stack.extend(n.children)
 
@@ -547,7 +552,7 @@ class NginxInterpreter:
                                 note=f"nginx's default before {NEW_DEFAULTS_TEXT}"))
         for h in lvl.headers:
             if len(h.args) >= 2:
-                ops.append(HeaderOp(h.args[0], NginxValue(h.args[1], self.ev), h.loc))
+                ops.append(self.header_op(h))
         version = lvl.scalars.get("proxy_http_version")
         if version and version.args:
             http_version = Setting(version.args[0], version.loc)
@@ -567,14 +572,19 @@ class NginxInterpreter:
             ops=tuple(ops),
             empty_value_removes=True,
             ops_loc=lvl.headers_loc,
-            shadowed=tuple(HeaderOp(h.args[0], NginxValue(h.args[1], self.ev), h.loc)
-                           for h in lvl.shadowed if len(h.args) >= 2),
+            shadowed=tuple(self.header_op(h) for h in lvl.shadowed if len(h.args) >= 2),
             shadow_reason=shadow_reason,
             http_version=http_version,
             # nginx writes `Connection: upgrade` on a 101 itself: hiding it changes nothing (observed)
             hidden_response_headers=tuple(HiddenHeader(h.args[0], h.loc) for h in lvl.hidden
                                           if h.args and h.args[0].lower() != "connection"),
         )
+
+    def header_op(self, h: Node) -> HeaderOp:
+        op = self.header_ops.get(id(h))
+        if op is None:
+            op = self.header_ops[id(h)] = HeaderOp(h.args[0], NginxValue(h.args[1], self.ev), h.loc)
+        return op
 
     # ------------------------------------------------------------------ what nginx refuses
     def check_duplicates(self, children: list[Node]) -> None:
@@ -629,6 +639,7 @@ class NginxInterpreter:
 
     def check_variables(self) -> None:
         defined = self.ev.defined | self.captures
+        unknown: dict[str, list[str]] = {}  # text -> its unknown variables (texts repeat in fleets)
         for n in self.tree.walk():
             sl = _VARIABLE_ARGS.get(n.name)
             if n.name == "if":
@@ -642,9 +653,12 @@ class NginxInterpreter:
             else:
                 continue
             for t in texts:
-                for var in variables_in(t):
-                    if var in defined or is_builtin(var):
-                        continue
+                if "$" not in t:
+                    continue
+                bad = unknown.get(t)
+                if bad is None:
+                    bad = unknown[t] = [v for v in variables_in(t) if v not in defined and not is_builtin(v)]
+                for var in bad:
                     certain = self.whole and not self.has_modules
                     where = "" if certain else (" here; its map or set may be in a file not read with this one"
                                                 if not self.whole else "; a loaded module may define it")

@@ -15,32 +15,25 @@ from __future__ import annotations
 
 import glob
 import os
-import stat
-from dataclasses import dataclass, field
+from sys import intern
+from typing import TYPE_CHECKING
 
 from crossplane.analyzer import CONTEXTS, DIRECTIVES, analyze, enter_block_ctx
 from crossplane.errors import NgxParserBaseException, NgxParserDirectiveError
 from crossplane.lexer import _balance_braces, _lex_file_object
 from crossplane.parser import _prepare_if_args
 
+from linter import bounds
+from linter.bounds import BOM, Device, ReadLimit
 from linter.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
 
-# wsproxylint's bounds on one configuration (README, "Guarantees and bounds"). Hitting one
-# is a "read" problem at the line where it was hit (exit status 2: not all was read), never
-# a crash; what was read before it still counts.
-MAX_INCLUDE_DEPTH = 32  # includes within includes
-# blocks within blocks, across includes: the interpreter recurses twice per level, and the
-# runner gives it a recursion limit (RECURSION_LIMIT) that holds this depth with room to spare
-MAX_BLOCK_DEPTH = 450
-MAX_FILES = 20000  # files read for one configuration
-MAX_FILE_BYTES = 16 * 1024 * 1024  # one file
-MAX_TOTAL_BYTES = 32 * 1024 * 1024  # all files of one configuration
+from .lex import lex_text, needs_crossplane
 
-_BOM = "\ufeff"
+if TYPE_CHECKING:
+    from .dump import VirtualFiles
 
-
-class ReadLimit(Exception):
-    """A bound of wsproxylint's (not of nginx's) was hit: the rest was not read."""
+# wsproxylint's bounds live in linter/bounds.py (README "Guarantees and bounds"), shared with
+# the other readers: hitting one is a "read" problem where it was hit (exit status 2).
 
 # Directives that only stand at the top of a whole configuration.
 _MAIN_ONLY = frozenset(
@@ -88,63 +81,69 @@ class _Reader:
         self.files: dict[str, SourceFile] = {}
         self.problems: list[SourceProblem] = []
         self.context = "main"
+        # files not on disk (an nginx -T dump, stdin): see dump.VirtualFiles
+        self.vfs: VirtualFiles | None = None
         self.total_bytes = 0
-        self.noisy: set[str] = set()  # files where a stray "{" or ";" is not (or no longer) reported
+        # files where a stray "{" or ";" was seen (it is said once per file), and the
+        # problem held back until the file's braces are known to balance
+        self.noisy: set[str] = set()
+        self.stray: dict[str, SourceProblem] = {}
 
     # -- one file, in the context it is included in
     def parse_file(self, path: str, ctx: tuple | None, stack: tuple[str, ...], via: tuple[Loc, ...],
-                   lexed: Lexed | None = None, depth: int = 0) -> list[Node]:
+                   lexed: Tokens | Exception | None = None, depth: int = 0) -> list[Node]:
         out: list[Node] = []  # what was read before a fatal error still counts
         # a file that cannot be read is reported where it is included (or at line 1 of
         # the entry point), and is not listed as read
         where = via[-1] if via else Loc(path, 1)
         try:
-            if lexed is None:
-                lexed = lex_file(path, MAX_TOTAL_BYTES - self.total_bytes)
-            if isinstance(lexed.error, (OSError, ReadLimit)):
-                raise lexed.error
+            tokens = lexed if lexed is not None else self.tokens(path)
+            if isinstance(tokens, Exception):
+                raise tokens
         except ReadLimit as e:
             self.problems.append(SourceProblem("read", str(e), where))
             return out
-        except OSError as e:
-            reason = _reason(e)
+        except (OSError, ValueError) as e:
+            why = bounds.reason(e)
             if via:
-                self.problems.append(SourceProblem("include", f'cannot read included file "{path}": {reason}',
-                                                   where, certain=not isinstance(e, _Device)))
+                self.problems.append(SourceProblem("include", f'cannot read included file "{path}": {why}',
+                                                   where, certain=not isinstance(e, Device)))
             else:
-                self.problems.append(SourceProblem("read", f"cannot read {path}: {reason}", where))
+                self.problems.append(SourceProblem("read", f"cannot read {path}: {why}", where))
             return out
-        self.total_bytes += lexed.size
+        self.total_bytes += tokens.size
         sf = self.files.get(path)
         if sf is None:
             sf = self.files[path] = SourceFile(path=path, dialect="nginx")
-        if lexed.bom:
+        if tokens.bom:
             self.problems.append(SourceProblem(
                 "syntax", "the file starts with a byte-order mark (BOM): nginx takes it as part of the first "
                           "directive (unknown directive); save the file as UTF-8 without a BOM", Loc(path, 1)))
-        last = lexed.last_line
-        if lexed.error is not None:
-            self.noisy.add(path)
         try:
-            self.block(path, iter(lexed.tokens), ctx, stack, via, sf, out, depth)
-            if lexed.error is not None:
-                raise lexed.error
+            self.block(path, iter(tokens), ctx, stack, via, sf, out, depth)
+            if tokens.error is not None:
+                raise tokens.error
         except StopIteration:
             self.problems.append(SourceProblem("syntax", 'unexpected end of file, expecting ";" or "}"',
-                                               Loc(path, last)))
+                                               Loc(path, tokens.last_line)))
         except NgxParserBaseException as e:
             self.problems.append(SourceProblem("syntax", e.strerror or "syntax error",
-                                               Loc(path, e.lineno or last)))
+                                               Loc(path, e.lineno or tokens.last_line)))
         except (ValueError, RecursionError, RuntimeError) as e:
             msg = str(e) or "unexpected end of file: a block is not closed"
-            self.problems.append(SourceProblem("syntax", msg, Loc(path, last)))
+            self.problems.append(SourceProblem("syntax", msg, Loc(path, tokens.last_line)))
+        stray = self.stray.pop(path, None)
+        # not in a file whose braces do not balance (binary junk): there the unbalanced
+        # brace is the error reported
+        if stray is not None and tokens.error is None:
+            self.problems.append(stray)
         return out
 
     def block(self, path: str, tokens, ctx: tuple | None, stack: tuple[str, ...], via: tuple[Loc, ...],
               sf: SourceFile, out: list[Node] | None = None, depth: int = 0) -> list[Node]:
         """crossplane's parse loop, with the context nginx would be in and includes our way."""
         out = [] if out is None else out
-        if depth > MAX_BLOCK_DEPTH:
+        if depth > bounds.MAX_BLOCK_DEPTH:
             # the block that crossed the bound is skipped whole, without recursing
             _skip_block(tokens)
             return out
@@ -154,32 +153,30 @@ class _Reader:
             if token.startswith("#") and not quoted:
                 sf.comments[lineno] = token[1:]
                 continue
-            if token in ("{", ";") and not quoted:
-                # where a directive name should stand ("{ }", "};"): nginx refuses the file.
-                # Said once per file, and not in a file whose braces do not balance (binary
-                # junk): there the unbalanced brace is the error reported.
+            if (token == "{" or token == ";") and not quoted:
+                # where a directive name should stand ("{ }", "};"): nginx refuses the file
                 if path not in self.noisy:
                     self.noisy.add(path)
-                    self.problems.append(SourceProblem("syntax", f'unexpected "{token}"', Loc(path, lineno)))
+                    self.stray[path] = SourceProblem("syntax", f'unexpected "{token}"', Loc(path, lineno))
                 if token == "{":
                     self.block(path, tokens, None, stack, via, sf, None, depth + 1)  # skip the block
                 continue
-            stmt = {"directive": token, "line": lineno, "args": []}
+            stmt = {"directive": intern(token), "line": lineno, "args": []}
             args = stmt["args"]
             token, _, quoted = next(tokens)
             while token not in ("{", ";", "}") or quoted:
                 if token.startswith("#") and not quoted:
                     sf.comments.setdefault(lineno, token[1:])
                 else:
-                    args.append(token)
+                    args.append(intern(token))  # fleets repeat the same words: one copy each
                 token, _, quoted = next(tokens)
             if stmt["directive"] == "if":
                 _prepare_if_args(stmt)
             loc = Loc(path, lineno)
             if ctx is not None and stmt["directive"] not in _CONTEXT_UNCHECKED:
                 try:
-                    analyze(fname=path, stmt=stmt, term=token, ctx=ctx, strict=False,
-                            check_ctx=True, check_args=True)
+                    # positional: fname, stmt, term, ctx, strict, check_ctx, check_args
+                    analyze(path, stmt, token, ctx, False, True, True)
                 except NgxParserDirectiveError as e:
                     self.problems.append(SourceProblem("syntax", e.strerror, loc))
                     if e.strerror.endswith(' is not terminated by ";"'):
@@ -196,15 +193,16 @@ class _Reader:
             if name == "include" and args and token == ";":
                 out.extend(self.include(loc, args[0], ctx, stack, via, depth))
                 continue
-            node = Node(name=name, args=args, loc=loc, via=via)
+            # positional (keywords cost twice as much per node); args sized exactly: append over-allocates
+            node = Node(name, args[:], loc, None, via)
             if token == "{" and not quoted:
                 inner = enter_block_ctx(stmt, ctx) if ctx is not None else None
                 if inner is not None and inner not in _KNOWN_CONTEXTS:
                     inner = None  # a block crossplane has no table for (map, types, lua, ...)
-                if depth + 1 > MAX_BLOCK_DEPTH:
+                if depth + 1 > bounds.MAX_BLOCK_DEPTH:
                     self.problems.append(SourceProblem(
-                        "read", f"blocks nested deeper than {MAX_BLOCK_DEPTH} levels (wsproxylint's bound): "
-                                f"this block was not read", loc))
+                        "read", f"blocks nested deeper than {bounds.MAX_BLOCK_DEPTH} levels (wsproxylint's "
+                                f"bound): this block was not read", loc))
                 node.children = self.block(path, tokens, inner, stack, via, sf, None, depth + 1)
             out.append(node)
         return out
@@ -212,20 +210,21 @@ class _Reader:
     def include(self, loc: Loc, pattern: str, ctx: tuple | None, stack: tuple[str, ...],
                 via: tuple[Loc, ...], depth: int = 0) -> list[Node]:
         fragment = self.context != "main"
+        vfs = self.vfs
         full = pattern if os.path.isabs(pattern) else os.path.join(self.prefix, pattern)
         if "\0" in full:
             self.problems.append(SourceProblem("include", f"included path {pattern!r} holds a NUL byte", loc))
             return [Node(name="include", args=[pattern], loc=loc, via=via)]
         if glob.has_magic(full):
             try:
-                names = sorted(glob.glob(full))
+                names = sorted(glob.glob(full)) if vfs is None else vfs.glob(full)
             except (OSError, ValueError, RecursionError) as e:
                 self.problems.append(SourceProblem(
-                    "include", f'include "{pattern}" cannot be expanded: {_reason(e)}', loc))
+                    "include", f'include "{pattern}" cannot be expanded: {bounds.reason(e)}', loc))
                 return [Node(name="include", args=[pattern], loc=loc, via=via)]
         else:
             # lexists: a dangling or looping symlink is reported as unreadable, not missing
-            names = [full] if os.path.lexists(full) else []
+            names = [full] if (os.path.lexists(full) if vfs is None else vfs.exists(full)) else []
             if not names:
                 # A relative include missing from the tree being linted breaks the load;
                 # an absolute one may just live on the server, not in this checkout.
@@ -239,25 +238,29 @@ class _Reader:
                 return [Node(name="include", args=[pattern], loc=loc, via=via)]
         out: list[Node] = []
         for name in names:
-            real = os.path.realpath(name)
+            real = os.path.realpath(name) if vfs is None else vfs.realpath(name)
             if real in stack:
                 self.problems.append(SourceProblem(
                     "include", f'include cycle: "{name}" includes itself through {loc}', loc))
                 continue
-            if len(stack) >= MAX_INCLUDE_DEPTH:
+            if len(stack) >= bounds.MAX_INCLUDE_DEPTH:
                 self.problems.append(SourceProblem(
-                    "read", f"includes nested deeper than {MAX_INCLUDE_DEPTH} levels (wsproxylint's bound): "
-                            f'"{name}" was not read', loc))
+                    "read", f"includes nested deeper than {bounds.MAX_INCLUDE_DEPTH} levels (wsproxylint's "
+                            f'bound): "{name}" was not read', loc))
                 return out
-            if len(self.files) >= MAX_FILES:
+            if len(self.files) >= bounds.MAX_FILES:
                 self.problems.append(SourceProblem(
-                    "read", f"more than {MAX_FILES} files in one configuration (wsproxylint's bound): "
+                    "read", f"more than {bounds.MAX_FILES} files in one configuration (wsproxylint's bound): "
                             f'"{name}" and the files after it were not read', loc))
                 return out
             # a directory, even one a glob matched, is read by nginx and fails the load
             # ("pread() ... Is a directory"): parse_file reports it
             out.extend(self.parse_file(name, ctx, stack + (real,), via + (loc,), None, depth))
         return out
+
+    def tokens(self, path: str) -> Tokens:
+        text = self.vfs.text(path) if self.vfs is not None else None
+        return Tokens(path, text, bounds.MAX_TOTAL_BYTES - self.total_bytes)
 
 
 def _tokens(text: str, path: str):
@@ -293,136 +296,113 @@ def _skip_block(tokens) -> None:
     raise StopIteration
 
 
-class _Device(OSError):
-    """A character or block device: nginx reads one (``/dev/null``); wsproxylint does not."""
+class Tokens:
+    """A file's tokens, streamed once from the lexer.
 
-
-_KINDS = ((stat.S_ISDIR, "is a directory"), (stat.S_ISFIFO, "is a FIFO (named pipe)"),
-          (stat.S_ISSOCK, "is a socket"), (stat.S_ISCHR, "is a character device"),
-          (stat.S_ISBLK, "is a block device"))
-
-
-def _regular(path: str, mode: int) -> None:
-    if stat.S_ISREG(mode):
-        return
-    what = next((why for test, why in _KINDS if test(mode)), "is not a regular file")
-    err = _Device if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else OSError
-    raise err(f"{what}, not a regular file")
-
-
-def _reason(e: BaseException) -> str:
-    if isinstance(e, OSError) and e.strerror:
-        return e.strerror[0].lower() + e.strerror[1:]
-    return str(e) or type(e).__name__
-
-
-def _mb(n: int) -> str:
-    if n < 1024 * 1024:
-        return f"{n} bytes"
-    return f"{n / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
-
-
-def read_bytes(path: str, budget: int = MAX_TOTAL_BYTES) -> bytes:
-    """A file's bytes, never blocking and never more than the bounds allow.
-
-    The type is checked before the file is opened (a FIFO would block ``open``), the file
-    is opened non-blocking and without becoming a controlling terminal, and the type and
-    size are checked again on what was opened (the path may have been swapped meanwhile).
+    The file is read once, as bytes, through ``linter.bounds`` (type checked before the
+    open, non-blocking, within the per-file and total bounds), and decoded with its line
+    ends as nginx sees them (only LF ends a line). The root's tokens serve both to guess
+    its context and to parse it, but only the head needed for the guess is buffered (up
+    to the first directive that only a whole configuration holds, e.g. ``http``), so a big
+    file's tokens never sit in memory all at once. A lexer error ends the stream and is
+    kept in ``error``: the tokens before it still count.
     """
-    _regular(path, os.stat(path).st_mode)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(path, flags)
-    try:
-        st = os.fstat(fd)
-        _regular(path, st.st_mode)
-        limit = min(MAX_FILE_BYTES, budget)
-        _check_size(path, st.st_size, budget)
-        chunks: list[bytes] = []
-        got = 0
-        while True:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - got))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            got += len(chunk)
-            if got > limit:  # the file grew while being read
-                _check_size(path, got, budget)
-    finally:
-        os.close(fd)
-    return b"".join(chunks)
+
+    __slots__ = ("_source", "_head", "error", "text", "size", "bom")
+
+    def __init__(self, path: str, text: str | None = None, budget: int | None = None) -> None:
+        """``text``: the file's text when it is not on disk (a dump, stdin); ``budget``:
+        bytes left of the configuration's total bound. Raises OSError or ReadLimit."""
+        if budget is None:
+            budget = bounds.MAX_TOTAL_BYTES
+        if text is None:
+            data = bounds.read_bytes(path, budget)
+            self.size = len(data)
+            text = data.decode("utf-8", errors="replace")
+        else:
+            self.size = len(text)
+            bounds.check_size(path, self.size, budget)
+        self.bom = text.startswith(BOM)
+        if self.bom:
+            text = text[1:]
+        self.text = text
+        if needs_crossplane(text):
+            # crossplane's own lexer, on the text read once; only a file holding "${" needs
+            # mending (_tokens), which costs a Python step per token
+            self._source = _tokens(text, path)
+        else:
+            self._source = lex_text(text, path)
+        self._head: list[tuple[str, int, bool]] = []
+        self.error: Exception | None = None
+
+    @property
+    def last_line(self) -> int:
+        """Where an error at the end of the file is reported (only LF counts, as in nginx)."""
+        return max(1, self.text.count("\n"))
+
+    def _pull(self):
+        # a loop, not ``yield from``: closing this generator (top_names stops early) must
+        # not close the lexer, whose remaining tokens the parse reads
+        try:
+            for tok in self._source:  # noqa: UP028
+                yield tok
+        except (NgxParserBaseException, ValueError, RecursionError, RuntimeError) as e:
+            self.error = e
+
+    def top_names(self) -> set[str]:
+        """Directive names at the top level of the file (from tokens alone, no analysis);
+        stops early once a name only a whole configuration holds is seen."""
+        names: set[str] = set()
+        depth = 0
+        expect_directive = True
+        head = self._head
+        for tok in self._pull():
+            head.append(tok)
+            token, _, quoted = tok
+            if quoted:
+                expect_directive = False
+                continue
+            if token == "{":
+                depth += 1
+                expect_directive = True
+            elif token == "}":
+                depth -= 1
+                expect_directive = True
+            elif token == ";":
+                expect_directive = True
+            elif token.startswith("#"):
+                continue
+            elif expect_directive:
+                if depth == 0:
+                    names.add(token)
+                    if token in _MAIN_ONLY:
+                        break
+                expect_directive = False
+        return names
+
+    def __iter__(self):
+        head = self._head
+        head.reverse()
+        pop = head.pop
+        while head:
+            yield pop()
+        if self.error is None:
+            yield from self._pull()
 
 
-def _check_size(path: str, size: int, budget: int) -> None:
-    if size > MAX_FILE_BYTES:
-        raise ReadLimit(f'"{path}" is {_mb(size)}, over wsproxylint\'s bound of {_mb(MAX_FILE_BYTES)} '
-                        f"per file: not read")
-    if size > budget:
-        raise ReadLimit(f'"{path}" would take this configuration over wsproxylint\'s bound of '
-                        f"{_mb(MAX_TOTAL_BYTES)} in all: not read")
-
-
-@dataclass(slots=True)
-class Lexed:
-    """A file's tokens, and the error that stopped the lexer or the read, if one did (the
-    tokens before it still count)."""
-
-    tokens: list[tuple[str, int, bool]] = field(default_factory=list)
-    error: Exception | None = None
-    last_line: int = 1
-    size: int = 0
-    bom: bool = False
-
-
-def lex_file(path: str, budget: int = MAX_TOTAL_BYTES) -> Lexed:
-    """All of a file's tokens. The file is lexed once: the root's tokens serve both to
-    guess its context and to parse it. Read errors are returned, not raised."""
-    try:
-        data = read_bytes(path, budget)
-    except (OSError, ReadLimit, ValueError) as e:
-        return Lexed(error=e if not isinstance(e, ValueError) else OSError(str(e)))
-    text = data.decode("utf-8", errors="replace")
-    out = Lexed(size=len(data), last_line=max(1, text.count("\n")))
-    if text.startswith(_BOM):
-        text, out.bom = text[1:], True
-    try:
-        for t in _tokens(text, path):
-            out.tokens.append(t)
-    except (NgxParserBaseException, ValueError, RecursionError, RuntimeError) as e:
-        out.error = e
-    return out
-
-
-def read(path: str) -> ConfigTree:
-    """Read ``path`` and everything it includes into one tree."""
+def read(path: str, vfs: VirtualFiles | None = None) -> ConfigTree:
+    """Read ``path`` and everything it includes into one tree (from ``vfs`` where it holds
+    the files: an nginx -T dump, stdin)."""
     r = _Reader(path)
-    lexed = lex_file(path)
-    r.context = guess_context(_top_names(lexed.tokens))
-    nodes = r.parse_file(path, _CTX[r.context], (os.path.realpath(path),), (), lexed)
+    r.vfs = vfs
+    lexed: Tokens | Exception
+    try:
+        lexed = r.tokens(path)
+        names = lexed.top_names()
+    except (OSError, ValueError, ReadLimit) as e:
+        lexed, names = e, set()
+    r.context = guess_context(names)
+    root_real = os.path.realpath(path) if vfs is None else vfs.realpath(path)
+    nodes = r.parse_file(path, _CTX[r.context], (root_real,), (), lexed)
     return ConfigTree(dialect="nginx", root_file=path, nodes=nodes, context=r.context,
                       files=list(r.files.values()), problems=r.problems)
-
-
-def _top_names(tokens: list[tuple[str, int, bool]]) -> set[str]:
-    """Directive names at the top level of a file, from tokens alone (no analysis)."""
-    names: set[str] = set()
-    depth = 0
-    expect_directive = True
-    for token, _, quoted in tokens:
-        if quoted:
-            expect_directive = False
-            continue
-        if token == "{":
-            depth += 1
-            expect_directive = True
-        elif token == "}":
-            depth -= 1
-            expect_directive = True
-        elif token == ";":
-            expect_directive = True
-        elif token.startswith("#"):
-            continue
-        elif expect_directive:
-            if depth == 0:
-                names.add(token)
-            expect_directive = False
-    return names

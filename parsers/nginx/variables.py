@@ -45,12 +45,15 @@ slice_range ssl_preread_ ssl_alpn_protocol ssl_ja3 ssl_sigalg ssl_client_sigalg 
 _ADDED_BY_PROXIES = ("x-forwarded-", "x-real-ip", "forwarded", "x-client-", "x-original-", "cf-", "x-amzn-")
 
 
+_BUILTIN_PREFIXES = tuple(sorted(p for p in BUILTIN if p.endswith("_")))
+
+
 def is_builtin(name: str) -> bool:
     if name.isdigit():
         return True
     if name in BUILTIN:
         return True
-    return any(name.startswith(p) for p in BUILTIN if p.endswith("_"))
+    return name.startswith(_BUILTIN_PREFIXES)
 
 
 def variables_in(text: str) -> list[str]:

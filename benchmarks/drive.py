@@ -1,0 +1,22 @@
+"""Driver for the pool benchmark: ``linter.runner.run`` over paths with N jobs, as the
+CLI would call it once it has a ``--jobs`` flag. Prints the number of findings."""
+
+from __future__ import annotations
+
+import argparse
+
+from linter.options import Options
+from linter.runner import run
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("paths", nargs="+")
+    a = ap.parse_args()
+    report = run(a.paths, Options(), jobs=a.jobs)  # type: ignore[call-arg]
+    print(len(report.files), len(report.findings), len(report.internal_errors))
+
+
+if __name__ == "__main__":
+    main()

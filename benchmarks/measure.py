@@ -1,0 +1,86 @@
+"""Run a command as a child and read its own resource usage (os.wait4), so each figure is
+the child's: wall time, CPU (user + sys) and peak RSS."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import time
+from dataclasses import dataclass
+
+
+@dataclass(slots=True)
+class Sample:
+    wall: float  # seconds
+    cpu: float  # user + sys seconds
+    rss_kb: int  # peak resident set, KiB
+    status: int  # exit status
+
+
+def run_once(cmd: list[str], cwd: str | None = None, env: dict[str, str] | None = None) -> Sample:
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # read stderr before waiting so a chatty child cannot block on a full pipe
+    err = proc.stderr.read() if proc.stderr else b""
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.stderr:
+        proc.stderr.close()
+    code = proc.returncode
+    if code not in (0, 1):
+        raise RuntimeError(f"{' '.join(cmd)} exited {code}: {err.decode(errors='replace')[-2000:]}")
+    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, code)
+
+
+@dataclass(slots=True)
+class Figure:
+    """The median of several runs (and their spread, to judge the noise)."""
+
+    wall: float
+    cpu: float
+    rss_kb: int
+    runs: int
+    cpu_min: float
+    cpu_max: float
+
+    @property
+    def rss_mb(self) -> float:
+        return self.rss_kb / 1024
+
+
+def measure(cmd: list[str], runs: int, cwd: str | None = None, env: dict[str, str] | None = None) -> Figure:
+    samples = [run_once(cmd, cwd, env) for _ in range(runs)]
+    cpus = [s.cpu for s in samples]
+    return Figure(
+        wall=statistics.median(s.wall for s in samples),
+        cpu=statistics.median(cpus),
+        rss_kb=int(statistics.median(s.rss_kb for s in samples)),
+        runs=runs,
+        cpu_min=min(cpus),
+        cpu_max=max(cpus),
+    )
+
+
+def measure_set(cmds: dict[str, list[str]], runs: int, cwd: str | None = None,
+                env: dict[str, str] | None = None) -> tuple[dict[str, Figure], dict[str, list[Sample]]]:
+    """Several commands measured in rounds (A B C, A B C, ...), so that a change in the
+    machine's load touches all of them alike; ratios are best taken round by round."""
+    samples: dict[str, list[Sample]] = {k: [] for k in cmds}
+    for _ in range(runs):
+        for k, cmd in cmds.items():
+            samples[k].append(run_once(cmd, cwd, env))
+    figures = {}
+    for k, ss in samples.items():
+        cpus = [s.cpu for s in ss]
+        figures[k] = Figure(wall=statistics.median(s.wall for s in ss), cpu=statistics.median(cpus),
+                            rss_kb=int(statistics.median(s.rss_kb for s in ss)), runs=runs,
+                            cpu_min=min(cpus), cpu_max=max(cpus))
+    return figures, samples
+
+
+def ratio(a: list[Sample], b: list[Sample]) -> float:
+    """Median over rounds of CPU(a) / CPU(b)."""
+    return statistics.median(x.cpu / y.cpu for x, y in zip(a, b) if y.cpu > 0)

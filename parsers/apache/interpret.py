@@ -1,0 +1,968 @@
+"""Interpret an Apache httpd 2.4 tree into the proxy model.
+
+httpd semantics applied here, once:
+- a ``<VirtualHost>`` inherits the main server's settings it does not set itself (SSL
+  engines, timeouts, ``ProxyPreserveHost``, ``RequestHeader``/``Header``, ``SetEnv``,
+  server-level ``ProxyPass`` and ``<Location>`` sections); rewrite rules are not inherited;
+- routing, as one first-match table (orders checked on httpd 2.4.71): ``Require all
+  denied`` and ``Redirect`` in ``<Location>`` first (they act in the access and fixup
+  phases, whatever handler was chosen), then ``ProxyPass`` in ``<Location>`` sections (they
+  merge in file order, so the *last* matching section's ProxyPass wins: the sections enter
+  the table in reverse), then server-level ``ProxyPass``/``ProxyPassMatch`` in config order
+  (``!`` exclusions included), then server-level ``Redirect``/``RedirectMatch`` (mod_proxy
+  translates before mod_alias); server-level ``RewriteRule`` runs before all of them;
+  ``ProxyPass``, ``<Location>`` and ``Redirect`` paths match whole segments;
+- workers: one per ``ProxyPass`` URL (or ``<Proxy>``/``BalancerMember``), shared by a later
+  URL that has an earlier worker's URL as prefix; pooled unless ``disablereuse=On``;
+  a ``RewriteRule [P]`` target that no explicit worker covers uses a default worker, which
+  never reuses connections;
+- the upgrade (httpd >= 2.4.47): mod_proxy_http forwards ``Upgrade`` only on a ws:// or
+  wss:// worker or one with ``upgrade=``, and writes ``Connection`` itself; before 2.4.47
+  only mod_proxy_wstunnel's ws:// workers upgrade;
+- the tunnel idle timeout: the larger (2.4.53+; the smaller before) of the server
+  ``Timeout`` and the worker's ``timeout=`` / ``ProxyTimeout``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from linter.fas import version_tuple
+from linter.model import (
+    Backend,
+    BackendTLS,
+    ConfigProblem,
+    FailureStatuses,
+    Guard,
+    HeaderOp,
+    HiddenHeader,
+    Listener,
+    Literal,
+    PathMatch,
+    ProxyAction,
+    ProxyModel,
+    Request,
+    Respond,
+    Rewrite,
+    Route,
+    RouteTable,
+    ServeLocal,
+    Server,
+    Setting,
+    Site,
+    Step,
+    Timeouts,
+    UpstreamRequest,
+)
+from linter.options import Options
+from linter.tree import ConfigTree, Loc, Node
+
+from .advice import ApacheAdvice
+from .modules import TRUNK_ONLY
+
+ASSUMED_VERSION = "2.4.62"  # Debian 12; Ubuntu 22.04/24.04 ship 2.4.52/2.4.58, all >= 2.4.47
+UPGRADE_IN_PROXY_HTTP = (2, 4, 47)
+TUNNEL_TIMEOUT_MAX = (2, 4, 53)
+DEFAULT_TIMEOUT = 60.0
+REWRITE_PROXY = "/.rewrite-proxy/"  # never a URL: the inner path of a RewriteRule [P]
+DEFAULT_POOL = 25  # ThreadsPerChild of the event MPM: mod_proxy's default hmax
+_SCALARS = frozenset({
+    "sslengine", "sslproxyengine", "sslproxyverify", "sslproxycacertificatefile", "sslproxycacertificatepath",
+    "sslproxycheckpeername", "sslproxycheckpeercn", "sslcertificatefile", "timeout", "proxytimeout",
+    "proxypreservehost", "rewriteengine", "rewriteoptions",
+})
+_REDIRECT_WORDS = {"permanent": 301, "temp": 302, "seeother": 303, "gone": 410}
+_URL = re.compile(r"^([a-zA-Z][\w+.-]*)://(\[[^\]]+\](?::\d*)?|[^/:]*(?::[^/]*)?)(/.*)?$")
+_DEFAULT_PORTS = {"http": 80, "ws": 80, "https": 443, "wss": 443}
+
+
+def on(node: Node | None) -> bool:
+    return bool(node and node.args and node.args[0].lower() in ("on", "1", "yes", "true"))
+
+
+def seconds(text: str) -> float | None:
+    """httpd time: seconds, or with an ``ms`` suffix where a worker parameter allows it."""
+    t = text.strip().lower()
+    try:
+        if t.endswith("ms"):
+            return float(t[:-2]) / 1000
+        t = t.removesuffix("s")
+        return float(t)
+    except ValueError:
+        return None
+
+
+def split_url(url: str) -> tuple[str, str, int | None, str]:
+    """scheme, host, port, path of a backend URL (``balancer://name`` too)."""
+    m = _URL.match(url)
+    if not m:
+        return "", url, None, ""
+    scheme, hostport, path = m.group(1).lower(), m.group(2), m.group(3) or ""
+    if hostport.startswith("["):
+        host, _, rest = hostport[1:].partition("]")
+        port_text = rest[1:] if rest.startswith(":") else ""
+    else:
+        host, _, port_text = hostport.partition(":")
+    try:
+        port = int(port_text) if port_text else _DEFAULT_PORTS.get(scheme)
+    except ValueError:
+        port = None
+    return scheme, host.lower(), port, path
+
+
+def is_ip(host: str) -> bool:
+    return bool(re.fullmatch(r"[\d.]+", host)) or ":" in host
+
+
+@dataclass(slots=True)
+class Worker:
+    url: str
+    scheme: str
+    params: dict[str, str]
+    loc: Loc
+    backend: Backend
+    members: list[Worker] = field(default_factory=list)  # a balancer's members
+    # actions that use this worker, and whether proxy-initial-not-pooled was in force there
+    initial_not_pooled: list[bool] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Scope:
+    """The settings in force for one server (main, or a virtual host over the main)."""
+
+    scalars: dict[str, Node] = field(default_factory=dict)
+    request_headers: list[Node] = field(default_factory=list)
+    response_headers: list[Node] = field(default_factory=list)
+    env: dict[str, Node] = field(default_factory=dict)
+    proxypass: list[Node] = field(default_factory=list)
+    redirects: list[Node] = field(default_factory=list)
+    rewrites: list[Node] = field(default_factory=list)
+    locations: list[Node] = field(default_factory=list)
+    proxies: list[Node] = field(default_factory=list)  # <Proxy> sections
+
+    def child(self, nodes: list[Node]) -> Scope:
+        s = Scope(scalars=dict(self.scalars), request_headers=list(self.request_headers),
+                  response_headers=list(self.response_headers), env=dict(self.env),
+                  locations=list(self.locations), proxies=list(self.proxies))
+        own = Scope()
+        own.absorb(nodes)
+        s.scalars.update(own.scalars)
+        s.request_headers += own.request_headers
+        s.response_headers += own.response_headers
+        s.env.update(own.env)
+        s.locations += own.locations
+        s.proxies += own.proxies
+        s.redirects = own.redirects + self.redirects
+        # ProxyPassInherit On (default): the main server's ProxyPass lines follow the vhost's
+        s.proxypass = own.proxypass + self.proxypass
+        inherit = "inherit" in " ".join(own.scalars["rewriteoptions"].args).lower() \
+            if "rewriteoptions" in own.scalars else False
+        s.rewrites = own.rewrites + (self.rewrites if inherit else [])
+        if "rewriteengine" not in own.scalars:
+            s.scalars.pop("rewriteengine", None)
+        return s
+
+    def absorb(self, nodes: list[Node]) -> None:
+        for n in nodes:
+            name = n.name
+            if n.children is not None:
+                if name in ("location", "locationmatch"):
+                    self.locations.append(n)
+                elif name in ("proxy", "proxymatch"):
+                    self.proxies.append(n)
+                continue
+            if name in _SCALARS:
+                self.scalars[name] = n
+            elif name == "requestheader":
+                self.request_headers.append(n)
+            elif name == "header":
+                self.response_headers.append(n)
+            elif name == "setenv" and n.args:
+                self.env[n.args[0].lower()] = n
+            elif name == "unsetenv":
+                for a in n.args:
+                    self.env.pop(a.lower(), None)
+            elif name in ("proxypass", "proxypassmatch"):
+                self.proxypass.append(n)
+            elif name in ("redirect", "redirectmatch", "redirectpermanent", "redirecttemp"):
+                self.redirects.append(n)
+            elif name in ("rewriterule", "rewritecond"):
+                self.rewrites.append(n)
+
+
+class ApacheConnection:
+    """The Connection header mod_proxy_http writes itself: ``Upgrade`` when it forwards an
+    upgrade, else ``close`` (HTTP/1.0, proxy-nokeepalive) or ``Keep-Alive``."""
+
+    __slots__ = ("closes", "text", "upgrades")
+
+    def __init__(self, upgrades: bool, closes: bool) -> None:
+        self.upgrades = upgrades
+        self.closes = closes
+        self.text = "httpd writes Connection itself: Upgrade only when the worker forwards the upgrade"
+
+    def evaluate(self, request: Request) -> str | None:
+        if request.is_upgrade and self.upgrades:
+            return "Upgrade"
+        return "close" if self.closes else "Keep-Alive"
+
+
+class HeaderValue:
+    """A RequestHeader value: literal text, or a ``%{...}`` format that is not known here."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def evaluate(self, request: Request) -> str | None:
+        if "%{" not in self.text:
+            return self.text
+        m = re.fullmatch(r"%\{HTTP_([A-Z0-9_]+)\}e|%\{([A-Za-z0-9-]+)\}i", self.text)
+        if m:
+            name = (m.group(1) or "").replace("_", "-").lower() or (m.group(2) or "").lower()
+            return request.headers.get(name, "")
+        return None
+
+
+class RewriteConditions:
+    """A RewriteRule's pattern and its RewriteCond lines, evaluated against a request."""
+
+    __slots__ = ("conds", "rule_rx", "text")
+
+    def __init__(self, rule_rx: re.Pattern[str] | None, conds: list[tuple[str, str, set[str]]], text: str) -> None:
+        self.rule_rx = rule_rx
+        self.conds = conds
+        self.text = text
+
+    def evaluate(self, request: Request) -> bool | None:
+        if self.rule_rx is None:
+            return None
+        if not self.rule_rx.search(request.path):
+            return False
+        result: bool | None = True
+        pending_or: bool | None = None
+        for test, pattern, flags in self.conds:
+            value = _cond(test, pattern, flags, request)
+            if pending_or is not None:
+                value = _or(pending_or, value)
+                pending_or = None
+            if "or" in flags or "ornext" in flags:
+                pending_or = value
+                continue
+            result = _and(result, value)
+        if pending_or is not None:
+            result = _and(result, pending_or)
+        return result
+
+
+def _and(a: bool | None, b: bool | None) -> bool | None:
+    if a is False or b is False:
+        return False
+    return None if a is None or b is None else True
+
+
+def _or(a: bool | None, b: bool | None) -> bool | None:
+    if a is True or b is True:
+        return True
+    return None if a is None or b is None else False
+
+
+def _server_var(name: str, request: Request) -> str | None:
+    upper = name.upper()
+    if upper.startswith("HTTP:"):
+        return request.headers.get(name[5:].lower(), "")
+    if upper.startswith("HTTP_") and upper not in ("HTTP_HOST",):
+        return request.headers.get(upper[5:].replace("_", "-").lower(), "")
+    return {
+        "HTTPS": "on" if request.scheme == "https" else "off",
+        "REQUEST_SCHEME": request.scheme,
+        "REQUEST_URI": request.path,
+        "HTTP_HOST": request.headers.get("host", ""),
+        "SERVER_PORT": str(request.port) if request.port else None,
+        "QUERY_STRING": request.query,
+    }.get(upper)
+
+
+def _cond(test: str, pattern: str, flags: set[str], request: Request) -> bool | None:
+    unknown = False
+
+    def sub(m: re.Match[str]) -> str:
+        nonlocal unknown
+        v = _server_var(m.group(1), request)
+        if v is None:
+            unknown = True
+            return ""
+        return v
+
+    value = re.sub(r"%\{([^}]+)\}", sub, test)
+    if unknown or "$" in value:
+        return None
+    negate = pattern.startswith("!")
+    if negate:
+        pattern = pattern[1:]
+    if pattern[:1] in ("-", "<", ">") or pattern.startswith("=="):
+        return None
+    caseless = "nc" in flags or "nocase" in flags
+    if pattern.startswith("="):
+        want = pattern[1:].strip('"')
+        hit = value.lower() == want.lower() if caseless else value == want
+    else:
+        try:
+            hit = bool(re.search(pattern, value, re.IGNORECASE if caseless else 0))
+        except (re.error, OverflowError, RecursionError):
+            return None
+    return hit != negate
+
+
+def _flags(text: str) -> set[str]:
+    text = text.strip()
+    if not (text.startswith("[") and text.endswith("]")):
+        return set()
+    return {f.strip().lower() for f in text[1:-1].split(",") if f.strip()}
+
+
+def _compile(pattern: str, caseless: bool = False) -> re.Pattern[str] | None:
+    try:
+        return re.compile(pattern, re.IGNORECASE if caseless else 0)
+    except (re.error, OverflowError, RecursionError):
+        return None
+
+
+class SegmentPrefix:
+    """``<Location /x>``, ``ProxyPass /x`` and ``Redirect /x`` match /x, /x/ and /x/... but
+    not /xy (a trailing slash in the path needs one in the URL). It stands in for a regex in
+    ``PathMatch.regex`` (same ``search``), because compiling one regex per section made
+    configs with thousands of virtual hosts slow."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def search(self, text: str) -> bool:
+        p = self.path
+        if p.endswith("/"):
+            return text.startswith(p)
+        return text == p or text.startswith(p + "/")
+
+
+def location_regex(path: str) -> re.Pattern[str]:
+    return SegmentPrefix(path)  # type: ignore[return-value]
+
+
+class ApacheInterpreter:
+    def __init__(self, tree: ConfigTree, options: Options, modules: set[str], saw_loadmodule: bool) -> None:
+        self.tree = tree
+        self.options = options
+        given = options.proxy_versions.get("apache")
+        self.version_text = given or ASSUMED_VERSION
+        self.version_assumed = not given
+        self.version = version_tuple(self.version_text)
+        self.modules = modules
+        self.whole = tree.context == "main"
+        self.know_modules = saw_loadmodule
+        self.problems: list[ConfigProblem] = []
+        self.workers: dict[tuple[int, str], Worker] = {}
+        self.by_owner: dict[int, list[Worker]] = {}  # workers a server can share, in definition order
+        self.default_workers: dict[str, Backend] = {}
+        self.listens: list[tuple[str, int | None, str, Loc]] = []
+        self.checked: set[int] = set()
+
+    # ------------------------------------------------------------------ entry
+    def run(self) -> ProxyModel:
+        for p in self.tree.problems:
+            self.problems.append(ConfigProblem(p.kind, p.message, p.loc, p.certain))
+        nodes = self.tree.nodes
+        self.check_everywhere(nodes)
+        main = Scope()
+        main.absorb(nodes)
+        for n in nodes:
+            if n.name == "listen" and n.args:
+                addr, port = split_listen(n.args[0])
+                proto = n.args[1].lower() if len(n.args) > 1 else ("https" if port == 443 else "http")
+                self.listens.append((addr, port, proto, n.loc))
+        vhosts = [n for n in nodes if n.name == "virtualhost" and n.children is not None]
+        sites: list[Site] = []
+        main_id = 0
+        self.define_workers(main_id, nodes, main)
+        for v in vhosts:
+            scope = main.child(v.children or [])
+            self.define_workers(id(v), v.children or [], scope)
+            sites.append(self.site(v, scope, id(v)))
+        covered = {lst.port for s in sites for lst in s.listeners}
+        uncovered = [lp for lp in self.listens if lp[1] not in covered]
+        # the main server answers on listeners no virtual host covers (all of them without vhosts)
+        if (main.proxypass or main.locations or main.rewrites or main.redirects) and (uncovered or not vhosts):
+            sites.append(self.main_site(main, uncovered, bool(vhosts)))
+        self.finish_workers()
+        backends = [w.backend for w in self.workers.values()] + list(self.default_workers.values())
+        return ProxyModel(
+            dialect="apache",
+            root_file=self.tree.root_file,
+            sites=sites,
+            backends=backends,
+            statuses=FailureStatuses(plain_to_tls_port="status:502", tls_to_plain_port="status:500",
+                                     tls_not_ready="status:500"),
+            advice=ApacheAdvice(),
+            problems=self.problems,
+            files=[f.path for f in self.tree.files],
+            fragment=self.tree.is_fragment,
+            proxy_version=self.version_text,
+            version_assumed=self.version_assumed,
+        )
+
+    def check_everywhere(self, nodes: list[Node]) -> None:
+        for n in self.tree.walk():
+            if n.name in TRUNK_ONLY:
+                self.problems.append(ConfigProblem(
+                    "rejected", f"Invalid command '{TRUNK_ONLY[n.name]}': it exists only in httpd trunk (2.5), not in any 2.4 "
+                    "release, so httpd refuses to start", n.loc,
+                    fix="remove it; on 2.4 the tunnel idle timeout is the larger of `Timeout` and the worker's "
+                        "`timeout=` (or `ProxyTimeout`)"))
+            elif n.name == "location" or n.name == "locationmatch":
+                for c in n.children or []:
+                    if c.name in ("proxypass", "proxypassmatch") and len(c.args) >= 2 \
+                            and c.args[0].startswith("/") and (c.args[1] == "!" or _URL.match(c.args[1])):
+                        self.problems.append(ConfigProblem(
+                            "rejected", "ProxyPass|ProxyPassMatch can not have a path when defined in a location",
+                            c.loc, fix="inside <Location> write `ProxyPass http://host:port/path/` without the "
+                                       "path argument (the section gives it)"))
+
+    # ------------------------------------------------------------------ workers
+    def define_workers(self, owner: int, nodes: list[Node], scope: Scope) -> None:
+        """Workers in the order httpd creates them (config order within the server)."""
+        for n in nodes:
+            if n.children is not None:
+                if n.name in ("proxy", "proxymatch") and n.args:
+                    self.proxy_section(owner, n)
+                elif n.name in ("location", "locationmatch"):
+                    for c in n.children:
+                        if c.name in ("proxypass", "proxypassmatch") and c.args and _URL.match(c.args[0]):
+                            self.worker(owner, c.args[0], _params(c.args[1:]), c.loc)
+                continue
+            if n.name in ("proxypass", "proxypassmatch") and len(n.args) >= 2 and _URL.match(n.args[1]):
+                url = n.args[1]
+                if n.name == "proxypassmatch" and "$" in url:
+                    url = url.split("$", 1)[0]
+                self.worker(owner, url, _params(n.args[2:]), n.loc)
+
+    def proxy_section(self, owner: int, n: Node) -> None:
+        url = n.args[0]
+        params: dict[str, str] = {}
+        for c in n.children or []:
+            if c.name == "proxyset":
+                params.update(_params(c.args))
+        if url.lower().startswith("balancer://"):
+            w = self.worker(owner, url.rstrip("/"), params, n.loc, balancer=True)
+            for c in n.children or []:
+                if c.name == "balancermember" and c.args:
+                    member_params = dict(params)
+                    member_params.update(_params(c.args[1:]))
+                    m = self.worker(owner, c.args[0], member_params, c.loc, member=True)
+                    w.members.append(m)
+                    w.backend.servers.extend(m.backend.servers)
+            pool = [m.backend.pool for m in w.members]
+            if pool:
+                w.backend.pool = max(pool, key=lambda s: s.value)
+        elif _URL.match(url):
+            self.worker(owner, url, params, n.loc, explicit_params=True)
+
+    def worker(self, owner: int, url: str, params: dict[str, str], loc: Loc, balancer: bool = False,
+               member: bool = False, explicit_params: bool = False) -> Worker:
+        key_url = url.lower()
+        for w in self.by_owner.get(owner, []) + (self.by_owner.get(0, []) if owner else []):
+            u = w.url
+            if "#" not in u and (key_url == u or (key_url.startswith(u) and not balancer)) \
+                    and w.url.split("://")[0] == key_url.split("://")[0]:
+                if explicit_params:
+                    w.params.update(params)
+                    w.backend.pool = self.pool(w.params, loc)
+                return w  # worker sharing: the earlier worker and its settings serve this URL
+        scheme, host, port, _ = split_url(url)
+        servers = [] if balancer else [Server(host, port, loc)]
+        backend = Backend(name=url, servers=servers, loc=loc, pool=self.pool(params, loc, scheme), named=balancer)
+        w = Worker(url=key_url, scheme=scheme, params=params, loc=loc, backend=backend)
+        self.workers[(owner, key_url if not member else key_url + f"#{loc}")] = w
+        if not member:
+            self.by_owner.setdefault(owner, []).append(w)
+        return w
+
+    def pool(self, params: dict[str, str], loc: Loc, scheme: str = "http") -> Setting[int]:
+        if params.get("disablereuse", "").lower() == "on" or params.get("enablereuse", "").lower() == "off":
+            return Setting(0, loc)
+        if scheme in ("ws", "wss") and self.version < UPGRADE_IN_PROXY_HTTP:
+            return Setting(0, None, note="mod_proxy_wstunnel before 2.4.47 never pools")
+        return Setting(DEFAULT_POOL, None,
+                       note="mod_proxy keeps backend connections for reuse unless the worker sets disablereuse=On")
+
+    def find_worker(self, owner: int, url: str) -> Worker | None:
+        key = url.lower()
+        best: Worker | None = None
+        for w in self.by_owner.get(owner, []) + (self.by_owner.get(0, []) if owner else []):
+            if key.startswith(w.url) and (best is None or len(w.url) > len(best.url)):
+                best = w
+        return best
+
+    def finish_workers(self) -> None:
+        for w in self.workers.values():
+            if w.initial_not_pooled and all(w.initial_not_pooled):
+                w.backend.first_request_reuses = False
+
+    # ------------------------------------------------------------------ sites
+    def site(self, v: Node, scope: Scope, owner: int) -> Site:
+        children = v.children or []
+        names = [a for n in children if n.name in ("servername", "serveralias") for a in n.args]
+        tls = on(scope.scalars.get("sslengine"))
+        cert = scope.scalars.get("sslcertificatefile")
+        listeners: list[Listener] = []
+        for a in v.args:
+            addr, port = split_listen(a)
+            ports = [port] if port is not None else sorted({p for _, p, _, _ in self.listens if p}) or [80]
+            for p in ports:
+                listeners.append(Listener(address=addr, port=p, tls=tls, loc=v.loc,
+                                          tls_material=cert.loc if cert else None))
+        label = "<VirtualHost " + " ".join(v.args) + ">" + (f" {names[0]}" if names else "")
+        site = Site(label=label, names=names, listeners=listeners, loc=v.loc)
+        self.fill_routes(site, scope, owner)
+        return site
+
+    def main_site(self, scope: Scope, listens, has_vhosts: bool) -> Site:
+        tls = on(scope.scalars.get("sslengine"))
+        cert = scope.scalars.get("sslcertificatefile")
+        listeners = [Listener(address=a, port=p, tls=tls or proto == "https" and tls, loc=loc,
+                              tls_material=cert.loc if cert else None) for a, p, proto, loc in listens]
+        if not listeners:
+            listeners = [Listener("*", None, tls=tls, loc=None, unknown=True)] if not self.whole else \
+                [Listener("0.0.0.0", 80, tls=tls, loc=None)]
+        site = Site(label="main server", names=[], listeners=listeners, loc=Loc(self.tree.root_file, 1))
+        self.fill_routes(site, scope, 0)
+        return site
+
+    # ------------------------------------------------------------------ routes
+    def fill_routes(self, site: Site, scope: Scope, owner: int) -> None:
+        self.rewrite_routes: list[Route] = []
+        site.steps = self.rewrite_steps(scope, owner) if on(scope.scalars.get("rewriteengine")) else []
+        table = RouteTable(policy="first-match")
+        table.routes.extend(self.rewrite_routes)
+        deny: list[Route] = []
+        loc_routes: list[Route] = []
+        loc_redirects: list[Route] = []
+        for sec in scope.locations:
+            match = self.section_match(sec)
+            if match is None:
+                continue
+            label = f"<{'LocationMatch' if sec.name == 'locationmatch' else 'Location'} {' '.join(sec.args)}>"
+            for c in sec.children or []:
+                if c.name == "require" and [a.lower() for a in c.args] == ["all", "denied"]:
+                    deny.append(Route(match=match, loc=sec.loc, label=label, action=Respond(403, c.loc,
+                                      reason="Require all denied")))
+                elif c.name in ("proxypass", "proxypassmatch") and c.args:
+                    route = Route(match=match, loc=sec.loc, label=label)
+                    if c.args[0] == "!":
+                        route.action = None
+                    elif _URL.match(c.args[0]):
+                        route.action = self.proxy(owner, c.args[0], _params(c.args[1:]), c, scope, match)
+                    else:
+                        continue
+                    loc_routes.append(route)
+                elif c.name in ("redirect", "redirectpermanent", "redirecttemp") and c.args:
+                    loc_redirects.append(Route(match=match, loc=sec.loc, label=label,
+                                               action=self.redirect_action(c, in_location=True)))
+        table.routes.extend(deny)
+        # a Redirect in a <Location> runs in the fixups and wins over any ProxyPass (httpd 2.4.71)
+        table.routes.extend(loc_redirects)
+        table.routes.extend(reversed(loc_routes))
+        for n in scope.proxypass:
+            found = self.proxypass_route(n, owner, scope)
+            if found is not None:
+                table.routes.append(found)
+        for n in scope.redirects:
+            found = self.redirect_route(n)
+            if found is not None:
+                table.routes.append(found)
+        site.routes = table
+
+    def section_match(self, sec: Node) -> PathMatch | None:
+        if not sec.args:
+            return None
+        if sec.name == "locationmatch" or (sec.args[0] == "~" and len(sec.args) > 1):
+            pattern = sec.args[-1]
+            return PathMatch("pattern", pattern, regex=_compile(pattern))
+        path = sec.args[0]
+        if path in self.options.ws_paths:
+            return PathMatch("exact", path)  # only the websocket itself comes here
+        return PathMatch("pattern", path, regex=location_regex(path))
+
+    def proxypass_route(self, n: Node, owner: int, scope: Scope) -> Route | None:
+        if len(n.args) < 2:
+            return None
+        path, target = n.args[0], n.args[1]
+        if n.name == "proxypassmatch":
+            match = PathMatch("pattern", path, regex=_compile(path))
+        elif path in self.options.ws_paths:
+            # only the websocket itself comes here (a longer URL is not one FAS serves)
+            match = PathMatch("exact", path)
+        else:
+            # whole path segments: /seg matches /seg and /seg/x, not /segx (httpd 2.4.71)
+            match = PathMatch("pattern", path, regex=location_regex(path))
+        label = f"{'ProxyPassMatch' if n.name == 'proxypassmatch' else 'ProxyPass'} {path}"
+        route = Route(match=match, loc=n.loc, label=label)
+        if target == "!":
+            return route
+        if not _URL.match(target):
+            return None
+        route.action = self.proxy(owner, target, _params(n.args[2:]), n, scope, match)
+        return route
+
+    def redirect_route(self, n: Node) -> Route | None:
+        args = n.args
+        if n.name == "redirectmatch":
+            rest = args[1:] if args and (args[0].isdigit() or args[0].lower() in _REDIRECT_WORDS) else args
+            if not rest:
+                return None
+            return Route(match=PathMatch("pattern", rest[0], regex=_compile(rest[0])), loc=n.loc,
+                         label=f"RedirectMatch {rest[0]}", action=self.redirect_action(n))
+        rest = args[1:] if args and (args[0].isdigit() or args[0].lower() in _REDIRECT_WORDS) \
+            and len(args) >= 2 and args[1].startswith("/") else args
+        if not rest or not rest[0].startswith("/"):
+            return None
+        return Route(match=PathMatch("pattern", rest[0], regex=location_regex(rest[0])), loc=n.loc,
+                     label=f"Redirect {rest[0]}", action=self.redirect_action(n))
+
+    def redirect_action(self, n: Node, in_location: bool = False) -> Respond:
+        args = n.args
+        code = {"redirectpermanent": 301, "redirecttemp": 302}.get(n.name, 302)
+        if args and args[0].isdigit():
+            code = int(args[0])
+        elif args and args[0].lower() in _REDIRECT_WORDS:
+            code = _REDIRECT_WORDS[args[0].lower()]
+        target = next((a for a in args if "://" in a), args[-1] if args else None)
+        return Respond(code, n.loc, target=target)
+
+    # ------------------------------------------------------------------ rewrite
+    def rewrite_steps(self, scope: Scope, owner: int) -> list[Step]:
+        out: list[Step] = []
+        conds: list[tuple[str, str, set[str]]] = []
+        cond_text: list[str] = []
+        for n in scope.rewrites:
+            if n.name == "rewritecond":
+                if len(n.args) >= 2:
+                    conds.append((n.args[0], n.args[1], _flags(n.args[2]) if len(n.args) > 2 else set()))
+                    cond_text.append(" ".join(n.args))
+                continue
+            if len(n.args) < 2:
+                conds, cond_text = [], []
+                continue
+            pattern, subst = n.args[0], n.args[1]
+            flags = _flags(n.args[2]) if len(n.args) > 2 else set()
+            negate = pattern.startswith("!")
+            rx = _compile(pattern[1:] if negate else pattern, "nc" in flags or "nocase" in flags)
+            if negate:
+                rx = None  # a negated pattern has no captures; judged unknown
+            cond = RewriteConditions(rx, conds, " ; ".join(cond_text + [f"RewriteRule {pattern}"]))
+            conds, cond_text = [], []
+            step = self.rewrite_step(n, rx, subst, flags, cond, owner, scope)
+            if step is not None:
+                out.append(step)
+        return out
+
+    def rewrite_step(self, n: Node, rx, subst: str, flags: set[str], cond: RewriteConditions, owner: int,
+                     scope: Scope) -> Step | None:
+        redirect = next((f for f in flags if f == "r" or f.startswith(("r=", "redirect"))), None)
+        if "f" in flags or "forbidden" in flags:
+            return Guard(cond, [Respond(403, n.loc, reason="RewriteRule [F]")], n.loc)
+        if "g" in flags or "gone" in flags:
+            return Guard(cond, [Respond(410, n.loc, reason="RewriteRule [G]")], n.loc)
+        if redirect is not None or (re.match(r"^https?://", subst) and "p" not in flags and "proxy" not in flags):
+            code = 302
+            if redirect is not None and "=" in redirect:
+                word = redirect.split("=", 1)[1]
+                code = int(word) if word.isdigit() else {"permanent": 301, "temp": 302, "seeother": 303}.get(word, 302)
+            return Guard(cond, [Respond(code, n.loc, target=subst)], n.loc)
+        if "p" in flags or "proxy" in flags:
+            # the model routes by path: a rewrite to a path no URL has, with a route of its
+            # own for it, hands the request to this proxy before any ProxyPass is consulted
+            action = self.proxy(owner, subst, {}, n, scope, None, rewrite=True)
+            inner = f"{REWRITE_PROXY}{n.loc.line}/{len(self.rewrite_routes)}"
+            self.rewrite_routes.append(Route(match=PathMatch("exact", inner), loc=n.loc,
+                                             label=f"RewriteRule {' '.join(n.args)}", action=action))
+
+            def to_inner(req: Request, inner: str = inner) -> str | None:
+                return inner
+
+            return Guard(cond, [Rewrite(apply=to_inner, then="reroute", loc=n.loc, text=" ".join(n.args))], n.loc)
+        if subst == "-":
+            return None
+
+        def apply(req: Request, rx=rx, subst=subst) -> str | None:
+            if rx is None:
+                return None
+            m = rx.search(req.path)
+            if not m:
+                return None
+            text = re.sub(r"\$(\d)", lambda g: m.group(int(g.group(1))) or "" if int(g.group(1)) <= (rx.groups or 0)
+                          else "", subst)
+            if "%{" in text or "$" in text:
+                return None
+            return text.split("?", 1)[0] or "/"
+
+        if "pt" in flags or "passthrough" in flags:
+            return Rewrite(apply=apply, then="continue", loc=n.loc, text=" ".join(n.args))
+        # without [PT], mod_rewrite maps the URL to a file itself and mod_proxy's ProxyPass never sees it
+        return Guard(cond, [], n.loc, action=ServeLocal(404, n.loc, what="files (the RewriteRule maps the URL to a "
+                                                                          "file path; add [PT] to pass it on)"))
+
+    # ------------------------------------------------------------------ proxying
+    def proxy(self, owner: int, target: str, params: dict[str, str], n: Node, scope: Scope,
+              match: PathMatch | None, rewrite: bool = False):
+        scheme, host, port, path = split_url(target)
+        env = dict(scope.env)
+        req_headers = list(scope.request_headers)
+        resp_headers = list(scope.response_headers)
+        if match is not None:
+            for sec in scope.locations:
+                if self.covers(sec, match):
+                    for c in sec.children or []:
+                        if c.name == "requestheader":
+                            req_headers.append(c)
+                        elif c.name == "header":
+                            resp_headers.append(c)
+                        elif c.name == "setenv" and c.args:
+                            env[c.args[0].lower()] = c
+        if scheme == "balancer":
+            worker = self.find_worker(owner, target.rstrip("/")) or self.find_worker(owner, target)
+        elif rewrite:
+            worker = self.find_worker(owner, target.split("$", 1)[0])
+        else:
+            worker = self.worker(owner, target.split("$", 1)[0] if "$" in target else target, params, n.loc)
+        backend: Backend | None
+        if worker is not None:
+            backend = worker.backend
+            wparams = dict(worker.params)
+            upgrade_schemes = {m.scheme for m in worker.members} or {worker.scheme}
+            worker.initial_not_pooled.append("proxy-initial-not-pooled" in env)
+        else:
+            key = f"{target}|{n.loc}"
+            if "$" in host or not host:
+                backend = None
+            else:
+                backend = self.default_workers.get(key)
+                if backend is None:
+                    backend = self.default_workers[key] = Backend(
+                        name=target, servers=[Server(host, port, n.loc)], loc=n.loc,
+                        pool=Setting(0, None, note="a RewriteRule [P] target with no ProxyPass worker uses httpd's "
+                                     "default worker, which never reuses connections"))
+            wparams = {}
+            upgrade_schemes = {scheme}
+        if scheme in ("http", "https", "ws", "wss", "balancer") and self.know_modules:
+            missing = self.missing_handler(upgrade_schemes)
+            if missing:
+                return Respond(500, n.loc, reason=f"no module handles {'/'.join(sorted(upgrade_schemes))}:// "
+                                                  f"({missing} is not loaded; AH01144)")
+        tls = bool(upgrade_schemes & {"https", "wss"})
+        upgrades, why_not = self.upgrades(upgrade_schemes, wparams, worker)
+        ops: list[HeaderOp] = []
+        preserve = on(scope.scalars.get("proxypreservehost"))
+        if not preserve:
+            ops.append(HeaderOp("Host", Literal(host or "backend-host"), None,
+                                note="httpd default: the backend's host (ProxyPreserveHost Off)"))
+        http10 = env.get("force-proxy-request-1.0") or env.get("downgrade-1.0")
+        nokeepalive = env.get("proxy-nokeepalive")
+        # the line whose worker settings are in force: an earlier ProxyPass whose URL is a
+        # prefix of this one shares its worker, and this line's parameters are ignored
+        # (httpd 2.4.71 initializes one worker for both)
+        decider = worker.loc if worker is not None and worker.loc != n.loc and not worker.members else n.loc
+        if not upgrades or http10:
+            # mod_proxy_http drops Upgrade as hop-by-hop on this worker (or on an HTTP/1.0
+            # request): the line that decides it is the one to change
+            ops.append(HeaderOp("Upgrade", None, http10.loc if http10 else decider, note=why_not))
+        unset_upgrade: Node | None = None
+        for h in req_headers:
+            op = _request_header_op(h)
+            if op is None:
+                continue
+            if op.name.lower() == "upgrade":
+                if op.value is None:
+                    unset_upgrade = h
+                    ops.append(op)
+                continue  # mod_proxy_http decides on Upgrade itself; setting it changes nothing
+            ops.append(op)
+        conn_loc = http10.loc if http10 else unset_upgrade.loc if unset_upgrade is not None else \
+            (decider if not upgrades else None)
+        # without reuse (disablereuse=On, enablereuse=Off) httpd asks the backend to close
+        no_reuse = wparams.get("disablereuse", "").lower() == "on" or wparams.get("enablereuse", "").lower() == "off"
+        ops.append(HeaderOp("Connection", ApacheConnection(upgrades and unset_upgrade is None and not http10,
+                                                           bool(http10 or nokeepalive or no_reuse)),
+                            conn_loc, note=why_not or "mod_proxy_http's own Connection header"))
+        # `Header [always] unset Sec-WebSocket-Accept|Upgrade` does not touch the 101: on httpd
+        # 2.4.71 in front of a backend answering 101, the browser still got all three headers
+        hidden: tuple[HiddenHeader, ...] = ()
+        up = UpstreamRequest(
+            forward_client_headers=Setting(True),
+            hop_by_hop_forwarded=frozenset({"upgrade"}) if upgrades and not http10 else frozenset(),
+            ops=tuple(ops),
+            empty_value_removes=True,
+            ops_loc=None,
+            http_version=Setting("1.0", http10.loc) if http10 else Setting("1.1"),
+            hidden_response_headers=hidden,
+        )
+        timeouts = Timeouts(idle=self.idle(scope, wparams, worker))
+        tls_settings, ready = self.backend_tls(scope, host, tls, preserve, n)
+        action = ProxyAction(target=target, backend=backend, tls=tls, loc=n.loc, upstream=up, timeouts=timeouts,
+                             tls_settings=tls_settings, uri=path or None, outside=self.tree.is_fragment,
+                             tls_ready=ready)
+        return action
+
+    def covers(self, sec: Node, match: PathMatch) -> bool:
+        """Does this <Location> apply to the URLs of a route (so its settings merge in)?"""
+        m = self.section_match(sec)
+        if m is None or m.regex is None:
+            return False
+        probe = match.pattern if match.kind != "pattern" or not match.pattern.startswith("^") else None
+        if probe is None:
+            for ws in self.options.ws_paths:
+                if match.matches(ws):
+                    probe = ws
+                    break
+        return bool(probe and m.regex.search(probe))
+
+    def missing_handler(self, schemes: set[str]) -> str:
+        need = set()
+        for s in schemes:
+            if s in ("http", "https"):
+                need.add("proxy_http_module")
+            elif s in ("ws", "wss"):
+                need.add("proxy_http_module" if self.version >= UPGRADE_IN_PROXY_HTTP else "proxy_wstunnel_module")
+        if "proxy_module" not in self.modules:
+            return "proxy_module"
+        for m in sorted(need):
+            if m == "proxy_http_module" and "ws" in "".join(schemes) and "proxy_wstunnel_module" in self.modules:
+                continue
+            if m not in self.modules:
+                return m
+        return ""
+
+    def upgrades(self, schemes: set[str], params: dict[str, str], worker: Worker | None) -> tuple[bool, str]:
+        if schemes & {"ws", "wss"}:
+            return True, ""
+        up = params.get("upgrade")
+        if worker is not None and worker.members:
+            ups = [m.params.get("upgrade") for m in worker.members]
+            up = ups[0] if ups and all(u == ups[0] for u in ups) else up
+        if up is not None:
+            if self.version < UPGRADE_IN_PROXY_HTTP:
+                return False, f"httpd {self.version_text} ignores upgrade= on an http:// worker (2.4.47+ only)"
+            if up.lower() in ("websocket", "*", "any") or "websocket" in up.lower().split(","):
+                return True, ""
+            return False, f"upgrade={up} does not name websocket"
+        return False, "an http:// worker without upgrade=websocket strips Upgrade (hop-by-hop)"
+
+    def idle(self, scope: Scope, params: dict[str, str], worker: Worker | None) -> Setting[float | None]:
+        t_node = scope.scalars.get("timeout")
+        server = seconds(t_node.args[0]) if t_node and t_node.args else None
+        server_s = Setting(server if server is not None else DEFAULT_TIMEOUT, t_node.loc if server is not None and
+                           t_node else None)
+        backend_s: Setting[float | None]
+        wt = params.get("timeout")
+        pt = scope.scalars.get("proxytimeout")
+        if wt is not None and seconds(wt) is not None:
+            backend_s = Setting(seconds(wt), worker.loc if worker else None)
+        elif pt is not None and pt.args and seconds(pt.args[0]) is not None:
+            backend_s = Setting(seconds(pt.args[0]), pt.loc)
+        else:
+            backend_s = Setting(server_s.value, server_s.loc)
+        a, b = server_s, backend_s
+        if self.version >= TUNNEL_TIMEOUT_MAX:
+            pick = a if (a.value or 0) > (b.value or 0) or (a.value == b.value and a.loc is not None) else b
+            note = "the larger of Timeout and the backend timeout"
+        else:
+            pick = a if (a.value or 0) < (b.value or 0) or (a.value == b.value and a.loc is not None) else b
+            note = "the smaller of Timeout and the backend timeout (before 2.4.53)"
+        return Setting(pick.value, pick.loc, note=note)
+
+    def backend_tls(self, scope: Scope, host: str, tls: bool, preserve: bool, n: Node):
+        verify = scope.scalars.get("sslproxyverify")
+        ca = scope.scalars.get("sslproxycacertificatefile") or scope.scalars.get("sslproxycacertificatepath")
+        require = bool(verify and verify.args and verify.args[0].lower() in ("require", "optional"))
+        settings = BackendTLS(verify=Setting(require, verify.loc if verify else None),
+                              ca=Setting(ca.args[0] if ca and ca.args else None, ca.loc if ca else None))
+        ready: Setting[bool] = Setting(True)
+        if not tls:
+            return settings, ready
+        engine = scope.scalars.get("sslproxyengine")
+        peer = scope.scalars.get("sslproxycheckpeername")
+        if self.know_modules and "ssl_module" not in self.modules:
+            ready = Setting(False, n.loc, note="mod_ssl is not loaded, so mod_proxy cannot make TLS to the backend")
+        elif not on(engine):
+            ready = Setting(False, engine.loc if engine else None,
+                            note="SSLProxyEngine is not on for this server" + (
+                                "" if engine else " (its default is off)"))
+        elif require and ca is None:
+            ready = Setting(False, verify.loc if verify else None,
+                            note="SSLProxyVerify require without SSLProxyCACertificateFile: no backend "
+                                 "certificate can be verified")
+        elif is_ip(host) and not preserve and not _peer_check_off(peer, scope.scalars.get("sslproxycheckpeercn")):
+            ready = Setting(False, n.loc, note=f"SSLProxyCheckPeerName (on by default) compares the backend "
+                            f"certificate with {host}, and httpd ignores IP addresses in certificates (AH02411)")
+        return settings, ready
+
+
+def _peer_check_off(name: Node | None, cn: Node | None) -> bool:
+    """mod_ssl checks the backend's name unless SSLProxyCheckPeerName is off, or, when it is
+    not set at all, SSLProxyCheckPeerCN is off."""
+    if name is not None and name.args:
+        return name.args[0].lower() == "off"
+    return bool(cn is not None and cn.args and cn.args[0].lower() == "off")
+
+
+def _request_header_op(h: Node) -> HeaderOp | None:
+    args = h.args
+    if not args:
+        return None
+    action = args[0].lower()
+    if action == "early":
+        args = args[1:]
+        action = args[0].lower() if args else ""
+    if action == "unset" and len(args) >= 2:
+        return HeaderOp(args[1], None, h.loc)
+    if action in ("set", "append", "merge", "add", "setifempty") and len(args) >= 3:
+        name = args[1]
+        if name.lower() == "connection":
+            return None  # mod_proxy_http writes Connection itself
+        if action == "setifempty":
+            return None
+        return HeaderOp(name, HeaderValue(args[2]), h.loc)
+    return None
+
+
+def _params(args: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for a in args:
+        if "=" in a:
+            k, _, v = a.partition("=")
+            out[k.lower()] = v
+    return out
+
+
+def split_listen(text: str) -> tuple[str, int | None]:
+    if text.isdigit():
+        return "0.0.0.0", int(text)
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        port = rest[1:] if rest.startswith(":") else ""
+    elif text.count(":") == 1:
+        host, _, port = text.partition(":")
+    else:
+        host, port = text, ""
+    if host in ("*", "_default_", ""):
+        host = "0.0.0.0"
+    try:
+        return host, int(port) if port and port != "*" else None
+    except ValueError:
+        return host, None
+
+
+def interpret(tree: ConfigTree, options: Options, modules: set[str], saw_loadmodule: bool) -> ProxyModel:
+    return ApacheInterpreter(tree, options, modules, saw_loadmodule).run()

@@ -1,0 +1,436 @@
+"""Read Apache httpd 2.4 configs into the common tree, the way httpd reads them.
+
+httpd's config syntax is line oriented, so the reader is too: physical lines are joined on a
+trailing backslash (``\\`` right before the newline, as ``ap_cfg_getline`` does), a line whose
+first non-blank character is ``#`` is a comment (a ``#`` later on a line is an argument),
+and sections ``<Name args>`` ... ``</Name>`` are tracked with a stack. Arguments are split
+by a small pyparsing grammar (quotes, backslash escapes) only on lines that hold a quote or
+a backslash; every other line is split on whitespace, which is what the grammar would give,
+because that is most of a config and the grammar costs far more per line.
+
+Reading follows httpd, in file order: ``Define`` and ``${VAR}``; ``<IfModule>`` against the
+modules loaded *so far* (a section read before its ``LoadModule`` is skipped);
+``<IfDefine>``; ``<IfVersion>`` against the httpd version in force; ``Include`` and
+``IncludeOptional`` with globs, relative to ``ServerRoot``, directories read in sorted
+order. A conditional section that holds is spliced into its parent, one that does not is
+dropped, as httpd does. A directive of a module that the config never loads makes httpd
+refuse it ("Invalid command": httpd runs ``LoadModule`` while it reads, the other
+directives after); that is reported only for a main configuration (a fragment never says
+which modules are loaded).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import stat
+
+from linter.fas import version_tuple
+from linter.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
+
+from .modules import STATIC_MODULES, TRUNK_ONLY, module_names, module_of
+
+MAX_INCLUDE_DEPTH = 32
+MAX_FILES = 20000
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_SECTION_DEPTH = 200
+
+# Debian's /etc/apache2/envvars: apache2ctl exports these before httpd reads apache2.conf.
+DEBIAN_ENV = {
+    "APACHE_RUN_USER": "www-data", "APACHE_RUN_GROUP": "www-data",
+    "APACHE_PID_FILE": "/var/run/apache2/apache2.pid", "APACHE_RUN_DIR": "/var/run/apache2",
+    "APACHE_LOCK_DIR": "/var/lock/apache2", "APACHE_LOG_DIR": "/var/log/apache2",
+    "APACHE_ARGUMENTS": "", "LANG": "C",
+}
+CONDITIONALS = frozenset({"ifmodule", "ifdefine", "ifversion", "iffile", "ifdirective", "ifsection"})
+_VAR = re.compile(r"\$\{([A-Za-z_][\w.:-]*)\}")
+
+_grammar = None
+# one word as ``ap_getword_conf`` takes it: a double- or single-quoted word runs to the
+# matching quote (a backslash escapes the quote or itself) or to the end of the line; any
+# other word runs to whitespace, quotes inside it included
+WORD = r"""\"(?P<dq>(?:\\.|[^"\\])*)\"?|'(?P<sq>(?:\\.|[^'\\])*)'?|(?P<bare>[^\s"'][^\s]*)"""
+_ESC = {"dq": re.compile(r'\\([\\"])'), "sq": re.compile(r"\\([\\'])"), "bare": re.compile(r"\\(\\)")}
+
+
+def _args_grammar():
+    """The argument grammar, a pyparsing ``Regex`` for one WORD (whitespace between words
+    is skipped). Lines are scanned with the element's compiled pattern rather than through
+    ``parse_string``: pyparsing's per-token machinery cost four times the whole read on
+    the corpus. Built on first use, so reading nginx never imports pyparsing."""
+    global _grammar
+    if _grammar is None:
+        import pyparsing as pp
+
+        _grammar = pp.Regex(WORD)
+    return _grammar
+
+
+def _word(groups: dict[str, str | None]) -> str:
+    for kind in ("bare", "dq", "sq"):
+        text = groups.get(kind)
+        if text is not None:
+            return _ESC[kind].sub(r"\1", text) if "\\" in text else text
+    return ""
+
+
+def split_args(text: str) -> list[str]:
+    """Arguments of one logical line, as httpd splits them."""
+    if '"' not in text and "'" not in text and "\\" not in text:
+        return text.split()
+    word = _args_grammar()
+    return [_word(m.groupdict()) for m in word.re.finditer(text)]
+
+
+def decode(data: bytes) -> str:
+    """UTF-8, else Latin-1 (httpd reads bytes; a Latin-1 comment must not stop the read)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def logical_lines(text: str):
+    """(first line number, logical line): continuation joined, CR before LF dropped."""
+    lines = text.split("\n")
+    i, n = 0, len(lines)
+    while i < n:
+        start = i + 1
+        line = lines[i]
+        line = line.removesuffix("\r")
+        while line.endswith("\\") and not line.endswith("\\\\") and i + 1 < n:
+            i += 1
+            nxt = lines[i]
+            nxt = nxt.removesuffix("\r")
+            line = line[:-1] + nxt
+        i += 1
+        yield start, line
+
+
+class _Frame:
+    __slots__ = ("active", "loc", "name", "node", "out", "shown")
+
+    def __init__(self, name: str, shown: str, loc: Loc, node: Node | None, active: bool, out: list[Node]) -> None:
+        self.name = name  # lower case
+        self.shown = shown  # as written
+        self.loc = loc
+        self.node = node  # None for a conditional section (spliced into its parent)
+        self.active = active
+        self.out = out  # where the section's content goes
+
+
+class Reader:
+    def __init__(self, root: str, version: str, defines: tuple[str, ...] = ()) -> None:
+        self.root = root
+        self.root_dir = os.path.dirname(os.path.abspath(root))
+        self.version = version_tuple(version)
+        self.defines: dict[str, str] = {d: "" for d in defines}
+        self.modules: set[str] = set(STATIC_MODULES)
+        self.saw_loadmodule = False
+        self.server_root: str | None = None
+        self.files: dict[str, SourceFile] = {}
+        self.problems: list[SourceProblem] = []
+        # directives read while their module was not loaded: (node, module)
+        self.unloaded: list[tuple[Node, str]] = []
+        self.undefined_vars: list[tuple[str, Loc]] = []
+        self.shown: dict[int, str] = {}  # directive names as written, for messages
+
+    # ------------------------------------------------------------------ files
+    def read_file(self, path: str, stack: tuple[str, ...], via: tuple[Loc, ...]) -> list[Node]:
+        sf = self.files.get(path)
+        if sf is None:
+            sf = self.files[path] = SourceFile(path=path, dialect="apache")
+        try:
+            st = os.stat(path)
+            if not stat.S_ISREG(st.st_mode):
+                raise OSError(f"not a regular file: {path}")
+            if st.st_size > MAX_FILE_BYTES:
+                raise OSError(f"file larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as e:
+            # an include that cannot be read stops httpd; the entry file itself is the runner's to report
+            kind = "include" if via else "read"
+            self.problems.append(SourceProblem(kind, f"cannot read {path}: {e.strerror or e}", via[-1] if via
+                                               else Loc(path, 1)))
+            return []
+        if b"\0" in data[:8192]:
+            self.problems.append(SourceProblem("syntax", f"{path} is not a text config file (it holds NUL bytes)",
+                                               Loc(path, 1)))
+            return []
+        return self.parse_text(path, decode(data), sf, stack, via)
+
+    def parse_text(self, path: str, text: str, sf: SourceFile, stack: tuple[str, ...],
+                   via: tuple[Loc, ...]) -> list[Node]:
+        top: list[Node] = []
+        frames: list[_Frame] = []
+        out = top
+        active = True
+        last = 1
+        for lineno, raw in logical_lines(text):
+            last = lineno
+            line = raw.strip()
+            if not line:
+                continue
+            if line[0] == "#":
+                sf.comments[lineno] = line[1:]
+                continue
+            loc = Loc(path, lineno)
+            if line.startswith("</"):
+                words = line[2:].rstrip(">").split()  # words after the name are ignored
+                name = words[0] if words else ""
+                lname = name.lower()
+                if not frames:
+                    self.problems.append(SourceProblem("syntax", f"</{name}> without matching <{name}> section", loc))
+                    continue
+                frame = frames[-1]
+                if lname != frame.name:
+                    self.problems.append(SourceProblem(
+                        "syntax", f"Expected </{frame.shown}> but saw </{name}> "
+                        f"(<{frame.shown}> opened at line {frame.loc.line})", loc))
+                    if not any(f.name == lname for f in frames):
+                        continue  # a stray closer: keep reading inside the open section
+                    while frames[-1].name != lname:
+                        frames.pop()
+                    frame = frames[-1]
+                frames.pop()
+                out = frames[-1].out if frames else top
+                active = frames[-1].active if frames else True
+                continue
+            if line[0] == "<":
+                if not line.endswith(">"):
+                    word = line[1:].split(None, 1)[0] if len(line) > 1 else ""
+                    self.problems.append(SourceProblem("syntax", f"<{word}> directive missing closing '>'", loc))
+                    line = line + ">"
+                inner = line[1:-1].strip()
+                parts = inner.split(None, 1)
+                shown = parts[0] if parts else ""
+                lname = shown.lower()
+                argtext = parts[1] if len(parts) > 1 else ""
+                if len(frames) >= MAX_SECTION_DEPTH:
+                    self.problems.append(SourceProblem("syntax", f"sections nested deeper than {MAX_SECTION_DEPTH}", loc))
+                    frames.clear()  # stop here; the open sections are this one problem, not 200 more
+                    break
+                if not active:
+                    frames.append(_Frame(lname, shown, loc, None, False, out))
+                    continue
+                args = self.args(argtext, loc)
+                if lname in CONDITIONALS:
+                    holds = self.condition(lname, args, loc)
+                    frames.append(_Frame(lname, shown, loc, None, holds, out))
+                    active = holds
+                    continue
+                node = Node(name=lname, args=args, loc=loc, children=[], via=via)
+                self.shown[id(node)] = shown
+                self.note_module(node)
+                out.append(node)
+                frames.append(_Frame(lname, shown, loc, node, True, node.children))  # type: ignore[arg-type]
+                out = node.children  # type: ignore[assignment]
+                continue
+            if not active:
+                continue
+            parts = line.split(None, 1)
+            name = parts[0]
+            lname = name.lower()
+            args = self.args(parts[1] if len(parts) > 1 else "", loc)
+            if lname in ("include", "includeoptional"):
+                if args:
+                    out.extend(self.include(loc, args[0], lname == "includeoptional", stack, via))
+                else:
+                    self.problems.append(SourceProblem("syntax", f"{name} takes one argument", loc))
+                continue
+            node = Node(name=lname, args=args, loc=loc, via=via)
+            self.shown[id(node)] = name
+            self.directive(node)
+            out.append(node)
+        for frame in reversed(frames):
+            self.problems.append(SourceProblem(
+                "syntax", f"<{frame.shown}> was not closed (opened at line {frame.loc.line}, end of file at "
+                f"line {last})", frame.loc))
+        return top
+
+    # ------------------------------------------------------------------ lines
+    def args(self, text: str, loc: Loc) -> list[str]:
+        if "${" in text:
+            text = self.expand(text, loc)
+        return split_args(text)  # every character belongs to a word or to the space between
+
+    def expand(self, text: str, loc: Loc) -> str:
+        def sub(m: re.Match[str]) -> str:
+            name = m.group(1)
+            if name in self.defines:
+                return self.defines[name]
+            if name in DEBIAN_ENV:
+                return DEBIAN_ENV[name]
+            self.undefined_vars.append((name, loc))
+            return m.group(0)
+
+        return _VAR.sub(sub, text)
+
+    def directive(self, node: Node) -> None:
+        name, args = node.name, node.args
+        self.note_module(node)
+        if name == "loadmodule" and args:
+            self.saw_loadmodule = True
+            self.modules.update(module_names(args[0], args[1] if len(args) > 1 else ""))
+        elif name == "define" and args:
+            self.defines[args[0]] = args[1] if len(args) > 1 else ""
+        elif name == "undefine" and args:
+            self.defines.pop(args[0], None)
+        elif name == "serverroot" and args:
+            self.server_root = args[0]
+
+    def note_module(self, node: Node) -> None:
+        module = module_of(node.name)
+        if module is not None and module not in self.modules:
+            self.unloaded.append((node, module))
+
+    def condition(self, name: str, args: list[str], loc: Loc) -> bool:
+        text = " ".join(args)
+        negate = text.startswith("!")
+        if negate:
+            text = text[1:].strip()
+        if name == "ifmodule":
+            holds = self.module_loaded(text)
+        elif name == "ifdefine":
+            holds = text in self.defines
+        elif name == "ifversion":
+            holds = self.version_matches(args, loc)
+            negate = False
+        elif name in ("ifdirective", "ifsection"):
+            module = module_of(text.lower())
+            holds = text.lower() not in TRUNK_ONLY and (module is None or module in self.modules)
+        else:  # iffile: the server's file system is not ours to see; read the section
+            holds = True
+        return holds != negate
+
+    def module_loaded(self, text: str) -> bool:
+        if not self.saw_loadmodule and self.is_fragment_guess():
+            return True  # a fragment: which modules the server loads is not known; read it
+        key = text.strip().lower()
+        return key in self.modules
+
+    def is_fragment_guess(self) -> bool:
+        name = os.path.basename(self.root).lower()
+        return name not in ("httpd.conf", "apache2.conf")
+
+    def version_matches(self, args: list[str], loc: Loc) -> bool:
+        if not args:
+            return True
+        negate = False
+        op, ver = "=", args[-1]
+        if len(args) >= 2:
+            op = args[0]
+        else:
+            m = re.match(r"^(!?)(=|==|>=|<=|>|<|~)?(.+)$", args[0])
+            if m:
+                negate, op, ver = bool(m.group(1)), m.group(2) or "=", m.group(3)
+        if op.startswith("!"):
+            negate, op = True, op[1:] or "="
+        if op == "~" or (ver.startswith("/") and ver.endswith("/") and len(ver) > 1):
+            rx = ver.strip("/")
+            shown = ".".join(str(p) for p in self.version)
+            try:
+                return bool(re.search(rx, shown)) != negate
+            except re.error:
+                return not negate
+        try:
+            want = version_tuple(ver)
+        except ValueError:
+            self.problems.append(SourceProblem("syntax", f"<IfVersion> cannot read the version {ver!r}", loc))
+            return False
+        have = self.version[:len(want)] if ver.count(".") < 2 else self.version
+        want = want[:len(have)]
+        result = {"=": have == want, "==": have == want, ">": have > want, ">=": have >= want,
+                  "<": have < want, "<=": have <= want}.get(op)
+        if result is None:
+            self.problems.append(SourceProblem("syntax", f"<IfVersion> unknown operator {op!r}", loc))
+            return False
+        return result != negate
+
+    # ------------------------------------------------------------------ includes
+    def include(self, loc: Loc, pattern: str, optional: bool, stack: tuple[str, ...],
+                via: tuple[Loc, ...]) -> list[Node]:
+        if os.path.isabs(pattern):
+            full = pattern
+        else:
+            # relative to ServerRoot; a checkout's ServerRoot (/etc/apache2) is usually not
+            # on this machine, so the entry file's directory stands for it
+            bases = [b for b in (self.server_root,) if b and os.path.isdir(b)] + [self.root_dir]
+            full = os.path.join(bases[0], pattern)
+            for b in bases:
+                cand = os.path.join(b, pattern)
+                if glob.glob(cand) if glob.has_magic(cand) else os.path.exists(cand):
+                    full = cand
+                    break
+        fragment = self.is_fragment_guess() and not self.saw_loadmodule
+        if glob.has_magic(full):
+            names = sorted(glob.glob(full))
+            if not names and not optional:
+                self.problems.append(SourceProblem(
+                    "include", f'Include "{pattern}": no file matches the wildcard (httpd refuses to start; '
+                    "IncludeOptional allows no match)", loc, certain=not fragment and not os.path.isabs(pattern)))
+        elif os.path.isdir(full):
+            names = self.directory(full)
+        elif os.path.exists(full):
+            names = [full]
+        else:
+            names = []
+            if not optional:
+                self.problems.append(SourceProblem(
+                    "include", f'Include "{pattern}": could not open configuration file {full}', loc,
+                    certain=not fragment and not os.path.isabs(pattern)))
+                return [Node(name="include", args=[pattern], loc=loc, via=via)]
+        out: list[Node] = []
+        for name in names:
+            if os.path.isdir(name):
+                for sub in self.directory(name):
+                    out.extend(self.include_one(sub, loc, stack, via))
+                continue
+            out.extend(self.include_one(name, loc, stack, via))
+        return out
+
+    def directory(self, path: str) -> list[str]:
+        found: list[str] = []
+        for dirpath, dirnames, filenames in os.walk(path):
+            dirnames.sort()
+            found.extend(os.path.join(dirpath, f) for f in sorted(filenames))
+        return found
+
+    def include_one(self, name: str, loc: Loc, stack: tuple[str, ...], via: tuple[Loc, ...]) -> list[Node]:
+        real = os.path.realpath(name)
+        if real in stack:
+            self.problems.append(SourceProblem("include", f'include cycle: "{name}" includes itself through {loc}', loc))
+            return []
+        if len(stack) >= MAX_INCLUDE_DEPTH:
+            self.problems.append(SourceProblem("include", f"includes nested deeper than {MAX_INCLUDE_DEPTH} levels", loc))
+            return []
+        if len(self.files) >= MAX_FILES:
+            self.problems.append(SourceProblem("include", f"more than {MAX_FILES} files included; stopped reading", loc))
+            return []
+        return self.read_file(name, stack + (real,), via + (loc,))
+
+
+def read(path: str, version: str, defines: tuple[str, ...] = ()) -> tuple[ConfigTree, Reader]:
+    """Read ``path`` and everything it includes into one tree (and the reader's facts:
+    modules loaded, directives whose module was missing)."""
+    r = Reader(path, version, defines)
+    nodes = r.read_file(path, (os.path.realpath(path),), ())
+    whole = r.saw_loadmodule or not r.is_fragment_guess()
+    if whole:
+        # httpd loads every module while it reads (LoadModule runs on read) and runs the
+        # other directives afterwards: a directive is invalid when its module is never loaded
+        for node, module in r.unloaded:
+            if module in r.modules:
+                continue
+            r.problems.append(SourceProblem(
+                "rejected", f"Invalid command '{_shown(node, r.shown)}', perhaps misspelled or defined by a module not "
+                f"included in the server configuration ({module} is never loaded)", node.loc))
+    context = "main" if whole else ("virtualhost" if any(n.name == "virtualhost" for n in nodes) else "server")
+    return ConfigTree(dialect="apache", root_file=path, nodes=nodes, context=context,
+                      files=list(r.files.values()), problems=r.problems), r
+
+
+def _shown(node: Node, shown: dict[int, str]) -> str:
+    return ("<" if node.children is not None else "") + shown.get(id(node), node.name)

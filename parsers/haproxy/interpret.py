@@ -1,0 +1,780 @@
+"""Interpret an HAProxy tree into the proxy model.
+
+What HAProxy does with a browser's upgrade, as the model says it:
+
+- ``defaults`` are applied once: a proxy takes the last ``defaults`` section before it, or
+  the one its ``from`` names (defaults may chain with ``from``); a later ``defaults``
+  starts afresh. ``default-server`` parameters come before each ``server`` line's own.
+- ``mode http`` forwards Upgrade and Connection by itself (observed: no websocket setting
+  is needed), so the headers FAS gets are the browser's, changed only by
+  ``http-request del-header|set-header|replace-header|replace-value`` rules.
+- Each frontend (or ``listen``) is one site with one catch-all route: its ``http-request``
+  answers, then ``redirect`` rules, then the ``use_backend`` rules as guards that each hold
+  only when no earlier one did (first match), then ``default_backend``; with none, HAProxy
+  answers 503.
+- Reuse: HAProxy keeps idle server connections unless ``http-reuse never`` or a closing
+  connection mode (``option http-server-close``/``httpclose``); ``safe`` (the default since
+  1.9) never hands the first request of a client connection someone else's idle connection,
+  ``aggressive``/``always`` do; websockets over h2 (an ``ssl`` bind with ``alpn h2``, or no
+  ``alpn`` on 2.8+) are never the first request.
+- ``mode tcp`` end to end relays bytes: nothing in HTTP is read or changed, there is no
+  connection reuse and no status of HAProxy's own. A relay fact (``ProxyAction.passthrough``)
+  says so: header, version, reuse and redirect checks find nothing to judge there, while
+  TLS-to-port mismatches (a bare close: ``reset``), front TLS, idle timeouts and routing by
+  SNI or default still speak.
+- Timeouts are milliseconds when no unit is given. Once a connection is upgraded,
+  ``timeout tunnel`` replaces ``timeout client``/``server``; without it the shorter of those
+  two cuts a quiet call.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from linter.fas import GATEWAY_WS, PLAIN_PORTS, TLS_PORTS, version_tuple
+from linter.model import (
+    Action,
+    Backend,
+    BackendTLS,
+    ConfigProblem,
+    FailureStatuses,
+    Guard,
+    HeaderOp,
+    HiddenHeader,
+    Listener,
+    PathMatch,
+    ProxyAction,
+    ProxyModel,
+    Request,
+    Respond,
+    Route,
+    RouteTable,
+    Server,
+    Setting,
+    Site,
+    Step,
+    Timeouts,
+    UpstreamRequest,
+)
+from linter.options import Options
+from linter.tree import ConfigTree, Loc, Node
+
+from .acl import AclCondition, Always, FirstMatch, Ladder, NoneMatched, Term, parse_condition, parse_term, regex_search
+from .advice import HAProxyAdvice
+
+ASSUMED_VERSION = "2.6"
+ASSUMED_TEXT = "2.6-3.0 (Debian 12 ships 2.6)"
+REUSE_SAFE_SINCE = (1, 9, 0)
+DEFAULT_ALPN_H2_SINCE = (2, 8, 0)
+LISTEN_ADDRESS_REMOVED = (1, 6, 0)
+
+STATUSES = FailureStatuses(plain_to_tls_port="status:502", tls_to_plain_port="status:503",
+                           tls_not_ready="status:503")
+# A byte relay has no status to answer with: plain HTTP into FAS's TLS port ends in a bare
+# close (observed), a browser's TLS into FAS's plain port fails its TLS handshake.
+RELAY_STATUSES = FailureStatuses(plain_to_tls_port="reset", tls_to_plain_port="tls-error",
+                                 tls_not_ready="reset")
+
+# request headers of the upgrade that a `-m` header rule can hit
+_REQUEST_HEADERS = ("Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Origin")
+_FORWARDED_HOP = frozenset({"connection", "upgrade"})
+_ALL_HOP = frozenset({"connection", "upgrade", "keep-alive", "proxy-connection", "te", "trailer",
+                      "transfer-encoding"})
+_CONN_RANK = {"keep-alive": 0, "server-close": 1, "close": 2}
+_CONN_OPTIONS = {"option http-keep-alive": "keep-alive", "option http-server-close": "server-close",
+                 "option httpclose": "close", "option forceclose": "close"}
+# regex header rules removed in HAProxy 2.1, and what replaces them
+LEGACY_RULES_REMOVED = (2, 1, 0)
+_LEGACY_RULES = {
+    "reqadd": "http-request add-header", "reqdel": "http-request del-header", "reqidel": "http-request del-header",
+    "reqrep": "http-request replace-header", "reqirep": "http-request replace-header", "reqpass": "",
+    "reqipass": "", "reqdeny": "http-request deny", "reqideny": "http-request deny",
+    "reqallow": "http-request allow", "reqiallow": "http-request allow", "reqtarpit": "http-request tarpit",
+    "reqitarpit": "http-request tarpit", "rspadd": "http-response add-header",
+    "rspdel": "http-response del-header", "rspidel": "http-response del-header",
+    "rsprep": "http-response replace-header", "rspirep": "http-response replace-header",
+    "rspdeny": "http-response deny", "rspideny": "http-response deny",
+}
+# the rules http_rules() reads
+_HTTP_RULES = frozenset({
+    "reqdel", "reqidel", "http-request del-header", "http-request set-header", "http-request replace-header",
+    "http-request replace-value", "http-response del-header", "http-request redirect", "redirect",
+    "http-request deny", "http-request tarpit", "http-request auth", "http-request return", "http-request reject",
+    "http-request silent-drop", "tcp-request connection reject", "tcp-request content reject",
+    "tcp-request session reject"})
+_SERVER_PARAMS = frozenset({"ssl", "no-ssl", "verify", "ca-file"})
+_SNI_FETCHES = ("req.ssl_sni", "req_ssl_sni", "req.ssl_hello_type", "req_ssl_hello_type", "req.ssl_ver")
+
+
+def parse_time(text: str) -> float | None:
+    """HAProxy time in seconds: a bare number is milliseconds [manual 2.5]."""
+    m = re.fullmatch(r"(\d+)(us|ms|s|m|h|d)?", text.strip())
+    if not m:
+        return None
+    scale = {"us": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2) or "ms"]
+    return int(m.group(1)) * scale
+
+
+def split_address(text: str) -> tuple[str, int | None] | None:
+    """``addr:port``, ``:port``, ``[v6]:port``, ``ipv4@addr:port``; None for a socket path."""
+    if "@" not in text and "[" not in text and text.count(":") == 1:
+        host, _, port_text = text.partition(":")
+        if port_text.isdigit():
+            return host or "*", int(port_text)
+    if "@" in text:
+        family, _, text = text.partition("@")
+        if family in ("unix", "abns", "fd", "sockpair", "uxst", "uxdg"):
+            return None
+    if text.startswith("/"):
+        return None
+    m = re.fullmatch(r"\[([^\]]*)\](?::(.*))?", text)
+    if m:
+        host, port_text = m.group(1), m.group(2) or ""
+    elif text.count(":") == 1:
+        host, _, port_text = text.partition(":")
+    elif text.count(":") > 1:
+        host, _, port_text = text.rpartition(":")
+    else:
+        host, port_text = text, ""
+    port_text = port_text.lstrip("+-").split("-")[0]
+    port = int(port_text) if port_text.isdigit() else None
+    return host or "*", port
+
+
+@dataclass(slots=True)
+class Settings:
+    """What a proxy section holds that ``defaults`` can give it: (value, where set)."""
+
+    values: dict[str, tuple[str, Loc | None]] = field(default_factory=dict)
+    default_server: list[tuple[list[str], Loc]] = field(default_factory=list)
+
+    def copy(self) -> Settings:
+        return Settings(dict(self.values), list(self.default_server))
+
+    def get(self, key: str) -> tuple[str, Loc | None] | None:
+        return self.values.get(key)
+
+    def apply(self, n: Node) -> bool:
+        """Take one line if it is an inheritable setting; False when it is not one."""
+        name, args = n.name, n.args
+        if name == "mode" and args:
+            self.values["mode"] = (args[0], n.loc)
+        elif name in _CONN_OPTIONS:
+            self.values["conn"] = (_CONN_OPTIONS[name], n.loc)
+        elif name.startswith("no option ") and ("option " + name[10:]) in _CONN_OPTIONS:
+            current = self.values.get("conn")
+            if current and current[0] == _CONN_OPTIONS["option " + name[10:]]:
+                self.values["conn"] = ("keep-alive", n.loc)
+        elif name == "http-reuse" and args:
+            self.values["reuse"] = (args[0], n.loc)
+        elif name in ("timeout client", "timeout server", "timeout tunnel") and args:
+            self.values[name] = (args[0], n.loc)
+        elif name in ("clitimeout", "srvtimeout") and args:
+            self.values["timeout client" if name == "clitimeout" else "timeout server"] = (args[0], n.loc)
+        elif name == "default-server":
+            self.default_server.append((args, n.loc))
+        elif name == "default_backend" and args:
+            self.values["default_backend"] = (args[0], n.loc)
+        else:
+            return False
+        return True
+
+
+@dataclass(slots=True)
+class ServerLine:
+    server: Server
+    ssl: bool
+    ssl_loc: Loc | None
+    verify: str | None
+    ca: str | None
+    loc: Loc
+
+
+@dataclass(slots=True)
+class BackendInfo:
+    """A backend (or the backend half of a ``listen``) with what its routes need."""
+
+    node: Node
+    settings: Settings
+    backend: Backend
+    servers: list[ServerLine]
+    header_ops: list[tuple[HeaderOp, object]]  # (op, condition or None)
+    steps: list[Step]
+    hidden: list[HiddenHeader]
+    # in mode http (as set, or as assumed when the defaults were not read)
+    http: bool = True
+
+
+class HAProxyInterpreter:
+    def __init__(self, tree: ConfigTree, options: Options) -> None:
+        self.tree = tree
+        self.options = options
+        given = options.proxy_versions.get("haproxy")
+        self.version = given or ASSUMED_VERSION
+        self.version_assumed = not given
+        try:
+            self.vt = version_tuple(self.version)
+        except ValueError:
+            self.vt = version_tuple(ASSUMED_VERSION)
+        self.whole = tree.context == "main"
+        self.problems: list[ConfigProblem] = []
+        self.backends: dict[str, BackendInfo] = {}
+        self.server_counts: dict[str, int] = {}
+        self.global_flags: dict[str, Node] = {}
+        self.actions: dict[tuple, ProxyAction] = {}
+        self.route_parts: dict[tuple[int, str], tuple[UpstreamRequest, Timeouts, BackendTLS, bool, bool]] = {}
+        # per backend name, the connection mode of each frontend route reaching it
+        self.front_modes: dict[str, list[tuple[str, Loc | None] | None]] = {}
+        ws = options.ws_paths[0] if options.ws_paths else GATEWAY_WS
+        self.probe = Request(ws, "", "https", {"host": "gw.example.com", "upgrade": "websocket",
+                                                "connection": "Upgrade", "sec-websocket-key": "x",
+                                                "sec-websocket-version": "13"})
+
+    # ------------------------------------------------------------------ entry
+    def run(self) -> ProxyModel:
+        for p in self.tree.problems:
+            # an unreadable file is what the include rule reports (HAProxy has no include)
+            kind = "include" if p.kind == "read" else p.kind
+            self.problems.append(ConfigProblem(kind, p.message, p.loc, p.certain))
+        named: dict[str, Settings] = {}
+        current = Settings()
+        proxies: list[tuple[Node, Settings]] = []
+        for sec in self.tree.nodes:
+            if sec.name == "global":
+                for c in sec.children or []:
+                    self.global_flags[c.name] = c
+                continue
+            if sec.name not in ("defaults", "frontend", "backend", "listen"):
+                continue
+            self.legacy_rules(sec)
+            base = current
+            if "from" in sec.args:
+                i = sec.args.index("from")
+                parent = sec.args[i + 1] if i + 1 < len(sec.args) else ""
+                if parent in named:
+                    base = named[parent]
+                else:
+                    self.problems.append(ConfigProblem(
+                        "rejected", f"{sec.name} {sec.args[0] if sec.args else ''} inherits from defaults "
+                        f"'{parent}', which is not defined before it", sec.loc, certain=self.whole,
+                        fix="define `defaults " + parent + "` above this section, or fix the name after `from`"))
+            if sec.name == "defaults":
+                own = Settings() if "from" not in sec.args else base.copy()
+                for c in sec.children or []:
+                    own.apply(c)
+                current = own
+                if sec.args and sec.args[0] != "from":
+                    named[sec.args[0]] = own
+                continue
+            settings = base.copy()
+            for c in sec.children or []:
+                settings.apply(c)
+            proxies.append((sec, settings))
+        for sec, settings in proxies:
+            if sec.name in ("backend", "listen"):
+                self.backend_section(sec, settings)
+        sites: list[Site] = []
+        for sec, settings in proxies:
+            if sec.name in ("frontend", "listen"):
+                site = self.frontend_section(sec, settings)
+                if site is not None:
+                    sites.append(site)
+        self.front_connection_modes()
+        return ProxyModel(
+            dialect="haproxy",
+            root_file=self.tree.root_file,
+            sites=sites,
+            backends=[b.backend for b in self.backends.values()],
+            statuses=STATUSES,
+            advice=HAProxyAdvice(),
+            problems=self.problems,
+            files=[f.path for f in self.tree.files],
+            fragment=self.tree.is_fragment,
+            proxy_version=self.version if not self.version_assumed else ASSUMED_TEXT,
+            version_assumed=self.version_assumed,
+        )
+
+    # ------------------------------------------------------------------ backends
+    def backend_section(self, sec: Node, settings: Settings) -> None:
+        name = sec.args[0] if sec.args else "(unnamed)"
+        mode = settings.get("mode")
+        servers: list[ServerLine] = []
+        for c in sec.children or []:
+            if c.name in ("server", "server-template") and c.args:
+                line = self.server_line(c, settings)
+                if line is not None:
+                    servers.append(line)
+        self.server_counts[name] = len(servers)
+        acls = self.acls(sec)
+        http = (mode[0] if mode else self.assumed_mode()) == "http"
+        header_ops, steps, hidden = self.http_rules(sec, acls, http=http)
+        backend = Backend(name=name, servers=[s.server for s in servers], loc=sec.loc, named=True)
+        info = BackendInfo(sec, settings, backend, servers, header_ops, steps, hidden, http=http)
+        self.reuse(info)
+        self.backends[name] = info
+
+    @staticmethod
+    def is_http(info: BackendInfo) -> bool:
+        return info.http
+
+    def assumed_mode(self) -> str:
+        """A section with no ``mode`` anywhere: HAProxy's default is tcp; a fragment's
+        defaults were not read, and FAS fronts are HTTP, so a fragment is taken as http."""
+        return "tcp" if self.whole else "http"
+
+    def server_line(self, n: Node, settings: Settings) -> ServerLine | None:
+        if n.name == "server-template":
+            addr_text = n.args[2] if len(n.args) > 2 else ""
+            params = n.args[3:]
+        else:
+            addr_text = n.args[1] if len(n.args) > 1 else ""
+            params = n.args[2:]
+        addr = split_address(addr_text)
+        if addr is None:
+            return None
+        host, port = addr
+        ssl, ssl_loc, verify, ca = False, None, None, None
+        for args, loc in (*settings.default_server, (params, n.loc)):
+            if not _SERVER_PARAMS.intersection(args):
+                continue
+            for i, a in enumerate(args):
+                if a == "ssl":
+                    ssl, ssl_loc = True, loc
+                elif a == "no-ssl":
+                    ssl, ssl_loc = False, loc
+                elif a == "verify" and i + 1 < len(args):
+                    verify = args[i + 1]
+                elif a == "ca-file" and i + 1 < len(args):
+                    ca = args[i + 1]
+        line = ServerLine(Server(host, port, n.loc), ssl, ssl_loc, verify, ca, n.loc)
+        global_verify = self.global_flags.get("ssl-server-verify")
+        verify_off = verify == "none" or (verify is None and global_verify is not None
+                                          and global_verify.args[:1] == ["none"])
+        if ssl and not verify_off and not ca:
+            self.problems.append(ConfigProblem(
+                "rejected", f"'server {n.args[0]}' uses ssl with verification on (the default) but no ca-file: "
+                "HAProxy refuses to start (\"verify is enabled by default but no CA file specified\")",
+                n.loc, related=[(ssl_loc, "ssl from default-server here")] if ssl_loc and ssl_loc != n.loc else [],
+                fix="add `ca-file /etc/ssl/certs/fas-ca.pem` (with `verify required`) to the server line, or, on a "
+                    "trusted LAN only, `verify none`"))
+        return line
+
+    def reuse(self, info: BackendInfo) -> None:
+        """Whether idle server connections are kept, and who may take them."""
+        s = info.settings
+        if not info.http:
+            info.backend.pool = Setting(0)
+            return
+        conn = s.get("conn")
+        reuse = s.get("reuse")
+        if conn and conn[0] != "keep-alive":
+            info.backend.pool = Setting(0, conn[1])
+            return
+        if reuse is not None:
+            mode, loc = reuse
+            if mode == "never":
+                info.backend.pool = Setting(0, loc)
+                return
+            info.backend.first_request_reuses = mode in ("aggressive", "always")
+            info.backend.pool = Setting(1, loc, note=f"http-reuse {mode}: " + (
+                "even the first request of a client connection may take an idle connection"
+                if info.backend.first_request_reuses else "idle connections serve later requests of a connection"))
+            return
+        if self.vt < REUSE_SAFE_SINCE:
+            info.backend.pool = Setting(0, None, note="HAProxy >= 1.9 keeps idle connections by default "
+                                        "(http-reuse safe)")
+            return
+        info.backend.pool = Setting(1, None, note="http-reuse safe, the default since HAProxy 1.9")
+        info.backend.first_request_reuses = False
+
+    # ------------------------------------------------------------------ rules
+    def legacy_rules(self, sec: Node) -> None:
+        """``reqidel``/``rsprep`` and their kin: gone since 2.1, where HAProxy refuses them."""
+        if self.vt < LEGACY_RULES_REMOVED:
+            return
+        for c in sec.children or []:
+            if c.name in _LEGACY_RULES:
+                instead = _LEGACY_RULES[c.name]
+                self.problems.append(ConfigProblem(
+                    "rejected", f"The '{c.name}' directive is not supported anymore since HAProxy 2.1"
+                    + (f" (use '{instead}')" if instead else ""), c.loc,
+                    fix=f"rewrite it as `{instead} ...`" if instead else "remove it"))
+
+    def acls(self, sec: Node) -> dict[str, list[Term]]:
+        out: dict[str, list[Term]] = {}
+        for c in sec.children or []:
+            if c.name == "acl" and len(c.args) >= 2:
+                term = parse_term(c.args[1:])
+                if term is not None:
+                    out.setdefault(c.args[0], []).append(term)
+        return out
+
+    def condition(self, words: list[str], acls: dict[str, list[Term]]) -> AclCondition | None:
+        for i, w in enumerate(words):
+            if w in ("if", "unless"):
+                return parse_condition(words[i:], acls, self.server_counts)
+        return None
+
+    @staticmethod
+    def before_condition(words: list[str]) -> list[str]:
+        for i, w in enumerate(words):
+            if w in ("if", "unless"):
+                return words[:i]
+        return words
+
+    def http_rules(self, sec: Node, acls: dict[str, list[Term]], http: bool):
+        """Header ops (with their condition), answering steps, and hidden response headers."""
+        ops: list[tuple[HeaderOp, object]] = []
+        steps: list[Step] = []
+        hidden: list[HiddenHeader] = []
+        if not http:
+            return ops, steps, hidden
+        redirects: list[Step] = []
+        for c in sec.children or []:
+            name = c.name
+            if name not in _HTTP_RULES:
+                continue
+            args = self.before_condition(c.args)
+            cond = self.condition(c.args, acls)
+            if name in ("reqdel", "reqidel") and args and self.vt < LEGACY_RULES_REMOVED:
+                # HAProxy < 2.1: a regex over whole header lines ("Name: value")
+                try:
+                    rx = re.compile(args[0], re.I if name == "reqidel" else 0)
+                except (re.error, RecursionError, OverflowError):
+                    continue
+                for h in _REQUEST_HEADERS:
+                    if rx.search(f"{h}: {self.probe.headers.get(h.lower(), 'x')}"):
+                        ops.append((HeaderOp(h, None, c.loc), cond))
+            elif name in ("http-request del-header", "http-request set-header", "http-request replace-header",
+                          "http-request replace-value") and args:
+                for op in self.header_ops(name, args, c.loc):
+                    ops.append((op, cond))
+            elif name == "http-response del-header" and args and cond is None:
+                # (a conditional response rule tests the response, which is not modelled)
+                for header in self.matching_headers(args, ("Upgrade", "Connection", "Sec-WebSocket-Accept")):
+                    # HAProxy's HTTP/1 layer writes its own Sec-WebSocket-Accept into a 101
+                    # whose accept header a rule deleted, so that one never goes missing; a
+                    # deleted Upgrade or Connection really is missing from the 101 (both
+                    # observed with HAProxy 2.6.12 in front of a 101-answering backend)
+                    if header.lower() != "sec-websocket-accept":
+                        hidden.append(HiddenHeader(header, c.loc))
+            elif name == "http-request redirect" or name == "redirect":
+                step = self.redirect(args, c.loc)
+                if step is not None:
+                    (steps if name.startswith("http-request") else redirects).append(self.guarded(step, cond, c.loc))
+            elif name in ("http-request deny", "http-request tarpit", "http-request auth", "http-request return",
+                          "http-request reject", "http-request silent-drop"):
+                steps.append(self.guarded(self.answer(name, args, c.loc), cond, c.loc))
+            elif name in ("tcp-request connection reject", "tcp-request content reject",
+                          "tcp-request session reject"):
+                steps.append(self.guarded(Respond(None, c.loc, drop=True), cond, c.loc))
+        return ops, steps + redirects, hidden
+
+    def guarded(self, step: Respond, cond: AclCondition | None, loc: Loc) -> Step:
+        if cond is None:
+            return step
+        return Guard(condition=cond, steps=[step], loc=loc)
+
+    def answer(self, name: str, args: list[str], loc: Loc) -> Respond:
+        status = {"http-request deny": 403, "http-request tarpit": 500, "http-request auth": 401,
+                  "http-request return": 200}.get(name)
+        drop = name in ("http-request reject", "http-request silent-drop")
+        for i, a in enumerate(args):
+            if a in ("deny_status", "status") and i + 1 < len(args) and args[i + 1].isdigit():
+                status = int(args[i + 1])
+        return Respond(None if drop else status, loc, drop=drop)
+
+    def redirect(self, args: list[str], loc: Loc) -> Respond | None:
+        if len(args) < 2:
+            return None
+        kind, target = args[0], args[1]
+        code = 302
+        for i, a in enumerate(args):
+            if a == "code" and i + 1 < len(args) and args[i + 1].isdigit():
+                code = int(args[i + 1])
+        shown = {"scheme": f"{target}://<host><path>", "prefix": f"{target}<path>",
+                 "location": target}.get(kind, target)
+        return Respond(code, loc, target=shown)
+
+    def matching_headers(self, args: list[str], candidates: tuple[str, ...]) -> list[str]:
+        name = args[0]
+        method = args[args.index("-m") + 1] if "-m" in args and args.index("-m") + 1 < len(args) else None
+        if method is None or method == "str":
+            return [name]
+        low = name.lower()
+        out = []
+        for c in candidates:
+            cl = c.lower()
+            if (method == "beg" and cl.startswith(low)) or (method == "end" and cl.endswith(low)) or \
+                    (method == "sub" and low in cl) or (method == "reg" and regex_search(name, c, re.I)):
+                out.append(c)
+        return out
+
+    def header_ops(self, name: str, args: list[str], loc: Loc) -> list[HeaderOp]:
+        if name == "http-request del-header":
+            return [HeaderOp(h, None, loc) for h in self.matching_headers(args, _REQUEST_HEADERS)]
+        if name == "http-request set-header":
+            value = args[1] if len(args) > 1 else ""
+            return [HeaderOp(args[0], HAProxyValue(value), loc)]
+        if len(args) >= 3:
+            return [HeaderOp(args[0], Replace(args[0], args[1], args[2], name.endswith("value")), loc)]
+        return []
+
+    # ------------------------------------------------------------------ frontends
+    def frontend_section(self, sec: Node, settings: Settings) -> Site | None:
+        name = sec.args[0] if sec.args else "(unnamed)"
+        label = f"{sec.name} {name}"
+        mode_set = settings.get("mode")
+        mode = mode_set[0] if mode_set else self.assumed_mode()
+        http = mode == "http"
+        acls = self.acls(sec)
+        binds = [c for c in sec.children or [] if c.name == "bind"]
+        extra = sec.args[1:sec.args.index("from")] if "from" in sec.args else sec.args[1:]
+        if sec.name == "listen" and extra:
+            if self.vt < LISTEN_ADDRESS_REMOVED:
+                # `listen name addr:port`: the bind on the section line, as HAProxy < 1.6 read it
+                binds.insert(0, Node("bind", extra, sec.loc))
+            else:
+                self.problems.append(ConfigProblem(
+                    "rejected", f"'listen' cannot handle unexpected argument '{extra[0]}': HAProxy 1.6 and later "
+                    "refuse an address on the listen line (\"please use the 'bind' keyword for listening "
+                    "addresses\")", sec.loc, fix=f"move the address to its own line: `bind {extra[0]}`"))
+        header_ops, steps, front_hidden = self.http_rules(sec, acls, http)
+
+        rules: list[tuple[str, AclCondition | Always, Loc]] = []
+        for c in sec.children or []:
+            if c.name == "use_backend" and c.args:
+                cond = self.condition(c.args, acls)
+                rules.append((c.args[0], cond or Always(), c.loc))
+        default = settings.get("default_backend")
+        targets: list[tuple[str, Loc]] = [(b, loc) for b, _, loc in rules]
+        if default is not None:
+            targets.append((default[0], default[1] or sec.loc))
+        if sec.name == "listen" and default is None and name in self.backends:
+            default = (name, sec.loc)
+            targets.append(default)  # a listen's own servers
+
+        inspecting = ("use_backend", "tcp-request content accept", "tcp-request inspect-delay")
+        sni = any(t.fetch in _SNI_FETCHES for terms in acls.values() for t in terms) or any(
+            f in " ".join(c.args) for c in sec.children or [] if c.name in inspecting for f in _SNI_FETCHES)
+        listeners = self.listeners(binds, http, targets, sni)
+        if not listeners:
+            if self.whole:
+                return None  # HAProxy ignores a frontend without bind (with a warning)
+            listeners = [Listener("*", None, tls=False, loc=None, unknown=True)]
+        front_tls = any(lst.tls for lst in listeners)
+
+        route_steps: list[Step] = list(steps)
+        ladder = Ladder()
+        for index, (target, rule_cond, loc) in enumerate(rules):
+            action = self.action(sec, settings, http, target, loc, header_ops, front_hidden, front_tls)
+            text = rule_cond.mentions() if isinstance(rule_cond, AclCondition) else rule_cond.text
+            route_steps.append(Guard(FirstMatch(ladder, index, text=text), self.backend_steps(target, http), loc,
+                                     action=action))
+            ladder.rules.append((rule_cond, self.fas_like(target)))
+        default_action: Action | None = None
+        if default is not None:
+            default_action = self.action(sec, settings, http, default[0], default[1] or sec.loc, header_ops,
+                                         front_hidden, front_tls)
+            bsteps = self.backend_steps(default[0], http)
+            if bsteps:
+                route_steps.append(Guard(NoneMatched(ladder), bsteps, default[1] or sec.loc,
+                                         action=default_action))
+        route = Route(match=PathMatch("prefix", "/"), loc=sec.loc, label=label, steps=route_steps,
+                      action=default_action)
+        fallback = None if default_action is not None else Respond(
+            503, sec.loc, reason="no use_backend rule matches and there is no default_backend")
+        return Site(label=label, names=[], listeners=listeners, loc=sec.loc,
+                    routes=RouteTable([route], policy="first-match"), fallback=fallback)
+
+    def fas_like(self, target: str) -> bool:
+        info = self.backends.get(target)
+        return info is not None and any(s.port in TLS_PORTS or s.port in PLAIN_PORTS for s in info.backend.servers)
+
+    def backend_steps(self, target: str, http: bool) -> list[Step]:
+        info = self.backends.get(target)
+        return list(info.steps) if info is not None and http else []
+
+    def listeners(self, binds: list[Node], http: bool, targets: list[tuple[str, Loc]], sni: bool) -> list[Listener]:
+        out: list[Listener] = []
+        h2_workaround = "h2-workaround-bogus-websocket-clients" in self.global_flags
+        for b in binds:
+            if not b.args:
+                continue
+            params = b.args[1:]
+            ssl = "ssl" in params
+            crt = "crt" in params or "crt-list" in params or "default-crt" in params
+            if ssl and not crt:
+                self.problems.append(ConfigProblem(
+                    "rejected", f"no SSL certificate specified for bind '{b.args[0]}': HAProxy refuses to start",
+                    b.loc, fix="add `crt /etc/haproxy/certs/<site>.pem` (certificate and key in one file) to the bind"))
+            at = params.index("alpn") + 1 if "alpn" in params else len(params)
+            alpn = params[at] if at < len(params) else None
+            if "no-alpn" in params:
+                alpn = ""
+            proto_h2 = "proto" in params and params[params.index("proto") + 1:params.index("proto") + 2] == ["h2"]
+            if alpn is not None:
+                h2 = "h2" in alpn.split(",")
+            else:
+                h2 = self.vt >= DEFAULT_ALPN_H2_SINCE
+            h2 = (ssl and h2) or proto_h2
+            relayed = [self.backends[t] for t, _ in targets
+                       if t in self.backends and not self.is_http(self.backends[t])]
+            to_tls_port = any(s.port in TLS_PORTS for info in relayed for s in info.backend.servers)
+            for part in b.args[0].split(","):
+                addr = split_address(part)
+                if addr is None:
+                    continue
+                host, port = addr
+                tls = ssl
+                if not ssl and not http and (relayed or not targets):
+                    # a TCP relay carries the browser's TLS when it inspects SNI, listens on a
+                    # TLS port, or feeds FAS's TLS port from a port that is not a plain one
+                    tls = sni or port in (443, 8443) or (to_tls_port and port not in (80, 8080))
+                note = ""
+                if ssl and alpn is None and not h2 and http and not h2_workaround and self.version_assumed:
+                    note = ("HAProxy 2.8+ offers h2 on an `ssl` bind without `alpn`, and websockets over h2 may take "
+                            "idle connections (pass --haproxy-version, or set `alpn http/1.1`)")
+                out.append(Listener(host, port, tls=tls, loc=b.loc, http2=h2 and http,
+                                    tls_material=b.loc if crt else None,
+                                    websocket_over_h2=bool(h2 and http and not h2_workaround),
+                                    websocket_over_h2_note=note))
+        return out
+
+    def action(self, sec: Node, settings: Settings, http: bool, target: str, loc: Loc,
+               front_ops: list[tuple[HeaderOp, object]], front_hidden: list[HiddenHeader],
+               front_tls: bool) -> ProxyAction:
+        key = (id(sec), target, loc)
+        if key in self.actions:
+            return self.actions[key]
+        info = self.backends.get(target)
+        if info is None:
+            if "%[" not in target and self.whole:
+                self.problems.append(ConfigProblem(
+                    "rejected", f"{sec.name} '{sec.args[0] if sec.args else ''}': unable to find required backend "
+                    f"'{target}'", loc, fix=f"define `backend {target}`, or correct the name"))
+            backend = Backend(name=target, servers=[], loc=None, known=False, named=True) \
+                if "%[" not in target else None
+            up = UpstreamRequest(forward_client_headers=Setting(True), hop_by_hop_forwarded=_FORWARDED_HOP,
+                                 ops=(), empty_value_removes=False, ops_loc=None)
+            act = ProxyAction(target=target, backend=backend, tls=False, loc=loc, upstream=up,
+                              timeouts=Timeouts(idle=Setting(None)), outside=not self.whole)
+            self.actions[key] = act
+            return act
+        shared = self.route_parts.get((id(sec), target))
+        if shared is None:
+            shared = self.route_parts[(id(sec), target)] = self.parts(sec, settings, http, target, info, loc,
+                                                                       front_ops, front_hidden, front_tls)
+        up, timeouts, tls_settings, tls, relay = shared
+        act = ProxyAction(target=target, backend=info.backend, tls=tls, loc=loc, upstream=up, timeouts=timeouts,
+                          tls_settings=tls_settings, outside=not self.whole, passthrough=relay,
+                          statuses=RELAY_STATUSES if relay else None)
+        self.actions[key] = act
+        return act
+
+    def parts(self, sec: Node, settings: Settings, http: bool, target: str, info: BackendInfo, loc: Loc,
+              front_ops: list[tuple[HeaderOp, object]], front_hidden: list[HiddenHeader],
+              front_tls: bool) -> tuple[UpstreamRequest, Timeouts, BackendTLS, bool, bool]:
+        """What every route of one frontend to one backend shares (computed once per pair)."""
+        back_http = self.is_http(info)
+        if http and not back_http:
+            self.problems.append(ConfigProblem(
+                "rejected", f"http {sec.name} '{sec.args[0] if sec.args else ''}' uses tcp backend '{target}': "
+                "HAProxy refuses to start (\"tries to use incompatible tcp backend\")", loc,
+                related=[(info.node.loc, "backend in mode tcp")],
+                fix=f"put `mode http` in backend {target}, or route to an http backend"))
+        relay = not http and not back_http
+        ops: list[HeaderOp] = []
+        if not relay:
+            for op, cond in ([*front_ops] if http else []) + info.header_ops:
+                if cond is None or cond.evaluate(self.probe) is True:  # type: ignore[attr-defined]
+                    ops.append(op)
+        first = info.servers[0] if info.servers else None
+        tls = first.ssl if first is not None else False
+        if relay:
+            tls = front_tls if not tls else tls
+        up = UpstreamRequest(
+            forward_client_headers=Setting(True),
+            hop_by_hop_forwarded=_ALL_HOP if relay else _FORWARDED_HOP,
+            ops=tuple(ops),
+            empty_value_removes=False,
+            ops_loc=None,
+            hidden_response_headers=() if relay else tuple(info.hidden + (front_hidden if http else [])),
+        )
+        tls_settings = BackendTLS()
+        if first is not None:
+            tls_settings = BackendTLS(verify=Setting(first.verify != "none", first.loc),
+                                      ca=Setting(first.ca, first.loc if first.ca else None))
+        if not relay:
+            self.front_modes.setdefault(target, []).append(settings.get("conn"))
+        return up, Timeouts(idle=self.idle(settings, info.settings)), tls_settings, tls, relay
+
+    def front_connection_modes(self) -> None:
+        """The connection mode in force is the stronger of frontend and backend [manual 4]:
+        a backend keeps no idle connection when every frontend reaching it closes them."""
+        for name, modes in self.front_modes.items():
+            info = self.backends.get(name)
+            if info is None or not info.backend.pool.value:
+                continue
+            closing = [m for m in modes if m is not None and _CONN_RANK[m[0]] > 0]
+            if modes and len(closing) == len(modes):
+                info.backend.pool = Setting(0, closing[0][1])
+
+    def idle(self, front: Settings, back: Settings) -> Setting[float | None]:
+        tunnel = back.get("timeout tunnel")
+        if tunnel is not None:
+            return Setting(parse_time(tunnel[0]), tunnel[1], note="timeout tunnel")
+        limits: list[tuple[float, Loc | None, str]] = []
+        for settings, key in ((front, "timeout client"), (back, "timeout server")):
+            got = settings.get(key)
+            if got is not None:
+                seconds = parse_time(got[0])
+                if seconds is not None and seconds > 0:
+                    limits.append((seconds, got[1], key))
+        if not limits:
+            return Setting(None)
+        seconds, loc, key = min(limits, key=lambda x: x[0])
+        return Setting(seconds, loc, note=f"{key} applies to the open tunnel: no timeout tunnel is set")
+
+
+@dataclass(slots=True, frozen=True)
+class HAProxyValue:
+    """A ``set-header`` value: literal text, unknown when it holds a ``%[sample]``."""
+
+    text: str
+
+    def evaluate(self, request: Request) -> str | None:
+        return None if "%" in self.text else self.text
+
+
+@dataclass(slots=True, frozen=True)
+class Replace:
+    """``replace-header``/``replace-value``: a regex over the header's value(s)."""
+
+    name: str
+    regex: str
+    replacement: str
+    per_value: bool
+
+    @property
+    def text(self) -> str:
+        return f"{self.regex} -> {self.replacement}"
+
+    def evaluate(self, request: Request) -> str | None:
+        value = request.headers.get(self.name.lower())
+        if value is None or "%" in self.replacement:
+            return value
+        repl = re.sub(r"\\(\d)", r"\\g<\1>", self.replacement)
+        try:
+            if self.per_value:
+                return ", ".join(re.sub(f"^(?:{self.regex})$", repl, v.strip()) if re.fullmatch(self.regex, v.strip())
+                                 else v.strip() for v in value.split(","))
+            return re.sub(f"^(?:{self.regex})$", repl, value) if re.fullmatch(self.regex, value) else value
+        except (re.error, RecursionError, OverflowError):
+            return None
+
+
+def interpret(tree: ConfigTree, options: Options) -> ProxyModel:
+    return HAProxyInterpreter(tree, options).run()
+

@@ -1,0 +1,1 @@
+"""Test helpers: the FAS stand-in, certificates, loopback addresses, proxy runners."""

@@ -1,0 +1,232 @@
+"""What every proxy runner does: render a sample for loopback, test the config, start and
+stop the real proxy. The dialect runners only know their proxy's syntax and command line.
+
+Rendering keeps the sample's meaning and changes only where it points: FAS backends to the
+stand-in's loopback addresses (same ports, which the verdicts depend on), public listen
+ports to free ports on a loopback address of the test's own (remembering which speak TLS),
+certificates to generated ones, pid/log/temp paths into the work directory. A sample that
+cannot be rendered faithfully raises ``Unfaithful`` with the reason, and the test says so.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# the FAS backends samples name, and the stand-in address index each one maps to
+BACKEND_HOSTS = {
+    "10.20.0.11": 0, "10.20.0.12": 1, "127.0.0.1": 0, "localhost": 0, "fas": 0,
+    "fas1.example.com": 0, "fas2.example.com": 1, "fas.example.com": 0,
+    "fas1.internal.example.com": 0, "fas2.internal.example.com": 1, "fas.internal.example.com": 0,
+    "fas1.corp.example.com": 0, "fas2.corp.example.com": 1,
+}
+BACKEND_PORTS = (8080, 8443)
+# a public port p is rendered as p + PORT_SHIFT on the sample's own loopback address
+PORT_SHIFT = 20000
+START_TIMEOUT = 10.0
+STOP_TIMEOUT = 5.0
+
+
+class Unfaithful(Exception):
+    """The sample cannot be run on loopback without changing what it means."""
+
+
+@dataclass(slots=True)
+class Front:
+    """A public listener of the sample and where it listens once rendered."""
+
+    port: int  # as written in the sample
+    address: str  # rendered loopback address
+    rendered_port: int
+    tls: bool  # the listener speaks TLS
+    browser_tls: bool  # browsers open wss:// here (TLS listener, or port 443)
+
+    @property
+    def name(self) -> str:
+        return f":{self.port}{' tls' if self.tls else ''}"
+
+
+@dataclass(slots=True)
+class Env:
+    """Where rendered samples point: stand-in addresses, the front address, the files."""
+
+    backends: tuple[str, ...]  # stand-in loopback addresses (index as in BACKEND_HOSTS)
+    front_address: str
+    cert: Path
+    key: Path
+    pem: Path  # cert + chain + key (HAProxy)
+    ca: Path
+
+    def backend_for(self, host: str) -> str | None:
+        i = BACKEND_HOSTS.get(host.lower())
+        if i is None:
+            return None
+        return self.backends[min(i, len(self.backends) - 1)]
+
+
+@dataclass(slots=True)
+class Rendered:
+    workdir: Path
+    entry: Path
+    fronts: list[Front] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what rendering changed beyond addresses
+
+
+@dataclass(slots=True)
+class Proxy:
+    """A running proxy master process started by a runner."""
+
+    proc: subprocess.Popen[bytes]
+    log: Path
+    command: list[str]
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+
+class Runner:
+    dialect = ""
+    binary = ""
+
+    def missing(self) -> str | None:
+        """Why this proxy cannot run here, or None."""
+        if not (os.path.isfile(self.binary) and os.access(self.binary, os.X_OK)):
+            return f"{self.binary} is not installed (scripts/install-proxies.sh installs it as root on Debian)"
+        return None
+
+    def version(self) -> str:
+        raise NotImplementedError
+
+    def render(self, sample: Path, workdir: Path, env: Env) -> Rendered:
+        raise NotImplementedError
+
+    def config_test(self, rendered: Rendered) -> tuple[bool, str]:
+        raise NotImplementedError
+
+    def check_rendered(self, rendered: Rendered) -> None:
+        """Refuse to start a proxy that would reach beyond loopback or has nothing to reach."""
+        left = leftover_backends(rendered)
+        if left:
+            raise Unfaithful("FAS addresses left unrendered (the proxy would dial the network): " + "; ".join(left))
+        if not rendered.fronts:
+            raise Unfaithful("no listener to reach the proxy on")
+
+    def start(self, rendered: Rendered) -> Proxy:
+        raise NotImplementedError
+
+    # -- shared mechanics -----------------------------------------------------------------
+    def _launch(self, command: list[str], rendered: Rendered, env: dict[str, str] | None = None) -> Proxy:
+        self.check_rendered(rendered)
+        log = rendered.workdir / "proxy.out"
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    cwd=rendered.workdir, env=env, start_new_session=True)
+        proxy = Proxy(proc, log, command)
+        deadline = time.monotonic() + START_TIMEOUT
+        pending = {(f.address, f.rendered_port) for f in rendered.fronts}
+        while pending and time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{command[0]} exited with {proc.returncode} at start:\n{read_tail(log)}")
+            pending = {a for a in pending if not _accepts(a)}
+            if pending:
+                time.sleep(0.05)
+        if pending:
+            # a listener that never opened is a verdict (refused), not a start failure
+            rendered.notes.append(f"not listening after {START_TIMEOUT:g} s: "
+                                  + ", ".join(f"{a}:{p}" for a, p in sorted(pending)))
+        return proxy
+
+    def stop(self, proxy: Proxy) -> None:
+        """TERM the master, wait bounded, then KILL its process group (its own workers)."""
+        proc = proxy.proc
+        if proc.poll() is None:
+            try:
+                os.kill(proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                proc.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                proc.wait(STOP_TIMEOUT)
+        # workers left behind by a master that died first share its process group
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def _accepts(addr: tuple[str, int]) -> bool:
+    try:
+        with socket.create_connection(addr, timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def read_tail(path: Path, limit: int = 3000) -> str:
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return "(no output)"
+    return text[-limit:]
+
+
+def copy_sample(sample: Path, dest: Path) -> Path:
+    """Copy a sample (file or directory) under ``dest``; the samples stay untouched."""
+    if sample.is_dir():
+        shutil.copytree(sample, dest / sample.name)
+        return dest / sample.name
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(sample, dest / sample.name)
+    return dest / sample.name
+
+
+def sample_files(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root]
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+HOST_PORT = re.compile(r"(?P<host>\[[0-9a-fA-F:]+\]|[A-Za-z0-9_.-]+):(?P<port>\d+)")
+
+
+def map_backend(text: str, env: Env) -> str:
+    """``host:port`` of a FAS backend -> the stand-in address, same port."""
+    def sub(m: re.Match[str]) -> str:
+        port = int(m.group("port"))
+        target = env.backend_for(m.group("host"))
+        if target is None or port not in BACKEND_PORTS:
+            return m.group(0)
+        return f"{target}:{port}"
+    return HOST_PORT.sub(sub, text)
+
+
+def leftover_backends(rendered: Rendered) -> list[str]:
+    """FAS addresses the rendering missed: the proxy would dial the real network."""
+    found = []
+    for f in sample_files(rendered.workdir / "conf"):
+        for no, line in enumerate(f.read_text(encoding="utf-8", errors="replace").split("\n"), 1):
+            if line.lstrip().startswith("#"):
+                continue
+            for m in HOST_PORT.finditer(line):
+                if m.group("host").lower() in BACKEND_HOSTS and int(m.group("port")) in BACKEND_PORTS:
+                    found.append(f"{f.name}:{no}: {line.strip()}")
+    return found
+
+
+def front_port(port: int) -> int:
+    if port + PORT_SHIFT > 65535:
+        raise Unfaithful(f"listen port {port} cannot be shifted by {PORT_SHIFT}")
+    return port + PORT_SHIFT

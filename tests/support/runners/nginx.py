@@ -1,0 +1,135 @@
+"""nginx: render a sample for loopback, ``nginx -t``, run it in the foreground."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+from .base import (
+    Env,
+    Front,
+    Proxy,
+    Rendered,
+    Runner,
+    Unfaithful,
+    copy_sample,
+    front_port,
+    map_backend,
+    sample_files,
+)
+
+LISTEN = re.compile(r"^(?P<indent>\s*)listen\s+(?P<args>[^;#]*);", re.M)
+USER_OR_PID = re.compile(r"^(\s*)((?:user|pid)\s[^;]*;)", re.M)
+LOG = re.compile(r"^(\s*)(error_log|access_log)\s+(\S+)", re.M)
+CERT = re.compile(r"^(\s*)(ssl_certificate_key|ssl_certificate|ssl_trusted_certificate|proxy_ssl_trusted_certificate"
+                  r"|ssl_client_certificate)\s+([^;\s]+)", re.M)
+HTTP_OPEN = re.compile(r"^(\s*)http\s*\{", re.M)
+# an absolute include of the system's config tree points into the sample's own tree
+INCLUDE_ETC = re.compile(r"^(\s*include\s+)/etc/nginx/", re.M)
+EVENTS = re.compile(r"^\s*events\s*\{", re.M)
+LOCATIONS_ONLY = re.compile(r"^location\s", re.M)
+SERVER_OR_HTTP = re.compile(r"^\s*(server|http|upstream|map)\b[^;]*\{", re.M)
+TEMP_PATHS = ("client_body_temp_path", "proxy_temp_path", "fastcgi_temp_path", "uwsgi_temp_path",
+              "scgi_temp_path")
+
+
+class NginxRunner(Runner):
+    dialect = "nginx"
+    binary = "/usr/sbin/nginx"
+
+    def version(self) -> str:
+        out = subprocess.run([self.binary, "-v"], capture_output=True, text=True, timeout=10)
+        return (out.stderr or out.stdout).strip().split("/")[-1]
+
+    def render(self, sample: Path, workdir: Path, env: Env) -> Rendered:
+        root = copy_sample(sample, workdir / "conf")
+        entry = root / "nginx.conf" if root.is_dir() else root
+        files = sample_files(root)
+        texts = {f: f.read_text(encoding="utf-8") for f in files}
+        if not any(EVENTS.search(t) for t in texts.values()):
+            if root.is_file() and LOCATIONS_ONLY.search(texts[root]) and not SERVER_OR_HTTP.search(texts[root]):
+                # a snippet of locations, made to be included in a server: the locations carry
+                # everything the handshake depends on, a bare TLS server is their whole context
+                entry = workdir / "conf" / "wrapper.conf"
+                entry.write_text("events {}\nhttp {\n    server {\n        listen 443 ssl;\n"
+                                 "        ssl_certificate /etc/ssl/certs/gw.example.com.crt;\n"
+                                 "        ssl_certificate_key /etc/ssl/private/gw.example.com.key;\n"
+                                 f"        include {root.name};\n    }}\n}}\n", encoding="utf-8")
+                texts = {entry: entry.read_text(encoding="utf-8"), **texts}
+            else:
+                raise Unfaithful("a fragment (no events/http context): the http block, maps and upstreams it "
+                                 "relies on are not part of the sample, and inventing them would test our guess")
+        logs = workdir / "logs"
+        logs.mkdir(exist_ok=True)
+        rendered = Rendered(workdir, entry)
+        if entry.name == "wrapper.conf":
+            rendered.notes.append(f"{root.name} included in a bare `server {{ listen 443 ssl; }}`")
+        fronts: dict[int, Front] = {}
+        http_done = False
+        for f, text in texts.items():
+            text = INCLUDE_ETC.sub(lambda m: f"{m.group(1)}{root if root.is_dir() else root.parent}/", text)
+            text = USER_OR_PID.sub(lambda m: f"{m.group(1)}# rendered out: {m.group(2)}", text)
+            text = LOG.sub(lambda m: f"{m.group(1)}{m.group(2)} "
+                           + (m.group(3) if m.group(3) in ("off", "stderr") or m.group(3).startswith("syslog:")
+                              else str(logs / Path(m.group(3)).name)), text)
+            text = CERT.sub(lambda m: f"{m.group(1)}{m.group(2)} " + str(
+                env.key if m.group(2) == "ssl_certificate_key" else
+                env.cert if m.group(2) == "ssl_certificate" else env.ca), text)
+            text = "\n".join(line if line.lstrip().startswith("#") else map_backend(line, env)
+                             for line in text.split("\n"))
+            text = LISTEN.sub(lambda m: self._listen(m, env, fronts, rendered), text)
+            if not http_done and HTTP_OPEN.search(text):
+                temp = workdir / "temp"
+                temp.mkdir(exist_ok=True)
+                os.chmod(temp, 0o777)
+                temp_lines = "".join(f" {d} {temp / d};" for d in TEMP_PATHS)
+                m = HTTP_OPEN.search(text)
+                assert m is not None
+                text = text[:m.end()] + temp_lines + text[m.end():]
+                http_done = True
+            f.write_text(text, encoding="utf-8")
+        rendered.fronts = sorted(fronts.values(), key=lambda fr: fr.port)
+        return rendered
+
+    def _listen(self, m: re.Match[str], env: Env, fronts: dict[int, Front], rendered: Rendered) -> str:
+        args = m.group("args").split()
+        addr = args[0]
+        flags = [a for a in args[1:] if not a.startswith("ipv6only")]
+        if addr.startswith("unix:"):
+            raise Unfaithful(f"listen on a unix socket ({addr})")
+        if addr.startswith("["):
+            # the IPv6 twin of an IPv4 listener: the same server on the same port
+            rendered.notes.append(f"listen {' '.join(args)} dropped (IPv6 twin)")
+            return f"{m.group('indent')}# rendered out: listen {m.group('args')};"
+        port_text = addr.rpartition(":")[2]
+        if not port_text.isdigit():
+            if addr.isdigit():
+                port_text = addr
+            else:
+                port_text = "80"  # `listen host;`
+        port = int(port_text)
+        tls = "ssl" in flags
+        new_port = front_port(port)
+        front = fronts.get(port)
+        if front is None:
+            fronts[port] = Front(port, env.front_address, new_port, tls, tls or port == 443)
+        elif front.tls != tls:
+            # one port, TLS on some servers and not others: nginx itself rejects that
+            pass
+        return f"{m.group('indent')}listen {env.front_address}:{new_port} {' '.join(flags)};".replace(" ;", ";")
+
+    def _command(self, rendered: Rendered, *extra: str) -> list[str]:
+        directives = f"daemon off; master_process on; pid {rendered.workdir / 'nginx.pid'}; "
+        directives += "user root;" if os.geteuid() == 0 else ""
+        return [self.binary, "-p", str(rendered.workdir) + "/", "-c", str(rendered.entry),
+                "-e", str(rendered.workdir / "logs" / "startup-error.log"), "-g", directives, *extra]
+
+    def config_test(self, rendered: Rendered) -> tuple[bool, str]:
+        proc = subprocess.run(self._command(rendered, "-t"), capture_output=True, text=True, timeout=30,
+                              cwd=rendered.workdir)
+        return proc.returncode == 0, (proc.stdout + proc.stderr).strip()
+
+    def start(self, rendered: Rendered) -> Proxy:
+        return self._launch(self._command(rendered), rendered)

@@ -1,0 +1,103 @@
+"""The Apache samples against the real httpd's config test (``apache2 -t``).
+
+What httpd accepts or refuses is httpd's to say: every sample is copied to a temporary
+directory (certificate paths pointed at a throw-away self-signed pair, a single-vhost
+fragment wrapped in a minimal main config that loads the usual modules), and
+``apache2 -t`` runs on it. A config test reads the config and binds no port.
+
+- a sample whose markers predict ``config-rejected`` (WSP001/WSP003) must be refused,
+  at the marked line of the marked file;
+- every other sample must be accepted: its findings are about what happens to the
+  websocket at runtime, not about loading.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from test_samples import SAMPLES_ROOT, read_markers, rel
+
+APACHE2 = shutil.which("apache2") or ("/usr/sbin/apache2" if os.path.exists("/usr/sbin/apache2") else None)
+OPENSSL = shutil.which("openssl")
+MODULES_DIR = "/usr/lib/apache2/modules"
+pytestmark = pytest.mark.skipif(not (APACHE2 and OPENSSL and os.path.isdir(MODULES_DIR)),
+                                reason="apache2 and openssl are needed for the config test")
+
+SAMPLES = sorted(p for p in (SAMPLES_ROOT / "apache").iterdir()
+                 if p.name.startswith(("good-", "bad-")) and (p.is_dir() or p.suffix == ".conf")) \
+    if (SAMPLES_ROOT / "apache").is_dir() else []
+
+WRAPPER_MODULES = ("mpm_event", "authz_core", "authz_host", "proxy", "proxy_http", "proxy_wstunnel",
+                   "proxy_balancer", "lbmethod_byrequests", "slotmem_shm", "ssl", "socache_shmcb", "headers",
+                   "rewrite", "alias", "env", "setenvif", "mime", "dir")
+ERROR_LINE = re.compile(r"(?:Syntax error on line (\d+) of ([^:\s]+)|([^:\s]+):(\d+):)")
+
+
+@pytest.fixture(scope="module")
+def tls_pair(tmp_path_factory) -> tuple[Path, Path]:
+    d = tmp_path_factory.mktemp("tls")
+    key, crt = d / "key.pem", d / "crt.pem"
+    subprocess.run([OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=gw.example.com",
+                    "-days", "2", "-keyout", str(key), "-out", str(crt)], check=True, capture_output=True, timeout=60)
+    return key, crt
+
+
+def _prepare(sample: Path, work: Path, tls_pair: tuple[Path, Path]) -> Path:
+    key, crt = tls_pair
+    target = work / sample.name
+    if sample.is_dir():
+        shutil.copytree(sample, target)
+        files = [p for p in target.rglob("*") if p.is_file()]
+        entry = target / "apache2.conf"
+    else:
+        target.mkdir()
+        shutil.copy(sample, target / sample.name)
+        files = [target / sample.name]
+        entry = target / "apache2.conf"
+        loads = "\n".join(f"LoadModule {m}_module {MODULES_DIR}/mod_{m}.so" for m in WRAPPER_MODULES)
+        entry.write_text(f"ServerName localhost\n{loads}\nListen 80\nListen 443\nInclude {sample.name}\n")
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        text = (text.replace("/etc/ssl/certs/gw.example.com.crt", str(crt))
+                .replace("/etc/ssl/private/gw.example.com.key", str(key))
+                .replace("/etc/ssl/certs/fas-ca.pem", str(crt)))
+        f.write_text(text, encoding="utf-8")
+    return entry
+
+
+def configtest(sample: Path, work: Path, tls_pair) -> tuple[int, str]:
+    entry = _prepare(sample, work, tls_pair)
+    run = work / "run"
+    run.mkdir(exist_ok=True)
+    env = dict(os.environ, APACHE_RUN_DIR=str(run), APACHE_PID_FILE=str(run / "pid"), APACHE_LOCK_DIR=str(run),
+               APACHE_LOG_DIR=str(run), APACHE_RUN_USER="www-data", APACHE_RUN_GROUP="www-data")
+    r = subprocess.run([APACHE2, "-t", "-d", str(entry.parent), "-f", str(entry),
+                        "-C", f"PidFile {run / 'pid'}", "-C", f"ErrorLog {run / 'error.log'}"],
+                       capture_output=True, text=True, timeout=60, env=env, check=False)
+    return r.returncode, r.stderr + r.stdout
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.name for s in SAMPLES])
+def test_httpd_accepts_or_refuses_as_the_markers_say(sample: Path, tmp_path, tls_pair):
+    expected = read_markers(sample)
+    rejected = sorted((path, line) for path, line, rule, symptom in expected.findings
+                      if symptom == "config-rejected" and rule in ("WSP001", "WSP003"))
+    code, out = configtest(sample, tmp_path, tls_pair)
+    if not rejected:
+        assert code == 0, f"apache2 -t refused {sample.name}:\n{out}"
+        return
+    assert code != 0, f"apache2 -t accepted {sample.name}, whose markers say httpd refuses it"
+    found = ERROR_LINE.findall(out)
+    assert found, out
+    m = ERROR_LINE.search(out, out.rfind(found[-1][1] or found[-1][2]) - 40)  # the innermost file's error
+    assert m, out
+    line = int(m.group(1) or m.group(4))
+    where = Path(m.group(2) or m.group(3))
+    shown = rel(SAMPLES_ROOT / "apache" / sample.name / where.relative_to(tmp_path / sample.name)) \
+        if sample.is_dir() else rel(sample)
+    assert (shown, line) in rejected, f"httpd refused at {shown}:{line}, markers say {rejected}:\n{out}"
