@@ -50,13 +50,9 @@ class Report:
 
 def _head(path: str) -> str:
     # non-blocking, and only a regular file: a FIFO swapped in after the walk never blocks
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(0, "not a regular file")
-        return os.read(fd, SNIFF_BYTES).decode("utf-8", errors="replace")
-    finally:
-        os.close(fd)
+    from .bounds import read_head
+
+    return read_head(path, SNIFF_BYTES).decode("utf-8", errors="replace")
 
 
 @dataclass(slots=True, frozen=True)
