@@ -93,6 +93,8 @@ def decode(data: bytes) -> str:
 def logical_lines(text: str):
     """(first line number, logical line): continuation joined, CR before LF dropped."""
     lines = text.split("\n")
+    if len(lines) > 1 and not lines[-1]:
+        lines.pop()  # the text after the last LF is no line
     i, n = 0, len(lines)
     while i < n:
         start = i + 1

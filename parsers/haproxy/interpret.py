@@ -234,9 +234,10 @@ class HAProxyInterpreter:
     # ------------------------------------------------------------------ entry
     def run(self) -> ProxyModel:
         for p in self.tree.problems:
-            # an unreadable file is what the include rule reports (HAProxy has no include)
-            kind = "include" if p.kind == "read" else p.kind
-            self.problems.append(ConfigProblem(kind, p.message, p.loc, p.certain))
+            # an unreadable file of the configuration is what the include rule reports (the
+            # reader says "include"); "read" (the entry point unreadable, a bound hit) stays
+            # "read": not all was read, so not all was checked (exit status 2)
+            self.problems.append(ConfigProblem(p.kind, p.message, p.loc, p.certain))
         named: dict[str, Settings] = {}
         current = Settings()
         proxies: list[tuple[Node, Settings]] = []

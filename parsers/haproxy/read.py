@@ -287,7 +287,7 @@ class _Reader:
         self.problems: list[SourceProblem] = []
         self.total_bytes = 0
 
-    def read_file(self, path: str) -> None:
+    def read_file(self, path: str, entry: bool = False) -> None:
         # type checked before the open, non-blocking (a FIFO never blocks), within the
         # per-file and total bounds (linter/bounds.py)
         try:
@@ -296,7 +296,10 @@ class _Reader:
             self.problems.append(SourceProblem("read", str(e), Loc(path, 1)))
             return
         except (OSError, ValueError) as e:
-            self.problems.append(SourceProblem("read", f"cannot read: {bounds.reason(e)}", Loc(path, 1)))
+            # HAProxy stops on a file of its configuration it cannot read (a finding); the
+            # entry point itself unread is "read": nothing of it was checked
+            kind = "read" if entry else "include"
+            self.problems.append(SourceProblem(kind, f"cannot read: {bounds.reason(e)}", Loc(path, 1)))
             return
         self.total_bytes += len(data)
         if b"\0" in data:
@@ -419,7 +422,7 @@ def read(path: str, version: str | None = None, environ: dict[str, str] | None =
     known = {os.path.realpath(f) for f in files}
     files += [f for f in extra if os.path.realpath(f) not in known]
     for f in files[:bounds.MAX_FILES]:
-        reader.read_file(f)
+        reader.read_file(f, entry=f == path)
     if len(files) > bounds.MAX_FILES:
         reader.problems.append(SourceProblem(
             "read", f"more than {bounds.MAX_FILES} files in one configuration (wsproxylint's bound): "
