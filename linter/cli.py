@@ -164,7 +164,12 @@ def run_check(a: CheckArgs, stdout: TextIO, stderr: TextIO) -> int:
     if "-" in paths:
         if paths.count("-") > 1:
             raise CliError("-: stdin can be read only once")
-        stdin = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+        from .bounds import MAX_TOTAL_BYTES, mb
+
+        data = sys.stdin.buffer.read(MAX_TOTAL_BYTES + 1)  # never more than a configuration's bound
+        if len(data) > MAX_TOTAL_BYTES:
+            raise CliError(f"-: stdin is over wsproxylint's bound of {mb(MAX_TOTAL_BYTES)} in all: not read")
+        stdin = data.decode("utf-8", errors="replace")
     progress = _Progress(stderr) if stderr.isatty() else None
     try:
         report, focus = _lint(paths, options, stdin, settings.roots, progress, _jobs(a.jobs))

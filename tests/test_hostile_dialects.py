@@ -381,3 +381,19 @@ def test_haproxy_deep_if_nesting(tmp_path):
     r = haproxy(tmp_path, ".if 1\n" * 10000 + HAPROXY + ".endif\n" * 10000)
     assert r.returncode in (0, 1)
     assert [f for f in doc(r)["findings"] if f["rule"] == "WSP001"] == []
+
+
+# ============================================================================ stdin
+
+def test_stdin_over_the_total_bound_is_refused(tmp_path):
+    import sys
+
+    from _hostile import ROOT
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    code = ("import sys; from linter import bounds; bounds.MAX_TOTAL_BYTES = 1000; "
+            "from linter.cli import main; sys.argv = ['wsproxylint', 'check', '--dialect', 'nginx', '-']; main()")
+    r = subprocess.run([sys.executable, "-c", code], input=b"# " + b"x" * 2000 + b"\n", capture_output=True,
+                       cwd=tmp_path, env=env, timeout=60)
+    assert r.returncode == 2
+    assert r.stderr.decode().strip() == "wsproxylint: -: stdin is over wsproxylint's bound of 1000 bytes in all: not read"
