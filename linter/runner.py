@@ -7,7 +7,6 @@ other finding still stands.
 from __future__ import annotations
 
 import os
-import stat
 import sys
 import traceback
 from dataclasses import dataclass, field

@@ -396,4 +396,5 @@ def test_stdin_over_the_total_bound_is_refused(tmp_path):
     r = subprocess.run([sys.executable, "-c", code], input=b"# " + b"x" * 2000 + b"\n", capture_output=True,
                        cwd=tmp_path, env=env, timeout=60)
     assert r.returncode == 2
-    assert r.stderr.decode().strip() == "wsproxylint: -: stdin is over wsproxylint's bound of 1000 bytes in all: not read"
+    assert r.stderr.decode().strip() == ("wsproxylint: -: stdin is over wsproxylint's bound of 1000 bytes in all: "
+                                         "not read")

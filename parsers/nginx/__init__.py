@@ -12,9 +12,9 @@ NAME = "nginx"
 
 
 def load(path: str, options: Options) -> ProxyModel:
-    from .dump import is_dump
-
     from linter.bounds import ReadLimit, read_head, read_text
+
+    from .dump import is_dump
 
     try:  # never blocking (a FIFO), never past the bounds: the reader reports what fails
         head = read_head(path, 4096).decode("utf-8", errors="replace")
