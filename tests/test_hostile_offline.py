@@ -55,6 +55,20 @@ def hostile_tree(tmp_path: Path) -> Path:
     os.symlink("loop.conf", tree / "loop2.conf")
     os.mkfifo(tree / "fifo.conf")
     (tree / "blob.bin").write_bytes(bytes(range(256)) * 64)
+    # the same for Apache and HAProxy
+    ap = tree / "apache"
+    (ap / "conf.d").mkdir(parents=True)
+    (ap / "httpd.conf").write_text("Include conf.d/*.conf\nInclude fifo.conf\nInclude conf.d\n"
+                                   "<VirtualHost *:80>\n    ServerName a\n</Location>\n")
+    (ap / "conf.d" / "cycle.conf").write_text("Include httpd.conf\n")
+    (ap / "conf.d" / "bom.conf").write_bytes(b"\xef\xbb\xbfServerName b\n")
+    os.mkfifo(ap / "fifo.conf")
+    hp = tree / "haproxy"
+    (hp / "conf.d" / "dir.cfg").mkdir(parents=True)
+    (hp / "haproxy.cfg").write_text("global\n    maxconn 10\ndefaults\n    mode http\nfrontend f\n    bind :80\n"
+                                    "    default_backend b\nbackend b\n    server s 10.0.0.1:8080\n.endif\n")
+    os.mkfifo(hp / "conf.d" / "fifo.cfg")
+    (hp / "conf.d" / "bom.cfg").write_bytes(b"\xef\xbb\xbfbackend c\n")
     # mtimes in the past, so a rewrite with the same bytes would still show
     for dirpath, dirnames, filenames in os.walk(tree):
         for name in dirnames + filenames:
@@ -86,6 +100,19 @@ def test_check_of_one_file_with_includes_writes_nothing(tmp_path):
             driver=("--log", str(log), "--tree", str(tree)))
     assert r.returncode == 1
     assert {f["rule"] for f in doc(r)["findings"]} == {"WSP001", "WSP002"}
+    assert log.read_text() == ""
+    assert snapshot(tree) == before
+
+
+def test_check_of_apache_and_haproxy_entry_points_writes_nothing(tmp_path):
+    tree = hostile_tree(tmp_path)
+    before = snapshot(tree)
+    log = tmp_path / "audit.log"
+    for entry, rules in (("apache/httpd.conf", {"WSP001", "WSP002"}), ("haproxy/haproxy.cfg", {"WSP001"})):
+        r = cli("check", "--format", "json", entry, cwd=tree, timeout=60,
+                driver=("--log", str(log), "--tree", str(tree)))
+        assert r.returncode == 1, r.stderr
+        assert rules <= {f["rule"] for f in doc(r)["findings"]}
     assert log.read_text() == ""
     assert snapshot(tree) == before
 
