@@ -398,3 +398,27 @@ def test_stdin_over_the_total_bound_is_refused(tmp_path):
     assert r.returncode == 2
     assert r.stderr.decode().strip() == ("wsproxylint: -: stdin is over wsproxylint's bound of 1000 bytes in all: "
                                          "not read")
+
+
+# ============================================================================ regular expressions
+
+@pytest.mark.parametrize("rule", [
+    "http-request redirect location %[path]/ code 301 if { path_reg ^/[^.]*[]$ }",
+    "http-request deny if { path_reg a{99999999999999999999} }",
+    "http-request del-header -m reg [",
+], ids=["unterminated-set", "huge-repeat", "del-header-reg"])
+def test_haproxy_regex_python_cannot_compile(tmp_path, rule):
+    """Found by the property suite: planning failed on the first (an internal error)."""
+    r = haproxy(tmp_path, HAPROXY.replace("    default_backend be\n", f"    {rule}\n    default_backend be\n"))
+    assert r.returncode in (0, 1)
+    assert "internal error" not in r.stderr
+
+
+@pytest.mark.parametrize("line", [
+    'RewriteRule "a{99999999999999999999}" /x [R=301,L]',
+    'RewriteCond %{REQUEST_URI} "[" \nRewriteRule ^ /x [R=301,L]',
+])
+def test_apache_regex_python_cannot_compile(tmp_path, line):
+    r = apache(tmp_path, VHOST.replace("</VirtualHost>", f"    RewriteEngine On\n    {line}\n</VirtualHost>"))
+    assert r.returncode in (0, 1)
+    assert "internal error" not in r.stderr
