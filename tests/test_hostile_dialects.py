@@ -422,3 +422,29 @@ def test_apache_regex_python_cannot_compile(tmp_path, line):
     r = apache(tmp_path, VHOST.replace("</VirtualHost>", f"    RewriteEngine On\n    {line}\n</VirtualHost>"))
     assert r.returncode in (0, 1)
     assert "internal error" not in r.stderr
+
+
+# ============================================================================ expansion bombs
+
+def test_apache_define_doubling_is_bounded(tmp_path):
+    """``Define A ${A}${A}`` 40 times would be a terabyte: the line that crosses the per-file
+    bound is kept unexpanded and reported once (exit 2); the run ends at once."""
+    text = "Define A x\n" + "Define A ${A}${A}\n" * 40 + VHOST.replace("a.example", "${A}")
+    r = apache(tmp_path, text)
+    assert r.returncode == 2
+    lines = stderr_lines(r)
+    assert len(lines) == 1
+    assert lines[0].startswith("wsproxylint: httpd.conf:")
+    assert lines[0].endswith("${...} expands this line past wsproxylint's bound of 16 MB: not expanded")
+
+
+def test_haproxy_setenv_doubling_is_bounded(tmp_path):
+    text = HAPROXY.replace("    log /dev/log local0\n",
+                           "    setenv A x\n" + '    setenv A "${A}${A}"\n' * 40)
+    r = haproxy(tmp_path, text)
+    assert r.returncode == 2
+    lines = stderr_lines(r)
+    assert lines and all(ln.endswith("environment variables expand this word past wsproxylint's bound of 16 MB: "
+                                      "the line was not read") for ln in lines)
+    first = int(lines[0].split(":")[2])
+    assert 2 + 24 <= first <= 2 + 26  # x doubled 24 times is 16 MB

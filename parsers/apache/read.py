@@ -138,6 +138,7 @@ class Reader:
         self.shown: dict[int, str] = {}  # directive names as written, for messages
         self.total_bytes = 0
         self.files_bound_hit = False
+        self.expansion_bound_hit = False
 
     # ------------------------------------------------------------------ files
     def read_file(self, path: str, stack: tuple[str, ...], via: tuple[Loc, ...]) -> list[Node]:
@@ -269,16 +270,34 @@ class Reader:
         return split_args(text)  # every character belongs to a word or to the space between
 
     def expand(self, text: str, loc: Loc) -> str:
-        def sub(m: re.Match[str]) -> str:
+        """``${VAR}`` replaced. ``Define A ${A}${A}`` doubles A at each line: the result is
+        built only while it stays within the per-file byte bound, else the line is kept
+        unexpanded and the bound is reported (a few such lines would take gigabytes)."""
+        parts: list[str] = []
+        size = 0
+        pos = 0
+        for m in _VAR.finditer(text):
             name = m.group(1)
             if name in self.defines:
-                return self.defines[name]
-            if name in DEBIAN_ENV:
-                return DEBIAN_ENV[name]
-            self.undefined_vars.append((name, loc))
-            return m.group(0)
-
-        return _VAR.sub(sub, text)
+                value = self.defines[name]
+            elif name in DEBIAN_ENV:
+                value = DEBIAN_ENV[name]
+            else:
+                self.undefined_vars.append((name, loc))
+                value = m.group(0)
+            parts.append(text[pos:m.start()])
+            parts.append(value)
+            size += m.start() - pos + len(value)
+            pos = m.end()
+            if size > bounds.MAX_FILE_BYTES:
+                if not self.expansion_bound_hit:
+                    self.expansion_bound_hit = True
+                    self.problems.append(SourceProblem(
+                        "read", f"${{...}} expands this line past wsproxylint's bound of "
+                                f"{bounds.mb(bounds.MAX_FILE_BYTES)}: not expanded", loc))
+                return text
+        parts.append(text[pos:])
+        return "".join(parts)
 
     def directive(self, node: Node) -> None:
         name, args = node.name, node.args

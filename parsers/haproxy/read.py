@@ -56,6 +56,11 @@ class LineError(ValueError):
     """A line HAProxy would refuse to tokenise (an unmatched quote)."""
 
 
+class ExpansionLimit(LineError):
+    """Environment variables expand a word past wsproxylint's per-file byte bound
+    (``setenv A "${A}${A}"`` doubles A at each line)."""
+
+
 class _Grammar:
     """The words of one line: pyparsing, built once, on the first line that needs it."""
 
@@ -159,16 +164,23 @@ class _Env:
         if "$" not in text:
             return text
 
-        def sub(m: re.Match[str]) -> str:
+        parts: list[str] = []
+        size = 0
+        pos = 0
+        for m in _ENV.finditer(text):
             name = m.group("braced") or m.group("bare")
             value = self.lookup(name)
-            if value is not None:
-                return value
-            if m.group("default") is not None:
-                return m.group("default")
-            return m.group(0)
-
-        return _ENV.sub(sub, text)
+            if value is None:
+                value = m.group("default") if m.group("default") is not None else m.group(0)
+            parts.append(text[pos:m.start()])
+            parts.append(value)
+            size += m.start() - pos + len(value)
+            pos = m.end()
+            if size > bounds.MAX_FILE_BYTES:
+                raise ExpansionLimit(f"environment variables expand this word past wsproxylint's bound of "
+                                     f"{bounds.mb(bounds.MAX_FILE_BYTES)}: the line was not read")
+        parts.append(text[pos:])
+        return "".join(parts)
 
 
 env_holder: list[_Env] = [_Env({})]
@@ -338,7 +350,8 @@ class _Reader:
                 try:
                     words = _Grammar.parse(line, self.env)
                 except LineError as e:
-                    self.problems.append(SourceProblem("syntax", str(e), Loc(path, no)))
+                    kind = "read" if isinstance(e, ExpansionLimit) else "syntax"
+                    self.problems.append(SourceProblem(kind, str(e), Loc(path, no)))
                     continue
             else:
                 words = (line if hash_at < 0 else line[:hash_at]).split()
