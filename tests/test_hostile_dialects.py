@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 from _hostile import cli, doc, hits, messages, stderr_lines
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from linter import bounds
 from linter.options import Options
@@ -448,3 +450,35 @@ def test_haproxy_setenv_doubling_is_bounded(tmp_path):
                                       "the line was not read") for ln in lines)
     first = int(lines[0].split(":")[2])
     assert 2 + 24 <= first <= 2 + 26  # x doubled 24 times is 16 MB
+
+
+# ============================================================================ continuation lines
+
+def _logical_lines_reference(text: str):
+    """httpd's line joining, written the obvious (quadratic) way."""
+    lines = text.split("\n")
+    if len(lines) > 1 and not lines[-1]:
+        lines.pop()
+    i, n = 0, len(lines)
+    while i < n:
+        start, line = i + 1, lines[i].removesuffix("\r")
+        while line.endswith("\\") and not line.endswith("\\\\") and i + 1 < n:
+            i += 1
+            line = line[:-1] + lines[i].removesuffix("\r")
+        i += 1
+        yield start, line
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", " ", "\\", "\\\\", "\n", "\r\n", "\r", "#"]), max_size=30))
+def test_apache_continuation_joining_is_httpds(pieces):
+    from parsers.apache.read import logical_lines
+
+    text = "".join(pieces)
+    assert list(logical_lines(text)) == list(_logical_lines_reference(text))
+
+
+def test_apache_800000_continued_lines_end(tmp_path):
+    """Joined line by line, this took 90 s (quadratic); now a linear join."""
+    r = apache(tmp_path, "<VirtualHost *:80>\nServerName a" + " b\\\n" * 800_000 + "\n</VirtualHost>\n")
+    assert r.returncode in (0, 1)
