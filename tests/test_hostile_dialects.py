@@ -482,3 +482,20 @@ def test_apache_800000_continued_lines_end(tmp_path):
     """Joined line by line, this took 90 s (quadratic); now a linear join."""
     r = apache(tmp_path, "<VirtualHost *:80>\nServerName a" + " b\\\n" * 800_000 + "\n</VirtualHost>\n")
     assert r.returncode in (0, 1)
+
+
+@pytest.mark.parametrize("dialect, name, text", [
+    ("nginx", "nginx.conf", "events {}\nhttp {\n    server {\n        listen 80;\n"
+                            "        location ~ [[a] {\n            return 200;\n        }\n    }\n}\n"),
+    ("haproxy", "haproxy.cfg", HAPROXY.replace("    default_backend be\n",
+                                               "    http-request deny if { path_reg [[a] }\n    default_backend be\n")),
+    ("apache", "httpd.conf", VHOST.replace("</VirtualHost>", "    RewriteEngine On\n    RewriteRule [[a] /x [R=301]\n"
+                                                             "</VirtualHost>")),
+])
+def test_a_regex_pythons_re_warns_about_prints_no_warning(tmp_path, dialect, name, text):
+    """Found by scripts/fuzz.py (nginx): "[[" made Python's re print a FutureWarning on
+    stderr, as if wsproxylint had something to say about it."""
+    (tmp_path / name).write_text(text)
+    r = cli("check", "--format", "json", "--dialect", dialect, name, cwd=tmp_path)
+    assert r.returncode in (0, 1)
+    assert "Warning" not in r.stderr, r.stderr

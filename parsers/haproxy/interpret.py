@@ -30,6 +30,7 @@ What HAProxy does with a browser's upgrade, as the model says it:
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 
 from linter.fas import GATEWAY_WS, PLAIN_PORTS, TLS_PORTS, version_tuple
@@ -441,7 +442,9 @@ class HAProxyInterpreter:
             if name in ("reqdel", "reqidel") and args and self.vt < LEGACY_RULES_REMOVED:
                 # HAProxy < 2.1: a regex over whole header lines ("Name: value")
                 try:
-                    rx = re.compile(args[0], re.I if name == "reqidel" else 0)
+                    with warnings.catch_warnings():  # a FutureWarning on stderr, not ours to show
+                        warnings.simplefilter("ignore")
+                        rx = re.compile(args[0], re.I if name == "reqidel" else 0)
                 except (re.error, RecursionError, OverflowError):
                     continue
                 for h in _REQUEST_HEADERS:
@@ -768,12 +771,17 @@ class Replace:
             return value
         repl = re.sub(r"\\(\d)", r"\\g<\1>", self.replacement)
         try:
-            if self.per_value:
-                return ", ".join(re.sub(f"^(?:{self.regex})$", repl, v.strip()) if re.fullmatch(self.regex, v.strip())
-                                 else v.strip() for v in value.split(","))
-            return re.sub(f"^(?:{self.regex})$", repl, value) if re.fullmatch(self.regex, value) else value
+            with warnings.catch_warnings():  # a FutureWarning on stderr, not ours to show
+                warnings.simplefilter("ignore")
+                return self._replace(value, repl)
         except (re.error, RecursionError, OverflowError):
             return None
+
+    def _replace(self, value: str, repl: str) -> str:
+        if self.per_value:
+            return ", ".join(re.sub(f"^(?:{self.regex})$", repl, v.strip()) if re.fullmatch(self.regex, v.strip())
+                             else v.strip() for v in value.split(","))
+        return re.sub(f"^(?:{self.regex})$", repl, value) if re.fullmatch(self.regex, value) else value
 
 
 def interpret(tree: ConfigTree, options: Options) -> ProxyModel:
