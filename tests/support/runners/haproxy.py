@@ -82,10 +82,19 @@ class HaproxyRunner(Runner):
             out.append(f"{env.front_address}:{new}")
         return f"{m.group('indent')}bind {','.join(dict.fromkeys(out))}{rest}"
 
+    def _files(self, rendered: Rendered) -> list[str]:
+        """``-f haproxy.cfg``, plus ``-f conf.d`` beside it as Debian's unit passes it (and as
+        wsproxylint reads haproxy.cfg with its conf.d/)."""
+        out = ["-f", str(rendered.entry)]
+        confd = rendered.entry.parent / "conf.d"
+        if rendered.entry.name == "haproxy.cfg" and confd.is_dir():
+            out += ["-f", str(confd)]
+        return out
+
     def config_test(self, rendered: Rendered) -> tuple[bool, str]:
-        proc = subprocess.run([self.binary, "-c", "-f", str(rendered.entry)], capture_output=True, text=True,
+        proc = subprocess.run([self.binary, "-c", *self._files(rendered)], capture_output=True, text=True,
                               timeout=30, cwd=rendered.workdir)
         return proc.returncode == 0, (proc.stdout + proc.stderr).strip()
 
     def start(self, rendered: Rendered) -> Proxy:
-        return self._launch([self.binary, "-db", "-f", str(rendered.entry)], rendered)
+        return self._launch([self.binary, "-db", *self._files(rendered)], rendered)
