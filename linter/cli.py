@@ -164,7 +164,12 @@ def run_check(a: CheckArgs, stdout: TextIO, stderr: TextIO) -> int:
     if "-" in paths:
         if paths.count("-") > 1:
             raise CliError("-: stdin can be read only once")
-        stdin = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+        from .bounds import MAX_TOTAL_BYTES, mb
+
+        data = sys.stdin.buffer.read(MAX_TOTAL_BYTES + 1)  # never more than a configuration's bound
+        if len(data) > MAX_TOTAL_BYTES:
+            raise CliError(f"-: stdin is over wsproxylint's bound of {mb(MAX_TOTAL_BYTES)} in all: not read")
+        stdin = data.decode("utf-8", errors="replace")
     progress = _Progress(stderr) if stderr.isatty() else None
     try:
         report, focus = _lint(paths, options, stdin, settings.roots, progress, _jobs(a.jobs))
@@ -193,9 +198,11 @@ def run_check(a: CheckArgs, stdout: TextIO, stderr: TextIO) -> int:
         _write(stderr, f"wsproxylint: no nginx, Apache or HAProxy config found in {' '.join(paths)}")
     for path, why in report.skipped:
         _write(stderr, f"wsproxylint: skipped {path}: {why}")
+    for where, why in report.unreadable:
+        _write(stderr, f"wsproxylint: {where}: {why}")
     for err in report.internal_errors:
         _write(stderr, f"wsproxylint: internal error in {err.where}: {err.message}")
-    if report.internal_errors:
+    if report.internal_errors or report.unreadable:
         return 2
     threshold = SEVERITY_RANK[fail_on]
     return 1 if any(SEVERITY_RANK[f.severity] >= threshold for f in report.findings) else 0
@@ -253,6 +260,7 @@ def _lint(paths: list[str], options, stdin: str | None, roots: list[str],
                             findings=root_report.findings + rest_report.findings,
                             internal_errors=root_report.internal_errors + rest_report.internal_errors,
                             skipped=root_report.skipped + rest_report.skipped,
+                            unreadable=root_report.unreadable + rest_report.unreadable,
                             sources={**rest_report.sources, **root_report.sources})
             focus = {os.path.realpath(p) for p in covered}
             focus |= {os.path.realpath(f) for f, _ in rest_report.files}

@@ -7,6 +7,7 @@ other finding still stands.
 from __future__ import annotations
 
 import os
+import sys
 import traceback
 from dataclasses import dataclass, field
 from typing import Callable
@@ -40,13 +41,17 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     internal_errors: list[InternalError] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+    # (path or path:line, why): not (all) read, so not (all) checked: exit status 2
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
     # every file read, by path: its comments (suppressions) and, when not on disk, its text
     sources: dict[str, SourceFile] = field(default_factory=dict)
 
 
 def _head(path: str) -> str:
-    with open(path, "rb") as f:
-        return f.read(SNIFF_BYTES).decode("utf-8", errors="replace")
+    # non-blocking, and only a regular file: a FIFO swapped in after the walk never blocks
+    from .bounds import read_head
+
+    return read_head(path, SNIFF_BYTES).decode("utf-8", errors="replace")
 
 
 @dataclass(slots=True, frozen=True)
@@ -59,10 +64,17 @@ class Candidate:
     text: str | None = None
 
 
-def discover(paths: list[str], options: Options, stdin: str | None = None) -> list[Candidate]:
+def discover(paths: list[str], options: Options, stdin: str | None = None,
+             unreadable: list[tuple[str, str]] | None = None) -> list[Candidate]:
     """Every config to read, entry points first; explicit files must be readable.
-    ``-`` is ``stdin``, shown as ``options.stdin_name``."""
+    ``-`` is ``stdin``, shown as ``options.stdin_name``. Files and directories of a walk
+    that cannot be read go to ``unreadable`` when given."""
     out: list[Candidate] = []
+
+    def lost(path: str, e: OSError) -> None:
+        if unreadable is not None:
+            unreadable.append((path, f"cannot read: {e.strerror or e}"))
+
     for p in paths:
         if p == "-" and stdin is not None:
             name = options.stdin_name or "-"
@@ -71,7 +83,8 @@ def discover(paths: list[str], options: Options, stdin: str | None = None) -> li
                 raise UsageError(f"{name}: cannot tell which proxy this config is for; pass --dialect")
             out.append(Candidate(name, dialect, parsers.entry_rank(dialect, name, stdin[:SNIFF_BYTES]), stdin))
         elif os.path.isdir(p):
-            for dirpath, dirnames, filenames in os.walk(p):
+            for dirpath, dirnames, filenames in os.walk(
+                    p, onerror=lambda e: lost(e.filename or p, e)):
                 dirnames[:] = sorted(d for d in dirnames
                                      if not d.startswith(".") and not _excluded(os.path.join(dirpath, d), options))
                 for fn in sorted(filenames):
@@ -80,7 +93,8 @@ def discover(paths: list[str], options: Options, stdin: str | None = None) -> li
                         continue
                     try:
                         found = _candidate(full, options)
-                    except OSError:
+                    except OSError as e:  # vanished or unreadable since the walk listed it
+                        lost(full, e)
                         continue
                     if found:
                         out.append(found)
@@ -94,6 +108,8 @@ def discover(paths: list[str], options: Options, stdin: str | None = None) -> li
             if found is None:
                 raise UsageError(f"{p}: cannot tell which proxy this config is for; pass --dialect")
             out.append(found)
+        elif os.path.islink(p) and not os.path.exists(p):  # a symlink loop, or dangling
+            raise UsageError(f"{p}: cannot read: {_stat_error(p)}")
         elif os.path.exists(p):
             raise UsageError(f"{p}: not a regular file or directory")
         else:
@@ -102,6 +118,14 @@ def discover(paths: list[str], options: Options, stdin: str | None = None) -> li
     # the context of what includes it rather than alone first.
     out.sort(key=lambda c: (c.rank, c.path))
     return out
+
+
+def _stat_error(path: str) -> str:
+    try:
+        os.stat(path)
+    except OSError as e:
+        return e.strerror or str(e)
+    return "not a regular file or directory"
 
 
 def _excluded(path: str, options: Options) -> bool:
@@ -133,6 +157,11 @@ def _candidate(path: str, options: Options) -> Candidate | None:
     return Candidate(path, dialect, parsers.entry_rank(dialect, path, head))
 
 
+# Readers and interpreters recurse once or twice per nested block; their nesting bounds
+# (linter/bounds.py) stay well inside this limit, which is restored after the run.
+RECURSION_LIMIT = 4000
+
+
 def _collector_paused(fn):
     """Run ``fn`` with the cyclic garbage collector off. A large config becomes about a
     million small long-lived objects (tree, model, plans); with the collector on, every
@@ -161,9 +190,19 @@ def run(paths: list[str], options: Options, stdin: str | None = None,
     """Lint ``paths`` (``-``: the text ``stdin``); ``progress(done, total, path)`` is
     called before each config is read. ``jobs`` > 1 reads and checks independent configs
     in that many processes (see ``_pooled``); the report is the same as with one."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, RECURSION_LIMIT))
+    try:
+        return _run(paths, options, stdin, progress, jobs)
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def _run(paths: list[str], options: Options, stdin: str | None,
+         progress: Callable[[int, int, str], None] | None, jobs: int) -> Report:
     report = Report()
     seen: set[str] = set()
-    candidates = discover(paths, options, stdin)
+    candidates = discover(paths, options, stdin, report.unreadable)
     options.companions = parsers.companions(candidates)
     done = _pooled(candidates, options, jobs) if jobs > 1 else {}
     for i, cand in enumerate(candidates):
@@ -182,6 +221,7 @@ def run(paths: list[str], options: Options, stdin: str | None = None,
             report.findings.extend(sub.findings)
             report.internal_errors.extend(sub.internal_errors)
             report.skipped.extend(sub.skipped)
+            report.unreadable.extend(sub.unreadable)
             report.sources.update(sub.sources)
             continue
         load = parsers.loader(dialect)
@@ -202,6 +242,8 @@ def run(paths: list[str], options: Options, stdin: str | None = None,
         for f in model.files or [path]:
             seen.add(os.path.realpath(f))
             report.files.append((f, dialect))
+        # what the reader could not read (an entry point gone, a bound hit) was not checked
+        report.unreadable.extend((str(p.loc), p.message) for p in model.problems if p.kind == "read")
         for sf in model.sources:
             report.sources.setdefault(sf.path, sf)
         report.findings.extend(_check(model, options, report))

@@ -71,7 +71,7 @@ def test_continuation_joins_lines_and_crlf_is_a_line_end():
     ("RewriteRule ^/(.*)\\.js$ /x\r\nNext y", [(1, "RewriteRule ^/(.*)\\.js$ /x"), (2, "Next y")]),
     ("A b\r", [(1, "A b")]),  # a final CR without LF is dropped too
     ("A \\", [(1, "A \\")]),  # a backslash at the very end has nothing to join
-    ("A\r\rB\n", [(1, "A\r\rB"), (2, "")]),  # a CR not before LF stays
+    ("A\r\rB\n", [(1, "A\r\rB")]),  # a CR not before LF stays; after the last LF there is no line
 ])
 def test_lines_without_continuation(text, expected):
     assert list(logical_lines(text)) == expected

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 
 from linter.fas import version_tuple
@@ -310,8 +311,10 @@ def _cond(test: str, pattern: str, flags: set[str], request: Request) -> bool | 
         hit = value.lower() == want.lower() if caseless else value == want
     else:
         try:
-            hit = bool(re.search(pattern, value, re.IGNORECASE if caseless else 0))
-        except re.error:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                hit = bool(re.search(pattern, value, re.IGNORECASE if caseless else 0))
+        except (re.error, OverflowError, RecursionError):
             return None
     return hit != negate
 
@@ -325,8 +328,10 @@ def _flags(text: str) -> set[str]:
 
 def _compile(pattern: str, caseless: bool = False) -> re.Pattern[str] | None:
     try:
-        return re.compile(pattern, re.IGNORECASE if caseless else 0)
-    except re.error:
+        with warnings.catch_warnings():  # "[[" and the like: a FutureWarning on stderr, not ours to show
+            warnings.simplefilter("ignore")
+            return re.compile(pattern, re.IGNORECASE if caseless else 0)
+    except (re.error, OverflowError, RecursionError):
         return None
 
 

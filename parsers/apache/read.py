@@ -27,17 +27,16 @@ from __future__ import annotations
 import glob
 import os
 import re
-import stat
 
+from linter import bounds
+from linter.bounds import BOM, Device, ReadLimit
 from linter.fas import version_tuple
 from linter.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
 
 from .modules import STATIC_MODULES, TRUNK_ONLY, module_names, module_of
 
-MAX_INCLUDE_DEPTH = 32
-MAX_FILES = 20000
-MAX_FILE_BYTES = 64 * 1024 * 1024
-MAX_SECTION_DEPTH = 200
+# wsproxylint's bounds (include depth, files, bytes, section depth) are linter/bounds.py's,
+# shared with the other readers; hitting one is a "read" problem (exit status 2).
 
 # Debian's /etc/apache2/envvars: apache2ctl exports these before httpd reads apache2.conf.
 DEBIAN_ENV = {
@@ -102,28 +101,33 @@ def decode(data: bytes) -> str:
 
 
 def logical_lines(text: str) -> list[tuple[int, str]]:
-    """(first line number, logical line): continuation joined, CR before LF dropped."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-        if text.endswith("\r"):
-            text = text[:-1]
-    if "\\\n" not in text and not text.endswith("\\"):  # no continuation anywhere: most files
-        return list(enumerate(text.split("\n"), 1))
-    return list(_joined(text))
-
-
-def _joined(text: str):
+    """(first line number, logical line): continuation joined, CR before LF dropped; the
+    text after the last LF is no line."""
     lines = text.split("\n")
+    if len(lines) > 1 and not lines[-1]:
+        lines.pop()
+    if "\r" in text:
+        lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+    if "\\" not in text or not any(line.endswith("\\") for line in lines):  # no continuation: most files
+        return list(enumerate(lines, 1))
+    return list(_joined(lines))
+
+
+def _joined(lines: list[str]):
     i, n = 0, len(lines)
     while i < n:
         start = i + 1
         line = lines[i]
-        line = line.removesuffix("\r")
-        while line.endswith("\\") and not line.endswith("\\\\") and i + 1 < n:
-            i += 1
-            nxt = lines[i]
-            nxt = nxt.removesuffix("\r")
-            line = line[:-1] + nxt
+        if line.endswith("\\") and not line.endswith("\\\\") and i + 1 < n:
+            # pieces joined once at the end: joining line by line is quadratic (a file of
+            # 800,000 continued lines took 90 s)
+            pieces = []
+            while line.endswith("\\") and not line.endswith("\\\\") and i + 1 < n:
+                pieces.append(line[:-1])
+                i += 1
+                line = lines[i]
+            pieces.append(line)
+            line = "".join(pieces)
         i += 1
         yield start, line
 
@@ -172,31 +176,41 @@ class Reader:
         # text from stdin that sets ServerRoot or loads modules itself: a main configuration
         self.main_hint = False
         self.entry_real: str | None = None
+        self.total_bytes = 0
+        self.files_bound_hit = False
+        self.expansion_bound_hit = False
 
     # ------------------------------------------------------------------ files
     def read_file(self, path: str, stack: tuple[str, ...], via: tuple[Loc, ...]) -> list[Node]:
+        # type checked before the open, non-blocking (a FIFO never blocks), within the
+        # per-file and total bounds (linter/bounds.py)
+        where = via[-1] if via else Loc(path, 1)
+        try:
+            data = bounds.read_bytes(path, bounds.MAX_TOTAL_BYTES - self.total_bytes)
+        except ReadLimit as e:
+            self.problems.append(SourceProblem("read", str(e), where))
+            return []
+        except (OSError, ValueError) as e:
+            # an include that cannot be read stops httpd (a device it may read: not certain);
+            # the entry file itself is not read, so not checked (exit status 2)
+            if via:
+                self.problems.append(SourceProblem("include", f"cannot read {path}: {bounds.reason(e)}", where,
+                                                   certain=not isinstance(e, Device)))
+            else:
+                self.problems.append(SourceProblem("read", f"cannot read {path}: {bounds.reason(e)}", where))
+            return []
+        self.total_bytes += len(data)
         sf = self.files.get(path)
         if sf is None:
             sf = self.files[path] = SourceFile(path=path, dialect="apache")
-        try:
-            st = os.stat(path)
-            if not stat.S_ISREG(st.st_mode):
-                raise OSError(f"not a regular file: {path}")
-            if st.st_size > MAX_FILE_BYTES:
-                raise OSError(f"file larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-            with open(path, "rb") as f:
-                data = f.read()
-        except OSError as e:
-            # an include that cannot be read stops httpd; the entry file itself is the runner's to report
-            kind = "include" if via else "read"
-            self.problems.append(SourceProblem(kind, f"cannot read {path}: {e.strerror or e}", via[-1] if via
-                                               else Loc(path, 1)))
-            return []
-        if b"\0" in data[:8192]:
+        if b"\0" in data:
             self.problems.append(SourceProblem("syntax", f"{path} is not a text config file (it holds NUL bytes)",
                                                Loc(path, 1)))
             return []
-        return self.parse_text(path, decode(data), sf, stack, via)
+        text = decode(data)
+        if text.startswith(BOM):
+            text = text[1:]  # httpd skips a UTF-8 byte-order mark (apache2 -t accepts one)
+        return self.parse_text(path, text, sf, stack, via)
 
     def parse_text(self, path: str, text: str, sf: SourceFile, stack: tuple[str, ...],
                    via: tuple[Loc, ...]) -> list[Node]:
@@ -250,9 +264,11 @@ class Reader:
                 shown = parts[0] if parts else ""
                 lname = shown.lower()
                 argtext = parts[1] if len(parts) > 1 else ""
-                if len(frames) >= MAX_SECTION_DEPTH:
-                    self.problems.append(SourceProblem("syntax", f"sections nested deeper than {MAX_SECTION_DEPTH}", loc))
-                    frames.clear()  # stop here; the open sections are this one problem, not 200 more
+                if len(frames) >= bounds.MAX_BLOCK_DEPTH:
+                    self.problems.append(SourceProblem(
+                        "read", f"sections nested deeper than {bounds.MAX_BLOCK_DEPTH} levels (wsproxylint's bound): "
+                        "the rest of the file was not read", loc))
+                    frames.clear()  # stop here; the open sections are this one problem, not 450 more
                     break
                 if not active:
                     frames.append(_Frame(lname, shown, loc, None, False, out))
@@ -319,16 +335,34 @@ class Reader:
         return split_args(text)  # every character belongs to a word or to the space between
 
     def expand(self, text: str, loc: Loc) -> str:
-        def sub(m: re.Match[str]) -> str:
+        """``${VAR}`` replaced. ``Define A ${A}${A}`` doubles A at each line: the result is
+        built only while it stays within the per-file byte bound, else the line is kept
+        unexpanded and the bound is reported (a few such lines would take gigabytes)."""
+        parts: list[str] = []
+        size = 0
+        pos = 0
+        for m in _VAR.finditer(text):
             name = m.group(1)
             if name in self.defines:
-                return self.defines[name]
-            if name in DEBIAN_ENV:
-                return DEBIAN_ENV[name]
-            self.undefined_vars.append((name, loc))
-            return m.group(0)
-
-        return _VAR.sub(sub, text)
+                value = self.defines[name]
+            elif name in DEBIAN_ENV:
+                value = DEBIAN_ENV[name]
+            else:
+                self.undefined_vars.append((name, loc))
+                value = m.group(0)
+            parts.append(text[pos:m.start()])
+            parts.append(value)
+            size += m.start() - pos + len(value)
+            pos = m.end()
+            if size > bounds.MAX_FILE_BYTES:
+                if not self.expansion_bound_hit:
+                    self.expansion_bound_hit = True
+                    self.problems.append(SourceProblem(
+                        "read", f"${{...}} expands this line past wsproxylint's bound of "
+                                f"{bounds.mb(bounds.MAX_FILE_BYTES)}: not expanded", loc))
+                return text
+        parts.append(text[pos:])
+        return "".join(parts)
 
     def directive(self, node: Node) -> None:
         name, args = node.name, node.args
@@ -419,6 +453,9 @@ class Reader:
     # ------------------------------------------------------------------ includes
     def include(self, loc: Loc, pattern: str, optional: bool, stack: tuple[str, ...],
                 via: tuple[Loc, ...]) -> list[Node]:
+        if "\0" in pattern:
+            self.problems.append(SourceProblem("include", f"included path {pattern!r} holds a NUL byte", loc))
+            return [Node(name="include", args=[pattern], loc=loc, via=via)]
         if os.path.isabs(pattern):
             full = pattern
         else:
@@ -428,19 +465,24 @@ class Reader:
             full = os.path.join(bases[0], pattern)
             for b in bases:
                 cand = os.path.join(b, pattern)
-                if glob.glob(cand) if glob.has_magic(cand) else os.path.exists(cand):
+                if _safe_glob(cand) if glob.has_magic(cand) else os.path.exists(cand):
                     full = cand
                     break
         fragment = self.is_fragment_guess() and not self.saw_loadmodule
         if glob.has_magic(full):
-            names = sorted(glob.glob(full))
+            try:
+                names = sorted(glob.glob(full))
+            except (OSError, ValueError, RecursionError) as e:
+                self.problems.append(SourceProblem(
+                    "include", f'Include "{pattern}" cannot be expanded: {bounds.reason(e)}', loc))
+                return [Node(name="include", args=[pattern], loc=loc, via=via)]
             if not names and not optional:
                 self.problems.append(SourceProblem(
                     "include", f'Include "{pattern}": no file matches the wildcard (httpd refuses to start; '
                     "IncludeOptional allows no match)", loc, certain=not fragment and not os.path.isabs(pattern)))
         elif os.path.isdir(full):
             names = self.directory(full)
-        elif os.path.exists(full):
+        elif os.path.lexists(full):  # a dangling or looping symlink is unreadable, not missing
             names = [full]
         else:
             names = []
@@ -459,10 +501,19 @@ class Reader:
         return out
 
     def directory(self, path: str) -> list[str]:
+        """The files under an included directory, in httpd's sorted order; a subdirectory
+        that cannot be listed is reported, the rest is read. No more names than the file
+        bound allows are gathered (a directory of a million files costs no more)."""
         found: list[str] = []
-        for dirpath, dirnames, filenames in os.walk(path):
+        errors: list[OSError] = []
+        for dirpath, dirnames, filenames in os.walk(path, onerror=errors.append):
             dirnames.sort()
             found.extend(os.path.join(dirpath, f) for f in sorted(filenames))
+            if len(found) > bounds.MAX_FILES:
+                break
+        for e in errors:
+            self.problems.append(SourceProblem(
+                "read", f"cannot read directory {e.filename or path}: {bounds.reason(e)}", Loc(self.root, 1)))
         return found
 
     def include_one(self, name: str, loc: Loc, stack: tuple[str, ...], via: tuple[Loc, ...]) -> list[Node]:
@@ -472,11 +523,17 @@ class Reader:
         if real in stack or real == self.entry_real:
             self.problems.append(SourceProblem("include", f'include cycle: "{name}" includes itself through {loc}', loc))
             return []
-        if len(stack) + 1 >= MAX_INCLUDE_DEPTH:  # the entry file is the first level
-            self.problems.append(SourceProblem("include", f"includes nested deeper than {MAX_INCLUDE_DEPTH} levels", loc))
+        if len(stack) + 1 >= bounds.MAX_INCLUDE_DEPTH:  # the entry file is the first level
+            self.problems.append(SourceProblem(
+                "read", f"includes nested deeper than {bounds.MAX_INCLUDE_DEPTH} levels (wsproxylint's bound): "
+                        f'"{name}" was not read', loc))
             return []
-        if len(self.files) >= MAX_FILES:
-            self.problems.append(SourceProblem("include", f"more than {MAX_FILES} files included; stopped reading", loc))
+        if len(self.files) >= bounds.MAX_FILES:
+            if not self.files_bound_hit:
+                self.files_bound_hit = True
+                self.problems.append(SourceProblem(
+                    "read", f"more than {bounds.MAX_FILES} files in one configuration (wsproxylint's bound): "
+                            f'"{name}" and the files after it were not read', loc))
             return []
         return self.read_file(name, stack + (real,), via + (loc,))
 
@@ -508,6 +565,13 @@ def read(path: str, version: str, defines: tuple[str, ...] = (), text: str | Non
     context = "main" if whole else ("virtualhost" if any(n.name == "virtualhost" for n in nodes) else "server")
     return ConfigTree(dialect="apache", root_file=path, nodes=nodes, context=context,
                       files=list(r.files.values()), problems=r.problems), r
+
+
+def _safe_glob(pattern: str) -> list[str]:
+    try:
+        return glob.glob(pattern)
+    except (OSError, ValueError, RecursionError):
+        return []
 
 
 def _shown(node: Node, shown: dict[int, str]) -> str:

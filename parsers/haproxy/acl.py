@@ -10,6 +10,7 @@ None (unknown). How routing treats an unknown is the interpreter's choice (see
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 
 from linter.model import Request
@@ -145,9 +146,20 @@ class Term:
         return False
 
 
+def regex_search(pattern: str, text: str, flags: int = 0) -> bool:
+    """``re.search``, where a pattern Python cannot compile matches nothing (HAProxy's PCRE
+    refuses most of those at start-up; a broken regex must not stop the lint)."""
+    try:
+        with warnings.catch_warnings():  # "[[" and the like: a FutureWarning on stderr, not ours to show
+            warnings.simplefilter("ignore")
+            return re.search(pattern, text, flags) is not None
+    except (re.error, RecursionError, OverflowError):
+        return False
+
+
 def _str_match(method: str, got: str, want: str, icase: bool) -> bool:
     if method == "reg":
-        return re.search(want, got, re.I if icase else 0) is not None
+        return regex_search(want, got, re.I if icase else 0)
     if icase:
         got, want = got.lower(), want.lower()
     if method == "str":

@@ -30,6 +30,7 @@ What HAProxy does with a browser's upgrade, as the model says it:
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 
 from linter.fas import GATEWAY_WS, PLAIN_PORTS, TLS_PORTS, version_tuple
@@ -60,7 +61,7 @@ from linter.model import (
 from linter.options import Options
 from linter.tree import ConfigTree, Loc, Node
 
-from .acl import AclCondition, Always, FirstMatch, Ladder, NoneMatched, Term, parse_condition, parse_term
+from .acl import AclCondition, Always, FirstMatch, Ladder, NoneMatched, Term, parse_condition, parse_term, regex_search
 from .advice import HAProxyAdvice
 
 ASSUMED_VERSION = "2.6"
@@ -234,9 +235,10 @@ class HAProxyInterpreter:
     # ------------------------------------------------------------------ entry
     def run(self) -> ProxyModel:
         for p in self.tree.problems:
-            # an unreadable file is what the include rule reports (HAProxy has no include)
-            kind = "include" if p.kind == "read" else p.kind
-            self.problems.append(ConfigProblem(kind, p.message, p.loc, p.certain))
+            # an unreadable file of the configuration is what the include rule reports (the
+            # reader says "include"); "read" (the entry point unreadable, a bound hit) stays
+            # "read": not all was read, so not all was checked (exit status 2)
+            self.problems.append(ConfigProblem(p.kind, p.message, p.loc, p.certain))
         named: dict[str, Settings] = {}
         current = Settings()
         proxies: list[tuple[Node, Settings]] = []
@@ -440,8 +442,10 @@ class HAProxyInterpreter:
             if name in ("reqdel", "reqidel") and args and self.vt < LEGACY_RULES_REMOVED:
                 # HAProxy < 2.1: a regex over whole header lines ("Name: value")
                 try:
-                    rx = re.compile(args[0], re.I if name == "reqidel" else 0)
-                except re.error:
+                    with warnings.catch_warnings():  # a FutureWarning on stderr, not ours to show
+                        warnings.simplefilter("ignore")
+                        rx = re.compile(args[0], re.I if name == "reqidel" else 0)
+                except (re.error, RecursionError, OverflowError):
                     continue
                 for h in _REQUEST_HEADERS:
                     if rx.search(f"{h}: {self.probe.headers.get(h.lower(), 'x')}"):
@@ -507,7 +511,7 @@ class HAProxyInterpreter:
         for c in candidates:
             cl = c.lower()
             if (method == "beg" and cl.startswith(low)) or (method == "end" and cl.endswith(low)) or \
-                    (method == "sub" and low in cl) or (method == "reg" and re.search(name, c, re.I)):
+                    (method == "sub" and low in cl) or (method == "reg" and regex_search(name, c, re.I)):
                 out.append(c)
         return out
 
@@ -767,12 +771,17 @@ class Replace:
             return value
         repl = re.sub(r"\\(\d)", r"\\g<\1>", self.replacement)
         try:
-            if self.per_value:
-                return ", ".join(re.sub(f"^(?:{self.regex})$", repl, v.strip()) if re.fullmatch(self.regex, v.strip())
-                                 else v.strip() for v in value.split(","))
-            return re.sub(f"^(?:{self.regex})$", repl, value) if re.fullmatch(self.regex, value) else value
-        except re.error:
+            with warnings.catch_warnings():  # a FutureWarning on stderr, not ours to show
+                warnings.simplefilter("ignore")
+                return self._replace(value, repl)
+        except (re.error, RecursionError, OverflowError):
             return None
+
+    def _replace(self, value: str, repl: str) -> str:
+        if self.per_value:
+            return ", ".join(re.sub(f"^(?:{self.regex})$", repl, v.strip()) if re.fullmatch(self.regex, v.strip())
+                             else v.strip() for v in value.split(","))
+        return re.sub(f"^(?:{self.regex})$", repl, value) if re.fullmatch(self.regex, value) else value
 
 
 def interpret(tree: ConfigTree, options: Options) -> ProxyModel:

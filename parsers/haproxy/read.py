@@ -25,11 +25,14 @@ import os
 import re
 from typing import Any
 
+from linter import bounds
+from linter.bounds import BOM, ReadLimit
 from linter.fas import version_tuple
 from linter.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
-MAX_FILES = 5000
+# wsproxylint's bounds (files, bytes) are linter/bounds.py's, shared with the other readers;
+# hitting one is a "read" problem (exit status 2). HAProxy has no includes, and its
+# ``.if`` blocks are a flat stack here (no recursion), so only files and bytes apply.
 
 # Section keywords: a line starting with one of these opens a section wherever it stands.
 PROXY_SECTIONS = frozenset({"defaults", "frontend", "backend", "listen"})
@@ -51,6 +54,11 @@ _ESCAPES = {"n": "\n", "r": "\r", "t": "\t"}
 
 class LineError(ValueError):
     """A line HAProxy would refuse to tokenise (an unmatched quote)."""
+
+
+class ExpansionLimit(LineError):
+    """Environment variables expand a word past wsproxylint's per-file byte bound
+    (``setenv A "${A}${A}"`` doubles A at each line)."""
 
 
 class _Grammar:
@@ -156,16 +164,23 @@ class _Env:
         if "$" not in text:
             return text
 
-        def sub(m: re.Match[str]) -> str:
+        parts: list[str] = []
+        size = 0
+        pos = 0
+        for m in _ENV.finditer(text):
             name = m.group("braced") or m.group("bare")
             value = self.lookup(name)
-            if value is not None:
-                return value
-            if m.group("default") is not None:
-                return m.group("default")
-            return m.group(0)
-
-        return _ENV.sub(sub, text)
+            if value is None:
+                value = m.group("default") if m.group("default") is not None else m.group(0)
+            parts.append(text[pos:m.start()])
+            parts.append(value)
+            size += m.start() - pos + len(value)
+            pos = m.end()
+            if size > bounds.MAX_FILE_BYTES:
+                raise ExpansionLimit(f"environment variables expand this word past wsproxylint's bound of "
+                                     f"{bounds.mb(bounds.MAX_FILE_BYTES)}: the line was not read")
+        parts.append(text[pos:])
+        return "".join(parts)
 
 
 env_holder: list[_Env] = [_Env({})]
@@ -282,23 +297,36 @@ class _Reader:
         self.nodes: list[Node] = []
         self.files: list[SourceFile] = []
         self.problems: list[SourceProblem] = []
+        self.total_bytes = 0
 
-    def read_file(self, path: str) -> None:
+    def read_file(self, path: str, entry: bool = False) -> None:
+        # type checked before the open, non-blocking (a FIFO never blocks), within the
+        # per-file and total bounds (linter/bounds.py)
         try:
-            size = os.path.getsize(path)
-            if size > MAX_FILE_BYTES:
-                self.problems.append(SourceProblem("read", f"file is larger than {MAX_FILE_BYTES} bytes, not read",
-                                                   Loc(path, 1)))
-                return
-            with open(path, "rb") as f:
-                data = f.read()
-        except OSError as e:
-            self.problems.append(SourceProblem("read", f"cannot read: {e.strerror or e}", Loc(path, 1)))
+            data = bounds.read_bytes(path, bounds.MAX_TOTAL_BYTES - self.total_bytes)
+        except ReadLimit as e:
+            self.problems.append(SourceProblem("read", str(e), Loc(path, 1)))
             return
-        if b"\0" in data[:8192]:
+        except (OSError, ValueError) as e:
+            # HAProxy stops on a file of its configuration it cannot read (a finding); the
+            # entry point itself unread is "read": nothing of it was checked
+            kind = "read" if entry else "include"
+            self.problems.append(SourceProblem(kind, f"cannot read: {bounds.reason(e)}", Loc(path, 1)))
+            return
+        self.total_bytes += len(data)
+        if b"\0" in data:
             self.problems.append(SourceProblem("syntax", "binary file, not an HAProxy configuration", Loc(path, 1)))
             return
         text = data.decode("utf-8", errors="replace")
+        if text.startswith(BOM):
+            # HAProxy 2.6 takes the BOM as part of the first keyword ("unknown keyword
+            # '\ufeffglobal' out of section"): said once, plainly; the rest is read as if
+            # the mark were not there, so its own errors are not drowned
+            text = text[1:]
+            self.problems.append(SourceProblem(
+                "syntax", "the file starts with a byte-order mark (BOM): HAProxy takes it as part of the first "
+                          "keyword (unknown keyword out of section); save the file as UTF-8 without a BOM",
+                Loc(path, 1)))
         source = SourceFile(path, "haproxy")
         self.files.append(source)
         self.env.file = path
@@ -322,7 +350,8 @@ class _Reader:
                 try:
                     words = _Grammar.parse(line, self.env)
                 except LineError as e:
-                    self.problems.append(SourceProblem("syntax", str(e), Loc(path, no)))
+                    kind = "read" if isinstance(e, ExpansionLimit) else "syntax"
+                    self.problems.append(SourceProblem(kind, str(e), Loc(path, no)))
                     continue
             else:
                 words = (line if hash_at < 0 else line[:hash_at]).split()
@@ -397,12 +426,20 @@ def read(path: str, version: str | None = None, environ: dict[str, str] | None =
          extra: tuple[str, ...] = ()) -> ConfigTree:
     """One configuration from an entry point (a file, with its ``conf.d/``; or a directory),
     plus ``extra`` files given with it (``-f`` after ``-f``)."""
-    files = entry_files(path)
+    reader = _Reader(version, dict(os.environ) if environ is None else environ)
+    try:
+        files = entry_files(path)
+    except (OSError, ValueError) as e:  # a directory that cannot be listed
+        reader.problems.append(SourceProblem("read", f"cannot read: {bounds.reason(e)}", Loc(path, 1)))
+        files = []
     known = {os.path.realpath(f) for f in files}
     files += [f for f in extra if os.path.realpath(f) not in known]
-    reader = _Reader(version, dict(os.environ) if environ is None else environ)
-    for f in files[:MAX_FILES]:
-        reader.read_file(f)
+    for f in files[:bounds.MAX_FILES]:
+        reader.read_file(f, entry=f == path)
+    if len(files) > bounds.MAX_FILES:
+        reader.problems.append(SourceProblem(
+            "read", f"more than {bounds.MAX_FILES} files in one configuration (wsproxylint's bound): "
+                    f'"{files[bounds.MAX_FILES]}" and the files after it were not read', Loc(path, 1)))
     names = {n.name for n in reader.nodes}
     # Without global or defaults the proxies' defaults (above all `mode`) are not in what
     # was read: a conf.d file or a documentation snippet.

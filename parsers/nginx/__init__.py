@@ -12,16 +12,16 @@ NAME = "nginx"
 
 
 def load(path: str, options: Options) -> ProxyModel:
+    from linter.bounds import ReadLimit, read_head, read_text
+
     from .dump import is_dump
 
-    try:
-        with open(path, "rb") as f:
-            head = f.read(4096).decode("utf-8", errors="replace")
-    except OSError:
-        head = ""
-    if is_dump(head):
-        with open(path, "rb") as f:
-            return load_text(path, f.read().decode("utf-8", errors="replace"), options)
+    try:  # never blocking (a FIFO), never past the bounds: the reader reports what fails
+        head = read_head(path, 4096).decode("utf-8", errors="replace")
+        if is_dump(head):
+            return load_text(path, read_text(path), options)
+    except (OSError, ReadLimit):
+        pass
     return _load(path, None, options)
 
 

@@ -397,7 +397,7 @@ class NginxInterpreter:
             route.children = self.route_table(children, lvl)
         return route
 
-    def handler(self, children: list[Node], lvl: Level, regex_location: bool):
+    def handler(self, children: list[Node], lvl: Level, regex_location: bool, named: tuple[str, ...] = ()):
         # access phase, before the content handler: a closed location answers itself
         for c in children:
             if c.name == "internal":
@@ -415,8 +415,11 @@ class NginxInterpreter:
             if c.name == "try_files" and c.args and c.args[-1].startswith("@"):
                 target = self.named.get(c.args[-1])
                 if target is not None:
+                    if c.args[-1] in named:  # nginx gives up after 10 internal redirects: 500
+                        return Respond(500, c.loc, reason=f"internal redirection cycle through {c.args[-1]}")
                     tl = self.level(self.named_level, target.children or [])
-                    return self.handler(target.children or [], tl, regex_location=True)
+                    return self.handler(target.children or [], tl, regex_location=True,
+                                        named=named + (c.args[-1],))
         return None
 
     # ------------------------------------------------------------------ rewrite phase

@@ -6,7 +6,9 @@ config costs: 0.8 s of a 1,000-site file. This lexer walks the same state machin
 regular expressions over whole runs of text and yields exactly what
 ``crossplane.lexer.lex`` yields: the same tokens, lines and quoted flags, the same end of
 stream where crossplane's ends early (an unterminated quote or comment, a trailing lone
-backslash, a last token with nothing after it) and the same brace errors.
+backslash, a last token with nothing after it) and the same brace errors, on text whose
+lines end in LF. Line ends follow nginx, not crossplane: only LF ends a line; a CR is
+whitespace (crossplane reads with universal newlines, so a lone CR would end its lines).
 ``tests/test_nginx_lexer.py`` holds it to that, on every sample and on generated text.
 
 Two inputs go to crossplane's own lexer instead: text holding ``${`` (crossplane's
@@ -49,7 +51,10 @@ def needs_crossplane(text: str) -> bool:
 
 
 def lex_text(text: str, filename: str | None = None) -> Iterator[Token]:
-    """Tokens of ``text`` (already read with universal newlines, as crossplane reads)."""
+    """Tokens of ``text``, with its line ends as nginx sees them: only LF ends a line (and a
+    comment), a CR is whitespace (a comment's trailing CRs are dropped). On LF-only text
+    this is exactly crossplane's lexer; crossplane reads files with universal newlines,
+    where nginx counts a lone-CR file as one line (``nginx -t``)."""
     n = len(text)
     pos = 0
     line = 1
@@ -88,6 +93,8 @@ def lex_text(text: str, filename: str | None = None) -> Iterator[Token]:
             run = len(body) - len(body.rstrip("\\"))
             if run % 2 and run < len(body):
                 body = body[:-1]
+            if body[-1:] == "\r":
+                body = body.rstrip("\r")  # CRLF: the CR is not part of the comment
             last = line
             yield body, line, False
             pos = end + 1

@@ -14,9 +14,7 @@ include chain in ``via``.
 from __future__ import annotations
 
 import glob
-import io
 import os
-import stat
 from sys import intern
 from typing import TYPE_CHECKING
 
@@ -25,6 +23,8 @@ from crossplane.errors import NgxParserBaseException, NgxParserDirectiveError
 from crossplane.lexer import _balance_braces, _lex_file_object
 from crossplane.parser import _prepare_if_args
 
+from linter import bounds
+from linter.bounds import BOM, Device, ReadLimit
 from linter.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
 
 from .lex import lex_text, needs_crossplane
@@ -32,9 +32,8 @@ from .lex import lex_text, needs_crossplane
 if TYPE_CHECKING:
     from .dump import VirtualFiles
 
-MAX_INCLUDE_DEPTH = 32
-MAX_FILES = 20000
-MAX_FILE_BYTES = 64 * 1024 * 1024
+# wsproxylint's bounds live in linter/bounds.py (README "Guarantees and bounds"), shared with
+# the other readers: hitting one is a "read" problem where it was hit (exit status 2).
 
 # Directives that only stand at the top of a whole configuration.
 _MAIN_ONLY = frozenset(
@@ -84,42 +83,83 @@ class _Reader:
         self.context = "main"
         # files not on disk (an nginx -T dump, stdin): see dump.VirtualFiles
         self.vfs: VirtualFiles | None = None
+        self.total_bytes = 0
+        # files where a stray "{" or ";" was seen (it is said once per file), and the
+        # problem held back until the file's braces are known to balance
+        self.noisy: set[str] = set()
+        self.stray: dict[str, SourceProblem] = {}
 
     # -- one file, in the context it is included in
     def parse_file(self, path: str, ctx: tuple | None, stack: tuple[str, ...], via: tuple[Loc, ...],
-                   lexed: Tokens | OSError | None = None) -> list[Node]:
+                   lexed: Tokens | Exception | None = None, depth: int = 0) -> list[Node]:
         out: list[Node] = []  # what was read before a fatal error still counts
+        # a file that cannot be read is reported where it is included (or at line 1 of
+        # the entry point), and is not listed as read
+        where = via[-1] if via else Loc(path, 1)
+        try:
+            tokens = lexed if lexed is not None else self.tokens(path)
+            if isinstance(tokens, Exception):
+                raise tokens
+        except ReadLimit as e:
+            self.problems.append(SourceProblem("read", str(e), where))
+            return out
+        except (OSError, ValueError) as e:
+            why = bounds.reason(e)
+            if via:
+                self.problems.append(SourceProblem("include", f'cannot read included file "{path}": {why}',
+                                                   where, certain=not isinstance(e, Device)))
+            else:
+                self.problems.append(SourceProblem("read", f"cannot read {path}: {why}", where))
+            return out
+        self.total_bytes += tokens.size
         sf = self.files.get(path)
         if sf is None:
             sf = self.files[path] = SourceFile(path=path, dialect="nginx")
+        if tokens.bom:
+            self.problems.append(SourceProblem(
+                "syntax", "the file starts with a byte-order mark (BOM): nginx takes it as part of the first "
+                          "directive (unknown directive); save the file as UTF-8 without a BOM", Loc(path, 1)))
         try:
-            if isinstance(lexed, OSError):
-                raise lexed
-            tokens = lexed if lexed is not None else self.tokens(path)
-            self.block(path, iter(tokens), ctx, stack, via, sf, out)
+            self.block(path, iter(tokens), ctx, stack, via, sf, out, depth)
             if tokens.error is not None:
                 raise tokens.error
         except StopIteration:
             self.problems.append(SourceProblem("syntax", 'unexpected end of file, expecting ";" or "}"',
-                                               Loc(path, self.last_line(path))))
+                                               Loc(path, tokens.last_line)))
         except NgxParserBaseException as e:
             self.problems.append(SourceProblem("syntax", e.strerror or "syntax error",
-                                               Loc(path, e.lineno or self.last_line(path))))
-        except (OSError, ValueError, RecursionError, RuntimeError) as e:
-            msg = getattr(e, "strerror", None) or str(e) or "unexpected end of file: a block is not closed"
-            self.problems.append(SourceProblem("read" if isinstance(e, OSError) else "syntax", msg,
-                                               Loc(path, self.last_line(path))))
+                                               Loc(path, e.lineno or tokens.last_line)))
+        except (ValueError, RecursionError, RuntimeError) as e:
+            msg = str(e) or "unexpected end of file: a block is not closed"
+            self.problems.append(SourceProblem("syntax", msg, Loc(path, tokens.last_line)))
+        stray = self.stray.pop(path, None)
+        # not in a file whose braces do not balance (binary junk): there the unbalanced
+        # brace is the error reported
+        if stray is not None and tokens.error is None:
+            self.problems.append(stray)
         return out
 
     def block(self, path: str, tokens, ctx: tuple | None, stack: tuple[str, ...], via: tuple[Loc, ...],
-              sf: SourceFile, out: list[Node] | None = None) -> list[Node]:
+              sf: SourceFile, out: list[Node] | None = None, depth: int = 0) -> list[Node]:
         """crossplane's parse loop, with the context nginx would be in and includes our way."""
         out = [] if out is None else out
+        if depth > bounds.MAX_BLOCK_DEPTH:
+            # the block that crossed the bound is skipped whole, without recursing
+            _skip_block(tokens)
+            return out
         for token, lineno, quoted in tokens:
             if token == "}" and not quoted:
                 break
             if token.startswith("#") and not quoted:
                 sf.comments[lineno] = token[1:]
+                continue
+            if (token == "{" or token == ";") and not quoted:
+                # where a directive name should stand ("{ }", "};"): nginx refuses the file
+                if path not in self.noisy:
+                    self.noisy.add(path)
+                    self.stray[path] = SourceProblem("syntax", f'unexpected "{token}"', Loc(path, lineno))
+                if token == "{":
+                    self.block(path, tokens, None, stack, via, sf, None, depth + 1)  # skip the block
                 continue
             stmt = {"directive": intern(token), "line": lineno, "args": []}
             args = stmt["args"]
@@ -141,7 +181,7 @@ class _Reader:
                     self.problems.append(SourceProblem("syntax", e.strerror, loc))
                     if e.strerror.endswith(' is not terminated by ";"'):
                         if token != "}" or quoted:
-                            self.block(path, tokens, None, stack, via, sf)  # skip the block
+                            self.block(path, tokens, None, stack, via, sf, None, depth + 1)  # skip the block
                             continue
                         # the "}" closed the enclosing block: keep what the line says
                         out.append(Node(name=stmt["directive"], args=args, loc=loc, via=via))
@@ -151,7 +191,7 @@ class _Reader:
                         continue
             name = stmt["directive"]
             if name == "include" and args and token == ";":
-                out.extend(self.include(loc, args[0], ctx, stack, via))
+                out.extend(self.include(loc, args[0], ctx, stack, via, depth))
                 continue
             # positional (keywords cost twice as much per node); args sized exactly: append over-allocates
             node = Node(name, args[:], loc, None, via)
@@ -159,18 +199,32 @@ class _Reader:
                 inner = enter_block_ctx(stmt, ctx) if ctx is not None else None
                 if inner is not None and inner not in _KNOWN_CONTEXTS:
                     inner = None  # a block crossplane has no table for (map, types, lua, ...)
-                node.children = self.block(path, tokens, inner, stack, via, sf)
+                if depth + 1 > bounds.MAX_BLOCK_DEPTH:
+                    self.problems.append(SourceProblem(
+                        "read", f"blocks nested deeper than {bounds.MAX_BLOCK_DEPTH} levels (wsproxylint's "
+                                f"bound): this block was not read", loc))
+                node.children = self.block(path, tokens, inner, stack, via, sf, None, depth + 1)
             out.append(node)
         return out
 
     def include(self, loc: Loc, pattern: str, ctx: tuple | None, stack: tuple[str, ...],
-                via: tuple[Loc, ...]) -> list[Node]:
+                via: tuple[Loc, ...], depth: int = 0) -> list[Node]:
         fragment = self.context != "main"
+        vfs = self.vfs
         full = pattern if os.path.isabs(pattern) else os.path.join(self.prefix, pattern)
+        if "\0" in full:
+            self.problems.append(SourceProblem("include", f"included path {pattern!r} holds a NUL byte", loc))
+            return [Node(name="include", args=[pattern], loc=loc, via=via)]
         if glob.has_magic(full):
-            names = sorted(glob.glob(full)) if self.vfs is None else self.vfs.glob(full)
+            try:
+                names = sorted(glob.glob(full)) if vfs is None else vfs.glob(full)
+            except (OSError, ValueError, RecursionError) as e:
+                self.problems.append(SourceProblem(
+                    "include", f'include "{pattern}" cannot be expanded: {bounds.reason(e)}', loc))
+                return [Node(name="include", args=[pattern], loc=loc, via=via)]
         else:
-            names = [full] if (os.path.exists(full) if self.vfs is None else self.vfs.exists(full)) else []
+            # lexists: a dangling or looping symlink is reported as unreadable, not missing
+            names = [full] if (os.path.lexists(full) if vfs is None else vfs.exists(full)) else []
             if not names:
                 # A relative include missing from the tree being linted breaks the load;
                 # an absolute one may just live on the server, not in this checkout.
@@ -184,84 +238,107 @@ class _Reader:
                 return [Node(name="include", args=[pattern], loc=loc, via=via)]
         out: list[Node] = []
         for name in names:
-            real = os.path.realpath(name) if self.vfs is None else self.vfs.realpath(name)
+            real = os.path.realpath(name) if vfs is None else vfs.realpath(name)
             if real in stack:
                 self.problems.append(SourceProblem(
                     "include", f'include cycle: "{name}" includes itself through {loc}', loc))
                 continue
-            if len(stack) >= MAX_INCLUDE_DEPTH:
+            if len(stack) >= bounds.MAX_INCLUDE_DEPTH:
                 self.problems.append(SourceProblem(
-                    "include", f"includes nested deeper than {MAX_INCLUDE_DEPTH} levels", loc))
+                    "read", f"includes nested deeper than {bounds.MAX_INCLUDE_DEPTH} levels (wsproxylint's "
+                            f'bound): "{name}" was not read', loc))
                 return out
-            if os.path.isdir(name) if self.vfs is None else self.vfs.isdir(name):
-                continue  # a glob may match a directory; nginx skips nothing, but reads no dirs
-            if len(self.files) >= MAX_FILES:
+            if len(self.files) >= bounds.MAX_FILES:
                 self.problems.append(SourceProblem(
-                    "include", f"more than {MAX_FILES} files included; stopped reading", loc))
+                    "read", f"more than {bounds.MAX_FILES} files in one configuration (wsproxylint's bound): "
+                            f'"{name}" and the files after it were not read', loc))
                 return out
-            out.extend(self.parse_file(name, ctx, stack + (real,), via + (loc,)))
+            # a directory, even one a glob matched, is read by nginx and fails the load
+            # ("pread() ... Is a directory"): parse_file reports it
+            out.extend(self.parse_file(name, ctx, stack + (real,), via + (loc,), None, depth))
         return out
 
     def tokens(self, path: str) -> Tokens:
         text = self.vfs.text(path) if self.vfs is not None else None
-        return Tokens(path, text)
-
-    def last_line(self, path: str) -> int:
-        text = self.vfs.text(path) if self.vfs is not None else None
-        return _last_line(path) if text is None else max(1, text.count("\n"))
+        return Tokens(path, text, bounds.MAX_TOTAL_BYTES - self.total_bytes)
 
 
-def _tokens(path: str, text: str):
+def _tokens(text: str, path: str):
     """crossplane's tokens, mended: after an unquoted ``${var}`` crossplane 0.5.8 keeps the
     following whitespace and word in the same token (``/x/${rest} last``). An unquoted
-    nginx token never holds whitespace, so such a token is split where nginx splits it."""
-    for token, line, quoted in _balance_braces(_lex_file_object(io.StringIO(text)), path):
-        if quoted or token.startswith("#") or "${" not in token or not any(c.isspace() for c in token):
+    nginx token never holds whitespace, so such a token is split where nginx splits it.
+
+    The text keeps its line ends as nginx sees them: only LF ends a line (and a comment);
+    CR is whitespace, so a file with lone-CR line ends is one line, as in ``nginx -t``."""
+    for token, line, quoted in _balance_braces(_lex_file_object([text]), path):
+        if not quoted and token.startswith("#"):
+            yield token.rstrip("\r"), line, quoted
+            continue
+        if quoted or "${" not in token or not any(c.isspace() for c in token):
             yield token, line, quoted
             continue
         for part in token.split():
             yield part, line, False
 
 
-def _last_line(path: str) -> int:
-    try:
-        with open(path, "rb") as f:
-            # read(MAX_FILE_BYTES) would allocate 64 MB up front, whatever the file's size
-            size = min(os.fstat(f.fileno()).st_size, MAX_FILE_BYTES)
-            return max(1, f.read(size).count(b"\n"))
-    except OSError:
-        return 1
+def _skip_block(tokens) -> None:
+    """Consume tokens up to the "}" closing the block just opened, without recursion."""
+    depth = 1
+    for token, _, quoted in tokens:
+        if quoted:
+            continue
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+            if depth == 0:
+                return
+    raise StopIteration
 
 
 class Tokens:
-    """A file's tokens, streamed once from crossplane's lexer.
+    """A file's tokens, streamed once from the lexer.
 
-    The root's tokens serve both to guess its context and to parse it, but only the
-    head needed for the guess is buffered (up to the first directive that only a whole
-    configuration holds, e.g. ``http``), so a big file's tokens never sit in memory all
-    at once. A lexer error ends the stream and is kept in ``error``: the tokens before
-    it still count.
+    The file is read once, as bytes, through ``linter.bounds`` (type checked before the
+    open, non-blocking, within the per-file and total bounds), and decoded with its line
+    ends as nginx sees them (only LF ends a line). The root's tokens serve both to guess
+    its context and to parse it, but only the head needed for the guess is buffered (up
+    to the first directive that only a whole configuration holds, e.g. ``http``), so a big
+    file's tokens never sit in memory all at once. A lexer error ends the stream and is
+    kept in ``error``: the tokens before it still count.
     """
 
-    def __init__(self, path: str, text: str | None = None) -> None:
-        """``text``: the file's text when it is not on disk (a dump, stdin)."""
+    __slots__ = ("_source", "_head", "error", "text", "size", "bom")
+
+    def __init__(self, path: str, text: str | None = None, budget: int | None = None) -> None:
+        """``text``: the file's text when it is not on disk (a dump, stdin); ``budget``:
+        bytes left of the configuration's total bound. Raises OSError or ReadLimit."""
+        if budget is None:
+            budget = bounds.MAX_TOTAL_BYTES
         if text is None:
-            st = os.stat(path)
-            if not stat.S_ISREG(st.st_mode):
-                raise OSError(f"not a regular file: {path}")
-            if st.st_size > MAX_FILE_BYTES:
-                raise OSError(f"file larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-            with open(path, encoding="utf-8", errors="replace") as f:  # as crossplane reads it
-                text = f.read()
+            data = bounds.read_bytes(path, budget)
+            self.size = len(data)
+            text = data.decode("utf-8", errors="replace")
+        else:
+            self.size = len(text)
+            bounds.check_size(path, self.size, budget)
+        self.bom = text.startswith(BOM)
+        if self.bom:
+            text = text[1:]
+        self.text = text
         if needs_crossplane(text):
-            # crossplane's own lexer (as crossplane.lexer.lex runs it, on the text read once);
-            # only a file holding "${" needs mending, which costs a Python step per token
-            self._source = (_tokens(path, text) if "${" in text
-                            else _balance_braces(_lex_file_object(io.StringIO(text)), path))
+            # crossplane's own lexer, on the text read once; only a file holding "${" needs
+            # mending (_tokens), which costs a Python step per token
+            self._source = _tokens(text, path)
         else:
             self._source = lex_text(text, path)
         self._head: list[tuple[str, int, bool]] = []
         self.error: Exception | None = None
+
+    @property
+    def last_line(self) -> int:
+        """Where an error at the end of the file is reported (only LF counts, as in nginx)."""
+        return max(1, self.text.count("\n"))
 
     def _pull(self):
         # a loop, not ``yield from``: closing this generator (top_names stops early) must
@@ -318,11 +395,11 @@ def read(path: str, vfs: VirtualFiles | None = None) -> ConfigTree:
     the files: an nginx -T dump, stdin)."""
     r = _Reader(path)
     r.vfs = vfs
-    lexed: Tokens | OSError
+    lexed: Tokens | Exception
     try:
         lexed = r.tokens(path)
         names = lexed.top_names()
-    except OSError as e:
+    except (OSError, ValueError, ReadLimit) as e:
         lexed, names = e, set()
     r.context = guess_context(names)
     root_real = os.path.realpath(path) if vfs is None else vfs.realpath(path)

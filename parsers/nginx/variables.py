@@ -8,6 +8,7 @@ disk, upstream answers) evaluates to None: unknown, and checks stay quiet about 
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -68,7 +69,9 @@ def compile_regex(pattern: str, caseless: bool) -> re.Pattern[str] | None:
     """PCRE as nginx writes it, in Python's dialect; None when Python cannot take it."""
     py = _NAMED_GROUP.sub(r"(?P<\1>", pattern)
     try:
-        return re.compile(py, re.IGNORECASE if caseless else 0)
+        with warnings.catch_warnings():  # "[[" and the like: a FutureWarning on stderr, not ours to show
+            warnings.simplefilter("ignore")
+            return re.compile(py, re.IGNORECASE if caseless else 0)
     except (re.error, OverflowError, RecursionError):
         return None
 
