@@ -91,4 +91,8 @@ def text_loader(dialect: str) -> Callable[[str, str, Options], ProxyModel] | Non
         from . import apache
 
         return apache.load_text
+    if dialect == "haproxy":
+        from . import haproxy
+
+        return haproxy.load_text
     return None

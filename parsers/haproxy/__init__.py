@@ -17,10 +17,19 @@ _SECTION = re.compile(r"^\s*(global|defaults|frontend|backend|listen)\b", re.M)
 
 
 def load(path: str, options: Options) -> ProxyModel:
+    return _load(path, options, None)
+
+
+def load_text(name: str, text: str, options: Options) -> ProxyModel:
+    """A config that is not on disk (stdin, shown as ``name``): the whole configuration."""
+    return _load(name, options, text)
+
+
+def _load(path: str, options: Options, text: str | None) -> ProxyModel:
     from .interpret import interpret
     from .read import read
 
-    tree = read(path, options.proxy_versions.get("haproxy"), extra=options.companions.get(path, ()))
+    tree = read(path, options.proxy_versions.get("haproxy"), extra=options.companions.get(path, ()), text=text)
     model = interpret(tree, options)
     model.sources = tree.files  # comments (suppressions) and file list for the runner
     return model

@@ -298,12 +298,14 @@ class _Reader:
         self.files: list[SourceFile] = []
         self.problems: list[SourceProblem] = []
         self.total_bytes = 0
+        self.texts: dict[str, bytes] = {}  # files not on disk (stdin), by the name shown
 
     def read_file(self, path: str, entry: bool = False) -> None:
         # type checked before the open, non-blocking (a FIFO never blocks), within the
         # per-file and total bounds (linter/bounds.py)
         try:
-            data = bounds.read_bytes(path, bounds.MAX_TOTAL_BYTES - self.total_bytes)
+            data = self.texts[path] if path in self.texts else bounds.read_bytes(
+                path, bounds.MAX_TOTAL_BYTES - self.total_bytes)
         except ReadLimit as e:
             self.problems.append(SourceProblem("read", str(e), Loc(path, 1)))
             return
@@ -423,15 +425,21 @@ class _Reader:
 
 
 def read(path: str, version: str | None = None, environ: dict[str, str] | None = None,
-         extra: tuple[str, ...] = ()) -> ConfigTree:
+         extra: tuple[str, ...] = (), text: str | None = None) -> ConfigTree:
     """One configuration from an entry point (a file, with its ``conf.d/``; or a directory),
-    plus ``extra`` files given with it (``-f`` after ``-f``)."""
+    plus ``extra`` files given with it (``-f`` after ``-f``). ``text``: the entry's text
+    when it is not on disk (stdin, shown as ``path``): then it is the whole configuration,
+    as ``haproxy -f /dev/stdin`` reads it."""
     reader = _Reader(version, dict(os.environ) if environ is None else environ)
-    try:
-        files = entry_files(path)
-    except (OSError, ValueError) as e:  # a directory that cannot be listed
-        reader.problems.append(SourceProblem("read", f"cannot read: {bounds.reason(e)}", Loc(path, 1)))
-        files = []
+    if text is not None:
+        reader.texts[path] = text.encode("utf-8", errors="surrogateescape")
+        files = [path]
+    else:
+        try:
+            files = entry_files(path)
+        except (OSError, ValueError) as e:  # a directory that cannot be listed
+            reader.problems.append(SourceProblem("read", f"cannot read: {bounds.reason(e)}", Loc(path, 1)))
+            files = []
     known = {os.path.realpath(f) for f in files}
     files += [f for f in extra if os.path.realpath(f) not in known]
     for f in files[:bounds.MAX_FILES]:
