@@ -1,9 +1,10 @@
-"""Robustness over the shared corpus of real nginx configs (../shared/corpus/nginx).
+"""Robustness over the shared corpus of real configs (../shared/corpus/<dialect>: nginx,
+Apache httpd, HAProxy).
 
-The corpus is third-party data read where it lies, never copied. Two passes:
+The corpus is third-party data read where it lies, never copied. Two passes per dialect:
 
-1. the contract path: ``python -m linter check --format json --dialect nginx`` over all
-   files in chunks; a chunk that misbehaves is re-run file by file to name the culprit;
+1. the contract path: ``python -m linter check --format json --dialect D`` over all files
+   in chunks; a chunk that misbehaves is re-run file by file to name the culprit;
 2. each file alone as an entry point, in-process through ``linter.runner.run`` (what
    pre-commit does with a single changed file), with a per-file time guard.
 
@@ -22,23 +23,26 @@ from pathlib import Path
 import pytest
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-NGINX = CORPUS / "nginx"
+DIALECTS = ("nginx", "apache", "haproxy")
 TRACEBACK = "Traceback (most recent call last)"
 CHUNK = 100
 CHUNK_TIMEOUT = 300.0
 FILE_TIMEOUT = 30.0
 
-pytestmark = pytest.mark.skipif(not NGINX.is_dir(), reason=f"shared corpus not present at {NGINX}")
+
+def corpus_files(dialect: str) -> list[Path]:
+    where = CORPUS / dialect
+    if not where.is_dir():
+        pytest.skip(f"shared corpus not present at {where}")
+    files = sorted(p for p in where.iterdir() if p.is_file())
+    assert files, f"{where} is empty"
+    return files
 
 
-def corpus_files() -> list[Path]:
-    return sorted(p for p in NGINX.iterdir() if p.is_file())
-
-
-def _run(paths: list[str], timeout: float) -> tuple[subprocess.CompletedProcess | None, str]:
-    cmd = [sys.executable, "-m", "linter", "check", "--format", "json", "--dialect", "nginx", *paths]
+def _run(dialect: str, paths: list[str], timeout: float) -> tuple[subprocess.CompletedProcess | None, str]:
+    cmd = [sys.executable, "-m", "linter", "check", "--format", "json", "--dialect", dialect, *paths]
     try:
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=NGINX), ""
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=CORPUS / dialect), ""
     except subprocess.TimeoutExpired:
         return None, f"timed out after {timeout:.0f} s"
 
@@ -66,16 +70,16 @@ def _verdict(r: subprocess.CompletedProcess | None, why: str) -> str:
     return "; ".join(problems)
 
 
-def test_corpus_nginx_cli(capsys):
-    files = corpus_files()
-    assert files, f"{NGINX} is empty"
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_corpus_cli(capsys, dialect: str):
+    files = corpus_files(dialect)
     failures: dict[str, str] = {}
     linted: set[str] = set()
     findings = 0
     started = time.perf_counter()
     for i in range(0, len(files), CHUNK):
         chunk = [p.name for p in files[i:i + CHUNK]]
-        r, why = _run(chunk, CHUNK_TIMEOUT)
+        r, why = _run(dialect, chunk, CHUNK_TIMEOUT)
         bad = _verdict(r, why)
         if not bad:
             doc = json.loads(r.stdout)
@@ -84,7 +88,7 @@ def test_corpus_nginx_cli(capsys):
             continue
         # name the culprit(s): each file of the chunk alone
         for name in chunk:
-            r1, why1 = _run([name], FILE_TIMEOUT)
+            r1, why1 = _run(dialect, [name], FILE_TIMEOUT)
             bad1 = _verdict(r1, why1)
             if bad1:
                 failures[name] = bad1
@@ -94,7 +98,7 @@ def test_corpus_nginx_cli(capsys):
             failures[f"chunk {i // CHUNK} ({chunk[0]} .. {chunk[-1]})"] = f"fails together, each file passes: {bad}"
     elapsed = time.perf_counter() - started
     with capsys.disabled():
-        print(f"\n[corpus cli] {len(files)} nginx files in {elapsed:.2f} s "
+        print(f"\n[corpus cli] {len(files)} {dialect} files in {elapsed:.2f} s "
               f"({len(linted)} files read, {findings} findings, {len(failures)} failing)")
     assert not failures, "corpus files that broke the contract:\n" + "\n".join(
         f"  {name}: {why}" for name, why in sorted(failures.items()))
@@ -111,12 +115,13 @@ def _alarm(signum, frame):
     raise _Timeout()
 
 
-def test_corpus_nginx_each_file_alone_in_process(capsys):
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_corpus_each_file_alone_in_process(capsys, dialect: str):
     from linter.options import Options
     from linter.report.json_report import render
     from linter.runner import run
 
-    files = corpus_files()
+    files = corpus_files(dialect)
     failures: dict[str, str] = {}
     slowest: list[tuple[float, str]] = []
     use_alarm = hasattr(signal, "SIGALRM")
@@ -128,7 +133,7 @@ def test_corpus_nginx_each_file_alone_in_process(capsys):
             try:
                 if use_alarm:
                     signal.setitimer(signal.ITIMER_REAL, FILE_TIMEOUT)
-                report = run([str(path)], Options(dialect="nginx"))
+                report = run([str(path)], Options(dialect=dialect))
                 doc = json.loads(render(report))
                 assert set(doc) == {"version", "tool", "files", "findings"}
                 if report.internal_errors:
@@ -148,7 +153,7 @@ def test_corpus_nginx_each_file_alone_in_process(capsys):
     elapsed = time.perf_counter() - started
     slowest.sort(reverse=True)
     with capsys.disabled():
-        print(f"\n[corpus in-process] {len(files)} nginx files alone in {elapsed:.2f} s; slowest: "
+        print(f"\n[corpus in-process] {len(files)} {dialect} files alone in {elapsed:.2f} s; slowest: "
               + ", ".join(f"{name} {t * 1000:.0f} ms" for t, name in slowest[:3]))
     assert not failures, "corpus files that crashed or hung:\n" + "\n".join(
         f"  {name}: {why}" for name, why in sorted(failures.items()))
