@@ -251,16 +251,22 @@ def _all_routes(table: RouteTable):
             yield from _all_routes(r.children)
 
 
-def _actions_of(route: Route):
-    if route.action is not None:
-        yield route.action
-    stack = list(route.steps)
+def _guards(steps: list[Step]):
+    """Every guard among ``steps``, nested ones included, that chooses an action."""
+    stack = list(steps)
     while stack:
         s = stack.pop()
         if isinstance(s, Guard):
             if s.action is not None:
-                yield s.action
+                yield s
             stack.extend(s.steps)
+
+
+def _actions_of(route: Route):
+    if route.action is not None:
+        yield route.action
+    for g in _guards(route.steps):
+        yield g.action
 
 
 def _page_actions(site: Site, ws_paths: tuple[str, ...]):
@@ -273,13 +279,9 @@ def _page_actions(site: Site, ws_paths: tuple[str, ...]):
                 yield route.label, action
     if isinstance(site.fallback, ProxyAction):
         yield site.label, site.fallback
-    stack = list(site.steps)  # site-level guards proxy before any route is selected
-    while stack:
-        s = stack.pop()
-        if isinstance(s, Guard):
-            if isinstance(s.action, ProxyAction):
-                yield s.label or site.label, s.action
-            stack.extend(s.steps)
+    for g in _guards(site.steps):  # site-level guards proxy before any route is selected
+        if isinstance(g.action, ProxyAction):
+            yield g.label or site.label, g.action
 
 
 def fronts_fas(site: Site, ws_paths: tuple[str, ...]) -> bool:
@@ -397,13 +399,8 @@ def fas_backends(site: Site, ws_paths: tuple[str, ...]) -> list[Backend]:
 def _guarded_actions(route: Route):
     """(condition text, action) of guards that choose an action by a condition rather than
     by the route's path pattern (a HAProxy `use_backend ... if { path_beg /gateway/ }`)."""
-    stack = list(route.steps)
-    while stack:
-        s = stack.pop()
-        if isinstance(s, Guard):
-            if s.action is not None:
-                yield s.condition.text, s.action
-            stack.extend(s.steps)
+    for g in _guards(route.steps):
+        yield g.condition.text, g.action
 
 
 def same_target(a: Backend, b: Backend) -> bool:

@@ -3,7 +3,6 @@ proxy model. pyparsing is imported only when an Apache file is actually read."""
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 
@@ -29,19 +28,12 @@ def _load(path: str, options: Options, text: str | None) -> ProxyModel:
     from .interpret import ASSUMED_VERSION, interpret
     from .read import read
 
-    # Reading builds many small objects and no cycles; the cyclic collector's full passes
-    # over a growing heap made large configs superlinear (10k vhosts: 5x slower)
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        tree, reader = read(path, options.proxy_versions.get("apache") or ASSUMED_VERSION, text=text)
-        model = interpret(tree, options, reader.modules, reader.saw_loadmodule, reader.skipped_listens,
-                          reader.assumed)
-        model.sources = tree.files  # comments (suppressions) and file list for the runner
-        return model
-    finally:
-        if enabled:
-            gc.enable()
+    # (the runner pauses the cyclic garbage collector for the whole run, every dialect)
+    tree, reader = read(path, options.proxy_versions.get("apache") or ASSUMED_VERSION, text=text)
+    model = interpret(tree, options, reader.modules, reader.saw_loadmodule, reader.skipped_listens,
+                      reader.assumed)
+    model.sources = tree.files  # comments (suppressions) and file list for the runner
+    return model
 
 
 def entry_rank(path: str, head: str) -> int:

@@ -60,10 +60,7 @@ class ApacheRunner(Runner):
     dialect = "apache"
     binary = "/usr/sbin/apache2"
 
-    def version(self) -> str:
-        out = subprocess.run([self.binary, "-v"], capture_output=True, text=True, timeout=10)
-        m = re.search(r"Apache/(\S+)", out.stdout)
-        return m.group(1) if m else out.stdout.strip()
+    version_pattern = re.compile(r"Apache/(\S+)")
 
     def render(self, sample: Path, workdir: Path, env: Env) -> Rendered:
         root = copy_sample(sample, workdir / "conf")

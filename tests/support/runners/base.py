@@ -110,8 +110,13 @@ class Runner:
             return f"{self.binary} is not installed (scripts/install-proxies.sh installs it as root on Debian)"
         return None
 
+    version_pattern = re.compile(r"(\S+)")  # what `binary -v` prints, the version in group 1
+
     def version(self) -> str:
-        raise NotImplementedError
+        out = subprocess.run([self.binary, "-v"], capture_output=True, text=True, timeout=10)
+        text = out.stdout + out.stderr  # nginx prints its version on stderr
+        m = self.version_pattern.search(text)
+        return m.group(1) if m else text.strip()
 
     def render(self, sample: Path, workdir: Path, env: Env) -> Rendered:
         raise NotImplementedError

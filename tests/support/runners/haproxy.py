@@ -40,10 +40,7 @@ class HaproxyRunner(Runner):
     dialect = "haproxy"
     binary = "/usr/sbin/haproxy"
 
-    def version(self) -> str:
-        out = subprocess.run([self.binary, "-v"], capture_output=True, text=True, timeout=10)
-        m = re.search(r"version (\S+)", out.stdout)
-        return m.group(1) if m else out.stdout.strip()
+    version_pattern = re.compile(r"version (\S+)")
 
     def render(self, sample: Path, workdir: Path, env: Env) -> Rendered:
         root = copy_sample(sample, workdir / "conf")

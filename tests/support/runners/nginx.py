@@ -39,9 +39,7 @@ class NginxRunner(Runner):
     dialect = "nginx"
     binary = "/usr/sbin/nginx"
 
-    def version(self) -> str:
-        out = subprocess.run([self.binary, "-v"], capture_output=True, text=True, timeout=10)
-        return (out.stderr or out.stdout).strip().split("/")[-1]
+    version_pattern = re.compile(r"nginx/(\S+)")
 
     def render(self, sample: Path, workdir: Path, env: Env) -> Rendered:
         root = copy_sample(sample, workdir / "conf")
