@@ -10,9 +10,8 @@ from linter.plan import PlanSet
 from linter.resolve import sent_headers, tokens
 from linter.rules import Example, Rule
 
-from ._examples import apache_vhost, haproxy_config
-
 from ._common import first_loc, route_label
+from ._examples import apache_vhost, haproxy_config
 
 RULE = Rule(
     id="WSP201",
@@ -63,13 +62,13 @@ def check(plans: PlanSet) -> Iterator[Finding]:
     fas_text = (f"FAS {plans.options.fas_version} answers 302 to an upgrade on a reused connection" if breaks
                 else "FAS 2.5.2 and older answer 302 to an upgrade on a reused connection "
                      "(FAS version unknown: pass --fas-version)")
+    fix = plans.model.advice.fix("disable-reuse")
     for plan in plans.plans:
         proxy = plan.proxy
         if proxy is None or proxy.backend is None:
             continue
         backend = proxy.backend
         pool = backend.pool
-        fix = plans.model.advice.fix("disable-reuse")
         if pool.value:
             fillers = plans.pool_fillers(plan)
             if not fillers:

@@ -55,12 +55,12 @@ def _code(symptom: str) -> str:
 
 
 def check(plans: PlanSet) -> Iterator[Finding]:
-    statuses = plans.model.statuses
     advice = plans.model.advice
     for plan in plans.plans:
         proxy = plan.proxy
         if proxy is None or proxy.backend is None:
             continue
+        # a route's own failure statuses (a TCP relay closes instead of answering) win
         statuses = proxy.statuses or plans.model.statuses
         ready = proxy.tls_ready
         if proxy.tls and not ready.value:

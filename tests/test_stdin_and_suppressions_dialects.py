@@ -42,7 +42,9 @@ def test_haproxy_on_stdin_is_recognised_by_its_content(tmp_path: Path):
     sample = ROOT / "samples" / "haproxy" / "bad-acl-order.cfg"
     r = wsp("check", "--format", "json", "-", cwd=tmp_path, stdin=sample.read_text(encoding="utf-8"))
     assert json.loads(r.stdout)["files"] == [{"path": "-", "dialect": "haproxy"}]
-    assert r.returncode == 1 and _findings(r.stdout)
+    from_file = wsp("check", "--format", "json", str(sample), cwd=tmp_path)
+    assert r.returncode == from_file.returncode == 1
+    assert _findings(r.stdout) == _findings(from_file.stdout) != []
 
 
 @pytest.mark.parametrize("sample", SINGLE, ids=lambda p: f"{p.parent.name}/{p.name}")
