@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Generic, Protocol, TypeVar, Union
+from typing import Callable, Generic, Protocol, Sequence, TypeVar, Union
 
 from .tree import Loc, SourceFile
 
@@ -206,7 +206,7 @@ class ProxyAction:
     # the path part the target substitutes for the matched prefix, if any
     uri: str | None = None
     # includes on the way to this route that could not be read: facts they hold are unknown
-    unseen: list[Loc] = field(default_factory=list)
+    unseen: Sequence[Loc] = ()
     # enclosing levels were not read (a fragment): a setting absent here may be set there
     outside: bool = False
     # TLS toward the backend can actually be made (False e.g. when the module or engine
@@ -293,7 +293,7 @@ class Route:
     match: PathMatch
     loc: Loc
     label: str  # as the user wrote it
-    steps: list[Step] = field(default_factory=list)
+    steps: Sequence[Step] = ()  # read-only: interpreters share one empty tuple
     action: Action | None = None
     children: RouteTable | None = None
 
@@ -320,7 +320,7 @@ class Site:
     names: list[str]
     listeners: list[Listener]
     loc: Loc
-    steps: list[Step] = field(default_factory=list)  # before route selection
+    steps: Sequence[Step] = ()  # before route selection
     routes: RouteTable = field(default_factory=RouteTable)
     # what answers a path no route matches
     fallback: Action | None = None

@@ -200,15 +200,23 @@ def trace(site: Site, req: Request) -> tuple[list[Route], Action, str, list[Unce
 
 # ---------------------------------------------------------------------------- headers
 
-def sent_headers(action: ProxyAction, req: Request) -> tuple[dict[str, SentHeader], dict]:
+def sent_headers(action: ProxyAction, req: Request,
+                 shared: dict[str, SentHeader] | None = None) -> tuple[dict[str, SentHeader], dict]:
+    """``shared`` hands out one SentHeader per client header value passed through: across
+    a fleet's plans the same few repeat (the ops' values are mostly per site)."""
     up = action.upstream
+    if shared is None:
+        shared = {}
     sent: dict[str, SentHeader] = {}
     removed: dict = {}
     if up.forward_client_headers.value:
         for k, v in req.headers.items():
             if k in HOP_BY_HOP and k not in up.hop_by_hop_forwarded:
                 continue
-            sent[k] = SentHeader(v, None)
+            sh = shared.get(v)
+            if sh is None:
+                sh = shared[v] = SentHeader(v, None)
+            sent[k] = sh
     for op in up.ops:
         key = op.name.lower()
         if op.value is None:
@@ -348,6 +356,11 @@ def build_plans(model: ProxyModel, options: Options) -> PlanSet:
     fillers: dict[int, list[PoolFiller]] = {}
     plain_probe = page_request(options.ws_paths[0] if options.ws_paths else "/gateway/x", False, None)
 
+    # one Request per (URL, scheme, port): plans only read them, and a fleet of sites has
+    # a handful of distinct ones, not two per plan
+    requests: dict[tuple, tuple[Request, Request]] = {}
+    shared: dict[str, SentHeader] = {}
+
     for site in model.sites:
         for label, action in _page_actions(site, options.ws_paths):
             backend = action.backend
@@ -358,7 +371,11 @@ def build_plans(model: ProxyModel, options: Options) -> PlanSet:
             continue
         for listener in site.listeners:
             for ws in options.ws_paths:
-                req = upgrade_request(ws, listener.tls, listener.port)
+                key = (ws, listener.tls, listener.port)
+                pair = requests.get(key)
+                if pair is None:
+                    pair = requests[key] = (upgrade_request(*key), page_request(*key))
+                req = pair[0]
                 chain, action, final_path, uncertain = trace(site, req)
                 plan = HandshakePlan(
                     listener=listener,
@@ -369,10 +386,10 @@ def build_plans(model: ProxyModel, options: Options) -> PlanSet:
                     action=action,
                     final_path=final_path,
                     uncertain=uncertain,
-                    plain_request=page_request(ws, listener.tls, listener.port),
+                    plain_request=pair[1],
                 )
                 if isinstance(action, ProxyAction):
-                    plan.sent, plan.removed = sent_headers(action, _with_path(req, final_path))
+                    plan.sent, plan.removed = sent_headers(action, _with_path(req, final_path), shared)
                 plans.append(plan)
     return PlanSet(model=model, options=options, plans=plans, fillers=fillers)
 

@@ -47,7 +47,7 @@ def load_text(name: str, text: str, options: Options) -> ProxyModel:
 
 def _load(path: str, vfs, options: Options) -> ProxyModel:
     tree = read(path, vfs)
-    model = interpret(tree, options)
+    model = interpret(tree, options, consume=True)  # nothing reads the tree afterwards
     model.sources = tree.files  # comments (suppressions) and file list for the runner
     return model
 

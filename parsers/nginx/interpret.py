@@ -16,7 +16,9 @@ from __future__ import annotations
 import functools
 import os
 import re
+import sys
 from dataclasses import dataclass, field
+from typing import Sequence
 
 from linter.fas import version_tuple
 from linter.model import (
@@ -77,6 +79,9 @@ SCALARS = frozenset({
     "ssl_protocols", "ssl_ciphers", "ssl_prefer_server_ciphers", "ssl_session_timeout",
     "ssl_session_cache", "client_body_timeout", "client_header_timeout", "index_off",
 })
+_NONE: frozenset[str] = frozenset()
+# what a consumed block leaves in its parent's list (a name no directive has)
+_RELEASED = Node("", [], Loc("", 0))
 _INHERITED = frozenset({
     "proxy_http_version", "proxy_read_timeout", "proxy_send_timeout", "proxy_pass_request_headers",
     "proxy_ssl_verify", "proxy_ssl_trusted_certificate", "ssl_certificate", "ssl", "http2",
@@ -126,7 +131,7 @@ class Level:
 
 
 class NginxInterpreter:
-    def __init__(self, tree: ConfigTree, options: Options) -> None:
+    def __init__(self, tree: ConfigTree, options: Options, consume: bool = False) -> None:
         self.tree = tree
         self.options = options
         given = options.proxy_versions.get("nginx")
@@ -148,6 +153,15 @@ class NginxInterpreter:
         self.named_level = Level()
         # one HeaderOp per proxy_set_header line, shared by every location inheriting it
         self.header_ops: dict[int, HeaderOp] = {}
+        # Release each server's subtree once it is in the model, so that the tree and the
+        # model are never both whole in memory (the peak was their sum). The id()-keyed
+        # caches above stay sound: every node was allocated by the reader before anything
+        # is released, so no live node can reuse a released node's id.
+        self.consume = consume
+        # Immutable model parts that repeat across a fleet's servers (a location's match,
+        # a header value's text, default settings), handed out once per distinct value: at
+        # 5,000 sites the copies were a quarter of the model.
+        self.shared: dict[tuple, object] = {}
 
     # ------------------------------------------------------------------ entry
     def run(self) -> ProxyModel:
@@ -155,6 +169,7 @@ class NginxInterpreter:
             self.problems.append(ConfigProblem(p.kind, p.message, p.loc, p.certain))
         nodes = self.tree.nodes
         self.collect_definitions(nodes)
+        self.check_variables()
         sites: list[Site] = []
         ctx = self.tree.context
         if ctx == "main":
@@ -168,7 +183,6 @@ class NginxInterpreter:
         elif ctx == "server" and any(n.name in ("location", "listen", "server_name") for n in nodes):
             synthetic = Node("server", [], Loc(self.tree.root_file, 1), children=nodes)
             sites.append(self.server_block(synthetic, Level(), fragment=True))
-        self.check_variables()
         self.check_tls_certificates(sites)
         backends = list(self.upstreams.values()) + list(self.implicit.values())
         return ProxyModel(
@@ -184,6 +198,13 @@ class NginxInterpreter:
             proxy_version=self.version,
             version_assumed=self.version_assumed,
         )
+
+    def one(self, key: tuple, make):
+        """The shared object for ``key``, made by ``make()`` the first time."""
+        obj = self.shared.get(key)
+        if obj is None:
+            obj = self.shared[key] = make()
+        return obj
 
     # ------------------------------------------------------------------ definitions
     def collect_definitions(self, nodes: list[Node]) -> None:
@@ -256,11 +277,13 @@ class NginxInterpreter:
                     scope = "route"
         if pool is None:
             if self.new_defaults:
-                pool, scope = Setting(32, None, note=f"nginx >= {NEW_DEFAULTS_TEXT} caches 32 idle connections "
-                                      "per worker for every upstream block (keepalive 32 local)"), "route"
+                pool, scope = self.one(("pool default", 32), lambda: Setting(
+                    32, None, note=f"nginx >= {NEW_DEFAULTS_TEXT} caches 32 idle connections per worker for "
+                    "every upstream block (keepalive 32 local)")), "route"
             else:
-                pool = Setting(0, None, note=f"on nginx >= {NEW_DEFAULTS_TEXT} this upstream block keeps "
-                               "connections alive by default (keepalive 32 local)")
+                pool = self.one(("pool default", 0), lambda: Setting(
+                    0, None, note=f"on nginx >= {NEW_DEFAULTS_TEXT} this upstream block keeps connections "
+                    "alive by default (keepalive 32 local)"))
         self.check_duplicates(n.children or [])
         return Backend(name=n.args[0], servers=servers, loc=n.loc, pool=pool, pool_scope=scope, named=True)
 
@@ -294,7 +317,15 @@ class NginxInterpreter:
     def http_block(self, children: list[Node], parent: Level) -> list[Site]:
         lvl = self.level(parent, children)
         self.check_duplicates(children)
-        return [self.server_block(s, lvl) for s in children if s.name == "server" and s.children is not None]
+        sites = []
+        for i, s in enumerate(children):
+            if s.name == "server" and s.children is not None:
+                sites.append(self.server_block(s, lvl))
+                if self.consume:
+                    children[i] = _RELEASED
+            elif self.consume and s.name in ("upstream", "map"):
+                children[i] = _RELEASED  # already in the model (collect_definitions)
+        return sites
 
     # ------------------------------------------------------------------ servers
     def server_block(self, node: Node, parent: Level, fragment: bool = False) -> Site:
@@ -366,7 +397,8 @@ class NginxInterpreter:
                 table.routes.append(Route(
                     match=PathMatch("exact", p[:-1]), loc=r.loc, label=r.label,
                     action=Respond(301, r.loc, target=p,
-                                   reason=f"nginx redirects {p[:-1]} to {p} because {r.label} ends with a slash")))
+                                   reason=sys.intern(f"nginx redirects {p[:-1]} to {p} because {r.label} ends "
+                                                     "with a slash"))))
         return table
 
     def route(self, node: Node, parent: Level) -> Route:
@@ -381,15 +413,8 @@ class NginxInterpreter:
         children = node.children or []
         lvl = self.level(parent, children)
         self.check_duplicates(children)
-        if mod == "=":
-            match = PathMatch("exact", pattern)
-        elif mod == "^~":
-            match = PathMatch("prefix", pattern, stops_patterns=True)
-        elif mod in ("~", "~*"):
-            match = PathMatch("pattern", pattern, regex=compile_regex(pattern, caseless=mod == "~*"))
-        else:
-            match = PathMatch("prefix", pattern)
-        route = Route(match=match, loc=node.loc, label="location " + " ".join(args))
+        match = self.one(("match", mod, pattern), lambda: _path_match(mod, pattern))
+        route = Route(match=match, loc=node.loc, label=sys.intern("location " + " ".join(args)))
         route.steps = self.steps(children, lvl)
         route.action = self.handler(children, lvl, regex_location=match.kind == "pattern")
         nested = [c for c in children if c.name == "location"]
@@ -423,7 +448,7 @@ class NginxInterpreter:
         return None
 
     # ------------------------------------------------------------------ rewrite phase
-    def steps(self, children: list[Node], lvl: Level) -> list[Step]:
+    def steps(self, children: list[Node], lvl: Level) -> Sequence[Step]:
         """The rewrite phase: return, rewrite and if, in order (they run before the content
         handler, and before location selection at server level)."""
         out: list[Step] = []
@@ -441,7 +466,7 @@ class NginxInterpreter:
                         action = self.proxy(d, ilvl, uri_allowed=False)
                 out.append(Guard(IfCondition(list(c.args), self.ev), self.steps(inner, ilvl), c.loc,
                                  action=action))
-        return out
+        return out or ()  # most blocks have none: one shared empty tuple, not a list each
 
     def respond(self, n: Node) -> Respond:
         a = n.args
@@ -497,12 +522,18 @@ class NginxInterpreter:
         read = lvl.scalars.get("proxy_read_timeout")
         seconds = parse_time(read.args[0]) if read and read.args else 60.0
         # an unreadable value is a load error reported elsewhere; judge the default meanwhile
-        idle: Setting[float | None] = Setting(60.0 if seconds is None else seconds, read.loc if read else None)
+        idle_value = 60.0 if seconds is None else seconds
+        read_loc = read.loc if read else None
+        timeouts = self.one(("timeouts", idle_value, read_loc),
+                            lambda: Timeouts(idle=Setting(idle_value, read_loc)))
         verify = lvl.scalars.get("proxy_ssl_verify")
         ca = lvl.scalars.get("proxy_ssl_trusted_certificate")
-        tls_settings = BackendTLS(
-            verify=Setting(bool(verify and verify.args[:1] == ["on"]), verify.loc if verify else None),
-            ca=Setting(ca.args[0] if ca and ca.args else None, ca.loc if ca else None))
+        verify_on = bool(verify and verify.args[:1] == ["on"])
+        ca_value = ca.args[0] if ca and ca.args else None
+        tls_settings = self.one(
+            ("backend-tls", verify_on, verify.loc if verify else None, ca_value, ca.loc if ca else None),
+            lambda: BackendTLS(verify=Setting(verify_on, verify.loc if verify else None),
+                               ca=Setting(ca_value, ca.loc if ca else None)))
         # nginx sets up backend TLS for https:// and for any proxy_pass with variables
         if (tls or "$" in target) and tls_settings.verify.value and not tls_settings.ca.value:
             self.problems.append(ConfigProblem(
@@ -512,8 +543,8 @@ class NginxInterpreter:
                 fix="add `proxy_ssl_trusted_certificate /path/to/fas-ca.pem;` next to proxy_ssl_verify, "
                     "or set `proxy_ssl_verify off;`"))
         return ProxyAction(target=target, backend=backend, tls=tls, loc=n.loc, upstream=up,
-                           timeouts=Timeouts(idle=idle), tls_settings=tls_settings, uri=uri,
-                           unseen=list(lvl.unseen), outside=self.tree.is_fragment)
+                           timeouts=timeouts, tls_settings=tls_settings, uri=uri,
+                           unseen=tuple(lvl.unseen), outside=self.tree.is_fragment)
 
     def backend_for(self, hostport: str, tls: bool, n: Node) -> Backend | None:
         if "$" in hostport:
@@ -555,20 +586,25 @@ class NginxInterpreter:
                 ops.append(self.header_op(h))
         version = lvl.scalars.get("proxy_http_version")
         if version and version.args:
-            http_version = Setting(version.args[0], version.loc)
+            http_version = self.one(("setting", version.args[0], version.loc),
+                                    lambda: Setting(version.args[0], version.loc))
         elif self.new_defaults:
-            http_version = Setting("1.1", None)
+            http_version = self.one(("setting", "1.1", None), lambda: Setting("1.1", None))
         else:
-            http_version = Setting("1.0", None, note=f"nginx >= {NEW_DEFAULTS_TEXT} sends HTTP/1.1 by default")
+            http_version = self.one(("http-1.0 default",), lambda: Setting(
+                "1.0", None, note=f"nginx >= {NEW_DEFAULTS_TEXT} sends HTTP/1.1 by default"))
         forward = lvl.scalars.get("proxy_pass_request_headers")
+        forwarding = not (forward and forward.args[:1] == ["off"])
         shadow_reason = ""
         if lvl.shadowed and lvl.headers_loc:
-            shadow_reason = (f"the proxy_set_header at line {lvl.headers_loc.line} gives this block a header list of "
-                             "its own, so nginx inherits none from the enclosing levels")
+            line = lvl.headers_loc.line
+            shadow_reason = self.one(("shadow", line), lambda: (
+                f"the proxy_set_header at line {line} gives this block a header list of "
+                "its own, so nginx inherits none from the enclosing levels"))
         return UpstreamRequest(
-            forward_client_headers=Setting(not (forward and forward.args[:1] == ["off"]),
-                                           forward.loc if forward else None),
-            hop_by_hop_forwarded=frozenset(),
+            forward_client_headers=self.one(("setting", forwarding, forward.loc if forward else None),
+                                            lambda: Setting(forwarding, forward.loc if forward else None)),
+            hop_by_hop_forwarded=_NONE,
             ops=tuple(ops),
             empty_value_removes=True,
             ops_loc=lvl.headers_loc,
@@ -583,7 +619,8 @@ class NginxInterpreter:
     def header_op(self, h: Node) -> HeaderOp:
         op = self.header_ops.get(id(h))
         if op is None:
-            op = self.header_ops[id(h)] = HeaderOp(h.args[0], NginxValue(h.args[1], self.ev), h.loc)
+            value = self.one(("value", h.args[1]), lambda: NginxValue(h.args[1], self.ev))
+            op = self.header_ops[id(h)] = HeaderOp(h.args[0], value, h.loc)
         return op
 
     # ------------------------------------------------------------------ what nginx refuses
@@ -703,5 +740,17 @@ def split_hostport(text: str, default_port: int) -> tuple[str, int | None]:
         return host, None
 
 
-def interpret(tree: ConfigTree, options: Options) -> ProxyModel:
-    return NginxInterpreter(tree, options).run()
+def _path_match(mod: str, pattern: str) -> PathMatch:
+    if mod == "=":
+        return PathMatch("exact", pattern)
+    if mod == "^~":
+        return PathMatch("prefix", pattern, stops_patterns=True)
+    if mod in ("~", "~*"):
+        return PathMatch("pattern", pattern, regex=compile_regex(pattern, caseless=mod == "~*"))
+    return PathMatch("prefix", pattern)
+
+
+def interpret(tree: ConfigTree, options: Options, consume: bool = False) -> ProxyModel:
+    """The model of ``tree``; with ``consume`` the caller gives the tree up, and its
+    server, upstream and map blocks are released as they are interpreted."""
+    return NginxInterpreter(tree, options, consume).run()
