@@ -32,7 +32,7 @@ import tempfile
 from pathlib import Path
 
 from . import gen_apache, gen_haproxy, gen_nginx
-from .measure import Figure, measure, measure_set, ratio
+from .measure import Figure, measure, measure_set, ratio, rss_method
 
 REPO = Path(__file__).resolve().parent.parent
 NGINX = "/usr/sbin/nginx"
@@ -77,7 +77,8 @@ class Bench:
         self.out(f"Machine: {platform.node()}, {cpu}, {os.cpu_count()} CPUs, Linux {platform.release()}, "
                  f"Python {platform.python_version()}; crossplane {xpl}; {ngx}")
         self.out(f"Load average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
-                 f"each figure is the median of {self.args.runs} runs; code measured: {self.tree}")
+                 f"each figure is the median of {self.args.runs} runs; code measured: {self.tree}; "
+                 f"peak RSS read by {rss_method()}")
         self.record["machine"] = {"cpu": cpu, "cpus": os.cpu_count(), "load": load, "python": platform.python_version()}
 
     def baseline(self) -> Figure:

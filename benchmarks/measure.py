@@ -1,11 +1,20 @@
-"""Run a command as a child and read its own resource usage (os.wait4), so each figure is
-the child's: wall time, CPU (user + sys) and peak RSS."""
+"""Run a command as a child and read its own resource usage, so each figure is the
+child's: wall time, CPU (user + sys, from os.wait4) and peak RSS.
+
+Peak RSS is not taken from os.wait4: subprocess starts children with vfork, and Linux
+carries the parent's high-water mark into the child's ``ru_maxrss`` across exec, so every
+figure read that way was at least this runner's own peak (15 MB for `python -c pass`, more
+after a large config was generated in-process). GNU time (``/usr/bin/time``, Debian
+package ``time``) forks the command from its own small process and reports the command's
+peak alone; without it, a small Python forker does the same with a floor of its own size
+(about 10 MB), which the tables then say."""
 
 from __future__ import annotations
 
 import os
 import statistics
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 
@@ -18,21 +27,48 @@ class Sample:
     status: int  # exit status
 
 
+GNU_TIME = "/usr/bin/time"
+# fork, exec the command, print its own peak RSS (KiB) on fd 3; exit with its status
+_FORKER = ("import os, sys\n"
+           "pid = os.fork()\n"
+           "if pid == 0:\n"
+           "    os.execvp(sys.argv[1], sys.argv[1:])\n"
+           "_, st, ru = os.wait4(pid, 0)\n"
+           "os.write(3, str(ru.ru_maxrss).encode())\n"
+           "sys.exit(os.waitstatus_to_exitcode(st))\n")
+
+
+def rss_method() -> str:
+    return "GNU time" if os.access(GNU_TIME, os.X_OK) else "python forker (floor ~10 MB)"
+
+
 def run_once(cmd: list[str], cwd: str | None = None, env: dict[str, str] | None = None) -> Sample:
+    rfd, wfd = os.pipe()
+    if os.access(GNU_TIME, os.X_OK):
+        wrapped = [GNU_TIME, "-q", "-f", "%M", "-o", f"/dev/fd/{wfd}", *cmd]
+    else:
+        wrapped = [sys.executable, "-S", "-c", _FORKER.replace("os.write(3", f"os.write({wfd}"), *cmd]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        proc = subprocess.Popen(wrapped, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, pass_fds=(wfd,))
+    finally:
+        os.close(wfd)
     # read stderr before waiting so a chatty child cannot block on a full pipe
     err = proc.stderr.read() if proc.stderr else b""
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
+    with os.fdopen(rfd, "rb") as f:
+        peak = f.read().decode(errors="replace").strip().splitlines()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.stderr:
         proc.stderr.close()
     code = proc.returncode
     if code not in (0, 1):
         raise RuntimeError(f"{' '.join(cmd)} exited {code}: {err.decode(errors='replace')[-2000:]}")
-    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, code)
+    if not peak or not peak[-1].isdigit():
+        raise RuntimeError(f"{' '.join(cmd)}: no peak RSS reported ({peak!r})")
+    return Sample(wall, usage.ru_utime + usage.ru_stime, int(peak[-1]), code)
 
 
 @dataclass(slots=True)
