@@ -14,11 +14,20 @@ from dataclasses import dataclass, field
 
 @dataclass(slots=True, frozen=True)
 class Loc:
-    """A place in a config file (1-based line; column where the reader knows it)."""
+    """A place in a config file (1-based line).
+
+    Every directive has one and the model keeps nearly all of them, so it holds just the
+    two fields: a third (the column, which no reader knows) put each Loc in the next
+    allocator size class, 16 bytes more per directive in both the tree and the model.
+    """
 
     file: str
     line: int
-    column: int | None = None
+
+    @property
+    def column(self) -> int | None:
+        """The reports' column: no reader knows one, so none is claimed."""
+        return None
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}"

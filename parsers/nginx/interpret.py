@@ -14,6 +14,7 @@ nginx semantics applied here, once:
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 import sys
@@ -162,6 +163,9 @@ class NginxInterpreter:
         # a header value's text, default settings), handed out once per distinct value: at
         # 5,000 sites the copies were a quarter of the model.
         self.shared: dict[tuple, object] = {}
+        # the same for parts that name a line (a server's own settings): kept for one server
+        # only, so that these tables do not grow with the fleet
+        self.local: dict[tuple, object] = {}
 
     # ------------------------------------------------------------------ entry
     def run(self) -> ProxyModel:
@@ -199,11 +203,13 @@ class NginxInterpreter:
             version_assumed=self.version_assumed,
         )
 
-    def one(self, key: tuple, make):
-        """The shared object for ``key``, made by ``make()`` the first time."""
-        obj = self.shared.get(key)
+    def one(self, key: tuple, make, local: bool = False):
+        """The shared object for ``key``, made by ``make()`` the first time; ``local``: shared
+        within the current server only (the key names a line)."""
+        table = self.local if local else self.shared
+        obj = table.get(key)
         if obj is None:
-            obj = self.shared[key] = make()
+            obj = table[key] = make()
         return obj
 
     # ------------------------------------------------------------------ definitions
@@ -318,11 +324,19 @@ class NginxInterpreter:
         lvl = self.level(parent, children)
         self.check_duplicates(children)
         sites = []
+        # this level's HeaderOps first, so that what each server adds can be dropped after it
+        for h in (*lvl.headers, *lvl.shadowed):
+            if len(h.args) >= 2:
+                self.header_op(h)
+        mark = len(self.header_ops)
         for i, s in enumerate(children):
             if s.name == "server" and s.children is not None:
                 sites.append(self.server_block(s, lvl))
+                self.local.clear()
                 if self.consume:
                     children[i] = _RELEASED
+                    for key in list(itertools.islice(self.header_ops, mark, None)):
+                        del self.header_ops[key]  # its lines are gone: never looked up again
             elif self.consume and s.name in ("upstream", "map"):
                 children[i] = _RELEASED  # already in the model (collect_definitions)
         return sites
@@ -525,7 +539,7 @@ class NginxInterpreter:
         idle_value = 60.0 if seconds is None else seconds
         read_loc = read.loc if read else None
         timeouts = self.one(("timeouts", idle_value, read_loc),
-                            lambda: Timeouts(idle=Setting(idle_value, read_loc)))
+                            lambda: Timeouts(idle=Setting(idle_value, read_loc)), local=read_loc is not None)
         verify = lvl.scalars.get("proxy_ssl_verify")
         ca = lvl.scalars.get("proxy_ssl_trusted_certificate")
         verify_on = bool(verify and verify.args[:1] == ["on"])
@@ -533,7 +547,7 @@ class NginxInterpreter:
         tls_settings = self.one(
             ("backend-tls", verify_on, verify.loc if verify else None, ca_value, ca.loc if ca else None),
             lambda: BackendTLS(verify=Setting(verify_on, verify.loc if verify else None),
-                               ca=Setting(ca_value, ca.loc if ca else None)))
+                               ca=Setting(ca_value, ca.loc if ca else None)), local=bool(verify or ca))
         # nginx sets up backend TLS for https:// and for any proxy_pass with variables
         if (tls or "$" in target) and tls_settings.verify.value and not tls_settings.ca.value:
             self.problems.append(ConfigProblem(
@@ -587,7 +601,7 @@ class NginxInterpreter:
         version = lvl.scalars.get("proxy_http_version")
         if version and version.args:
             http_version = self.one(("setting", version.args[0], version.loc),
-                                    lambda: Setting(version.args[0], version.loc))
+                                    lambda: Setting(version.args[0], version.loc), local=True)
         elif self.new_defaults:
             http_version = self.one(("setting", "1.1", None), lambda: Setting("1.1", None))
         else:
@@ -600,10 +614,11 @@ class NginxInterpreter:
             line = lvl.headers_loc.line
             shadow_reason = self.one(("shadow", line), lambda: (
                 f"the proxy_set_header at line {line} gives this block a header list of "
-                "its own, so nginx inherits none from the enclosing levels"))
+                "its own, so nginx inherits none from the enclosing levels"), local=True)
         return UpstreamRequest(
             forward_client_headers=self.one(("setting", forwarding, forward.loc if forward else None),
-                                            lambda: Setting(forwarding, forward.loc if forward else None)),
+                                            lambda: Setting(forwarding, forward.loc if forward else None),
+                                            local=forward is not None),
             hop_by_hop_forwarded=_NONE,
             ops=tuple(ops),
             empty_value_removes=True,
