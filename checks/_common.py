@@ -43,7 +43,7 @@ def first_loc(*locs: Loc | None) -> Loc:
     raise ValueError("no location")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class HeaderGap:
     """Why a request header the handshake needs does not reach the backend as it must."""
 

@@ -73,7 +73,7 @@ class Setting(Generic[T]):
     note: str = ""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Listener:
     """A public address the proxy accepts connections on."""
 
@@ -107,7 +107,7 @@ class Listener:
         return f"{addr}{port}{' tls' if self.tls else ''}"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Server:
     """One upstream server address."""
 
@@ -116,7 +116,7 @@ class Server:
     loc: Loc | None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Backend:
     """A group of upstream servers and how the proxy keeps connections to it."""
 
@@ -136,7 +136,7 @@ class Backend:
     first_request_reuses: bool = True
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class HeaderOp:
     """Set (``value``) or remove (``value`` None) one request header sent upstream."""
 
@@ -146,7 +146,7 @@ class HeaderOp:
     note: str = ""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class HiddenHeader:
     """A response header the proxy removes before the browser sees it."""
 
@@ -154,7 +154,7 @@ class HiddenHeader:
     loc: Loc
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class UpstreamRequest:
     """What a route sends upstream, inheritance already applied."""
 
@@ -177,7 +177,7 @@ class UpstreamRequest:
     hidden_response_headers: tuple[HiddenHeader, ...] = ()
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Timeouts:
     """Idle limits on an open tunnel, in seconds; ``None`` value means no limit."""
 
@@ -186,13 +186,13 @@ class Timeouts:
     idle_other: Setting[float | None] | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class BackendTLS:
     verify: Setting[bool] = field(default_factory=lambda: Setting(False))
     ca: Setting[str | None] = field(default_factory=lambda: Setting(None))
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class ProxyAction:
     """The route hands the request to a backend."""
 
@@ -222,7 +222,7 @@ class ProxyAction:
     statuses: FailureStatuses | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Respond:
     """The proxy answers itself: a status, a redirect or a dropped connection."""
 
@@ -233,7 +233,7 @@ class Respond:
     reason: str = ""  # e.g. "automatic redirect to the URL with a trailing slash"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class ServeLocal:
     """The proxy serves the request from its own files or handlers."""
 
@@ -245,7 +245,7 @@ class ServeLocal:
 Action = Union[ProxyAction, Respond, ServeLocal]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Rewrite:
     """Changes the path; ``then`` is "continue", "reroute" (route selection again) or "stop"."""
 
@@ -255,7 +255,7 @@ class Rewrite:
     text: str = ""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Guard:
     """Steps that run only when a condition holds; ``action`` replaces the route's action."""
 
@@ -270,7 +270,7 @@ class Guard:
 Step = Union[Respond, Rewrite, Guard]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class PathMatch:
     """How a route matches a path. ``kind``: "exact", "prefix" or "pattern"."""
 
@@ -288,7 +288,7 @@ class PathMatch:
         return bool(self.regex and self.regex.search(path))
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Route:
     match: PathMatch
     loc: Loc
@@ -298,7 +298,7 @@ class Route:
     children: RouteTable | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class RouteTable:
     """Routes and the precedence that picks one for a path.
 
@@ -312,7 +312,7 @@ class RouteTable:
     policy: str = "first-match"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Site:
     """A virtual host: the listeners it answers on and how it routes."""
 
@@ -326,7 +326,7 @@ class Site:
     fallback: Action | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class ConfigProblem:
     """A reason the proxy will refuse this configuration, or that it could not be read."""
 
@@ -339,7 +339,7 @@ class ConfigProblem:
     fix: str = ""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class FailureStatuses:
     """What the browser sees when the proxy itself fails, which differs per proxy."""
 
@@ -355,7 +355,7 @@ class Advice(Protocol):
     def fix(self, key: str, **details: str) -> str: ...
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class ProxyModel:
     dialect: str
     root_file: str

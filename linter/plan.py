@@ -26,7 +26,7 @@ from .options import Options
 from .tree import Loc
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class SentHeader:
     """A request header as it leaves the proxy: ``value`` None means not knowable here."""
 
@@ -34,14 +34,14 @@ class SentHeader:
     op: HeaderOp | None  # None: the client's own header passed through
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Uncertain:
     """A step whose condition cannot be decided statically."""
 
     step: Step
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class HandshakePlan:
     listener: Listener
     site: Site
@@ -69,7 +69,7 @@ class HandshakePlan:
         return self.route_chain[-1] if self.route_chain else None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class PoolFiller:
     """A route whose ordinary requests leave reusable connections in a backend's pool."""
 
@@ -77,7 +77,7 @@ class PoolFiller:
     route_label: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class PlanSet:
     model: ProxyModel
     options: Options

@@ -8,7 +8,7 @@ generated docs, so a rule is documented in exactly one place.
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -62,10 +62,10 @@ def all_checks() -> list[RegisteredCheck]:
         import checks
 
         found: list[RegisteredCheck] = []
-        for info in pkgutil.iter_modules(checks.__path__):
-            if info.name.startswith("_"):
-                continue
-            mod = importlib.import_module(f"checks.{info.name}")
+        names = sorted({e.name[:-3] for d in checks.__path__ for e in os.scandir(d)
+                        if e.name.endswith(".py") and not e.name.startswith("_")})
+        for name in names:
+            mod = importlib.import_module(f"checks.{name}")
             rule = getattr(mod, "RULE", None)
             run = getattr(mod, "check", None)
             if isinstance(rule, Rule) and callable(run):

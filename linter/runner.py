@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -236,7 +235,7 @@ def _run(paths: list[str], options: Options, stdin: str | None,
             else:
                 model = load(path, options)
         except Exception as e:  # a reader bug must not lose the other files' findings
-            report.internal_errors.append(InternalError(path, f"{type(e).__name__}: {e}", traceback.format_exc()))
+            report.internal_errors.append(InternalError(path, f"{type(e).__name__}: {e}", _trace()))
             seen.add(real)
             continue
         for f in model.files or [path]:
@@ -250,6 +249,14 @@ def _run(paths: list[str], options: Options, stdin: str | None,
     report.findings = _dedup(report.findings)
     return report
 
+
+
+def _trace() -> str:
+    """The current exception's traceback; traceback is imported only when a reader or a
+    check fails (it and what it pulls in cost start-up time on every run)."""
+    import traceback
+
+    return traceback.format_exc()
 
 # Below this many bytes of configs a pool costs more (process start, pickling the
 # findings back) than the second core gives.
@@ -307,7 +314,7 @@ def _check(model: ProxyModel, options: Options, report: Report) -> list[Finding]
         plans = build_plans(model, options)
     except Exception as e:
         report.internal_errors.append(InternalError(model.root_file, f"planning failed: {type(e).__name__}: {e}",
-                                                    traceback.format_exc()))
+                                                    _trace()))
         return []
     out: list[Finding] = []
     for registered in all_checks():
@@ -315,7 +322,7 @@ def _check(model: ProxyModel, options: Options, report: Report) -> list[Finding]
             out.extend(registered.run(plans))
         except Exception as e:
             report.internal_errors.append(InternalError(
-                f"{registered.rule.id} on {model.root_file}", f"{type(e).__name__}: {e}", traceback.format_exc()))
+                f"{registered.rule.id} on {model.root_file}", f"{type(e).__name__}: {e}", _trace()))
     return out
 
 

@@ -33,7 +33,7 @@ class Loc:
         return f"{self.file}:{self.line}"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Node:
     """One directive or section.
 

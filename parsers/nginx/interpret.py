@@ -118,7 +118,7 @@ def parse_time(text: str) -> float | None:
     return total
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Level:
     """The effective proxy settings at one block level."""
 

@@ -76,7 +76,7 @@ def compile_regex(pattern: str, caseless: bool) -> re.Pattern[str] | None:
         return None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class MapDef:
     source: str
     target: str
@@ -185,7 +185,7 @@ class Evaluator:
         return self.evaluate(m.default, req, depth)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class NginxValue:
     """A header value as written, evaluated through the config's maps and sets."""
 
@@ -196,7 +196,7 @@ class NginxValue:
         return self.ev.evaluate(self.text, request)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class IfCondition:
     """The condition of an ``if (...)`` block."""
 
@@ -233,7 +233,7 @@ class IfCondition:
         return None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class RegexCondition:
     """A ``rewrite`` regex, as a condition on the path."""
 
