@@ -405,11 +405,14 @@ def fas_backends(site: Site, ws_paths: tuple[str, ...]) -> list[Backend]:
             if isinstance(a, ProxyAction) and a.backend is not None \
                     and not any(same_target(a.backend, b) for b in found):
                 found.append(a.backend)
-    for r in _all_routes(site.routes):
-        for text, a in _guarded_actions(r):
-            if names_fas(text, names) and isinstance(a, ProxyAction) and a.backend is not None \
-                    and not any(same_target(a.backend, b) for b in found):
-                found.append(a.backend)
+    guarded = [pair for r in _all_routes(site.routes) for pair in _guarded_actions(r)]
+    # site-level guards too (Apache's RewriteRule ^/assistserver/topic ... [P] in the virtual
+    # host): their pattern names the URL as plainly as a route's does
+    guarded += [(g.condition.text, g.action) for g in _guards(site.steps)]
+    for text, a in guarded:
+        if names_fas(text, names) and isinstance(a, ProxyAction) and a.backend is not None \
+                and not any(same_target(a.backend, b) for b in found):
+            found.append(a.backend)
     return found
 
 
