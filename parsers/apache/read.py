@@ -27,6 +27,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+from sys import intern
 
 from linter import bounds
 from linter.bounds import BOM, Device, ReadLimit
@@ -49,6 +50,9 @@ DEBIAN_ENV = {
 # <IfModule> around them is worth a warning
 PROXYING = frozenset({"proxy_module", "proxy_wstunnel_module", "rewrite_module", "headers_module"})
 CONDITIONALS = frozenset({"ifmodule", "ifdefine", "ifversion", "iffile", "ifdirective", "ifsection"})
+_INCLUDES = frozenset({"include", "includeoptional"})
+# directives the reader itself acts on while it reads (see Reader.directive)
+_READER_DIRECTIVES = frozenset({"loadmodule", "define", "undefine", "serverroot"})
 _MAIN_HINT = re.compile(r"^[ \t]*(ServerRoot|LoadModule)[ \t]", re.MULTILINE | re.IGNORECASE)
 _VAR = re.compile(r"\$\{([A-Za-z_][\w.:-]*)\}")
 
@@ -79,8 +83,20 @@ def _unescape(m: re.Match[str]) -> str:
 
 def split_args(text: str) -> list[str]:
     """Arguments of one logical line, as httpd splits them."""
-    if '"' not in text and "'" not in text and "\\" not in text:
-        return text.split()
+    if "\\" not in text:
+        if '"' not in text and "'" not in text:
+            return list(map(intern, text.split()))
+        # quoted words without spaces or escapes inside ("/gateway/", 'on'): most quoted
+        # lines. A token that is not exactly one such word goes to the grammar.
+        words = text.split()
+        for i, w in enumerate(words):
+            q = w[0]
+            if q == '"' or q == "'":
+                if len(w) < 2 or w[-1] != q or w.count(q) != 2:
+                    break
+                words[i] = w[1:-1]
+        else:
+            return list(map(intern, words))
     out: list[str] = []
     for m in _args_grammar().re.finditer(text):
         kind = m.lastgroup  # the one named group of the alternative that matched
@@ -88,7 +104,7 @@ def split_args(text: str) -> list[str]:
             out.append("")
             continue
         word = m.group(kind)
-        out.append(_ESC[kind].sub(_unescape, word) if "\\" in word else word)
+        out.append(intern(_ESC[kind].sub(_unescape, word) if "\\" in word else word))
     return out
 
 
@@ -103,14 +119,20 @@ def decode(data: bytes) -> str:
 def logical_lines(text: str) -> list[tuple[int, str]]:
     """(first line number, logical line): continuation joined, CR before LF dropped; the
     text after the last LF is no line."""
+    return list(_numbered(text))
+
+
+def _numbered(text: str):
+    """``logical_lines`` as an iterator: the reader walks the lines once, without a list of
+    (number, line) pairs as long as the file."""
     lines = text.split("\n")
     if len(lines) > 1 and not lines[-1]:
         lines.pop()
     if "\r" in text:
-        lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+        lines = [line.removesuffix("\r") for line in lines]
     if "\\" not in text or not any(line.endswith("\\") for line in lines):  # no continuation: most files
-        return list(enumerate(lines, 1))
-    return list(_joined(lines))
+        return enumerate(lines, 1)
+    return _joined(lines)
 
 
 def _joined(lines: list[str]):
@@ -160,10 +182,13 @@ class Reader:
         self.server_root: str | None = None
         self.files: dict[str, SourceFile] = {}
         self.problems: list[SourceProblem] = []
-        # directives read while their module was not loaded: (node, module)
-        self.unloaded: list[tuple[Node, str]] = []
+        # directives read while their module was not loaded: (line, name as written with a
+        # "<" for a section, module)
+        self.unloaded: list[tuple[Loc, str, str]] = []
         self.undefined_vars: list[tuple[str, Loc]] = []
-        self.shown: dict[int, str] = {}  # directive names as written, for messages
+        # a directive's name as written -> (its lower-case name, interned, and its module):
+        # a fleet repeats a few dozen names hundreds of thousands of times
+        self.names: dict[str, tuple[str, str | None]] = {}
         # ``Listen`` lines httpd skips: (the line, its arguments, the conditional section
         # that was false, that section's opening line)
         self.skipped_listens: list[tuple[Loc, list[str], Loc, str]] = []
@@ -219,42 +244,47 @@ class Reader:
         out = top
         active = True
         last = 1
-        for lineno, raw in logical_lines(text):
+        names = self.names
+        modules = self.modules
+        comments = sf.comments
+        for lineno, raw in _numbered(text):
             last = lineno
             line = raw.strip()
             if not line:
                 continue
-            if line[0] == "#":
-                sf.comments[lineno] = line[1:]
+            first = line[0]
+            if first == "#":
+                comments[lineno] = line[1:]
                 continue
             loc = Loc(path, lineno)
-            if line.startswith("</"):
-                words = line[2:].rstrip(">").split()  # words after the name are ignored
-                name = words[0] if words else ""
-                lname = name.lower()
-                if not frames:
-                    self.problems.append(SourceProblem("syntax", f"</{name}> without matching <{name}> section", loc))
-                    continue
-                frame = frames[-1]
-                if lname != frame.name:
-                    self.problems.append(SourceProblem(
-                        "syntax", f"Expected </{frame.shown}> but saw </{name}> "
-                        f"(<{frame.shown}> opened at line {frame.loc.line})", loc))
-                    if not any(f.name == lname for f in frames):
-                        continue  # a stray closer: keep reading inside the open section
-                    while frames[-1].name != lname:
-                        if frames.pop().mark >= 0:
-                            self.unknown_open -= 1
+            if first == "<":
+                if line.startswith("</"):
+                    words = line[2:].rstrip(">").split()  # words after the name are ignored
+                    name = words[0] if words else ""
+                    lname = name.lower()
+                    if not frames:
+                        self.problems.append(SourceProblem(
+                            "syntax", f"</{name}> without matching <{name}> section", loc))
+                        continue
                     frame = frames[-1]
-                closed = frames.pop()
-                if closed.mark >= 0:
-                    self.unknown_open -= 1
-                    if self.relevant > closed.mark:
-                        self.assumed.append((closed.loc, closed.text, closed.active))
-                out = frames[-1].out if frames else top
-                active = frames[-1].active if frames else True
-                continue
-            if line[0] == "<":
+                    if lname != frame.name:
+                        self.problems.append(SourceProblem(
+                            "syntax", f"Expected </{frame.shown}> but saw </{name}> "
+                            f"(<{frame.shown}> opened at line {frame.loc.line})", loc))
+                        if not any(f.name == lname for f in frames):
+                            continue  # a stray closer: keep reading inside the open section
+                        while frames[-1].name != lname:
+                            if frames.pop().mark >= 0:
+                                self.unknown_open -= 1
+                        frame = frames[-1]
+                    closed = frames.pop()
+                    if closed.mark >= 0:
+                        self.unknown_open -= 1
+                        if self.relevant > closed.mark:
+                            self.assumed.append((closed.loc, closed.text, closed.active))
+                    out = frames[-1].out if frames else top
+                    active = frames[-1].active if frames else True
+                    continue
                 if not line.endswith(">"):
                     word = line[1:].split(None, 1)[0] if len(line) > 1 else ""
                     self.problems.append(SourceProblem("syntax", f"<{word}> directive missing closing '>'", loc))
@@ -262,7 +292,7 @@ class Reader:
                 inner = line[1:-1].strip()
                 parts = inner.split(None, 1)
                 shown = parts[0] if parts else ""
-                lname = shown.lower()
+                lname = intern(shown.lower())
                 argtext = parts[1] if len(parts) > 1 else ""
                 if len(frames) >= bounds.MAX_BLOCK_DEPTH:
                     self.problems.append(SourceProblem(
@@ -284,9 +314,8 @@ class Reader:
                     frames.append(frame)
                     active = holds
                     continue
-                node = Node(name=lname, args=args, loc=loc, children=[], via=via)
-                self.shown[id(node)] = shown
-                self.note_module(node)
+                node = Node(lname, args, loc, [], via)
+                self.note_module(lname, "<" + shown, loc)
                 out.append(node)
                 frames.append(_Frame(lname, shown, loc, node, True, node.children))  # type: ignore[arg-type]
                 out = node.children  # type: ignore[assignment]
@@ -299,18 +328,27 @@ class Reader:
                 continue
             parts = line.split(None, 1)
             name = parts[0]
-            lname = name.lower()
-            args = self.args(parts[1] if len(parts) > 1 else "", loc)
-            if lname in ("include", "includeoptional"):
+            known = names.get(name)
+            if known is None:
+                lname = intern(name.lower())
+                known = names[name] = (lname, module_of(lname))
+            lname, module = known
+            rest = parts[1] if len(parts) > 1 else ""
+            args = split_args(self.expand(rest, loc) if "${" in rest else rest)
+            if lname in _INCLUDES:
                 if args:
                     out.extend(self.include(loc, args[0], lname == "includeoptional", stack, via))
                 else:
                     self.problems.append(SourceProblem("syntax", f"{name} takes one argument", loc))
                 continue
-            node = Node(name=lname, args=args, loc=loc, via=via)
-            self.shown[id(node)] = name
-            self.directive(node)
-            out.append(node)
+            if module is not None:
+                if module in PROXYING:
+                    self.relevant += 1
+                if module not in modules:
+                    self.unloaded.append((loc, name, module))
+            if lname in _READER_DIRECTIVES:
+                self.directive(lname, args)
+            out.append(Node(lname, args, loc, None, via))
         for frame in reversed(frames):
             if frame.mark >= 0:
                 self.unknown_open -= 1
@@ -364,9 +402,7 @@ class Reader:
         parts.append(text[pos:])
         return "".join(parts)
 
-    def directive(self, node: Node) -> None:
-        name, args = node.name, node.args
-        self.note_module(node)
+    def directive(self, name: str, args: list[str]) -> None:
         if name == "loadmodule" and args:
             self.saw_loadmodule = True
             self.modules.update(module_names(args[0], args[1] if len(args) > 1 else ""))
@@ -377,12 +413,12 @@ class Reader:
         elif name == "serverroot" and args:
             self.server_root = args[0]
 
-    def note_module(self, node: Node) -> None:
-        module = module_of(node.name)
+    def note_module(self, name: str, shown: str, loc: Loc) -> None:
+        module = module_of(name)
         if module in PROXYING:
             self.relevant += 1
         if module is not None and module not in self.modules:
-            self.unloaded.append((node, module))
+            self.unloaded.append((loc, shown, module))
 
     def condition(self, name: str, args: list[str], loc: Loc) -> bool:
         text = " ".join(args)
@@ -556,12 +592,12 @@ def read(path: str, version: str, defines: tuple[str, ...] = (), text: str | Non
     if whole:
         # httpd loads every module while it reads (LoadModule runs on read) and runs the
         # other directives afterwards: a directive is invalid when its module is never loaded
-        for node, module in r.unloaded:
+        for loc, shown, module in r.unloaded:
             if module in r.modules:
                 continue
             r.problems.append(SourceProblem(
-                "rejected", f"Invalid command '{_shown(node, r.shown)}', perhaps misspelled or defined by a module not "
-                f"included in the server configuration ({module} is never loaded)", node.loc))
+                "rejected", f"Invalid command '{shown}', perhaps misspelled or defined by a module not "
+                f"included in the server configuration ({module} is never loaded)", loc))
     context = "main" if whole else ("virtualhost" if any(n.name == "virtualhost" for n in nodes) else "server")
     return ConfigTree(dialect="apache", root_file=path, nodes=nodes, context=context,
                       files=list(r.files.values()), problems=r.problems), r
@@ -572,7 +608,3 @@ def _safe_glob(pattern: str) -> list[str]:
         return glob.glob(pattern)
     except (OSError, ValueError, RecursionError):
         return []
-
-
-def _shown(node: Node, shown: dict[int, str]) -> str:
-    return ("<" if node.children is not None else "") + shown.get(id(node), node.name)

@@ -1,0 +1,46 @@
+"""The Apache reader's fast paths give what the slow, general ones give.
+
+``split_args`` splits most lines with ``str.split`` (plain words, and quoted words without
+spaces or escapes inside); the grammar takes every other line. Both must agree on every
+line, so the fast path is checked against the grammar alone.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parsers.apache.read import _ESC, _args_grammar, _unescape, logical_lines, split_args
+
+
+def _grammar_words(text: str) -> list[str]:
+    out: list[str] = []
+    for m in _args_grammar().re.finditer(text):
+        kind = m.lastgroup
+        if kind is None:
+            out.append("")
+            continue
+        word = m.group(kind)
+        out.append(_ESC[kind].sub(_unescape, word) if "\\" in word else word)
+    return out
+
+
+_pieces = st.sampled_from(['"', "'", " ", "\t", "a", "b/c", "=", "\\", '""', "''", '"x"', "'y'", "#", "%{X}"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_pieces, max_size=12).map("".join))
+def test_split_args_agrees_with_the_grammar(text):
+    assert split_args(text) == _grammar_words(text)
+
+
+def test_quoted_words_without_spaces_take_the_fast_path_and_keep_their_text():
+    assert split_args('"/gateway/" "http://10.0.0.1:8080/gateway/" upgrade=websocket') == \
+        ["/gateway/", "http://10.0.0.1:8080/gateway/", "upgrade=websocket"]
+    assert split_args("'a\"b' \"c'd\" e\"f\"") == ['a"b', "c'd", 'e"f"']
+    # a quoted word that holds a space, or two quotes run together, is the grammar's
+    assert split_args('"a b" "c"d') == ["a b", "c", "d"]
+
+
+def test_logical_lines_is_a_list_of_numbered_lines():
+    assert logical_lines("A\n\nB \\\n C\n") == [(1, "A"), (2, ""), (3, "B  C")]
