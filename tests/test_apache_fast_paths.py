@@ -10,7 +10,13 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers.apache.read import _ESC, _args_grammar, _unescape, logical_lines, split_args
+from parsers.apache.read import (
+    _ESC,
+    _args_grammar,
+    _unescape,
+    logical_lines,
+    split_args,
+)
 
 
 def _grammar_words(text: str) -> list[str]:

@@ -31,7 +31,7 @@ def _load(path: str, options: Options, text: str | None) -> ProxyModel:
     # (the runner pauses the cyclic garbage collector for the whole run, every dialect)
     tree, reader = read(path, options.proxy_versions.get("apache") or ASSUMED_VERSION, text=text)
     model = interpret(tree, options, reader.modules, reader.saw_loadmodule, reader.skipped_listens,
-                      reader.assumed)
+                      reader.assumed, consume=True)
     model.sources = tree.files  # comments (suppressions) and file list for the runner
     return model
 

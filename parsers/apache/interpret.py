@@ -76,6 +76,21 @@ _SCALARS = frozenset({
 _REDIRECT_WORDS = {"permanent": 301, "temp": 302, "seeother": 303, "gone": 410}
 _URL = re.compile(r"^([a-zA-Z][\w+.-]*)://(\[[^\]]+\](?::\d*)?|[^/:]*(?::[^/]*)?)(/.*)?$")
 _DEFAULT_PORTS = {"http": 80, "ws": 80, "https": 443, "wss": 443}
+# values every proxied route of a fleet shares: one object each rather than one per route
+# (the model is read, never changed, after interpretation)
+_FORWARDED = Setting(True)
+_HTTP11 = Setting("1.1")
+_UPGRADE_HOP = frozenset({"upgrade"})
+_NO_HOP: frozenset[str] = frozenset()
+_READY = Setting(True)
+_POOLED = Setting(DEFAULT_POOL, None,
+                  note="mod_proxy keeps backend connections for reuse unless the worker sets disablereuse=On")
+_DEFAULT_WORKER_POOL = Setting(0, None, note="a RewriteRule [P] target with no ProxyPass worker uses httpd's "
+                               "default worker, which never reuses connections")
+_WSTUNNEL_POOL = Setting(0, None, note="mod_proxy_wstunnel before 2.4.47 never pools")
+
+
+_MISSING = object()
 
 
 def on(node: Node | None) -> bool:
@@ -360,8 +375,9 @@ def location_regex(path: str) -> re.Pattern[str]:
 class ApacheInterpreter:
     def __init__(self, tree: ConfigTree, options: Options, modules: set[str], saw_loadmodule: bool,
                  skipped_listens: list[tuple[Loc, list[str], Loc, str]] | None = None,
-                 assumed: list[tuple[Loc, str, bool]] | None = None) -> None:
+                 assumed: list[tuple[Loc, str, bool]] | None = None, consume: bool = False) -> None:
         self.tree = tree
+        self.consume = consume  # free each virtual host's nodes once it is interpreted
         self.skipped_listens = skipped_listens or []
         self.assumed = assumed or []
         self.options = options
@@ -378,6 +394,12 @@ class ApacheInterpreter:
         self.default_workers: dict[str, Backend] = {}
         self.listens: list[tuple[str, int | None, str, Loc]] = []
         self.checked: set[int] = set()
+        # per server (cleared after each virtual host, whose nodes may then be freed): what
+        # every route of the server shares, computed once. Keys are id()s of nodes and
+        # scopes alive while the server is interpreted.
+        self.header_ops: dict[int, HeaderOp | None] = {}
+        self.memo: dict[tuple, object] = {}
+        self.connections: dict[tuple[bool, bool], ApacheConnection] = {}
 
     # ------------------------------------------------------------------ entry
     def run(self) -> ProxyModel:
@@ -413,6 +435,13 @@ class ApacheInterpreter:
             scope = main.child(v.children or [])
             self.define_workers(id(v), v.children or [], scope)
             sites.append(self.site(v, scope, id(v)))
+            self.memo.clear()
+            self.header_ops.clear()
+            if self.consume:
+                # the model holds what it needs (lines, words); the section's nodes are not
+                # needed again, and a fleet's tree would otherwise stay alive beside its model
+                v.children = []
+            del scope
         self.mark_unopened(sites)
         covered = {lst.port for s in sites for lst in s.listeners}
         uncovered = [lp for lp in self.listens if lp[1] not in covered]
@@ -540,9 +569,8 @@ class ApacheInterpreter:
         if params.get("disablereuse", "").lower() == "on" or params.get("enablereuse", "").lower() == "off":
             return Setting(0, loc)
         if scheme in ("ws", "wss") and self.version < UPGRADE_IN_PROXY_HTTP:
-            return Setting(0, None, note="mod_proxy_wstunnel before 2.4.47 never pools")
-        return Setting(DEFAULT_POOL, None,
-                       note="mod_proxy keeps backend connections for reuse unless the worker sets disablereuse=On")
+            return _WSTUNNEL_POOL
+        return _POOLED
 
     def find_worker(self, owner: int, url: str) -> Worker | None:
         key = url.lower()
@@ -794,9 +822,7 @@ class ApacheInterpreter:
                 backend = self.default_workers.get(key)
                 if backend is None:
                     backend = self.default_workers[key] = Backend(
-                        name=target, servers=[Server(host, port, n.loc)], loc=n.loc,
-                        pool=Setting(0, None, note="a RewriteRule [P] target with no ProxyPass worker uses httpd's "
-                                     "default worker, which never reuses connections"))
+                        name=target, servers=[Server(host, port, n.loc)], loc=n.loc, pool=_DEFAULT_WORKER_POOL)
             wparams = {}
             upgrade_schemes = {scheme}
         if scheme in ("http", "https", "ws", "wss", "balancer") and self.know_modules:
@@ -822,8 +848,11 @@ class ApacheInterpreter:
             # request): the line that decides it is the one to change
             ops.append(HeaderOp("Upgrade", None, http10.loc if http10 else decider, note=why_not))
         unset_upgrade: Node | None = None
+        header_ops = self.header_ops
         for h in req_headers:
-            op = _request_header_op(h)
+            op = header_ops.get(id(h), _MISSING)
+            if op is _MISSING:
+                op = header_ops[id(h)] = _request_header_op(h)
             if op is None:
                 continue
             if op.name.lower() == "upgrade":
@@ -836,27 +865,38 @@ class ApacheInterpreter:
             (decider if not upgrades else None)
         # without reuse (disablereuse=On, enablereuse=Off) httpd asks the backend to close
         no_reuse = wparams.get("disablereuse", "").lower() == "on" or wparams.get("enablereuse", "").lower() == "off"
-        ops.append(HeaderOp("Connection", ApacheConnection(upgrades and unset_upgrade is None and not http10,
-                                                           bool(http10 or nokeepalive or no_reuse)),
-                            conn_loc, note=why_not or "mod_proxy_http's own Connection header"))
+        ops.append(self.connection_op(upgrades and unset_upgrade is None and not http10,
+                                      bool(http10 or nokeepalive or no_reuse), conn_loc,
+                                      why_not or "mod_proxy_http's own Connection header"))
         # `Header [always] unset Sec-WebSocket-Accept|Upgrade` does not touch the 101: on httpd
         # 2.4.71 in front of a backend answering 101, the browser still got all three headers
         hidden: tuple[HiddenHeader, ...] = ()
         up = UpstreamRequest(
-            forward_client_headers=Setting(True),
-            hop_by_hop_forwarded=frozenset({"upgrade"}) if upgrades and not http10 else frozenset(),
+            forward_client_headers=_FORWARDED,
+            hop_by_hop_forwarded=_UPGRADE_HOP if upgrades and not http10 else _NO_HOP,
             ops=tuple(ops),
             empty_value_removes=True,
             ops_loc=None,
-            http_version=Setting("1.0", http10.loc) if http10 else Setting("1.1"),
+            http_version=Setting("1.0", http10.loc) if http10 else _HTTP11,
             hidden_response_headers=hidden,
         )
-        timeouts = Timeouts(idle=self.idle(scope, wparams, worker))
+        memo = self.memo
+        key = ("idle", id(scope), wparams.get("timeout"), worker.loc if worker is not None else None)
+        timeouts = memo.get(key)
+        if timeouts is None:
+            timeouts = memo[key] = Timeouts(idle=self.idle(scope, wparams, worker))
         tls_settings, ready = self.backend_tls(scope, host, tls, preserve, n)
         action = ProxyAction(target=target, backend=backend, tls=tls, loc=n.loc, upstream=up, timeouts=timeouts,
                              tls_settings=tls_settings, uri=path or None, outside=self.tree.is_fragment,
                              tls_ready=ready)
         return action
+
+    def connection_op(self, upgrades: bool, closes: bool, loc: Loc | None, note: str) -> HeaderOp:
+        key = (upgrades, closes)
+        value = self.connections.get(key)
+        if value is None:
+            value = self.connections[key] = ApacheConnection(upgrades, closes)
+        return HeaderOp("Connection", value, loc, note=note)
 
     def covers(self, sec: Node, match: PathMatch) -> bool:
         """Does this <Location> apply to the URLs of a route (so its settings merge in)?"""
@@ -929,9 +969,13 @@ class ApacheInterpreter:
         verify = scope.scalars.get("sslproxyverify")
         ca = scope.scalars.get("sslproxycacertificatefile") or scope.scalars.get("sslproxycacertificatepath")
         require = bool(verify and verify.args and verify.args[0].lower() in ("require", "optional"))
-        settings = BackendTLS(verify=Setting(require, verify.loc if verify else None),
-                              ca=Setting(ca.args[0] if ca and ca.args else None, ca.loc if ca else None))
-        ready: Setting[bool] = Setting(True)
+        key = ("tls", id(scope))
+        settings = self.memo.get(key)  # type: ignore[assignment]
+        if settings is None:
+            settings = self.memo[key] = BackendTLS(
+                verify=Setting(require, verify.loc if verify else None),
+                ca=Setting(ca.args[0] if ca and ca.args else None, ca.loc if ca else None))
+        ready: Setting[bool] = _READY
         if not tls:
             return settings, ready
         engine = scope.scalars.get("sslproxyengine")
@@ -1019,5 +1063,8 @@ def _listen_covers(listen_addr: str, listen_port: int | None, vhost_addr: str, v
 
 def interpret(tree: ConfigTree, options: Options, modules: set[str], saw_loadmodule: bool,
               skipped_listens: list[tuple[Loc, list[str], Loc, str]] | None = None,
-              assumed: list[tuple[Loc, str, bool]] | None = None) -> ProxyModel:
-    return ApacheInterpreter(tree, options, modules, saw_loadmodule, skipped_listens, assumed).run()
+              assumed: list[tuple[Loc, str, bool]] | None = None, consume: bool = False) -> ProxyModel:
+    """The proxy model of ``tree``. With ``consume``, the tree is the caller's to drop: each
+    virtual host's nodes are freed once interpreted (the loader's choice; the tree is not
+    usable afterwards)."""
+    return ApacheInterpreter(tree, options, modules, saw_loadmodule, skipped_listens, assumed, consume).run()
