@@ -7,6 +7,10 @@ line, so the fast path is checked against the grammar alone.
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -50,3 +54,40 @@ def test_quoted_words_without_spaces_take_the_fast_path_and_keep_their_text():
 
 def test_logical_lines_is_a_list_of_numbered_lines():
     assert logical_lines("A\n\nB \\\n C\n") == [(1, "A"), (2, ""), (3, "B  C")]
+
+
+# ---------------------------------------------------------------- nodes nobody reads
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus" / "apache"
+
+
+def _findings(paths: list[str], monkeypatch, keep) -> list[dict]:
+    from linter.options import Options
+    from linter.runner import run
+    from parsers.apache import interpret
+
+    monkeypatch.setattr(interpret, "DIRECTIVES_READ", keep)
+    report = run(paths, Options(dialect="apache"))
+    assert not report.internal_errors
+    return [dataclasses.asdict(f) for f in report.findings]
+
+
+def _entries() -> list[str]:
+    out = [str(p) for p in sorted((ROOT / "samples" / "apache").iterdir()) if p.name != "README.md"]
+    if CORPUS.is_dir():
+        out.append(str(CORPUS))
+    return out
+
+
+@pytest.mark.parametrize("entry", _entries(), ids=lambda p: Path(p).name)
+def test_unread_directives_left_out_of_the_tree_change_no_finding(entry, monkeypatch):
+    """The loader builds nodes only for the directives the interpreter reads
+    (``DIRECTIVES_READ``); a directive read but not listed would silently change findings."""
+    from parsers.apache import interpret
+
+    filtered = _findings([entry], monkeypatch, interpret.DIRECTIVES_READ)
+    whole = _findings([entry], monkeypatch, None)
+    assert filtered == whole
+    if entry == str(CORPUS):
+        assert whole  # the comparison is over real findings

@@ -74,6 +74,15 @@ _SCALARS = frozenset({
     "proxypreservehost", "rewriteengine", "rewriteoptions",
 })
 _REDIRECT_WORDS = {"permanent": 301, "temp": 302, "seeother": 303, "gone": 410}
+# every simple directive (lower case) this interpreter reads; the loader has the reader build
+# no node for any other (sections are always built). A directive read here must be listed:
+# tests/test_apache_fast_paths.py checks that the samples and the corpus give the same
+# findings with and without this filter.
+DIRECTIVES_READ = frozenset(_SCALARS | set(TRUNK_ONLY) | {
+    "listen", "servername", "serveralias", "requestheader", "header", "setenv", "unsetenv", "proxypass",
+    "proxypassmatch", "proxyset", "balancermember", "require", "redirect", "redirectmatch", "redirectpermanent",
+    "redirecttemp", "rewritecond", "rewriterule",
+})
 _URL = re.compile(r"^([a-zA-Z][\w+.-]*)://(\[[^\]]+\](?::\d*)?|[^/:]*(?::[^/]*)?)(/.*)?$")
 _DEFAULT_PORTS = {"http": 80, "ws": 80, "https": 443, "wss": 443}
 # values every proxied route of a fleet shares: one object each rather than one per route

@@ -203,7 +203,8 @@ class _Frame:
 
 
 class Reader:
-    def __init__(self, root: str, version: str, defines: tuple[str, ...] = ()) -> None:
+    def __init__(self, root: str, version: str, defines: tuple[str, ...] = (),
+                 keep: frozenset[str] | None = None) -> None:
         self.root = root
         self.root_dir = os.path.dirname(os.path.abspath(root))
         self.version = version_tuple(version)
@@ -219,7 +220,9 @@ class Reader:
         self.undefined_vars: list[tuple[str, Loc]] = []
         # a directive's name as written -> (its lower-case name, interned, and its module):
         # a fleet repeats a few dozen names hundreds of thousands of times
-        self.names: dict[str, tuple[str, str | None]] = {}
+        self.names: dict[str, tuple[str, str | None, bool]] = {}
+        # the simple directives to build nodes for (None: all); sections are always built
+        self.keep = keep
         # ``Listen`` lines httpd skips: (the line, its arguments, the conditional section
         # that was false, that section's opening line)
         self.skipped_listens: list[tuple[Loc, list[str], Loc, str]] = []
@@ -277,6 +280,7 @@ class Reader:
         last = 1
         names = self.names
         modules = self.modules
+        keep = self.keep
         comments = sf.comments
         for lineno, raw in _numbered(text):
             last = lineno
@@ -287,8 +291,8 @@ class Reader:
             if first == "#":
                 comments[lineno] = line[1:]
                 continue
-            loc = Loc(path, lineno)
             if first == "<":
+                loc = Loc(path, lineno)
                 if line.startswith("</"):
                     words = line[2:].rstrip(">").split()  # words after the name are ignored
                     name = words[0] if words else ""
@@ -353,7 +357,7 @@ class Reader:
                 continue
             if not active:
                 if line[:7].lower() == "listen " or line[:7].lower() == "listen\t":
-                    self.skip_listen(line, loc, frames)
+                    self.skip_listen(line, Loc(path, lineno), frames)
                 if self.unknown_open and module_of(line.split(None, 1)[0].lower()) in PROXYING:
                     self.relevant += 1  # a skipped line that would matter if the section held
                 continue
@@ -362,9 +366,22 @@ class Reader:
             known = names.get(name)
             if known is None:
                 lname = intern(name.lower())
-                known = names[name] = (lname, module_of(lname))
-            lname, module = known
+                known = names[name] = (lname, module_of(lname), keep is None or lname in keep
+                                       or lname in _READER_DIRECTIVES or lname in _INCLUDES)
+            lname, module, kept = known
             rest = parts[1] if len(parts) > 1 else ""
+            if not kept:
+                # a directive nobody reads after this: no node, no words; what the reader
+                # itself checks (its module, its ${VAR} expansion) still happens
+                if module is not None:
+                    if module in PROXYING:
+                        self.relevant += 1
+                    if module not in modules:
+                        self.unloaded.append((Loc(path, lineno), name, module))
+                if "${" in rest:
+                    self.expand(rest, Loc(path, lineno))
+                continue
+            loc = Loc(path, lineno)
             args = split_args(self.expand(rest, loc) if "${" in rest else rest)
             if lname in _INCLUDES:
                 if args:
@@ -605,12 +622,15 @@ class Reader:
         return self.read_file(name, stack + (real,), via + (loc,))
 
 
-def read(path: str, version: str, defines: tuple[str, ...] = (), text: str | None = None) -> tuple[ConfigTree, Reader]:
+def read(path: str, version: str, defines: tuple[str, ...] = (), text: str | None = None,
+         keep: frozenset[str] | None = None) -> tuple[ConfigTree, Reader]:
     """Read ``path`` and everything it includes into one tree (and the reader's facts:
     modules loaded, directives whose module was missing). With ``text``, that is the entry
     file's content (stdin, shown as ``path``); what it includes is still read from disk,
-    relative to ``ServerRoot`` or else to ``path``'s directory, as httpd would."""
-    r = Reader(path, version, defines)
+    relative to ``ServerRoot`` or else to ``path``'s directory, as httpd would. With
+    ``keep``, only those simple directives (lower case) get a node: the loader passes the
+    ones its interpreter reads, since a fleet's tree is most of the memory."""
+    r = Reader(path, version, defines, keep)
     if text is None:
         nodes = r.read_file(path, (), ())
     else:
