@@ -25,6 +25,7 @@ httpd semantics applied here, once:
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import warnings
@@ -118,8 +119,10 @@ def seconds(text: str) -> float | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)
 def split_url(url: str) -> tuple[str, str, int | None, str]:
-    """scheme, host, port, path of a backend URL (``balancer://name`` too)."""
+    """scheme, host, port, path of a backend URL (``balancer://name`` too). Cached: every
+    backend URL is split when its worker is made and again by each route that uses it."""
     m = _URL.match(url)
     if not m:
         return "", url, None, ""
@@ -350,7 +353,10 @@ def _flags(text: str) -> set[str]:
     return {f.strip().lower() for f in text[1:-1].split(",") if f.strip()}
 
 
+@functools.lru_cache(maxsize=4096)
 def _compile(pattern: str, caseless: bool = False) -> re.Pattern[str] | None:
+    """One compiled pattern per text: a fleet repeats the same ``<LocationMatch>`` and
+    ``RewriteRule`` patterns in every virtual host (compiled objects are immutable)."""
     try:
         with warnings.catch_warnings():  # "[[" and the like: a FutureWarning on stderr, not ours to show
             warnings.simplefilter("ignore")
@@ -909,6 +915,13 @@ class ApacheInterpreter:
 
     def covers(self, sec: Node, match: PathMatch) -> bool:
         """Does this <Location> apply to the URLs of a route (so its settings merge in)?"""
+        key = ("covers", id(sec), match.kind, match.pattern)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = self._covers(sec, match)
+        return found  # type: ignore[return-value]
+
+    def _covers(self, sec: Node, match: PathMatch) -> bool:
         m = self.section_match(sec)
         if m is None or m.regex is None:
             return False

@@ -161,7 +161,9 @@ def _numbered(text: str):
         lines.pop()
     if "\r" in text:
         lines = [line.removesuffix("\r") for line in lines]
-    if "\\" not in text or not any(line.endswith("\\") for line in lines):  # no continuation: most files
+    # a line ends with a backslash only where one stands before a line end (CR LF, LF) or at
+    # the very end: without one, no continuation (most files, regexes with \. included)
+    if "\\" not in text or not ("\\\n" in text or "\\\r\n" in text or text.endswith(("\\", "\\\r"))):
         return enumerate(lines, 1)
     return _joined(lines)
 
@@ -223,6 +225,7 @@ class Reader:
         self.names: dict[str, tuple[str, str | None, bool]] = {}
         # the simple directives to build nodes for (None: all); sections are always built
         self.keep = keep
+        self.real_dirs: dict[str, str] = {}  # a directory -> its real path
         # ``Listen`` lines httpd skips: (the line, its arguments, the conditional section
         # that was false, that section's opening line)
         self.skipped_listens: list[tuple[Loc, list[str], Loc, str]] = []
@@ -600,8 +603,19 @@ class Reader:
                 "read", f"cannot read directory {e.filename or path}: {bounds.reason(e)}", Loc(self.root, 1)))
         return found
 
+    def realpath(self, name: str) -> str:
+        """``os.path.realpath``, with each directory resolved once: a fleet includes thousands
+        of files from one directory, and realpath checks every component of every path."""
+        head, tail = os.path.split(name)
+        if not head or tail in ("", ".", "..") or os.path.islink(name):
+            return os.path.realpath(name)
+        real_dir = self.real_dirs.get(head)
+        if real_dir is None:
+            real_dir = self.real_dirs[head] = os.path.realpath(head)
+        return os.path.join(real_dir, tail)
+
     def include_one(self, name: str, loc: Loc, stack: tuple[str, ...], via: tuple[Loc, ...]) -> list[Node]:
-        real = os.path.realpath(name)
+        real = self.realpath(name)
         if self.entry_real is None:  # resolved only when something is included: most files include nothing
             self.entry_real = os.path.realpath(self.root)
         if real in stack or real == self.entry_real:
