@@ -119,7 +119,7 @@ def seconds(text: str) -> float | None:
         return None
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=512)
 def split_url(url: str) -> tuple[str, str, int | None, str]:
     """scheme, host, port, path of a backend URL (``balancer://name`` too). Cached: every
     backend URL is split when its worker is made and again by each route that uses it."""
@@ -259,7 +259,7 @@ class RewriteConditions:
 
     __slots__ = ("conds", "rule_rx", "text")
 
-    def __init__(self, rule_rx: re.Pattern[str] | None, conds: list[tuple[str, str, set[str]]], text: str) -> None:
+    def __init__(self, rule_rx: re.Pattern[str] | None, conds: list[tuple[str, str, frozenset[str]]], text: str) -> None:
         self.rule_rx = rule_rx
         self.conds = conds
         self.text = text
@@ -313,7 +313,7 @@ def _server_var(name: str, request: Request) -> str | None:
     }.get(upper)
 
 
-def _cond(test: str, pattern: str, flags: set[str], request: Request) -> bool | None:
+def _cond(test: str, pattern: str, flags: frozenset[str], request: Request) -> bool | None:
     unknown = False
 
     def sub(m: re.Match[str]) -> str:
@@ -346,11 +346,20 @@ def _cond(test: str, pattern: str, flags: set[str], request: Request) -> bool | 
     return hit != negate
 
 
-def _flags(text: str) -> set[str]:
+@functools.lru_cache(maxsize=1024)
+def _flags(text: str) -> frozenset[str]:
+    """A RewriteRule's or RewriteCond's flags; one set per text (``[NC]``, ``[P,L]`` repeat)."""
     text = text.strip()
     if not (text.startswith("[") and text.endswith("]")):
-        return set()
-    return {f.strip().lower() for f in text[1:-1].split(",") if f.strip()}
+        return _NO_FLAGS
+    return frozenset(f.strip().lower() for f in text[1:-1].split(",") if f.strip())
+
+
+_NO_FLAGS: frozenset[str] = frozenset()
+
+
+def _same_path(req: Request) -> str | None:
+    return req.path
 
 
 @functools.lru_cache(maxsize=4096)
@@ -732,19 +741,19 @@ class ApacheInterpreter:
     # ------------------------------------------------------------------ rewrite
     def rewrite_steps(self, scope: Scope, owner: int) -> list[Step]:
         out: list[Step] = []
-        conds: list[tuple[str, str, set[str]]] = []
+        conds: list[tuple[str, str, frozenset[str]]] = []
         cond_text: list[str] = []
         for n in scope.rewrites:
             if n.name == "rewritecond":
                 if len(n.args) >= 2:
-                    conds.append((n.args[0], n.args[1], _flags(n.args[2]) if len(n.args) > 2 else set()))
+                    conds.append((n.args[0], n.args[1], _flags(n.args[2]) if len(n.args) > 2 else _NO_FLAGS))
                     cond_text.append(" ".join(n.args))
                 continue
             if len(n.args) < 2:
                 conds, cond_text = [], []
                 continue
             pattern, subst = n.args[0], n.args[1]
-            flags = _flags(n.args[2]) if len(n.args) > 2 else set()
+            flags = _flags(n.args[2]) if len(n.args) > 2 else _NO_FLAGS
             negate = pattern.startswith("!")
             rx = _compile(pattern[1:] if negate else pattern, "nc" in flags or "nocase" in flags)
             if negate:
@@ -756,7 +765,7 @@ class ApacheInterpreter:
                 out.append(step)
         return out
 
-    def rewrite_step(self, n: Node, rx, subst: str, flags: set[str], cond: RewriteConditions, owner: int,
+    def rewrite_step(self, n: Node, rx, subst: str, flags: frozenset[str], cond: RewriteConditions, owner: int,
                      scope: Scope) -> Step | None:
         redirect = next((f for f in flags if f == "r" or f.startswith(("r=", "redirect"))), None)
         if "f" in flags or "forbidden" in flags:
@@ -773,11 +782,7 @@ class ApacheInterpreter:
             # mod_rewrite hands the request to mod_proxy before any ProxyPass is consulted,
             # and [P] implies [L]: no later RewriteRule runs
             action = self.proxy(owner, subst, {}, n, scope, None, rewrite=True)
-
-            def same(req: Request) -> str | None:
-                return req.path
-
-            return Guard(cond, [Rewrite(apply=same, then="stop", loc=n.loc, text=" ".join(n.args))], n.loc,
+            return Guard(cond, [Rewrite(apply=_same_path, then="stop", loc=n.loc, text=" ".join(n.args))], n.loc,
                          action=action, label=f"RewriteRule {' '.join(n.args)}")
         if subst == "-":
             return None
