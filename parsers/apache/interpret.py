@@ -313,6 +313,9 @@ def _server_var(name: str, request: Request) -> str | None:
     }.get(upper)
 
 
+_SERVER_VAR = re.compile(r"%\{([^}]+)\}")
+
+
 def _cond(test: str, pattern: str, flags: frozenset[str], request: Request) -> bool | None:
     unknown = False
 
@@ -324,7 +327,7 @@ def _cond(test: str, pattern: str, flags: frozenset[str], request: Request) -> b
             return ""
         return v
 
-    value = re.sub(r"%\{([^}]+)\}", sub, test)
+    value = _SERVER_VAR.sub(sub, test) if "%{" in test else test
     if unknown or "$" in value:
         return None
     negate = pattern.startswith("!")
@@ -337,11 +340,12 @@ def _cond(test: str, pattern: str, flags: frozenset[str], request: Request) -> b
         want = pattern[1:].strip('"')
         hit = value.lower() == want.lower() if caseless else value == want
     else:
+        rx = _compile(pattern, caseless)  # compiled once per pattern, not per request and plan
+        if rx is None:
+            return None
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                hit = bool(re.search(pattern, value, re.IGNORECASE if caseless else 0))
-        except (re.error, OverflowError, RecursionError):
+            hit = bool(rx.search(value))
+        except (OverflowError, RecursionError):
             return None
     return hit != negate
 
@@ -424,6 +428,8 @@ class ApacheInterpreter:
         self.header_ops: dict[int, HeaderOp | None] = {}
         self.memo: dict[tuple, object] = {}
         self.connections: dict[tuple[bool, bool], ApacheConnection] = {}
+        self.missing_handlers: dict[tuple[str, ...], str] = {}  # by the workers' schemes
+        self.fragment = tree.is_fragment
 
     # ------------------------------------------------------------------ entry
     def run(self) -> ProxyModel:
@@ -809,18 +815,21 @@ class ApacheInterpreter:
     def proxy(self, owner: int, target: str, params: dict[str, str], n: Node, scope: Scope,
               match: PathMatch | None, rewrite: bool = False):
         scheme, host, port, path = split_url(target)
-        env = dict(scope.env)
-        req_headers = list(scope.request_headers)
-        resp_headers = list(scope.response_headers)
+        # the server's environment and request headers, copied only when a <Location> adds to
+        # them (Header lines there are response headers: nothing here reads them)
+        env = scope.env
+        req_headers = scope.request_headers
         if match is not None:
             for sec in scope.locations:
                 if self.covers(sec, match):
                     for c in sec.children or []:
                         if c.name == "requestheader":
+                            if req_headers is scope.request_headers:
+                                req_headers = list(req_headers)
                             req_headers.append(c)
-                        elif c.name == "header":
-                            resp_headers.append(c)
                         elif c.name == "setenv" and c.args:
+                            if env is scope.env:
+                                env = dict(env)
                             env[c.args[0].lower()] = c
         if scheme == "balancer":
             worker = self.find_worker(owner, target.rstrip("/")) or self.find_worker(owner, target)
@@ -831,7 +840,7 @@ class ApacheInterpreter:
         backend: Backend | None
         if worker is not None:
             backend = worker.backend
-            wparams = dict(worker.params)
+            wparams = worker.params  # read only here
             upgrade_schemes = {m.scheme for m in worker.members} or {worker.scheme}
             worker.initial_not_pooled.append("proxy-initial-not-pooled" in env)
         else:
@@ -846,7 +855,10 @@ class ApacheInterpreter:
             wparams = {}
             upgrade_schemes = {scheme}
         if scheme in ("http", "https", "ws", "wss", "balancer") and self.know_modules:
-            missing = self.missing_handler(upgrade_schemes)
+            key = ("missing", *sorted(upgrade_schemes))
+            missing = self.missing_handlers.get(key)
+            if missing is None:
+                missing = self.missing_handlers[key] = self.missing_handler(upgrade_schemes)
             if missing:
                 return Respond(500, n.loc, reason=f"no module handles {'/'.join(sorted(upgrade_schemes))}:// "
                                                   f"({missing} is not loaded; AH01144)")
@@ -907,7 +919,7 @@ class ApacheInterpreter:
             timeouts = memo[key] = Timeouts(idle=self.idle(scope, wparams, worker))
         tls_settings, ready = self.backend_tls(scope, host, tls, preserve, n)
         action = ProxyAction(target=target, backend=backend, tls=tls, loc=n.loc, upstream=up, timeouts=timeouts,
-                             tls_settings=tls_settings, uri=path or None, outside=self.tree.is_fragment,
+                             tls_settings=tls_settings, uri=path or None, outside=self.fragment,
                              tls_ready=ready)
         return action
 
