@@ -417,9 +417,9 @@ class ApacheInterpreter:
         self.whole = tree.context == "main"
         self.know_modules = saw_loadmodule
         self.problems: list[ConfigProblem] = []
-        self.workers: dict[tuple[int, str], Worker] = {}
+        self.workers: dict[tuple, Worker] = {}  # (owner, url), a balancer member's (owner, url, line)
         self.by_owner: dict[int, list[Worker]] = {}  # workers a server can share, in definition order
-        self.default_workers: dict[str, Backend] = {}
+        self.default_workers: dict[tuple[str, Loc], Backend] = {}
         self.listens: list[tuple[str, int | None, str, Loc]] = []
         self.checked: set[int] = set()
         # per server (cleared after each virtual host, whose nodes may then be freed): what
@@ -590,7 +590,7 @@ class ApacheInterpreter:
         servers = [] if balancer else [Server(host, port, loc)]
         backend = Backend(name=url, servers=servers, loc=loc, pool=self.pool(params, loc, scheme), named=balancer)
         w = Worker(url=key_url, scheme=scheme, params=params, loc=loc, backend=backend)
-        self.workers[(owner, key_url if not member else key_url + f"#{loc}")] = w
+        self.workers[(owner, key_url) if not member else (owner, key_url, loc)] = w
         if not member:
             self.by_owner.setdefault(owner, []).append(w)
         return w
@@ -844,7 +844,7 @@ class ApacheInterpreter:
             upgrade_schemes = {m.scheme for m in worker.members} or {worker.scheme}
             worker.initial_not_pooled.append("proxy-initial-not-pooled" in env)
         else:
-            key = f"{target}|{n.loc}"
+            key = (target, n.loc)
             if "$" in host or not host:
                 backend = None
             else:
@@ -913,7 +913,10 @@ class ApacheInterpreter:
             hidden_response_headers=hidden,
         )
         memo = self.memo
-        key = ("idle", id(scope), wparams.get("timeout"), worker.loc if worker is not None else None)
+        wt = wparams.get("timeout")
+        # the worker's own line counts only when it sets timeout=; else every route of the
+        # server has the same idle timeout
+        key = ("idle", id(scope), wt, worker.loc if worker is not None and wt is not None else None)
         timeouts = memo.get(key)
         if timeouts is None:
             timeouts = memo[key] = Timeouts(idle=self.idle(scope, wparams, worker))

@@ -55,6 +55,9 @@ CONDITIONALS = frozenset({"ifmodule", "ifdefine", "ifversion", "iffile", "ifdire
 _INCLUDES = frozenset({"include", "includeoptional"})
 # directives the reader itself acts on while it reads (see Reader.directive)
 _READER_DIRECTIVES = frozenset({"loadmodule", "define", "undefine", "serverroot"})
+# what the reader does with a directive, by name (one lookup per line): include files, act on
+# it and keep it, keep it, or leave it out of the tree (no one reads it)
+_INCLUDE, _READER, _PLAIN, _UNREAD = "include", "reader", "plain", "unread"
 _MAIN_HINT = re.compile(r"^[ \t]*(ServerRoot|LoadModule)[ \t]", re.MULTILINE | re.IGNORECASE)
 _VAR = re.compile(r"\$\{([A-Za-z_][\w.:-]*)\}")
 
@@ -202,7 +205,7 @@ class Reader:
         self.undefined_vars: list[tuple[str, Loc]] = []
         # a directive's name as written -> (its lower-case name, interned, and its module):
         # a fleet repeats a few dozen names hundreds of thousands of times
-        self.names: dict[str, tuple[str, str | None, bool]] = {}
+        self.names: dict[str, tuple[str, str | None, str]] = {}
         # the simple directives to build nodes for (None: all); sections are always built
         self.keep = keep
         self.real_dirs: dict[str, str] = {}  # a directory -> its real path
@@ -349,11 +352,12 @@ class Reader:
             known = names.get(name)
             if known is None:
                 lname = intern(name.lower())
-                known = names[name] = (lname, module_of(lname), keep is None or lname in keep
-                                       or lname in _READER_DIRECTIVES or lname in _INCLUDES)
-            lname, module, kept = known
+                kind = _INCLUDE if lname in _INCLUDES else _READER if lname in _READER_DIRECTIVES else \
+                    _PLAIN if keep is None or lname in keep else _UNREAD
+                known = names[name] = (lname, module_of(lname), kind)
+            lname, module, kind = known
             rest = parts[1] if len(parts) > 1 else ""
-            if not kept:
+            if kind is _UNREAD:
                 # a directive nobody reads after this: no node, no words; what the reader
                 # itself checks (its module, its ${VAR} expansion) still happens
                 if module is not None:
@@ -366,7 +370,7 @@ class Reader:
                 continue
             loc = Loc(path, lineno)
             args = split_args(self.expand(rest, loc) if "${" in rest else rest)
-            if lname in _INCLUDES:
+            if kind is _INCLUDE:
                 if args:
                     out.extend(self.include(loc, args[0], lname == "includeoptional", stack, via))
                 else:
@@ -377,7 +381,7 @@ class Reader:
                     self.relevant += 1
                 if module not in modules:
                     self.unloaded.append((loc, name, module))
-            if lname in _READER_DIRECTIVES:
+            if kind is _READER:
                 self.directive(lname, args)
             out.append(Node(lname, args, loc, None, via))
         for frame in reversed(frames):
