@@ -30,6 +30,7 @@ import os
 import re
 import warnings
 from dataclasses import dataclass, field
+from sys import intern
 
 from linter.fas import version_tuple
 from linter.model import (
@@ -141,6 +142,9 @@ def split_url(url: str) -> tuple[str, str, int | None, str]:
 
 def is_ip(host: str) -> bool:
     return bool(re.fullmatch(r"[\d.]+", host)) or ":" in host
+
+
+_NO_WORKERS: list = []  # never appended to
 
 
 @dataclass(slots=True)
@@ -396,7 +400,9 @@ class SegmentPrefix:
         return text == p or text.startswith(p + "/")
 
 
+@functools.lru_cache(maxsize=1024)
 def location_regex(path: str) -> re.Pattern[str]:
+    """One matcher per path (``/gateway/`` repeats in every virtual host; it is immutable)."""
     return SegmentPrefix(path)  # type: ignore[return-value]
 
 
@@ -429,6 +435,7 @@ class ApacheInterpreter:
         self.memo: dict[tuple, object] = {}
         self.connections: dict[tuple[bool, bool], ApacheConnection] = {}
         self.missing_handlers: dict[tuple[str, ...], str] = {}  # by the workers' schemes
+        self.shared: dict[tuple, tuple] = {}  # one copy of equal RewriteCond tuples, fleet-wide
         self.fragment = tree.is_fragment
 
     # ------------------------------------------------------------------ entry
@@ -578,7 +585,7 @@ class ApacheInterpreter:
     def worker(self, owner: int, url: str, params: dict[str, str], loc: Loc, balancer: bool = False,
                member: bool = False, explicit_params: bool = False) -> Worker:
         key_url = url.lower()
-        for w in self.by_owner.get(owner, []) + (self.by_owner.get(0, []) if owner else []):
+        for w in self.shareable(owner):
             u = w.url
             if "#" not in u and (key_url == u or (key_url.startswith(u) and not balancer)) \
                     and w.url.split("://")[0] == key_url.split("://")[0]:
@@ -595,6 +602,15 @@ class ApacheInterpreter:
             self.by_owner.setdefault(owner, []).append(w)
         return w
 
+    def shareable(self, owner: int) -> list[Worker]:
+        """The workers a server's URL can share, in definition order: its own, then the main
+        server's."""
+        own = self.by_owner.get(owner, _NO_WORKERS)
+        if not owner:
+            return own
+        main = self.by_owner.get(0, _NO_WORKERS)
+        return own + main if main else own
+
     def pool(self, params: dict[str, str], loc: Loc, scheme: str = "http") -> Setting[int]:
         if params.get("disablereuse", "").lower() == "on" or params.get("enablereuse", "").lower() == "off":
             return Setting(0, loc)
@@ -605,7 +621,7 @@ class ApacheInterpreter:
     def find_worker(self, owner: int, url: str) -> Worker | None:
         key = url.lower()
         best: Worker | None = None
-        for w in self.by_owner.get(owner, []) + (self.by_owner.get(0, []) if owner else []):
+        for w in self.shareable(owner):
             if key.startswith(w.url) and (best is None or len(w.url) > len(best.url)):
                 best = w
         return best
@@ -656,7 +672,7 @@ class ApacheInterpreter:
             match = self.section_match(sec)
             if match is None:
                 continue
-            label = f"<{'LocationMatch' if sec.name == 'locationmatch' else 'Location'} {' '.join(sec.args)}>"
+            label = intern(f"<{'LocationMatch' if sec.name == 'locationmatch' else 'Location'} {' '.join(sec.args)}>")
             for c in sec.children or []:
                 if c.name == "require" and [a.lower() for a in c.args] == ["all", "denied"]:
                     deny.append(Route(match=match, loc=sec.loc, label=label, action=Respond(403, c.loc,
@@ -688,6 +704,13 @@ class ApacheInterpreter:
         site.routes = table
 
     def section_match(self, sec: Node) -> PathMatch | None:
+        key = ("section", id(sec))
+        if key in self.memo:
+            return self.memo[key]  # type: ignore[return-value]
+        found = self.memo[key] = self._section_match(sec)
+        return found
+
+    def _section_match(self, sec: Node) -> PathMatch | None:
         if not sec.args:
             return None
         if sec.name == "locationmatch" or (sec.args[0] == "~" and len(sec.args) > 1):
@@ -710,7 +733,7 @@ class ApacheInterpreter:
         else:
             # whole path segments: /seg matches /seg and /seg/x, not /segx (httpd 2.4.71)
             match = PathMatch("pattern", path, regex=location_regex(path))
-        label = f"{'ProxyPassMatch' if n.name == 'proxypassmatch' else 'ProxyPass'} {path}"
+        label = intern(f"{'ProxyPassMatch' if n.name == 'proxypassmatch' else 'ProxyPass'} {path}")
         route = Route(match=match, loc=n.loc, label=label)
         if target == "!":
             return route
@@ -752,7 +775,8 @@ class ApacheInterpreter:
         for n in scope.rewrites:
             if n.name == "rewritecond":
                 if len(n.args) >= 2:
-                    conds.append((n.args[0], n.args[1], _flags(n.args[2]) if len(n.args) > 2 else _NO_FLAGS))
+                    cond_key = (n.args[0], n.args[1], _flags(n.args[2]) if len(n.args) > 2 else _NO_FLAGS)
+                    conds.append(self.shared.setdefault(cond_key, cond_key))
                     cond_text.append(" ".join(n.args))
                 continue
             if len(n.args) < 2:
@@ -764,7 +788,7 @@ class ApacheInterpreter:
             rx = _compile(pattern[1:] if negate else pattern, "nc" in flags or "nocase" in flags)
             if negate:
                 rx = None  # a negated pattern has no captures; judged unknown
-            cond = RewriteConditions(rx, conds, " ; ".join(cond_text + [f"RewriteRule {pattern}"]))
+            cond = RewriteConditions(rx, conds, intern(" ; ".join(cond_text + [f"RewriteRule {pattern}"])))
             conds, cond_text = [], []
             step = self.rewrite_step(n, rx, subst, flags, cond, owner, scope)
             if step is not None:

@@ -95,22 +95,23 @@ def _unescape(m: re.Match[str]) -> str:
     return m.group(1)  # a function, not a template: re expands a template on every match
 
 
-def split_args(text: str) -> list[str]:
-    """Arguments of one logical line, as httpd splits them."""
+def split_args(text: str, words: dict[str, str] | None = None) -> list[str]:
+    """Arguments of one logical line, as httpd splits them. Each word is one shared copy:
+    the entry in ``words`` (a reader's, freed with it) or else the interned string."""
     if "\\" not in text:
         if '"' not in text and "'" not in text:
-            return list(map(intern, text.split()))
+            return _shared(text.split(), words)
         # quoted words without spaces or escapes inside ("/gateway/", 'on'): most quoted
         # lines. A token that is not exactly one such word goes to the grammar.
-        words = text.split()
-        for i, w in enumerate(words):
+        found = text.split()
+        for i, w in enumerate(found):
             q = w[0]
             if q == '"' or q == "'":
                 if len(w) < 2 or w[-1] != q or w.count(q) != 2:
                     break
-                words[i] = w[1:-1]
+                found[i] = w[1:-1]
         else:
-            return list(map(intern, words))
+            return _shared(found, words)
     out: list[str] = []
     for m in _WORD.finditer(text):
         kind = m.lastgroup  # the one named group of the alternative that matched
@@ -118,8 +119,14 @@ def split_args(text: str) -> list[str]:
             out.append("")
             continue
         word = m.group(kind)
-        out.append(intern(_ESC[kind].sub(_unescape, word) if "\\" in word else word))
-    return out
+        out.append(_ESC[kind].sub(_unescape, word) if "\\" in word else word)
+    return _shared(out, words)
+
+
+def _shared(found: list[str], words: dict[str, str] | None) -> list[str]:
+    if words is None:
+        return list(map(intern, found))
+    return list(map(words.setdefault, found, found))
 
 
 def decode(data: bytes) -> str:
@@ -209,6 +216,9 @@ class Reader:
         # the simple directives to build nodes for (None: all); sections are always built
         self.keep = keep
         self.real_dirs: dict[str, str] = {}  # a directory -> its real path
+        # one copy of each argument word (a fleet repeats "on", "/gateway/", "[NC]" thousands of
+        # times); a dict of the reader's rather than sys.intern, whose table is never freed
+        self.words: dict[str, str] = {}
         # ``Listen`` lines httpd skips: (the line, its arguments, the conditional section
         # that was false, that section's opening line)
         self.skipped_listens: list[tuple[Loc, list[str], Loc, str]] = []
@@ -267,6 +277,7 @@ class Reader:
         names = self.names
         modules = self.modules
         keep = self.keep
+        copies = self.words  # (``words`` below is a closing line's)
         comments = sf.comments
         for lineno, raw in _numbered(text):
             last = lineno
@@ -369,7 +380,7 @@ class Reader:
                     self.expand(rest, Loc(path, lineno))
                 continue
             loc = Loc(path, lineno)
-            args = split_args(self.expand(rest, loc) if "${" in rest else rest)
+            args = split_args(self.expand(rest, loc) if "${" in rest else rest, copies)
             if kind is _INCLUDE:
                 if args:
                     out.extend(self.include(loc, args[0], lname == "includeoptional", stack, via))
@@ -405,7 +416,7 @@ class Reader:
     def args(self, text: str, loc: Loc) -> list[str]:
         if "${" in text:
             text = self.expand(text, loc)
-        return split_args(text)  # every character belongs to a word or to the space between
+        return split_args(text, self.words)  # every character belongs to a word or to the space between
 
     def expand(self, text: str, loc: Loc) -> str:
         """``${VAR}`` replaced. ``Define A ${A}${A}`` doubles A at each line: the result is
