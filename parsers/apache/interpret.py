@@ -137,7 +137,8 @@ def split_url(url: str) -> tuple[str, str, int | None, str]:
         port = int(port_text) if port_text else _DEFAULT_PORTS.get(scheme)
     except ValueError:
         port = None
-    return scheme, host.lower(), port, path
+    # a fleet's backends share a few schemes and paths (and many a host): one copy each
+    return intern(scheme), intern(host.lower()), port, intern(path)
 
 
 def is_ip(host: str) -> bool:
