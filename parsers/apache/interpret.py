@@ -960,13 +960,6 @@ class ApacheInterpreter:
 
     def covers(self, sec: Node, match: PathMatch) -> bool:
         """Does this <Location> apply to the URLs of a route (so its settings merge in)?"""
-        key = ("covers", id(sec), match.kind, match.pattern)
-        found = self.memo.get(key)
-        if found is None:
-            found = self.memo[key] = self._covers(sec, match)
-        return found  # type: ignore[return-value]
-
-    def _covers(self, sec: Node, match: PathMatch) -> bool:
         m = self.section_match(sec)
         if m is None or m.regex is None:
             return False
