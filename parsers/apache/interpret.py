@@ -101,8 +101,6 @@ _DEFAULT_WORKER_POOL = Setting(0, None, note="a RewriteRule [P] target with no P
 _WSTUNNEL_POOL = Setting(0, None, note="mod_proxy_wstunnel before 2.4.47 never pools")
 
 
-_MISSING = object()
-
 
 def on(node: Node | None) -> bool:
     return bool(node and node.args and node.args[0].lower() in ("on", "1", "yes", "true"))
@@ -869,21 +867,21 @@ class ApacheInterpreter:
             upgrade_schemes = {m.scheme for m in worker.members} or {worker.scheme}
             worker.initial_not_pooled.append("proxy-initial-not-pooled" in env)
         else:
-            key = (target, n.loc)
+            default_key = (target, n.loc)
             if "$" in host or not host:
                 backend = None
             else:
-                backend = self.default_workers.get(key)
+                backend = self.default_workers.get(default_key)
                 if backend is None:
-                    backend = self.default_workers[key] = Backend(
+                    backend = self.default_workers[default_key] = Backend(
                         name=target, servers=[Server(host, port, n.loc)], loc=n.loc, pool=_DEFAULT_WORKER_POOL)
             wparams = {}
             upgrade_schemes = {scheme}
         if scheme in ("http", "https", "ws", "wss", "balancer") and self.know_modules:
-            key = ("missing", *sorted(upgrade_schemes))
-            missing = self.missing_handlers.get(key)
+            schemes_key = tuple(sorted(upgrade_schemes))
+            missing = self.missing_handlers.get(schemes_key)
             if missing is None:
-                missing = self.missing_handlers[key] = self.missing_handler(upgrade_schemes)
+                missing = self.missing_handlers[schemes_key] = self.missing_handler(upgrade_schemes)
             if missing:
                 return Respond(500, n.loc, reason=f"no module handles {'/'.join(sorted(upgrade_schemes))}:// "
                                                   f"({missing} is not loaded; AH01144)")
@@ -907,8 +905,9 @@ class ApacheInterpreter:
         unset_upgrade: Node | None = None
         header_ops = self.header_ops
         for h in req_headers:
-            op = header_ops.get(id(h), _MISSING)
-            if op is _MISSING:
+            if id(h) in header_ops:
+                op = header_ops[id(h)]
+            else:
                 op = header_ops[id(h)] = _request_header_op(h)
             if op is None:
                 continue
@@ -941,10 +940,11 @@ class ApacheInterpreter:
         wt = wparams.get("timeout")
         # the worker's own line counts only when it sets timeout=; else every route of the
         # server has the same idle timeout
-        key = ("idle", id(scope), wt, worker.loc if worker is not None and wt is not None else None)
-        timeouts = memo.get(key)
-        if timeouts is None:
-            timeouts = memo[key] = Timeouts(idle=self.idle(scope, wparams, worker))
+        idle_key = ("idle", id(scope), wt, worker.loc if worker is not None and wt is not None else None)
+        timeouts = memo.get(idle_key)
+        if not isinstance(timeouts, Timeouts):
+            timeouts = Timeouts(idle=self.idle(scope, wparams, worker))
+            memo[idle_key] = timeouts
         tls_settings, ready = self.backend_tls(scope, host, tls, preserve, n)
         action = ProxyAction(target=target, backend=backend, tls=tls, loc=n.loc, upstream=up, timeouts=timeouts,
                              tls_settings=tls_settings, uri=path or None, outside=self.fragment,
@@ -1030,11 +1030,11 @@ class ApacheInterpreter:
         ca = scope.scalars.get("sslproxycacertificatefile") or scope.scalars.get("sslproxycacertificatepath")
         require = bool(verify and verify.args and verify.args[0].lower() in ("require", "optional"))
         key = ("tls", id(scope))
-        settings = self.memo.get(key)  # type: ignore[assignment]
-        if settings is None:
-            settings = self.memo[key] = BackendTLS(
-                verify=Setting(require, verify.loc if verify else None),
-                ca=Setting(ca.args[0] if ca and ca.args else None, ca.loc if ca else None))
+        settings = self.memo.get(key)
+        if not isinstance(settings, BackendTLS):  # one per server, shared by its routes
+            settings = BackendTLS(verify=Setting(require, verify.loc if verify else None),
+                                  ca=Setting(ca.args[0] if ca and ca.args else None, ca.loc if ca else None))
+            self.memo[key] = settings
         ready: Setting[bool] = _READY
         if not tls:
             return settings, ready

@@ -210,8 +210,8 @@ class Reader:
         # "<" for a section, module)
         self.unloaded: list[tuple[Loc, str, str]] = []
         self.undefined_vars: list[tuple[str, Loc]] = []
-        # a directive's name as written -> (its lower-case name, interned, and its module):
-        # a fleet repeats a few dozen names hundreds of thousands of times
+        # a directive's name as written -> (its lower-case name, interned; its module; what
+        # the reader does with it): a fleet repeats a few dozen names 100,000s of times
         self.names: dict[str, tuple[str, str | None, str]] = {}
         # the simple directives to build nodes for (None: all); sections are always built
         self.keep = keep
