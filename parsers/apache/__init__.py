@@ -25,13 +25,14 @@ def load_text(name: str, text: str, options: Options) -> ProxyModel:
 
 
 def _load(path: str, options: Options, text: str | None) -> ProxyModel:
-    from .interpret import ASSUMED_VERSION, interpret
+    from .interpret import ASSUMED_VERSION, DIRECTIVES_READ, interpret
     from .read import read
 
     # (the runner pauses the cyclic garbage collector for the whole run, every dialect)
-    tree, reader = read(path, options.proxy_versions.get("apache") or ASSUMED_VERSION, text=text)
+    tree, reader = read(path, options.proxy_versions.get("apache") or ASSUMED_VERSION, text=text,
+                        keep=DIRECTIVES_READ)
     model = interpret(tree, options, reader.modules, reader.saw_loadmodule, reader.skipped_listens,
-                      reader.assumed)
+                      reader.assumed, consume=True)
     model.sources = tree.files  # comments (suppressions) and file list for the runner
     return model
 

@@ -25,10 +25,12 @@ httpd semantics applied here, once:
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import warnings
 from dataclasses import dataclass, field
+from sys import intern
 
 from linter.fas import version_tuple
 from linter.model import (
@@ -74,8 +76,30 @@ _SCALARS = frozenset({
     "proxypreservehost", "rewriteengine", "rewriteoptions",
 })
 _REDIRECT_WORDS = {"permanent": 301, "temp": 302, "seeother": 303, "gone": 410}
+# every simple directive (lower case) this interpreter reads; the loader has the reader build
+# no node for any other (sections are always built). A directive read here must be listed:
+# tests/test_apache_fast_paths.py checks that the samples and the corpus give the same
+# findings with and without this filter.
+DIRECTIVES_READ = frozenset(_SCALARS | set(TRUNK_ONLY) | {
+    "listen", "servername", "serveralias", "requestheader", "header", "setenv", "unsetenv", "proxypass",
+    "proxypassmatch", "proxyset", "balancermember", "require", "redirect", "redirectmatch", "redirectpermanent",
+    "redirecttemp", "rewritecond", "rewriterule",
+})
 _URL = re.compile(r"^([a-zA-Z][\w+.-]*)://(\[[^\]]+\](?::\d*)?|[^/:]*(?::[^/]*)?)(/.*)?$")
 _DEFAULT_PORTS = {"http": 80, "ws": 80, "https": 443, "wss": 443}
+# values every proxied route of a fleet shares: one object each rather than one per route
+# (the model is read, never changed, after interpretation)
+_FORWARDED = Setting(True)
+_HTTP11 = Setting("1.1")
+_UPGRADE_HOP = frozenset({"upgrade"})
+_NO_HOP: frozenset[str] = frozenset()
+_READY = Setting(True)
+_POOLED = Setting(DEFAULT_POOL, None,
+                  note="mod_proxy keeps backend connections for reuse unless the worker sets disablereuse=On")
+_DEFAULT_WORKER_POOL = Setting(0, None, note="a RewriteRule [P] target with no ProxyPass worker uses httpd's "
+                               "default worker, which never reuses connections")
+_WSTUNNEL_POOL = Setting(0, None, note="mod_proxy_wstunnel before 2.4.47 never pools")
+
 
 
 def on(node: Node | None) -> bool:
@@ -94,8 +118,10 @@ def seconds(text: str) -> float | None:
         return None
 
 
+@functools.lru_cache(maxsize=512)
 def split_url(url: str) -> tuple[str, str, int | None, str]:
-    """scheme, host, port, path of a backend URL (``balancer://name`` too)."""
+    """scheme, host, port, path of a backend URL (``balancer://name`` too). Cached: every
+    backend URL is split when its worker is made and again by each route that uses it."""
     m = _URL.match(url)
     if not m:
         return "", url, None, ""
@@ -109,11 +135,15 @@ def split_url(url: str) -> tuple[str, str, int | None, str]:
         port = int(port_text) if port_text else _DEFAULT_PORTS.get(scheme)
     except ValueError:
         port = None
-    return scheme, host.lower(), port, path
+    # a fleet's backends share a few schemes and paths (and many a host): one copy each
+    return intern(scheme), intern(host.lower()), port, intern(path)
 
 
 def is_ip(host: str) -> bool:
     return bool(re.fullmatch(r"[\d.]+", host)) or ":" in host
+
+
+_NO_WORKERS: list = []  # never appended to
 
 
 @dataclass(slots=True)
@@ -232,7 +262,7 @@ class RewriteConditions:
 
     __slots__ = ("conds", "rule_rx", "text")
 
-    def __init__(self, rule_rx: re.Pattern[str] | None, conds: list[tuple[str, str, set[str]]], text: str) -> None:
+    def __init__(self, rule_rx: re.Pattern[str] | None, conds: list[tuple[str, str, frozenset[str]]], text: str) -> None:
         self.rule_rx = rule_rx
         self.conds = conds
         self.text = text
@@ -286,7 +316,10 @@ def _server_var(name: str, request: Request) -> str | None:
     }.get(upper)
 
 
-def _cond(test: str, pattern: str, flags: set[str], request: Request) -> bool | None:
+_SERVER_VAR = re.compile(r"%\{([^}]+)\}")
+
+
+def _cond(test: str, pattern: str, flags: frozenset[str], request: Request) -> bool | None:
     unknown = False
 
     def sub(m: re.Match[str]) -> str:
@@ -297,7 +330,7 @@ def _cond(test: str, pattern: str, flags: set[str], request: Request) -> bool | 
             return ""
         return v
 
-    value = re.sub(r"%\{([^}]+)\}", sub, test)
+    value = _SERVER_VAR.sub(sub, test) if "%{" in test else test
     if unknown or "$" in value:
         return None
     negate = pattern.startswith("!")
@@ -310,23 +343,36 @@ def _cond(test: str, pattern: str, flags: set[str], request: Request) -> bool | 
         want = pattern[1:].strip('"')
         hit = value.lower() == want.lower() if caseless else value == want
     else:
+        rx = _compile(pattern, caseless)  # compiled once per pattern, not per request and plan
+        if rx is None:
+            return None
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                hit = bool(re.search(pattern, value, re.IGNORECASE if caseless else 0))
-        except (re.error, OverflowError, RecursionError):
+            hit = bool(rx.search(value))
+        except (OverflowError, RecursionError):
             return None
     return hit != negate
 
 
-def _flags(text: str) -> set[str]:
+@functools.lru_cache(maxsize=1024)
+def _flags(text: str) -> frozenset[str]:
+    """A RewriteRule's or RewriteCond's flags; one set per text (``[NC]``, ``[P,L]`` repeat)."""
     text = text.strip()
     if not (text.startswith("[") and text.endswith("]")):
-        return set()
-    return {f.strip().lower() for f in text[1:-1].split(",") if f.strip()}
+        return _NO_FLAGS
+    return frozenset(f.strip().lower() for f in text[1:-1].split(",") if f.strip())
 
 
+_NO_FLAGS: frozenset[str] = frozenset()
+
+
+def _same_path(req: Request) -> str | None:
+    return req.path
+
+
+@functools.lru_cache(maxsize=4096)
 def _compile(pattern: str, caseless: bool = False) -> re.Pattern[str] | None:
+    """One compiled pattern per text: a fleet repeats the same ``<LocationMatch>`` and
+    ``RewriteRule`` patterns in every virtual host (compiled objects are immutable)."""
     try:
         with warnings.catch_warnings():  # "[[" and the like: a FutureWarning on stderr, not ours to show
             warnings.simplefilter("ignore")
@@ -353,15 +399,18 @@ class SegmentPrefix:
         return text == p or text.startswith(p + "/")
 
 
+@functools.lru_cache(maxsize=1024)
 def location_regex(path: str) -> re.Pattern[str]:
+    """One matcher per path (``/gateway/`` repeats in every virtual host; it is immutable)."""
     return SegmentPrefix(path)  # type: ignore[return-value]
 
 
 class ApacheInterpreter:
     def __init__(self, tree: ConfigTree, options: Options, modules: set[str], saw_loadmodule: bool,
                  skipped_listens: list[tuple[Loc, list[str], Loc, str]] | None = None,
-                 assumed: list[tuple[Loc, str, bool]] | None = None) -> None:
+                 assumed: list[tuple[Loc, str, bool]] | None = None, consume: bool = False) -> None:
         self.tree = tree
+        self.consume = consume  # free each virtual host's nodes once it is interpreted
         self.skipped_listens = skipped_listens or []
         self.assumed = assumed or []
         self.options = options
@@ -373,11 +422,20 @@ class ApacheInterpreter:
         self.whole = tree.context == "main"
         self.know_modules = saw_loadmodule
         self.problems: list[ConfigProblem] = []
-        self.workers: dict[tuple[int, str], Worker] = {}
+        self.workers: dict[tuple, Worker] = {}  # (owner, url), a balancer member's (owner, url, line)
         self.by_owner: dict[int, list[Worker]] = {}  # workers a server can share, in definition order
-        self.default_workers: dict[str, Backend] = {}
+        self.default_workers: dict[tuple[str, Loc], Backend] = {}
         self.listens: list[tuple[str, int | None, str, Loc]] = []
         self.checked: set[int] = set()
+        # per server (cleared after each virtual host, whose nodes may then be freed): what
+        # every route of the server shares, computed once. Keys are id()s of nodes and
+        # scopes alive while the server is interpreted.
+        self.header_ops: dict[int, HeaderOp | None] = {}
+        self.memo: dict[tuple, object] = {}
+        self.connections: dict[tuple[bool, bool], ApacheConnection] = {}
+        self.missing_handlers: dict[tuple[str, ...], str] = {}  # by the workers' schemes
+        self.shared: dict[tuple, tuple] = {}  # one copy of equal RewriteCond tuples, fleet-wide
+        self.fragment = tree.is_fragment
 
     # ------------------------------------------------------------------ entry
     def run(self) -> ProxyModel:
@@ -413,6 +471,13 @@ class ApacheInterpreter:
             scope = main.child(v.children or [])
             self.define_workers(id(v), v.children or [], scope)
             sites.append(self.site(v, scope, id(v)))
+            self.memo.clear()
+            self.header_ops.clear()
+            if self.consume:
+                # the model holds what it needs (lines, words); the section's nodes are not
+                # needed again, and a fleet's tree would otherwise stay alive beside its model
+                v.children = []
+            del scope
         self.mark_unopened(sites)
         covered = {lst.port for s in sites for lst in s.listeners}
         uncovered = [lp for lp in self.listens if lp[1] not in covered]
@@ -519,7 +584,7 @@ class ApacheInterpreter:
     def worker(self, owner: int, url: str, params: dict[str, str], loc: Loc, balancer: bool = False,
                member: bool = False, explicit_params: bool = False) -> Worker:
         key_url = url.lower()
-        for w in self.by_owner.get(owner, []) + (self.by_owner.get(0, []) if owner else []):
+        for w in self.shareable(owner):
             u = w.url
             if "#" not in u and (key_url == u or (key_url.startswith(u) and not balancer)) \
                     and w.url.split("://")[0] == key_url.split("://")[0]:
@@ -531,23 +596,31 @@ class ApacheInterpreter:
         servers = [] if balancer else [Server(host, port, loc)]
         backend = Backend(name=url, servers=servers, loc=loc, pool=self.pool(params, loc, scheme), named=balancer)
         w = Worker(url=key_url, scheme=scheme, params=params, loc=loc, backend=backend)
-        self.workers[(owner, key_url if not member else key_url + f"#{loc}")] = w
+        self.workers[(owner, key_url) if not member else (owner, key_url, loc)] = w
         if not member:
             self.by_owner.setdefault(owner, []).append(w)
         return w
+
+    def shareable(self, owner: int) -> list[Worker]:
+        """The workers a server's URL can share, in definition order: its own, then the main
+        server's."""
+        own = self.by_owner.get(owner, _NO_WORKERS)
+        if not owner:
+            return own
+        main = self.by_owner.get(0, _NO_WORKERS)
+        return own + main if main else own
 
     def pool(self, params: dict[str, str], loc: Loc, scheme: str = "http") -> Setting[int]:
         if params.get("disablereuse", "").lower() == "on" or params.get("enablereuse", "").lower() == "off":
             return Setting(0, loc)
         if scheme in ("ws", "wss") and self.version < UPGRADE_IN_PROXY_HTTP:
-            return Setting(0, None, note="mod_proxy_wstunnel before 2.4.47 never pools")
-        return Setting(DEFAULT_POOL, None,
-                       note="mod_proxy keeps backend connections for reuse unless the worker sets disablereuse=On")
+            return _WSTUNNEL_POOL
+        return _POOLED
 
     def find_worker(self, owner: int, url: str) -> Worker | None:
         key = url.lower()
         best: Worker | None = None
-        for w in self.by_owner.get(owner, []) + (self.by_owner.get(0, []) if owner else []):
+        for w in self.shareable(owner):
             if key.startswith(w.url) and (best is None or len(w.url) > len(best.url)):
                 best = w
         return best
@@ -598,7 +671,7 @@ class ApacheInterpreter:
             match = self.section_match(sec)
             if match is None:
                 continue
-            label = f"<{'LocationMatch' if sec.name == 'locationmatch' else 'Location'} {' '.join(sec.args)}>"
+            label = intern(f"<{'LocationMatch' if sec.name == 'locationmatch' else 'Location'} {' '.join(sec.args)}>")
             for c in sec.children or []:
                 if c.name == "require" and [a.lower() for a in c.args] == ["all", "denied"]:
                     deny.append(Route(match=match, loc=sec.loc, label=label, action=Respond(403, c.loc,
@@ -630,6 +703,13 @@ class ApacheInterpreter:
         site.routes = table
 
     def section_match(self, sec: Node) -> PathMatch | None:
+        key = ("section", id(sec))
+        if key in self.memo:
+            return self.memo[key]  # type: ignore[return-value]
+        found = self.memo[key] = self._section_match(sec)
+        return found
+
+    def _section_match(self, sec: Node) -> PathMatch | None:
         if not sec.args:
             return None
         if sec.name == "locationmatch" or (sec.args[0] == "~" and len(sec.args) > 1):
@@ -652,7 +732,7 @@ class ApacheInterpreter:
         else:
             # whole path segments: /seg matches /seg and /seg/x, not /segx (httpd 2.4.71)
             match = PathMatch("pattern", path, regex=location_regex(path))
-        label = f"{'ProxyPassMatch' if n.name == 'proxypassmatch' else 'ProxyPass'} {path}"
+        label = intern(f"{'ProxyPassMatch' if n.name == 'proxypassmatch' else 'ProxyPass'} {path}")
         route = Route(match=match, loc=n.loc, label=label)
         if target == "!":
             return route
@@ -689,31 +769,32 @@ class ApacheInterpreter:
     # ------------------------------------------------------------------ rewrite
     def rewrite_steps(self, scope: Scope, owner: int) -> list[Step]:
         out: list[Step] = []
-        conds: list[tuple[str, str, set[str]]] = []
+        conds: list[tuple[str, str, frozenset[str]]] = []
         cond_text: list[str] = []
         for n in scope.rewrites:
             if n.name == "rewritecond":
                 if len(n.args) >= 2:
-                    conds.append((n.args[0], n.args[1], _flags(n.args[2]) if len(n.args) > 2 else set()))
+                    cond_key = (n.args[0], n.args[1], _flags(n.args[2]) if len(n.args) > 2 else _NO_FLAGS)
+                    conds.append(self.shared.setdefault(cond_key, cond_key))
                     cond_text.append(" ".join(n.args))
                 continue
             if len(n.args) < 2:
                 conds, cond_text = [], []
                 continue
             pattern, subst = n.args[0], n.args[1]
-            flags = _flags(n.args[2]) if len(n.args) > 2 else set()
+            flags = _flags(n.args[2]) if len(n.args) > 2 else _NO_FLAGS
             negate = pattern.startswith("!")
             rx = _compile(pattern[1:] if negate else pattern, "nc" in flags or "nocase" in flags)
             if negate:
                 rx = None  # a negated pattern has no captures; judged unknown
-            cond = RewriteConditions(rx, conds, " ; ".join(cond_text + [f"RewriteRule {pattern}"]))
+            cond = RewriteConditions(rx, conds, intern(" ; ".join(cond_text + [f"RewriteRule {pattern}"])))
             conds, cond_text = [], []
             step = self.rewrite_step(n, rx, subst, flags, cond, owner, scope)
             if step is not None:
                 out.append(step)
         return out
 
-    def rewrite_step(self, n: Node, rx, subst: str, flags: set[str], cond: RewriteConditions, owner: int,
+    def rewrite_step(self, n: Node, rx, subst: str, flags: frozenset[str], cond: RewriteConditions, owner: int,
                      scope: Scope) -> Step | None:
         redirect = next((f for f in flags if f == "r" or f.startswith(("r=", "redirect"))), None)
         if "f" in flags or "forbidden" in flags:
@@ -730,11 +811,7 @@ class ApacheInterpreter:
             # mod_rewrite hands the request to mod_proxy before any ProxyPass is consulted,
             # and [P] implies [L]: no later RewriteRule runs
             action = self.proxy(owner, subst, {}, n, scope, None, rewrite=True)
-
-            def same(req: Request) -> str | None:
-                return req.path
-
-            return Guard(cond, [Rewrite(apply=same, then="stop", loc=n.loc, text=" ".join(n.args))], n.loc,
+            return Guard(cond, [Rewrite(apply=_same_path, then="stop", loc=n.loc, text=" ".join(n.args))], n.loc,
                          action=action, label=f"RewriteRule {' '.join(n.args)}")
         if subst == "-":
             return None
@@ -761,18 +838,21 @@ class ApacheInterpreter:
     def proxy(self, owner: int, target: str, params: dict[str, str], n: Node, scope: Scope,
               match: PathMatch | None, rewrite: bool = False):
         scheme, host, port, path = split_url(target)
-        env = dict(scope.env)
-        req_headers = list(scope.request_headers)
-        resp_headers = list(scope.response_headers)
+        # the server's environment and request headers, copied only when a <Location> adds to
+        # them (Header lines there are response headers: nothing here reads them)
+        env = scope.env
+        req_headers = scope.request_headers
         if match is not None:
             for sec in scope.locations:
                 if self.covers(sec, match):
                     for c in sec.children or []:
                         if c.name == "requestheader":
+                            if req_headers is scope.request_headers:
+                                req_headers = list(req_headers)
                             req_headers.append(c)
-                        elif c.name == "header":
-                            resp_headers.append(c)
                         elif c.name == "setenv" and c.args:
+                            if env is scope.env:
+                                env = dict(env)
                             env[c.args[0].lower()] = c
         if scheme == "balancer":
             worker = self.find_worker(owner, target.rstrip("/")) or self.find_worker(owner, target)
@@ -783,24 +863,25 @@ class ApacheInterpreter:
         backend: Backend | None
         if worker is not None:
             backend = worker.backend
-            wparams = dict(worker.params)
+            wparams = worker.params  # read only here
             upgrade_schemes = {m.scheme for m in worker.members} or {worker.scheme}
             worker.initial_not_pooled.append("proxy-initial-not-pooled" in env)
         else:
-            key = f"{target}|{n.loc}"
+            default_key = (target, n.loc)
             if "$" in host or not host:
                 backend = None
             else:
-                backend = self.default_workers.get(key)
+                backend = self.default_workers.get(default_key)
                 if backend is None:
-                    backend = self.default_workers[key] = Backend(
-                        name=target, servers=[Server(host, port, n.loc)], loc=n.loc,
-                        pool=Setting(0, None, note="a RewriteRule [P] target with no ProxyPass worker uses httpd's "
-                                     "default worker, which never reuses connections"))
+                    backend = self.default_workers[default_key] = Backend(
+                        name=target, servers=[Server(host, port, n.loc)], loc=n.loc, pool=_DEFAULT_WORKER_POOL)
             wparams = {}
             upgrade_schemes = {scheme}
         if scheme in ("http", "https", "ws", "wss", "balancer") and self.know_modules:
-            missing = self.missing_handler(upgrade_schemes)
+            schemes_key = tuple(sorted(upgrade_schemes))
+            missing = self.missing_handlers.get(schemes_key)
+            if missing is None:
+                missing = self.missing_handlers[schemes_key] = self.missing_handler(upgrade_schemes)
             if missing:
                 return Respond(500, n.loc, reason=f"no module handles {'/'.join(sorted(upgrade_schemes))}:// "
                                                   f"({missing} is not loaded; AH01144)")
@@ -822,8 +903,12 @@ class ApacheInterpreter:
             # request): the line that decides it is the one to change
             ops.append(HeaderOp("Upgrade", None, http10.loc if http10 else decider, note=why_not))
         unset_upgrade: Node | None = None
+        header_ops = self.header_ops
         for h in req_headers:
-            op = _request_header_op(h)
+            if id(h) in header_ops:
+                op = header_ops[id(h)]
+            else:
+                op = header_ops[id(h)] = _request_header_op(h)
             if op is None:
                 continue
             if op.name.lower() == "upgrade":
@@ -836,27 +921,42 @@ class ApacheInterpreter:
             (decider if not upgrades else None)
         # without reuse (disablereuse=On, enablereuse=Off) httpd asks the backend to close
         no_reuse = wparams.get("disablereuse", "").lower() == "on" or wparams.get("enablereuse", "").lower() == "off"
-        ops.append(HeaderOp("Connection", ApacheConnection(upgrades and unset_upgrade is None and not http10,
-                                                           bool(http10 or nokeepalive or no_reuse)),
-                            conn_loc, note=why_not or "mod_proxy_http's own Connection header"))
+        ops.append(self.connection_op(upgrades and unset_upgrade is None and not http10,
+                                      bool(http10 or nokeepalive or no_reuse), conn_loc,
+                                      why_not or "mod_proxy_http's own Connection header"))
         # `Header [always] unset Sec-WebSocket-Accept|Upgrade` does not touch the 101: on httpd
         # 2.4.71 in front of a backend answering 101, the browser still got all three headers
         hidden: tuple[HiddenHeader, ...] = ()
         up = UpstreamRequest(
-            forward_client_headers=Setting(True),
-            hop_by_hop_forwarded=frozenset({"upgrade"}) if upgrades and not http10 else frozenset(),
+            forward_client_headers=_FORWARDED,
+            hop_by_hop_forwarded=_UPGRADE_HOP if upgrades and not http10 else _NO_HOP,
             ops=tuple(ops),
             empty_value_removes=True,
             ops_loc=None,
-            http_version=Setting("1.0", http10.loc) if http10 else Setting("1.1"),
+            http_version=Setting("1.0", http10.loc) if http10 else _HTTP11,
             hidden_response_headers=hidden,
         )
-        timeouts = Timeouts(idle=self.idle(scope, wparams, worker))
+        memo = self.memo
+        wt = wparams.get("timeout")
+        # the worker's own line counts only when it sets timeout=; else every route of the
+        # server has the same idle timeout
+        idle_key = ("idle", id(scope), wt, worker.loc if worker is not None and wt is not None else None)
+        timeouts = memo.get(idle_key)
+        if not isinstance(timeouts, Timeouts):
+            timeouts = Timeouts(idle=self.idle(scope, wparams, worker))
+            memo[idle_key] = timeouts
         tls_settings, ready = self.backend_tls(scope, host, tls, preserve, n)
         action = ProxyAction(target=target, backend=backend, tls=tls, loc=n.loc, upstream=up, timeouts=timeouts,
-                             tls_settings=tls_settings, uri=path or None, outside=self.tree.is_fragment,
+                             tls_settings=tls_settings, uri=path or None, outside=self.fragment,
                              tls_ready=ready)
         return action
+
+    def connection_op(self, upgrades: bool, closes: bool, loc: Loc | None, note: str) -> HeaderOp:
+        key = (upgrades, closes)
+        value = self.connections.get(key)
+        if value is None:
+            value = self.connections[key] = ApacheConnection(upgrades, closes)
+        return HeaderOp("Connection", value, loc, note=note)
 
     def covers(self, sec: Node, match: PathMatch) -> bool:
         """Does this <Location> apply to the URLs of a route (so its settings merge in)?"""
@@ -929,9 +1029,13 @@ class ApacheInterpreter:
         verify = scope.scalars.get("sslproxyverify")
         ca = scope.scalars.get("sslproxycacertificatefile") or scope.scalars.get("sslproxycacertificatepath")
         require = bool(verify and verify.args and verify.args[0].lower() in ("require", "optional"))
-        settings = BackendTLS(verify=Setting(require, verify.loc if verify else None),
-                              ca=Setting(ca.args[0] if ca and ca.args else None, ca.loc if ca else None))
-        ready: Setting[bool] = Setting(True)
+        key = ("tls", id(scope))
+        settings = self.memo.get(key)
+        if not isinstance(settings, BackendTLS):  # one per server, shared by its routes
+            settings = BackendTLS(verify=Setting(require, verify.loc if verify else None),
+                                  ca=Setting(ca.args[0] if ca and ca.args else None, ca.loc if ca else None))
+            self.memo[key] = settings
+        ready: Setting[bool] = _READY
         if not tls:
             return settings, ready
         engine = scope.scalars.get("sslproxyengine")
@@ -1019,5 +1123,8 @@ def _listen_covers(listen_addr: str, listen_port: int | None, vhost_addr: str, v
 
 def interpret(tree: ConfigTree, options: Options, modules: set[str], saw_loadmodule: bool,
               skipped_listens: list[tuple[Loc, list[str], Loc, str]] | None = None,
-              assumed: list[tuple[Loc, str, bool]] | None = None) -> ProxyModel:
-    return ApacheInterpreter(tree, options, modules, saw_loadmodule, skipped_listens, assumed).run()
+              assumed: list[tuple[Loc, str, bool]] | None = None, consume: bool = False) -> ProxyModel:
+    """The proxy model of ``tree``. With ``consume``, the tree is the caller's to drop: each
+    virtual host's nodes are freed once interpreted (the loader's choice; the tree is not
+    usable afterwards)."""
+    return ApacheInterpreter(tree, options, modules, saw_loadmodule, skipped_listens, assumed, consume).run()

@@ -4,9 +4,11 @@ httpd's config syntax is line oriented, so the reader is too: physical lines are
 trailing backslash (``\\`` right before the newline, as ``ap_cfg_getline`` does), a line whose
 first non-blank character is ``#`` is a comment (a ``#`` later on a line is an argument),
 and sections ``<Name args>`` ... ``</Name>`` are tracked with a stack. Arguments are split
-by a small pyparsing grammar (quotes, backslash escapes) only on lines that hold a quote or
-a backslash; every other line is split on whitespace, which is what the grammar would give,
-because that is most of a config and the grammar costs far more per line.
+by a one-expression grammar (quotes, backslash escapes; pyparsing's ``Regex`` of it is
+``_args_grammar()``, scanned here with the same pattern compiled by ``re``) only on lines
+where a quoted word holds a space or an escape; every other line is split on whitespace
+(quotes around a word stripped), which is what the grammar would give, because that is
+most of a config and the grammar costs far more per line.
 
 Reading follows httpd, in file order: ``Define`` and ``${VAR}``; ``<IfModule>`` against the
 modules loaded *so far* (a section read before its ``LoadModule`` is skipped);
@@ -27,6 +29,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+from sys import intern
 
 from linter import bounds
 from linter.bounds import BOM, Device, ReadLimit
@@ -49,6 +52,12 @@ DEBIAN_ENV = {
 # <IfModule> around them is worth a warning
 PROXYING = frozenset({"proxy_module", "proxy_wstunnel_module", "rewrite_module", "headers_module"})
 CONDITIONALS = frozenset({"ifmodule", "ifdefine", "ifversion", "iffile", "ifdirective", "ifsection"})
+_INCLUDES = frozenset({"include", "includeoptional"})
+# directives the reader itself acts on while it reads (see Reader.directive)
+_READER_DIRECTIVES = frozenset({"loadmodule", "define", "undefine", "serverroot"})
+# what the reader does with a directive, by name (one lookup per line): include files, act on
+# it and keep it, keep it, or leave it out of the tree (no one reads it)
+_INCLUDE, _READER, _PLAIN, _UNREAD = "include", "reader", "plain", "unread"
 _MAIN_HINT = re.compile(r"^[ \t]*(ServerRoot|LoadModule)[ \t]", re.MULTILINE | re.IGNORECASE)
 _VAR = re.compile(r"\$\{([A-Za-z_][\w.:-]*)\}")
 
@@ -60,11 +69,20 @@ WORD = r"""\"(?P<dq>(?:\\.|[^"\\])*)\"?|'(?P<sq>(?:\\.|[^'\\])*)'?|(?P<bare>[^\s
 _ESC = {"dq": re.compile(r'\\([\\"])'), "sq": re.compile(r"\\([\\'])"), "bare": re.compile(r"\\(\\)")}
 
 
+# the grammar's one expression, compiled by re: pyparsing's ``Regex(WORD)`` (below) is this
+# same pattern, and the reader only ever scanned lines with its compiled form. Importing
+# pyparsing cost 40 ms and 6 MB on every run that met a quoted line with a space or an
+# escape (every Debian apache2.conf: its LogFormat lines), most of a one-file check.
+_WORD = re.compile(WORD)
+
+
 def _args_grammar():
-    """The argument grammar, a pyparsing ``Regex`` for one WORD (whitespace between words
-    is skipped). Lines are scanned with the element's compiled pattern rather than through
-    ``parse_string``: pyparsing's per-token machinery cost four times the whole read on
-    the corpus. Built on first use, so reading nginx never imports pyparsing."""
+    """The argument grammar as a pyparsing element: a ``Regex`` for one WORD (whitespace
+    between words is skipped), for tests and tools; the reader scans with ``_WORD``, the
+    same pattern. Never call it in the middle of a read: pyparsing's import keeps caught
+    exceptions in reference cycles with their frames, and those held every caller's frame
+    (the tree and model in their locals) until a cyclic collection, which the runner pauses
+    for the whole run."""
     global _grammar
     if _grammar is None:
         import pyparsing as pp
@@ -77,19 +95,38 @@ def _unescape(m: re.Match[str]) -> str:
     return m.group(1)  # a function, not a template: re expands a template on every match
 
 
-def split_args(text: str) -> list[str]:
-    """Arguments of one logical line, as httpd splits them."""
-    if '"' not in text and "'" not in text and "\\" not in text:
-        return text.split()
+def split_args(text: str, words: dict[str, str] | None = None) -> list[str]:
+    """Arguments of one logical line, as httpd splits them. Each word is one shared copy:
+    the entry in ``words`` (a reader's, freed with it) or else the interned string."""
+    if "\\" not in text:
+        if '"' not in text and "'" not in text:
+            return _shared(text.split(), words)
+        # quoted words without spaces or escapes inside ("/gateway/", 'on'): most quoted
+        # lines. A token that is not exactly one such word goes to the grammar.
+        found = text.split()
+        for i, w in enumerate(found):
+            q = w[0]
+            if q == '"' or q == "'":
+                if len(w) < 2 or w[-1] != q or w.count(q) != 2:
+                    break
+                found[i] = w[1:-1]
+        else:
+            return _shared(found, words)
     out: list[str] = []
-    for m in _args_grammar().re.finditer(text):
+    for m in _WORD.finditer(text):
         kind = m.lastgroup  # the one named group of the alternative that matched
         if kind is None:
             out.append("")
             continue
         word = m.group(kind)
         out.append(_ESC[kind].sub(_unescape, word) if "\\" in word else word)
-    return out
+    return _shared(out, words)
+
+
+def _shared(found: list[str], words: dict[str, str] | None) -> list[str]:
+    if words is None:
+        return list(map(intern, found))
+    return list(map(words.setdefault, found, found))
 
 
 def decode(data: bytes) -> str:
@@ -103,14 +140,22 @@ def decode(data: bytes) -> str:
 def logical_lines(text: str) -> list[tuple[int, str]]:
     """(first line number, logical line): continuation joined, CR before LF dropped; the
     text after the last LF is no line."""
+    return list(_numbered(text))
+
+
+def _numbered(text: str):
+    """``logical_lines`` as an iterator: the reader walks the lines once, without a list of
+    (number, line) pairs as long as the file."""
     lines = text.split("\n")
     if len(lines) > 1 and not lines[-1]:
         lines.pop()
     if "\r" in text:
-        lines = [line[:-1] if line.endswith("\r") else line for line in lines]
-    if "\\" not in text or not any(line.endswith("\\") for line in lines):  # no continuation: most files
-        return list(enumerate(lines, 1))
-    return list(_joined(lines))
+        lines = [line.removesuffix("\r") for line in lines]
+    # a line ends with a backslash only where one stands before a line end (CR LF, LF) or at
+    # the very end: without one, no continuation (most files, regexes with \. included)
+    if "\\" not in text or not ("\\\n" in text or "\\\r\n" in text or text.endswith(("\\", "\\\r"))):
+        return enumerate(lines, 1)
+    return _joined(lines)
 
 
 def _joined(lines: list[str]):
@@ -150,7 +195,8 @@ class _Frame:
 
 
 class Reader:
-    def __init__(self, root: str, version: str, defines: tuple[str, ...] = ()) -> None:
+    def __init__(self, root: str, version: str, defines: tuple[str, ...] = (),
+                 keep: frozenset[str] | None = None) -> None:
         self.root = root
         self.root_dir = os.path.dirname(os.path.abspath(root))
         self.version = version_tuple(version)
@@ -160,10 +206,19 @@ class Reader:
         self.server_root: str | None = None
         self.files: dict[str, SourceFile] = {}
         self.problems: list[SourceProblem] = []
-        # directives read while their module was not loaded: (node, module)
-        self.unloaded: list[tuple[Node, str]] = []
+        # directives read while their module was not loaded: (line, name as written with a
+        # "<" for a section, module)
+        self.unloaded: list[tuple[Loc, str, str]] = []
         self.undefined_vars: list[tuple[str, Loc]] = []
-        self.shown: dict[int, str] = {}  # directive names as written, for messages
+        # a directive's name as written -> (its lower-case name, interned; its module; what
+        # the reader does with it): a fleet repeats a few dozen names 100,000s of times
+        self.names: dict[str, tuple[str, str | None, str]] = {}
+        # the simple directives to build nodes for (None: all); sections are always built
+        self.keep = keep
+        self.real_dirs: dict[str, str] = {}  # a directory -> its real path
+        # one copy of each argument word (a fleet repeats "on", "/gateway/", "[NC]" thousands of
+        # times); a dict of the reader's rather than sys.intern, whose table is never freed
+        self.words: dict[str, str] = {}
         # ``Listen`` lines httpd skips: (the line, its arguments, the conditional section
         # that was false, that section's opening line)
         self.skipped_listens: list[tuple[Loc, list[str], Loc, str]] = []
@@ -219,42 +274,49 @@ class Reader:
         out = top
         active = True
         last = 1
-        for lineno, raw in logical_lines(text):
+        names = self.names
+        modules = self.modules
+        keep = self.keep
+        copies = self.words  # (``words`` below is a closing line's)
+        comments = sf.comments
+        for lineno, raw in _numbered(text):
             last = lineno
             line = raw.strip()
             if not line:
                 continue
-            if line[0] == "#":
-                sf.comments[lineno] = line[1:]
+            first = line[0]
+            if first == "#":
+                comments[lineno] = line[1:]
                 continue
-            loc = Loc(path, lineno)
-            if line.startswith("</"):
-                words = line[2:].rstrip(">").split()  # words after the name are ignored
-                name = words[0] if words else ""
-                lname = name.lower()
-                if not frames:
-                    self.problems.append(SourceProblem("syntax", f"</{name}> without matching <{name}> section", loc))
-                    continue
-                frame = frames[-1]
-                if lname != frame.name:
-                    self.problems.append(SourceProblem(
-                        "syntax", f"Expected </{frame.shown}> but saw </{name}> "
-                        f"(<{frame.shown}> opened at line {frame.loc.line})", loc))
-                    if not any(f.name == lname for f in frames):
-                        continue  # a stray closer: keep reading inside the open section
-                    while frames[-1].name != lname:
-                        if frames.pop().mark >= 0:
-                            self.unknown_open -= 1
+            if first == "<":
+                loc = Loc(path, lineno)
+                if line.startswith("</"):
+                    words = line[2:].rstrip(">").split()  # words after the name are ignored
+                    name = words[0] if words else ""
+                    lname = name.lower()
+                    if not frames:
+                        self.problems.append(SourceProblem(
+                            "syntax", f"</{name}> without matching <{name}> section", loc))
+                        continue
                     frame = frames[-1]
-                closed = frames.pop()
-                if closed.mark >= 0:
-                    self.unknown_open -= 1
-                    if self.relevant > closed.mark:
-                        self.assumed.append((closed.loc, closed.text, closed.active))
-                out = frames[-1].out if frames else top
-                active = frames[-1].active if frames else True
-                continue
-            if line[0] == "<":
+                    if lname != frame.name:
+                        self.problems.append(SourceProblem(
+                            "syntax", f"Expected </{frame.shown}> but saw </{name}> "
+                            f"(<{frame.shown}> opened at line {frame.loc.line})", loc))
+                        if not any(f.name == lname for f in frames):
+                            continue  # a stray closer: keep reading inside the open section
+                        while frames[-1].name != lname:
+                            if frames.pop().mark >= 0:
+                                self.unknown_open -= 1
+                        frame = frames[-1]
+                    closed = frames.pop()
+                    if closed.mark >= 0:
+                        self.unknown_open -= 1
+                        if self.relevant > closed.mark:
+                            self.assumed.append((closed.loc, closed.text, closed.active))
+                    out = frames[-1].out if frames else top
+                    active = frames[-1].active if frames else True
+                    continue
                 if not line.endswith(">"):
                     word = line[1:].split(None, 1)[0] if len(line) > 1 else ""
                     self.problems.append(SourceProblem("syntax", f"<{word}> directive missing closing '>'", loc))
@@ -262,7 +324,7 @@ class Reader:
                 inner = line[1:-1].strip()
                 parts = inner.split(None, 1)
                 shown = parts[0] if parts else ""
-                lname = shown.lower()
+                lname = intern(shown.lower())
                 argtext = parts[1] if len(parts) > 1 else ""
                 if len(frames) >= bounds.MAX_BLOCK_DEPTH:
                     self.problems.append(SourceProblem(
@@ -284,33 +346,55 @@ class Reader:
                     frames.append(frame)
                     active = holds
                     continue
-                node = Node(name=lname, args=args, loc=loc, children=[], via=via)
-                self.shown[id(node)] = shown
-                self.note_module(node)
+                node = Node(lname, args, loc, [], via)
+                self.note_module(lname, "<" + shown, loc)
                 out.append(node)
                 frames.append(_Frame(lname, shown, loc, node, True, node.children))  # type: ignore[arg-type]
                 out = node.children  # type: ignore[assignment]
                 continue
             if not active:
                 if line[:7].lower() == "listen " or line[:7].lower() == "listen\t":
-                    self.skip_listen(line, loc, frames)
+                    self.skip_listen(line, Loc(path, lineno), frames)
                 if self.unknown_open and module_of(line.split(None, 1)[0].lower()) in PROXYING:
                     self.relevant += 1  # a skipped line that would matter if the section held
                 continue
             parts = line.split(None, 1)
             name = parts[0]
-            lname = name.lower()
-            args = self.args(parts[1] if len(parts) > 1 else "", loc)
-            if lname in ("include", "includeoptional"):
+            known = names.get(name)
+            if known is None:
+                lname = intern(name.lower())
+                kind = _INCLUDE if lname in _INCLUDES else _READER if lname in _READER_DIRECTIVES else \
+                    _PLAIN if keep is None or lname in keep else _UNREAD
+                known = names[name] = (lname, module_of(lname), kind)
+            lname, module, kind = known
+            rest = parts[1] if len(parts) > 1 else ""
+            if kind is _UNREAD:
+                # a directive nobody reads after this: no node, no words; what the reader
+                # itself checks (its module, its ${VAR} expansion) still happens
+                if module is not None:
+                    if module in PROXYING:
+                        self.relevant += 1
+                    if module not in modules:
+                        self.unloaded.append((Loc(path, lineno), name, module))
+                if "${" in rest:
+                    self.expand(rest, Loc(path, lineno))
+                continue
+            loc = Loc(path, lineno)
+            args = split_args(self.expand(rest, loc) if "${" in rest else rest, copies)
+            if kind is _INCLUDE:
                 if args:
                     out.extend(self.include(loc, args[0], lname == "includeoptional", stack, via))
                 else:
                     self.problems.append(SourceProblem("syntax", f"{name} takes one argument", loc))
                 continue
-            node = Node(name=lname, args=args, loc=loc, via=via)
-            self.shown[id(node)] = name
-            self.directive(node)
-            out.append(node)
+            if module is not None:
+                if module in PROXYING:
+                    self.relevant += 1
+                if module not in modules:
+                    self.unloaded.append((loc, name, module))
+            if kind is _READER:
+                self.directive(lname, args)
+            out.append(Node(lname, args, loc, None, via))
         for frame in reversed(frames):
             if frame.mark >= 0:
                 self.unknown_open -= 1
@@ -332,7 +416,7 @@ class Reader:
     def args(self, text: str, loc: Loc) -> list[str]:
         if "${" in text:
             text = self.expand(text, loc)
-        return split_args(text)  # every character belongs to a word or to the space between
+        return split_args(text, self.words)  # every character belongs to a word or to the space between
 
     def expand(self, text: str, loc: Loc) -> str:
         """``${VAR}`` replaced. ``Define A ${A}${A}`` doubles A at each line: the result is
@@ -364,9 +448,7 @@ class Reader:
         parts.append(text[pos:])
         return "".join(parts)
 
-    def directive(self, node: Node) -> None:
-        name, args = node.name, node.args
-        self.note_module(node)
+    def directive(self, name: str, args: list[str]) -> None:
         if name == "loadmodule" and args:
             self.saw_loadmodule = True
             self.modules.update(module_names(args[0], args[1] if len(args) > 1 else ""))
@@ -377,12 +459,12 @@ class Reader:
         elif name == "serverroot" and args:
             self.server_root = args[0]
 
-    def note_module(self, node: Node) -> None:
-        module = module_of(node.name)
+    def note_module(self, name: str, shown: str, loc: Loc) -> None:
+        module = module_of(name)
         if module in PROXYING:
             self.relevant += 1
         if module is not None and module not in self.modules:
-            self.unloaded.append((node, module))
+            self.unloaded.append((loc, shown, module))
 
     def condition(self, name: str, args: list[str], loc: Loc) -> bool:
         text = " ".join(args)
@@ -516,8 +598,19 @@ class Reader:
                 "read", f"cannot read directory {e.filename or path}: {bounds.reason(e)}", Loc(self.root, 1)))
         return found
 
+    def realpath(self, name: str) -> str:
+        """``os.path.realpath``, with each directory resolved once: a fleet includes thousands
+        of files from one directory, and realpath checks every component of every path."""
+        head, tail = os.path.split(name)
+        if not head or tail in ("", ".", "..") or os.path.islink(name):
+            return os.path.realpath(name)
+        real_dir = self.real_dirs.get(head)
+        if real_dir is None:
+            real_dir = self.real_dirs[head] = os.path.realpath(head)
+        return os.path.join(real_dir, tail)
+
     def include_one(self, name: str, loc: Loc, stack: tuple[str, ...], via: tuple[Loc, ...]) -> list[Node]:
-        real = os.path.realpath(name)
+        real = self.realpath(name)
         if self.entry_real is None:  # resolved only when something is included: most files include nothing
             self.entry_real = os.path.realpath(self.root)
         if real in stack or real == self.entry_real:
@@ -538,12 +631,15 @@ class Reader:
         return self.read_file(name, stack + (real,), via + (loc,))
 
 
-def read(path: str, version: str, defines: tuple[str, ...] = (), text: str | None = None) -> tuple[ConfigTree, Reader]:
+def read(path: str, version: str, defines: tuple[str, ...] = (), text: str | None = None,
+         keep: frozenset[str] | None = None) -> tuple[ConfigTree, Reader]:
     """Read ``path`` and everything it includes into one tree (and the reader's facts:
     modules loaded, directives whose module was missing). With ``text``, that is the entry
     file's content (stdin, shown as ``path``); what it includes is still read from disk,
-    relative to ``ServerRoot`` or else to ``path``'s directory, as httpd would."""
-    r = Reader(path, version, defines)
+    relative to ``ServerRoot`` or else to ``path``'s directory, as httpd would. With
+    ``keep``, only those simple directives (lower case) get a node: the loader passes the
+    ones its interpreter reads, since a fleet's tree is most of the memory."""
+    r = Reader(path, version, defines, keep)
     if text is None:
         nodes = r.read_file(path, (), ())
     else:
@@ -556,12 +652,12 @@ def read(path: str, version: str, defines: tuple[str, ...] = (), text: str | Non
     if whole:
         # httpd loads every module while it reads (LoadModule runs on read) and runs the
         # other directives afterwards: a directive is invalid when its module is never loaded
-        for node, module in r.unloaded:
+        for loc, shown, module in r.unloaded:
             if module in r.modules:
                 continue
             r.problems.append(SourceProblem(
-                "rejected", f"Invalid command '{_shown(node, r.shown)}', perhaps misspelled or defined by a module not "
-                f"included in the server configuration ({module} is never loaded)", node.loc))
+                "rejected", f"Invalid command '{shown}', perhaps misspelled or defined by a module not "
+                f"included in the server configuration ({module} is never loaded)", loc))
     context = "main" if whole else ("virtualhost" if any(n.name == "virtualhost" for n in nodes) else "server")
     return ConfigTree(dialect="apache", root_file=path, nodes=nodes, context=context,
                       files=list(r.files.values()), problems=r.problems), r
@@ -572,7 +668,3 @@ def _safe_glob(pattern: str) -> list[str]:
         return glob.glob(pattern)
     except (OSError, ValueError, RecursionError):
         return []
-
-
-def _shown(node: Node, shown: dict[int, str]) -> str:
-    return ("<" if node.children is not None else "") + shown.get(id(node), node.name)

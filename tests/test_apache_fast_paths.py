@@ -1,0 +1,106 @@
+"""The Apache reader's fast paths give what the slow, general ones give.
+
+``split_args`` splits most lines with ``str.split`` (plain words, and quoted words without
+spaces or escapes inside); the grammar takes every other line. Both must agree on every
+line, so the fast path is checked against the grammar alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parsers.apache.read import (
+    _ESC,
+    _args_grammar,
+    _unescape,
+    logical_lines,
+    split_args,
+)
+
+
+def _grammar_words(text: str) -> list[str]:
+    out: list[str] = []
+    for m in _args_grammar().re.finditer(text):
+        kind = m.lastgroup
+        if kind is None:
+            out.append("")
+            continue
+        word = m.group(kind)
+        out.append(_ESC[kind].sub(_unescape, word) if "\\" in word else word)
+    return out
+
+
+_pieces = st.sampled_from(['"', "'", " ", "\t", "a", "b/c", "=", "\\", '""', "''", '"x"', "'y'", "#", "%{X}"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_pieces, max_size=12).map("".join))
+def test_split_args_agrees_with_the_grammar(text):
+    assert split_args(text) == _grammar_words(text)
+
+
+def test_quoted_words_without_spaces_take_the_fast_path_and_keep_their_text():
+    assert split_args('"/gateway/" "http://10.0.0.1:8080/gateway/" upgrade=websocket') == \
+        ["/gateway/", "http://10.0.0.1:8080/gateway/", "upgrade=websocket"]
+    assert split_args("'a\"b' \"c'd\" e\"f\"") == ['a"b', "c'd", 'e"f"']
+    # a quoted word that holds a space, or two quotes run together, is the grammar's
+    assert split_args('"a b" "c"d') == ["a b", "c", "d"]
+
+
+def test_logical_lines_is_a_list_of_numbered_lines():
+    assert logical_lines("A\n\nB \\\n C\n") == [(1, "A"), (2, ""), (3, "B  C")]
+
+
+# ---------------------------------------------------------------- nodes nobody reads
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus" / "apache"
+
+
+def _findings(paths: list[str], monkeypatch, keep) -> list[dict]:
+    from linter.options import Options
+    from linter.runner import run
+    from parsers.apache import interpret
+
+    monkeypatch.setattr(interpret, "DIRECTIVES_READ", keep)
+    report = run(paths, Options(dialect="apache"))
+    assert not report.internal_errors
+    return [dataclasses.asdict(f) for f in report.findings]
+
+
+def _entries() -> list[str]:
+    out = [str(p) for p in sorted((ROOT / "samples" / "apache").iterdir()) if p.name != "README.md"]
+    if CORPUS.is_dir():
+        out.append(str(CORPUS))
+    return out
+
+
+@pytest.mark.parametrize("entry", _entries(), ids=lambda p: Path(p).name)
+def test_unread_directives_left_out_of_the_tree_change_no_finding(entry, monkeypatch):
+    """The loader builds nodes only for the directives the interpreter reads
+    (``DIRECTIVES_READ``); a directive read but not listed would silently change findings."""
+    from parsers.apache import interpret
+
+    filtered = _findings([entry], monkeypatch, interpret.DIRECTIVES_READ)
+    whole = _findings([entry], monkeypatch, None)
+    assert filtered == whole
+    if entry == str(CORPUS):
+        assert whole  # the comparison is over real findings
+
+
+def test_reading_apache_imports_no_pyparsing():
+    """The one-expression word grammar is scanned with ``re``: a one-file check does not pay
+    pyparsing's import (40 ms, 6 MB), even on a LogFormat line full of escapes."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom linter.options import Options\nfrom linter.runner import run\n"
+            f"run([{str(ROOT / 'samples' / 'apache' / 'good-debian-tree' / 'apache2.conf')!r}], Options())\n"
+            "print('pyparsing' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "False"
