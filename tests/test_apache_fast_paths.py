@@ -91,16 +91,3 @@ def test_unread_directives_left_out_of_the_tree_change_no_finding(entry, monkeyp
     assert filtered == whole
     if entry == str(CORPUS):
         assert whole  # the comparison is over real findings
-
-
-def test_reading_apache_imports_no_pyparsing():
-    """The one-expression word grammar is scanned with ``re``: a one-file check does not pay
-    pyparsing's import (40 ms, 6 MB), even on a LogFormat line full of escapes."""
-    import subprocess
-    import sys
-
-    code = ("import sys\nfrom linter.options import Options\nfrom linter.runner import run\n"
-            f"run([{str(ROOT / 'samples' / 'apache' / 'good-debian-tree' / 'apache2.conf')!r}], Options())\n"
-            "print('pyparsing' in sys.modules)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
-    assert out.stdout.strip() == "False"
