@@ -238,8 +238,13 @@ def _run(paths: list[str], options: Options, stdin: str | None,
             report.internal_errors.append(InternalError(path, f"{type(e).__name__}: {e}", _trace()))
             seen.add(real)
             continue
+        # what this config read is not read again as a config of its own; with no other
+        # candidate left there is nothing to skip (a fleet's entry point reads thousands of
+        # files: resolving each cost 0.17 s at 5,000 Apache sites)
+        later = i + 1 < len(candidates)
         for f in model.files or [path]:
-            seen.add(os.path.realpath(f))
+            if later:
+                seen.add(os.path.realpath(f))
             report.files.append((f, dialect))
         # what the reader could not read (an entry point gone, a bound hit) was not checked
         report.unreadable.extend((str(p.loc), p.message) for p in model.problems if p.kind == "read")
