@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from linter.model import Request
 
@@ -178,9 +179,18 @@ def _str_match(method: str, got: str, want: str, icase: bool) -> bool:
 
 
 def parse_term(words: list[str]) -> Term | None:
-    """``fetch[(arg)][,conv...] [flags] [values]`` as written in an ``acl`` line or ``{ }``."""
+    """``fetch[(arg)][,conv...] [flags] [values]`` as written in an ``acl`` line or ``{ }``.
+
+    A fleet repeats the same tests in every frontend (``path_beg /gateway/``): one Term per
+    distinct text serves them all (nothing changes a Term once parsed), which saves both
+    the parse and a Term per frontend."""
     if not words:
         return None
+    return _parse_term(tuple(words))
+
+
+@lru_cache(maxsize=8192)
+def _parse_term(words: tuple[str, ...]) -> Term:
     text = " ".join(words)
     m = re.match(r"^([a-zA-Z_][\w.]*)(?:\(([^)]*)\))?((?:,[\w.]+(?:\([^)]*\))?)*)$", words[0])
     if not m:

@@ -208,8 +208,11 @@ class BackendInfo:
 
 
 class HAProxyInterpreter:
-    def __init__(self, tree: ConfigTree, options: Options) -> None:
+    def __init__(self, tree: ConfigTree, options: Options, consume: bool = False) -> None:
         self.tree = tree
+        # the loader hands its tree over: each section's lines are dropped once interpreted,
+        # so the whole tree and the whole model are never alive together on a big fleet
+        self.consume = consume
         self.options = options
         given = options.proxy_versions.get("haproxy")
         self.version = given or ASSUMED_VERSION
@@ -276,12 +279,17 @@ class HAProxyInterpreter:
         for sec, settings in proxies:
             if sec.name in ("backend", "listen"):
                 self.backend_section(sec, settings)
+                if self.consume and sec.name == "backend":
+                    sec.children = []
         sites: list[Site] = []
         for sec, settings in proxies:
             if sec.name in ("frontend", "listen"):
                 site = self.frontend_section(sec, settings)
                 if site is not None:
                     sites.append(site)
+                if self.consume:
+                    sec.children = []
+        del proxies
         self.front_connection_modes()
         return ProxyModel(
             dialect="haproxy",
@@ -784,6 +792,7 @@ class Replace:
         return re.sub(f"^(?:{self.regex})$", repl, value) if re.fullmatch(self.regex, value) else value
 
 
-def interpret(tree: ConfigTree, options: Options) -> ProxyModel:
-    return HAProxyInterpreter(tree, options).run()
+def interpret(tree: ConfigTree, options: Options, consume: bool = False) -> ProxyModel:
+    """``consume``: the caller no longer needs the tree's section bodies (the loader)."""
+    return HAProxyInterpreter(tree, options, consume).run()
 
