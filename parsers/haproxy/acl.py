@@ -333,11 +333,18 @@ def parse_condition(words: list[str], acls: dict[str, list[Term]], servers: dict
             i += 1
             continue
         if w:
-            groups[-1].append((negated, w))
+            groups[-1].append(_named(negated, w))
         i += 1
     text = " ".join(words)
     return AclCondition(text=text, groups=[g for g in groups if g] or [[]], unless=words[0] == "unless",
                         acls=acls, servers=servers)
+
+
+@lru_cache(maxsize=4096)
+def _named(negated: bool, name: str) -> tuple[bool, str]:
+    """One ``(negated, name)`` item per ACL name: every frontend of a fleet tests the same
+    names (``is_gateway``), so their conditions share the item and its string."""
+    return negated, name
 
 
 @dataclass(slots=True)

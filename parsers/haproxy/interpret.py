@@ -30,6 +30,7 @@ What HAProxy does with a browser's upgrade, as the model says it:
 from __future__ import annotations
 
 import re
+import sys
 import warnings
 from dataclasses import dataclass, field
 
@@ -77,6 +78,11 @@ STATUSES = FailureStatuses(plain_to_tls_port="status:502", tls_to_plain_port="st
 RELAY_STATUSES = FailureStatuses(plain_to_tls_port="reset", tls_to_plain_port="tls-error",
                                  tls_not_ready="reset")
 
+# one object for every route where the value cannot differ (nothing changes them once built)
+_FORWARD = Setting(True)
+_TLS_READY = Setting(True)
+_NO_LOCS: list[Loc] = []
+_NO_STEPS: list[Step] = []
 # request headers of the upgrade that a `-m` header rule can hit
 _REQUEST_HEADERS = ("Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Origin")
 _FORWARDED_HOP = frozenset({"connection", "upgrade"})
@@ -182,6 +188,12 @@ class Settings:
         return True
 
 
+# the names Settings.apply takes (besides "no option ..."): other lines need not be offered
+_INHERITABLE = frozenset({"mode", "http-reuse", "timeout client", "timeout server", "timeout tunnel", "clitimeout",
+                          "srvtimeout", "default-server", "default_backend", *_CONN_OPTIONS})
+_DONE = (Node("", [], Loc("", 0)), Settings())  # a frontend already interpreted
+
+
 @dataclass(slots=True)
 class ServerLine:
     server: Server
@@ -205,6 +217,8 @@ class BackendInfo:
     hidden: list[HiddenHeader]
     # in mode http (as set, or as assumed when the defaults were not read)
     http: bool = True
+    # what routes to it verify (from its first server), built on first use
+    tls_settings: BackendTLS | None = None
 
 
 class HAProxyInterpreter:
@@ -228,6 +242,9 @@ class HAProxyInterpreter:
         self.global_flags: dict[str, Node] = {}
         self.actions: dict[tuple, ProxyAction] = {}
         self.route_parts: dict[tuple[int, str], tuple[UpstreamRequest, Timeouts, BackendTLS, bool, bool]] = {}
+        # built parts shared by equal inputs (see parts); the key objects are kept alive with them
+        self.upstreams: dict[tuple, tuple[UpstreamRequest, list[HeaderOp], tuple[HiddenHeader, ...]]] = {}
+        self.timeouts: dict[tuple, Timeouts] = {}
         # per backend name, the connection mode of each frontend route reaching it
         self.front_modes: dict[str, list[tuple[str, Loc | None] | None]] = {}
         ws = options.ws_paths[0] if options.ws_paths else GATEWAY_WS
@@ -267,28 +284,40 @@ class HAProxyInterpreter:
             if sec.name == "defaults":
                 own = Settings() if "from" not in sec.args else base.copy()
                 for c in sec.children or []:
-                    own.apply(c)
+                    if c.name in _INHERITABLE or c.name[:10] == "no option ":
+                        own.apply(c)
                 current = own
                 if sec.args and sec.args[0] != "from":
                     named[sec.args[0]] = own
                 continue
             settings = base.copy()
             for c in sec.children or []:
-                settings.apply(c)
+                if c.name in _INHERITABLE or c.name[:10] == "no option ":
+                    settings.apply(c)
             proxies.append((sec, settings))
+        if self.consume:
+            # from here the proxies list holds what is still needed of the tree: a frontend
+            # goes (section, lines and settings) once interpreted, a backend keeps only its
+            # section line (its BackendInfo names it)
+            self.tree.nodes = []
         for sec, settings in proxies:
             if sec.name in ("backend", "listen"):
                 self.backend_section(sec, settings)
                 if self.consume and sec.name == "backend":
                     sec.children = []
         sites: list[Site] = []
-        for sec, settings in proxies:
+        for i, (sec, settings) in enumerate(proxies):
             if sec.name in ("frontend", "listen"):
+                # the caches of actions and route parts are keyed by this section: none of
+                # their entries can serve another frontend
+                self.actions.clear()
+                self.route_parts.clear()
                 site = self.frontend_section(sec, settings)
                 if site is not None:
                     sites.append(site)
                 if self.consume:
                     sec.children = []
+                    proxies[i] = _DONE
         del proxies
         self.front_connection_modes()
         return ProxyModel(
@@ -387,9 +416,9 @@ class HAProxyInterpreter:
                 info.backend.pool = Setting(0, loc)
                 return
             info.backend.first_request_reuses = mode in ("aggressive", "always")
-            info.backend.pool = Setting(1, loc, note=f"http-reuse {mode}: " + (
+            info.backend.pool = Setting(1, loc, note=sys.intern(f"http-reuse {mode}: " + (
                 "even the first request of a client connection may take an idle connection"
-                if info.backend.first_request_reuses else "idle connections serve later requests of a connection"))
+                if info.backend.first_request_reuses else "idle connections serve later requests of a connection")))
             return
         if self.vt < REUSE_SAFE_SINCE:
             info.backend.pool = Setting(0, None, note="HAProxy >= 1.9 keeps idle connections by default "
@@ -606,7 +635,8 @@ class HAProxyInterpreter:
 
     def backend_steps(self, target: str, http: bool) -> list[Step]:
         info = self.backends.get(target)
-        return list(info.steps) if info is not None and http else []
+        # shared, not copied: nothing changes a guard's steps once built
+        return info.steps if info is not None and http else _NO_STEPS
 
     def listeners(self, binds: list[Node], http: bool, targets: list[tuple[str, Loc]], sni: bool) -> list[Listener]:
         out: list[Listener] = []
@@ -679,9 +709,9 @@ class HAProxyInterpreter:
             shared = self.route_parts[(id(sec), target)] = self.parts(sec, settings, http, target, info, loc,
                                                                        front_ops, front_hidden, front_tls)
         up, timeouts, tls_settings, tls, relay = shared
-        act = ProxyAction(target=target, backend=info.backend, tls=tls, loc=loc, upstream=up, timeouts=timeouts,
-                          tls_settings=tls_settings, outside=not self.whole, passthrough=relay,
-                          statuses=RELAY_STATUSES if relay else None)
+        act = ProxyAction(target=info.backend.name, backend=info.backend, tls=tls, loc=loc, upstream=up,
+                          timeouts=timeouts, tls_settings=tls_settings, outside=not self.whole, passthrough=relay,
+                          statuses=RELAY_STATUSES if relay else None, unseen=_NO_LOCS, tls_ready=_TLS_READY)
         self.actions[key] = act
         return act
 
@@ -706,21 +736,34 @@ class HAProxyInterpreter:
         tls = first.ssl if first is not None else False
         if relay:
             tls = front_tls if not tls else tls
-        up = UpstreamRequest(
-            forward_client_headers=Setting(True),
-            hop_by_hop_forwarded=_ALL_HOP if relay else _FORWARDED_HOP,
-            ops=tuple(ops),
-            empty_value_removes=False,
-            ops_loc=None,
-            hidden_response_headers=() if relay else tuple(info.hidden + (front_hidden if http else [])),
-        )
-        tls_settings = BackendTLS()
-        if first is not None:
-            tls_settings = BackendTLS(verify=Setting(first.verify != "none", first.loc),
-                                      ca=Setting(first.ca, first.loc if first.ca else None))
+        hidden = () if relay else tuple(info.hidden + (front_hidden if http else []))
+        # Equal parts are one object (nothing changes them once built): a frontend's routes
+        # to its backends usually send the same ops, and the idle limit comes from the same
+        # defaults lines, so a fleet does not hold a copy per route.
+        up_key = (relay, tuple(map(id, ops)), tuple(map(id, hidden)))
+        up = self.upstreams.get(up_key)
+        if up is None:
+            up = self.upstreams[up_key] = (UpstreamRequest(
+                forward_client_headers=_FORWARD,
+                hop_by_hop_forwarded=_ALL_HOP if relay else _FORWARDED_HOP,
+                ops=tuple(ops),
+                empty_value_removes=False,
+                ops_loc=None,
+                hidden_response_headers=hidden,
+            ), ops, hidden)
+        if info.tls_settings is None:
+            info.tls_settings = BackendTLS()
+            if first is not None:
+                info.tls_settings = BackendTLS(verify=Setting(first.verify != "none", first.loc),
+                                               ca=Setting(first.ca, first.loc if first.ca else None))
         if not relay:
             self.front_modes.setdefault(target, []).append(settings.get("conn"))
-        return up, Timeouts(idle=self.idle(settings, info.settings)), tls_settings, tls, relay
+        client = settings.get("timeout client")
+        idle_key = (id(info), client)
+        timeouts = self.timeouts.get(idle_key)
+        if timeouts is None:
+            timeouts = self.timeouts[idle_key] = Timeouts(idle=self.idle(settings, info.settings))
+        return up[0], timeouts, info.tls_settings, tls, relay
 
     def front_connection_modes(self) -> None:
         """The connection mode in force is the stronger of frontend and backend [manual 4]:
@@ -747,7 +790,7 @@ class HAProxyInterpreter:
         if not limits:
             return Setting(None)
         seconds, loc, key = min(limits, key=lambda x: x[0])
-        return Setting(seconds, loc, note=f"{key} applies to the open tunnel: no timeout tunnel is set")
+        return Setting(seconds, loc, note=sys.intern(f"{key} applies to the open tunnel: no timeout tunnel is set"))
 
 
 @dataclass(slots=True, frozen=True)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from typing import Any
 
 from linter import bounds
@@ -194,6 +195,9 @@ def split_words(text: str, env: _Env | None = None) -> list[str]:
     return _Grammar.parse(text, env or _Env(dict(os.environ)))
 
 
+_SETENV = frozenset({"setenv", "presetenv", "unsetenv"})
+
+
 def keyword(words: list[str]) -> tuple[str, list[str]]:
     """A statement's keyword (multi-word for families like ``timeout``) and its arguments."""
     first = words[0]
@@ -203,8 +207,8 @@ def keyword(words: list[str]) -> tuple[str, list[str]]:
         return f"default option {words[2]}", words[3:]
     if first in _FAMILIES and len(words) >= 2:
         if first in _TWO_LEVEL and len(words) >= 3:
-            return f"{first} {words[1]} {words[2]}", words[3:]
-        return f"{first} {words[1]}", words[2:]
+            return sys.intern(f"{first} {words[1]} {words[2]}"), words[3:]
+        return sys.intern(f"{first} {words[1]}"), words[2:]
     return first, words[1:]
 
 
@@ -320,6 +324,7 @@ class _Reader:
             self.problems.append(SourceProblem("syntax", "binary file, not an HAProxy configuration", Loc(path, 1)))
             return
         text = data.decode("utf-8", errors="replace")
+        del data  # the text alone from here: a big config is not held twice while it is read
         if text.startswith(BOM):
             # HAProxy 2.6 takes the BOM as part of the first keyword ("unknown keyword
             # '\ufeffglobal' out of section"): said once, plainly; the rest is read as if
@@ -336,21 +341,34 @@ class _Reader:
         frames: list[_Frame] = []
         comments = source.comments
         sections = SECTIONS
+        intern = sys.intern  # a fleet repeats most words (keywords, flags, paths): one string each
         # lines end at "\n" only (str.splitlines would also split on \x1c-\x1e, \x85, U+2028)
-        for no, raw in enumerate(text.split("\n"), 1):
+        lines = text.split("\n")
+        del text
+        # a plain statement line met before in this file (a fleet repeats `balance roundrobin`,
+        # `timeout tunnel 3600s`, `acl is_gateway path_beg /gateway/` in every section): its
+        # keyword and words, shared (nothing changes a node's args once read)
+        plain: dict[str, tuple[str, list[str]]] = {}
+        for no, raw in enumerate(lines, 1):
             line = raw.strip()
             if not line:
+                continue
+            known = plain.get(line)
+            if known is not None and section is not None and not (frames and not frames[-1].active):
+                section.children.append(Node(known[0], known[1], Loc(path, no)))  # type: ignore[union-attr]
                 continue
             if line[0] == "#":
                 comments[no] = line[1:]  # the text after "#", as every reader records it
                 continue
             hash_at = line.find("#")
+            simple = hash_at < 0
             if '"' in line or "'" in line or "\\" in line:
+                simple = False
                 if line[-1] == "\\":
                     line = raw.lstrip()  # an escaped trailing blank (`\ `) is part of the word
                 self.env.line = no
                 try:
-                    words = _Grammar.parse(line, self.env)
+                    words = list(map(intern, _Grammar.parse(line, self.env)))
                 except LineError as e:
                     kind = "read" if isinstance(e, ExpansionLimit) else "syntax"
                     self.problems.append(SourceProblem(kind, str(e), Loc(path, no)))
@@ -379,8 +397,11 @@ class _Reader:
                     "such as global, defaults, frontend, backend or listen)", loc))
                 continue
             name, args = keyword(words)
-            if section.name == "global" and name in ("setenv", "presetenv", "unsetenv") and args:
-                self.setenv(name, args)
+            if name in _SETENV:
+                if section.name == "global" and args:
+                    self.setenv(name, args)
+            elif simple:
+                plain[line] = (name, args)
             assert section.children is not None
             section.children.append(Node(name, args, loc))
         for frame in frames:
