@@ -46,6 +46,9 @@ class Term:
     values: list[str]
     text: str
     from_file: bool = False
+    # verdicts by request path, for a test of the path alone: one Term serves every
+    # frontend of a fleet, and each asks it about the same websocket URLs
+    by_path: dict[str, bool | None] | None = field(default=None, compare=False, repr=False)
 
     def samples(self, req: Request, servers: dict[str, int]) -> list[str] | None:
         f = self.fetch
@@ -90,6 +93,17 @@ class Term:
     def evaluate(self, req: Request, servers: dict[str, int]) -> bool | None:
         if self.from_file:
             return None
+        if self.fetch == "path" or self.fetch == "req.path":
+            memo = self.by_path
+            if memo is None:
+                memo = self.by_path = {}
+            elif req.path in memo:
+                return memo[req.path]
+            verdict = memo[req.path] = self._evaluate(req, servers)
+            return verdict
+        return self._evaluate(req, servers)
+
+    def _evaluate(self, req: Request, servers: dict[str, int]) -> bool | None:
         got = self.samples(req, servers)
         if got is None:
             return None
@@ -246,7 +260,30 @@ class AclCondition:
     servers: dict[str, int] = field(default_factory=dict)
 
     def evaluate(self, request: Request) -> bool | None:
-        verdict = self._or(request)
+        # _or over _and over _item, inlined: a fleet's routing asks this for every rule of
+        # every frontend, for each websocket URL and listener
+        unknown_or = False
+        verdict: bool | None = False
+        for group in self.groups:
+            unknown_and = False
+            v: bool | None = True
+            for negated, item in group:
+                iv = self._item(item, request)
+                if iv is None:
+                    unknown_and = True
+                    continue
+                if iv == negated:
+                    v = False
+                    break
+            else:
+                v = None if unknown_and else True
+            if v is True:
+                verdict = True
+                break
+            if v is None:
+                unknown_or = True
+        else:
+            verdict = None if unknown_or else False
         if verdict is None:
             return None
         return not verdict if self.unless else verdict

@@ -33,6 +33,7 @@ import re
 import sys
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from linter.fas import GATEWAY_WS, PLAIN_PORTS, TLS_PORTS, version_tuple
 from linter.model import (
@@ -114,6 +115,20 @@ _SERVER_PARAMS = frozenset({"ssl", "no-ssl", "verify", "ca-file"})
 _SNI_FETCHES = ("req.ssl_sni", "req_ssl_sni", "req.ssl_hello_type", "req_ssl_hello_type", "req.ssl_ver")
 
 
+_SET_VALUE, _SET_LOC, _SET_NOTE = Setting.value.__set__, Setting.loc.__set__, Setting.note.__set__  # type: ignore
+
+
+def _setting(value, loc: Loc | None = None, note: str = "") -> Setting:
+    """``Setting(value, loc, note)`` through its slots: a frozen dataclass's __init__ sets each
+    field with object.__setattr__, and a fleet builds a dozen settings per site."""
+    s = object.__new__(Setting)
+    _SET_VALUE(s, value)
+    _SET_LOC(s, loc)
+    _SET_NOTE(s, note)
+    return s
+
+
+@lru_cache(maxsize=1024)
 def parse_time(text: str) -> float | None:
     """HAProxy time in seconds: a bare number is milliseconds [manual 2.5]."""
     m = re.fullmatch(r"(\d+)(us|ms|s|m|h|d)?", text.strip())
@@ -219,6 +234,8 @@ class BackendInfo:
     http: bool = True
     # what routes to it verify (from its first server), built on first use
     tls_settings: BackendTLS | None = None
+    # its header ops that apply to the upgrade, decided on first use
+    kept_ops: list[HeaderOp] | None = None
 
 
 class HAProxyInterpreter:
@@ -240,11 +257,13 @@ class HAProxyInterpreter:
         self.backends: dict[str, BackendInfo] = {}
         self.server_counts: dict[str, int] = {}
         self.global_flags: dict[str, Node] = {}
+        # per frontend (cleared for each): its actions by (target, line), its route parts by target
         self.actions: dict[tuple, ProxyAction] = {}
-        self.route_parts: dict[tuple[int, str], tuple[UpstreamRequest, Timeouts, BackendTLS, bool, bool]] = {}
+        self.route_parts: dict[str, tuple[UpstreamRequest, Timeouts, BackendTLS, bool, bool]] = {}
         # built parts shared by equal inputs (see parts); the key objects are kept alive with them
         self.upstreams: dict[tuple, tuple[UpstreamRequest, list[HeaderOp], tuple[HiddenHeader, ...]]] = {}
-        self.timeouts: dict[tuple, Timeouts] = {}
+        self.timeouts: dict[tuple[int, int], tuple[object, Timeouts]] = {}
+        self.front_kept: tuple[object, list[HeaderOp]] = (None, [])
         # per backend name, the connection mode of each frontend route reaching it
         self.front_modes: dict[str, list[tuple[str, Loc | None] | None]] = {}
         ws = options.ws_paths[0] if options.ws_paths else GATEWAY_WS
@@ -284,7 +303,7 @@ class HAProxyInterpreter:
             if sec.name == "defaults":
                 own = Settings() if "from" not in sec.args else base.copy()
                 for c in sec.children or []:
-                    if c.name in _INHERITABLE or c.name[:10] == "no option ":
+                    if c.name in _INHERITABLE or "no option " in c.name:
                         own.apply(c)
                 current = own
                 if sec.args and sec.args[0] != "from":
@@ -292,7 +311,7 @@ class HAProxyInterpreter:
                 continue
             settings = base.copy()
             for c in sec.children or []:
-                if c.name in _INHERITABLE or c.name[:10] == "no option ":
+                if c.name in _INHERITABLE or "no option " in c.name:  # (a superset of what apply takes)
                     settings.apply(c)
             proxies.append((sec, settings))
         if self.consume:
@@ -403,28 +422,28 @@ class HAProxyInterpreter:
         """Whether idle server connections are kept, and who may take them."""
         s = info.settings
         if not info.http:
-            info.backend.pool = Setting(0)
+            info.backend.pool = _setting(0)
             return
         conn = s.get("conn")
         reuse = s.get("reuse")
         if conn and conn[0] != "keep-alive":
-            info.backend.pool = Setting(0, conn[1])
+            info.backend.pool = _setting(0, conn[1])
             return
         if reuse is not None:
             mode, loc = reuse
             if mode == "never":
-                info.backend.pool = Setting(0, loc)
+                info.backend.pool = _setting(0, loc)
                 return
             info.backend.first_request_reuses = mode in ("aggressive", "always")
-            info.backend.pool = Setting(1, loc, note=sys.intern(f"http-reuse {mode}: " + (
+            info.backend.pool = _setting(1, loc, note=sys.intern(f"http-reuse {mode}: " + (
                 "even the first request of a client connection may take an idle connection"
                 if info.backend.first_request_reuses else "idle connections serve later requests of a connection")))
             return
         if self.vt < REUSE_SAFE_SINCE:
-            info.backend.pool = Setting(0, None, note="HAProxy >= 1.9 keeps idle connections by default "
+            info.backend.pool = _setting(0, None, note="HAProxy >= 1.9 keeps idle connections by default "
                                         "(http-reuse safe)")
             return
-        info.backend.pool = Setting(1, None, note="http-reuse safe, the default since HAProxy 1.9")
+        info.backend.pool = _setting(1, None, note="http-reuse safe, the default since HAProxy 1.9")
         info.backend.first_request_reuses = False
 
     # ------------------------------------------------------------------ rules
@@ -687,7 +706,7 @@ class HAProxyInterpreter:
     def action(self, sec: Node, settings: Settings, http: bool, target: str, loc: Loc,
                front_ops: list[tuple[HeaderOp, object]], front_hidden: list[HiddenHeader],
                front_tls: bool) -> ProxyAction:
-        key = (id(sec), target, loc)
+        key = (target, id(loc))  # (the caches hold this frontend's entries only, see run)
         if key in self.actions:
             return self.actions[key]
         info = self.backends.get(target)
@@ -698,15 +717,15 @@ class HAProxyInterpreter:
                     f"'{target}'", loc, fix=f"define `backend {target}`, or correct the name"))
             backend = Backend(name=target, servers=[], loc=None, known=False, named=True) \
                 if "%[" not in target else None
-            up = UpstreamRequest(forward_client_headers=Setting(True), hop_by_hop_forwarded=_FORWARDED_HOP,
+            up = UpstreamRequest(forward_client_headers=_setting(True), hop_by_hop_forwarded=_FORWARDED_HOP,
                                  ops=(), empty_value_removes=False, ops_loc=None)
             act = ProxyAction(target=target, backend=backend, tls=False, loc=loc, upstream=up,
-                              timeouts=Timeouts(idle=Setting(None)), outside=not self.whole)
+                              timeouts=Timeouts(idle=_setting(None)), outside=not self.whole)
             self.actions[key] = act
             return act
-        shared = self.route_parts.get((id(sec), target))
+        shared = self.route_parts.get(target)
         if shared is None:
-            shared = self.route_parts[(id(sec), target)] = self.parts(sec, settings, http, target, info, loc,
+            shared = self.route_parts[target] = self.parts(sec, settings, http, target, info, loc,
                                                                        front_ops, front_hidden, front_tls)
         up, timeouts, tls_settings, tls, relay = shared
         act = ProxyAction(target=info.backend.name, backend=info.backend, tls=tls, loc=loc, upstream=up,
@@ -729,9 +748,14 @@ class HAProxyInterpreter:
         relay = not http and not back_http
         ops: list[HeaderOp] = []
         if not relay:
-            for op, cond in ([*front_ops] if http else []) + info.header_ops:
-                if cond is None or cond.evaluate(self.probe) is True:  # type: ignore[attr-defined]
-                    ops.append(op)
+            # the ops that apply to the probe, decided once per frontend and once per backend
+            if http:
+                if self.front_kept[0] is not front_ops:
+                    self.front_kept = (front_ops, self.kept(front_ops))
+                ops.extend(self.front_kept[1])
+            if info.kept_ops is None:
+                info.kept_ops = self.kept(info.header_ops)
+            ops.extend(info.kept_ops)
         first = info.servers[0] if info.servers else None
         tls = first.ssl if first is not None else False
         if relay:
@@ -754,16 +778,21 @@ class HAProxyInterpreter:
         if info.tls_settings is None:
             info.tls_settings = BackendTLS()
             if first is not None:
-                info.tls_settings = BackendTLS(verify=Setting(first.verify != "none", first.loc),
-                                               ca=Setting(first.ca, first.loc if first.ca else None))
+                info.tls_settings = BackendTLS(verify=_setting(first.verify != "none", first.loc),
+                                               ca=_setting(first.ca, first.loc if first.ca else None))
         if not relay:
             self.front_modes.setdefault(target, []).append(settings.get("conn"))
         client = settings.get("timeout client")
-        idle_key = (id(info), client)
-        timeouts = self.timeouts.get(idle_key)
-        if timeouts is None:
-            timeouts = self.timeouts[idle_key] = Timeouts(idle=self.idle(settings, info.settings))
-        return up[0], timeouts, info.tls_settings, tls, relay
+        idle_key = (id(info), id(client))
+        cached = self.timeouts.get(idle_key)
+        if cached is None or cached[0] is not client:
+            # (the entry keeps `client` alive, so its id cannot be another's)
+            cached = self.timeouts[idle_key] = (client, Timeouts(idle=self.idle(settings, info.settings)))
+        return up[0], cached[1], info.tls_settings, tls, relay
+
+    def kept(self, ops: list[tuple[HeaderOp, object]]) -> list[HeaderOp]:
+        """The header ops whose condition holds for the upgrade (or that have none)."""
+        return [op for op, cond in ops if cond is None or cond.evaluate(self.probe) is True]  # type: ignore
 
     def front_connection_modes(self) -> None:
         """The connection mode in force is the stronger of frontend and backend [manual 4]:
@@ -774,12 +803,12 @@ class HAProxyInterpreter:
                 continue
             closing = [m for m in modes if m is not None and _CONN_RANK[m[0]] > 0]
             if modes and len(closing) == len(modes):
-                info.backend.pool = Setting(0, closing[0][1])
+                info.backend.pool = _setting(0, closing[0][1])
 
     def idle(self, front: Settings, back: Settings) -> Setting[float | None]:
         tunnel = back.get("timeout tunnel")
         if tunnel is not None:
-            return Setting(parse_time(tunnel[0]), tunnel[1], note="timeout tunnel")
+            return _setting(parse_time(tunnel[0]), tunnel[1], note="timeout tunnel")
         limits: list[tuple[float, Loc | None, str]] = []
         for settings, key in ((front, "timeout client"), (back, "timeout server")):
             got = settings.get(key)
@@ -788,9 +817,9 @@ class HAProxyInterpreter:
                 if seconds is not None and seconds > 0:
                     limits.append((seconds, got[1], key))
         if not limits:
-            return Setting(None)
+            return _setting(None)
         seconds, loc, key = min(limits, key=lambda x: x[0])
-        return Setting(seconds, loc, note=sys.intern(f"{key} applies to the open tunnel: no timeout tunnel is set"))
+        return _setting(seconds, loc, note=sys.intern(f"{key} applies to the open tunnel: no timeout tunnel is set"))
 
 
 @dataclass(slots=True, frozen=True)

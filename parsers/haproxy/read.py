@@ -196,6 +196,7 @@ def split_words(text: str, env: _Env | None = None) -> list[str]:
 
 
 _SETENV = frozenset({"setenv", "presetenv", "unsetenv"})
+_LOC_FILE, _LOC_LINE, _LOC_COLUMN = Loc.file.__set__, Loc.line.__set__, Loc.column.__set__  # type: ignore[attr-defined]
 
 
 def keyword(words: list[str]) -> tuple[str, list[str]]:
@@ -349,13 +350,20 @@ class _Reader:
         # `timeout tunnel 3600s`, `acl is_gateway path_beg /gateway/` in every section): its
         # keyword and words, shared (nothing changes a node's args once read)
         plain: dict[str, tuple[str, list[str]]] = {}
+        # Loc(path, no) through its slots: a frozen dataclass's __init__ sets each field with
+        # object.__setattr__, which made a third of the reading time on a big config
+        new, set_file, set_line, set_column = object.__new__, _LOC_FILE, _LOC_LINE, _LOC_COLUMN
         for no, raw in enumerate(lines, 1):
             line = raw.strip()
             if not line:
                 continue
             known = plain.get(line)
             if known is not None and section is not None and not (frames and not frames[-1].active):
-                section.children.append(Node(known[0], known[1], Loc(path, no)))  # type: ignore[union-attr]
+                loc = new(Loc)
+                set_file(loc, path)
+                set_line(loc, no)
+                set_column(loc, None)
+                section.children.append(Node(known[0], known[1], loc))  # type: ignore[union-attr]
                 continue
             if line[0] == "#":
                 comments[no] = line[1:]  # the text after "#", as every reader records it
@@ -379,7 +387,10 @@ class _Reader:
                 comments[no] = line[hash_at + 1:]
             if not words:
                 continue
-            loc = Loc(path, no)
+            loc = new(Loc)
+            set_file(loc, path)
+            set_line(loc, no)
+            set_column(loc, None)
             first = words[0]
             if first[:1] == ".":
                 self.directive(first, words, line, frames, loc)
