@@ -84,6 +84,10 @@ _FORWARD = Setting(True)
 _TLS_READY = Setting(True)
 _NO_LOCS: list[Loc] = []
 _NO_STEPS: list[Step] = []
+_NO_CHILDREN: list[Node] = []  # a consumed section's lines
+_NONE: list = []
+_IDLE_KEYS = ("timeout tunnel", "timeout server")
+_NO_CA = Setting(None)
 # request headers of the upgrade that a `-m` header rule can hit
 _REQUEST_HEADERS = ("Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Origin")
 _FORWARDED_HOP = frozenset({"connection", "upgrade"})
@@ -236,6 +240,9 @@ class BackendInfo:
     tls_settings: BackendTLS | None = None
     # its header ops that apply to the upgrade, decided on first use
     kept_ops: list[HeaderOp] | None = None
+    # the idle limit of the last frontend setting that reached it (frontends usually share
+    # theirs through defaults): (the frontend's `timeout client` entry, limits)
+    idle_for: tuple[object, Timeouts] | None = None
 
 
 class HAProxyInterpreter:
@@ -262,10 +269,10 @@ class HAProxyInterpreter:
         self.route_parts: dict[str, tuple[UpstreamRequest, Timeouts, BackendTLS, bool, bool]] = {}
         # built parts shared by equal inputs (see parts); the key objects are kept alive with them
         self.upstreams: dict[tuple, tuple[UpstreamRequest, list[HeaderOp], tuple[HiddenHeader, ...]]] = {}
-        self.timeouts: dict[tuple[int, int], tuple[object, Timeouts]] = {}
         self.front_kept: tuple[object, list[HeaderOp]] = (None, [])
         # per backend name, the connection mode of each frontend route reaching it
-        self.front_modes: dict[str, list[tuple[str, Loc | None] | None]] = {}
+        # (routes counted, how many of them close, the first closing mode)
+        self.front_modes: dict[str, list] = {}
         ws = options.ws_paths[0] if options.ws_paths else GATEWAY_WS
         self.probe = Request(ws, "", "https", {"host": "gw.example.com", "upgrade": "websocket",
                                                 "connection": "Upgrade", "sec-websocket-key": "x",
@@ -319,11 +326,12 @@ class HAProxyInterpreter:
             # goes (section, lines and settings) once interpreted, a backend keeps only its
             # section line (its BackendInfo names it)
             self.tree.nodes = []
-        for sec, settings in proxies:
+        for i, (sec, settings) in enumerate(proxies):
             if sec.name in ("backend", "listen"):
                 self.backend_section(sec, settings)
                 if self.consume and sec.name == "backend":
-                    sec.children = []
+                    sec.children = _NO_CHILDREN
+                    proxies[i] = _DONE
         sites: list[Site] = []
         for i, (sec, settings) in enumerate(proxies):
             if sec.name in ("frontend", "listen"):
@@ -331,11 +339,12 @@ class HAProxyInterpreter:
                 # their entries can serve another frontend
                 self.actions.clear()
                 self.route_parts.clear()
+                self.upstreams.clear()
                 site = self.frontend_section(sec, settings)
                 if site is not None:
                     sites.append(site)
                 if self.consume:
-                    sec.children = []
+                    sec.children = _NO_CHILDREN
                     proxies[i] = _DONE
         del proxies
         self.front_connection_modes()
@@ -367,9 +376,13 @@ class HAProxyInterpreter:
         acls = self.acls(sec)
         http = (mode[0] if mode else self.assumed_mode()) == "http"
         header_ops, steps, hidden = self.http_rules(sec, acls, http=http)
+        # (a fleet's backends mostly have none of these: one empty list for them all)
+        header_ops, steps, hidden = header_ops or _NONE, steps or _NONE, hidden or _NONE
         backend = Backend(name=name, servers=[s.server for s in servers], loc=sec.loc, named=True)
         info = BackendInfo(sec, settings, backend, servers, header_ops, steps, hidden, http=http)
         self.reuse(info)
+        # from here only the idle limits are read from its settings (see idle)
+        info.settings = Settings({k: v for k in _IDLE_KEYS if (v := settings.values.get(k)) is not None}, _NONE)
         self.backends[name] = info
 
     @staticmethod
@@ -779,15 +792,21 @@ class HAProxyInterpreter:
             info.tls_settings = BackendTLS()
             if first is not None:
                 info.tls_settings = BackendTLS(verify=_setting(first.verify != "none", first.loc),
-                                               ca=_setting(first.ca, first.loc if first.ca else None))
+                                               ca=_setting(first.ca, first.loc) if first.ca else _NO_CA)
         if not relay:
-            self.front_modes.setdefault(target, []).append(settings.get("conn"))
+            mode = settings.get("conn")
+            counted = self.front_modes.get(target)
+            if counted is None:
+                counted = self.front_modes[target] = [0, 0, None]
+            counted[0] += 1
+            if mode is not None and _CONN_RANK[mode[0]] > 0:
+                counted[1] += 1
+                if counted[2] is None:
+                    counted[2] = mode
         client = settings.get("timeout client")
-        idle_key = (id(info), id(client))
-        cached = self.timeouts.get(idle_key)
+        cached = info.idle_for
         if cached is None or cached[0] is not client:
-            # (the entry keeps `client` alive, so its id cannot be another's)
-            cached = self.timeouts[idle_key] = (client, Timeouts(idle=self.idle(settings, info.settings)))
+            cached = info.idle_for = (client, Timeouts(idle=self.idle(settings, info.settings)))
         return up[0], cached[1], info.tls_settings, tls, relay
 
     def kept(self, ops: list[tuple[HeaderOp, object]]) -> list[HeaderOp]:
@@ -797,13 +816,12 @@ class HAProxyInterpreter:
     def front_connection_modes(self) -> None:
         """The connection mode in force is the stronger of frontend and backend [manual 4]:
         a backend keeps no idle connection when every frontend reaching it closes them."""
-        for name, modes in self.front_modes.items():
+        for name, (routes, closing, first) in self.front_modes.items():
             info = self.backends.get(name)
             if info is None or not info.backend.pool.value:
                 continue
-            closing = [m for m in modes if m is not None and _CONN_RANK[m[0]] > 0]
-            if modes and len(closing) == len(modes):
-                info.backend.pool = _setting(0, closing[0][1])
+            if routes and closing == routes:
+                info.backend.pool = _setting(0, first[1])
 
     def idle(self, front: Settings, back: Settings) -> Setting[float | None]:
         tunnel = back.get("timeout tunnel")
