@@ -20,13 +20,13 @@ _HAPROXY = re.compile(r"^(global|defaults|frontend|backend|listen)\b[^{;]*$", re
 
 def detect(path: str, head: str) -> str | None:
     """The dialect of a file: by name first, then by content; None when it is no proxy config."""
-    from . import nginx
-
     name = os.path.basename(path).lower()
     if name in ("httpd.conf", "apache2.conf", ".htaccess") or name.endswith(".htaccess"):
         return "apache"
     if name.startswith("haproxy") and name.endswith(".cfg"):
         return "haproxy"
+    from . import nginx  # (after the names: an haproxy.cfg does not import the nginx reader)
+
     if nginx.looks_like(path, head):
         if not _APACHE.search(head):
             return "nginx"

@@ -339,6 +339,12 @@ def parse_condition(words: list[str], acls: dict[str, list[Term]], servers: dict
     """``words`` start with ``if`` or ``unless``; None when there is no condition."""
     if not words or words[0] not in ("if", "unless"):
         return None
+    text = " ".join(words)
+    if "!" not in text and "{" not in text and "||" not in words and "or" not in words:
+        # ACL names ANDed, the usual condition: no negation, no anonymous ACL, no OR
+        items = [_named(False, w) for w in words[1:] if w]
+        return AclCondition(text=text, groups=[items] if items else [[]], unless=words[0] == "unless",
+                            acls=acls, servers=servers)
     groups: list[list[tuple[bool, object]]] = [[]]
     i = 1
     body = words[1:]
@@ -372,7 +378,6 @@ def parse_condition(words: list[str], acls: dict[str, list[Term]], servers: dict
         if w:
             groups[-1].append(_named(negated, w))
         i += 1
-    text = " ".join(words)
     return AclCondition(text=text, groups=[g for g in groups if g] or [[]], unless=words[0] == "unless",
                         acls=acls, servers=servers)
 

@@ -117,6 +117,7 @@ _HTTP_RULES = frozenset({
     "tcp-request session reject"})
 _SERVER_PARAMS = frozenset({"ssl", "no-ssl", "verify", "ca-file"})
 _SNI_FETCHES = ("req.ssl_sni", "req_ssl_sni", "req.ssl_hello_type", "req_ssl_hello_type", "req.ssl_ver")
+_SNI_FETCH_SET = frozenset(_SNI_FETCHES)  # (each holds "ssl": a line without it names none)
 
 
 _SET_VALUE, _SET_LOC, _SET_NOTE = Setting.value.__set__, Setting.loc.__set__, Setting.note.__set__  # type: ignore
@@ -629,8 +630,9 @@ class HAProxyInterpreter:
             targets.append(default)  # a listen's own servers
 
         inspecting = ("use_backend", "tcp-request content accept", "tcp-request inspect-delay")
-        sni = any(t.fetch in _SNI_FETCHES for terms in acls.values() for t in terms) or any(
-            f in " ".join(c.args) for c in sec.children or [] if c.name in inspecting for f in _SNI_FETCHES)
+        sni = any(t.fetch in _SNI_FETCH_SET for terms in acls.values() for t in terms) or any(
+            any(f in text for f in _SNI_FETCHES)
+            for text in (" ".join(c.args) for c in sec.children or [] if c.name in inspecting) if "ssl" in text)
         listeners = self.listeners(binds, http, targets, sni)
         if not listeners:
             if self.whole:
