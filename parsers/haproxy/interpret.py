@@ -65,6 +65,7 @@ from linter.tree import ConfigTree, Loc, Node
 
 from .acl import AclCondition, Always, FirstMatch, Ladder, NoneMatched, Term, parse_condition, parse_term, regex_search
 from .advice import HAProxyAdvice
+from .read import slot_setters
 
 ASSUMED_VERSION = "2.6"
 ASSUMED_TEXT = "2.6-3.0 (Debian 12 ships 2.6)"
@@ -120,16 +121,19 @@ _SNI_FETCHES = ("req.ssl_sni", "req_ssl_sni", "req.ssl_hello_type", "req_ssl_hel
 _SNI_FETCH_SET = frozenset(_SNI_FETCHES)  # (each holds "ssl": a line without it names none)
 
 
-_SET_VALUE, _SET_LOC, _SET_NOTE = Setting.value.__set__, Setting.loc.__set__, Setting.note.__set__  # type: ignore
+_SETTING_SETTERS = slot_setters(Setting, ("value", "loc", "note"))
 
 
 def _setting(value, loc: Loc | None = None, note: str = "") -> Setting:
-    """``Setting(value, loc, note)`` through its slots: a frozen dataclass's __init__ sets each
-    field with object.__setattr__, and a fleet builds a dozen settings per site."""
+    """``Setting(value, loc, note)`` through its slots where it can be (see slot_setters): a
+    fleet builds a dozen settings per site."""
+    if _SETTING_SETTERS is None:
+        return Setting(value, loc, note)
     s = object.__new__(Setting)
-    _SET_VALUE(s, value)
-    _SET_LOC(s, loc)
-    _SET_NOTE(s, note)
+    set_value, set_loc, set_note = _SETTING_SETTERS
+    set_value(s, value)
+    set_loc(s, loc)
+    set_note(s, note)
     return s
 
 

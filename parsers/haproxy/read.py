@@ -196,7 +196,27 @@ def split_words(text: str, env: _Env | None = None) -> list[str]:
 
 
 _SETENV = frozenset({"setenv", "presetenv", "unsetenv"})
-_LOC_FILE, _LOC_LINE, _LOC_COLUMN = Loc.file.__set__, Loc.line.__set__, Loc.column.__set__  # type: ignore[attr-defined]
+
+
+def slot_setters(cls: type, names: tuple[str, ...]) -> tuple | None:
+    """The slot setters of a slotted dataclass whose fields are exactly ``names``, to build
+    instances without its __init__ (a frozen dataclass's sets each field through
+    object.__setattr__, slow when a big config builds hundreds of thousands); None when
+    the class is not that shape any more, and the caller builds instances the usual way."""
+    import dataclasses
+
+    try:
+        if tuple(f.name for f in dataclasses.fields(cls)) != names:
+            return None
+        descriptors = [cls.__dict__[n] for n in names]
+    except (TypeError, KeyError):
+        return None
+    if not all(type(d).__name__ == "member_descriptor" for d in descriptors):
+        return None
+    return tuple(d.__set__ for d in descriptors)
+
+
+_LOC_SETTERS = slot_setters(Loc, ("file", "line", "column"))
 
 
 def keyword(words: list[str]) -> tuple[str, list[str]]:
@@ -353,9 +373,11 @@ class _Reader:
         # `timeout tunnel 3600s`, `acl is_gateway path_beg /gateway/` in every section): its
         # keyword and words, shared (nothing changes a node's args once read)
         plain: dict[str, tuple[str, list[str]]] = {}
-        # Loc(path, no) through its slots: a frozen dataclass's __init__ sets each field with
-        # object.__setattr__, which made a third of the reading time on a big config
-        new, set_file, set_line, set_column = object.__new__, _LOC_FILE, _LOC_LINE, _LOC_COLUMN
+        # Loc(path, no) through its slots (see slot_setters): Loc's own __init__ made a third
+        # of the reading time on a big config
+        fast_loc = _LOC_SETTERS is not None
+        new = object.__new__
+        set_file, set_line, set_column = _LOC_SETTERS or (None, None, None)
         while lines:
             raw = take()
             no += 1
@@ -364,10 +386,13 @@ class _Reader:
                 continue
             known = plain.get(line)
             if known is not None and section is not None and not (frames and not frames[-1].active):
-                loc = new(Loc)
-                set_file(loc, path)
-                set_line(loc, no)
-                set_column(loc, None)
+                if fast_loc:
+                    loc = new(Loc)
+                    set_file(loc, path)
+                    set_line(loc, no)
+                    set_column(loc, None)
+                else:
+                    loc = Loc(path, no)
                 section.children.append(Node(known[0], known[1], loc))  # type: ignore[union-attr]
                 continue
             if line[0] == "#":
@@ -392,10 +417,13 @@ class _Reader:
                 comments[no] = line[hash_at + 1:]
             if not words:
                 continue
-            loc = new(Loc)
-            set_file(loc, path)
-            set_line(loc, no)
-            set_column(loc, None)
+            if fast_loc:
+                loc = new(Loc)
+                set_file(loc, path)
+                set_line(loc, no)
+                set_column(loc, None)
+            else:
+                loc = Loc(path, no)
             first = words[0]
             if first[:1] == ".":
                 self.directive(first, words, line, frames, loc)
