@@ -300,7 +300,16 @@ class HAProxyInterpreter:
                 continue
             if sec.name not in ("defaults", "frontend", "backend", "listen"):
                 continue
-            self.legacy_rules(sec)
+            # one pass over the lines: legacy rules said now (before the section's own
+            # problems, as HAProxy reports them), inheritable settings applied below
+            applicable: list[Node] = []
+            legacy = self.vt >= LEGACY_RULES_REMOVED
+            for c in sec.children or ():
+                name = c.name
+                if name in _INHERITABLE or "no option " in name:  # (a superset of what apply takes)
+                    applicable.append(c)
+                elif legacy and name in _LEGACY_RULES:
+                    self.legacy_rule(c)
             base = current
             if "from" in sec.args:
                 i = sec.args.index("from")
@@ -314,17 +323,15 @@ class HAProxyInterpreter:
                         fix="define `defaults " + parent + "` above this section, or fix the name after `from`"))
             if sec.name == "defaults":
                 own = Settings() if "from" not in sec.args else base.copy()
-                for c in sec.children or []:
-                    if c.name in _INHERITABLE or "no option " in c.name:
-                        own.apply(c)
+                for c in applicable:
+                    own.apply(c)
                 current = own
                 if sec.args and sec.args[0] != "from":
                     named[sec.args[0]] = own
                 continue
             settings = base.copy()
-            for c in sec.children or []:
-                if c.name in _INHERITABLE or "no option " in c.name:  # (a superset of what apply takes)
-                    settings.apply(c)
+            for c in applicable:
+                settings.apply(c)
             proxies.append((sec, settings))
         if self.consume:
             # from here the proxies list holds what is still needed of the tree: a frontend
@@ -465,17 +472,13 @@ class HAProxyInterpreter:
         info.backend.first_request_reuses = False
 
     # ------------------------------------------------------------------ rules
-    def legacy_rules(self, sec: Node) -> None:
+    def legacy_rule(self, c: Node) -> None:
         """``reqidel``/``rsprep`` and their kin: gone since 2.1, where HAProxy refuses them."""
-        if self.vt < LEGACY_RULES_REMOVED:
-            return
-        for c in sec.children or []:
-            if c.name in _LEGACY_RULES:
-                instead = _LEGACY_RULES[c.name]
-                self.problems.append(ConfigProblem(
-                    "rejected", f"The '{c.name}' directive is not supported anymore since HAProxy 2.1"
-                    + (f" (use '{instead}')" if instead else ""), c.loc,
-                    fix=f"rewrite it as `{instead} ...`" if instead else "remove it"))
+        instead = _LEGACY_RULES[c.name]
+        self.problems.append(ConfigProblem(
+            "rejected", f"The '{c.name}' directive is not supported anymore since HAProxy 2.1"
+            + (f" (use '{instead}')" if instead else ""), c.loc,
+            fix=f"rewrite it as `{instead} ...`" if instead else "remove it"))
 
     def acls(self, sec: Node) -> dict[str, list[Term]]:
         out: dict[str, list[Term]] = {}
@@ -607,7 +610,21 @@ class HAProxyInterpreter:
         mode = mode_set[0] if mode_set else self.assumed_mode()
         http = mode == "http"
         acls = self.acls(sec)
-        binds = [c for c in sec.children or [] if c.name == "bind"]
+        # one pass for the binds, the use_backend rules and the lines that may inspect SNI
+        binds: list[Node] = []
+        rules: list[tuple[str, AclCondition | Always, Loc]] = []
+        inspected: list[str] = []
+        for c in sec.children or ():
+            cname = c.name
+            if cname == "bind":
+                binds.append(c)
+            elif cname == "use_backend":
+                if c.args:
+                    cond = self.condition(c.args, acls)
+                    rules.append((c.args[0], cond or Always(), c.loc))
+                inspected.append(" ".join(c.args))
+            elif cname == "tcp-request content accept" or cname == "tcp-request inspect-delay":
+                inspected.append(" ".join(c.args))
         extra = sec.args[1:sec.args.index("from")] if "from" in sec.args else sec.args[1:]
         if sec.name == "listen" and extra:
             if self.vt < LISTEN_ADDRESS_REMOVED:
@@ -620,11 +637,6 @@ class HAProxyInterpreter:
                     "addresses\")", sec.loc, fix=f"move the address to its own line: `bind {extra[0]}`"))
         header_ops, steps, front_hidden = self.http_rules(sec, acls, http)
 
-        rules: list[tuple[str, AclCondition | Always, Loc]] = []
-        for c in sec.children or []:
-            if c.name == "use_backend" and c.args:
-                cond = self.condition(c.args, acls)
-                rules.append((c.args[0], cond or Always(), c.loc))
         default = settings.get("default_backend")
         targets: list[tuple[str, Loc]] = [(b, loc) for b, _, loc in rules]
         if default is not None:
@@ -633,10 +645,8 @@ class HAProxyInterpreter:
             default = (name, sec.loc)
             targets.append(default)  # a listen's own servers
 
-        inspecting = ("use_backend", "tcp-request content accept", "tcp-request inspect-delay")
         sni = any(t.fetch in _SNI_FETCH_SET for terms in acls.values() for t in terms) or any(
-            any(f in text for f in _SNI_FETCHES)
-            for text in (" ".join(c.args) for c in sec.children or [] if c.name in inspecting) if "ssl" in text)
+            any(f in text for f in _SNI_FETCHES) for text in inspected if "ssl" in text)
         listeners = self.listeners(binds, http, targets, sni)
         if not listeners:
             if self.whole:
