@@ -377,7 +377,7 @@ class HAProxyInterpreter:
     # ------------------------------------------------------------------ backends
     def backend_section(self, sec: Node, settings: Settings) -> None:
         name = sec.args[0] if sec.args else "(unnamed)"
-        mode = settings.get("mode")
+        mode = settings.values.get("mode")
         servers: list[ServerLine] = []
         for c in sec.children or []:
             if c.name in ("server", "server-template") and c.args:
@@ -449,8 +449,8 @@ class HAProxyInterpreter:
         if not info.http:
             info.backend.pool = _setting(0)
             return
-        conn = s.get("conn")
-        reuse = s.get("reuse")
+        conn = s.values.get("conn")
+        reuse = s.values.get("reuse")
         if conn and conn[0] != "keep-alive":
             info.backend.pool = _setting(0, conn[1])
             return
@@ -606,7 +606,7 @@ class HAProxyInterpreter:
     def frontend_section(self, sec: Node, settings: Settings) -> Site | None:
         name = sec.args[0] if sec.args else "(unnamed)"
         label = f"{sec.name} {name}"
-        mode_set = settings.get("mode")
+        mode_set = settings.values.get("mode")
         mode = mode_set[0] if mode_set else self.assumed_mode()
         http = mode == "http"
         acls = self.acls(sec)
@@ -637,7 +637,7 @@ class HAProxyInterpreter:
                     "addresses\")", sec.loc, fix=f"move the address to its own line: `bind {extra[0]}`"))
         header_ops, steps, front_hidden = self.http_rules(sec, acls, http)
 
-        default = settings.get("default_backend")
+        default = settings.values.get("default_backend")
         targets: list[tuple[str, Loc]] = [(b, loc) for b, _, loc in rules]
         if default is not None:
             targets.append((default[0], default[1] or sec.loc))
@@ -789,7 +789,7 @@ class HAProxyInterpreter:
         tls = first.ssl if first is not None else False
         if relay:
             tls = front_tls if not tls else tls
-        hidden = () if relay else tuple(info.hidden + (front_hidden if http else []))
+        hidden = () if relay else tuple(info.hidden + front_hidden) if http else tuple(info.hidden)
         # Equal parts are one object (nothing changes them once built): a frontend's routes
         # to its backends usually send the same ops, and the idle limit comes from the same
         # defaults lines, so a fleet does not hold a copy per route.
@@ -805,12 +805,11 @@ class HAProxyInterpreter:
                 hidden_response_headers=hidden,
             ), ops, hidden)
         if info.tls_settings is None:
-            info.tls_settings = BackendTLS()
-            if first is not None:
-                info.tls_settings = BackendTLS(verify=_setting(first.verify != "none", first.loc),
-                                               ca=_setting(first.ca, first.loc) if first.ca else _NO_CA)
+            info.tls_settings = BackendTLS() if first is None else BackendTLS(
+                verify=_setting(first.verify != "none", first.loc),
+                ca=_setting(first.ca, first.loc) if first.ca else _NO_CA)
         if not relay:
-            mode = settings.get("conn")
+            mode = settings.values.get("conn")
             counted = self.front_modes.get(target)
             if counted is None:
                 counted = self.front_modes[target] = [0, 0, None]
@@ -819,7 +818,7 @@ class HAProxyInterpreter:
                 counted[1] += 1
                 if counted[2] is None:
                     counted[2] = mode
-        client = settings.get("timeout client")
+        client = settings.values.get("timeout client")
         cached = info.idle_for
         if cached is None or cached[0] is not client:
             cached = info.idle_for = (client, Timeouts(idle=self.idle(settings, info.settings)))
@@ -840,12 +839,12 @@ class HAProxyInterpreter:
                 info.backend.pool = _setting(0, first[1])
 
     def idle(self, front: Settings, back: Settings) -> Setting[float | None]:
-        tunnel = back.get("timeout tunnel")
+        tunnel = back.values.get("timeout tunnel")
         if tunnel is not None:
             return _setting(parse_time(tunnel[0]), tunnel[1], note="timeout tunnel")
         limits: list[tuple[float, Loc | None, str]] = []
         for settings, key in ((front, "timeout client"), (back, "timeout server")):
-            got = settings.get(key)
+            got = settings.values.get(key)
             if got is not None:
                 seconds = parse_time(got[0])
                 if seconds is not None and seconds > 0:
