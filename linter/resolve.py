@@ -208,7 +208,7 @@ def sent_headers(action: ProxyAction, req: Request) -> tuple[dict[str, SentHeade
         for k, v in req.headers.items():
             if k in HOP_BY_HOP and k not in up.hop_by_hop_forwarded:
                 continue
-            sent[k] = SentHeader(v, None)
+            sent[k] = _passed(v)
     for op in up.ops:
         key = op.name.lower()
         if op.value is None:
@@ -223,6 +223,20 @@ def sent_headers(action: ProxyAction, req: Request) -> tuple[dict[str, SentHeade
         sent[key] = SentHeader(value, op)
         removed.pop(key, None)
     return sent, removed
+
+
+_PASSED: dict[str, SentHeader] = {}
+
+
+def _passed(value: str) -> SentHeader:
+    """A client header passed through unchanged: one object per value (nothing changes a
+    SentHeader once built), not one per header per plan, on a fleet of thousands of plans."""
+    got = _PASSED.get(value)
+    if got is None:
+        if len(_PASSED) > 1024:  # requests come from upgrade_request/page_request: a few values
+            _PASSED.clear()
+        got = _PASSED[value] = SentHeader(value, None)
+    return got
 
 
 def tokens(value: str) -> set[str]:
