@@ -254,9 +254,10 @@ class AclCondition:
     """``if|unless`` followed by ACL names (``!`` negates), ``{ anonymous }`` terms and ``||``."""
 
     text: str
-    groups: list[list[tuple[bool, object]]]  # OR of ANDs of (negated, Term | name)
+    # OR of ANDs of (negated, Term | name); tuples: a fleet holds thousands, never changed
+    groups: tuple[tuple[tuple[bool, object], ...], ...]
     unless: bool
-    acls: dict[str, list[Term]]
+    acls: dict[str, tuple[Term, ...]]
     servers: dict[str, int] = field(default_factory=dict)
 
     def evaluate(self, request: Request) -> bool | None:
@@ -335,7 +336,7 @@ class AclCondition:
         return f"{self.text} ({'; '.join(shown)})" if shown else self.text
 
 
-def parse_condition(words: list[str], acls: dict[str, list[Term]], servers: dict[str, int]) -> AclCondition | None:
+def parse_condition(words: list[str], acls: dict[str, tuple[Term, ...]], servers: dict[str, int]) -> AclCondition | None:
     """``words`` start with ``if`` or ``unless``; None when there is no condition."""
     if not words or words[0] not in ("if", "unless"):
         return None
@@ -343,7 +344,7 @@ def parse_condition(words: list[str], acls: dict[str, list[Term]], servers: dict
     if "!" not in text and "{" not in text and "||" not in words and "or" not in words:
         # ACL names ANDed, the usual condition: no negation, no anonymous ACL, no OR
         items = [_named(False, w) for w in words[1:] if w]
-        return AclCondition(text=text, groups=[items] if items else [[]], unless=words[0] == "unless",
+        return AclCondition(text=text, groups=(tuple(items),), unless=words[0] == "unless",
                             acls=acls, servers=servers)
     groups: list[list[tuple[bool, object]]] = [[]]
     i = 1
@@ -378,7 +379,8 @@ def parse_condition(words: list[str], acls: dict[str, list[Term]], servers: dict
         if w:
             groups[-1].append(_named(negated, w))
         i += 1
-    return AclCondition(text=text, groups=[g for g in groups if g] or [[]], unless=words[0] == "unless",
+    return AclCondition(text=text, groups=tuple(tuple(g) for g in groups if g) or ((),),
+                        unless=words[0] == "unless",
                         acls=acls, servers=servers)
 
 

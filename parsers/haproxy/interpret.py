@@ -480,16 +480,20 @@ class HAProxyInterpreter:
             + (f" (use '{instead}')" if instead else ""), c.loc,
             fix=f"rewrite it as `{instead} ...`" if instead else "remove it"))
 
-    def acls(self, sec: Node) -> dict[str, list[Term]]:
-        out: dict[str, list[Term]] = {}
+    def acls(self, sec: Node) -> dict[str, tuple[Term, ...]]:
+        """Each ACL name's terms (declarations of one name are ORed), as tuples: a frontend's
+        conditions keep them for the whole run."""
+        out: dict[str, tuple[Term, ...]] = {}
         for c in sec.children or []:
             if c.name == "acl" and len(c.args) >= 2:
                 term = parse_term(c.args[1:])
                 if term is not None:
-                    out.setdefault(c.args[0], []).append(term)
+                    name = c.args[0]
+                    known = out.get(name)
+                    out[name] = (term,) if known is None else (*known, term)
         return out
 
-    def condition(self, words: list[str], acls: dict[str, list[Term]]) -> AclCondition | None:
+    def condition(self, words: list[str], acls: dict[str, tuple[Term, ...]]) -> AclCondition | None:
         for i, w in enumerate(words):
             if w in ("if", "unless"):
                 return parse_condition(words[i:], acls, self.server_counts)
@@ -502,7 +506,7 @@ class HAProxyInterpreter:
                 return words[:i]
         return words
 
-    def http_rules(self, sec: Node, acls: dict[str, list[Term]], http: bool):
+    def http_rules(self, sec: Node, acls: dict[str, tuple[Term, ...]], http: bool):
         """Header ops (with their condition), answering steps, and hidden response headers."""
         ops: list[tuple[HeaderOp, object]] = []
         steps: list[Step] = []
