@@ -379,17 +379,28 @@ class HAProxyInterpreter:
         name = sec.args[0] if sec.args else "(unnamed)"
         mode = settings.values.get("mode")
         servers: list[ServerLine] = []
-        for c in sec.children or []:
-            if c.name in ("server", "server-template") and c.args:
-                line = self.server_line(c, settings)
-                if line is not None:
-                    servers.append(line)
+        has_acl = has_rules = False
+        for c in sec.children or ():
+            cname = c.name
+            if cname == "server" or cname == "server-template":
+                if c.args:
+                    line = self.server_line(c, settings)
+                    if line is not None:
+                        servers.append(line)
+            elif cname == "acl":
+                has_acl = True
+            elif cname in _HTTP_RULES:
+                has_rules = True
         self.server_counts[name] = len(servers)
-        acls = self.acls(sec)
         http = (mode[0] if mode else self.assumed_mode()) == "http"
-        header_ops, steps, hidden = self.http_rules(sec, acls, http=http)
-        # (a fleet's backends mostly have none of these: one empty list for them all)
-        header_ops, steps, hidden = header_ops or _NONE, steps or _NONE, hidden or _NONE
+        # (a fleet's backends mostly have no rules: their ACLs are not read, one empty list
+        # stands for all their ops, steps and hidden headers)
+        header_ops: list = _NONE
+        steps: list[Step] = _NONE
+        hidden: list[HiddenHeader] = _NONE
+        if has_rules:
+            header_ops, steps, hidden = self.http_rules(sec, self.acls(sec) if has_acl else {}, http=http)
+            header_ops, steps, hidden = header_ops or _NONE, steps or _NONE, hidden or _NONE
         backend = Backend(name=name, servers=[s.server for s in servers], loc=sec.loc, named=True)
         info = BackendInfo(sec, settings, backend, servers, header_ops, steps, hidden, http=http)
         self.reuse(info)
@@ -693,6 +704,8 @@ class HAProxyInterpreter:
     def listeners(self, binds: list[Node], http: bool, targets: list[tuple[str, Loc]], sni: bool) -> list[Listener]:
         out: list[Listener] = []
         h2_workaround = "h2-workaround-bogus-websocket-clients" in self.global_flags
+        relayed = [self.backends[t] for t, _ in targets if t in self.backends and not self.backends[t].http]
+        to_tls_port = any(s.port in TLS_PORTS for info in relayed for s in info.backend.servers)
         for b in binds:
             if not b.args:
                 continue
@@ -713,9 +726,6 @@ class HAProxyInterpreter:
             else:
                 h2 = self.vt >= DEFAULT_ALPN_H2_SINCE
             h2 = (ssl and h2) or proto_h2
-            relayed = [self.backends[t] for t, _ in targets
-                       if t in self.backends and not self.is_http(self.backends[t])]
-            to_tls_port = any(s.port in TLS_PORTS for info in relayed for s in info.backend.servers)
             for part in b.args[0].split(","):
                 addr = split_address(part)
                 if addr is None:
