@@ -63,7 +63,17 @@ from linter.model import (
 from linter.options import Options
 from linter.tree import ConfigTree, Loc, Node
 
-from .acl import AclCondition, Always, FirstMatch, Ladder, NoneMatched, Term, parse_condition, parse_term, regex_search
+from .acl import (
+    AclCondition,
+    Always,
+    FirstMatch,
+    Ladder,
+    NoneMatched,
+    Term,
+    parse_condition,
+    parse_term,
+    regex_search,
+)
 from .advice import HAProxyAdvice
 from .read import slot_setters
 
