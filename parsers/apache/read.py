@@ -35,6 +35,8 @@ from linter.bounds import BOM, Device, ReadLimit
 from linter.fas import version_tuple
 from linter.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
 
+from ..clean_import import import_on_a_clean_stack
+
 from .modules import STATIC_MODULES, TRUNK_ONLY, module_names, module_of
 
 # wsproxylint's bounds (include depth, files, bytes, section depth) are linter/bounds.py's,
@@ -75,40 +77,11 @@ def _args_grammar():
     the corpus. Built on first use, so reading nginx never imports pyparsing."""
     global _grammar
     if _grammar is None:
-        _import_on_a_clean_stack("pyparsing")
+        import_on_a_clean_stack("pyparsing")
         import pyparsing as pp
 
         _grammar = pp.Regex(WORD)
     return _grammar
-
-
-def _import_on_a_clean_stack(name: str) -> None:
-    """Import ``name`` in a short-lived thread. pyparsing parses its own grammar at import
-    time and keeps the exceptions it catches in reference cycles with their frames, and a
-    frame holds its callers: imported here, in the middle of a read, the cycles held the
-    reader's, the loader's and the runner's frames, and with them the whole tree and model,
-    until the next cyclic collection, which the runner pauses for the whole run. That
-    collection then walked and freed all of it after the run (0.9 s of 4.3 at 5,000
-    sites). A new thread's stack holds nothing of ours. A failure is the caller's to see
-    (its own import raises it)."""
-    if name in sys.modules:
-        return
-    import _thread
-    import importlib
-
-    done = _thread.allocate_lock()
-    done.acquire()
-
-    def run() -> None:
-        try:
-            importlib.import_module(name)
-        except BaseException:  # noqa: BLE001, S110 - re-raised by the caller's own import
-            pass
-        finally:
-            done.release()
-
-    _thread.start_new_thread(run, ())
-    done.acquire()
 
 
 def _unescape(m: re.Match[str]) -> str:

@@ -30,7 +30,7 @@ def _load(path: str, options: Options, text: str | None) -> ProxyModel:
     from .read import read
 
     tree = read(path, options.proxy_versions.get("haproxy"), extra=options.companions.get(path, ()), text=text)
-    model = interpret(tree, options)
+    model = interpret(tree, options, consume=True)
     model.sources = tree.files  # comments (suppressions) and file list for the runner
     return model
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from linter.model import Request
 
@@ -45,6 +46,9 @@ class Term:
     values: list[str]
     text: str
     from_file: bool = False
+    # verdicts by request path, for a test of the path alone: one Term serves every
+    # frontend of a fleet, and each asks it about the same websocket URLs
+    by_path: dict[str, bool | None] | None = field(default=None, compare=False, repr=False)
 
     def samples(self, req: Request, servers: dict[str, int]) -> list[str] | None:
         f = self.fetch
@@ -89,6 +93,17 @@ class Term:
     def evaluate(self, req: Request, servers: dict[str, int]) -> bool | None:
         if self.from_file:
             return None
+        if self.fetch == "path" or self.fetch == "req.path":
+            memo = self.by_path
+            if memo is None:
+                memo = self.by_path = {}
+            elif req.path in memo:
+                return memo[req.path]
+            verdict = memo[req.path] = self._evaluate(req, servers)
+            return verdict
+        return self._evaluate(req, servers)
+
+    def _evaluate(self, req: Request, servers: dict[str, int]) -> bool | None:
         got = self.samples(req, servers)
         if got is None:
             return None
@@ -178,9 +193,18 @@ def _str_match(method: str, got: str, want: str, icase: bool) -> bool:
 
 
 def parse_term(words: list[str]) -> Term | None:
-    """``fetch[(arg)][,conv...] [flags] [values]`` as written in an ``acl`` line or ``{ }``."""
+    """``fetch[(arg)][,conv...] [flags] [values]`` as written in an ``acl`` line or ``{ }``.
+
+    A fleet repeats the same tests in every frontend (``path_beg /gateway/``): one Term per
+    distinct text serves them all (nothing changes a Term once parsed), which saves both
+    the parse and a Term per frontend."""
     if not words:
         return None
+    return _parse_term(tuple(words))
+
+
+@lru_cache(maxsize=8192)
+def _parse_term(words: tuple[str, ...]) -> Term:
     text = " ".join(words)
     m = re.match(r"^([a-zA-Z_][\w.]*)(?:\(([^)]*)\))?((?:,[\w.]+(?:\([^)]*\))?)*)$", words[0])
     if not m:
@@ -230,13 +254,37 @@ class AclCondition:
     """``if|unless`` followed by ACL names (``!`` negates), ``{ anonymous }`` terms and ``||``."""
 
     text: str
-    groups: list[list[tuple[bool, object]]]  # OR of ANDs of (negated, Term | name)
+    # OR of ANDs of (negated, Term | name); tuples: a fleet holds thousands, never changed
+    groups: tuple[tuple[tuple[bool, object], ...], ...]
     unless: bool
-    acls: dict[str, list[Term]]
+    acls: dict[str, tuple[Term, ...]]
     servers: dict[str, int] = field(default_factory=dict)
 
     def evaluate(self, request: Request) -> bool | None:
-        verdict = self._or(request)
+        # _or over _and over _item, inlined: a fleet's routing asks this for every rule of
+        # every frontend, for each websocket URL and listener
+        unknown_or = False
+        verdict: bool | None = False
+        for group in self.groups:
+            unknown_and = False
+            v: bool | None = True
+            for negated, item in group:
+                iv = self._item(item, request)
+                if iv is None:
+                    unknown_and = True
+                    continue
+                if iv == negated:
+                    v = False
+                    break
+            else:
+                v = None if unknown_and else True
+            if v is True:
+                verdict = True
+                break
+            if v is None:
+                unknown_or = True
+        else:
+            verdict = None if unknown_or else False
         if verdict is None:
             return None
         return not verdict if self.unless else verdict
@@ -288,10 +336,16 @@ class AclCondition:
         return f"{self.text} ({'; '.join(shown)})" if shown else self.text
 
 
-def parse_condition(words: list[str], acls: dict[str, list[Term]], servers: dict[str, int]) -> AclCondition | None:
+def parse_condition(words: list[str], acls: dict[str, tuple[Term, ...]], servers: dict[str, int]) -> AclCondition | None:
     """``words`` start with ``if`` or ``unless``; None when there is no condition."""
     if not words or words[0] not in ("if", "unless"):
         return None
+    text = " ".join(words)
+    if "!" not in text and "{" not in text and "||" not in words and "or" not in words:
+        # ACL names ANDed, the usual condition: no negation, no anonymous ACL, no OR
+        items = [_named(False, w) for w in words[1:] if w]
+        return AclCondition(text=text, groups=(tuple(items),), unless=words[0] == "unless",
+                            acls=acls, servers=servers)
     groups: list[list[tuple[bool, object]]] = [[]]
     i = 1
     body = words[1:]
@@ -323,11 +377,18 @@ def parse_condition(words: list[str], acls: dict[str, list[Term]], servers: dict
             i += 1
             continue
         if w:
-            groups[-1].append((negated, w))
+            groups[-1].append(_named(negated, w))
         i += 1
-    text = " ".join(words)
-    return AclCondition(text=text, groups=[g for g in groups if g] or [[]], unless=words[0] == "unless",
+    return AclCondition(text=text, groups=tuple(tuple(g) for g in groups if g) or ((),),
+                        unless=words[0] == "unless",
                         acls=acls, servers=servers)
+
+
+@lru_cache(maxsize=4096)
+def _named(negated: bool, name: str) -> tuple[bool, str]:
+    """One ``(negated, name)`` item per ACL name: every frontend of a fleet tests the same
+    names (``is_gateway``), so their conditions share the item and its string."""
+    return negated, name
 
 
 @dataclass(slots=True)

@@ -30,8 +30,10 @@ What HAProxy does with a browser's upgrade, as the model says it:
 from __future__ import annotations
 
 import re
+import sys
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from linter.fas import GATEWAY_WS, PLAIN_PORTS, TLS_PORTS, version_tuple
 from linter.model import (
@@ -61,8 +63,19 @@ from linter.model import (
 from linter.options import Options
 from linter.tree import ConfigTree, Loc, Node
 
-from .acl import AclCondition, Always, FirstMatch, Ladder, NoneMatched, Term, parse_condition, parse_term, regex_search
+from .acl import (
+    AclCondition,
+    Always,
+    FirstMatch,
+    Ladder,
+    NoneMatched,
+    Term,
+    parse_condition,
+    parse_term,
+    regex_search,
+)
 from .advice import HAProxyAdvice
+from .read import slot_setters
 
 ASSUMED_VERSION = "2.6"
 ASSUMED_TEXT = "2.6-3.0 (Debian 12 ships 2.6)"
@@ -77,6 +90,15 @@ STATUSES = FailureStatuses(plain_to_tls_port="status:502", tls_to_plain_port="st
 RELAY_STATUSES = FailureStatuses(plain_to_tls_port="reset", tls_to_plain_port="tls-error",
                                  tls_not_ready="reset")
 
+# one object for every route where the value cannot differ (nothing changes them once built)
+_FORWARD = Setting(True)
+_TLS_READY = Setting(True)
+_NO_LOCS: list[Loc] = []
+_NO_STEPS: list[Step] = []
+_NO_CHILDREN: list[Node] = []  # a consumed section's lines
+_NONE: list = []
+_IDLE_KEYS = ("timeout tunnel", "timeout server")
+_NO_CA = Setting(None)
 # request headers of the upgrade that a `-m` header rule can hit
 _REQUEST_HEADERS = ("Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Origin")
 _FORWARDED_HOP = frozenset({"connection", "upgrade"})
@@ -106,8 +128,26 @@ _HTTP_RULES = frozenset({
     "tcp-request session reject"})
 _SERVER_PARAMS = frozenset({"ssl", "no-ssl", "verify", "ca-file"})
 _SNI_FETCHES = ("req.ssl_sni", "req_ssl_sni", "req.ssl_hello_type", "req_ssl_hello_type", "req.ssl_ver")
+_SNI_FETCH_SET = frozenset(_SNI_FETCHES)  # (each holds "ssl": a line without it names none)
 
 
+_SETTING_SETTERS = slot_setters(Setting, ("value", "loc", "note"))
+
+
+def _setting(value, loc: Loc | None = None, note: str = "") -> Setting:
+    """``Setting(value, loc, note)`` through its slots where it can be (see slot_setters): a
+    fleet builds a dozen settings per site."""
+    if _SETTING_SETTERS is None:
+        return Setting(value, loc, note)
+    s = object.__new__(Setting)
+    set_value, set_loc, set_note = _SETTING_SETTERS
+    set_value(s, value)
+    set_loc(s, loc)
+    set_note(s, note)
+    return s
+
+
+@lru_cache(maxsize=1024)
 def parse_time(text: str) -> float | None:
     """HAProxy time in seconds: a bare number is milliseconds [manual 2.5]."""
     m = re.fullmatch(r"(\d+)(us|ms|s|m|h|d)?", text.strip())
@@ -182,6 +222,12 @@ class Settings:
         return True
 
 
+# the names Settings.apply takes (besides "no option ..."): other lines need not be offered
+_INHERITABLE = frozenset({"mode", "http-reuse", "timeout client", "timeout server", "timeout tunnel", "clitimeout",
+                          "srvtimeout", "default-server", "default_backend", *_CONN_OPTIONS})
+_DONE = (Node("", [], Loc("", 0)), Settings())  # a frontend already interpreted
+
+
 @dataclass(slots=True)
 class ServerLine:
     server: Server
@@ -205,11 +251,21 @@ class BackendInfo:
     hidden: list[HiddenHeader]
     # in mode http (as set, or as assumed when the defaults were not read)
     http: bool = True
+    # what routes to it verify (from its first server), built on first use
+    tls_settings: BackendTLS | None = None
+    # its header ops that apply to the upgrade, decided on first use
+    kept_ops: list[HeaderOp] | None = None
+    # the idle limit of the last frontend setting that reached it (frontends usually share
+    # theirs through defaults): (the frontend's `timeout client` entry, limits)
+    idle_for: tuple[object, Timeouts] | None = None
 
 
 class HAProxyInterpreter:
-    def __init__(self, tree: ConfigTree, options: Options) -> None:
+    def __init__(self, tree: ConfigTree, options: Options, consume: bool = False) -> None:
         self.tree = tree
+        # the loader hands its tree over: each section's lines are dropped once interpreted,
+        # so the whole tree and the whole model are never alive together on a big fleet
+        self.consume = consume
         self.options = options
         given = options.proxy_versions.get("haproxy")
         self.version = given or ASSUMED_VERSION
@@ -223,10 +279,15 @@ class HAProxyInterpreter:
         self.backends: dict[str, BackendInfo] = {}
         self.server_counts: dict[str, int] = {}
         self.global_flags: dict[str, Node] = {}
+        # per frontend (cleared for each): its actions by (target, line), its route parts by target
         self.actions: dict[tuple, ProxyAction] = {}
-        self.route_parts: dict[tuple[int, str], tuple[UpstreamRequest, Timeouts, BackendTLS, bool, bool]] = {}
+        self.route_parts: dict[str, tuple[UpstreamRequest, Timeouts, BackendTLS, bool, bool]] = {}
+        # built parts shared by equal inputs (see parts); the key objects are kept alive with them
+        self.upstreams: dict[tuple, tuple[UpstreamRequest, list[HeaderOp], tuple[HiddenHeader, ...]]] = {}
+        self.front_kept: tuple[object, list[HeaderOp]] = (None, [])
         # per backend name, the connection mode of each frontend route reaching it
-        self.front_modes: dict[str, list[tuple[str, Loc | None] | None]] = {}
+        # (routes counted, how many of them close, the first closing mode)
+        self.front_modes: dict[str, list] = {}
         ws = options.ws_paths[0] if options.ws_paths else GATEWAY_WS
         self.probe = Request(ws, "", "https", {"host": "gw.example.com", "upgrade": "websocket",
                                                 "connection": "Upgrade", "sec-websocket-key": "x",
@@ -249,7 +310,16 @@ class HAProxyInterpreter:
                 continue
             if sec.name not in ("defaults", "frontend", "backend", "listen"):
                 continue
-            self.legacy_rules(sec)
+            # one pass over the lines: legacy rules said now (before the section's own
+            # problems, as HAProxy reports them), inheritable settings applied below
+            applicable: list[Node] = []
+            legacy = self.vt >= LEGACY_RULES_REMOVED
+            for c in sec.children or ():
+                name = c.name
+                if name in _INHERITABLE or "no option " in name:  # (a superset of what apply takes)
+                    applicable.append(c)
+                elif legacy and name in _LEGACY_RULES:
+                    self.legacy_rule(c)
             base = current
             if "from" in sec.args:
                 i = sec.args.index("from")
@@ -263,25 +333,42 @@ class HAProxyInterpreter:
                         fix="define `defaults " + parent + "` above this section, or fix the name after `from`"))
             if sec.name == "defaults":
                 own = Settings() if "from" not in sec.args else base.copy()
-                for c in sec.children or []:
+                for c in applicable:
                     own.apply(c)
                 current = own
                 if sec.args and sec.args[0] != "from":
                     named[sec.args[0]] = own
                 continue
             settings = base.copy()
-            for c in sec.children or []:
+            for c in applicable:
                 settings.apply(c)
             proxies.append((sec, settings))
-        for sec, settings in proxies:
+        if self.consume:
+            # from here the proxies list holds what is still needed of the tree: a frontend
+            # goes (section, lines and settings) once interpreted, a backend keeps only its
+            # section line (its BackendInfo names it)
+            self.tree.nodes = []
+        for i, (sec, settings) in enumerate(proxies):
             if sec.name in ("backend", "listen"):
                 self.backend_section(sec, settings)
+                if self.consume and sec.name == "backend":
+                    sec.children = _NO_CHILDREN
+                    proxies[i] = _DONE
         sites: list[Site] = []
-        for sec, settings in proxies:
+        for i, (sec, settings) in enumerate(proxies):
             if sec.name in ("frontend", "listen"):
+                # the caches of actions and route parts are keyed by this section: none of
+                # their entries can serve another frontend
+                self.actions.clear()
+                self.route_parts.clear()
+                self.upstreams.clear()
                 site = self.frontend_section(sec, settings)
                 if site is not None:
                     sites.append(site)
+                if self.consume:
+                    sec.children = _NO_CHILDREN
+                    proxies[i] = _DONE
+        del proxies
         self.front_connection_modes()
         return ProxyModel(
             dialect="haproxy",
@@ -300,20 +387,35 @@ class HAProxyInterpreter:
     # ------------------------------------------------------------------ backends
     def backend_section(self, sec: Node, settings: Settings) -> None:
         name = sec.args[0] if sec.args else "(unnamed)"
-        mode = settings.get("mode")
+        mode = settings.values.get("mode")
         servers: list[ServerLine] = []
-        for c in sec.children or []:
-            if c.name in ("server", "server-template") and c.args:
-                line = self.server_line(c, settings)
-                if line is not None:
-                    servers.append(line)
+        has_acl = has_rules = False
+        for c in sec.children or ():
+            cname = c.name
+            if cname == "server" or cname == "server-template":
+                if c.args:
+                    line = self.server_line(c, settings)
+                    if line is not None:
+                        servers.append(line)
+            elif cname == "acl":
+                has_acl = True
+            elif cname in _HTTP_RULES:
+                has_rules = True
         self.server_counts[name] = len(servers)
-        acls = self.acls(sec)
         http = (mode[0] if mode else self.assumed_mode()) == "http"
-        header_ops, steps, hidden = self.http_rules(sec, acls, http=http)
+        # (a fleet's backends mostly have no rules: their ACLs are not read, one empty list
+        # stands for all their ops, steps and hidden headers)
+        header_ops: list = _NONE
+        steps: list[Step] = _NONE
+        hidden: list[HiddenHeader] = _NONE
+        if has_rules:
+            header_ops, steps, hidden = self.http_rules(sec, self.acls(sec) if has_acl else {}, http=http)
+            header_ops, steps, hidden = header_ops or _NONE, steps or _NONE, hidden or _NONE
         backend = Backend(name=name, servers=[s.server for s in servers], loc=sec.loc, named=True)
         info = BackendInfo(sec, settings, backend, servers, header_ops, steps, hidden, http=http)
         self.reuse(info)
+        # from here only the idle limits are read from its settings (see idle)
+        info.settings = Settings({k: v for k in _IDLE_KEYS if (v := settings.values.get(k)) is not None}, _NONE)
         self.backends[name] = info
 
     @staticmethod
@@ -366,53 +468,53 @@ class HAProxyInterpreter:
         """Whether idle server connections are kept, and who may take them."""
         s = info.settings
         if not info.http:
-            info.backend.pool = Setting(0)
+            info.backend.pool = _setting(0)
             return
-        conn = s.get("conn")
-        reuse = s.get("reuse")
+        conn = s.values.get("conn")
+        reuse = s.values.get("reuse")
         if conn and conn[0] != "keep-alive":
-            info.backend.pool = Setting(0, conn[1])
+            info.backend.pool = _setting(0, conn[1])
             return
         if reuse is not None:
             mode, loc = reuse
             if mode == "never":
-                info.backend.pool = Setting(0, loc)
+                info.backend.pool = _setting(0, loc)
                 return
             info.backend.first_request_reuses = mode in ("aggressive", "always")
-            info.backend.pool = Setting(1, loc, note=f"http-reuse {mode}: " + (
+            info.backend.pool = _setting(1, loc, note=sys.intern(f"http-reuse {mode}: " + (
                 "even the first request of a client connection may take an idle connection"
-                if info.backend.first_request_reuses else "idle connections serve later requests of a connection"))
+                if info.backend.first_request_reuses else "idle connections serve later requests of a connection")))
             return
         if self.vt < REUSE_SAFE_SINCE:
-            info.backend.pool = Setting(0, None, note="HAProxy >= 1.9 keeps idle connections by default "
+            info.backend.pool = _setting(0, None, note="HAProxy >= 1.9 keeps idle connections by default "
                                         "(http-reuse safe)")
             return
-        info.backend.pool = Setting(1, None, note="http-reuse safe, the default since HAProxy 1.9")
+        info.backend.pool = _setting(1, None, note="http-reuse safe, the default since HAProxy 1.9")
         info.backend.first_request_reuses = False
 
     # ------------------------------------------------------------------ rules
-    def legacy_rules(self, sec: Node) -> None:
+    def legacy_rule(self, c: Node) -> None:
         """``reqidel``/``rsprep`` and their kin: gone since 2.1, where HAProxy refuses them."""
-        if self.vt < LEGACY_RULES_REMOVED:
-            return
-        for c in sec.children or []:
-            if c.name in _LEGACY_RULES:
-                instead = _LEGACY_RULES[c.name]
-                self.problems.append(ConfigProblem(
-                    "rejected", f"The '{c.name}' directive is not supported anymore since HAProxy 2.1"
-                    + (f" (use '{instead}')" if instead else ""), c.loc,
-                    fix=f"rewrite it as `{instead} ...`" if instead else "remove it"))
+        instead = _LEGACY_RULES[c.name]
+        self.problems.append(ConfigProblem(
+            "rejected", f"The '{c.name}' directive is not supported anymore since HAProxy 2.1"
+            + (f" (use '{instead}')" if instead else ""), c.loc,
+            fix=f"rewrite it as `{instead} ...`" if instead else "remove it"))
 
-    def acls(self, sec: Node) -> dict[str, list[Term]]:
-        out: dict[str, list[Term]] = {}
+    def acls(self, sec: Node) -> dict[str, tuple[Term, ...]]:
+        """Each ACL name's terms (declarations of one name are ORed), as tuples: a frontend's
+        conditions keep them for the whole run."""
+        out: dict[str, tuple[Term, ...]] = {}
         for c in sec.children or []:
             if c.name == "acl" and len(c.args) >= 2:
                 term = parse_term(c.args[1:])
                 if term is not None:
-                    out.setdefault(c.args[0], []).append(term)
+                    name = c.args[0]
+                    known = out.get(name)
+                    out[name] = (term,) if known is None else (*known, term)
         return out
 
-    def condition(self, words: list[str], acls: dict[str, list[Term]]) -> AclCondition | None:
+    def condition(self, words: list[str], acls: dict[str, tuple[Term, ...]]) -> AclCondition | None:
         for i, w in enumerate(words):
             if w in ("if", "unless"):
                 return parse_condition(words[i:], acls, self.server_counts)
@@ -425,7 +527,7 @@ class HAProxyInterpreter:
                 return words[:i]
         return words
 
-    def http_rules(self, sec: Node, acls: dict[str, list[Term]], http: bool):
+    def http_rules(self, sec: Node, acls: dict[str, tuple[Term, ...]], http: bool):
         """Header ops (with their condition), answering steps, and hidden response headers."""
         ops: list[tuple[HeaderOp, object]] = []
         steps: list[Step] = []
@@ -529,11 +631,25 @@ class HAProxyInterpreter:
     def frontend_section(self, sec: Node, settings: Settings) -> Site | None:
         name = sec.args[0] if sec.args else "(unnamed)"
         label = f"{sec.name} {name}"
-        mode_set = settings.get("mode")
+        mode_set = settings.values.get("mode")
         mode = mode_set[0] if mode_set else self.assumed_mode()
         http = mode == "http"
         acls = self.acls(sec)
-        binds = [c for c in sec.children or [] if c.name == "bind"]
+        # one pass for the binds, the use_backend rules and the lines that may inspect SNI
+        binds: list[Node] = []
+        rules: list[tuple[str, AclCondition | Always, Loc]] = []
+        inspected: list[str] = []
+        for c in sec.children or ():
+            cname = c.name
+            if cname == "bind":
+                binds.append(c)
+            elif cname == "use_backend":
+                if c.args:
+                    cond = self.condition(c.args, acls)
+                    rules.append((c.args[0], cond or Always(), c.loc))
+                inspected.append(" ".join(c.args))
+            elif cname == "tcp-request content accept" or cname == "tcp-request inspect-delay":
+                inspected.append(" ".join(c.args))
         extra = sec.args[1:sec.args.index("from")] if "from" in sec.args else sec.args[1:]
         if sec.name == "listen" and extra:
             if self.vt < LISTEN_ADDRESS_REMOVED:
@@ -546,12 +662,7 @@ class HAProxyInterpreter:
                     "addresses\")", sec.loc, fix=f"move the address to its own line: `bind {extra[0]}`"))
         header_ops, steps, front_hidden = self.http_rules(sec, acls, http)
 
-        rules: list[tuple[str, AclCondition | Always, Loc]] = []
-        for c in sec.children or []:
-            if c.name == "use_backend" and c.args:
-                cond = self.condition(c.args, acls)
-                rules.append((c.args[0], cond or Always(), c.loc))
-        default = settings.get("default_backend")
+        default = settings.values.get("default_backend")
         targets: list[tuple[str, Loc]] = [(b, loc) for b, _, loc in rules]
         if default is not None:
             targets.append((default[0], default[1] or sec.loc))
@@ -559,9 +670,8 @@ class HAProxyInterpreter:
             default = (name, sec.loc)
             targets.append(default)  # a listen's own servers
 
-        inspecting = ("use_backend", "tcp-request content accept", "tcp-request inspect-delay")
-        sni = any(t.fetch in _SNI_FETCHES for terms in acls.values() for t in terms) or any(
-            f in " ".join(c.args) for c in sec.children or [] if c.name in inspecting for f in _SNI_FETCHES)
+        sni = any(t.fetch in _SNI_FETCH_SET for terms in acls.values() for t in terms) or any(
+            any(f in text for f in _SNI_FETCHES) for text in inspected if "ssl" in text)
         listeners = self.listeners(binds, http, targets, sni)
         if not listeners:
             if self.whole:
@@ -598,11 +708,14 @@ class HAProxyInterpreter:
 
     def backend_steps(self, target: str, http: bool) -> list[Step]:
         info = self.backends.get(target)
-        return list(info.steps) if info is not None and http else []
+        # shared, not copied: nothing changes a guard's steps once built
+        return info.steps if info is not None and http else _NO_STEPS
 
     def listeners(self, binds: list[Node], http: bool, targets: list[tuple[str, Loc]], sni: bool) -> list[Listener]:
         out: list[Listener] = []
         h2_workaround = "h2-workaround-bogus-websocket-clients" in self.global_flags
+        relayed = [self.backends[t] for t, _ in targets if t in self.backends and not self.backends[t].http]
+        to_tls_port = any(s.port in TLS_PORTS for info in relayed for s in info.backend.servers)
         for b in binds:
             if not b.args:
                 continue
@@ -623,9 +736,6 @@ class HAProxyInterpreter:
             else:
                 h2 = self.vt >= DEFAULT_ALPN_H2_SINCE
             h2 = (ssl and h2) or proto_h2
-            relayed = [self.backends[t] for t, _ in targets
-                       if t in self.backends and not self.is_http(self.backends[t])]
-            to_tls_port = any(s.port in TLS_PORTS for info in relayed for s in info.backend.servers)
             for part in b.args[0].split(","):
                 addr = split_address(part)
                 if addr is None:
@@ -649,7 +759,7 @@ class HAProxyInterpreter:
     def action(self, sec: Node, settings: Settings, http: bool, target: str, loc: Loc,
                front_ops: list[tuple[HeaderOp, object]], front_hidden: list[HiddenHeader],
                front_tls: bool) -> ProxyAction:
-        key = (id(sec), target, loc)
+        key = (target, id(loc))  # (the caches hold this frontend's entries only, see run)
         if key in self.actions:
             return self.actions[key]
         info = self.backends.get(target)
@@ -660,20 +770,20 @@ class HAProxyInterpreter:
                     f"'{target}'", loc, fix=f"define `backend {target}`, or correct the name"))
             backend = Backend(name=target, servers=[], loc=None, known=False, named=True) \
                 if "%[" not in target else None
-            up = UpstreamRequest(forward_client_headers=Setting(True), hop_by_hop_forwarded=_FORWARDED_HOP,
+            up = UpstreamRequest(forward_client_headers=_setting(True), hop_by_hop_forwarded=_FORWARDED_HOP,
                                  ops=(), empty_value_removes=False, ops_loc=None)
             act = ProxyAction(target=target, backend=backend, tls=False, loc=loc, upstream=up,
-                              timeouts=Timeouts(idle=Setting(None)), outside=not self.whole)
+                              timeouts=Timeouts(idle=_setting(None)), outside=not self.whole)
             self.actions[key] = act
             return act
-        shared = self.route_parts.get((id(sec), target))
+        shared = self.route_parts.get(target)
         if shared is None:
-            shared = self.route_parts[(id(sec), target)] = self.parts(sec, settings, http, target, info, loc,
+            shared = self.route_parts[target] = self.parts(sec, settings, http, target, info, loc,
                                                                        front_ops, front_hidden, front_tls)
         up, timeouts, tls_settings, tls, relay = shared
-        act = ProxyAction(target=target, backend=info.backend, tls=tls, loc=loc, upstream=up, timeouts=timeouts,
-                          tls_settings=tls_settings, outside=not self.whole, passthrough=relay,
-                          statuses=RELAY_STATUSES if relay else None)
+        act = ProxyAction(target=info.backend.name, backend=info.backend, tls=tls, loc=loc, upstream=up,
+                          timeouts=timeouts, tls_settings=tls_settings, outside=not self.whole, passthrough=relay,
+                          statuses=RELAY_STATUSES if relay else None, unseen=_NO_LOCS, tls_ready=_TLS_READY)
         self.actions[key] = act
         return act
 
@@ -691,55 +801,82 @@ class HAProxyInterpreter:
         relay = not http and not back_http
         ops: list[HeaderOp] = []
         if not relay:
-            for op, cond in ([*front_ops] if http else []) + info.header_ops:
-                if cond is None or cond.evaluate(self.probe) is True:  # type: ignore[attr-defined]
-                    ops.append(op)
+            # the ops that apply to the probe, decided once per frontend and once per backend
+            if http:
+                if self.front_kept[0] is not front_ops:
+                    self.front_kept = (front_ops, self.kept(front_ops))
+                ops.extend(self.front_kept[1])
+            if info.kept_ops is None:
+                info.kept_ops = self.kept(info.header_ops)
+            ops.extend(info.kept_ops)
         first = info.servers[0] if info.servers else None
         tls = first.ssl if first is not None else False
         if relay:
             tls = front_tls if not tls else tls
-        up = UpstreamRequest(
-            forward_client_headers=Setting(True),
-            hop_by_hop_forwarded=_ALL_HOP if relay else _FORWARDED_HOP,
-            ops=tuple(ops),
-            empty_value_removes=False,
-            ops_loc=None,
-            hidden_response_headers=() if relay else tuple(info.hidden + (front_hidden if http else [])),
-        )
-        tls_settings = BackendTLS()
-        if first is not None:
-            tls_settings = BackendTLS(verify=Setting(first.verify != "none", first.loc),
-                                      ca=Setting(first.ca, first.loc if first.ca else None))
+        hidden = () if relay else tuple(info.hidden + front_hidden) if http else tuple(info.hidden)
+        # Equal parts are one object (nothing changes them once built): a frontend's routes
+        # to its backends usually send the same ops, and the idle limit comes from the same
+        # defaults lines, so a fleet does not hold a copy per route.
+        up_key = (relay, tuple(map(id, ops)), tuple(map(id, hidden)))
+        up = self.upstreams.get(up_key)
+        if up is None:
+            up = self.upstreams[up_key] = (UpstreamRequest(
+                forward_client_headers=_FORWARD,
+                hop_by_hop_forwarded=_ALL_HOP if relay else _FORWARDED_HOP,
+                ops=tuple(ops),
+                empty_value_removes=False,
+                ops_loc=None,
+                hidden_response_headers=hidden,
+            ), ops, hidden)
+        if info.tls_settings is None:
+            info.tls_settings = BackendTLS() if first is None else BackendTLS(
+                verify=_setting(first.verify != "none", first.loc),
+                ca=_setting(first.ca, first.loc) if first.ca else _NO_CA)
         if not relay:
-            self.front_modes.setdefault(target, []).append(settings.get("conn"))
-        return up, Timeouts(idle=self.idle(settings, info.settings)), tls_settings, tls, relay
+            mode = settings.values.get("conn")
+            counted = self.front_modes.get(target)
+            if counted is None:
+                counted = self.front_modes[target] = [0, 0, None]
+            counted[0] += 1
+            if mode is not None and _CONN_RANK[mode[0]] > 0:
+                counted[1] += 1
+                if counted[2] is None:
+                    counted[2] = mode
+        client = settings.values.get("timeout client")
+        cached = info.idle_for
+        if cached is None or cached[0] is not client:
+            cached = info.idle_for = (client, Timeouts(idle=self.idle(settings, info.settings)))
+        return up[0], cached[1], info.tls_settings, tls, relay
+
+    def kept(self, ops: list[tuple[HeaderOp, object]]) -> list[HeaderOp]:
+        """The header ops whose condition holds for the upgrade (or that have none)."""
+        return [op for op, cond in ops if cond is None or cond.evaluate(self.probe) is True]  # type: ignore
 
     def front_connection_modes(self) -> None:
         """The connection mode in force is the stronger of frontend and backend [manual 4]:
         a backend keeps no idle connection when every frontend reaching it closes them."""
-        for name, modes in self.front_modes.items():
+        for name, (routes, closing, first) in self.front_modes.items():
             info = self.backends.get(name)
             if info is None or not info.backend.pool.value:
                 continue
-            closing = [m for m in modes if m is not None and _CONN_RANK[m[0]] > 0]
-            if modes and len(closing) == len(modes):
-                info.backend.pool = Setting(0, closing[0][1])
+            if routes and closing == routes:
+                info.backend.pool = _setting(0, first[1])
 
     def idle(self, front: Settings, back: Settings) -> Setting[float | None]:
-        tunnel = back.get("timeout tunnel")
+        tunnel = back.values.get("timeout tunnel")
         if tunnel is not None:
-            return Setting(parse_time(tunnel[0]), tunnel[1], note="timeout tunnel")
+            return _setting(parse_time(tunnel[0]), tunnel[1], note="timeout tunnel")
         limits: list[tuple[float, Loc | None, str]] = []
         for settings, key in ((front, "timeout client"), (back, "timeout server")):
-            got = settings.get(key)
+            got = settings.values.get(key)
             if got is not None:
                 seconds = parse_time(got[0])
                 if seconds is not None and seconds > 0:
                     limits.append((seconds, got[1], key))
         if not limits:
-            return Setting(None)
+            return _setting(None)
         seconds, loc, key = min(limits, key=lambda x: x[0])
-        return Setting(seconds, loc, note=f"{key} applies to the open tunnel: no timeout tunnel is set")
+        return _setting(seconds, loc, note=sys.intern(f"{key} applies to the open tunnel: no timeout tunnel is set"))
 
 
 @dataclass(slots=True, frozen=True)
@@ -784,6 +921,7 @@ class Replace:
         return re.sub(f"^(?:{self.regex})$", repl, value) if re.fullmatch(self.regex, value) else value
 
 
-def interpret(tree: ConfigTree, options: Options) -> ProxyModel:
-    return HAProxyInterpreter(tree, options).run()
+def interpret(tree: ConfigTree, options: Options, consume: bool = False) -> ProxyModel:
+    """``consume``: the caller no longer needs the tree's section bodies (the loader)."""
+    return HAProxyInterpreter(tree, options, consume).run()
 

@@ -23,12 +23,15 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from typing import Any
 
 from linter import bounds
 from linter.bounds import BOM, ReadLimit
 from linter.fas import version_tuple
 from linter.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
+
+from ..clean_import import import_on_a_clean_stack
 
 # wsproxylint's bounds (files, bytes) are linter/bounds.py's, shared with the other readers;
 # hitting one is a "read" problem (exit status 2). HAProxy has no includes, and its
@@ -85,6 +88,7 @@ class _Grammar:
         characters. The whole line is one token (a per-word or per-piece pyparsing
         alternation costs three to ten times more on a big config); ``_decode`` reads the
         pieces of each word."""
+        import_on_a_clean_stack("pyparsing")  # see parsers/clean_import.py
         import pyparsing as pp
 
         line = pp.Regex(rf"[ \t]*(?P<words>(?:{_WORD})?(?:[ \t]+(?:{_WORD}))*)[ \t]*(?:#.*)?")
@@ -194,6 +198,27 @@ def split_words(text: str, env: _Env | None = None) -> list[str]:
     return _Grammar.parse(text, env or _Env(dict(os.environ)))
 
 
+_SETENV = frozenset({"setenv", "presetenv", "unsetenv"})
+
+
+def slot_setters(cls: type, names: tuple[str, ...]) -> tuple | None:
+    """The slot setters of a slotted dataclass whose fields are exactly ``names``, to build
+    instances without its __init__ (a frozen dataclass's sets each field through
+    object.__setattr__, slow when a big config builds hundreds of thousands); None when
+    the class is not that shape any more, and the caller builds instances the usual way."""
+    import dataclasses
+
+    try:
+        if tuple(f.name for f in dataclasses.fields(cls)) != names:
+            return None
+        descriptors = [cls.__dict__[n] for n in names]
+    except (TypeError, KeyError):
+        return None
+    if not all(type(d).__name__ == "member_descriptor" for d in descriptors):
+        return None
+    return tuple(d.__set__ for d in descriptors)
+
+
 def keyword(words: list[str]) -> tuple[str, list[str]]:
     """A statement's keyword (multi-word for families like ``timeout``) and its arguments."""
     first = words[0]
@@ -203,8 +228,8 @@ def keyword(words: list[str]) -> tuple[str, list[str]]:
         return f"default option {words[2]}", words[3:]
     if first in _FAMILIES and len(words) >= 2:
         if first in _TWO_LEVEL and len(words) >= 3:
-            return f"{first} {words[1]} {words[2]}", words[3:]
-        return f"{first} {words[1]}", words[2:]
+            return sys.intern(f"{first} {words[1]} {words[2]}"), words[3:]
+        return sys.intern(f"{first} {words[1]}"), words[2:]
     return first, words[1:]
 
 
@@ -320,6 +345,7 @@ class _Reader:
             self.problems.append(SourceProblem("syntax", "binary file, not an HAProxy configuration", Loc(path, 1)))
             return
         text = data.decode("utf-8", errors="replace")
+        del data  # the text alone from here: a big config is not held twice while it is read
         if text.startswith(BOM):
             # HAProxy 2.6 takes the BOM as part of the first keyword ("unknown keyword
             # '\ufeffglobal' out of section"): said once, plainly; the rest is read as if
@@ -336,21 +362,39 @@ class _Reader:
         frames: list[_Frame] = []
         comments = source.comments
         sections = SECTIONS
+        intern = sys.intern  # a fleet repeats most words (keywords, flags, paths): one string each
         # lines end at "\n" only (str.splitlines would also split on \x1c-\x1e, \x85, U+2028)
-        for no, raw in enumerate(text.split("\n"), 1):
+        lines = text.split("\n")
+        del text
+        lines.reverse()  # taken from the end, so each line is freed once read
+        take = lines.pop
+        no = 0
+        # a plain statement line met before in this file (a fleet repeats `balance roundrobin`,
+        # `timeout tunnel 3600s`, `acl is_gateway path_beg /gateway/` in every section): its
+        # keyword and words, shared (nothing changes a node's args once read)
+        plain: dict[str, tuple[str, list[str]]] = {}
+        while lines:
+            raw = take()
+            no += 1
             line = raw.strip()
             if not line:
+                continue
+            known = plain.get(line)
+            if known is not None and section is not None and not (frames and not frames[-1].active):
+                section.children.append(Node(known[0], known[1], Loc(path, no)))  # type: ignore[union-attr]
                 continue
             if line[0] == "#":
                 comments[no] = line[1:]  # the text after "#", as every reader records it
                 continue
             hash_at = line.find("#")
+            simple = hash_at < 0
             if '"' in line or "'" in line or "\\" in line:
+                simple = False
                 if line[-1] == "\\":
                     line = raw.lstrip()  # an escaped trailing blank (`\ `) is part of the word
                 self.env.line = no
                 try:
-                    words = _Grammar.parse(line, self.env)
+                    words = list(map(intern, _Grammar.parse(line, self.env)))
                 except LineError as e:
                     kind = "read" if isinstance(e, ExpansionLimit) else "syntax"
                     self.problems.append(SourceProblem(kind, str(e), Loc(path, no)))
@@ -379,8 +423,11 @@ class _Reader:
                     "such as global, defaults, frontend, backend or listen)", loc))
                 continue
             name, args = keyword(words)
-            if section.name == "global" and name in ("setenv", "presetenv", "unsetenv") and args:
-                self.setenv(name, args)
+            if name in _SETENV:
+                if section.name == "global" and args:
+                    self.setenv(name, args)
+            elif simple:
+                plain[line] = (name, args)
             assert section.children is not None
             section.children.append(Node(name, args, loc))
         for frame in frames:
