@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Generic, Protocol, Sequence, TypeVar, Union
+from typing import Callable, Generic, Mapping, Protocol, Sequence, TypeVar, Union
 
 from .tree import Loc, SourceFile
 
@@ -29,7 +29,7 @@ class Request:
     path: str
     query: str
     scheme: str  # "http" | "https"
-    headers: dict[str, str]  # lower-case names
+    headers: Mapping[str, str]  # lower-case names; read-only
     port: int | None = None
 
     @property

@@ -8,6 +8,9 @@ answers, and the exact request headers that leave for the backend.
 
 from __future__ import annotations
 
+from types import MappingProxyType
+from typing import Mapping
+
 from .fas import PLAIN_PORTS, TLS_PORTS, WS_QUERY, ws_base
 from .model import (
     Action,
@@ -34,31 +37,27 @@ HOP_BY_HOP = frozenset(
 MAX_REROUTES = 10
 
 
+# The browser's headers, one read-only copy for every request: a fleet whose frontends
+# each listen on their own port has two requests per frontend (6 MB of copies at 5,000).
+_UPGRADE_HEADERS: Mapping[str, str] = MappingProxyType({
+    "host": "gw.example.com",
+    "upgrade": "websocket",
+    "connection": "Upgrade",
+    "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+    "sec-websocket-version": "13",
+    "origin": "https://app.example.com",
+})
+_PAGE_HEADERS: Mapping[str, str] = MappingProxyType({"host": "gw.example.com", "accept": "*/*"})
+
+
 def upgrade_request(ws_path: str, tls: bool, port: int | None) -> Request:
-    return Request(
-        path=ws_path,
-        query=WS_QUERY.get(ws_path, "appkey=example"),
-        scheme="https" if tls else "http",
-        headers={
-            "host": "gw.example.com",
-            "upgrade": "websocket",
-            "connection": "Upgrade",
-            "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
-            "sec-websocket-version": "13",
-            "origin": "https://app.example.com",
-        },
-        port=port,
-    )
+    return Request(path=ws_path, query=WS_QUERY.get(ws_path, "appkey=example"), scheme="https" if tls else "http",
+                   headers=_UPGRADE_HEADERS, port=port)
 
 
 def page_request(ws_path: str, tls: bool, port: int | None) -> Request:
-    return Request(
-        path=ws_base(ws_path) + "adapter.js",
-        query="",
-        scheme="https" if tls else "http",
-        headers={"host": "gw.example.com", "accept": "*/*"},
-        port=port,
-    )
+    return Request(path=ws_base(ws_path) + "adapter.js", query="", scheme="https" if tls else "http",
+                   headers=_PAGE_HEADERS, port=port)
 
 
 # ---------------------------------------------------------------------------- routing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -286,8 +287,8 @@ backend web
 
     def backend_for(path: str, upgrade: bool = True) -> str:
         req = upgrade_request(path, False, 80)
-        if not upgrade:
-            req.headers.pop("upgrade")
+        if not upgrade:  # the requests' headers are shared and read-only: a copy without Upgrade
+            req = dataclasses.replace(req, headers={k: v for k, v in req.headers.items() if k != "upgrade"})
         action = trace(site, req)[1]
         assert isinstance(action, ProxyAction)
         return action.backend.name
