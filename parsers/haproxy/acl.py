@@ -259,6 +259,9 @@ class AclCondition:
     unless: bool
     acls: dict[str, tuple[Term, ...]]
     servers: dict[str, int] = field(default_factory=dict)
+    # mentions(), made once when first asked: the conditions of a fleet's frontends are
+    # shared, and only a message or a plan's FAS-backend search reads the spelled-out text
+    spelled: str | None = field(default=None, compare=False, repr=False)
 
     def evaluate(self, request: Request) -> bool | None:
         # _or over _and over _item, inlined: a fleet's routing asks this for every rule of
@@ -328,12 +331,15 @@ class AclCondition:
 
     def mentions(self) -> str:
         """The condition with its named ACLs spelled out, so what it tests is visible."""
+        if self.spelled is not None:
+            return self.spelled
         shown = []
         for group in self.groups:
             for _, item in group:
                 if isinstance(item, str) and item in self.acls:
                     shown.append(f"{item}: " + " | ".join(t.text for t in self.acls[item]))
-        return f"{self.text} ({'; '.join(shown)})" if shown else self.text
+        self.spelled = f"{self.text} ({'; '.join(shown)})" if shown else self.text
+        return self.spelled
 
 
 def parse_condition(words: list[str], acls: dict[str, tuple[Term, ...]], servers: dict[str, int]) -> AclCondition | None:
@@ -433,13 +439,26 @@ class Ladder:
         return self._index
 
 
-@dataclass(slots=True)
 class FirstMatch:
-    """``use_backend`` rule ``index`` of a ladder takes the request."""
+    """``use_backend`` rule ``index`` of a ladder takes the request.
 
-    ladder: Ladder
-    index: int
-    text: str
+    ``text`` (the rule's condition with its ACLs spelled out) is made when first read,
+    from the rule's condition: a fleet's thousands of rules are shown in few messages."""
+
+    __slots__ = ("ladder", "index", "rule")
+
+    def __init__(self, ladder: Ladder, index: int, rule: AclCondition | Always) -> None:
+        self.ladder = ladder
+        self.index = index
+        self.rule = rule
+
+    @property
+    def text(self) -> str:
+        rule = self.rule
+        return rule.mentions() if isinstance(rule, AclCondition) else rule.text
+
+    def __repr__(self) -> str:
+        return f"FirstMatch(index={self.index}, text={self.text!r})"
 
     def evaluate(self, request: Request) -> bool | None:
         return self.ladder.first(request) == self.index

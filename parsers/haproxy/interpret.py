@@ -131,6 +131,7 @@ _SNI_FETCHES = ("req.ssl_sni", "req_ssl_sni", "req.ssl_hello_type", "req_ssl_hel
 _SNI_FETCH_SET = frozenset(_SNI_FETCHES)  # (each holds "ssl": a line without it names none)
 
 
+_UNSET = object()
 _SETTING_SETTERS = slot_setters(Setting, ("value", "loc", "note"))
 
 
@@ -285,6 +286,11 @@ class HAProxyInterpreter:
         # built parts shared by equal inputs (see parts); the key objects are kept alive with them
         self.upstreams: dict[tuple, tuple[UpstreamRequest, list[HeaderOp], tuple[HiddenHeader, ...]]] = {}
         self.front_kept: tuple[object, list[HeaderOp]] = (None, [])
+        # ACL sets and conditions shared by sections that declare the same ones (a fleet's
+        # frontends repeat them): keyed by the ids of the (cached, shared) Terms and of the
+        # ACL set, which the values keep alive; nothing changes either once built
+        self.acl_sets: dict[tuple, dict[str, tuple[Term, ...]]] = {}
+        self.conditions: dict[tuple, AclCondition | None] = {}
         # per backend name, the connection mode of each frontend route reaching it
         # (routes counted, how many of them close, the first closing mode)
         self.front_modes: dict[str, list] = {}
@@ -512,12 +518,17 @@ class HAProxyInterpreter:
                     name = c.args[0]
                     known = out.get(name)
                     out[name] = (term,) if known is None else (*known, term)
-        return out
+        key = tuple((name, *map(id, terms)) for name, terms in out.items())
+        return self.acl_sets.setdefault(key, out)
 
     def condition(self, words: list[str], acls: dict[str, tuple[Term, ...]]) -> AclCondition | None:
         for i, w in enumerate(words):
             if w in ("if", "unless"):
-                return parse_condition(words[i:], acls, self.server_counts)
+                key = (id(acls), *words[i:])
+                cond = self.conditions.get(key, _UNSET)
+                if cond is _UNSET:
+                    cond = self.conditions[key] = parse_condition(words[i:], acls, self.server_counts)
+                return cond  # type: ignore[return-value]
         return None
 
     @staticmethod
@@ -683,8 +694,7 @@ class HAProxyInterpreter:
         ladder = Ladder()
         for index, (target, rule_cond, loc) in enumerate(rules):
             action = self.action(sec, settings, http, target, loc, header_ops, front_hidden, front_tls)
-            text = rule_cond.mentions() if isinstance(rule_cond, AclCondition) else rule_cond.text
-            route_steps.append(Guard(FirstMatch(ladder, index, text=text), self.backend_steps(target, http), loc,
+            route_steps.append(Guard(FirstMatch(ladder, index, rule_cond), self.backend_steps(target, http), loc,
                                      action=action))
             ladder.rules.append((rule_cond, self.fas_like(target)))
         default_action: Action | None = None

@@ -49,6 +49,8 @@ _FAMILIES = frozenset({"option", "timeout", "http-request", "http-response", "ht
 # Families whose first two arguments are (``tcp-request content accept``).
 _TWO_LEVEL = frozenset({"tcp-request", "tcp-response"})
 
+# plain lines remembered at most (see read_file)
+_PLAIN_KEPT = 2048
 _SIMPLE = re.compile(r"[\"'\\]")
 _ENV = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_.][\w.]*)(?P<star>\[\*\])?(?:-(?P<default>[^}]*))?\}"
                   r"|(?P<bare>[A-Za-z_][\w]*))")
@@ -400,7 +402,9 @@ class _Reader:
                     self.problems.append(SourceProblem(kind, str(e), Loc(path, no)))
                     continue
             else:
-                words = (line if hash_at < 0 else line[:hash_at]).split()
+                # one string per distinct word (`server`, `check`, `if`, `-i` in every
+                # section of a fleet): a fresh copy per line was a third of the tree
+                words = list(map(intern, (line if hash_at < 0 else line[:hash_at]).split()))
             if hash_at >= 0:
                 comments[no] = line[hash_at + 1:]
             if not words:
@@ -427,6 +431,10 @@ class _Reader:
                 if section.name == "global" and args:
                     self.setenv(name, args)
             elif simple:
+                if len(plain) >= _PLAIN_KEPT:
+                    # a fleet's own lines (`server fas7 10.0.7.20:8080`) never come back: kept,
+                    # they were the peak of the read; the repeated ones come back at once
+                    plain.clear()
                 plain[line] = (name, args)
             assert section.children is not None
             section.children.append(Node(name, args, loc))
