@@ -257,7 +257,9 @@ class AclCondition:
     # OR of ANDs of (negated, Term | name); tuples: a fleet holds thousands, never changed
     groups: tuple[tuple[tuple[bool, object], ...], ...]
     unless: bool
-    acls: dict[str, tuple[Term, ...]]
+    # each name's declaration, or its declarations (ORed) when it has several: a tuple of
+    # one per name was a fifth of a fleet's conditions (see acl_terms)
+    acls: dict[str, Term | tuple[Term, ...]]
     servers: dict[str, int] = field(default_factory=dict)
     # mentions(), made once when first asked: the conditions of a fleet's frontends are
     # shared, and only a message or a plan's FAS-backend search reads the spelled-out text
@@ -320,8 +322,10 @@ class AclCondition:
         terms = self.acls.get(name)
         if terms is None:
             return PREDEFINED.get(name)
+        if type(terms) is Term:  # one declaration, the usual case (see acl_terms)
+            return terms.evaluate(request, self.servers)
         unknown = False
-        for t in terms:  # declarations of one name are ORed
+        for t in terms:  # type: ignore[union-attr]  # declarations of one name are ORed
             v = t.evaluate(request, self.servers)
             if v is True:
                 return True
@@ -337,12 +341,17 @@ class AclCondition:
         for group in self.groups:
             for _, item in group:
                 if isinstance(item, str) and item in self.acls:
-                    shown.append(f"{item}: " + " | ".join(t.text for t in self.acls[item]))
+                    shown.append(f"{item}: " + " | ".join(t.text for t in acl_terms(self.acls[item])))
         self.spelled = f"{self.text} ({'; '.join(shown)})" if shown else self.text
         return self.spelled
 
 
-def parse_condition(words: list[str], acls: dict[str, tuple[Term, ...]], servers: dict[str, int]) -> AclCondition | None:
+def acl_terms(declared: Term | tuple[Term, ...]) -> tuple[Term, ...]:
+    """An ACL name's declarations as ``AclCondition.acls`` holds them, as a tuple."""
+    return (declared,) if type(declared) is Term else declared  # type: ignore[return-value]
+
+
+def parse_condition(words: list[str], acls: dict[str, Term | tuple[Term, ...]], servers: dict[str, int]) -> AclCondition | None:
     """``words`` start with ``if`` or ``unless``; None when there is no condition."""
     if not words or words[0] not in ("if", "unless"):
         return None

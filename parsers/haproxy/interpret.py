@@ -70,6 +70,7 @@ from .acl import (
     Ladder,
     NoneMatched,
     Term,
+    acl_terms,
     parse_condition,
     parse_term,
     regex_search,
@@ -138,6 +139,22 @@ _SETTING_SETTERS = slot_setters(Setting, ("value", "loc", "note"))
 def _setting(value, loc: Loc | None = None, note: str = "") -> Setting:
     """``Setting(value, loc, note)`` through its slots where it can be (see slot_setters): a
     fleet builds a dozen settings per site."""
+    if loc is None and type(value) in _SHARED_TYPES:
+        # no line to name: equal settings are one object (each backend's default
+        # `http-reuse safe`); nothing changes a Setting once built
+        key = (type(value), value, note)
+        shared = _LOCLESS.get(key)
+        if shared is None:
+            shared = _LOCLESS[key] = _new_setting(value, None, note)
+        return shared
+    return _new_setting(value, loc, note)
+
+
+_SHARED_TYPES = frozenset({bool, int, float, str, type(None)})
+_LOCLESS: dict[tuple, Setting] = {}
+
+
+def _new_setting(value, loc: Loc | None, note: str) -> Setting:
     if _SETTING_SETTERS is None:
         return Setting(value, loc, note)
     s = object.__new__(Setting)
@@ -158,12 +175,25 @@ def parse_time(text: str) -> float | None:
     return int(m.group(1)) * scale
 
 
+_PORTS: dict[str, int] = {}
+
+
+def _port(text: str) -> int:
+    """One int per port number: a fleet's servers and binds repeat 8080, 8443, 8000."""
+    port = _PORTS.get(text)
+    if port is None:
+        port = int(text)
+        if len(_PORTS) < 4096:
+            _PORTS[text] = port
+    return port
+
+
 def split_address(text: str) -> tuple[str, int | None] | None:
     """``addr:port``, ``:port``, ``[v6]:port``, ``ipv4@addr:port``; None for a socket path."""
     if "@" not in text and "[" not in text and text.count(":") == 1:
         host, _, port_text = text.partition(":")
         if port_text.isdigit():
-            return host or "*", int(port_text)
+            return host or "*", _port(port_text)
     if "@" in text:
         family, _, text = text.partition("@")
         if family in ("unix", "abns", "fd", "sockpair", "uxst", "uxdg"):
@@ -289,8 +319,10 @@ class HAProxyInterpreter:
         # ACL sets and conditions shared by sections that declare the same ones (a fleet's
         # frontends repeat them): keyed by the ids of the (cached, shared) Terms and of the
         # ACL set, which the values keep alive; nothing changes either once built
-        self.acl_sets: dict[tuple, dict[str, tuple[Term, ...]]] = {}
+        self.acl_set: tuple[tuple, dict[str, Term | tuple[Term, ...]]] = ((None,), {})
         self.conditions: dict[tuple, AclCondition | None] = {}
+        self.conditions_for: object = None
+        self.timeouts_by: dict[tuple, Timeouts] = {}
         # per backend name, the connection mode of each frontend route reaching it
         # (routes counted, how many of them close, the first closing mode)
         self.front_modes: dict[str, list] = {}
@@ -507,24 +539,32 @@ class HAProxyInterpreter:
             + (f" (use '{instead}')" if instead else ""), c.loc,
             fix=f"rewrite it as `{instead} ...`" if instead else "remove it"))
 
-    def acls(self, sec: Node) -> dict[str, tuple[Term, ...]]:
+    def acls(self, sec: Node) -> dict[str, Term | tuple[Term, ...]]:
         """Each ACL name's terms (declarations of one name are ORed), as tuples: a frontend's
         conditions keep them for the whole run."""
-        out: dict[str, tuple[Term, ...]] = {}
+        out: dict[str, Term | tuple[Term, ...]] = {}
         for c in sec.children or []:
             if c.name == "acl" and len(c.args) >= 2:
                 term = parse_term(c.args[1:])
                 if term is not None:
                     name = c.args[0]
                     known = out.get(name)
-                    out[name] = (term,) if known is None else (*known, term)
-        key = tuple((name, *map(id, terms)) for name, terms in out.items())
-        return self.acl_sets.setdefault(key, out)
+                    out[name] = term if known is None else (*acl_terms(known), term)
+        # the same set as the section before (a fleet's sections rarely share one, so only
+        # the last is remembered: a memo of every set outgrew what it saved)
+        key = tuple((name, *map(id, acl_terms(terms))) for name, terms in out.items())
+        if key == self.acl_set[0]:
+            return self.acl_set[1]
+        self.acl_set = (key, out)
+        return out
 
-    def condition(self, words: list[str], acls: dict[str, tuple[Term, ...]]) -> AclCondition | None:
+    def condition(self, words: list[str], acls: dict[str, Term | tuple[Term, ...]]) -> AclCondition | None:
         for i, w in enumerate(words):
             if w in ("if", "unless"):
-                key = (id(acls), *words[i:])
+                if self.conditions_for is not acls:
+                    self.conditions.clear()  # (they hold the last ACL set's conditions only)
+                    self.conditions_for = acls
+                key = tuple(words[i:])
                 cond = self.conditions.get(key, _UNSET)
                 if cond is _UNSET:
                     cond = self.conditions[key] = parse_condition(words[i:], acls, self.server_counts)
@@ -538,7 +578,7 @@ class HAProxyInterpreter:
                 return words[:i]
         return words
 
-    def http_rules(self, sec: Node, acls: dict[str, tuple[Term, ...]], http: bool):
+    def http_rules(self, sec: Node, acls: dict[str, Term | tuple[Term, ...]], http: bool):
         """Header ops (with their condition), answering steps, and hidden response headers."""
         ops: list[tuple[HeaderOp, object]] = []
         steps: list[Step] = []
@@ -681,7 +721,7 @@ class HAProxyInterpreter:
             default = (name, sec.loc)
             targets.append(default)  # a listen's own servers
 
-        sni = any(t.fetch in _SNI_FETCH_SET for terms in acls.values() for t in terms) or any(
+        sni = any(t.fetch in _SNI_FETCH_SET for terms in acls.values() for t in acl_terms(terms)) or any(
             any(f in text for f in _SNI_FETCHES) for text in inspected if "ssl" in text)
         listeners = self.listeners(binds, http, targets, sni)
         if not listeners:
@@ -855,7 +895,7 @@ class HAProxyInterpreter:
         client = settings.values.get("timeout client")
         cached = info.idle_for
         if cached is None or cached[0] is not client:
-            cached = info.idle_for = (client, Timeouts(idle=self.idle(settings, info.settings)))
+            cached = info.idle_for = (client, self.timeouts(self.idle(settings, info.settings)))
         return up[0], cached[1], info.tls_settings, tls, relay
 
     def kept(self, ops: list[tuple[HeaderOp, object]]) -> list[HeaderOp]:
@@ -871,6 +911,18 @@ class HAProxyInterpreter:
                 continue
             if routes and closing == routes:
                 info.backend.pool = _setting(0, first[1])
+
+    def timeouts(self, idle: Setting[float | None]) -> Timeouts:
+        """One ``Timeouts`` per idle limit and the line that sets it: a fleet's backends
+        mostly take theirs from the same defaults lines. Only the last few are remembered
+        (the per-backend ``timeout tunnel`` lines never come back)."""
+        key = (idle.value, idle.note, id(idle.loc))  # (the cached Timeouts keeps the Loc alive)
+        got = self.timeouts_by.get(key)
+        if got is None:
+            if len(self.timeouts_by) >= 64:
+                self.timeouts_by.clear()
+            got = self.timeouts_by[key] = Timeouts(idle=idle)
+        return got
 
     def idle(self, front: Settings, back: Settings) -> Setting[float | None]:
         tunnel = back.values.get("timeout tunnel")
