@@ -253,7 +253,9 @@ def _parse_term(words: tuple[str, ...]) -> Term:
 class AclCondition:
     """``if|unless`` followed by ACL names (``!`` negates), ``{ anonymous }`` terms and ``||``."""
 
-    text: str
+    # the condition as written; None where ``text`` can say it again from ``groups`` (ACL
+    # names ANDed: a fleet holds thousands of those, each read in a message at most)
+    written: str | None
     # OR of ANDs of (negated, Term | name); tuples: a fleet holds thousands, never changed
     groups: tuple[tuple[tuple[bool, object], ...], ...]
     unless: bool
@@ -264,6 +266,12 @@ class AclCondition:
     # mentions(), made once when first asked: the conditions of a fleet's frontends are
     # shared, and only a message or a plan's FAS-backend search reads the spelled-out text
     spelled: str | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def text(self) -> str:
+        if self.written is not None:
+            return self.written
+        return " ".join(["unless" if self.unless else "if", *(name for _, name in self.groups[0])])  # type: ignore[misc]
 
     def evaluate(self, request: Request) -> bool | None:
         # _or over _and over _item, inlined: a fleet's routing asks this for every rule of
@@ -359,8 +367,8 @@ def parse_condition(words: list[str], acls: dict[str, Term | tuple[Term, ...]], 
     if "!" not in text and "{" not in text and "||" not in words and "or" not in words:
         # ACL names ANDed, the usual condition: no negation, no anonymous ACL, no OR
         items = [_named(False, w) for w in words[1:] if w]
-        return AclCondition(text=text, groups=(tuple(items),), unless=words[0] == "unless",
-                            acls=acls, servers=servers)
+        return AclCondition(written=None if len(items) == len(words) - 1 else text, groups=(tuple(items),),
+                            unless=words[0] == "unless", acls=acls, servers=servers)
     groups: list[list[tuple[bool, object]]] = [[]]
     i = 1
     body = words[1:]
@@ -394,7 +402,7 @@ def parse_condition(words: list[str], acls: dict[str, Term | tuple[Term, ...]], 
         if w:
             groups[-1].append(_named(negated, w))
         i += 1
-    return AclCondition(text=text, groups=tuple(tuple(g) for g in groups if g) or ((),),
+    return AclCondition(written=text, groups=tuple(tuple(g) for g in groups if g) or ((),),
                         unless=words[0] == "unless",
                         acls=acls, servers=servers)
 

@@ -30,6 +30,7 @@ What HAProxy does with a browser's upgrade, as the model says it:
 from __future__ import annotations
 
 import re
+from operator import attrgetter
 import sys
 import warnings
 from dataclasses import dataclass, field
@@ -133,6 +134,7 @@ _SNI_FETCH_SET = frozenset(_SNI_FETCHES)  # (each holds "ssl": a line without it
 
 
 _UNSET = object()
+_server_of = attrgetter("server")  # (list(map(...)) sizes the list exactly; a comprehension over-allocates)
 _SETTING_SETTERS = slot_setters(Setting, ("value", "loc", "note"))
 
 
@@ -449,7 +451,7 @@ class HAProxyInterpreter:
         if has_rules:
             header_ops, steps, hidden = self.http_rules(sec, self.acls(sec) if has_acl else {}, http=http)
             header_ops, steps, hidden = header_ops or _NONE, steps or _NONE, hidden or _NONE
-        backend = Backend(name=name, servers=[s.server for s in servers], loc=sec.loc, named=True)
+        backend = Backend(name=name, servers=list(map(_server_of, servers)), loc=sec.loc, named=True)
         info = BackendInfo(sec, settings, backend, servers, header_ops, steps, hidden, http=http)
         self.reuse(info)
         # from here only the idle limits are read from its settings (see idle)
@@ -745,7 +747,7 @@ class HAProxyInterpreter:
             if bsteps:
                 route_steps.append(Guard(NoneMatched(ladder), bsteps, default[1] or sec.loc,
                                          action=default_action))
-        route = Route(match=PathMatch("prefix", "/"), loc=sec.loc, label=label, steps=route_steps,
+        route = Route(match=PathMatch("prefix", "/"), loc=sec.loc, label=label, steps=tuple(route_steps),
                       action=default_action)
         fallback = None if default_action is not None else Respond(
             503, sec.loc, reason="no use_backend rule matches and there is no default_backend")
