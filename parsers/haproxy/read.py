@@ -280,6 +280,14 @@ def eval_condition(text: str, version: str | None, environ: dict[str, str]) -> b
     return not result if m.group("neg") else result
 
 
+class _Words(dict):
+    """Each word once: ``words[w]`` is the first string equal to ``w`` met."""
+
+    def __missing__(self, word: str) -> str:
+        self[word] = word
+        return word
+
+
 class _Frame:
     __slots__ = ("taken", "active", "parent_active", "loc", "seen_else")
 
@@ -364,7 +372,10 @@ class _Reader:
         frames: list[_Frame] = []
         comments = source.comments
         sections = SECTIONS
-        intern = sys.intern  # a fleet repeats most words (keywords, flags, paths): one string each
+        # a fleet repeats most words (keywords, flags, paths): one string each, through a
+        # table of this file's words that goes when the file is read (sys.intern's table
+        # would hold a slot per distinct word of a 5,000-site config to the end)
+        intern = _Words().__getitem__
         # lines end at "\n" only (str.splitlines would also split on \x1c-\x1e, \x85, U+2028)
         lines = text.split("\n")
         del text
