@@ -302,27 +302,6 @@ class AclCondition:
             return None
         return not verdict if self.unless else verdict
 
-    def _or(self, request: Request) -> bool | None:
-        unknown = False
-        for group in self.groups:
-            v = self._and(group, request)
-            if v is True:
-                return True
-            if v is None:
-                unknown = True
-        return None if unknown else False
-
-    def _and(self, group: list[tuple[bool, object]], request: Request) -> bool | None:
-        unknown = False
-        for negated, item in group:
-            v = self._item(item, request)
-            if v is None:
-                unknown = True
-                continue
-            if v == negated:
-                return False
-        return None if unknown else True
-
     def _item(self, item: object, request: Request) -> bool | None:
         if isinstance(item, Term):
             return item.evaluate(request, self.servers)
