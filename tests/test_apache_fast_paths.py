@@ -44,6 +44,21 @@ def test_split_args_agrees_with_the_grammar(text):
     assert split_args(text) == _grammar_words(text)
 
 
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_pieces, max_size=12).map("".join))
+def test_the_reader_splits_a_directive_line_as_the_grammar_does(text):
+    # the reader splits a line once, name and words together, and hands only lines with a
+    # backslash, a ${VAR} or a quoted word it cannot take to the grammar
+    from linter.tree import SourceFile
+    from parsers.apache.read import Reader
+
+    line = "ProxyPass " + text.replace("\n", " ")
+    r = Reader("site.conf", "2.4.62")
+    nodes = r.parse_text("site.conf", line + "\n", SourceFile(path="site.conf", dialect="apache"), (), ())
+    rest = line.strip().split(None, 1)
+    assert [n.args for n in nodes] == [_grammar_words(rest[1] if len(rest) > 1 else "")]
+
+
 def test_quoted_words_without_spaces_take_the_fast_path_and_keep_their_text():
     assert split_args('"/gateway/" "http://10.0.0.1:8080/gateway/" upgrade=websocket') == \
         ["/gateway/", "http://10.0.0.1:8080/gateway/", "upgrade=websocket"]
