@@ -93,6 +93,7 @@ _FORWARDED = Setting(True)
 _HTTP11 = Setting("1.1")
 _UPGRADE_HOP = frozenset({"upgrade"})
 _NO_HOP: frozenset[str] = frozenset()
+_TLS_SCHEMES = frozenset({"https", "wss"})
 _READY = Setting(True)
 _POOLED = Setting(DEFAULT_POOL, None,
                   note="mod_proxy keeps backend connections for reuse unless the worker sets disablereuse=On")
@@ -306,20 +307,33 @@ def _server_var(name: str, request: Request) -> str | None:
         return request.headers.get(name[5:].lower(), "")
     if upper.startswith("HTTP_") and upper not in ("HTTP_HOST",):
         return request.headers.get(upper[5:].replace("_", "-").lower(), "")
-    return {
-        "HTTPS": "on" if request.scheme == "https" else "off",
-        "REQUEST_SCHEME": request.scheme,
-        "REQUEST_URI": request.path,
-        "HTTP_HOST": request.headers.get("host", ""),
-        "SERVER_PORT": str(request.port) if request.port else None,
-        "QUERY_STRING": request.query,
-    }.get(upper)
+    # the one asked for, not a dict of all six per condition per plan
+    if upper == "HTTPS":
+        return "on" if request.scheme == "https" else "off"
+    if upper == "REQUEST_SCHEME":
+        return request.scheme
+    if upper == "REQUEST_URI":
+        return request.path
+    if upper == "HTTP_HOST":
+        return request.headers.get("host", "")
+    if upper == "SERVER_PORT":
+        return str(request.port) if request.port else None
+    if upper == "QUERY_STRING":
+        return request.query
+    return None
 
 
 _SERVER_VAR = re.compile(r"%\{([^}]+)\}")
 
 
 def _cond(test: str, pattern: str, flags: frozenset[str], request: Request) -> bool | None:
+    if test[:2] == "%{" and len(test) > 3 and test.find("}") == len(test) - 1:
+        # the test is one variable (``%{HTTP:Upgrade}``, most conditions): what the
+        # substitution below gives, without a closure and a re.sub per condition per plan
+        found = _server_var(test[2:-1], request)
+        if found is None or "$" in found:
+            return None
+        return _match_cond(found, pattern, flags)
     unknown = False
 
     def sub(m: re.Match[str]) -> str:
@@ -333,6 +347,10 @@ def _cond(test: str, pattern: str, flags: frozenset[str], request: Request) -> b
     value = _SERVER_VAR.sub(sub, test) if "%{" in test else test
     if unknown or "$" in value:
         return None
+    return _match_cond(value, pattern, flags)
+
+
+def _match_cond(value: str, pattern: str, flags: frozenset[str]) -> bool | None:
     negate = pattern.startswith("!")
     if negate:
         pattern = pattern[1:]
@@ -842,9 +860,10 @@ class ApacheInterpreter:
         # them (Header lines there are response headers: nothing here reads them)
         env = scope.env
         req_headers = scope.request_headers
-        if match is not None:
+        if match is not None and scope.locations:
+            probe = self.probe(match)  # once per route, not once per <Location>
             for sec in scope.locations:
-                if self.covers(sec, match):
+                if probe and self.covers_probe(sec, probe):
                     for c in sec.children or []:
                         if c.name == "requestheader":
                             if req_headers is scope.request_headers:
@@ -885,7 +904,7 @@ class ApacheInterpreter:
             if missing:
                 return Respond(500, n.loc, reason=f"no module handles {'/'.join(sorted(upgrade_schemes))}:// "
                                                   f"({missing} is not loaded; AH01144)")
-        tls = bool(upgrade_schemes & {"https", "wss"})
+        tls = not upgrade_schemes.isdisjoint(_TLS_SCHEMES)
         upgrades, why_not = self.upgrades(upgrade_schemes, wparams, worker)
         ops: list[HeaderOp] = []
         preserve = on(scope.scalars.get("proxypreservehost"))
@@ -960,16 +979,22 @@ class ApacheInterpreter:
 
     def covers(self, sec: Node, match: PathMatch) -> bool:
         """Does this <Location> apply to the URLs of a route (so its settings merge in)?"""
+        probe = self.probe(match)
+        return bool(probe and self.covers_probe(sec, probe))
+
+    def probe(self, match: PathMatch) -> str | None:
+        """A URL a route matches, to try the <Location> sections with: its own path, or for
+        a regex the first websocket path it takes (None: none)."""
+        if match.kind != "pattern" or not match.pattern.startswith("^"):
+            return match.pattern
+        for ws in self.options.ws_paths:
+            if match.matches(ws):
+                return ws
+        return None
+
+    def covers_probe(self, sec: Node, probe: str) -> bool:
         m = self.section_match(sec)
-        if m is None or m.regex is None:
-            return False
-        probe = match.pattern if match.kind != "pattern" or not match.pattern.startswith("^") else None
-        if probe is None:
-            for ws in self.options.ws_paths:
-                if match.matches(ws):
-                    probe = ws
-                    break
-        return bool(probe and m.regex.search(probe))
+        return bool(m is not None and m.regex is not None and m.regex.search(probe))
 
     def missing_handler(self, schemes: set[str]) -> str:
         need = set()
@@ -1026,15 +1051,16 @@ class ApacheInterpreter:
         return Setting(pick.value, pick.loc, note=note)
 
     def backend_tls(self, scope: Scope, host: str, tls: bool, preserve: bool, n: Node):
-        verify = scope.scalars.get("sslproxyverify")
-        ca = scope.scalars.get("sslproxycacertificatefile") or scope.scalars.get("sslproxycacertificatepath")
-        require = bool(verify and verify.args and verify.args[0].lower() in ("require", "optional"))
         key = ("tls", id(scope))
-        settings = self.memo.get(key)
-        if not isinstance(settings, BackendTLS):  # one per server, shared by its routes
+        known = self.memo.get(key)
+        if known is None:  # one per server, shared by its routes
+            verify = scope.scalars.get("sslproxyverify")
+            ca = scope.scalars.get("sslproxycacertificatefile") or scope.scalars.get("sslproxycacertificatepath")
+            require = bool(verify and verify.args and verify.args[0].lower() in ("require", "optional"))
             settings = BackendTLS(verify=Setting(require, verify.loc if verify else None),
                                   ca=Setting(ca.args[0] if ca and ca.args else None, ca.loc if ca else None))
-            self.memo[key] = settings
+            known = self.memo[key] = (settings, verify, ca, require)
+        settings, verify, ca, require = known  # type: ignore[misc]
         ready: Setting[bool] = _READY
         if not tls:
             return settings, ready
@@ -1050,7 +1076,7 @@ class ApacheInterpreter:
             ready = Setting(False, verify.loc if verify else None,
                             note="SSLProxyVerify require without SSLProxyCACertificateFile: no backend "
                                  "certificate can be verified")
-        elif is_ip(host) and not preserve and not _peer_check_off(peer, scope.scalars.get("sslproxycheckpeercn")):
+        elif not preserve and is_ip(host) and not _peer_check_off(peer, scope.scalars.get("sslproxycheckpeercn")):
             ready = Setting(False, n.loc, note=f"SSLProxyCheckPeerName (on by default) compares the backend "
                             f"certificate with {host}, and httpd ignores IP addresses in certificates (AH02411)")
         return settings, ready
