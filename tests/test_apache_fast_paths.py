@@ -106,3 +106,47 @@ def test_unread_directives_left_out_of_the_tree_change_no_finding(entry, monkeyp
     assert filtered == whole
     if entry == str(CORPUS):
         assert whole  # the comparison is over real findings
+
+
+# ---------------------------------------------------------------- backend URLs
+
+def _split_url_by_regex(url: str):
+    from parsers.apache.interpret import _DEFAULT_PORTS, _URL
+
+    m = _URL.match(url)
+    if not m:
+        return "", url, None, ""
+    scheme, hostport, path = m.group(1).lower(), m.group(2), m.group(3) or ""
+    if hostport.startswith("["):
+        host, _, rest = hostport[1:].partition("]")
+        port_text = rest[1:] if rest.startswith(":") else ""
+    else:
+        host, _, port_text = hostport.partition(":")
+    try:
+        port = int(port_text) if port_text else _DEFAULT_PORTS.get(scheme)
+    except ValueError:
+        port = None
+    return scheme, host.lower(), port, path
+
+
+_url_pieces = st.sampled_from(["http", "https", "ws", "wss", "balancer", "HTTP", "fcgi", "://", ":", "/", "[", "]",
+                               "::1", "10.0.0.1", "Host", "8080", "x", "$1", "\n", " ", "?a=b", "#"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_url_pieces, max_size=10).map("".join))
+def test_split_url_agrees_with_the_url_regex(url):
+    from parsers.apache.interpret import split_url
+
+    assert split_url.__wrapped__(url) == _split_url_by_regex(url)
+
+
+def test_split_url_of_common_backends():
+    from parsers.apache.interpret import split_url
+
+    assert split_url.__wrapped__("http://10.4.210.20:8080/gateway/") == ("http", "10.4.210.20", 8080, "/gateway/")
+    assert split_url.__wrapped__("balancer://app7/") == ("balancer", "app7", None, "/")
+    assert split_url.__wrapped__("wss://Fas.Example") == ("wss", "fas.example", 443, "")
+    # the regex's $ matches before a final newline, and its . never matches one
+    for url in ("http://h/a\n", "http://h/a\nb", "http://h\n/a"):
+        assert split_url.__wrapped__(url) == _split_url_by_regex(url)

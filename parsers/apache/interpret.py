@@ -86,7 +86,7 @@ DIRECTIVES_READ = frozenset(_SCALARS | set(TRUNK_ONLY) | {
     "redirecttemp", "rewritecond", "rewriterule",
 })
 _URL = re.compile(r"^([a-zA-Z][\w+.-]*)://(\[[^\]]+\](?::\d*)?|[^/:]*(?::[^/]*)?)(/.*)?$")
-_DEFAULT_PORTS = {"http": 80, "ws": 80, "https": 443, "wss": 443}
+_DEFAULT_PORTS = {"http": 80, "ws": 80, "https": 443, "wss": 443, "balancer": None}
 # values every proxied route of a fleet shares: one object each rather than one per route
 # (the model is read, never changed, after interpretation)
 _FORWARDED = Setting(True)
@@ -123,10 +123,18 @@ def seconds(text: str) -> float | None:
 def split_url(url: str) -> tuple[str, str, int | None, str]:
     """scheme, host, port, path of a backend URL (``balancer://name`` too). Cached: every
     backend URL is split when its worker is made and again by each route that uses it."""
-    m = _URL.match(url)
-    if not m:
-        return "", url, None, ""
-    scheme, hostport, path = m.group(1).lower(), m.group(2), m.group(3) or ""
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme in _DEFAULT_PORTS and not rest.startswith("[") and "\n" not in url:
+        # the common case, without the regex (each backend URL of a fleet is new, so the
+        # cache rarely helps): a known lower-case scheme, then host[:port] up to the first
+        # "/", then the path, which is what _URL's groups give for such a URL
+        slash = rest.find("/")
+        hostport, path = (rest, "") if slash < 0 else (rest[:slash], rest[slash:])
+    else:
+        m = _URL.match(url)
+        if not m:
+            return "", url, None, ""
+        scheme, hostport, path = m.group(1).lower(), m.group(2), m.group(3) or ""
     if hostport.startswith("["):
         host, _, rest = hostport[1:].partition("]")
         port_text = rest[1:] if rest.startswith(":") else ""
