@@ -552,21 +552,35 @@ class ApacheInterpreter:
                     lst.not_opened = f"no `Listen` directive opens port {lst.port}"
 
     def check_everywhere(self, nodes: list[Node]) -> None:
-        for n in self.tree.walk():
-            if n.name in TRUNK_ONLY:
-                self.problems.append(ConfigProblem(
-                    "rejected", f"Invalid command '{TRUNK_ONLY[n.name]}': it exists only in httpd trunk (2.5), not in any 2.4 "
-                    "release, so httpd refuses to start", n.loc,
-                    fix="remove it; on 2.4 the tunnel idle timeout is the larger of `Timeout` and the worker's "
-                        "`timeout=` (or `ProxyTimeout`)"))
-            elif n.name == "location" or n.name == "locationmatch":
-                for c in n.children or []:
-                    if c.name in ("proxypass", "proxypassmatch") and len(c.args) >= 2 \
-                            and c.args[0].startswith("/") and (c.args[1] == "!" or _URL.match(c.args[1])):
-                        self.problems.append(ConfigProblem(
-                            "rejected", "ProxyPass|ProxyPassMatch can not have a path when defined in a location",
-                            c.loc, fix="inside <Location> write `ProxyPass http://host:port/path/` without the "
-                                       "path argument (the section gives it)"))
+        # every node, depth first in file order (ConfigTree.walk's order), without building
+        # the list of all of them (200,000 at 5,000 sites)
+        stack = [iter(self.tree.nodes)]
+        while stack:
+            for n in stack[-1]:
+                name = n.name
+                if name in TRUNK_ONLY or name == "location" or name == "locationmatch":
+                    self.check_node(n)
+                if n.children:
+                    stack.append(iter(n.children))
+                    break
+            else:
+                stack.pop()
+
+    def check_node(self, n: Node) -> None:
+        if n.name in TRUNK_ONLY:
+            self.problems.append(ConfigProblem(
+                "rejected", f"Invalid command '{TRUNK_ONLY[n.name]}': it exists only in httpd trunk (2.5), not in any 2.4 "
+                "release, so httpd refuses to start", n.loc,
+                fix="remove it; on 2.4 the tunnel idle timeout is the larger of `Timeout` and the worker's "
+                    "`timeout=` (or `ProxyTimeout`)"))
+        elif n.name == "location" or n.name == "locationmatch":
+            for c in n.children or []:
+                if c.name in ("proxypass", "proxypassmatch") and len(c.args) >= 2 \
+                        and c.args[0].startswith("/") and (c.args[1] == "!" or _URL.match(c.args[1])):
+                    self.problems.append(ConfigProblem(
+                        "rejected", "ProxyPass|ProxyPassMatch can not have a path when defined in a location",
+                        c.loc, fix="inside <Location> write `ProxyPass http://host:port/path/` without the "
+                                   "path argument (the section gives it)"))
 
     # ------------------------------------------------------------------ workers
     def define_workers(self, owner: int, nodes: list[Node], scope: Scope) -> None:
