@@ -459,7 +459,7 @@ class ApacheInterpreter:
         self.header_ops: dict[int, HeaderOp | None] = {}
         self.memo: dict[tuple, object] = {}
         self.connections: dict[tuple[bool, bool], ApacheConnection] = {}
-        self.missing_handlers: dict[tuple[str, ...], str] = {}  # by the workers' schemes
+        self.missing_handlers: dict[frozenset[str], str] = {}  # by the workers' schemes
         self.shared: dict[tuple, tuple] = {}  # one copy of equal RewriteCond tuples, fleet-wide
         self.fragment = tree.is_fragment
 
@@ -884,8 +884,8 @@ class ApacheInterpreter:
         req_headers = scope.request_headers
         if match is not None and scope.locations:
             probe = self.probe(match)  # once per route, not once per <Location>
-            for sec in scope.locations:
-                if probe and self.covers_probe(sec, probe):
+            for sec, m in self.location_matches(scope) if probe else ():
+                if m is not None and m.regex is not None and m.regex.search(probe):
                     for c in sec.children or []:
                         if c.name == "requestheader":
                             if req_headers is scope.request_headers:
@@ -905,7 +905,9 @@ class ApacheInterpreter:
         if worker is not None:
             backend = worker.backend
             wparams = worker.params  # read only here
-            upgrade_schemes = {m.scheme for m in worker.members} or {worker.scheme}
+            upgrade_schemes = {m.scheme for m in worker.members} if worker.members else {worker.scheme}
+            if not upgrade_schemes:
+                upgrade_schemes = {worker.scheme}
             worker.initial_not_pooled.append("proxy-initial-not-pooled" in env)
         else:
             default_key = (target, n.loc)
@@ -919,7 +921,7 @@ class ApacheInterpreter:
             wparams = {}
             upgrade_schemes = {scheme}
         if scheme in ("http", "https", "ws", "wss", "balancer") and self.know_modules:
-            schemes_key = tuple(sorted(upgrade_schemes))
+            schemes_key = frozenset(upgrade_schemes)
             missing = self.missing_handlers.get(schemes_key)
             if missing is None:
                 missing = self.missing_handlers[schemes_key] = self.missing_handler(upgrade_schemes)
@@ -1013,6 +1015,14 @@ class ApacheInterpreter:
             if match.matches(ws):
                 return ws
         return None
+
+    def location_matches(self, scope: Scope) -> list[tuple[Node, PathMatch | None]]:
+        """The server's <Location> sections with their matches, listed once per server."""
+        key = ("locations", id(scope))
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = [(sec, self.section_match(sec)) for sec in scope.locations]
+        return found  # type: ignore[return-value]
 
     def covers_probe(self, sec: Node, probe: str) -> bool:
         m = self.section_match(sec)
