@@ -448,9 +448,9 @@ class ApacheInterpreter:
         self.whole = tree.context == "main"
         self.know_modules = saw_loadmodule
         self.problems: list[ConfigProblem] = []
-        self.workers: dict[tuple, Worker] = {}  # (owner, url), a balancer member's (owner, url, line)
+        self.workers: dict[tuple, Worker] = {}  # (owner, url), a balancer member's (owner, url, file, line)
         self.by_owner: dict[int, list[Worker]] = {}  # workers a server can share, in definition order
-        self.default_workers: dict[tuple[str, Loc], Backend] = {}
+        self.default_workers: dict[tuple[str, str, int], Backend] = {}  # (target, file, line)
         self.listens: list[tuple[str, int | None, str, Loc]] = []
         self.checked: set[int] = set()
         # per server (cleared after each virtual host, whose nodes may then be freed): what
@@ -636,7 +636,8 @@ class ApacheInterpreter:
         servers = [] if balancer else [Server(host, port, loc)]
         backend = Backend(name=url, servers=servers, loc=loc, pool=self.pool(params, loc, scheme), named=balancer)
         w = Worker(url=key_url, scheme=scheme, params=params, loc=loc, backend=backend)
-        self.workers[(owner, key_url) if not member else (owner, key_url, loc)] = w
+        # (a line's file and number rather than its Loc: a Loc hashes in Python code)
+        self.workers[(owner, key_url) if not member else (owner, key_url, loc.file, loc.line)] = w
         if not member:
             self.by_owner.setdefault(owner, []).append(w)
         return w
@@ -910,7 +911,7 @@ class ApacheInterpreter:
                 upgrade_schemes = {worker.scheme}
             worker.initial_not_pooled.append("proxy-initial-not-pooled" in env)
         else:
-            default_key = (target, n.loc)
+            default_key = (target, n.loc.file, n.loc.line)
             if "$" in host or not host:
                 backend = None
             else:
@@ -940,7 +941,9 @@ class ApacheInterpreter:
         # the line whose worker settings are in force: an earlier ProxyPass whose URL is a
         # prefix of this one shares its worker, and this line's parameters are ignored
         # (httpd 2.4.71 initializes one worker for both)
-        decider = worker.loc if worker is not None and worker.loc != n.loc and not worker.members else n.loc
+        # (``is not``: a Loc compares in Python code, and a worker's line equal to this one
+        # is this one, or the same line of a file read twice, which reads the same)
+        decider = worker.loc if worker is not None and worker.loc is not n.loc and not worker.members else n.loc
         if not upgrades or http10:
             # mod_proxy_http drops Upgrade as hop-by-hop on this worker (or on an HTTP/1.0
             # request): the line that decides it is the one to change
