@@ -94,6 +94,7 @@ _HTTP11 = Setting("1.1")
 _UPGRADE_HOP = frozenset({"upgrade"})
 _NO_HOP: frozenset[str] = frozenset()
 _TLS_SCHEMES = frozenset({"https", "wss"})
+_HTTP_URL = re.compile(r"^https?://")
 _READY = Setting(True)
 _POOLED = Setting(DEFAULT_POOL, None,
                   note="mod_proxy keeps backend connections for reuse unless the worker sets disablereuse=On")
@@ -842,7 +843,7 @@ class ApacheInterpreter:
             return Guard(cond, [Respond(403, n.loc, reason="RewriteRule [F]")], n.loc)
         if "g" in flags or "gone" in flags:
             return Guard(cond, [Respond(410, n.loc, reason="RewriteRule [G]")], n.loc)
-        if redirect is not None or (re.match(r"^https?://", subst) and "p" not in flags and "proxy" not in flags):
+        if redirect is not None or (_HTTP_URL.match(subst) and "p" not in flags and "proxy" not in flags):
             code = 302
             if redirect is not None and "=" in redirect:
                 word = redirect.split("=", 1)[1]
@@ -852,8 +853,9 @@ class ApacheInterpreter:
             # mod_rewrite hands the request to mod_proxy before any ProxyPass is consulted,
             # and [P] implies [L]: no later RewriteRule runs
             action = self.proxy(owner, subst, {}, n, scope, None, rewrite=True)
-            return Guard(cond, [Rewrite(apply=_same_path, then="stop", loc=n.loc, text=" ".join(n.args))], n.loc,
-                         action=action, label=f"RewriteRule {' '.join(n.args)}")
+            text = " ".join(n.args)
+            return Guard(cond, [Rewrite(apply=_same_path, then="stop", loc=n.loc, text=text)], n.loc,
+                         action=action, label=f"RewriteRule {text}")
         if subst == "-":
             return None
 
