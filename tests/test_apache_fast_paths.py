@@ -150,3 +150,40 @@ def test_split_url_of_common_backends():
     # the regex's $ matches before a final newline, and its . never matches one
     for url in ("http://h/a\n", "http://h/a\nb", "http://h\n/a"):
         assert split_url.__wrapped__(url) == _split_url_by_regex(url)
+
+
+# ---------------------------------------------------------------- RewriteCond
+
+def _cond_by_substitution(test, pattern, flags, request):
+    from parsers.apache.interpret import _SERVER_VAR, _match_cond, _server_var
+
+    unknown = False
+
+    def sub(m):
+        nonlocal unknown
+        v = _server_var(m.group(1), request)
+        if v is None:
+            unknown = True
+            return ""
+        return v
+
+    value = _SERVER_VAR.sub(sub, test) if "%{" in test else test
+    if unknown or "$" in value:
+        return None
+    return _match_cond(value, pattern, flags)
+
+
+_var_pieces = st.sampled_from(["%{", "}", "HTTP:Upgrade", "HTTPS", "HTTP_HOST", "REQUEST_URI", "SERVER_PORT",
+                               "NOPE", "x", "$"])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_var_pieces, max_size=6).map("".join),
+       st.sampled_from(["websocket", "off", "on", "!on", "=80", "^/gateway", "-f", "."]),
+       st.sampled_from([frozenset(), frozenset({"nc"})]), st.booleans(), st.booleans())
+def test_a_rewritecond_of_one_variable_reads_as_the_substitution_does(test, pattern, flags, upgrade, tls):
+    from linter.resolve import page_request, upgrade_request
+    from parsers.apache.interpret import _cond
+
+    request = (upgrade_request if upgrade else page_request)("/gateway/websocketcall", tls, 443 if tls else 80)
+    assert _cond(test, pattern, flags, request) == _cond_by_substitution(test, pattern, flags, request)
