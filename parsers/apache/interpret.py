@@ -81,7 +81,7 @@ _REDIRECT_WORDS = {"permanent": 301, "temp": 302, "seeother": 303, "gone": 410}
 # tests/test_apache_fast_paths.py checks that the samples and the corpus give the same
 # findings with and without this filter.
 DIRECTIVES_READ = frozenset(_SCALARS | set(TRUNK_ONLY) | {
-    "listen", "servername", "serveralias", "requestheader", "header", "setenv", "unsetenv", "proxypass",
+    "listen", "servername", "serveralias", "requestheader", "setenv", "unsetenv", "proxypass",
     "proxypassmatch", "proxyset", "balancermember", "require", "redirect", "redirectmatch", "redirectpermanent",
     "redirecttemp", "rewritecond", "rewriterule",
 })
@@ -174,7 +174,6 @@ class Scope:
 
     scalars: dict[str, Node] = field(default_factory=dict)
     request_headers: list[Node] = field(default_factory=list)
-    response_headers: list[Node] = field(default_factory=list)
     env: dict[str, Node] = field(default_factory=dict)
     proxypass: list[Node] = field(default_factory=list)
     redirects: list[Node] = field(default_factory=list)
@@ -184,13 +183,12 @@ class Scope:
 
     def child(self, nodes: list[Node]) -> Scope:
         s = Scope(scalars=dict(self.scalars), request_headers=list(self.request_headers),
-                  response_headers=list(self.response_headers), env=dict(self.env),
+                  env=dict(self.env),
                   locations=list(self.locations), proxies=list(self.proxies))
         own = Scope()
         own.absorb(nodes)
         s.scalars.update(own.scalars)
         s.request_headers += own.request_headers
-        s.response_headers += own.response_headers
         s.env.update(own.env)
         s.locations += own.locations
         s.proxies += own.proxies
@@ -217,8 +215,6 @@ class Scope:
                 self.scalars[name] = n
             elif name == "requestheader":
                 self.request_headers.append(n)
-            elif name == "header":
-                self.response_headers.append(n)
             elif name == "setenv" and n.args:
                 self.env[n.args[0].lower()] = n
             elif name == "unsetenv":
