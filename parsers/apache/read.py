@@ -122,6 +122,12 @@ def split_args(text: str, words: dict[str, str] | None = None) -> list[str]:
         found = text.split()
         if ('"' not in text and "'" not in text) or _unquoted(found):
             return _shared(found, words)
+    return _grammar_split(text, words)
+
+
+def _grammar_split(text: str, words: dict[str, str] | None) -> list[str]:
+    """The words of a line that needs the grammar (a backslash, a quoted word holding a
+    space or running into another): pyparsing's element for WORD, scanned over the line."""
     out: list[str] = []
     for m in _args_grammar().re.finditer(text):
         kind = m.lastgroup  # the one named group of the alternative that matched
@@ -382,10 +388,15 @@ class Reader:
                 if self.unknown_open and module_of(line.split(None, 1)[0].lower()) in PROXYING:
                     self.relevant += 1  # a skipped line that would matter if the section held
                 continue
-            # the line split once: name and words together (a line with a backslash or a
-            # ${VAR} is split again below, after the name, as the grammar would take it)
-            found = line.split()
-            name = found[0]
+            # a plain line split once, name and words together; a line with a backslash or a
+            # ${VAR} is split after its name, and its words as split_args takes them
+            special = "\\" in line or "${" in line
+            if special:
+                parts = line.split(None, 1)
+                name = parts[0]
+            else:
+                found = line.split()
+                name = found[0]
             known = names.get(name)
             if known is None:
                 lname = intern(name.lower())
@@ -402,17 +413,20 @@ class Reader:
                     if module not in modules:
                         self.unloaded.append((Loc(path, lineno), name, module))
                 if "${" in line:
-                    rest = line.split(None, 1)[1] if len(found) > 1 else ""
+                    rest = parts[1] if len(parts) > 1 else ""
                     if "${" in rest:
                         self.expand(rest, Loc(path, lineno))
                 continue
             loc = Loc(path, lineno)
-            del found[0]
-            if "\\" in line or "${" in line or (('"' in line or "'" in line) and not _unquoted(found)):
-                rest = line.split(None, 1)[1] if len(line.split(None, 1)) > 1 else ""
+            if special:
+                rest = parts[1] if len(parts) > 1 else ""
                 args = split_args(self.expand(rest, loc) if "${" in rest else rest, copies)
             else:
-                args = list(map(setdefault, found, found))
+                del found[0]
+                if ('"' in line or "'" in line) and not _unquoted(found):
+                    args = _grammar_split(line.split(None, 1)[1], copies)  # a quote: there are words
+                else:
+                    args = list(map(setdefault, found, found))
             if kind is _INCLUDE:
                 if args:
                     out.extend(self.include(loc, args[0], lname == "includeoptional", stack, via))
