@@ -445,7 +445,10 @@ class ApacheInterpreter:
         self.whole = tree.context == "main"
         self.know_modules = saw_loadmodule
         self.problems: list[ConfigProblem] = []
-        self.workers: dict[tuple, Worker] = {}  # (owner, url), a balancer member's (owner, url, file, line)
+        # (owner, url), a balancer member's (owner, url, file, line); a virtual host's are
+        # replaced by their backends once it is interpreted (retire_workers)
+        self.workers: dict[tuple, Worker | Backend] = {}
+        self.made: list[tuple] = []  # keys of the workers the current virtual host made
         self.by_owner: dict[int, list[Worker]] = {}  # workers a server can share, in definition order
         self.default_workers: dict[tuple[str, str, int], Backend] = {}  # (target, file, line)
         self.listens: list[tuple[str, int | None, str, Loc]] = []
@@ -494,6 +497,7 @@ class ApacheInterpreter:
             scope = main.child(v.children or [])
             self.define_workers(id(v), v.children or [], scope)
             sites.append(self.site(v, scope, id(v)))
+            self.retire_workers(id(v))
             self.memo.clear()
             self.header_ops.clear()
             if self.consume:
@@ -508,7 +512,8 @@ class ApacheInterpreter:
         if (main.proxypass or main.locations or main.rewrites or main.redirects) and (uncovered or not vhosts):
             sites.append(self.main_site(main, uncovered, bool(vhosts)))
         self.finish_workers()
-        backends = [w.backend for w in self.workers.values()] + list(self.default_workers.values())
+        backends = [w.backend if isinstance(w, Worker) else w for w in self.workers.values()] + \
+            list(self.default_workers.values())
         return ProxyModel(
             dialect="apache",
             root_file=self.tree.root_file,
@@ -634,7 +639,10 @@ class ApacheInterpreter:
         backend = Backend(name=url, servers=servers, loc=loc, pool=self.pool(params, loc, scheme), named=balancer)
         w = Worker(url=key_url, scheme=scheme, params=params, loc=loc, backend=backend)
         # (a line's file and number rather than its Loc: a Loc hashes in Python code)
-        self.workers[(owner, key_url) if not member else (owner, key_url, loc.file, loc.line)] = w
+        key = (owner, key_url) if not member else (owner, key_url, loc.file, loc.line)
+        self.workers[key] = w
+        if owner:
+            self.made.append(key)
         if not member:
             self.by_owner.setdefault(owner, []).append(w)
         return w
@@ -665,8 +673,28 @@ class ApacheInterpreter:
 
     def finish_workers(self) -> None:
         for w in self.workers.values():
-            if w.initial_not_pooled and all(w.initial_not_pooled):
-                w.backend.first_request_reuses = False
+            if isinstance(w, Worker):
+                self.finish_worker(w)
+
+    @staticmethod
+    def finish_worker(w: Worker) -> None:
+        if w.initial_not_pooled and all(w.initial_not_pooled):
+            w.backend.first_request_reuses = False
+
+    def retire_workers(self, owner: int) -> None:
+        """A virtual host's workers, once it is interpreted: finished and replaced by their
+        backends (the model keeps those). No later server can share them (a server shares
+        its own and the main server's), and at 5,000 sites the Worker objects with their
+        parameters were ~20 MB alive until the end of the interpretation. Their keys stay,
+        so the backends keep their order."""
+        self.by_owner.pop(owner, None)
+        workers = self.workers
+        for key in self.made:
+            w = workers[key]
+            if isinstance(w, Worker):  # (a key made twice is retired once)
+                self.finish_worker(w)
+                workers[key] = w.backend
+        self.made.clear()
 
     # ------------------------------------------------------------------ sites
     def site(self, v: Node, scope: Scope, owner: int) -> Site:
