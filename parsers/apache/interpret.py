@@ -910,7 +910,7 @@ class ApacheInterpreter:
         env = scope.env
         req_headers = scope.request_headers
         if match is not None and scope.locations:
-            probe = self.probe(match)  # once per route, not once per <Location>
+            probe = self.probe(match) or ""  # once per route, not once per <Location>
             for sec, m in self.location_matches(scope) if probe else ():
                 if m is not None and m.regex is not None and m.regex.search(probe):
                     for c in sec.children or []:
