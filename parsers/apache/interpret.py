@@ -81,18 +81,20 @@ _REDIRECT_WORDS = {"permanent": 301, "temp": 302, "seeother": 303, "gone": 410}
 # tests/test_apache_fast_paths.py checks that the samples and the corpus give the same
 # findings with and without this filter.
 DIRECTIVES_READ = frozenset(_SCALARS | set(TRUNK_ONLY) | {
-    "listen", "servername", "serveralias", "requestheader", "header", "setenv", "unsetenv", "proxypass",
+    "listen", "servername", "serveralias", "requestheader", "setenv", "unsetenv", "proxypass",
     "proxypassmatch", "proxyset", "balancermember", "require", "redirect", "redirectmatch", "redirectpermanent",
     "redirecttemp", "rewritecond", "rewriterule",
 })
 _URL = re.compile(r"^([a-zA-Z][\w+.-]*)://(\[[^\]]+\](?::\d*)?|[^/:]*(?::[^/]*)?)(/.*)?$")
-_DEFAULT_PORTS = {"http": 80, "ws": 80, "https": 443, "wss": 443}
+_DEFAULT_PORTS = {"http": 80, "ws": 80, "https": 443, "wss": 443, "balancer": None}
 # values every proxied route of a fleet shares: one object each rather than one per route
 # (the model is read, never changed, after interpretation)
 _FORWARDED = Setting(True)
 _HTTP11 = Setting("1.1")
 _UPGRADE_HOP = frozenset({"upgrade"})
 _NO_HOP: frozenset[str] = frozenset()
+_TLS_SCHEMES = frozenset({"https", "wss"})
+_HTTP_URL = re.compile(r"^https?://")
 _READY = Setting(True)
 _POOLED = Setting(DEFAULT_POOL, None,
                   note="mod_proxy keeps backend connections for reuse unless the worker sets disablereuse=On")
@@ -122,10 +124,18 @@ def seconds(text: str) -> float | None:
 def split_url(url: str) -> tuple[str, str, int | None, str]:
     """scheme, host, port, path of a backend URL (``balancer://name`` too). Cached: every
     backend URL is split when its worker is made and again by each route that uses it."""
-    m = _URL.match(url)
-    if not m:
-        return "", url, None, ""
-    scheme, hostport, path = m.group(1).lower(), m.group(2), m.group(3) or ""
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme in _DEFAULT_PORTS and not rest.startswith("[") and "\n" not in url:
+        # the common case, without the regex (each backend URL of a fleet is new, so the
+        # cache rarely helps): a known lower-case scheme, then host[:port] up to the first
+        # "/", then the path, which is what _URL's groups give for such a URL
+        slash = rest.find("/")
+        hostport, path = (rest, "") if slash < 0 else (rest[:slash], rest[slash:])
+    else:
+        m = _URL.match(url)
+        if not m:
+            return "", url, None, ""
+        scheme, hostport, path = m.group(1).lower(), m.group(2), m.group(3) or ""
     if hostport.startswith("["):
         host, _, rest = hostport[1:].partition("]")
         port_text = rest[1:] if rest.startswith(":") else ""
@@ -164,7 +174,6 @@ class Scope:
 
     scalars: dict[str, Node] = field(default_factory=dict)
     request_headers: list[Node] = field(default_factory=list)
-    response_headers: list[Node] = field(default_factory=list)
     env: dict[str, Node] = field(default_factory=dict)
     proxypass: list[Node] = field(default_factory=list)
     redirects: list[Node] = field(default_factory=list)
@@ -174,13 +183,12 @@ class Scope:
 
     def child(self, nodes: list[Node]) -> Scope:
         s = Scope(scalars=dict(self.scalars), request_headers=list(self.request_headers),
-                  response_headers=list(self.response_headers), env=dict(self.env),
+                  env=dict(self.env),
                   locations=list(self.locations), proxies=list(self.proxies))
         own = Scope()
         own.absorb(nodes)
         s.scalars.update(own.scalars)
         s.request_headers += own.request_headers
-        s.response_headers += own.response_headers
         s.env.update(own.env)
         s.locations += own.locations
         s.proxies += own.proxies
@@ -207,8 +215,6 @@ class Scope:
                 self.scalars[name] = n
             elif name == "requestheader":
                 self.request_headers.append(n)
-            elif name == "header":
-                self.response_headers.append(n)
             elif name == "setenv" and n.args:
                 self.env[n.args[0].lower()] = n
             elif name == "unsetenv":
@@ -306,20 +312,33 @@ def _server_var(name: str, request: Request) -> str | None:
         return request.headers.get(name[5:].lower(), "")
     if upper.startswith("HTTP_") and upper not in ("HTTP_HOST",):
         return request.headers.get(upper[5:].replace("_", "-").lower(), "")
-    return {
-        "HTTPS": "on" if request.scheme == "https" else "off",
-        "REQUEST_SCHEME": request.scheme,
-        "REQUEST_URI": request.path,
-        "HTTP_HOST": request.headers.get("host", ""),
-        "SERVER_PORT": str(request.port) if request.port else None,
-        "QUERY_STRING": request.query,
-    }.get(upper)
+    # the one asked for, not a dict of all six per condition per plan
+    if upper == "HTTPS":
+        return "on" if request.scheme == "https" else "off"
+    if upper == "REQUEST_SCHEME":
+        return request.scheme
+    if upper == "REQUEST_URI":
+        return request.path
+    if upper == "HTTP_HOST":
+        return request.headers.get("host", "")
+    if upper == "SERVER_PORT":
+        return str(request.port) if request.port else None
+    if upper == "QUERY_STRING":
+        return request.query
+    return None
 
 
 _SERVER_VAR = re.compile(r"%\{([^}]+)\}")
 
 
 def _cond(test: str, pattern: str, flags: frozenset[str], request: Request) -> bool | None:
+    if test[:2] == "%{" and len(test) > 3 and test.find("}") == len(test) - 1:
+        # the test is one variable (``%{HTTP:Upgrade}``, most conditions): what the
+        # substitution below gives, without a closure and a re.sub per condition per plan
+        found = _server_var(test[2:-1], request)
+        if found is None or "$" in found:
+            return None
+        return _match_cond(found, pattern, flags)
     unknown = False
 
     def sub(m: re.Match[str]) -> str:
@@ -333,6 +352,10 @@ def _cond(test: str, pattern: str, flags: frozenset[str], request: Request) -> b
     value = _SERVER_VAR.sub(sub, test) if "%{" in test else test
     if unknown or "$" in value:
         return None
+    return _match_cond(value, pattern, flags)
+
+
+def _match_cond(value: str, pattern: str, flags: frozenset[str]) -> bool | None:
     negate = pattern.startswith("!")
     if negate:
         pattern = pattern[1:]
@@ -422,9 +445,12 @@ class ApacheInterpreter:
         self.whole = tree.context == "main"
         self.know_modules = saw_loadmodule
         self.problems: list[ConfigProblem] = []
-        self.workers: dict[tuple, Worker] = {}  # (owner, url), a balancer member's (owner, url, line)
+        # (owner, url), a balancer member's (owner, url, file, line); a virtual host's are
+        # replaced by their backends once it is interpreted (retire_workers)
+        self.workers: dict[tuple, Worker | Backend] = {}
+        self.made: list[tuple] = []  # keys of the workers the current virtual host made
         self.by_owner: dict[int, list[Worker]] = {}  # workers a server can share, in definition order
-        self.default_workers: dict[tuple[str, Loc], Backend] = {}
+        self.default_workers: dict[tuple[str, str, int], Backend] = {}  # (target, file, line)
         self.listens: list[tuple[str, int | None, str, Loc]] = []
         self.checked: set[int] = set()
         # per server (cleared after each virtual host, whose nodes may then be freed): what
@@ -433,7 +459,7 @@ class ApacheInterpreter:
         self.header_ops: dict[int, HeaderOp | None] = {}
         self.memo: dict[tuple, object] = {}
         self.connections: dict[tuple[bool, bool], ApacheConnection] = {}
-        self.missing_handlers: dict[tuple[str, ...], str] = {}  # by the workers' schemes
+        self.missing_handlers: dict[frozenset[str], str] = {}  # by the workers' schemes
         self.shared: dict[tuple, tuple] = {}  # one copy of equal RewriteCond tuples, fleet-wide
         self.fragment = tree.is_fragment
 
@@ -471,6 +497,7 @@ class ApacheInterpreter:
             scope = main.child(v.children or [])
             self.define_workers(id(v), v.children or [], scope)
             sites.append(self.site(v, scope, id(v)))
+            self.retire_workers(id(v))
             self.memo.clear()
             self.header_ops.clear()
             if self.consume:
@@ -485,7 +512,8 @@ class ApacheInterpreter:
         if (main.proxypass or main.locations or main.rewrites or main.redirects) and (uncovered or not vhosts):
             sites.append(self.main_site(main, uncovered, bool(vhosts)))
         self.finish_workers()
-        backends = [w.backend for w in self.workers.values()] + list(self.default_workers.values())
+        backends = [w.backend if isinstance(w, Worker) else w for w in self.workers.values()] + \
+            list(self.default_workers.values())
         return ProxyModel(
             dialect="apache",
             root_file=self.tree.root_file,
@@ -526,21 +554,35 @@ class ApacheInterpreter:
                     lst.not_opened = f"no `Listen` directive opens port {lst.port}"
 
     def check_everywhere(self, nodes: list[Node]) -> None:
-        for n in self.tree.walk():
-            if n.name in TRUNK_ONLY:
-                self.problems.append(ConfigProblem(
-                    "rejected", f"Invalid command '{TRUNK_ONLY[n.name]}': it exists only in httpd trunk (2.5), not in any 2.4 "
-                    "release, so httpd refuses to start", n.loc,
-                    fix="remove it; on 2.4 the tunnel idle timeout is the larger of `Timeout` and the worker's "
-                        "`timeout=` (or `ProxyTimeout`)"))
-            elif n.name == "location" or n.name == "locationmatch":
-                for c in n.children or []:
-                    if c.name in ("proxypass", "proxypassmatch") and len(c.args) >= 2 \
-                            and c.args[0].startswith("/") and (c.args[1] == "!" or _URL.match(c.args[1])):
-                        self.problems.append(ConfigProblem(
-                            "rejected", "ProxyPass|ProxyPassMatch can not have a path when defined in a location",
-                            c.loc, fix="inside <Location> write `ProxyPass http://host:port/path/` without the "
-                                       "path argument (the section gives it)"))
+        # every node, depth first in file order (ConfigTree.walk's order), without building
+        # the list of all of them (200,000 at 5,000 sites)
+        stack = [iter(self.tree.nodes)]
+        while stack:
+            for n in stack[-1]:
+                name = n.name
+                if name in TRUNK_ONLY or name == "location" or name == "locationmatch":
+                    self.check_node(n)
+                if n.children:
+                    stack.append(iter(n.children))
+                    break
+            else:
+                stack.pop()
+
+    def check_node(self, n: Node) -> None:
+        if n.name in TRUNK_ONLY:
+            self.problems.append(ConfigProblem(
+                "rejected", f"Invalid command '{TRUNK_ONLY[n.name]}': it exists only in httpd trunk (2.5), not in any 2.4 "
+                "release, so httpd refuses to start", n.loc,
+                fix="remove it; on 2.4 the tunnel idle timeout is the larger of `Timeout` and the worker's "
+                    "`timeout=` (or `ProxyTimeout`)"))
+        elif n.name == "location" or n.name == "locationmatch":
+            for c in n.children or []:
+                if c.name in ("proxypass", "proxypassmatch") and len(c.args) >= 2 \
+                        and c.args[0].startswith("/") and (c.args[1] == "!" or _URL.match(c.args[1])):
+                    self.problems.append(ConfigProblem(
+                        "rejected", "ProxyPass|ProxyPassMatch can not have a path when defined in a location",
+                        c.loc, fix="inside <Location> write `ProxyPass http://host:port/path/` without the "
+                                   "path argument (the section gives it)"))
 
     # ------------------------------------------------------------------ workers
     def define_workers(self, owner: int, nodes: list[Node], scope: Scope) -> None:
@@ -596,7 +638,11 @@ class ApacheInterpreter:
         servers = [] if balancer else [Server(host, port, loc)]
         backend = Backend(name=url, servers=servers, loc=loc, pool=self.pool(params, loc, scheme), named=balancer)
         w = Worker(url=key_url, scheme=scheme, params=params, loc=loc, backend=backend)
-        self.workers[(owner, key_url) if not member else (owner, key_url, loc)] = w
+        # (a line's file and number rather than its Loc: a Loc hashes in Python code)
+        key = (owner, key_url) if not member else (owner, key_url, loc.file, loc.line)
+        self.workers[key] = w
+        if owner:
+            self.made.append(key)
         if not member:
             self.by_owner.setdefault(owner, []).append(w)
         return w
@@ -627,8 +673,28 @@ class ApacheInterpreter:
 
     def finish_workers(self) -> None:
         for w in self.workers.values():
-            if w.initial_not_pooled and all(w.initial_not_pooled):
-                w.backend.first_request_reuses = False
+            if isinstance(w, Worker):
+                self.finish_worker(w)
+
+    @staticmethod
+    def finish_worker(w: Worker) -> None:
+        if w.initial_not_pooled and all(w.initial_not_pooled):
+            w.backend.first_request_reuses = False
+
+    def retire_workers(self, owner: int) -> None:
+        """A virtual host's workers, once it is interpreted: finished and replaced by their
+        backends (the model keeps those). No later server can share them (a server shares
+        its own and the main server's), and at 5,000 sites the Worker objects with their
+        parameters were ~20 MB alive until the end of the interpretation. Their keys stay,
+        so the backends keep their order."""
+        self.by_owner.pop(owner, None)
+        workers = self.workers
+        for key in self.made:
+            w = workers[key]
+            if isinstance(w, Worker):  # (a key made twice is retired once)
+                self.finish_worker(w)
+                workers[key] = w.backend
+        self.made.clear()
 
     # ------------------------------------------------------------------ sites
     def site(self, v: Node, scope: Scope, owner: int) -> Site:
@@ -801,7 +867,7 @@ class ApacheInterpreter:
             return Guard(cond, [Respond(403, n.loc, reason="RewriteRule [F]")], n.loc)
         if "g" in flags or "gone" in flags:
             return Guard(cond, [Respond(410, n.loc, reason="RewriteRule [G]")], n.loc)
-        if redirect is not None or (re.match(r"^https?://", subst) and "p" not in flags and "proxy" not in flags):
+        if redirect is not None or (_HTTP_URL.match(subst) and "p" not in flags and "proxy" not in flags):
             code = 302
             if redirect is not None and "=" in redirect:
                 word = redirect.split("=", 1)[1]
@@ -811,8 +877,9 @@ class ApacheInterpreter:
             # mod_rewrite hands the request to mod_proxy before any ProxyPass is consulted,
             # and [P] implies [L]: no later RewriteRule runs
             action = self.proxy(owner, subst, {}, n, scope, None, rewrite=True)
-            return Guard(cond, [Rewrite(apply=_same_path, then="stop", loc=n.loc, text=" ".join(n.args))], n.loc,
-                         action=action, label=f"RewriteRule {' '.join(n.args)}")
+            text = " ".join(n.args)
+            return Guard(cond, [Rewrite(apply=_same_path, then="stop", loc=n.loc, text=text)], n.loc,
+                         action=action, label=f"RewriteRule {text}")
         if subst == "-":
             return None
 
@@ -842,9 +909,10 @@ class ApacheInterpreter:
         # them (Header lines there are response headers: nothing here reads them)
         env = scope.env
         req_headers = scope.request_headers
-        if match is not None:
-            for sec in scope.locations:
-                if self.covers(sec, match):
+        if match is not None and scope.locations:
+            probe = self.probe(match) or ""  # once per route, not once per <Location>
+            for sec, m in self.location_matches(scope) if probe else ():
+                if m is not None and m.regex is not None and m.regex.search(probe):
                     for c in sec.children or []:
                         if c.name == "requestheader":
                             if req_headers is scope.request_headers:
@@ -864,10 +932,12 @@ class ApacheInterpreter:
         if worker is not None:
             backend = worker.backend
             wparams = worker.params  # read only here
-            upgrade_schemes = {m.scheme for m in worker.members} or {worker.scheme}
+            upgrade_schemes = {m.scheme for m in worker.members} if worker.members else {worker.scheme}
+            if not upgrade_schemes:
+                upgrade_schemes = {worker.scheme}
             worker.initial_not_pooled.append("proxy-initial-not-pooled" in env)
         else:
-            default_key = (target, n.loc)
+            default_key = (target, n.loc.file, n.loc.line)
             if "$" in host or not host:
                 backend = None
             else:
@@ -878,14 +948,14 @@ class ApacheInterpreter:
             wparams = {}
             upgrade_schemes = {scheme}
         if scheme in ("http", "https", "ws", "wss", "balancer") and self.know_modules:
-            schemes_key = tuple(sorted(upgrade_schemes))
+            schemes_key = frozenset(upgrade_schemes)
             missing = self.missing_handlers.get(schemes_key)
             if missing is None:
                 missing = self.missing_handlers[schemes_key] = self.missing_handler(upgrade_schemes)
             if missing:
                 return Respond(500, n.loc, reason=f"no module handles {'/'.join(sorted(upgrade_schemes))}:// "
                                                   f"({missing} is not loaded; AH01144)")
-        tls = bool(upgrade_schemes & {"https", "wss"})
+        tls = not upgrade_schemes.isdisjoint(_TLS_SCHEMES)
         upgrades, why_not = self.upgrades(upgrade_schemes, wparams, worker)
         ops: list[HeaderOp] = []
         preserve = on(scope.scalars.get("proxypreservehost"))
@@ -897,7 +967,9 @@ class ApacheInterpreter:
         # the line whose worker settings are in force: an earlier ProxyPass whose URL is a
         # prefix of this one shares its worker, and this line's parameters are ignored
         # (httpd 2.4.71 initializes one worker for both)
-        decider = worker.loc if worker is not None and worker.loc != n.loc and not worker.members else n.loc
+        # (``is not``: a Loc compares in Python code, and a worker's line equal to this one
+        # is this one, or the same line of a file read twice, which reads the same)
+        decider = worker.loc if worker is not None and worker.loc is not n.loc and not worker.members else n.loc
         if not upgrades or http10:
             # mod_proxy_http drops Upgrade as hop-by-hop on this worker (or on an HTTP/1.0
             # request): the line that decides it is the one to change
@@ -960,16 +1032,30 @@ class ApacheInterpreter:
 
     def covers(self, sec: Node, match: PathMatch) -> bool:
         """Does this <Location> apply to the URLs of a route (so its settings merge in)?"""
+        probe = self.probe(match)
+        return bool(probe and self.covers_probe(sec, probe))
+
+    def probe(self, match: PathMatch) -> str | None:
+        """A URL a route matches, to try the <Location> sections with: its own path, or for
+        a regex the first websocket path it takes (None: none)."""
+        if match.kind != "pattern" or not match.pattern.startswith("^"):
+            return match.pattern
+        for ws in self.options.ws_paths:
+            if match.matches(ws):
+                return ws
+        return None
+
+    def location_matches(self, scope: Scope) -> list[tuple[Node, PathMatch | None]]:
+        """The server's <Location> sections with their matches, listed once per server."""
+        key = ("locations", id(scope))
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = [(sec, self.section_match(sec)) for sec in scope.locations]
+        return found  # type: ignore[return-value]
+
+    def covers_probe(self, sec: Node, probe: str) -> bool:
         m = self.section_match(sec)
-        if m is None or m.regex is None:
-            return False
-        probe = match.pattern if match.kind != "pattern" or not match.pattern.startswith("^") else None
-        if probe is None:
-            for ws in self.options.ws_paths:
-                if match.matches(ws):
-                    probe = ws
-                    break
-        return bool(probe and m.regex.search(probe))
+        return bool(m is not None and m.regex is not None and m.regex.search(probe))
 
     def missing_handler(self, schemes: set[str]) -> str:
         need = set()
@@ -1026,15 +1112,16 @@ class ApacheInterpreter:
         return Setting(pick.value, pick.loc, note=note)
 
     def backend_tls(self, scope: Scope, host: str, tls: bool, preserve: bool, n: Node):
-        verify = scope.scalars.get("sslproxyverify")
-        ca = scope.scalars.get("sslproxycacertificatefile") or scope.scalars.get("sslproxycacertificatepath")
-        require = bool(verify and verify.args and verify.args[0].lower() in ("require", "optional"))
         key = ("tls", id(scope))
-        settings = self.memo.get(key)
-        if not isinstance(settings, BackendTLS):  # one per server, shared by its routes
+        known = self.memo.get(key)
+        if known is None:  # one per server, shared by its routes
+            verify = scope.scalars.get("sslproxyverify")
+            ca = scope.scalars.get("sslproxycacertificatefile") or scope.scalars.get("sslproxycacertificatepath")
+            require = bool(verify and verify.args and verify.args[0].lower() in ("require", "optional"))
             settings = BackendTLS(verify=Setting(require, verify.loc if verify else None),
                                   ca=Setting(ca.args[0] if ca and ca.args else None, ca.loc if ca else None))
-            self.memo[key] = settings
+            known = self.memo[key] = (settings, verify, ca, require)
+        settings, verify, ca, require = known  # type: ignore[misc]
         ready: Setting[bool] = _READY
         if not tls:
             return settings, ready
@@ -1050,7 +1137,7 @@ class ApacheInterpreter:
             ready = Setting(False, verify.loc if verify else None,
                             note="SSLProxyVerify require without SSLProxyCACertificateFile: no backend "
                                  "certificate can be verified")
-        elif is_ip(host) and not preserve and not _peer_check_off(peer, scope.scalars.get("sslproxycheckpeercn")):
+        elif not preserve and is_ip(host) and not _peer_check_off(peer, scope.scalars.get("sslproxycheckpeercn")):
             ready = Setting(False, n.loc, note=f"SSLProxyCheckPeerName (on by default) compares the backend "
                             f"certificate with {host}, and httpd ignores IP addresses in certificates (AH02411)")
         return settings, ready

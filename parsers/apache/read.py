@@ -92,19 +92,15 @@ def split_args(text: str, words: dict[str, str] | None = None) -> list[str]:
     """Arguments of one logical line, as httpd splits them. Each word is one shared copy:
     the entry in ``words`` (a reader's, freed with it) or else the interned string."""
     if "\\" not in text:
-        if '"' not in text and "'" not in text:
-            return _shared(text.split(), words)
-        # quoted words without spaces or escapes inside ("/gateway/", 'on'): most quoted
-        # lines. A token that is not exactly one such word goes to the grammar.
         found = text.split()
-        for i, w in enumerate(found):
-            q = w[0]
-            if q == '"' or q == "'":
-                if len(w) < 2 or w[-1] != q or w.count(q) != 2:
-                    break
-                found[i] = w[1:-1]
-        else:
+        if ('"' not in text and "'" not in text) or _unquoted(found):
             return _shared(found, words)
+    return _grammar_split(text, words)
+
+
+def _grammar_split(text: str, words: dict[str, str] | None) -> list[str]:
+    """The words of a line that needs the grammar (a backslash, a quoted word holding a
+    space or running into another): pyparsing's element for WORD, scanned over the line."""
     out: list[str] = []
     for m in _args_grammar().re.finditer(text):
         kind = m.lastgroup  # the one named group of the alternative that matched
@@ -114,6 +110,19 @@ def split_args(text: str, words: dict[str, str] | None = None) -> list[str]:
         word = m.group(kind)
         out.append(_ESC[kind].sub(_unescape, word) if "\\" in word else word)
     return _shared(out, words)
+
+
+def _unquoted(found: list[str]) -> bool:
+    """Quoted words without spaces or escapes ("/gateway/", 'on'), most quoted lines: the
+    whitespace split of a line without a backslash, unquoted in place. False when a token
+    is not exactly one such word (the line is then the grammar's; ``found`` is spoiled)."""
+    for i, w in enumerate(found):
+        q = w[0]
+        if q == '"' or q == "'":
+            if len(w) < 2 or w[-1] != q or w.count(q) != 2:
+                return False
+            found[i] = w[1:-1]
+    return True
 
 
 def _shared(found: list[str], words: dict[str, str] | None) -> list[str]:
@@ -271,6 +280,7 @@ class Reader:
         modules = self.modules
         keep = self.keep
         copies = self.words  # (``words`` below is a closing line's)
+        setdefault = copies.setdefault
         comments = sf.comments
         for lineno, raw in _numbered(text):
             last = lineno
@@ -351,8 +361,15 @@ class Reader:
                 if self.unknown_open and module_of(line.split(None, 1)[0].lower()) in PROXYING:
                     self.relevant += 1  # a skipped line that would matter if the section held
                 continue
-            parts = line.split(None, 1)
-            name = parts[0]
+            # a plain line split once, name and words together; a line with a backslash or a
+            # ${VAR} is split after its name, and its words as split_args takes them
+            special = "\\" in line or "${" in line
+            if special:
+                parts = line.split(None, 1)
+                name = parts[0]
+            else:
+                found = line.split()
+                name = found[0]
             known = names.get(name)
             if known is None:
                 lname = intern(name.lower())
@@ -360,7 +377,6 @@ class Reader:
                     _PLAIN if keep is None or lname in keep else _UNREAD
                 known = names[name] = (lname, module_of(lname), kind)
             lname, module, kind = known
-            rest = parts[1] if len(parts) > 1 else ""
             if kind is _UNREAD:
                 # a directive nobody reads after this: no node, no words; what the reader
                 # itself checks (its module, its ${VAR} expansion) still happens
@@ -369,11 +385,21 @@ class Reader:
                         self.relevant += 1
                     if module not in modules:
                         self.unloaded.append((Loc(path, lineno), name, module))
-                if "${" in rest:
-                    self.expand(rest, Loc(path, lineno))
+                if "${" in line:
+                    rest = parts[1] if len(parts) > 1 else ""
+                    if "${" in rest:
+                        self.expand(rest, Loc(path, lineno))
                 continue
             loc = Loc(path, lineno)
-            args = split_args(self.expand(rest, loc) if "${" in rest else rest, copies)
+            if special:
+                rest = parts[1] if len(parts) > 1 else ""
+                args = split_args(self.expand(rest, loc) if "${" in rest else rest, copies)
+            else:
+                del found[0]
+                if ('"' in line or "'" in line) and not _unquoted(found):
+                    args = _grammar_split(line.split(None, 1)[1], copies)  # a quote: there are words
+                else:
+                    args = list(map(setdefault, found, found))
             if kind is _INCLUDE:
                 if args:
                     out.extend(self.include(loc, args[0], lname == "includeoptional", stack, via))
