@@ -36,6 +36,8 @@ class CliError(Exception):
 
 @dataclass(slots=True)
 class CheckArgs:
+    """The `check` command line, parsed once by argparse (fast path) or typer, read the same way after."""
+
     paths: list[str] = field(default_factory=list)
     dialect: str = "auto"
     format: Optional[str] = None

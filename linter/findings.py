@@ -24,12 +24,16 @@ def status(code: int | str) -> str:
 
 @dataclass(slots=True)
 class Related:
+    """Another line that explains a finding (where a header was set, which listener), shown under it."""
+
     loc: Loc
     message: str
 
 
 @dataclass(slots=True)
 class Finding:
+    """One verdict, in the contract's terms (DESIGN.md): what every reporter and every suppression reads."""
+
     rule: str
     name: str
     severity: str

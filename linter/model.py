@@ -188,6 +188,8 @@ class Timeouts:
 
 @dataclass(slots=True, eq=False)
 class BackendTLS:
+    """How the proxy checks the FAS certificate when it speaks TLS to it: what makes backend TLS load or fail."""
+
     verify: Setting[bool] = field(default_factory=lambda: Setting(False))
     ca: Setting[str | None] = field(default_factory=lambda: Setting(None))
 
@@ -290,6 +292,8 @@ class PathMatch:
 
 @dataclass(slots=True, eq=False)
 class Route:
+    """A path-selected block of a site (location, Location, use_backend rule): what it does with a request."""
+
     match: PathMatch
     loc: Loc
     label: str  # as the user wrote it
@@ -357,6 +361,8 @@ class Advice(Protocol):
 
 @dataclass(slots=True, eq=False)
 class ProxyModel:
+    """One configuration as the proxy will run it, in words no dialect owns: the only thing plans read."""
+
     dialect: str
     root_file: str
     sites: list[Site]

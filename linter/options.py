@@ -9,6 +9,8 @@ from .fas import DEFAULT_IDLE_THRESHOLD, DEFAULT_WS_PATHS
 
 @dataclass(slots=True)
 class Options:
+    """What a run is told about the world the config lives in (FAS and proxy versions, the websocket URLs)."""
+
     fas_version: str | None = None
     ws_paths: tuple[str, ...] = DEFAULT_WS_PATHS
     # proxy versions by dialect, e.g. {"nginx": "1.22.1"}

@@ -43,6 +43,8 @@ class Uncertain:
 
 @dataclass(slots=True, eq=False)
 class HandshakePlan:
+    """The fate of one websocket URL on one listener, traced once so that every check reads the same answer."""
+
     listener: Listener
     site: Site
     ws_path: str
@@ -79,6 +81,8 @@ class PoolFiller:
 
 @dataclass(slots=True, eq=False)
 class PlanSet:
+    """Every plan of one model, with what several checks need and should not compute twice."""
+
     model: ProxyModel
     options: Options
     plans: list[HandshakePlan]

@@ -19,12 +19,16 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True, frozen=True)
 class Example:
+    """A broken snippet a rule flags and its fixed form: shown by `rules`, the docs and SARIF, and tested."""
+
     bad: str
     good: str
 
 
 @dataclass(slots=True, frozen=True)
 class Rule:
+    """A rule's documentation, written once: `rules`, `explain`, SARIF help and docs/rules.md all read it."""
+
     id: str
     name: str
     severity: str  # default severity when the verdict is certain
@@ -48,6 +52,8 @@ CheckFn = Callable[["PlanSet"], Iterator["Finding"]]
 
 @dataclass(slots=True, frozen=True)
 class RegisteredCheck:
+    """A rule and its check function, as found in checks/."""
+
     rule: Rule
     run: CheckFn
 

@@ -29,6 +29,8 @@ class UsageError(Exception):
 
 @dataclass(slots=True)
 class InternalError:
+    """A reader, interpreter or check that raised: reported (exit status 2) without losing other findings."""
+
     where: str
     message: str
     detail: str = ""
@@ -36,6 +38,8 @@ class InternalError:
 
 @dataclass(slots=True)
 class Report:
+    """What a run found and read, for the reporters and the exit status."""
+
     files: list[tuple[str, str]] = field(default_factory=list)  # (path, dialect)
     findings: list[Finding] = field(default_factory=list)
     internal_errors: list[InternalError] = field(default_factory=list)
@@ -55,6 +59,8 @@ def _head(path: str) -> str:
 
 @dataclass(slots=True, frozen=True)
 class Candidate:
+    """A file given (or found) to lint, with the dialect and rank that decide what is read first."""
+
     path: str
     dialect: str
     # 0: a whole configuration, 1: a file that includes others, 2: anything else

@@ -43,6 +43,8 @@ UNUSED_RULE = Rule(
 
 @dataclass(slots=True)
 class Suppression:
+    """One `wsproxylint: disable=...` comment and what it covers."""
+
     loc: Loc
     scope: str  # "line" | "file"
     rules: dict[str, str]  # rule id -> the word written (id or name)
@@ -54,6 +56,8 @@ class Suppression:
 
 @dataclass(slots=True)
 class Outcome:
+    """Findings after suppressions: kept, silenced, and the unused-suppression findings they produce."""
+
     kept: list[Finding]
     suppressed: list[Finding]
     # findings of UNUSED_RULE: unknown ids and suppressions that silenced nothing

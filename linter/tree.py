@@ -79,6 +79,8 @@ class SourceProblem:
 
 @dataclass(slots=True)
 class SourceFile:
+    """One file a reader opened: its comments (where suppressions live) and, when it is not on disk, its text."""
+
     path: str
     dialect: str
     comments: dict[int, str] = field(default_factory=dict)

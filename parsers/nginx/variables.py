@@ -78,6 +78,8 @@ def compile_regex(pattern: str, caseless: bool) -> re.Pattern[str] | None:
 
 @dataclass(slots=True, eq=False)
 class MapDef:
+    """An nginx `map`, kept so header values built from it ($connection_upgrade) can be evaluated."""
+
     source: str
     target: str
     loc: Loc
