@@ -261,7 +261,6 @@ def _run(paths: list[str], options: Options, stdin: str | None,
     return report
 
 
-
 def _trace() -> str:
     """The current exception's traceback; traceback is imported only when a reader or a
     check fails (it and what it pulls in cost start-up time on every run)."""
