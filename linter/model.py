@@ -63,10 +63,14 @@ class Literal:
         return self.text
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Setting(Generic[T]):
     """A scalar setting in force: its value, where it was set (None: the proxy's default)
-    and, when the value is a version-dependent default, how other versions differ."""
+    and, when the value is a version-dependent default, how other versions differ.
+
+    Treat it as immutable: interpreters share one Setting among many routes. Not
+    ``frozen``: a frozen dataclass sets each field through ``object.__setattr__``, which
+    made building one three times slower, and fleets build a dozen per site."""
 
     value: T
     loc: Loc | None = None

@@ -1,23 +1,20 @@
 """HAProxy's lean path for big configs must not change what is read or found.
 
-The reader shares the words of a repeated plain line and the interpreter builds Settings through their slots;
-the interpreter, when the loader hands it the tree, drops each section once interpreted and
+The reader shares the words of a repeated plain line; the interpreter, when the loader hands it the tree, drops each section once interpreted and
 shares model parts that cannot differ. These tests hold each of those to the plain path."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
 
-from linter.model import Setting
 from linter.options import Options
 from linter.resolve import build_plans
 from linter.rules import all_checks
 from linter.tree import Loc
-from parsers.haproxy.interpret import _setting, interpret
-from parsers.haproxy.read import read, slot_setters
+from parsers.haproxy.interpret import interpret
+from parsers.haproxy.read import read
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted(p for p in (ROOT / "samples" / "haproxy").iterdir() if p.name != "README.md")
@@ -116,32 +113,3 @@ def test_setenv_lines_are_not_shared(tmp_path: Path) -> None:
     tree = read(str(path), None, environ={})
     front = tree.nodes[1]
     assert front.children and front.children[0].args == [":1"]
-
-
-def test_fast_setting_is_a_setting() -> None:
-    loc = Loc("a.cfg", 3)
-    fast = _setting(5, loc, "why")
-    assert fast == Setting(5, loc, "why") and hash(fast) == hash(Setting(5, loc, "why"))
-    assert _setting(None) == Setting(None)
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        fast.value = 6  # type: ignore[misc]
-
-
-def test_slot_setters_refuse_another_shape() -> None:
-    @dataclasses.dataclass(slots=True, frozen=True)
-    class Wider:
-        file: str
-        line: int
-        column: int | None = None
-        extra: str = ""
-
-    @dataclasses.dataclass(frozen=True)
-    class NoSlots:
-        file: str
-        line: int
-        column: int | None = None
-
-    assert slot_setters(Wider, ("file", "line", "column")) is None
-    assert slot_setters(NoSlots, ("file", "line", "column")) is None
-    assert slot_setters(int, ("file",)) is None
-    assert slot_setters(Setting, ("value", "loc", "note")) is not None

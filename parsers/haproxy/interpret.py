@@ -77,7 +77,6 @@ from .acl import (
     regex_search,
 )
 from .advice import HAProxyAdvice
-from .read import slot_setters
 
 ASSUMED_VERSION = "2.6"
 ASSUMED_TEXT = "2.6-3.0 (Debian 12 ships 2.6)"
@@ -92,15 +91,32 @@ STATUSES = FailureStatuses(plain_to_tls_port="status:502", tls_to_plain_port="st
 RELAY_STATUSES = FailureStatuses(plain_to_tls_port="reset", tls_to_plain_port="tls-error",
                                  tls_not_ready="reset")
 
+
+def _setting(value, loc: Loc | None = None, note: str = "") -> Setting:
+    """``Setting(value, loc, note)``; with no line to name, equal settings are one object
+    (each backend's default `http-reuse safe`): nothing changes a Setting once built."""
+    if loc is None and type(value) in _SHARED_TYPES:
+        key = (type(value), value, note)
+        shared = _LOCLESS.get(key)
+        if shared is None:
+            shared = _LOCLESS[key] = Setting(value, None, note)
+        return shared
+    return Setting(value, loc, note)
+
+
+_SHARED_TYPES = frozenset({bool, int, float, str, type(None)})
+_LOCLESS: dict[tuple, Setting] = {}
+
+
 # one object for every route where the value cannot differ (nothing changes them once built)
-_FORWARD = Setting(True)
-_TLS_READY = Setting(True)
+_FORWARD = _setting(True)
+_TLS_READY = _setting(True)
 _NO_LOCS: list[Loc] = []
 _NO_STEPS: list[Step] = []
 _NO_CHILDREN: list[Node] = []  # a consumed section's lines
 _NONE: list = []
 _IDLE_KEYS = ("timeout tunnel", "timeout server")
-_NO_CA = Setting(None)
+_NO_CA = _setting(None)
 # request headers of the upgrade that a `-m` header rule can hit
 _REQUEST_HEADERS = ("Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Origin")
 _FORWARDED_HOP = frozenset({"connection", "upgrade"})
@@ -135,38 +151,6 @@ _SNI_FETCH_SET = frozenset(_SNI_FETCHES)  # (each holds "ssl": a line without it
 
 _UNSET = object()
 _server_of = attrgetter("server")  # (list(map(...)) sizes the list exactly; a comprehension over-allocates)
-_SETTING_SETTERS = slot_setters(Setting, ("value", "loc", "note"))
-
-
-def _setting(value, loc: Loc | None = None, note: str = "") -> Setting:
-    """``Setting(value, loc, note)`` through its slots where it can be (see slot_setters): a
-    fleet builds a dozen settings per site."""
-    if loc is None and type(value) in _SHARED_TYPES:
-        # no line to name: equal settings are one object (each backend's default
-        # `http-reuse safe`); nothing changes a Setting once built
-        key = (type(value), value, note)
-        shared = _LOCLESS.get(key)
-        if shared is None:
-            shared = _LOCLESS[key] = _new_setting(value, None, note)
-        return shared
-    return _new_setting(value, loc, note)
-
-
-_SHARED_TYPES = frozenset({bool, int, float, str, type(None)})
-_LOCLESS: dict[tuple, Setting] = {}
-
-
-def _new_setting(value, loc: Loc | None, note: str) -> Setting:
-    if _SETTING_SETTERS is None:
-        return Setting(value, loc, note)
-    s = object.__new__(Setting)
-    set_value, set_loc, set_note = _SETTING_SETTERS
-    set_value(s, value)
-    set_loc(s, loc)
-    set_note(s, note)
-    return s
-
-
 @lru_cache(maxsize=1024)
 def parse_time(text: str) -> float | None:
     """HAProxy time in seconds: a bare number is milliseconds [manual 2.5]."""

@@ -203,24 +203,6 @@ def split_words(text: str, env: _Env | None = None) -> list[str]:
 _SETENV = frozenset({"setenv", "presetenv", "unsetenv"})
 
 
-def slot_setters(cls: type, names: tuple[str, ...]) -> tuple | None:
-    """The slot setters of a slotted dataclass whose fields are exactly ``names``, to build
-    instances without its __init__ (a frozen dataclass's sets each field through
-    object.__setattr__, slow when a big config builds hundreds of thousands); None when
-    the class is not that shape any more, and the caller builds instances the usual way."""
-    import dataclasses
-
-    try:
-        if tuple(f.name for f in dataclasses.fields(cls)) != names:
-            return None
-        descriptors = [cls.__dict__[n] for n in names]
-    except (TypeError, KeyError):
-        return None
-    if not all(type(d).__name__ == "member_descriptor" for d in descriptors):
-        return None
-    return tuple(d.__set__ for d in descriptors)
-
-
 def keyword(words: list[str]) -> tuple[str, list[str]]:
     """A statement's keyword (multi-word for families like ``timeout``) and its arguments."""
     first = words[0]
