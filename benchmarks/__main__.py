@@ -6,7 +6,7 @@ several times as a child process and prints the median wall time, CPU time (user
 the child, from ``os.wait4``) and peak RSS, with the ratios, the cost per site (linearity),
 the memory above the interpreter's baseline against the input size, start-up, and the
 process-pool speed-up on many independent configs. Apache and HAProxy are measured
-through wsproxylint as soon as ``parsers.SUPPORTED`` lists them; their real proxies'
+through wsproxylint when their dialect is registered; their real proxies'
 config checks (``apache2 -t``, ``haproxy -c``) are timed alongside.
 
 On a shared machine trust CPU time over wall time. Examples:
@@ -101,11 +101,11 @@ class Bench:
                  f"{_ms(one.cpu)} | {one.rss_mb:.1f} MB |")
         self.record["startup"] = {"python": _fig(base), "one_site": _fig(one)}
         # the same check without the command line (typer): what the pipeline itself costs
-        bare = self.m([self.python, "-c", "import sys; from linter.options import Options; "
-                       "from linter.runner import run; from linter.report.json_report import render; "
+        bare = self.m([self.python, "-c", "import sys; from linter.core.options import Options; "
+                       "from linter.engine.runner import run; from linter.app.report.json_report import render; "
                        "print(render(run(sys.argv[1:], Options())))", str(main)], runs=runs)
         xpl = self.m([str(Path(self.python).parent / "crossplane"), "parse", "-o", "/dev/null", str(main)], runs=runs)
-        self.out(f"| the same check through `linter.runner.run`, without the CLI | {_ms(bare.wall)} | "
+        self.out(f"| the same check through `linter.engine.runner.run`, without the CLI | {_ms(bare.wall)} | "
                  f"{_ms(bare.cpu)} | {bare.rss_mb:.1f} MB |")
         self.out(f"| `crossplane parse` of the same file | {_ms(xpl.wall)} | {_ms(xpl.cpu)} | {xpl.rss_mb:.1f} MB |")
         self.record["startup"]["no_cli"] = _fig(bare)
@@ -178,13 +178,13 @@ class Bench:
     def other(self, base: Figure) -> None:
         import parsers
 
-        supported = getattr(parsers, "SUPPORTED", ())
+        supported = parsers.names()
         for dialect, gen, check_cmd in (("apache", gen_apache, _apache_cmd), ("haproxy", gen_haproxy, _haproxy_cmd)):
             self.out("")
             self.out(f"## {dialect}")
             self.out("")
             if dialect not in supported:
-                self.out(f"wsproxylint does not read {dialect} configs yet (parsers.SUPPORTED = {supported}); "
+                self.out(f"wsproxylint does not read {dialect} configs yet (registered dialects: {supported}); "
                          "only the real proxy's config check is timed.")
             self.out("")
             self.out("| config | size | wsproxylint wall / CPU / RSS | MB/s (CPU) | real proxy check wall / CPU / RSS |")
@@ -213,14 +213,14 @@ class Bench:
             shutil.rmtree(d)
         for c in range(count):
             gen_nginx.generate(per, d / f"cluster{c:03d}")
-        probe = subprocess.run([self.python, "-c", "import inspect, linter.runner as r; "
+        probe = subprocess.run([self.python, "-c", "import inspect, linter.engine.runner as r; "
                                 "print('jobs' in inspect.signature(r.run).parameters)"],
                                cwd=str(self.tree), env=self.env, capture_output=True, text=True)
         if probe.stdout.strip() != "True":
-            self.out("linter.runner.run has no `jobs` parameter in the measured code: no pool to measure.")
+            self.out("linter.engine.runner.run has no `jobs` parameter in the measured code: no pool to measure.")
             return
         self.out(f"{count} configs of {per} sites each ({_size(_bytes(d))}), one directory; "
-                 "`linter.runner.run(paths, options, jobs=N)` called from a small driver "
+                 "`linter.engine.runner.run(paths, options, jobs=N)` called from a small driver "
                  "(`python -m benchmarks.drive`).")
         self.out("")
         self.out("| jobs | wall | CPU (all processes) | peak RSS (largest process) | speed-up (wall, median per round) |")

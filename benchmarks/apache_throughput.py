@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from linter.options import Options
-from linter.runner import run
+from linter.core.options import Options
+from linter.engine.runner import run
 from parsers.apache.interpret import ASSUMED_VERSION
 from parsers.apache.read import read
 

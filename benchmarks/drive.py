@@ -1,12 +1,12 @@
-"""Driver for the pool benchmark: ``linter.runner.run`` over paths with N jobs, as the
+"""Driver for the pool benchmark: ``linter.engine.runner.run`` over paths with N jobs, as the
 CLI would call it once it has a ``--jobs`` flag. Prints the number of findings."""
 
 from __future__ import annotations
 
 import argparse
 
-from linter.options import Options
-from linter.runner import run
+from linter.core.options import Options
+from linter.engine.runner import run
 
 
 def main() -> None:

@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from linter.options import Options  # noqa: E402
-from linter.runner import run  # noqa: E402
+from linter.core.options import Options  # noqa: E402
+from linter.engine.runner import run  # noqa: E402
 from parsers.haproxy.interpret import interpret  # noqa: E402
 from parsers.haproxy.read import read  # noqa: E402
 

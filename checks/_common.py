@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from linter.findings import Related
-from linter.plan import HandshakePlan
-from linter.tree import Loc
+from linter.core.findings import Related
+from linter.core.plan import HandshakePlan
+from linter.core.tree import Loc
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
@@ -28,11 +28,16 @@ def unseen_note(plan: HandshakePlan) -> tuple[str, list[Related]]:
     if proxy is None:
         return "", []
     if proxy.unseen:
-        return (" (an include on this route could not be read, so it may set this)",
-                [Related(loc, "include not read") for loc in proxy.unseen])
+        return (
+            " (an include on this route could not be read, so it may set this)",
+            [Related(loc, "include not read") for loc in proxy.unseen],
+        )
     if proxy.outside:
-        return (" (this file is a fragment: a level enclosing it, not read with it, may set this; "
-                "lint it together with its main config to be sure)", [])
+        return (
+            " (this file is a fragment: a level enclosing it, not read with it, may set this; "
+            "lint it together with its main config to be sure)",
+            [],
+        )
     return "", []
 
 
@@ -70,26 +75,45 @@ def header_gap(plan: HandshakePlan, header: str, ok: Callable[[str], bool], want
     route = route_label(plan)
     shadowed = [op for op in up.shadowed if op.name.lower() == key]
     if shadowed:
-        return HeaderGap(first_loc(up.ops_loc, proxy.loc),
-                         f"{header} is not sent upstream on {route}: {up.shadow_reason}", inherited=True,
-                         related=[Related(op.loc, f"{header} set here, not inherited") for op in shadowed if op.loc])
+        return HeaderGap(
+            first_loc(up.ops_loc, proxy.loc),
+            f"{header} is not sent upstream on {route}: {up.shadow_reason}",
+            inherited=True,
+            related=[Related(op.loc, f"{header} set here, not inherited") for op in shadowed if op.loc],
+        )
     if sent is not None and sent.op is not None and sent.op.loc is None:
         note, extra = unseen_note(plan)
-        return HeaderGap(proxy.loc, f"{route} sets no {header} header, so `{header}: {sent.value}` "
-                         f"({sent.op.note or 'the proxy default'}) goes upstream and FAS never sees the upgrade"
-                         + note, inherited=False, related=extra, guessed=bool(note))
+        return HeaderGap(
+            proxy.loc,
+            f"{route} sets no {header} header, so `{header}: {sent.value}` "
+            f"({sent.op.note or 'the proxy default'}) goes upstream and FAS never sees the upgrade" + note,
+            inherited=False,
+            related=extra,
+            guessed=bool(note),
+        )
     if sent is not None:
         expr = sent.op.value.text if sent.op and sent.op.value else ""
-        return HeaderGap(first_loc(sent.op.loc if sent.op else None, proxy.loc),
-                         f"for a websocket request, {header} is sent upstream as {sent.value!r}"
-                         + (f" (from `{expr}`)" if expr and expr != sent.value else "") + f", not {wanted}",
-                         inherited=False)
+        return HeaderGap(
+            first_loc(sent.op.loc if sent.op else None, proxy.loc),
+            f"for a websocket request, {header} is sent upstream as {sent.value!r}"
+            + (f" (from `{expr}`)" if expr and expr != sent.value else "")
+            + f", not {wanted}",
+            inherited=False,
+        )
     if key in plan.removed:
         op = plan.removed[key]
         expr = op.value.text if op.value else ""
-        return HeaderGap(first_loc(op.loc, proxy.loc),
-                         f"{route} sends no {header} header upstream for a websocket request"
-                         + (f" (`{expr}` is empty for it)" if expr else " (it is removed)"), inherited=False)
+        return HeaderGap(
+            first_loc(op.loc, proxy.loc),
+            f"{route} sends no {header} header upstream for a websocket request"
+            + (f" (`{expr}` is empty for it)" if expr else " (it is removed)"),
+            inherited=False,
+        )
     note, extra = unseen_note(plan)
-    return HeaderGap(proxy.loc, f"{route} proxies {plan.ws_path} without sending {header}: {wanted}" + note,
-                     inherited=False, related=extra, guessed=bool(note))
+    return HeaderGap(
+        proxy.loc,
+        f"{route} proxies {plan.ws_path} without sending {header}: {wanted}" + note,
+        inherited=False,
+        related=extra,
+        guessed=bool(note),
+    )

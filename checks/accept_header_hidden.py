@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.findings import MISSING_ACCEPT, Finding
-from linter.plan import PlanSet
-from linter.rules import Example, Rule
-
-from ._examples import NGINX_GOOD, NGINX_WS_HEADERS, nginx_location, haproxy_config
+from linter.core.findings import MISSING_ACCEPT, Finding
+from linter.core.plan import PlanSet
+from linter.core.rules import Example, Rule
 
 from ._common import route_label
+from ._examples import NGINX_GOOD, NGINX_WS_HEADERS, haproxy_config, nginx_location
 
 # Response headers of the handshake the browser checks (the model lists only hidden
 # headers that really go missing from a 101).
@@ -21,9 +20,11 @@ RULE = Rule(
     name="accept-header-hidden",
     severity="error",
     summary="The 101 response reaches the browser without Sec-WebSocket-Accept (or Upgrade).",
-    why=("The browser accepts the upgrade only if the 101 response carries the Sec-WebSocket-Accept "
-         "value derived from its key. A proxy told to hide that response header removes it from the "
-         "101, and the browser aborts the handshake."),
+    why=(
+        "The browser accepts the upgrade only if the 101 response carries the Sec-WebSocket-Accept "
+        "value derived from its key. A proxy told to hide that response header removes it from the "
+        "101, and the browser aborts the handshake."
+    ),
     fix="Do not hide Sec-WebSocket-Accept, Upgrade or Connection on the websocket route.",
     console="Error during WebSocket handshake: 'Sec-WebSocket-Accept' header is missing",
     # observed: httpd's `Header unset Sec-WebSocket-Accept` does not touch the 101 (2.4.71), and
@@ -51,10 +52,16 @@ def check(plans: PlanSet) -> Iterator[Finding]:
             name = hidden.name.lower()
             if name not in HANDSHAKE_RESPONSE:
                 continue
-            console = "" if name == "sec-websocket-accept" else \
-                f" (the console names the missing header: '{hidden.name}' header is missing)"
+            console = (
+                ""
+                if name == "sec-websocket-accept"
+                else f" (the console names the missing header: '{hidden.name}' header is missing)"
+            )
             yield plans.finding(
-                RULE, hidden.loc,
+                RULE,
+                hidden.loc,
                 f"{route_label(plan)} hides {hidden.name} from the 101 response on {plan.ws_path}{console}",
                 symptom=MISSING_ACCEPT,
-                fix=plans.model.advice.fix("unhide-response-header", header=hidden.name), plan=plan)
+                fix=plans.model.advice.fix("unhide-response-header", header=hidden.name),
+                plan=plan,
+            )

@@ -4,35 +4,42 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.fas import PLAIN_PORTS, TLS_PORTS
-from linter.findings import Finding, Related
-from linter.plan import PlanSet
-from linter.rules import Example, Rule
-
-from ._examples import apache_vhost, haproxy_config
+from linter.core.fas import PLAIN_PORTS, TLS_PORTS
+from linter.core.findings import Finding, Related
+from linter.core.plan import PlanSet
+from linter.core.rules import Example, Rule
 
 from ._common import first_loc
+from ._examples import apache_vhost, haproxy_config
 
 RULE = Rule(
     id="WSP202",
     name="backend-tls-mismatch",
     severity="error",
     summary="The proxy speaks plain HTTP to FAS's TLS port (8443), TLS to its plain port (8080), or TLS it "
-            "cannot make.",
-    why=("FAS listens for TLS on 8443 and for plain HTTP on 8080. A request without TLS sent to 8443, or a "
-         "TLS handshake sent to 8080, fails at the SSL layer between proxy and FAS; the proxy answers the "
-         "browser with an error status instead of 101. Either offload TLS cleanly (plain to 8080) or "
-         "speak TLS to 8443."),
+    "cannot make.",
+    why=(
+        "FAS listens for TLS on 8443 and for plain HTTP on 8080. A request without TLS sent to 8443, or a "
+        "TLS handshake sent to 8080, fails at the SSL layer between proxy and FAS; the proxy answers the "
+        "browser with an error status instead of 101. Either offload TLS cleanly (plain to 8080) or "
+        "speak TLS to 8443."
+    ),
     fix="Match the scheme to the port: http:// toward 8080, https:// toward 8443.",
-    versions=("Statuses per proxy (observed): nginx 502 both ways; Apache 500 for TLS faults, 502 for plain HTTP "
-              "to 8443; HAProxy 502 without `ssl` toward 8443, 503 with `ssl` toward 8080, and in `mode tcp` "
-              "a bare close (reset) for a plain front relayed to 8443."),
+    versions=(
+        "Statuses per proxy (observed): nginx 502 both ways; Apache 500 for TLS faults, 502 for plain HTTP "
+        "to 8443; HAProxy 502 without `ssl` toward 8443, 503 with `ssl` toward 8080, and in `mode tcp` "
+        "a bare close (reset) for a plain front relayed to 8443."
+    ),
     console="Error during WebSocket handshake: Unexpected response code: 502 (nginx)",
     symptoms=("status:500", "status:503", "reset"),
     examples={
         "apache": Example(
-            bad=apache_vhost("    Timeout 3600\n    ProxyPass /gateway/ https://fas.example.com:8443/gateway/ disablereuse=On\n"),
-            good=apache_vhost("    Timeout 3600\n    SSLProxyEngine on\n    ProxyPass /gateway/ https://fas.example.com:8443/gateway/ upgrade=websocket disablereuse=On\n"),
+            bad=apache_vhost(
+                "    Timeout 3600\n    ProxyPass /gateway/ https://fas.example.com:8443/gateway/ disablereuse=On\n"
+            ),
+            good=apache_vhost(
+                "    Timeout 3600\n    SSLProxyEngine on\n    ProxyPass /gateway/ https://fas.example.com:8443/gateway/ upgrade=websocket disablereuse=On\n"
+            ),
         ),
         "nginx": Example(
             bad="location /gateway/ {\n    proxy_pass http://10.0.0.5:8443;\n}\n",
@@ -40,7 +47,9 @@ RULE = Rule(
         ),
         "haproxy": Example(
             bad=haproxy_config(server="server fas1 10.20.0.11:8443"),
-            good=haproxy_config(server="server fas1 10.20.0.11:8443 ssl verify required ca-file /etc/ssl/certs/fas-ca.pem"),
+            good=haproxy_config(
+                server="server fas1 10.20.0.11:8443 ssl verify required ca-file /etc/ssl/certs/fas-ca.pem"
+            ),
         ),
     },
 )
@@ -65,24 +74,35 @@ def check(plans: PlanSet) -> Iterator[Finding]:
         ready = proxy.tls_ready
         if proxy.tls and not ready.value:
             yield plans.finding(
-                RULE, first_loc(ready.loc, proxy.loc),
+                RULE,
+                first_loc(ready.loc, proxy.loc),
                 f"{plan.ws_path} is sent to the backend over TLS, but TLS toward backends is not enabled here "
                 f"({ready.note or 'no engine or module for it'}): the proxy answers "
                 f"{_code(statuses.tls_not_ready)}",
-                symptom=statuses.tls_not_ready, fix=advice.fix("enable-backend-tls"), plan=plan,
-                related=[] if ready.loc is None or ready.loc == proxy.loc else [Related(proxy.loc, "TLS requested here")])
+                symptom=statuses.tls_not_ready,
+                fix=advice.fix("enable-backend-tls"),
+                plan=plan,
+                related=[]
+                if ready.loc is None or ready.loc == proxy.loc
+                else [Related(proxy.loc, "TLS requested here")],
+            )
             continue
         for server in proxy.backend.servers:
             if server.port in TLS_PORTS and not proxy.tls:
-                msg = (f"plain HTTP is sent to {server.host}:{server.port}, FAS's TLS port, for {plan.ws_path}: "
-                       f"the backend closes the connection and the proxy answers {_code(statuses.plain_to_tls_port)}")
+                msg = (
+                    f"plain HTTP is sent to {server.host}:{server.port}, FAS's TLS port, for {plan.ws_path}: "
+                    f"the backend closes the connection and the proxy answers {_code(statuses.plain_to_tls_port)}"
+                )
                 symptom, fix = statuses.plain_to_tls_port, advice.fix("scheme-for-tls-port", port=str(server.port))
             elif server.port in PLAIN_PORTS and proxy.tls:
-                msg = (f"TLS is sent to {server.host}:{server.port}, FAS's plain HTTP port, for {plan.ws_path}: "
-                       f"the SSL handshake fails and the proxy answers {_code(statuses.tls_to_plain_port)}")
+                msg = (
+                    f"TLS is sent to {server.host}:{server.port}, FAS's plain HTTP port, for {plan.ws_path}: "
+                    f"the SSL handshake fails and the proxy answers {_code(statuses.tls_to_plain_port)}"
+                )
                 symptom, fix = statuses.tls_to_plain_port, advice.fix("scheme-for-plain-port", port=str(server.port))
             else:
                 continue
             related = [] if server.loc == proxy.loc else [Related(proxy.loc, "the scheme is chosen here")]
-            yield plans.finding(RULE, first_loc(server.loc, proxy.loc), msg, symptom=symptom, fix=fix,
-                                plan=plan, related=related)
+            yield plans.finding(
+                RULE, first_loc(server.loc, proxy.loc), msg, symptom=symptom, fix=fix, plan=plan, related=related
+            )

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.findings import Finding
-from linter.plan import PlanSet
-from linter.rules import Example, Rule
+from linter.core.findings import Finding
+from linter.core.plan import PlanSet
+from linter.core.rules import Example, Rule
 
 from ._examples import apache_vhost, haproxy_config
-
 from ._problems import problems_of
 
 RULE = Rule(
@@ -17,32 +16,44 @@ RULE = Rule(
     name="config-rejected",
     severity="error",
     summary="The proxy refuses this configuration at start or reload.",
-    why=("Some mistakes pass a syntax check but stop the proxy from loading the config: a directive "
-         "repeated in one block (often once directly and once through an included snippet), an "
-         "undefined variable such as $connection_upgrade without its map, backend certificate "
-         "verification without a CA. The reload fails, the old config stays, and the fix never "
-         "takes effect."),
+    why=(
+        "Some mistakes pass a syntax check but stop the proxy from loading the config: a directive "
+        "repeated in one block (often once directly and once through an included snippet), an "
+        "undefined variable such as $connection_upgrade without its map, backend certificate "
+        "verification without a CA. The reload fails, the old config stays, and the fix never "
+        "takes effect."
+    ),
     fix="Remove the cause the message names; the proxy's own config test shows the same error.",
     console="None directly: the proxy keeps its old config, or is down (net::ERR_CONNECTION_REFUSED)",
-    versions=("HAProxy (checked with haproxy -c 2.6): `server ... ssl` verifies by default, so it needs `ca-file` or "
-              "`verify none`; an `ssl` bind needs `crt`; an address on the `listen` line is refused since 1.6; "
-              "`reqidel`/`rsprep` and the other regex header rules are refused since 2.1."),
+    versions=(
+        "HAProxy (checked with haproxy -c 2.6): `server ... ssl` verifies by default, so it needs `ca-file` or "
+        "`verify none`; an `ssl` bind needs `crt`; an address on the `listen` line is refused since 1.6; "
+        "`reqidel`/`rsprep` and the other regex header rules are refused since 2.1."
+    ),
     examples={
         "apache": Example(
-            bad=apache_vhost("    <Location /gateway/>\n        ProxyPass /gateway/ ws://fas:8080/gateway/\n    </Location>\n"),
+            bad=apache_vhost(
+                "    <Location /gateway/>\n        ProxyPass /gateway/ ws://fas:8080/gateway/\n    </Location>\n"
+            ),
             good=apache_vhost("    <Location /gateway/>\n        ProxyPass ws://fas:8080/gateway/\n    </Location>\n"),
         ),
         "nginx": Example(
-            bad=("http {\n    server {\n        location /gateway/ {\n            proxy_pass http://fas:8080;\n"
-                 "            proxy_set_header Connection $connection_upgrade;\n        }\n    }\n}\n"),
-            good=("http {\n    map $http_upgrade $connection_upgrade {\n        default upgrade;\n"
-                  "        '' close;\n    }\n    server {\n        location /gateway/ {\n"
-                  "            proxy_pass http://fas:8080;\n"
-                  "            proxy_set_header Connection $connection_upgrade;\n        }\n    }\n}\n"),
+            bad=(
+                "http {\n    server {\n        location /gateway/ {\n            proxy_pass http://fas:8080;\n"
+                "            proxy_set_header Connection $connection_upgrade;\n        }\n    }\n}\n"
+            ),
+            good=(
+                "http {\n    map $http_upgrade $connection_upgrade {\n        default upgrade;\n"
+                "        '' close;\n    }\n    server {\n        location /gateway/ {\n"
+                "            proxy_pass http://fas:8080;\n"
+                "            proxy_set_header Connection $connection_upgrade;\n        }\n    }\n}\n"
+            ),
         ),
         "haproxy": Example(
             bad=haproxy_config(server="server fas1 10.20.0.11:8443 ssl"),
-            good=haproxy_config(server="server fas1 10.20.0.11:8443 ssl verify required ca-file /etc/ssl/certs/fas-ca.pem"),
+            good=haproxy_config(
+                server="server fas1 10.20.0.11:8443 ssl verify required ca-file /etc/ssl/certs/fas-ca.pem"
+            ),
         ),
     },
 )

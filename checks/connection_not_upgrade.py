@@ -4,36 +4,42 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.findings import Finding, status
-from linter.plan import PlanSet
-from linter.resolve import tokens
-from linter.rules import Example, Rule
-
-from ._examples import NGINX_GOOD, apache_vhost, haproxy_config
+from linter.core.findings import Finding, status
+from linter.core.plan import PlanSet
+from linter.core.resolve import tokens
+from linter.core.rules import Example, Rule
 
 from ._common import header_gap, where
+from ._examples import NGINX_GOOD, apache_vhost, haproxy_config
 
 RULE = Rule(
     id="WSP102",
     name="connection-upgrade-not-forwarded",
     severity="error",
     summary="The websocket route does not send a Connection header with the `upgrade` token to FAS.",
-    why=("Without `Connection: upgrade` the Upgrade header means nothing: FAS treats the request as "
-         "a plain GET and answers 302. Proxies replace Connection by default (`close`, or nothing), "
-         "and a map that yields something other than `upgrade` for a websocket request does the same."),
-    fix="Send `Connection: upgrade` for websocket requests (a map on the Upgrade header keeps `close` "
-        "for the others).",
+    why=(
+        "Without `Connection: upgrade` the Upgrade header means nothing: FAS treats the request as "
+        "a plain GET and answers 302. Proxies replace Connection by default (`close`, or nothing), "
+        "and a map that yields something other than `upgrade` for a websocket request does the same."
+    ),
+    fix="Send `Connection: upgrade` for websocket requests (a map on the Upgrade header keeps `close` for the others).",
     console="Error during WebSocket handshake: Unexpected response code: 302",
-    versions=("nginx < 1.29.7 sends `Connection: close` by default, nginx >= 1.29.7 sends none; "
-              "both break the handshake unless Connection is set."),
+    versions=(
+        "nginx < 1.29.7 sends `Connection: close` by default, nginx >= 1.29.7 sends none; "
+        "both break the handshake unless Connection is set."
+    ),
     examples={
         "apache": Example(
-            bad=apache_vhost("    Timeout 3600\n    RequestHeader unset Upgrade\n    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On\n"),
+            bad=apache_vhost(
+                "    Timeout 3600\n    RequestHeader unset Upgrade\n    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On\n"
+            ),
             good=apache_vhost("    Timeout 3600\n    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On\n"),
         ),
         "nginx": Example(
-            bad=("location /gateway/ {\n    proxy_pass http://fas:8080;\n    proxy_http_version 1.1;\n"
-                 "    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"\";\n}\n"),
+            bad=(
+                "location /gateway/ {\n    proxy_pass http://fas:8080;\n    proxy_http_version 1.1;\n"
+                '    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection "";\n}\n'
+            ),
             good=NGINX_GOOD,
         ),
         "haproxy": Example(
@@ -51,5 +57,13 @@ def check(plans: PlanSet) -> Iterator[Finding]:
         if gap is None:
             continue
         fix = advice.fix("repeat-inherited" if gap.inherited else "forward-connection", where=where(plan))
-        yield plans.finding(RULE, gap.loc, gap.message, symptom=status(302), fix=fix, plan=plan,
-                            related=gap.related, severity="warning" if gap.guessed else None)
+        yield plans.finding(
+            RULE,
+            gap.loc,
+            gap.message,
+            symptom=status(302),
+            fix=fix,
+            plan=plan,
+            related=gap.related,
+            severity="warning" if gap.guessed else None,
+        )

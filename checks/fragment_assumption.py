@@ -4,25 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.findings import Finding, Related
-from linter.plan import PlanSet
-from linter.rules import Example, Rule
+from linter.core.findings import Finding, Related
+from linter.core.plan import PlanSet
+from linter.core.rules import Example, Rule
 
 from ._examples import APACHE_WS, apache_vhost
 
-_APACHE_GUARDED = ("    <IfModule proxy_wstunnel_module>\n"
-                   "        ProxyPass /gateway/websocketcall ws://fas:8080/gateway/websocketcall\n"
-                   "    </IfModule>\n")
+_APACHE_GUARDED = (
+    "    <IfModule proxy_wstunnel_module>\n"
+    "        ProxyPass /gateway/websocketcall ws://fas:8080/gateway/websocketcall\n"
+    "    </IfModule>\n"
+)
 
 RULE = Rule(
     id="WSP004",
     name="fragment-assumption",
     severity="warning",
     summary="A fragment holds a section whose effect only the whole configuration decides (e.g. which modules load).",
-    why=("A single site file does not say which modules the server loads. A section in it that applies only when "
-         "a module is loaded (Apache's `<IfModule>`) may be skipped on the real server, and the websocket lines in "
-         "it with it: the verdicts given for the fragment rest on an assumption, and the handshake may fail where "
-         "the linter saw nothing wrong."),
+    why=(
+        "A single site file does not say which modules the server loads. A section in it that applies only when "
+        "a module is loaded (Apache's `<IfModule>`) may be skipped on the real server, and the websocket lines in "
+        "it with it: the verdicts given for the fragment rest on an assumption, and the handshake may fail where "
+        "the linter saw nothing wrong."
+    ),
     fix="Lint the fragment together with the main configuration that includes it, or drop the condition.",
     console="None of its own: the handshake goes as the lines the real server reads decide",
     versions="all versions",
@@ -33,8 +37,7 @@ RULE = Rule(
     examples={
         "apache": Example(
             bad=apache_vhost(_APACHE_GUARDED + APACHE_WS),
-            good=apache_vhost("    ProxyPass /gateway/websocketcall ws://fas:8080/gateway/websocketcall\n"
-                              + APACHE_WS),
+            good=apache_vhost("    ProxyPass /gateway/websocketcall ws://fas:8080/gateway/websocketcall\n" + APACHE_WS),
         ),
     },
 )
@@ -45,5 +48,11 @@ def check(plans: PlanSet) -> Iterator[Finding]:
         return  # no site here fronts FAS: no websocket verdict rests on the assumption
     for p in plans.problems:
         if p.kind == "assumed":
-            yield plans.finding(RULE, p.loc, p.message, symptom=None, fix=p.fix or RULE.fix,
-                                related=[Related(loc, msg) for loc, msg in p.related])
+            yield plans.finding(
+                RULE,
+                p.loc,
+                p.message,
+                symptom=None,
+                fix=p.fix or RULE.fix,
+                related=[Related(loc, msg) for loc, msg in p.related],
+            )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.findings import TLS_ERROR, Finding, Related
-from linter.plan import PlanSet
-from linter.rules import Example, Rule
+from linter.core.findings import TLS_ERROR, Finding, Related
+from linter.core.plan import PlanSet
+from linter.core.rules import Example, Rule
 
 from ._examples import APACHE_GOOD, APACHE_WS, HAPROXY_GOOD, apache_vhost, haproxy_config
 
@@ -17,8 +17,10 @@ RULE = Rule(
     name="front-tls-missing",
     severity="error",
     summary="A listener with certificates, or on a TLS port (443/8443), does not enable TLS.",
-    why=("Browsers open wss:// with a TLS handshake. A listener that answers in plain HTTP makes the "
-         "handshake fail before any HTTP is exchanged, which the console shows as an SSL protocol error."),
+    why=(
+        "Browsers open wss:// with a TLS handshake. A listener that answers in plain HTTP makes the "
+        "handshake fail before any HTTP is exchanged, which the console shows as an SSL protocol error."
+    ),
     fix="Enable TLS on the listener that browsers use for wss://.",
     console="net::ERR_SSL_PROTOCOL_ERROR",
     examples={
@@ -27,12 +29,16 @@ RULE = Rule(
             good=APACHE_GOOD,
         ),
         "nginx": Example(
-            bad=("server {\n    listen 443;\n    ssl_certificate /etc/ssl/gw.pem;\n"
-                 "    ssl_certificate_key /etc/ssl/gw.key;\n"
-                 "    location /gateway/ {\n        proxy_pass http://fas:8080;\n    }\n}\n"),
-            good=("server {\n    listen 443 ssl;\n    ssl_certificate /etc/ssl/gw.pem;\n"
-                  "    ssl_certificate_key /etc/ssl/gw.key;\n"
-                  "    location /gateway/ {\n        proxy_pass http://fas:8080;\n    }\n}\n"),
+            bad=(
+                "server {\n    listen 443;\n    ssl_certificate /etc/ssl/gw.pem;\n"
+                "    ssl_certificate_key /etc/ssl/gw.key;\n"
+                "    location /gateway/ {\n        proxy_pass http://fas:8080;\n    }\n}\n"
+            ),
+            good=(
+                "server {\n    listen 443 ssl;\n    ssl_certificate /etc/ssl/gw.pem;\n"
+                "    ssl_certificate_key /etc/ssl/gw.key;\n"
+                "    location /gateway/ {\n        proxy_pass http://fas:8080;\n    }\n}\n"
+            ),
         ),
         "haproxy": Example(
             bad=haproxy_config(bind="bind :443"),
@@ -59,7 +65,11 @@ def check(plans: PlanSet) -> Iterator[Finding]:
             continue
         related = [Related(listener.tls_material, "certificate configured here")] if listener.tls_material else []
         yield plans.finding(
-            RULE, listener.loc or plan.site.loc,
+            RULE,
+            listener.loc or plan.site.loc,
             f"listener {listener.label} answers without TLS although {why}",
-            symptom=TLS_ERROR, fix=plans.model.advice.fix("front-tls", port=str(listener.port)),
-            plan=plan, related=related)
+            symptom=TLS_ERROR,
+            fix=plans.model.advice.fix("front-tls", port=str(listener.port)),
+            plan=plan,
+            related=related,
+        )

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.findings import Finding, status
-from linter.plan import PlanSet
-from linter.rules import Example, Rule
-
-from ._examples import APACHE_GOOD, APACHE_WS, HAPROXY_GOOD, NGINX_GOOD, NGINX_WS_HEADERS, apache_vhost, haproxy_config, nginx_location
+from linter.core.findings import Finding, status
+from linter.core.plan import PlanSet
+from linter.core.rules import Example, Rule
 
 from ._common import first_loc, route_label
+from ._examples import (
+    APACHE_GOOD,
+    APACHE_WS,
+    HAPROXY_GOOD,
+    NGINX_GOOD,
+    NGINX_WS_HEADERS,
+    apache_vhost,
+    haproxy_config,
+    nginx_location,
+)
 
 HANDSHAKE = ("sec-websocket-key", "sec-websocket-version")
 CANONICAL = {"sec-websocket-key": "Sec-WebSocket-Key", "sec-websocket-version": "Sec-WebSocket-Version"}
@@ -20,8 +28,10 @@ RULE = Rule(
     name="handshake-request-header-stripped",
     severity="error",
     summary="Sec-WebSocket-Key or Sec-WebSocket-Version does not reach FAS.",
-    why=("FAS computes Sec-WebSocket-Accept from the browser's key and checks the version; without "
-         "them the request is not a websocket handshake and FAS answers 302."),
+    why=(
+        "FAS computes Sec-WebSocket-Accept from the browser's key and checks the version; without "
+        "them the request is not a websocket handshake and FAS answers 302."
+    ),
     fix="Pass the browser's request headers through unchanged on the websocket route.",
     console="Error during WebSocket handshake: Unexpected response code: 302",
     examples={
@@ -30,7 +40,7 @@ RULE = Rule(
             good=APACHE_GOOD,
         ),
         "nginx": Example(
-            bad=nginx_location(NGINX_WS_HEADERS + "    proxy_set_header Sec-WebSocket-Key \"\";\n"),
+            bad=nginx_location(NGINX_WS_HEADERS + '    proxy_set_header Sec-WebSocket-Key "";\n'),
             good=NGINX_GOOD,
         ),
         "haproxy": Example(
@@ -58,8 +68,10 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                 fix = advice.fix("unblank-request-header", header=CANONICAL[name])
             elif not forward.value:
                 loc = first_loc(forward.loc, proxy.loc)
-                msg = (f"{route_label(plan)} does not forward the browser's request headers, so "
-                       f"{CANONICAL[name]} never reaches FAS")
+                msg = (
+                    f"{route_label(plan)} does not forward the browser's request headers, so "
+                    f"{CANONICAL[name]} never reaches FAS"
+                )
                 fix = advice.fix("forward-request-headers")
             else:
                 continue

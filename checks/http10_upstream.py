@@ -4,34 +4,39 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.findings import Finding, status
-from linter.plan import PlanSet
-from linter.rules import Example, Rule
-
-from ._examples import APACHE_GOOD, APACHE_WS, NGINX_GOOD, apache_vhost
+from linter.core.findings import Finding, status
+from linter.core.plan import PlanSet
+from linter.core.rules import Example, Rule
 
 from ._common import first_loc, route_label, unseen_note, where
+from ._examples import APACHE_GOOD, APACHE_WS, NGINX_GOOD, apache_vhost
 
 RULE = Rule(
     id="WSP103",
     name="http10-to-backend",
     severity="error",
     summary="The websocket request is sent to FAS as HTTP/1.0 (or a version that cannot upgrade).",
-    why=("RFC 6455 requires HTTP/1.1 for the upgrade: FAS refuses an HTTP/1.0 upgrade and answers 302, "
-         "even when Upgrade and Connection are forwarded."),
+    why=(
+        "RFC 6455 requires HTTP/1.1 for the upgrade: FAS refuses an HTTP/1.0 upgrade and answers 302, "
+        "even when Upgrade and Connection are forwarded."
+    ),
     fix="Speak HTTP/1.1 to the backend on the websocket route.",
     console="Error during WebSocket handshake: Unexpected response code: 302",
     dialects=("nginx", "apache"),  # HAProxy always speaks HTTP/1.1 (or h2) to its servers
-    versions=("nginx before 1.29.7 defaults to HTTP/1.0 toward the backend; 1.29.7 and later default to 1.1. "
-              "Apache httpd speaks HTTP/1.1 unless `SetEnv force-proxy-request-1.0` (or downgrade-1.0) is in force."),
+    versions=(
+        "nginx before 1.29.7 defaults to HTTP/1.0 toward the backend; 1.29.7 and later default to 1.1. "
+        "Apache httpd speaks HTTP/1.1 unless `SetEnv force-proxy-request-1.0` (or downgrade-1.0) is in force."
+    ),
     examples={
         "apache": Example(
             bad=apache_vhost("    SetEnv force-proxy-request-1.0 1\n" + APACHE_WS),
             good=APACHE_GOOD,
         ),
         "nginx": Example(
-            bad=("location /gateway/ {\n    proxy_pass http://fas:8080;\n"
-                 "    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n}\n"),
+            bad=(
+                "location /gateway/ {\n    proxy_pass http://fas:8080;\n"
+                '    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection "upgrade";\n}\n'
+            ),
             good=NGINX_GOOD,
         ),
     },
@@ -48,13 +53,22 @@ def check(plans: PlanSet) -> Iterator[Finding]:
             continue
         loc = first_loc(version.loc, proxy.loc)
         if version.loc is None:
-            msg = (f"{route_label(plan)} sends the websocket request to the backend as HTTP/{version.value}, "
-                   f"the proxy's default")
+            msg = (
+                f"{route_label(plan)} sends the websocket request to the backend as HTTP/{version.value}, "
+                f"the proxy's default"
+            )
             if version.note and plans.model.version_assumed:
                 msg += f" for the assumed version {plans.model.proxy_version} ({version.note})"
         else:
             msg = f"{route_label(plan)} sets HTTP/{version.value} toward the backend; an upgrade needs HTTP/1.1"
         note, extra = unseen_note(plan) if version.loc is None else ("", [])
-        yield plans.finding(RULE, loc, msg + note, symptom=status(302),
-                            fix=plans.model.advice.fix("http11", where=where(plan)), plan=plan,
-                            related=extra, severity="warning" if note else None)
+        yield plans.finding(
+            RULE,
+            loc,
+            msg + note,
+            symptom=status(302),
+            fix=plans.model.advice.fix("http11", where=where(plan)),
+            plan=plan,
+            related=extra,
+            severity="warning" if note else None,
+        )

@@ -4,33 +4,44 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.fas import idle_floor
-from linter.findings import IDLE_DISCONNECT, Finding
-from linter.plan import PlanSet
-from linter.rules import Example, Rule
-
-from ._examples import APACHE_GOOD, HAPROXY_GOOD, NGINX_GOOD, NGINX_WS_HEADERS, apache_vhost, haproxy_config, nginx_location
+from linter.core.fas import idle_floor
+from linter.core.findings import IDLE_DISCONNECT, Finding
+from linter.core.plan import PlanSet
+from linter.core.rules import Example, Rule
 
 from ._common import first_loc, route_label, unseen_note, where
+from ._examples import (
+    APACHE_GOOD,
+    HAPROXY_GOOD,
+    NGINX_GOOD,
+    NGINX_WS_HEADERS,
+    apache_vhost,
+    haproxy_config,
+    nginx_location,
+)
 
 RULE = Rule(
     id="WSP401",
     name="idle-timeout-cuts-call",
     severity="warning",
     summary="The proxy closes an open websocket after a silence shorter than a call can be quiet.",
-    why=("Once upgraded, the connection is a tunnel that the proxy closes after its idle timeout. "
-         "The Gateway socket carries only call signalling (media flows elsewhere), so it can stay "
-         "silent for minutes during a live call; the threshold (default 300 s, setting "
-         "`idle-timeout-threshold`) is how long we assume it may. The Live Assist topic client pings "
-         "every 10 s, so any limit of 30 s or more is safe for /assistserver/topic."),
+    why=(
+        "Once upgraded, the connection is a tunnel that the proxy closes after its idle timeout. "
+        "The Gateway socket carries only call signalling (media flows elsewhere), so it can stay "
+        "silent for minutes during a live call; the threshold (default 300 s, setting "
+        "`idle-timeout-threshold`) is how long we assume it may. The Live Assist topic client pings "
+        "every 10 s, so any limit of 30 s or more is safe for /assistserver/topic."
+    ),
     fix="Raise the tunnel idle timeout on the websocket routes to at least the threshold.",
     console="The websocket closes (code 1006) during a quiet call; the SDK reconnects or the call drops",
-    versions=("nginx: proxy_read_timeout, default 60 s, applies to the upgraded connection. Apache httpd: the "
-              "larger of `Timeout` (default 60 s) and the worker's `timeout=` / `ProxyTimeout` (2.4.53+; the "
-              "smaller before); `ProxyWebsocketIdleTimeout` exists only in trunk and is refused by 2.4. "
-              "HAProxy: `timeout "
-              "tunnel` once the connection is upgraded, else the shorter of `timeout client` and `timeout server` "
-              "(no default: unset means no limit); a bare number is milliseconds."),
+    versions=(
+        "nginx: proxy_read_timeout, default 60 s, applies to the upgraded connection. Apache httpd: the "
+        "larger of `Timeout` (default 60 s) and the worker's `timeout=` / `ProxyTimeout` (2.4.53+; the "
+        "smaller before); `ProxyWebsocketIdleTimeout` exists only in trunk and is refused by 2.4. "
+        "HAProxy: `timeout "
+        "tunnel` once the connection is upgraded, else the shorter of `timeout client` and `timeout server` "
+        "(no default: unset means no limit); a bare number is milliseconds."
+    ),
     examples={
         "apache": Example(
             bad=apache_vhost("    Timeout 30\n    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On\n"),
@@ -59,10 +70,18 @@ def check(plans: PlanSet) -> Iterator[Finding]:
         if idle.value is None or idle.value >= floor:
             continue
         default = " (the proxy's default)" if idle.loc is None else ""
-        msg = (f"{route_label(plan)} closes an idle websocket on {plan.ws_path} after {idle.value:g} s of "
-               f"silence{default}; a quiet call may last longer than that (threshold {floor:g} s)")
+        msg = (
+            f"{route_label(plan)} closes an idle websocket on {plan.ws_path} after {idle.value:g} s of "
+            f"silence{default}; a quiet call may last longer than that (threshold {floor:g} s)"
+        )
         note, extra = unseen_note(plan) if idle.loc is None else ("", [])
-        yield plans.finding(RULE, first_loc(idle.loc, proxy.loc), msg + note, symptom=IDLE_DISCONNECT,
-                            fix=plans.model.advice.fix("raise-idle-timeout", threshold=f"{floor:g}",
-                                                       where=where(plan)), plan=plan, related=extra,
-                            severity="info" if note else None)
+        yield plans.finding(
+            RULE,
+            first_loc(idle.loc, proxy.loc),
+            msg + note,
+            symptom=IDLE_DISCONNECT,
+            fix=plans.model.advice.fix("raise-idle-timeout", threshold=f"{floor:g}", where=where(plan)),
+            plan=plan,
+            related=extra,
+            severity="info" if note else None,
+        )

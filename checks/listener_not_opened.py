@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.findings import REFUSED, Finding, Related
-from linter.plan import PlanSet
-from linter.rules import Example, Rule
+from linter.core.findings import REFUSED, Finding, Related
+from linter.core.plan import PlanSet
+from linter.core.rules import Example, Rule
 
 from ._examples import APACHE_WS, apache_vhost
 
 # a whole configuration (LoadModule lines), so that the Listen lines in it are all there are
-_APACHE_HEAD = ("LoadModule proxy_module modules/mod_proxy.so\n"
-                "LoadModule proxy_http_module modules/mod_proxy_http.so\n"
-                "LoadModule proxy_wstunnel_module modules/mod_proxy_wstunnel.so\n"
-                "Listen 80\n"
-                "<IfModule ssl_module>\n    Listen 443\n</IfModule>\n")
+_APACHE_HEAD = (
+    "LoadModule proxy_module modules/mod_proxy.so\n"
+    "LoadModule proxy_http_module modules/mod_proxy_http.so\n"
+    "LoadModule proxy_wstunnel_module modules/mod_proxy_wstunnel.so\n"
+    "Listen 80\n"
+    "<IfModule ssl_module>\n    Listen 443\n</IfModule>\n"
+)
 _APACHE_SSL = "LoadModule ssl_module modules/mod_ssl.so\n"
 
 RULE = Rule(
@@ -23,12 +25,16 @@ RULE = Rule(
     name="listener-not-opened",
     severity="error",
     summary="A site is configured on a port that the proxy never opens, so nothing accepts the connection.",
-    why=("A virtual host only answers on addresses the server actually listens on. When the `Listen` for its "
-         "port is missing, or sits in a conditional section that is false where the server reads it (Apache's "
-         "`<IfModule ssl_module>` read before `LoadModule ssl_module`), the server starts without an error but "
-         "the port stays closed: the browser's wss:// connection is refused before TLS or HTTP begin."),
-    fix=("Open the port: add the listen directive for it where it is always read, or load the module its "
-         "conditional section tests before that section."),
+    why=(
+        "A virtual host only answers on addresses the server actually listens on. When the `Listen` for its "
+        "port is missing, or sits in a conditional section that is false where the server reads it (Apache's "
+        "`<IfModule ssl_module>` read before `LoadModule ssl_module`), the server starts without an error but "
+        "the port stays closed: the browser's wss:// connection is refused before TLS or HTTP begin."
+    ),
+    fix=(
+        "Open the port: add the listen directive for it where it is always read, or load the module its "
+        "conditional section tests before that section."
+    ),
     console="net::ERR_CONNECTION_REFUSED",
     versions="all versions",
     # an nginx `listen` opens its port wherever it is written, so nginx cannot express this;
@@ -56,8 +62,10 @@ def check(plans: PlanSet) -> Iterator[Finding]:
         related: list[Related] = []
         if listener.opener is not None:
             related.append(Related(listener.opener, "the Listen that is not in force"))
-        message = (f"{plan.site.label}: the server never listens on {listener.label} "
-                   f"({listener.not_opened or 'nothing opens it'}), so browsers' connections to it are refused")
+        message = (
+            f"{plan.site.label}: the server never listens on {listener.label} "
+            f"({listener.not_opened or 'nothing opens it'}), so browsers' connections to it are refused"
+        )
         severity = None
         if unread:
             # an include that could not be read may hold the listen directive
@@ -66,5 +74,12 @@ def check(plans: PlanSet) -> Iterator[Finding]:
             related += [Related(loc, "include not read") for loc in unread]
         fix = plans.model.advice.fix("open-listener", port=str(listener.port))
         yield plans.finding(
-            RULE, listener.loc or plan.site.loc, message, symptom=REFUSED,
-            fix=fix if fix != "open-listener" else RULE.fix, severity=severity, plan=plan, related=related)
+            RULE,
+            listener.loc or plan.site.loc,
+            message,
+            symptom=REFUSED,
+            fix=fix if fix != "open-listener" else RULE.fix,
+            severity=severity,
+            plan=plan,
+            related=related,
+        )

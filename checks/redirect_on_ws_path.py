@@ -4,28 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.findings import Finding, status
-from linter.model import Guard, Respond
-from linter.plan import PlanSet
-from linter.rules import Example, Rule
-
-from ._examples import APACHE_GOOD, apache_vhost, haproxy_config
+from linter.core.findings import Finding, status
+from linter.core.model import Guard, Respond
+from linter.core.plan import PlanSet
+from linter.core.rules import Example, Rule
 
 from ._common import REDIRECTS, route_label
+from ._examples import APACHE_GOOD, apache_vhost, haproxy_config
 
 RULE = Rule(
     id="WSP302",
     name="redirect-on-ws-path",
     severity="error",
     summary="A websocket URL is answered with a redirect.",
-    why=("Browsers do not follow redirects during a websocket handshake: any 3xx ends it. Typical "
-         "causes are an http-to-https redirect on the listener the browser uses, a rewrite, or "
-         "nginx's automatic 301 when the location is written with a trailing slash."),
+    why=(
+        "Browsers do not follow redirects during a websocket handshake: any 3xx ends it. Typical "
+        "causes are an http-to-https redirect on the listener the browser uses, a rewrite, or "
+        "nginx's automatic 301 when the location is written with a trailing slash."
+    ),
     fix="Serve the websocket URL directly, without a redirect.",
     console="Error during WebSocket handshake: Unexpected response code: 301 (or 302)",
     examples={
         "apache": Example(
-            bad=apache_vhost("    Timeout 3600\n    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On\n    Redirect /assistserver/ https://assist.example.com/assistserver/\n"),
+            bad=apache_vhost(
+                "    Timeout 3600\n    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On\n    Redirect /assistserver/ https://assist.example.com/assistserver/\n"
+            ),
             good=APACHE_GOOD,
         ),
         "nginx": Example(
@@ -33,8 +36,12 @@ RULE = Rule(
             good=("location = /gateway/websocketcall {\n    proxy_pass http://fas:8080;\n}\n"),
         ),
         "haproxy": Example(
-            bad=haproxy_config(front="    http-request redirect location %[path]/ code 301 if { path_reg ^/[^.]*[^/]$ }\n"),
-            good=haproxy_config(front="    http-request redirect location %[path]/ code 301 if { path_reg ^/[^.]*[^/]$ } !{ path_beg /gateway/ /assistserver/ }\n"),
+            bad=haproxy_config(
+                front="    http-request redirect location %[path]/ code 301 if { path_reg ^/[^.]*[^/]$ }\n"
+            ),
+            good=haproxy_config(
+                front="    http-request redirect location %[path]/ code 301 if { path_reg ^/[^.]*[^/]$ } !{ path_beg /gateway/ /assistserver/ }\n"
+            ),
         ),
     },
 )
@@ -44,8 +51,10 @@ def _tls_alternative(plans: PlanSet, plan, action: Respond) -> bool:
     """An http-to-https redirect on a plain listener, when the same site proxies the URL over TLS."""
     if plan.listener.tls or not (action.target or "").startswith("https://"):
         return False
-    return any(other.site is plan.site and other.ws_path == plan.ws_path and other.listener.tls
-               and other.proxy is not None for other in plans.plans)
+    return any(
+        other.site is plan.site and other.ws_path == plan.ws_path and other.listener.tls and other.proxy is not None
+        for other in plans.plans
+    )
 
 
 def check(plans: PlanSet) -> Iterator[Finding]:
@@ -63,10 +72,15 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                 fix = advice.fix("no-redirect", path=plan.ws_path)
                 if _tls_alternative(plans, plan, action):
                     yield plans.finding(
-                        RULE, action.loc,
+                        RULE,
+                        action.loc,
                         msg + "; only ws:// on this plain listener is affected: the site's TLS listener "
                         "proxies wss:// to FAS, which browsers on https pages use",
-                        symptom=status(action.status), fix=fix, plan=plan, severity="info")
+                        symptom=status(action.status),
+                        fix=fix,
+                        plan=plan,
+                        severity="info",
+                    )
                     continue
             yield plans.finding(RULE, action.loc, msg, symptom=status(action.status), fix=fix, plan=plan)
             continue
@@ -76,8 +90,12 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                 redirect = next((s for s in step.steps if isinstance(s, Respond) and s.status in REDIRECTS), None)
                 if redirect is not None:
                     yield plans.finding(
-                        RULE, redirect.loc,
+                        RULE,
+                        redirect.loc,
                         f"{plan.ws_path} is redirected with {redirect.status} when `{step.condition.text}` holds, "
                         "which the config alone cannot decide",
-                        symptom=status(redirect.status or 302), fix=advice.fix("no-redirect", path=plan.ws_path),
-                        plan=plan, severity="warning")
+                        symptom=status(redirect.status or 302),
+                        fix=advice.fix("no-redirect", path=plan.ws_path),
+                        plan=plan,
+                        severity="warning",
+                    )

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.findings import Finding
-from linter.plan import PlanSet
-from linter.rules import Example, Rule
+from linter.core.findings import Finding
+from linter.core.plan import PlanSet
+from linter.core.rules import Example, Rule
 
 from ._examples import haproxy_config
-
 from ._problems import problems_of
 
 RULE = Rule(
@@ -17,9 +16,11 @@ RULE = Rule(
     name="syntax-error",
     severity="error",
     summary="The proxy cannot parse this configuration.",
-    why=("A config that does not parse is never loaded: a reload keeps the old config (so the fix "
-         "never takes effect) and a start fails outright. Nothing else in the file can be trusted "
-         "until it parses."),
+    why=(
+        "A config that does not parse is never loaded: a reload keeps the old config (so the fix "
+        "never takes effect) and a start fails outright. Nothing else in the file can be trusted "
+        "until it parses."
+    ),
     fix="Correct the syntax at the reported line.",
     console="None directly: the proxy keeps its old config, or is down (net::ERR_CONNECTION_REFUSED)",
     examples={
@@ -29,8 +30,8 @@ RULE = Rule(
         ),
         "nginx": Example(bad="server {\n    listen 80\n}\n", good="server {\n    listen 80;\n}\n"),
         "haproxy": Example(
-            bad=haproxy_config(front="    http-request set-header X-Env \"prod\n"),
-            good=haproxy_config(front="    http-request set-header X-Env \"prod\"\n"),
+            bad=haproxy_config(front='    http-request set-header X-Env "prod\n'),
+            good=haproxy_config(front='    http-request set-header X-Env "prod"\n'),
         ),
     },
 )

@@ -4,33 +4,38 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.findings import Finding, status
-from linter.plan import PlanSet
-from linter.rules import Example, Rule
-
-from ._examples import HAPROXY_GOOD, NGINX_GOOD, apache_vhost, haproxy_config
+from linter.core.findings import Finding, status
+from linter.core.plan import PlanSet
+from linter.core.rules import Example, Rule
 
 from ._common import header_gap, where
+from ._examples import HAPROXY_GOOD, NGINX_GOOD, apache_vhost, haproxy_config
 
 RULE = Rule(
     id="WSP101",
     name="upgrade-not-forwarded",
     severity="error",
     summary="The websocket route does not send `Upgrade: websocket` to FAS.",
-    why=("Upgrade is a hop-by-hop header: a proxy drops it unless told to pass it. FAS then sees "
-         "a plain GET on the websocket URL and answers 302, which the browser reports as an "
-         "unexpected response code."),
+    why=(
+        "Upgrade is a hop-by-hop header: a proxy drops it unless told to pass it. FAS then sees "
+        "a plain GET on the websocket URL and answers 302, which the browser reports as an "
+        "unexpected response code."
+    ),
     fix="Forward the client's Upgrade header on every route that carries a websocket URL.",
     console="Error during WebSocket handshake: Unexpected response code: 302",
-    versions=("All nginx versions (Upgrade is never passed by default). Apache httpd >= 2.4.47: mod_proxy_http "
-              "forwards Upgrade only on a ws://, wss:// or `upgrade=websocket` worker; before 2.4.47 only "
-              "mod_proxy_wstunnel's ws:// workers upgrade. `RequestHeader unset Upgrade` disables it on any version. "
-              "HAProxy in `mode http` forwards it by "
-              "itself; only a rule that removes or replaces it breaks the handshake."),
+    versions=(
+        "All nginx versions (Upgrade is never passed by default). Apache httpd >= 2.4.47: mod_proxy_http "
+        "forwards Upgrade only on a ws://, wss:// or `upgrade=websocket` worker; before 2.4.47 only "
+        "mod_proxy_wstunnel's ws:// workers upgrade. `RequestHeader unset Upgrade` disables it on any version. "
+        "HAProxy in `mode http` forwards it by "
+        "itself; only a rule that removes or replaces it breaks the handshake."
+    ),
     examples={
         "apache": Example(
             bad=apache_vhost("    Timeout 3600\n    ProxyPass /gateway/ http://fas:8080/gateway/ disablereuse=On\n"),
-            good=apache_vhost("    Timeout 3600\n    ProxyPass /gateway/ http://fas:8080/gateway/ upgrade=websocket disablereuse=On\n"),
+            good=apache_vhost(
+                "    Timeout 3600\n    ProxyPass /gateway/ http://fas:8080/gateway/ upgrade=websocket disablereuse=On\n"
+            ),
         ),
         "nginx": Example(
             bad="location /gateway/ {\n    proxy_pass http://fas:8080;\n    proxy_http_version 1.1;\n}\n",
@@ -51,5 +56,13 @@ def check(plans: PlanSet) -> Iterator[Finding]:
         if gap is None:
             continue
         fix = advice.fix("repeat-inherited" if gap.inherited else "forward-upgrade", where=where(plan))
-        yield plans.finding(RULE, gap.loc, gap.message, symptom=status(302), fix=fix, plan=plan,
-                            related=gap.related, severity="warning" if gap.guessed else None)
+        yield plans.finding(
+            RULE,
+            gap.loc,
+            gap.message,
+            symptom=status(302),
+            fix=fix,
+            plan=plan,
+            related=gap.related,
+            severity="warning" if gap.guessed else None,
+        )

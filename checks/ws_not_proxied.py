@@ -4,42 +4,51 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.findings import RESET, Finding, Related, status
-from linter.model import ProxyAction, Respond, ServeLocal
-from linter.plan import PlanSet
-from linter.resolve import same_target
-from linter.rules import Example, Rule
-
-from ._examples import APACHE_GOOD, apache_vhost, haproxy_config
+from linter.core.findings import RESET, Finding, Related, status
+from linter.core.model import ProxyAction, Respond, ServeLocal
+from linter.core.plan import PlanSet
+from linter.core.resolve import same_target
+from linter.core.rules import Example, Rule
 
 from ._common import REDIRECTS, route_label
+from ._examples import APACHE_GOOD, apache_vhost, haproxy_config
 
 RULE = Rule(
     id="WSP301",
     name="ws-path-not-proxied",
     severity="error",
     summary="A websocket URL (Gateway or Live Assist topic) is served by the proxy itself or sent elsewhere.",
-    why=("FAS needs both websocket URLs, /gateway/websocketcall and /assistserver/topic, routed to it. "
-         "A URL the proxy serves from files answers 404; one that falls into another application's "
-         "route gets whatever that application answers."),
+    why=(
+        "FAS needs both websocket URLs, /gateway/websocketcall and /assistserver/topic, routed to it. "
+        "A URL the proxy serves from files answers 404; one that falls into another application's "
+        "route gets whatever that application answers."
+    ),
     fix="Route every websocket URL to FAS with the websocket settings.",
     console="Error during WebSocket handshake: Unexpected response code: 404 (or 'Sec-WebSocket-Accept' "
-            "header is missing)",
+    "header is missing)",
     symptoms=("status:403", "status:503", "reset"),
     examples={
         "apache": Example(
-            bad=apache_vhost("    Timeout 3600\n    DocumentRoot /var/www/html\n    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On\n"),
+            bad=apache_vhost(
+                "    Timeout 3600\n    DocumentRoot /var/www/html\n    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On\n"
+            ),
             good=APACHE_GOOD,
         ),
         "nginx": Example(
-            bad=("server {\n    listen 80;\n    root /var/www;\n    location /gateway/ {\n"
-                 "        proxy_pass http://fas:8080;\n    }\n}\n"),
-            good=("server {\n    listen 80;\n    root /var/www;\n    location /gateway/ {\n"
-                  "        proxy_pass http://fas:8080;\n    }\n    location /assistserver/ {\n"
-                  "        proxy_pass http://fas:8080;\n    }\n}\n"),
+            bad=(
+                "server {\n    listen 80;\n    root /var/www;\n    location /gateway/ {\n"
+                "        proxy_pass http://fas:8080;\n    }\n}\n"
+            ),
+            good=(
+                "server {\n    listen 80;\n    root /var/www;\n    location /gateway/ {\n"
+                "        proxy_pass http://fas:8080;\n    }\n    location /assistserver/ {\n"
+                "        proxy_pass http://fas:8080;\n    }\n}\n"
+            ),
         ),
         "haproxy": Example(
-            bad=haproxy_config(front="    use_backend fas if { path_beg /gateway/ }\n").replace("    default_backend fas\n", ""),
+            bad=haproxy_config(front="    use_backend fas if { path_beg /gateway/ }\n").replace(
+                "    default_backend fas\n", ""
+            ),
             good=haproxy_config(front="    use_backend fas if { path_beg /gateway/ /assistserver/ }\n"),
         ),
     },
@@ -69,8 +78,12 @@ def check(plans: PlanSet) -> Iterator[Finding]:
             if fas and not any(same_target(action.backend, b) for b in fas):
                 names = ", ".join(b.name for b in fas)
                 yield plans.finding(
-                    RULE, action.loc,
+                    RULE,
+                    action.loc,
                     f"{plan.ws_path} lands in {route_label(plan)} and goes to {action.backend.name}, not to the "
                     f"FAS backend ({names}) the other FAS URLs use; that backend answers instead of FAS",
-                    symptom=status(404), fix=fix, plan=plan,
-                    related=[Related(b.loc, f"FAS backend {b.name}") for b in fas if b.loc])
+                    symptom=status(404),
+                    fix=fix,
+                    plan=plan,
+                    related=[Related(b.loc, f"FAS backend {b.name}") for b in fas if b.loc],
+                )

@@ -1,98 +1,84 @@
-"""Dialect front ends. Each package here reads its dialect into the common tree and
-interprets it into the proxy model; nothing outside ``parsers/`` knows a dialect's words."""
+"""The dialect registry. Each package here reads one proxy's configs into the common tree
+and interprets it into the proxy model, and declares itself as a ``Dialect``
+(``parsers/dialect.py``); nothing outside ``parsers/`` knows a dialect's words, and what
+depends on which dialects exist asks this registry.
+
+The built-in dialects are the packages of this directory that define ``DIALECT``, in the
+order of ``ORDER`` (detection ties go to the first); ``register`` adds one more (a plugin,
+or a test's toy dialect).
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
-import re
-from typing import Callable
 
-from linter.model import ProxyModel
-from linter.options import Options
+from parsers.dialect import Dialect, Source
 
-DIALECTS = ("nginx", "apache", "haproxy")
-SUPPORTED = ("nginx", "apache", "haproxy")
+__all__ = ["Dialect", "Source", "detect", "dialects", "get", "names", "register", "unregister"]
 
-_APACHE = re.compile(r"^\s*(<VirtualHost\b|<Directory\b|<IfModule\b|LoadModule\s|ProxyPass\s|ServerRoot\s|"
-                     r"DocumentRoot\s|RewriteEngine\s)", re.M | re.I)
-_HAPROXY = re.compile(r"^(global|defaults|frontend|backend|listen)\b[^{;]*$", re.M)
+# detection prefers the earlier dialect when two are equally sure
+ORDER = ("nginx", "apache", "haproxy")
+
+_REGISTRY: dict[str, Dialect] | None = None
 
 
-def detect(path: str, head: str) -> str | None:
-    """The dialect of a file: by name first, then by content; None when it is no proxy config."""
-    name = os.path.basename(path).lower()
-    if name in ("httpd.conf", "apache2.conf", ".htaccess") or name.endswith(".htaccess"):
-        return "apache"
-    if name.startswith("haproxy") and name.endswith(".cfg"):
-        return "haproxy"
-    from . import nginx  # (and crossplane with it): only when the name does not tell
-
-    if nginx.looks_like(path, head):
-        if not _APACHE.search(head):
-            return "nginx"
-    if _APACHE.search(head):
-        return "apache"
-    if _HAPROXY.search(head) and not re.search(r"[{;]\s*$", head, re.M):
-        return "haproxy"
-    return None
+def _builtin() -> dict[str, Dialect]:
+    here = os.path.dirname(__file__)
+    found = sorted(
+        e.name
+        for e in os.scandir(here)
+        if e.is_dir() and not e.name.startswith(("_", ".")) and os.path.isfile(os.path.join(e.path, "__init__.py"))
+    )
+    found.sort(key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER), n))
+    out: dict[str, Dialect] = {}
+    for pkg in found:
+        d = getattr(importlib.import_module(f"parsers.{pkg}"), "DIALECT", None)
+        if isinstance(d, Dialect):
+            out[d.name] = d
+    return out
 
 
-def entry_rank(dialect: str, path: str, head: str) -> int:
-    """0: a whole configuration, 1: a file that includes others, 2: anything else."""
-    if dialect == "nginx":
-        from . import nginx
-
-        return nginx.entry_rank(path, head)
-    if dialect == "apache":
-        from . import apache
-
-        return apache.entry_rank(path, head)
-    if dialect == "haproxy":
-        from . import haproxy
-
-        return haproxy.entry_rank(path, head)
-    return 2
+def _registry() -> dict[str, Dialect]:
+    global _REGISTRY
+    if _REGISTRY is None:
+        _REGISTRY = _builtin()
+    return _REGISTRY
 
 
-def companions(candidates) -> dict[str, tuple[str, ...]]:
-    """Files given together that one entry point reads as one configuration (see
-    ``haproxy.companions``); other dialects follow includes instead."""
-    given = [(c.path, c.rank) for c in candidates if c.dialect == "haproxy"]
-    if not given:
-        return {}
-    from . import haproxy
-
-    return haproxy.companions(given)
+def register(dialect: Dialect) -> None:
+    """Add a dialect (after the built-in ones); its name must be new."""
+    reg = _registry()
+    if dialect.name in reg:
+        raise ValueError(f"dialect {dialect.name!r} is already registered")
+    reg[dialect.name] = dialect
 
 
-def loader(dialect: str) -> Callable[[str, Options], ProxyModel] | None:
-    if dialect == "nginx":
-        from . import nginx
-
-        return nginx.load
-    if dialect == "apache":
-        from . import apache
-
-        return apache.load
-    if dialect == "haproxy":
-        from . import haproxy
-
-        return haproxy.load
-    return None
+def unregister(name: str) -> None:
+    _registry().pop(name, None)
 
 
-def text_loader(dialect: str) -> Callable[[str, str, Options], ProxyModel] | None:
-    """A loader for a config that is not on disk: ``load(name, text, options)``."""
-    if dialect == "nginx":
-        from . import nginx
+def dialects() -> tuple[Dialect, ...]:
+    """Every registered dialect, in detection order."""
+    return tuple(_registry().values())
 
-        return nginx.load_text
-    if dialect == "apache":
-        from . import apache
 
-        return apache.load_text
-    if dialect == "haproxy":
-        from . import haproxy
+def names() -> tuple[str, ...]:
+    return tuple(_registry())
 
-        return haproxy.load_text
-    return None
+
+def get(name: str) -> Dialect | None:
+    return _registry().get(name)
+
+
+def detect(path: str, head: str) -> Dialect | None:
+    """The dialect of a file, by name and content; None when it is no proxy config."""
+    best: Dialect | None = None
+    score = 0
+    for d in _registry().values():
+        s = d.detect(path, head)
+        if s > score:
+            best, score = d, s
+            if s >= 3:  # a name only this proxy uses
+                break
+    return best

@@ -6,7 +6,7 @@
 
 Each input becomes the entry-point config of a scratch directory that also holds the
 awkward neighbours a repository can have (an include cycle, a symlink loop, a FIFO, a
-directory named like a config, a glob target), and goes through ``linter.runner.run`` and
+directory named like a config, a glob target), and goes through ``linter.engine.runner.run`` and
 both reporters, in process. A finding is anything the contract forbids: an exception out
 of ``run`` or a reporter, an internal error in the report (a reader or check that raised),
 or (atheris) an input slower than ``--input-timeout`` seconds. Seeds: the dialect's
@@ -57,9 +57,9 @@ def seeds(dialect: str, extra: list[str]) -> list[bytes]:
 
 
 def make_target(dialect: str, base: Path):
-    from linter.options import Options
-    from linter.report import json_report, text
-    from linter.runner import run
+    from linter.core.options import Options
+    from linter.app.report import json_report, text
+    from linter.engine.runner import run
 
     entry = base / ENTRY_NAME[dialect]
     options = Options(dialect=dialect)
@@ -79,8 +79,8 @@ def make_target(dialect: str, base: Path):
 def supported(dialect: str) -> bool:
     import parsers
 
-    if parsers.loader(dialect) is None:
-        print(f"[fuzz] {dialect} is not supported by parsers yet: nothing to fuzz", file=sys.stderr)
+    if parsers.get(dialect) is None:
+        print(f"[fuzz] no dialect {dialect!r} is registered: nothing to fuzz", file=sys.stderr)
         return False
     return True
 
@@ -102,10 +102,10 @@ def run_atheris(dialect: str, seconds: int, seed_data: list[bytes], artifacts: P
         if not supported(dialect):
             return 2
         import checks  # noqa: F401
-        import linter.report.json_report  # noqa: F401
-        import linter.report.text  # noqa: F401
-        import linter.runner  # noqa: F401
-        from linter.rules import all_checks
+        import linter.app.report.json_report  # noqa: F401
+        import linter.app.report.text  # noqa: F401
+        import linter.engine.runner  # noqa: F401
+        from linter.engine.registry import all_checks
 
         all_checks()  # the check modules, instrumented
         if dialect == "nginx":

@@ -106,9 +106,10 @@ def main(argv: list[str]) -> None:
 
     sys.addaudithook(hook)
     if break_check:
-        from linter import rules
+        from linter.core import rules
+        from linter.engine.registry import all_checks
 
-        registry = rules.all_checks()
+        registry = all_checks()
         for i, registered in enumerate(registry):
             if registered.rule.id == break_check:
                 def boom(plans, _id=break_check):
@@ -118,20 +119,15 @@ def main(argv: list[str]) -> None:
     if break_load:
         import parsers
 
-        real_loader = parsers.loader
+        for d in parsers.dialects():
+            real_load = type(d).load
 
-        def loader(dialect: str):
-            load = real_loader(dialect)
-            if load is None:
-                return None
-
-            def broken(path, options):
-                if os.path.basename(path) == break_load:
+            def broken(self, source, options, _real=real_load):
+                if os.path.basename(source.path) == break_load:
                     raise RuntimeError(f"injected reader failure on {break_load}")
-                return load(path, options)
-            return broken
+                return _real(self, source, options)
 
-        parsers.loader = loader
+            type(d).load = broken  # type: ignore[method-assign]
     sys.argv = ["wsproxylint", *cli]
     runpy.run_module("linter", run_name="__main__", alter_sys=True)
 

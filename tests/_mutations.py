@@ -2,7 +2,7 @@
 deletions, duplications, byte flips, truncations, random nesting and hostile tokens
 (include targets that cycle, loop or block, NULs, BOMs, lone CRs, unbalanced quotes).
 
-Shared by tests/test_properties.py and scripts/fuzz.py (its hypothesis engine). The
+Shared by tests/robustness/test_properties.py and scripts/fuzz.py (its hypothesis engine). The
 vocabulary is the union of every dialect's structural words: a mutation that means
 nothing to a dialect is still input it must survive.
 """

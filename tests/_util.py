@@ -12,3 +12,13 @@ def write(base: Path, rel: str, text: str) -> Path:
     p.parent.mkdir(parents=True, exist_ok=True)
     p.write_text(textwrap.dedent(text))
     return p
+
+
+def load(dialect: str, path, options=None, text: str | None = None):
+    """The proxy model of one configuration, as the engine loads it (``path`` shown as given)."""
+    import parsers
+    from linter.core.options import Options
+
+    d = parsers.get(dialect)
+    assert d is not None, f"no dialect {dialect!r} registered"
+    return d.load(parsers.Source(str(path), text), options or Options(dialect=dialect))

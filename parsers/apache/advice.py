@@ -4,47 +4,45 @@ from __future__ import annotations
 
 _FIXES = {
     "forward-upgrade": "add `upgrade=websocket` to the ProxyPass toward FAS used by {where} (httpd >= 2.4.47), "
-                       "or proxy the websocket URL with `ws://`; and remove any `RequestHeader unset Upgrade` "
-                       "in force there",
+    "or proxy the websocket URL with `ws://`; and remove any `RequestHeader unset Upgrade` "
+    "in force there",
     "forward-connection": "httpd writes Connection itself: let it forward the upgrade with `upgrade=websocket` "
-                          "on the ProxyPass used by {where} (or a `ws://` target), and remove any "
-                          "`RequestHeader unset Upgrade` or `SetEnv force-proxy-request-1.0` in force there",
+    "on the ProxyPass used by {where} (or a `ws://` target), and remove any "
+    "`RequestHeader unset Upgrade` or `SetEnv force-proxy-request-1.0` in force there",
     "repeat-inherited": "let the websocket ProxyPass forward the upgrade (`upgrade=websocket` or `ws://`)",
     "http11": "remove `SetEnv force-proxy-request-1.0` (and `downgrade-1.0`) from {where}: an upgrade needs "
-              "HTTP/1.1 toward FAS",
-    "unblank-request-header": "remove the RequestHeader line that empties {header}, so the browser's value is "
-                              "passed",
+    "HTTP/1.1 toward FAS",
+    "unblank-request-header": "remove the RequestHeader line that empties {header}, so the browser's value is passed",
     "forward-request-headers": "pass the browser's request headers through unchanged",
     "unhide-response-header": "remove `Header unset {header}` (or limit it to non-websocket URLs)",
     "disable-reuse": "add `disablereuse=On` to the ProxyPass (or BalancerMember / ProxySet) of the worker that "
-                     "carries the websocket URL, or give the websocket URL a worker of its own that page "
-                     "requests never use (`ProxyPass /gateway/websocketcall ws://host:8080/gateway/websocketcall` "
-                     "before the /gateway/ line), or upgrade FAS beyond 2.5.2",
+    "carries the websocket URL, or give the websocket URL a worker of its own that page "
+    "requests never use (`ProxyPass /gateway/websocketcall ws://host:8080/gateway/websocketcall` "
+    "before the /gateway/ line), or upgrade FAS beyond 2.5.2",
     "scheme-for-tls-port": "use `https://` (or `wss://`) toward the TLS port {port}, with `SSLProxyEngine on`, "
-                           "or point at FAS's plain port 8080",
+    "or point at FAS's plain port 8080",
     "scheme-for-plain-port": "use `http://` (with `upgrade=websocket`) or `ws://` toward the plain port {port}, "
-                             "or point at FAS's TLS port 8443",
+    "or point at FAS's TLS port 8443",
     "enable-backend-tls": "add `SSLProxyEngine on` to the <VirtualHost> (mod_ssl loaded); with `SSLProxyVerify "
-                          "require` also `SSLProxyCACertificateFile /etc/ssl/certs/fas-ca.pem`; address FAS by the "
-                          "name in its certificate (not an IP address), or set `SSLProxyCheckPeerName off`; or "
-                          "offload TLS and proxy to http://fas:8080",
-    "front-tls": "add `SSLEngine on` with SSLCertificateFile/SSLCertificateKeyFile to the <VirtualHost> on port "
-                 "{port}",
+    "require` also `SSLProxyCACertificateFile /etc/ssl/certs/fas-ca.pem`; address FAS by the "
+    "name in its certificate (not an IP address), or set `SSLProxyCheckPeerName off`; or "
+    "offload TLS and proxy to http://fas:8080",
+    "front-tls": "add `SSLEngine on` with SSLCertificateFile/SSLCertificateKeyFile to the <VirtualHost> on port {port}",
     "open-listener": "add `Listen {port}` where it is always read (outside `<IfModule>`, or after the "
-                     "`LoadModule` it tests; on Debian `a2enmod ssl` makes ports.conf's `Listen 443` count)",
+    "`LoadModule` it tests; on Debian `a2enmod ssl` makes ports.conf's `Listen 443` count)",
     "route-ws": "add `ProxyPass {path} ws://<fas>:8080{path}` (or `http://... upgrade=websocket`) before any "
-                "broader ProxyPass, and make sure no later <Location> overrides it",
+    "broader ProxyPass, and make sure no later <Location> overrides it",
     "no-redirect": "exempt the websocket URL from the redirect (a `ProxyPass {path} ...` line is handled before "
-                   "Redirect; for RewriteRule add `RewriteCond %{{REQUEST_URI}} !^{path}`), or redirect only on "
-                   "the plain virtual host that browsers never use for wss://",
+    "Redirect; for RewriteRule add `RewriteCond %{{REQUEST_URI}} !^{path}`), or redirect only on "
+    "the plain virtual host that browsers never use for wss://",
     "no-trailing-slash": "write the websocket URL without a trailing slash in ProxyPass/<Location>",
     "raise-idle-timeout": "add `timeout={threshold}` to the ProxyPass used by {where} (httpd keeps a tunnel open "
-                          "for the larger of `Timeout` and the worker timeout), or raise `Timeout`",
+    "for the larger of `Timeout` and the worker timeout), or raise `Timeout`",
     "fix-syntax": "correct the syntax at this line; `apachectl configtest` shows the same error",
     "fix-include": "make the included path exist relative to ServerRoot (the main config's directory here), or "
-                   "use IncludeOptional for a directory that may be empty",
+    "use IncludeOptional for a directory that may be empty",
     "fix-rejected": "load the module that provides the directive (`a2enmod ...` / LoadModule) or remove the "
-                    "line; `apachectl configtest` shows the same error",
+    "line; `apachectl configtest` shows the same error",
 }
 
 

@@ -32,8 +32,8 @@ import warnings
 from dataclasses import dataclass, field
 from sys import intern
 
-from linter.fas import version_tuple
-from linter.model import (
+from linter.core.fas import version_tuple
+from linter.core.model import (
     Backend,
     BackendTLS,
     ConfigProblem,
@@ -59,32 +59,63 @@ from linter.model import (
     Timeouts,
     UpstreamRequest,
 )
-from linter.options import Options
-from linter.tree import ConfigTree, Loc, Node
+from linter.core.options import Options
+from linter.core.tree import ConfigTree, Loc, Node
 
+from . import ASSUMED_VERSION
 from .advice import ApacheAdvice
 from .modules import TRUNK_ONLY
+from .read import ReaderFacts
 
-ASSUMED_VERSION = "2.4.62"  # Debian 12; Ubuntu 22.04/24.04 ship 2.4.52/2.4.58, all >= 2.4.47
 UPGRADE_IN_PROXY_HTTP = (2, 4, 47)
 TUNNEL_TIMEOUT_MAX = (2, 4, 53)
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_POOL = 25  # ThreadsPerChild of the event MPM: mod_proxy's default hmax
-_SCALARS = frozenset({
-    "sslengine", "sslproxyengine", "sslproxyverify", "sslproxycacertificatefile", "sslproxycacertificatepath",
-    "sslproxycheckpeername", "sslproxycheckpeercn", "sslcertificatefile", "timeout", "proxytimeout",
-    "proxypreservehost", "rewriteengine", "rewriteoptions",
-})
+_SCALARS = frozenset(
+    {
+        "sslengine",
+        "sslproxyengine",
+        "sslproxyverify",
+        "sslproxycacertificatefile",
+        "sslproxycacertificatepath",
+        "sslproxycheckpeername",
+        "sslproxycheckpeercn",
+        "sslcertificatefile",
+        "timeout",
+        "proxytimeout",
+        "proxypreservehost",
+        "rewriteengine",
+        "rewriteoptions",
+    }
+)
 _REDIRECT_WORDS = {"permanent": 301, "temp": 302, "seeother": 303, "gone": 410}
 # every simple directive (lower case) this interpreter reads; the loader has the reader build
 # no node for any other (sections are always built). A directive read here must be listed:
 # tests/test_apache_fast_paths.py checks that the samples and the corpus give the same
 # findings with and without this filter.
-DIRECTIVES_READ = frozenset(_SCALARS | set(TRUNK_ONLY) | {
-    "listen", "servername", "serveralias", "requestheader", "setenv", "unsetenv", "proxypass",
-    "proxypassmatch", "proxyset", "balancermember", "require", "redirect", "redirectmatch", "redirectpermanent",
-    "redirecttemp", "rewritecond", "rewriterule",
-})
+DIRECTIVES_READ = frozenset(
+    _SCALARS
+    | set(TRUNK_ONLY)
+    | {
+        "listen",
+        "servername",
+        "serveralias",
+        "requestheader",
+        "setenv",
+        "unsetenv",
+        "proxypass",
+        "proxypassmatch",
+        "proxyset",
+        "balancermember",
+        "require",
+        "redirect",
+        "redirectmatch",
+        "redirectpermanent",
+        "redirecttemp",
+        "rewritecond",
+        "rewriterule",
+    }
+)
 _URL = re.compile(r"^([a-zA-Z][\w+.-]*)://(\[[^\]]+\](?::\d*)?|[^/:]*(?::[^/]*)?)(/.*)?$")
 _DEFAULT_PORTS = {"http": 80, "ws": 80, "https": 443, "wss": 443, "balancer": None}
 # values every proxied route of a fleet shares: one object each rather than one per route
@@ -96,12 +127,16 @@ _NO_HOP: frozenset[str] = frozenset()
 _TLS_SCHEMES = frozenset({"https", "wss"})
 _HTTP_URL = re.compile(r"^https?://")
 _READY = Setting(True)
-_POOLED = Setting(DEFAULT_POOL, None,
-                  note="mod_proxy keeps backend connections for reuse unless the worker sets disablereuse=On")
-_DEFAULT_WORKER_POOL = Setting(0, None, note="a RewriteRule [P] target with no ProxyPass worker uses httpd's "
-                               "default worker, which never reuses connections")
+_POOLED = Setting(
+    DEFAULT_POOL, None, note="mod_proxy keeps backend connections for reuse unless the worker sets disablereuse=On"
+)
+_DEFAULT_WORKER_POOL = Setting(
+    0,
+    None,
+    note="a RewriteRule [P] target with no ProxyPass worker uses httpd's "
+    "default worker, which never reuses connections",
+)
 _WSTUNNEL_POOL = Setting(0, None, note="mod_proxy_wstunnel before 2.4.47 never pools")
-
 
 
 def on(node: Node | None) -> bool:
@@ -182,9 +217,13 @@ class Scope:
     proxies: list[Node] = field(default_factory=list)  # <Proxy> sections
 
     def child(self, nodes: list[Node]) -> Scope:
-        s = Scope(scalars=dict(self.scalars), request_headers=list(self.request_headers),
-                  env=dict(self.env),
-                  locations=list(self.locations), proxies=list(self.proxies))
+        s = Scope(
+            scalars=dict(self.scalars),
+            request_headers=list(self.request_headers),
+            env=dict(self.env),
+            locations=list(self.locations),
+            proxies=list(self.proxies),
+        )
         own = Scope()
         own.absorb(nodes)
         s.scalars.update(own.scalars)
@@ -195,8 +234,11 @@ class Scope:
         s.redirects = own.redirects + self.redirects
         # ProxyPassInherit On (default): the main server's ProxyPass lines follow the vhost's
         s.proxypass = own.proxypass + self.proxypass
-        inherit = "inherit" in " ".join(own.scalars["rewriteoptions"].args).lower() \
-            if "rewriteoptions" in own.scalars else False
+        inherit = (
+            "inherit" in " ".join(own.scalars["rewriteoptions"].args).lower()
+            if "rewriteoptions" in own.scalars
+            else False
+        )
         s.rewrites = own.rewrites + (self.rewrites if inherit else [])
         if "rewriteengine" not in own.scalars:
             s.scalars.pop("rewriteengine", None)
@@ -268,7 +310,9 @@ class RewriteConditions:
 
     __slots__ = ("conds", "rule_rx", "text")
 
-    def __init__(self, rule_rx: re.Pattern[str] | None, conds: list[tuple[str, str, frozenset[str]]], text: str) -> None:
+    def __init__(
+        self, rule_rx: re.Pattern[str] | None, conds: list[tuple[str, str, frozenset[str]]], text: str
+    ) -> None:
         self.rule_rx = rule_rx
         self.conds = conds
         self.text = text
@@ -429,21 +473,22 @@ def location_regex(path: str) -> re.Pattern[str]:
 
 
 class ApacheInterpreter:
-    def __init__(self, tree: ConfigTree, options: Options, modules: set[str], saw_loadmodule: bool,
-                 skipped_listens: list[tuple[Loc, list[str], Loc, str]] | None = None,
-                 assumed: list[tuple[Loc, str, bool]] | None = None, consume: bool = False) -> None:
+    def __init__(self, tree: ConfigTree, options: Options, consume: bool = False) -> None:
+        facts = tree.facts
+        if not isinstance(facts, ReaderFacts):
+            raise TypeError("an Apache tree carries its reader's facts (parsers.apache.read.read)")
         self.tree = tree
         self.consume = consume  # free each virtual host's nodes once it is interpreted
-        self.skipped_listens = skipped_listens or []
-        self.assumed = assumed or []
+        self.skipped_listens = facts.skipped_listens
+        self.assumed = facts.assumed
         self.options = options
         given = options.proxy_versions.get("apache")
         self.version_text = given or ASSUMED_VERSION
         self.version_assumed = not given
         self.version = version_tuple(self.version_text)
-        self.modules = modules
+        self.modules = facts.modules
         self.whole = tree.context == "main"
-        self.know_modules = saw_loadmodule
+        self.know_modules = facts.saw_loadmodule
         self.problems: list[ConfigProblem] = []
         # (owner, url), a balancer member's (owner, url, file, line); a virtual host's are
         # replaced by their backends once it is interpreted (retire_workers)
@@ -470,16 +515,25 @@ class ApacheInterpreter:
         for loc, text, read in self.assumed:
             module = text[1:-1].split(None, 1)[1].strip() if len(text[1:-1].split(None, 1)) > 1 else "?"
             if read:
-                what = (f"read as if `{module.lstrip('!')}` were loaded; if the server does not load it, httpd "
-                        "skips these lines and the verdicts here that rest on them do not hold")
+                what = (
+                    f"read as if `{module.lstrip('!')}` were loaded; if the server does not load it, httpd "
+                    "skips these lines and the verdicts here that rest on them do not hold"
+                )
             else:
-                what = (f"skipped as if `{module.lstrip('!')}` were loaded; if the server does not load it, "
-                        "httpd reads these lines and they may change the verdicts here")
-            self.problems.append(ConfigProblem(
-                "assumed", f"`{text}` in a fragment: whether the module is loaded cannot be known from this file, so "
-                f"the section was {what}", loc,
-                fix="lint this file with the main configuration that includes it (it says which modules are "
-                    "loaded), or set `roots` in .wsproxylint.toml"))
+                what = (
+                    f"skipped as if `{module.lstrip('!')}` were loaded; if the server does not load it, "
+                    "httpd reads these lines and they may change the verdicts here"
+                )
+            self.problems.append(
+                ConfigProblem(
+                    "assumed",
+                    f"`{text}` in a fragment: whether the module is loaded cannot be known from this file, so "
+                    f"the section was {what}",
+                    loc,
+                    fix="lint this file with the main configuration that includes it (it says which modules are "
+                    "loaded), or set `roots` in .wsproxylint.toml",
+                )
+            )
         nodes = self.tree.nodes
         self.check_everywhere(nodes)
         main = Scope()
@@ -512,15 +566,17 @@ class ApacheInterpreter:
         if (main.proxypass or main.locations or main.rewrites or main.redirects) and (uncovered or not vhosts):
             sites.append(self.main_site(main, uncovered, bool(vhosts)))
         self.finish_workers()
-        backends = [w.backend if isinstance(w, Worker) else w for w in self.workers.values()] + \
-            list(self.default_workers.values())
+        backends = [w.backend if isinstance(w, Worker) else w for w in self.workers.values()] + list(
+            self.default_workers.values()
+        )
         return ProxyModel(
             dialect="apache",
             root_file=self.tree.root_file,
             sites=sites,
             backends=backends,
-            statuses=FailureStatuses(plain_to_tls_port="status:502", tls_to_plain_port="status:500",
-                                     tls_not_ready="status:500"),
+            statuses=FailureStatuses(
+                plain_to_tls_port="status:502", tls_to_plain_port="status:500", tls_not_ready="status:500"
+            ),
             advice=ApacheAdvice(),
             problems=self.problems,
             files=[f.path for f in self.tree.files],
@@ -540,14 +596,19 @@ class ApacheInterpreter:
                 if lst.port is None or any(_listen_covers(a, p, lst.address, lst.port) for a, p, _, _ in self.listens):
                     continue
                 lst.opened = False
-                skipped = next((sk for sk in self.skipped_listens
-                                if _listen_covers(*split_listen(sk[1][0]), lst.address, lst.port)), None)
+                skipped = next(
+                    (
+                        sk
+                        for sk in self.skipped_listens
+                        if _listen_covers(*split_listen(sk[1][0]), lst.address, lst.port)
+                    ),
+                    None,
+                )
                 if skipped is not None:
                     loc, _, cond_loc, cond_text = skipped
                     lst.opener = loc
                     where = f"{os.path.basename(cond_loc.file)} line {cond_loc.line}"
-                    lst.not_opened = (f"its `Listen` is inside `{cond_text}` ({where}), "
-                                      "false where httpd reads it")
+                    lst.not_opened = f"its `Listen` is inside `{cond_text}` ({where}), false where httpd reads it"
                     if cond_text[1:].lower().startswith("ifmodule"):
                         lst.not_opened += ": a module loaded later does not count"
                 else:
@@ -570,19 +631,33 @@ class ApacheInterpreter:
 
     def check_node(self, n: Node) -> None:
         if n.name in TRUNK_ONLY:
-            self.problems.append(ConfigProblem(
-                "rejected", f"Invalid command '{TRUNK_ONLY[n.name]}': it exists only in httpd trunk (2.5), not in any 2.4 "
-                "release, so httpd refuses to start", n.loc,
-                fix="remove it; on 2.4 the tunnel idle timeout is the larger of `Timeout` and the worker's "
-                    "`timeout=` (or `ProxyTimeout`)"))
+            self.problems.append(
+                ConfigProblem(
+                    "rejected",
+                    f"Invalid command '{TRUNK_ONLY[n.name]}': it exists only in httpd trunk (2.5), not in any 2.4 "
+                    "release, so httpd refuses to start",
+                    n.loc,
+                    fix="remove it; on 2.4 the tunnel idle timeout is the larger of `Timeout` and the worker's "
+                    "`timeout=` (or `ProxyTimeout`)",
+                )
+            )
         elif n.name == "location" or n.name == "locationmatch":
             for c in n.children or []:
-                if c.name in ("proxypass", "proxypassmatch") and len(c.args) >= 2 \
-                        and c.args[0].startswith("/") and (c.args[1] == "!" or _URL.match(c.args[1])):
-                    self.problems.append(ConfigProblem(
-                        "rejected", "ProxyPass|ProxyPassMatch can not have a path when defined in a location",
-                        c.loc, fix="inside <Location> write `ProxyPass http://host:port/path/` without the "
-                                   "path argument (the section gives it)"))
+                if (
+                    c.name in ("proxypass", "proxypassmatch")
+                    and len(c.args) >= 2
+                    and c.args[0].startswith("/")
+                    and (c.args[1] == "!" or _URL.match(c.args[1]))
+                ):
+                    self.problems.append(
+                        ConfigProblem(
+                            "rejected",
+                            "ProxyPass|ProxyPassMatch can not have a path when defined in a location",
+                            c.loc,
+                            fix="inside <Location> write `ProxyPass http://host:port/path/` without the "
+                            "path argument (the section gives it)",
+                        )
+                    )
 
     # ------------------------------------------------------------------ workers
     def define_workers(self, owner: int, nodes: list[Node], scope: Scope) -> None:
@@ -623,13 +698,24 @@ class ApacheInterpreter:
         elif _URL.match(url):
             self.worker(owner, url, params, n.loc, explicit_params=True)
 
-    def worker(self, owner: int, url: str, params: dict[str, str], loc: Loc, balancer: bool = False,
-               member: bool = False, explicit_params: bool = False) -> Worker:
+    def worker(
+        self,
+        owner: int,
+        url: str,
+        params: dict[str, str],
+        loc: Loc,
+        balancer: bool = False,
+        member: bool = False,
+        explicit_params: bool = False,
+    ) -> Worker:
         key_url = url.lower()
         for w in self.shareable(owner):
             u = w.url
-            if "#" not in u and (key_url == u or (key_url.startswith(u) and not balancer)) \
-                    and w.url.split("://")[0] == key_url.split("://")[0]:
+            if (
+                "#" not in u
+                and (key_url == u or (key_url.startswith(u) and not balancer))
+                and w.url.split("://")[0] == key_url.split("://")[0]
+            ):
                 if explicit_params:
                     w.params.update(params)
                     w.backend.pool = self.pool(w.params, loc)
@@ -707,8 +793,9 @@ class ApacheInterpreter:
             addr, port = split_listen(a)
             ports = [port] if port is not None else sorted({p for _, p, _, _ in self.listens if p}) or [80]
             for p in ports:
-                listeners.append(Listener(address=addr, port=p, tls=tls, loc=v.loc,
-                                          tls_material=cert.loc if cert else None))
+                listeners.append(
+                    Listener(address=addr, port=p, tls=tls, loc=v.loc, tls_material=cert.loc if cert else None)
+                )
         label = "<VirtualHost " + " ".join(v.args) + ">" + (f" {names[0]}" if names else "")
         site = Site(label=label, names=names, listeners=listeners, loc=v.loc)
         self.fill_routes(site, scope, owner)
@@ -717,11 +804,18 @@ class ApacheInterpreter:
     def main_site(self, scope: Scope, listens, has_vhosts: bool) -> Site:
         tls = on(scope.scalars.get("sslengine"))
         cert = scope.scalars.get("sslcertificatefile")
-        listeners = [Listener(address=a, port=p, tls=tls or proto == "https" and tls, loc=loc,
-                              tls_material=cert.loc if cert else None) for a, p, proto, loc in listens]
+        listeners = [
+            Listener(
+                address=a, port=p, tls=tls or proto == "https" and tls, loc=loc, tls_material=cert.loc if cert else None
+            )
+            for a, p, proto, loc in listens
+        ]
         if not listeners:
-            listeners = [Listener("*", None, tls=tls, loc=None, unknown=True)] if not self.whole else \
-                [Listener("0.0.0.0", 80, tls=tls, loc=None)]
+            listeners = (
+                [Listener("*", None, tls=tls, loc=None, unknown=True)]
+                if not self.whole
+                else [Listener("0.0.0.0", 80, tls=tls, loc=None)]
+            )
         site = Site(label="main server", names=[], listeners=listeners, loc=Loc(self.tree.root_file, 1))
         self.fill_routes(site, scope, 0)
         return site
@@ -740,8 +834,14 @@ class ApacheInterpreter:
             label = intern(f"<{'LocationMatch' if sec.name == 'locationmatch' else 'Location'} {' '.join(sec.args)}>")
             for c in sec.children or []:
                 if c.name == "require" and [a.lower() for a in c.args] == ["all", "denied"]:
-                    deny.append(Route(match=match, loc=sec.loc, label=label, action=Respond(403, c.loc,
-                                      reason="Require all denied")))
+                    deny.append(
+                        Route(
+                            match=match,
+                            loc=sec.loc,
+                            label=label,
+                            action=Respond(403, c.loc, reason="Require all denied"),
+                        )
+                    )
                 elif c.name in ("proxypass", "proxypassmatch") and c.args:
                     route = Route(match=match, loc=sec.loc, label=label)
                     if c.args[0] == "!":
@@ -752,8 +852,9 @@ class ApacheInterpreter:
                         continue
                     loc_routes.append(route)
                 elif c.name in ("redirect", "redirectpermanent", "redirecttemp") and c.args:
-                    loc_redirects.append(Route(match=match, loc=sec.loc, label=label,
-                                               action=self.redirect_action(c, in_location=True)))
+                    loc_redirects.append(
+                        Route(match=match, loc=sec.loc, label=label, action=self.redirect_action(c, in_location=True))
+                    )
         table.routes.extend(deny)
         # a Redirect in a <Location> runs in the fixups and wins over any ProxyPass (httpd 2.4.71)
         table.routes.extend(loc_redirects)
@@ -813,14 +914,28 @@ class ApacheInterpreter:
             rest = args[1:] if args and (args[0].isdigit() or args[0].lower() in _REDIRECT_WORDS) else args
             if not rest:
                 return None
-            return Route(match=PathMatch("pattern", rest[0], regex=_compile(rest[0])), loc=n.loc,
-                         label=f"RedirectMatch {rest[0]}", action=self.redirect_action(n))
-        rest = args[1:] if args and (args[0].isdigit() or args[0].lower() in _REDIRECT_WORDS) \
-            and len(args) >= 2 and args[1].startswith("/") else args
+            return Route(
+                match=PathMatch("pattern", rest[0], regex=_compile(rest[0])),
+                loc=n.loc,
+                label=f"RedirectMatch {rest[0]}",
+                action=self.redirect_action(n),
+            )
+        rest = (
+            args[1:]
+            if args
+            and (args[0].isdigit() or args[0].lower() in _REDIRECT_WORDS)
+            and len(args) >= 2
+            and args[1].startswith("/")
+            else args
+        )
         if not rest or not rest[0].startswith("/"):
             return None
-        return Route(match=PathMatch("pattern", rest[0], regex=location_regex(rest[0])), loc=n.loc,
-                     label=f"Redirect {rest[0]}", action=self.redirect_action(n))
+        return Route(
+            match=PathMatch("pattern", rest[0], regex=location_regex(rest[0])),
+            loc=n.loc,
+            label=f"Redirect {rest[0]}",
+            action=self.redirect_action(n),
+        )
 
     def redirect_action(self, n: Node, in_location: bool = False) -> Respond:
         args = n.args
@@ -860,8 +975,9 @@ class ApacheInterpreter:
                 out.append(step)
         return out
 
-    def rewrite_step(self, n: Node, rx, subst: str, flags: frozenset[str], cond: RewriteConditions, owner: int,
-                     scope: Scope) -> Step | None:
+    def rewrite_step(
+        self, n: Node, rx, subst: str, flags: frozenset[str], cond: RewriteConditions, owner: int, scope: Scope
+    ) -> Step | None:
         redirect = next((f for f in flags if f == "r" or f.startswith(("r=", "redirect"))), None)
         if "f" in flags or "forbidden" in flags:
             return Guard(cond, [Respond(403, n.loc, reason="RewriteRule [F]")], n.loc)
@@ -878,8 +994,13 @@ class ApacheInterpreter:
             # and [P] implies [L]: no later RewriteRule runs
             action = self.proxy(owner, subst, {}, n, scope, None, rewrite=True)
             text = " ".join(n.args)
-            return Guard(cond, [Rewrite(apply=_same_path, then="stop", loc=n.loc, text=text)], n.loc,
-                         action=action, label=f"RewriteRule {text}")
+            return Guard(
+                cond,
+                [Rewrite(apply=_same_path, then="stop", loc=n.loc, text=text)],
+                n.loc,
+                action=action,
+                label=f"RewriteRule {text}",
+            )
         if subst == "-":
             return None
 
@@ -889,8 +1010,11 @@ class ApacheInterpreter:
             m = rx.search(req.path)
             if not m:
                 return None
-            text = re.sub(r"\$(\d)", lambda g: m.group(int(g.group(1))) or "" if int(g.group(1)) <= (rx.groups or 0)
-                          else "", subst)
+            text = re.sub(
+                r"\$(\d)",
+                lambda g: m.group(int(g.group(1))) or "" if int(g.group(1)) <= (rx.groups or 0) else "",
+                subst,
+            )
             if "%{" in text or "$" in text:
                 return None
             return text.split("?", 1)[0] or "/"
@@ -898,12 +1022,26 @@ class ApacheInterpreter:
         if "pt" in flags or "passthrough" in flags:
             return Rewrite(apply=apply, then="continue", loc=n.loc, text=" ".join(n.args))
         # without [PT], mod_rewrite maps the URL to a file itself and mod_proxy's ProxyPass never sees it
-        return Guard(cond, [], n.loc, action=ServeLocal(404, n.loc, what="files (the RewriteRule maps the URL to a "
-                                                                          "file path; add [PT] to pass it on)"))
+        return Guard(
+            cond,
+            [],
+            n.loc,
+            action=ServeLocal(
+                404, n.loc, what="files (the RewriteRule maps the URL to a file path; add [PT] to pass it on)"
+            ),
+        )
 
     # ------------------------------------------------------------------ proxying
-    def proxy(self, owner: int, target: str, params: dict[str, str], n: Node, scope: Scope,
-              match: PathMatch | None, rewrite: bool = False):
+    def proxy(
+        self,
+        owner: int,
+        target: str,
+        params: dict[str, str],
+        n: Node,
+        scope: Scope,
+        match: PathMatch | None,
+        rewrite: bool = False,
+    ):
         scheme, host, port, path = split_url(target)
         # the server's environment and request headers, copied only when a <Location> adds to
         # them (Header lines there are response headers: nothing here reads them)
@@ -944,7 +1082,8 @@ class ApacheInterpreter:
                 backend = self.default_workers.get(default_key)
                 if backend is None:
                     backend = self.default_workers[default_key] = Backend(
-                        name=target, servers=[Server(host, port, n.loc)], loc=n.loc, pool=_DEFAULT_WORKER_POOL)
+                        name=target, servers=[Server(host, port, n.loc)], loc=n.loc, pool=_DEFAULT_WORKER_POOL
+                    )
             wparams = {}
             upgrade_schemes = {scheme}
         if scheme in ("http", "https", "ws", "wss", "balancer") and self.know_modules:
@@ -953,15 +1092,25 @@ class ApacheInterpreter:
             if missing is None:
                 missing = self.missing_handlers[schemes_key] = self.missing_handler(upgrade_schemes)
             if missing:
-                return Respond(500, n.loc, reason=f"no module handles {'/'.join(sorted(upgrade_schemes))}:// "
-                                                  f"({missing} is not loaded; AH01144)")
+                return Respond(
+                    500,
+                    n.loc,
+                    reason=f"no module handles {'/'.join(sorted(upgrade_schemes))}:// "
+                    f"({missing} is not loaded; AH01144)",
+                )
         tls = not upgrade_schemes.isdisjoint(_TLS_SCHEMES)
         upgrades, why_not = self.upgrades(upgrade_schemes, wparams, worker)
         ops: list[HeaderOp] = []
         preserve = on(scope.scalars.get("proxypreservehost"))
         if not preserve:
-            ops.append(HeaderOp("Host", Literal(host or "backend-host"), None,
-                                note="httpd default: the backend's host (ProxyPreserveHost Off)"))
+            ops.append(
+                HeaderOp(
+                    "Host",
+                    Literal(host or "backend-host"),
+                    None,
+                    note="httpd default: the backend's host (ProxyPreserveHost Off)",
+                )
+            )
         http10 = env.get("force-proxy-request-1.0") or env.get("downgrade-1.0")
         nokeepalive = env.get("proxy-nokeepalive")
         # the line whose worker settings are in force: an earlier ProxyPass whose URL is a
@@ -989,13 +1138,23 @@ class ApacheInterpreter:
                     ops.append(op)
                 continue  # mod_proxy_http decides on Upgrade itself; setting it changes nothing
             ops.append(op)
-        conn_loc = http10.loc if http10 else unset_upgrade.loc if unset_upgrade is not None else \
-            (decider if not upgrades else None)
+        conn_loc = (
+            http10.loc
+            if http10
+            else unset_upgrade.loc
+            if unset_upgrade is not None
+            else (decider if not upgrades else None)
+        )
         # without reuse (disablereuse=On, enablereuse=Off) httpd asks the backend to close
         no_reuse = wparams.get("disablereuse", "").lower() == "on" or wparams.get("enablereuse", "").lower() == "off"
-        ops.append(self.connection_op(upgrades and unset_upgrade is None and not http10,
-                                      bool(http10 or nokeepalive or no_reuse), conn_loc,
-                                      why_not or "mod_proxy_http's own Connection header"))
+        ops.append(
+            self.connection_op(
+                upgrades and unset_upgrade is None and not http10,
+                bool(http10 or nokeepalive or no_reuse),
+                conn_loc,
+                why_not or "mod_proxy_http's own Connection header",
+            )
+        )
         # `Header [always] unset Sec-WebSocket-Accept|Upgrade` does not touch the 101: on httpd
         # 2.4.71 in front of a backend answering 101, the browser still got all three headers
         hidden: tuple[HiddenHeader, ...] = ()
@@ -1018,9 +1177,18 @@ class ApacheInterpreter:
             timeouts = Timeouts(idle=self.idle(scope, wparams, worker))
             memo[idle_key] = timeouts
         tls_settings, ready = self.backend_tls(scope, host, tls, preserve, n)
-        action = ProxyAction(target=target, backend=backend, tls=tls, loc=n.loc, upstream=up, timeouts=timeouts,
-                             tls_settings=tls_settings, uri=path or None, outside=self.fragment,
-                             tls_ready=ready)
+        action = ProxyAction(
+            target=target,
+            backend=backend,
+            tls=tls,
+            loc=n.loc,
+            upstream=up,
+            timeouts=timeouts,
+            tls_settings=tls_settings,
+            uri=path or None,
+            outside=self.fragment,
+            tls_ready=ready,
+        )
         return action
 
     def connection_op(self, upgrades: bool, closes: bool, loc: Loc | None, note: str) -> HeaderOp:
@@ -1091,8 +1259,9 @@ class ApacheInterpreter:
     def idle(self, scope: Scope, params: dict[str, str], worker: Worker | None) -> Setting[float | None]:
         t_node = scope.scalars.get("timeout")
         server = seconds(t_node.args[0]) if t_node and t_node.args else None
-        server_s = Setting(server if server is not None else DEFAULT_TIMEOUT, t_node.loc if server is not None and
-                           t_node else None)
+        server_s = Setting(
+            server if server is not None else DEFAULT_TIMEOUT, t_node.loc if server is not None and t_node else None
+        )
         backend_s: Setting[float | None]
         wt = params.get("timeout")
         pt = scope.scalars.get("proxytimeout")
@@ -1118,8 +1287,10 @@ class ApacheInterpreter:
             verify = scope.scalars.get("sslproxyverify")
             ca = scope.scalars.get("sslproxycacertificatefile") or scope.scalars.get("sslproxycacertificatepath")
             require = bool(verify and verify.args and verify.args[0].lower() in ("require", "optional"))
-            settings = BackendTLS(verify=Setting(require, verify.loc if verify else None),
-                                  ca=Setting(ca.args[0] if ca and ca.args else None, ca.loc if ca else None))
+            settings = BackendTLS(
+                verify=Setting(require, verify.loc if verify else None),
+                ca=Setting(ca.args[0] if ca and ca.args else None, ca.loc if ca else None),
+            )
             known = self.memo[key] = (settings, verify, ca, require)
         settings, verify, ca, require = known  # type: ignore[misc]
         ready: Setting[bool] = _READY
@@ -1130,16 +1301,24 @@ class ApacheInterpreter:
         if self.know_modules and "ssl_module" not in self.modules:
             ready = Setting(False, n.loc, note="mod_ssl is not loaded, so mod_proxy cannot make TLS to the backend")
         elif not on(engine):
-            ready = Setting(False, engine.loc if engine else None,
-                            note="SSLProxyEngine is not on for this server" + (
-                                "" if engine else " (its default is off)"))
+            ready = Setting(
+                False,
+                engine.loc if engine else None,
+                note="SSLProxyEngine is not on for this server" + ("" if engine else " (its default is off)"),
+            )
         elif require and ca is None:
-            ready = Setting(False, verify.loc if verify else None,
-                            note="SSLProxyVerify require without SSLProxyCACertificateFile: no backend "
-                                 "certificate can be verified")
+            ready = Setting(
+                False,
+                verify.loc if verify else None,
+                note="SSLProxyVerify require without SSLProxyCACertificateFile: no backend certificate can be verified",
+            )
         elif not preserve and is_ip(host) and not _peer_check_off(peer, scope.scalars.get("sslproxycheckpeercn")):
-            ready = Setting(False, n.loc, note=f"SSLProxyCheckPeerName (on by default) compares the backend "
-                            f"certificate with {host}, and httpd ignores IP addresses in certificates (AH02411)")
+            ready = Setting(
+                False,
+                n.loc,
+                note=f"SSLProxyCheckPeerName (on by default) compares the backend "
+                f"certificate with {host}, and httpd ignores IP addresses in certificates (AH02411)",
+            )
         return settings, ready
 
 
@@ -1208,10 +1387,8 @@ def _listen_covers(listen_addr: str, listen_port: int | None, vhost_addr: str, v
     return listen_addr.lower() == vhost_addr.lower()
 
 
-def interpret(tree: ConfigTree, options: Options, modules: set[str], saw_loadmodule: bool,
-              skipped_listens: list[tuple[Loc, list[str], Loc, str]] | None = None,
-              assumed: list[tuple[Loc, str, bool]] | None = None, consume: bool = False) -> ProxyModel:
-    """The proxy model of ``tree``. With ``consume``, the tree is the caller's to drop: each
-    virtual host's nodes are freed once interpreted (the loader's choice; the tree is not
-    usable afterwards)."""
-    return ApacheInterpreter(tree, options, modules, saw_loadmodule, skipped_listens, assumed, consume).run()
+def interpret(tree: ConfigTree, options: Options, consume: bool = False) -> ProxyModel:
+    """The proxy model of ``tree`` (read by ``read.read``, whose facts it carries). With
+    ``consume``, the tree is the caller's to drop: each virtual host's nodes are freed once
+    interpreted (the loader's choice; the tree is not usable afterwards)."""
+    return ApacheInterpreter(tree, options, consume).run()

@@ -27,16 +27,15 @@ from __future__ import annotations
 import glob
 import os
 import re
-import sys
+from dataclasses import dataclass
 from sys import intern
 
-from linter import bounds
-from linter.bounds import BOM, Device, ReadLimit
-from linter.fas import version_tuple
-from linter.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
+from linter.core import bounds
+from linter.core.bounds import BOM, Device, ReadLimit
+from linter.core.fas import version_tuple
+from linter.core.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
 
 from ..clean_import import import_on_a_clean_stack
-
 from .modules import STATIC_MODULES, TRUNK_ONLY, module_names, module_of
 
 # wsproxylint's bounds (include depth, files, bytes, section depth) are linter/bounds.py's,
@@ -44,10 +43,14 @@ from .modules import STATIC_MODULES, TRUNK_ONLY, module_names, module_of
 
 # Debian's /etc/apache2/envvars: apache2ctl exports these before httpd reads apache2.conf.
 DEBIAN_ENV = {
-    "APACHE_RUN_USER": "www-data", "APACHE_RUN_GROUP": "www-data",
-    "APACHE_PID_FILE": "/var/run/apache2/apache2.pid", "APACHE_RUN_DIR": "/var/run/apache2",
-    "APACHE_LOCK_DIR": "/var/lock/apache2", "APACHE_LOG_DIR": "/var/log/apache2",
-    "APACHE_ARGUMENTS": "", "LANG": "C",
+    "APACHE_RUN_USER": "www-data",
+    "APACHE_RUN_GROUP": "www-data",
+    "APACHE_PID_FILE": "/var/run/apache2/apache2.pid",
+    "APACHE_RUN_DIR": "/var/run/apache2",
+    "APACHE_LOCK_DIR": "/var/lock/apache2",
+    "APACHE_LOG_DIR": "/var/log/apache2",
+    "APACHE_ARGUMENTS": "",
+    "LANG": "C",
 }
 # modules whose directives decide what happens to a proxied websocket: a fragment's
 # <IfModule> around them is worth a warning
@@ -182,8 +185,9 @@ def _joined(lines: list[str]):
 class _Frame:
     __slots__ = ("active", "loc", "mark", "name", "node", "out", "shown", "text")
 
-    def __init__(self, name: str, shown: str, loc: Loc, node: Node | None, active: bool, out: list[Node],
-                 text: str = "") -> None:
+    def __init__(
+        self, name: str, shown: str, loc: Loc, node: Node | None, active: bool, out: list[Node], text: str = ""
+    ) -> None:
         self.text = text  # the opening line of a conditional section, as written
         # an <IfModule> whose answer a fragment cannot know: the count of directives that
         # matter here when it opened (-1: a section whose answer is known)
@@ -197,8 +201,9 @@ class _Frame:
 
 
 class Reader:
-    def __init__(self, root: str, version: str, defines: tuple[str, ...] = (),
-                 keep: frozenset[str] | None = None) -> None:
+    def __init__(
+        self, root: str, version: str, defines: tuple[str, ...] = (), keep: frozenset[str] | None = None
+    ) -> None:
         self.root = root
         self.root_dir = os.path.dirname(os.path.abspath(root))
         self.version = version_tuple(version)
@@ -251,8 +256,11 @@ class Reader:
             # an include that cannot be read stops httpd (a device it may read: not certain);
             # the entry file itself is not read, so not checked (exit status 2)
             if via:
-                self.problems.append(SourceProblem("include", f"cannot read {path}: {bounds.reason(e)}", where,
-                                                   certain=not isinstance(e, Device)))
+                self.problems.append(
+                    SourceProblem(
+                        "include", f"cannot read {path}: {bounds.reason(e)}", where, certain=not isinstance(e, Device)
+                    )
+                )
             else:
                 self.problems.append(SourceProblem("read", f"cannot read {path}: {bounds.reason(e)}", where))
             return []
@@ -261,16 +269,18 @@ class Reader:
         if sf is None:
             sf = self.files[path] = SourceFile(path=path, dialect="apache")
         if b"\0" in data:
-            self.problems.append(SourceProblem("syntax", f"{path} is not a text config file (it holds NUL bytes)",
-                                               Loc(path, 1)))
+            self.problems.append(
+                SourceProblem("syntax", f"{path} is not a text config file (it holds NUL bytes)", Loc(path, 1))
+            )
             return []
         text = decode(data)
         if text.startswith(BOM):
             text = text[1:]  # httpd skips a UTF-8 byte-order mark (apache2 -t accepts one)
         return self.parse_text(path, text, sf, stack, via)
 
-    def parse_text(self, path: str, text: str, sf: SourceFile, stack: tuple[str, ...],
-                   via: tuple[Loc, ...]) -> list[Node]:
+    def parse_text(
+        self, path: str, text: str, sf: SourceFile, stack: tuple[str, ...], via: tuple[Loc, ...]
+    ) -> list[Node]:
         top: list[Node] = []
         frames: list[_Frame] = []
         out = top
@@ -298,14 +308,20 @@ class Reader:
                     name = words[0] if words else ""
                     lname = name.lower()
                     if not frames:
-                        self.problems.append(SourceProblem(
-                            "syntax", f"</{name}> without matching <{name}> section", loc))
+                        self.problems.append(
+                            SourceProblem("syntax", f"</{name}> without matching <{name}> section", loc)
+                        )
                         continue
                     frame = frames[-1]
                     if lname != frame.name:
-                        self.problems.append(SourceProblem(
-                            "syntax", f"Expected </{frame.shown}> but saw </{name}> "
-                            f"(<{frame.shown}> opened at line {frame.loc.line})", loc))
+                        self.problems.append(
+                            SourceProblem(
+                                "syntax",
+                                f"Expected </{frame.shown}> but saw </{name}> "
+                                f"(<{frame.shown}> opened at line {frame.loc.line})",
+                                loc,
+                            )
+                        )
                         if not any(f.name == lname for f in frames):
                             continue  # a stray closer: keep reading inside the open section
                         while frames[-1].name != lname:
@@ -330,9 +346,14 @@ class Reader:
                 lname = intern(shown.lower())
                 argtext = parts[1] if len(parts) > 1 else ""
                 if len(frames) >= bounds.MAX_BLOCK_DEPTH:
-                    self.problems.append(SourceProblem(
-                        "read", f"sections nested deeper than {bounds.MAX_BLOCK_DEPTH} levels (wsproxylint's bound): "
-                        "the rest of the file was not read", loc))
+                    self.problems.append(
+                        SourceProblem(
+                            "read",
+                            f"sections nested deeper than {bounds.MAX_BLOCK_DEPTH} levels (wsproxylint's bound): "
+                            "the rest of the file was not read",
+                            loc,
+                        )
+                    )
                     frames.clear()  # stop here; the open sections are this one problem, not 450 more
                     break
                 if not active:
@@ -373,8 +394,15 @@ class Reader:
             known = names.get(name)
             if known is None:
                 lname = intern(name.lower())
-                kind = _INCLUDE if lname in _INCLUDES else _READER if lname in _READER_DIRECTIVES else \
-                    _PLAIN if keep is None or lname in keep else _UNREAD
+                kind = (
+                    _INCLUDE
+                    if lname in _INCLUDES
+                    else _READER
+                    if lname in _READER_DIRECTIVES
+                    else _PLAIN
+                    if keep is None or lname in keep
+                    else _UNREAD
+                )
                 known = names[name] = (lname, module_of(lname), kind)
             lname, module, kind = known
             if kind is _UNREAD:
@@ -417,9 +445,13 @@ class Reader:
         for frame in reversed(frames):
             if frame.mark >= 0:
                 self.unknown_open -= 1
-            self.problems.append(SourceProblem(
-                "syntax", f"<{frame.shown}> was not closed (opened at line {frame.loc.line}, end of file at "
-                f"line {last})", frame.loc))
+            self.problems.append(
+                SourceProblem(
+                    "syntax",
+                    f"<{frame.shown}> was not closed (opened at line {frame.loc.line}, end of file at line {last})",
+                    frame.loc,
+                )
+            )
         return top
 
     def skip_listen(self, line: str, loc: Loc, frames: list[_Frame]) -> None:
@@ -453,16 +485,21 @@ class Reader:
             else:
                 self.undefined_vars.append((name, loc))
                 value = m.group(0)
-            parts.append(text[pos:m.start()])
+            parts.append(text[pos : m.start()])
             parts.append(value)
             size += m.start() - pos + len(value)
             pos = m.end()
             if size > bounds.MAX_FILE_BYTES:
                 if not self.expansion_bound_hit:
                     self.expansion_bound_hit = True
-                    self.problems.append(SourceProblem(
-                        "read", f"${{...}} expands this line past wsproxylint's bound of "
-                                f"{bounds.mb(bounds.MAX_FILE_BYTES)}: not expanded", loc))
+                    self.problems.append(
+                        SourceProblem(
+                            "read",
+                            f"${{...}} expands this line past wsproxylint's bound of "
+                            f"{bounds.mb(bounds.MAX_FILE_BYTES)}: not expanded",
+                            loc,
+                        )
+                    )
                 return text
         parts.append(text[pos:])
         return "".join(parts)
@@ -542,18 +579,25 @@ class Reader:
         except ValueError:
             self.problems.append(SourceProblem("syntax", f"<IfVersion> cannot read the version {ver!r}", loc))
             return False
-        have = self.version[:len(want)] if ver.count(".") < 2 else self.version
-        want = want[:len(have)]
-        result = {"=": have == want, "==": have == want, ">": have > want, ">=": have >= want,
-                  "<": have < want, "<=": have <= want}.get(op)
+        have = self.version[: len(want)] if ver.count(".") < 2 else self.version
+        want = want[: len(have)]
+        result = {
+            "=": have == want,
+            "==": have == want,
+            ">": have > want,
+            ">=": have >= want,
+            "<": have < want,
+            "<=": have <= want,
+        }.get(op)
         if result is None:
             self.problems.append(SourceProblem("syntax", f"<IfVersion> unknown operator {op!r}", loc))
             return False
         return result != negate
 
     # ------------------------------------------------------------------ includes
-    def include(self, loc: Loc, pattern: str, optional: bool, stack: tuple[str, ...],
-                via: tuple[Loc, ...]) -> list[Node]:
+    def include(
+        self, loc: Loc, pattern: str, optional: bool, stack: tuple[str, ...], via: tuple[Loc, ...]
+    ) -> list[Node]:
         if "\0" in pattern:
             self.problems.append(SourceProblem("include", f"included path {pattern!r} holds a NUL byte", loc))
             return [Node(name="include", args=[pattern], loc=loc, via=via)]
@@ -574,13 +618,20 @@ class Reader:
             try:
                 names = sorted(glob.glob(full))
             except (OSError, ValueError, RecursionError) as e:
-                self.problems.append(SourceProblem(
-                    "include", f'Include "{pattern}" cannot be expanded: {bounds.reason(e)}', loc))
+                self.problems.append(
+                    SourceProblem("include", f'Include "{pattern}" cannot be expanded: {bounds.reason(e)}', loc)
+                )
                 return [Node(name="include", args=[pattern], loc=loc, via=via)]
             if not names and not optional:
-                self.problems.append(SourceProblem(
-                    "include", f'Include "{pattern}": no file matches the wildcard (httpd refuses to start; '
-                    "IncludeOptional allows no match)", loc, certain=not fragment and not os.path.isabs(pattern)))
+                self.problems.append(
+                    SourceProblem(
+                        "include",
+                        f'Include "{pattern}": no file matches the wildcard (httpd refuses to start; '
+                        "IncludeOptional allows no match)",
+                        loc,
+                        certain=not fragment and not os.path.isabs(pattern),
+                    )
+                )
         elif os.path.isdir(full):
             names = self.directory(full)
         elif os.path.lexists(full):  # a dangling or looping symlink is unreadable, not missing
@@ -588,9 +639,14 @@ class Reader:
         else:
             names = []
             if not optional:
-                self.problems.append(SourceProblem(
-                    "include", f'Include "{pattern}": could not open configuration file {full}', loc,
-                    certain=not fragment and not os.path.isabs(pattern)))
+                self.problems.append(
+                    SourceProblem(
+                        "include",
+                        f'Include "{pattern}": could not open configuration file {full}',
+                        loc,
+                        certain=not fragment and not os.path.isabs(pattern),
+                    )
+                )
                 return [Node(name="include", args=[pattern], loc=loc, via=via)]
         out: list[Node] = []
         for name in names:
@@ -613,8 +669,11 @@ class Reader:
             if len(found) > bounds.MAX_FILES:
                 break
         for e in errors:
-            self.problems.append(SourceProblem(
-                "read", f"cannot read directory {e.filename or path}: {bounds.reason(e)}", Loc(self.root, 1)))
+            self.problems.append(
+                SourceProblem(
+                    "read", f"cannot read directory {e.filename or path}: {bounds.reason(e)}", Loc(self.root, 1)
+                )
+            )
         return found
 
     def realpath(self, name: str) -> str:
@@ -633,25 +692,38 @@ class Reader:
         if self.entry_real is None:  # resolved only when something is included: most files include nothing
             self.entry_real = os.path.realpath(self.root)
         if real in stack or real == self.entry_real:
-            self.problems.append(SourceProblem("include", f'include cycle: "{name}" includes itself through {loc}', loc))
+            self.problems.append(
+                SourceProblem("include", f'include cycle: "{name}" includes itself through {loc}', loc)
+            )
             return []
         if len(stack) + 1 >= bounds.MAX_INCLUDE_DEPTH:  # the entry file is the first level
-            self.problems.append(SourceProblem(
-                "read", f"includes nested deeper than {bounds.MAX_INCLUDE_DEPTH} levels (wsproxylint's bound): "
-                        f'"{name}" was not read', loc))
+            self.problems.append(
+                SourceProblem(
+                    "read",
+                    f"includes nested deeper than {bounds.MAX_INCLUDE_DEPTH} levels (wsproxylint's bound): "
+                    f'"{name}" was not read',
+                    loc,
+                )
+            )
             return []
         if len(self.files) >= bounds.MAX_FILES:
             if not self.files_bound_hit:
                 self.files_bound_hit = True
-                self.problems.append(SourceProblem(
-                    "read", f"more than {bounds.MAX_FILES} files in one configuration (wsproxylint's bound): "
-                            f'"{name}" and the files after it were not read', loc))
+                self.problems.append(
+                    SourceProblem(
+                        "read",
+                        f"more than {bounds.MAX_FILES} files in one configuration (wsproxylint's bound): "
+                        f'"{name}" and the files after it were not read',
+                        loc,
+                    )
+                )
             return []
         return self.read_file(name, stack + (real,), via + (loc,))
 
 
-def read(path: str, version: str, defines: tuple[str, ...] = (), text: str | None = None,
-         keep: frozenset[str] | None = None) -> tuple[ConfigTree, Reader]:
+def read(
+    path: str, version: str, defines: tuple[str, ...] = (), text: str | None = None, keep: frozenset[str] | None = None
+) -> ConfigTree:
     """Read ``path`` and everything it includes into one tree (and the reader's facts:
     modules loaded, directives whose module was missing). With ``text``, that is the entry
     file's content (stdin, shown as ``path``); what it includes is still read from disk,
@@ -674,12 +746,37 @@ def read(path: str, version: str, defines: tuple[str, ...] = (), text: str | Non
         for loc, shown, module in r.unloaded:
             if module in r.modules:
                 continue
-            r.problems.append(SourceProblem(
-                "rejected", f"Invalid command '{shown}', perhaps misspelled or defined by a module not "
-                f"included in the server configuration ({module} is never loaded)", loc))
+            r.problems.append(
+                SourceProblem(
+                    "rejected",
+                    f"Invalid command '{shown}', perhaps misspelled or defined by a module not "
+                    f"included in the server configuration ({module} is never loaded)",
+                    loc,
+                )
+            )
     context = "main" if whole else ("virtualhost" if any(n.name == "virtualhost" for n in nodes) else "server")
-    return ConfigTree(dialect="apache", root_file=path, nodes=nodes, context=context,
-                      files=list(r.files.values()), problems=r.problems), r
+    facts = ReaderFacts(r.modules, r.saw_loadmodule, r.skipped_listens, r.assumed)
+    return ConfigTree(
+        dialect="apache",
+        root_file=path,
+        nodes=nodes,
+        context=context,
+        files=list(r.files.values()),
+        problems=r.problems,
+        facts=facts,
+    )
+
+
+@dataclass(slots=True)
+class ReaderFacts:
+    """What httpd decides while reading and the tree does not show: the modules loaded
+    (LoadModule runs on read), Listen lines an <IfModule> skipped, and <IfModule>/<IfDefine>
+    sections whose outcome was assumed."""
+
+    modules: set[str]
+    saw_loadmodule: bool
+    skipped_listens: list[tuple[Loc, list[str], Loc, str]]
+    assumed: list[tuple[Loc, str, bool]]
 
 
 def _safe_glob(pattern: str) -> list[str]:

@@ -14,24 +14,58 @@ import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from linter.model import Request
+from linter.core.model import Request
 
 # Predefined ACLs [HAProxy manual 7.4]: True/False where a browser's upgrade GET decides them.
 PREDEFINED: dict[str, bool | None] = {
-    "TRUE": True, "FALSE": False, "HTTP": True, "HTTP_1.0": False, "HTTP_1.1": True, "HTTP_2.0": False,
-    "HTTP_CONTENT": True, "HTTP_URL_ABS": False, "HTTP_URL_SLASH": True, "HTTP_URL_STAR": False,
-    "LOCALHOST": None, "METH_CONNECT": False, "METH_DELETE": False, "METH_GET": True, "METH_HEAD": False,
-    "METH_OPTIONS": False, "METH_POST": False, "METH_PUT": False, "METH_TRACE": False,
-    "RDP_COOKIE": None, "REQ_CONTENT": None, "WAIT_END": None,
+    "TRUE": True,
+    "FALSE": False,
+    "HTTP": True,
+    "HTTP_1.0": False,
+    "HTTP_1.1": True,
+    "HTTP_2.0": False,
+    "HTTP_CONTENT": True,
+    "HTTP_URL_ABS": False,
+    "HTTP_URL_SLASH": True,
+    "HTTP_URL_STAR": False,
+    "LOCALHOST": None,
+    "METH_CONNECT": False,
+    "METH_DELETE": False,
+    "METH_GET": True,
+    "METH_HEAD": False,
+    "METH_OPTIONS": False,
+    "METH_POST": False,
+    "METH_PUT": False,
+    "METH_TRACE": False,
+    "RDP_COOKIE": None,
+    "REQ_CONTENT": None,
+    "WAIT_END": None,
 }
 
 # fetches whose value the config cannot know
-_UNKNOWN_HEADERS = frozenset({"host", "x-forwarded-for", "x-forwarded-proto", "x-real-ip", "cookie",
-                              "authorization", "user-agent", "referer", "x-forwarded-host"})
+_UNKNOWN_HEADERS = frozenset(
+    {
+        "host",
+        "x-forwarded-for",
+        "x-forwarded-proto",
+        "x-real-ip",
+        "cookie",
+        "authorization",
+        "user-agent",
+        "referer",
+        "x-forwarded-host",
+    }
+)
 _SUFFIXES = ("beg", "end", "sub", "reg", "dir", "dom", "len", "cnt", "found", "val")
 _FLAGS_WITH_ARG = frozenset({"-f", "-m", "-M"})
-_NUMERIC_OPS = {"eq": lambda a, b: a == b, "ne": lambda a, b: a != b, "lt": lambda a, b: a < b,
-                "le": lambda a, b: a <= b, "gt": lambda a, b: a > b, "ge": lambda a, b: a >= b}
+_NUMERIC_OPS = {
+    "eq": lambda a, b: a == b,
+    "ne": lambda a, b: a != b,
+    "lt": lambda a, b: a < b,
+    "le": lambda a, b: a <= b,
+    "gt": lambda a, b: a > b,
+    "ge": lambda a, b: a >= b,
+}
 
 
 @dataclass(slots=True)
@@ -126,8 +160,19 @@ class Term:
         return any(_str_match(method, g, v, self.icase) for g in got for v in self.values)
 
     def default_method(self) -> str:
-        if self.fetch in ("ssl_fc", "ssl_fc_has_crt", "req.proto_http", "req_proto_http", "always_true",
-                          "always_false", "srv_is_up") and not self.values:
+        if (
+            self.fetch
+            in (
+                "ssl_fc",
+                "ssl_fc_has_crt",
+                "req.proto_http",
+                "req_proto_http",
+                "always_true",
+                "always_false",
+                "srv_is_up",
+            )
+            and not self.values
+        ):
             return "bool"
         if self.fetch in ("dst_port", "so_port", "nbsrv", "hdr_cnt", "req.hdr_cnt"):
             return "int"
@@ -208,8 +253,7 @@ def _parse_term(words: tuple[str, ...]) -> Term:
     text = " ".join(words)
     m = re.match(r"^([a-zA-Z_][\w.]*)(?:\(([^)]*)\))?((?:,[\w.]+(?:\([^)]*\))?)*)$", words[0])
     if not m:
-        return Term(fetch="?", arg="", converters=[], method=None, icase=False, values=[], text=text,
-                    from_file=True)
+        return Term(fetch="?", arg="", converters=[], method=None, icase=False, values=[], text=text, from_file=True)
     fetch, arg, convs = m.group(1), (m.group(2) or "").split(",")[0].strip(), m.group(3)
     converters = [c for c in re.findall(r",([\w.]+)", convs)] if convs else []
     method = None
@@ -228,7 +272,7 @@ def _parse_term(words: tuple[str, ...]) -> Term:
     while i < len(words):
         w = words[i]
         if w == "--":
-            values.extend(words[i + 1:])
+            values.extend(words[i + 1 :])
             break
         if w.startswith("-") and len(w) > 1 and not values:
             if w == "-i":
@@ -245,8 +289,16 @@ def _parse_term(words: tuple[str, ...]) -> Term:
         i += 1
     if fetch.startswith("base") or fetch in ("req.cook", "cook", "src", "dst", "hdr_ip", "req.hdr_ip"):
         from_file = True  # not decidable here
-    return Term(fetch=fetch, arg=arg, converters=converters, method=method, icase=icase, values=values,
-                text=text, from_file=from_file)
+    return Term(
+        fetch=fetch,
+        arg=arg,
+        converters=converters,
+        method=method,
+        icase=icase,
+        values=values,
+        text=text,
+        from_file=from_file,
+    )
 
 
 @dataclass(slots=True)
@@ -271,7 +323,8 @@ class AclCondition:
     def text(self) -> str:
         if self.written is not None:
             return self.written
-        return " ".join(["unless" if self.unless else "if", *(name for _, name in self.groups[0])])  # type: ignore[misc]
+        names = [str(name) for _, name in self.groups[0]]
+        return " ".join(["unless" if self.unless else "if", *names])
 
     def evaluate(self, request: Request) -> bool | None:
         # _or over _and over _item, inlined: a fleet's routing asks this for every rule of
@@ -338,7 +391,9 @@ def acl_terms(declared: Term | tuple[Term, ...]) -> tuple[Term, ...]:
     return (declared,) if type(declared) is Term else declared  # type: ignore[return-value]
 
 
-def parse_condition(words: list[str], acls: dict[str, Term | tuple[Term, ...]], servers: dict[str, int]) -> AclCondition | None:
+def parse_condition(
+    words: list[str], acls: dict[str, Term | tuple[Term, ...]], servers: dict[str, int]
+) -> AclCondition | None:
     """``words`` start with ``if`` or ``unless``; None when there is no condition."""
     if not words or words[0] not in ("if", "unless"):
         return None
@@ -346,8 +401,13 @@ def parse_condition(words: list[str], acls: dict[str, Term | tuple[Term, ...]], 
     if "!" not in text and "{" not in text and "||" not in words and "or" not in words:
         # ACL names ANDed, the usual condition: no negation, no anonymous ACL, no OR
         items = [_named(False, w) for w in words[1:] if w]
-        return AclCondition(written=None if len(items) == len(words) - 1 else text, groups=(tuple(items),),
-                            unless=words[0] == "unless", acls=acls, servers=servers)
+        return AclCondition(
+            written=None if len(items) == len(words) - 1 else text,
+            groups=(tuple(items),),
+            unless=words[0] == "unless",
+            acls=acls,
+            servers=servers,
+        )
     groups: list[list[tuple[bool, object]]] = [[]]
     i = 1
     body = words[1:]
@@ -381,9 +441,13 @@ def parse_condition(words: list[str], acls: dict[str, Term | tuple[Term, ...]], 
         if w:
             groups[-1].append(_named(negated, w))
         i += 1
-    return AclCondition(written=text, groups=tuple(tuple(g) for g in groups if g) or ((),),
-                        unless=words[0] == "unless",
-                        acls=acls, servers=servers)
+    return AclCondition(
+        written=text,
+        groups=tuple(tuple(g) for g in groups if g) or ((),),
+        unless=words[0] == "unless",
+        acls=acls,
+        servers=servers,
+    )
 
 
 @lru_cache(maxsize=4096)

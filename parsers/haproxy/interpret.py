@@ -30,14 +30,14 @@ What HAProxy does with a browser's upgrade, as the model says it:
 from __future__ import annotations
 
 import re
-from operator import attrgetter
 import sys
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 
-from linter.fas import GATEWAY_WS, PLAIN_PORTS, TLS_PORTS, version_tuple
-from linter.model import (
+from linter.core.fas import GATEWAY_WS, PLAIN_PORTS, TLS_PORTS, version_tuple
+from linter.core.model import (
     Action,
     Backend,
     BackendTLS,
@@ -61,9 +61,10 @@ from linter.model import (
     Timeouts,
     UpstreamRequest,
 )
-from linter.options import Options
-from linter.tree import ConfigTree, Loc, Node
+from linter.core.options import Options
+from linter.core.tree import ConfigTree, Loc, Node
 
+from . import ASSUMED_VERSION
 from .acl import (
     AclCondition,
     Always,
@@ -78,18 +79,15 @@ from .acl import (
 )
 from .advice import HAProxyAdvice
 
-ASSUMED_VERSION = "2.6"
 ASSUMED_TEXT = "2.6-3.0 (Debian 12 ships 2.6)"
 REUSE_SAFE_SINCE = (1, 9, 0)
 DEFAULT_ALPN_H2_SINCE = (2, 8, 0)
 LISTEN_ADDRESS_REMOVED = (1, 6, 0)
 
-STATUSES = FailureStatuses(plain_to_tls_port="status:502", tls_to_plain_port="status:503",
-                           tls_not_ready="status:503")
+STATUSES = FailureStatuses(plain_to_tls_port="status:502", tls_to_plain_port="status:503", tls_not_ready="status:503")
 # A byte relay has no status to answer with: plain HTTP into FAS's TLS port ends in a bare
 # close (observed), a browser's TLS into FAS's plain port fails its TLS handshake.
-RELAY_STATUSES = FailureStatuses(plain_to_tls_port="reset", tls_to_plain_port="tls-error",
-                                 tls_not_ready="reset")
+RELAY_STATUSES = FailureStatuses(plain_to_tls_port="reset", tls_to_plain_port="tls-error", tls_not_ready="reset")
 
 
 def _setting(value, loc: Loc | None = None, note: str = "") -> Setting:
@@ -120,30 +118,61 @@ _NO_CA = _setting(None)
 # request headers of the upgrade that a `-m` header rule can hit
 _REQUEST_HEADERS = ("Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Origin")
 _FORWARDED_HOP = frozenset({"connection", "upgrade"})
-_ALL_HOP = frozenset({"connection", "upgrade", "keep-alive", "proxy-connection", "te", "trailer",
-                      "transfer-encoding"})
+_ALL_HOP = frozenset({"connection", "upgrade", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding"})
 _CONN_RANK = {"keep-alive": 0, "server-close": 1, "close": 2}
-_CONN_OPTIONS = {"option http-keep-alive": "keep-alive", "option http-server-close": "server-close",
-                 "option httpclose": "close", "option forceclose": "close"}
+_CONN_OPTIONS = {
+    "option http-keep-alive": "keep-alive",
+    "option http-server-close": "server-close",
+    "option httpclose": "close",
+    "option forceclose": "close",
+}
 # regex header rules removed in HAProxy 2.1, and what replaces them
 LEGACY_RULES_REMOVED = (2, 1, 0)
 _LEGACY_RULES = {
-    "reqadd": "http-request add-header", "reqdel": "http-request del-header", "reqidel": "http-request del-header",
-    "reqrep": "http-request replace-header", "reqirep": "http-request replace-header", "reqpass": "",
-    "reqipass": "", "reqdeny": "http-request deny", "reqideny": "http-request deny",
-    "reqallow": "http-request allow", "reqiallow": "http-request allow", "reqtarpit": "http-request tarpit",
-    "reqitarpit": "http-request tarpit", "rspadd": "http-response add-header",
-    "rspdel": "http-response del-header", "rspidel": "http-response del-header",
-    "rsprep": "http-response replace-header", "rspirep": "http-response replace-header",
-    "rspdeny": "http-response deny", "rspideny": "http-response deny",
+    "reqadd": "http-request add-header",
+    "reqdel": "http-request del-header",
+    "reqidel": "http-request del-header",
+    "reqrep": "http-request replace-header",
+    "reqirep": "http-request replace-header",
+    "reqpass": "",
+    "reqipass": "",
+    "reqdeny": "http-request deny",
+    "reqideny": "http-request deny",
+    "reqallow": "http-request allow",
+    "reqiallow": "http-request allow",
+    "reqtarpit": "http-request tarpit",
+    "reqitarpit": "http-request tarpit",
+    "rspadd": "http-response add-header",
+    "rspdel": "http-response del-header",
+    "rspidel": "http-response del-header",
+    "rsprep": "http-response replace-header",
+    "rspirep": "http-response replace-header",
+    "rspdeny": "http-response deny",
+    "rspideny": "http-response deny",
 }
 # the rules http_rules() reads
-_HTTP_RULES = frozenset({
-    "reqdel", "reqidel", "http-request del-header", "http-request set-header", "http-request replace-header",
-    "http-request replace-value", "http-response del-header", "http-request redirect", "redirect",
-    "http-request deny", "http-request tarpit", "http-request auth", "http-request return", "http-request reject",
-    "http-request silent-drop", "tcp-request connection reject", "tcp-request content reject",
-    "tcp-request session reject"})
+_HTTP_RULES = frozenset(
+    {
+        "reqdel",
+        "reqidel",
+        "http-request del-header",
+        "http-request set-header",
+        "http-request replace-header",
+        "http-request replace-value",
+        "http-response del-header",
+        "http-request redirect",
+        "redirect",
+        "http-request deny",
+        "http-request tarpit",
+        "http-request auth",
+        "http-request return",
+        "http-request reject",
+        "http-request silent-drop",
+        "tcp-request connection reject",
+        "tcp-request content reject",
+        "tcp-request session reject",
+    }
+)
 _SERVER_PARAMS = frozenset({"ssl", "no-ssl", "verify", "ca-file"})
 _SNI_FETCHES = ("req.ssl_sni", "req_ssl_sni", "req.ssl_hello_type", "req_ssl_hello_type", "req.ssl_ver")
 _SNI_FETCH_SET = frozenset(_SNI_FETCHES)  # (each holds "ssl": a line without it names none)
@@ -151,6 +180,8 @@ _SNI_FETCH_SET = frozenset(_SNI_FETCHES)  # (each holds "ssl": a line without it
 
 _UNSET = object()
 _server_of = attrgetter("server")  # (list(map(...)) sizes the list exactly; a comprehension over-allocates)
+
+
 @lru_cache(maxsize=1024)
 def parse_time(text: str) -> float | None:
     """HAProxy time in seconds: a bare number is milliseconds [manual 2.5]."""
@@ -240,8 +271,20 @@ class Settings:
 
 
 # the names Settings.apply takes (besides "no option ..."): other lines need not be offered
-_INHERITABLE = frozenset({"mode", "http-reuse", "timeout client", "timeout server", "timeout tunnel", "clitimeout",
-                          "srvtimeout", "default-server", "default_backend", *_CONN_OPTIONS})
+_INHERITABLE = frozenset(
+    {
+        "mode",
+        "http-reuse",
+        "timeout client",
+        "timeout server",
+        "timeout tunnel",
+        "clitimeout",
+        "srvtimeout",
+        "default-server",
+        "default_backend",
+        *_CONN_OPTIONS,
+    }
+)
 _DONE = (Node("", [], Loc("", 0)), Settings())  # a frontend already interpreted
 
 
@@ -313,9 +356,18 @@ class HAProxyInterpreter:
         # (routes counted, how many of them close, the first closing mode)
         self.front_modes: dict[str, list] = {}
         ws = options.ws_paths[0] if options.ws_paths else GATEWAY_WS
-        self.probe = Request(ws, "", "https", {"host": "gw.example.com", "upgrade": "websocket",
-                                                "connection": "Upgrade", "sec-websocket-key": "x",
-                                                "sec-websocket-version": "13"})
+        self.probe = Request(
+            ws,
+            "",
+            "https",
+            {
+                "host": "gw.example.com",
+                "upgrade": "websocket",
+                "connection": "Upgrade",
+                "sec-websocket-key": "x",
+                "sec-websocket-version": "13",
+            },
+        )
 
     # ------------------------------------------------------------------ entry
     def run(self) -> ProxyModel:
@@ -351,10 +403,16 @@ class HAProxyInterpreter:
                 if parent in named:
                     base = named[parent]
                 else:
-                    self.problems.append(ConfigProblem(
-                        "rejected", f"{sec.name} {sec.args[0] if sec.args else ''} inherits from defaults "
-                        f"'{parent}', which is not defined before it", sec.loc, certain=self.whole,
-                        fix="define `defaults " + parent + "` above this section, or fix the name after `from`"))
+                    self.problems.append(
+                        ConfigProblem(
+                            "rejected",
+                            f"{sec.name} {sec.args[0] if sec.args else ''} inherits from defaults "
+                            f"'{parent}', which is not defined before it",
+                            sec.loc,
+                            certain=self.whole,
+                            fix="define `defaults " + parent + "` above this section, or fix the name after `from`",
+                        )
+                    )
             if sec.name == "defaults":
                 own = Settings() if "from" not in sec.args else base.copy()
                 for c in applicable:
@@ -477,15 +535,21 @@ class HAProxyInterpreter:
                     ca = args[i + 1]
         line = ServerLine(Server(host, port, n.loc), ssl, ssl_loc, verify, ca, n.loc)
         global_verify = self.global_flags.get("ssl-server-verify")
-        verify_off = verify == "none" or (verify is None and global_verify is not None
-                                          and global_verify.args[:1] == ["none"])
+        verify_off = verify == "none" or (
+            verify is None and global_verify is not None and global_verify.args[:1] == ["none"]
+        )
         if ssl and not verify_off and not ca:
-            self.problems.append(ConfigProblem(
-                "rejected", f"'server {n.args[0]}' uses ssl with verification on (the default) but no ca-file: "
-                "HAProxy refuses to start (\"verify is enabled by default but no CA file specified\")",
-                n.loc, related=[(ssl_loc, "ssl from default-server here")] if ssl_loc and ssl_loc != n.loc else [],
-                fix="add `ca-file /etc/ssl/certs/fas-ca.pem` (with `verify required`) to the server line, or, on a "
-                    "trusted LAN only, `verify none`"))
+            self.problems.append(
+                ConfigProblem(
+                    "rejected",
+                    f"'server {n.args[0]}' uses ssl with verification on (the default) but no ca-file: "
+                    'HAProxy refuses to start ("verify is enabled by default but no CA file specified")',
+                    n.loc,
+                    related=[(ssl_loc, "ssl from default-server here")] if ssl_loc and ssl_loc != n.loc else [],
+                    fix="add `ca-file /etc/ssl/certs/fas-ca.pem` (with `verify required`) to the server line, or, on a "
+                    "trusted LAN only, `verify none`",
+                )
+            )
         return line
 
     def reuse(self, info: BackendInfo) -> None:
@@ -505,13 +569,23 @@ class HAProxyInterpreter:
                 info.backend.pool = _setting(0, loc)
                 return
             info.backend.first_request_reuses = mode in ("aggressive", "always")
-            info.backend.pool = _setting(1, loc, note=sys.intern(f"http-reuse {mode}: " + (
-                "even the first request of a client connection may take an idle connection"
-                if info.backend.first_request_reuses else "idle connections serve later requests of a connection")))
+            info.backend.pool = _setting(
+                1,
+                loc,
+                note=sys.intern(
+                    f"http-reuse {mode}: "
+                    + (
+                        "even the first request of a client connection may take an idle connection"
+                        if info.backend.first_request_reuses
+                        else "idle connections serve later requests of a connection"
+                    )
+                ),
+            )
             return
         if self.vt < REUSE_SAFE_SINCE:
-            info.backend.pool = _setting(0, None, note="HAProxy >= 1.9 keeps idle connections by default "
-                                        "(http-reuse safe)")
+            info.backend.pool = _setting(
+                0, None, note="HAProxy >= 1.9 keeps idle connections by default (http-reuse safe)"
+            )
             return
         info.backend.pool = _setting(1, None, note="http-reuse safe, the default since HAProxy 1.9")
         info.backend.first_request_reuses = False
@@ -520,10 +594,15 @@ class HAProxyInterpreter:
     def legacy_rule(self, c: Node) -> None:
         """``reqidel``/``rsprep`` and their kin: gone since 2.1, where HAProxy refuses them."""
         instead = _LEGACY_RULES[c.name]
-        self.problems.append(ConfigProblem(
-            "rejected", f"The '{c.name}' directive is not supported anymore since HAProxy 2.1"
-            + (f" (use '{instead}')" if instead else ""), c.loc,
-            fix=f"rewrite it as `{instead} ...`" if instead else "remove it"))
+        self.problems.append(
+            ConfigProblem(
+                "rejected",
+                f"The '{c.name}' directive is not supported anymore since HAProxy 2.1"
+                + (f" (use '{instead}')" if instead else ""),
+                c.loc,
+                fix=f"rewrite it as `{instead} ...`" if instead else "remove it",
+            )
+        )
 
     def acls(self, sec: Node) -> dict[str, Term | tuple[Term, ...]]:
         """Each ACL name's terms (declarations of one name are ORed), as tuples: a frontend's
@@ -589,8 +668,16 @@ class HAProxyInterpreter:
                 for h in _REQUEST_HEADERS:
                     if rx.search(f"{h}: {self.probe.headers.get(h.lower(), 'x')}"):
                         ops.append((HeaderOp(h, None, c.loc), cond))
-            elif name in ("http-request del-header", "http-request set-header", "http-request replace-header",
-                          "http-request replace-value") and args:
+            elif (
+                name
+                in (
+                    "http-request del-header",
+                    "http-request set-header",
+                    "http-request replace-header",
+                    "http-request replace-value",
+                )
+                and args
+            ):
                 for op in self.header_ops(name, args, c.loc):
                     ops.append((op, cond))
             elif name == "http-response del-header" and args and cond is None:
@@ -606,11 +693,16 @@ class HAProxyInterpreter:
                 step = self.redirect(args, c.loc)
                 if step is not None:
                     (steps if name.startswith("http-request") else redirects).append(self.guarded(step, cond, c.loc))
-            elif name in ("http-request deny", "http-request tarpit", "http-request auth", "http-request return",
-                          "http-request reject", "http-request silent-drop"):
+            elif name in (
+                "http-request deny",
+                "http-request tarpit",
+                "http-request auth",
+                "http-request return",
+                "http-request reject",
+                "http-request silent-drop",
+            ):
                 steps.append(self.guarded(self.answer(name, args, c.loc), cond, c.loc))
-            elif name in ("tcp-request connection reject", "tcp-request content reject",
-                          "tcp-request session reject"):
+            elif name in ("tcp-request connection reject", "tcp-request content reject", "tcp-request session reject"):
                 steps.append(self.guarded(Respond(None, c.loc, drop=True), cond, c.loc))
         return ops, steps + redirects, hidden
 
@@ -620,8 +712,12 @@ class HAProxyInterpreter:
         return Guard(condition=cond, steps=[step], loc=loc)
 
     def answer(self, name: str, args: list[str], loc: Loc) -> Respond:
-        status = {"http-request deny": 403, "http-request tarpit": 500, "http-request auth": 401,
-                  "http-request return": 200}.get(name)
+        status = {
+            "http-request deny": 403,
+            "http-request tarpit": 500,
+            "http-request auth": 401,
+            "http-request return": 200,
+        }.get(name)
         drop = name in ("http-request reject", "http-request silent-drop")
         for i, a in enumerate(args):
             if a in ("deny_status", "status") and i + 1 < len(args) and args[i + 1].isdigit():
@@ -636,8 +732,9 @@ class HAProxyInterpreter:
         for i, a in enumerate(args):
             if a == "code" and i + 1 < len(args) and args[i + 1].isdigit():
                 code = int(args[i + 1])
-        shown = {"scheme": f"{target}://<host><path>", "prefix": f"{target}<path>",
-                 "location": target}.get(kind, target)
+        shown = {"scheme": f"{target}://<host><path>", "prefix": f"{target}<path>", "location": target}.get(
+            kind, target
+        )
         return Respond(code, loc, target=shown)
 
     def matching_headers(self, args: list[str], candidates: tuple[str, ...]) -> list[str]:
@@ -649,8 +746,12 @@ class HAProxyInterpreter:
         out = []
         for c in candidates:
             cl = c.lower()
-            if (method == "beg" and cl.startswith(low)) or (method == "end" and cl.endswith(low)) or \
-                    (method == "sub" and low in cl) or (method == "reg" and regex_search(name, c, re.I)):
+            if (
+                (method == "beg" and cl.startswith(low))
+                or (method == "end" and cl.endswith(low))
+                or (method == "sub" and low in cl)
+                or (method == "reg" and regex_search(name, c, re.I))
+            ):
                 out.append(c)
         return out
 
@@ -687,16 +788,22 @@ class HAProxyInterpreter:
                 inspected.append(" ".join(c.args))
             elif cname == "tcp-request content accept" or cname == "tcp-request inspect-delay":
                 inspected.append(" ".join(c.args))
-        extra = sec.args[1:sec.args.index("from")] if "from" in sec.args else sec.args[1:]
+        extra = sec.args[1 : sec.args.index("from")] if "from" in sec.args else sec.args[1:]
         if sec.name == "listen" and extra:
             if self.vt < LISTEN_ADDRESS_REMOVED:
                 # `listen name addr:port`: the bind on the section line, as HAProxy < 1.6 read it
                 binds.insert(0, Node("bind", extra, sec.loc))
             else:
-                self.problems.append(ConfigProblem(
-                    "rejected", f"'listen' cannot handle unexpected argument '{extra[0]}': HAProxy 1.6 and later "
-                    "refuse an address on the listen line (\"please use the 'bind' keyword for listening "
-                    "addresses\")", sec.loc, fix=f"move the address to its own line: `bind {extra[0]}`"))
+                self.problems.append(
+                    ConfigProblem(
+                        "rejected",
+                        f"'listen' cannot handle unexpected argument '{extra[0]}': HAProxy 1.6 and later "
+                        "refuse an address on the listen line (\"please use the 'bind' keyword for listening "
+                        'addresses")',
+                        sec.loc,
+                        fix=f"move the address to its own line: `bind {extra[0]}`",
+                    )
+                )
         header_ops, steps, front_hidden = self.http_rules(sec, acls, http)
 
         default = settings.values.get("default_backend")
@@ -708,7 +815,8 @@ class HAProxyInterpreter:
             targets.append(default)  # a listen's own servers
 
         sni = any(t.fetch in _SNI_FETCH_SET for terms in acls.values() for t in acl_terms(terms)) or any(
-            any(f in text for f in _SNI_FETCHES) for text in inspected if "ssl" in text)
+            any(f in text for f in _SNI_FETCHES) for text in inspected if "ssl" in text
+        )
         listeners = self.listeners(binds, http, targets, sni)
         if not listeners:
             if self.whole:
@@ -720,23 +828,34 @@ class HAProxyInterpreter:
         ladder = Ladder()
         for index, (target, rule_cond, loc) in enumerate(rules):
             action = self.action(sec, settings, http, target, loc, header_ops, front_hidden, front_tls)
-            route_steps.append(Guard(FirstMatch(ladder, index, rule_cond), self.backend_steps(target, http), loc,
-                                     action=action))
+            route_steps.append(
+                Guard(FirstMatch(ladder, index, rule_cond), self.backend_steps(target, http), loc, action=action)
+            )
             ladder.rules.append((rule_cond, self.fas_like(target)))
         default_action: Action | None = None
         if default is not None:
-            default_action = self.action(sec, settings, http, default[0], default[1] or sec.loc, header_ops,
-                                         front_hidden, front_tls)
+            default_action = self.action(
+                sec, settings, http, default[0], default[1] or sec.loc, header_ops, front_hidden, front_tls
+            )
             bsteps = self.backend_steps(default[0], http)
             if bsteps:
-                route_steps.append(Guard(NoneMatched(ladder), bsteps, default[1] or sec.loc,
-                                         action=default_action))
-        route = Route(match=PathMatch("prefix", "/"), loc=sec.loc, label=label, steps=tuple(route_steps),
-                      action=default_action)
-        fallback = None if default_action is not None else Respond(
-            503, sec.loc, reason="no use_backend rule matches and there is no default_backend")
-        return Site(label=label, names=[], listeners=listeners, loc=sec.loc,
-                    routes=RouteTable([route], policy="first-match"), fallback=fallback)
+                route_steps.append(Guard(NoneMatched(ladder), bsteps, default[1] or sec.loc, action=default_action))
+        route = Route(
+            match=PathMatch("prefix", "/"), loc=sec.loc, label=label, steps=tuple(route_steps), action=default_action
+        )
+        fallback = (
+            None
+            if default_action is not None
+            else Respond(503, sec.loc, reason="no use_backend rule matches and there is no default_backend")
+        )
+        return Site(
+            label=label,
+            names=[],
+            listeners=listeners,
+            loc=sec.loc,
+            routes=RouteTable([route], policy="first-match"),
+            fallback=fallback,
+        )
 
     def fas_like(self, target: str) -> bool:
         info = self.backends.get(target)
@@ -759,14 +878,19 @@ class HAProxyInterpreter:
             ssl = "ssl" in params
             crt = "crt" in params or "crt-list" in params or "default-crt" in params
             if ssl and not crt:
-                self.problems.append(ConfigProblem(
-                    "rejected", f"no SSL certificate specified for bind '{b.args[0]}': HAProxy refuses to start",
-                    b.loc, fix="add `crt /etc/haproxy/certs/<site>.pem` (certificate and key in one file) to the bind"))
+                self.problems.append(
+                    ConfigProblem(
+                        "rejected",
+                        f"no SSL certificate specified for bind '{b.args[0]}': HAProxy refuses to start",
+                        b.loc,
+                        fix="add `crt /etc/haproxy/certs/<site>.pem` (certificate and key in one file) to the bind",
+                    )
+                )
             at = params.index("alpn") + 1 if "alpn" in params else len(params)
             alpn = params[at] if at < len(params) else None
             if "no-alpn" in params:
                 alpn = ""
-            proto_h2 = "proto" in params and params[params.index("proto") + 1:params.index("proto") + 2] == ["h2"]
+            proto_h2 = "proto" in params and params[params.index("proto") + 1 : params.index("proto") + 2] == ["h2"]
             if alpn is not None:
                 h2 = "h2" in alpn.split(",")
             else:
@@ -784,56 +908,118 @@ class HAProxyInterpreter:
                     tls = sni or port in (443, 8443) or (to_tls_port and port not in (80, 8080))
                 note = ""
                 if ssl and alpn is None and not h2 and http and not h2_workaround and self.version_assumed:
-                    note = ("HAProxy 2.8+ offers h2 on an `ssl` bind without `alpn`, and websockets over h2 may take "
-                            "idle connections (pass --haproxy-version, or set `alpn http/1.1`)")
-                out.append(Listener(host, port, tls=tls, loc=b.loc, http2=h2 and http,
-                                    tls_material=b.loc if crt else None,
-                                    websocket_over_h2=bool(h2 and http and not h2_workaround),
-                                    websocket_over_h2_note=note))
+                    note = (
+                        "HAProxy 2.8+ offers h2 on an `ssl` bind without `alpn`, and websockets over h2 may take "
+                        "idle connections (pass --haproxy-version, or set `alpn http/1.1`)"
+                    )
+                out.append(
+                    Listener(
+                        host,
+                        port,
+                        tls=tls,
+                        loc=b.loc,
+                        http2=h2 and http,
+                        tls_material=b.loc if crt else None,
+                        websocket_over_h2=bool(h2 and http and not h2_workaround),
+                        websocket_over_h2_note=note,
+                    )
+                )
         return out
 
-    def action(self, sec: Node, settings: Settings, http: bool, target: str, loc: Loc,
-               front_ops: list[tuple[HeaderOp, object]], front_hidden: list[HiddenHeader],
-               front_tls: bool) -> ProxyAction:
+    def action(
+        self,
+        sec: Node,
+        settings: Settings,
+        http: bool,
+        target: str,
+        loc: Loc,
+        front_ops: list[tuple[HeaderOp, object]],
+        front_hidden: list[HiddenHeader],
+        front_tls: bool,
+    ) -> ProxyAction:
         key = (target, id(loc))  # (the caches hold this frontend's entries only, see run)
         if key in self.actions:
             return self.actions[key]
         info = self.backends.get(target)
         if info is None:
             if "%[" not in target and self.whole:
-                self.problems.append(ConfigProblem(
-                    "rejected", f"{sec.name} '{sec.args[0] if sec.args else ''}': unable to find required backend "
-                    f"'{target}'", loc, fix=f"define `backend {target}`, or correct the name"))
-            backend = Backend(name=target, servers=[], loc=None, known=False, named=True) \
-                if "%[" not in target else None
-            up = UpstreamRequest(forward_client_headers=_setting(True), hop_by_hop_forwarded=_FORWARDED_HOP,
-                                 ops=(), empty_value_removes=False, ops_loc=None)
-            act = ProxyAction(target=target, backend=backend, tls=False, loc=loc, upstream=up,
-                              timeouts=Timeouts(idle=_setting(None)), outside=not self.whole)
+                self.problems.append(
+                    ConfigProblem(
+                        "rejected",
+                        f"{sec.name} '{sec.args[0] if sec.args else ''}': unable to find required backend '{target}'",
+                        loc,
+                        fix=f"define `backend {target}`, or correct the name",
+                    )
+                )
+            backend = (
+                Backend(name=target, servers=[], loc=None, known=False, named=True) if "%[" not in target else None
+            )
+            up = UpstreamRequest(
+                forward_client_headers=_setting(True),
+                hop_by_hop_forwarded=_FORWARDED_HOP,
+                ops=(),
+                empty_value_removes=False,
+                ops_loc=None,
+            )
+            act = ProxyAction(
+                target=target,
+                backend=backend,
+                tls=False,
+                loc=loc,
+                upstream=up,
+                timeouts=Timeouts(idle=_setting(None)),
+                outside=not self.whole,
+            )
             self.actions[key] = act
             return act
         shared = self.route_parts.get(target)
         if shared is None:
-            shared = self.route_parts[target] = self.parts(sec, settings, http, target, info, loc,
-                                                                       front_ops, front_hidden, front_tls)
+            shared = self.route_parts[target] = self.parts(
+                sec, settings, http, target, info, loc, front_ops, front_hidden, front_tls
+            )
         up, timeouts, tls_settings, tls, relay = shared
-        act = ProxyAction(target=info.backend.name, backend=info.backend, tls=tls, loc=loc, upstream=up,
-                          timeouts=timeouts, tls_settings=tls_settings, outside=not self.whole, passthrough=relay,
-                          statuses=RELAY_STATUSES if relay else None, unseen=_NO_LOCS, tls_ready=_TLS_READY)
+        act = ProxyAction(
+            target=info.backend.name,
+            backend=info.backend,
+            tls=tls,
+            loc=loc,
+            upstream=up,
+            timeouts=timeouts,
+            tls_settings=tls_settings,
+            outside=not self.whole,
+            passthrough=relay,
+            statuses=RELAY_STATUSES if relay else None,
+            unseen=_NO_LOCS,
+            tls_ready=_TLS_READY,
+        )
         self.actions[key] = act
         return act
 
-    def parts(self, sec: Node, settings: Settings, http: bool, target: str, info: BackendInfo, loc: Loc,
-              front_ops: list[tuple[HeaderOp, object]], front_hidden: list[HiddenHeader],
-              front_tls: bool) -> tuple[UpstreamRequest, Timeouts, BackendTLS, bool, bool]:
+    def parts(
+        self,
+        sec: Node,
+        settings: Settings,
+        http: bool,
+        target: str,
+        info: BackendInfo,
+        loc: Loc,
+        front_ops: list[tuple[HeaderOp, object]],
+        front_hidden: list[HiddenHeader],
+        front_tls: bool,
+    ) -> tuple[UpstreamRequest, Timeouts, BackendTLS, bool, bool]:
         """What every route of one frontend to one backend shares (computed once per pair)."""
         back_http = self.is_http(info)
         if http and not back_http:
-            self.problems.append(ConfigProblem(
-                "rejected", f"http {sec.name} '{sec.args[0] if sec.args else ''}' uses tcp backend '{target}': "
-                "HAProxy refuses to start (\"tries to use incompatible tcp backend\")", loc,
-                related=[(info.node.loc, "backend in mode tcp")],
-                fix=f"put `mode http` in backend {target}, or route to an http backend"))
+            self.problems.append(
+                ConfigProblem(
+                    "rejected",
+                    f"http {sec.name} '{sec.args[0] if sec.args else ''}' uses tcp backend '{target}': "
+                    'HAProxy refuses to start ("tries to use incompatible tcp backend")',
+                    loc,
+                    related=[(info.node.loc, "backend in mode tcp")],
+                    fix=f"put `mode http` in backend {target}, or route to an http backend",
+                )
+            )
         relay = not http and not back_http
         ops: list[HeaderOp] = []
         if not relay:
@@ -856,18 +1042,27 @@ class HAProxyInterpreter:
         up_key = (relay, tuple(map(id, ops)), tuple(map(id, hidden)))
         up = self.upstreams.get(up_key)
         if up is None:
-            up = self.upstreams[up_key] = (UpstreamRequest(
-                forward_client_headers=_FORWARD,
-                hop_by_hop_forwarded=_ALL_HOP if relay else _FORWARDED_HOP,
-                ops=tuple(ops),
-                empty_value_removes=False,
-                ops_loc=None,
-                hidden_response_headers=hidden,
-            ), ops, hidden)
+            up = self.upstreams[up_key] = (
+                UpstreamRequest(
+                    forward_client_headers=_FORWARD,
+                    hop_by_hop_forwarded=_ALL_HOP if relay else _FORWARDED_HOP,
+                    ops=tuple(ops),
+                    empty_value_removes=False,
+                    ops_loc=None,
+                    hidden_response_headers=hidden,
+                ),
+                ops,
+                hidden,
+            )
         if info.tls_settings is None:
-            info.tls_settings = BackendTLS() if first is None else BackendTLS(
-                verify=_setting(first.verify != "none", first.loc),
-                ca=_setting(first.ca, first.loc) if first.ca else _NO_CA)
+            info.tls_settings = (
+                BackendTLS()
+                if first is None
+                else BackendTLS(
+                    verify=_setting(first.verify != "none", first.loc),
+                    ca=_setting(first.ca, first.loc) if first.ca else _NO_CA,
+                )
+            )
         if not relay:
             mode = settings.values.get("conn")
             counted = self.front_modes.get(target)
@@ -964,12 +1159,13 @@ class Replace:
 
     def _replace(self, value: str, repl: str) -> str:
         if self.per_value:
-            return ", ".join(re.sub(f"^(?:{self.regex})$", repl, v.strip()) if re.fullmatch(self.regex, v.strip())
-                             else v.strip() for v in value.split(","))
+            return ", ".join(
+                re.sub(f"^(?:{self.regex})$", repl, v.strip()) if re.fullmatch(self.regex, v.strip()) else v.strip()
+                for v in value.split(",")
+            )
         return re.sub(f"^(?:{self.regex})$", repl, value) if re.fullmatch(self.regex, value) else value
 
 
 def interpret(tree: ConfigTree, options: Options, consume: bool = False) -> ProxyModel:
     """``consume``: the caller no longer needs the tree's section bodies (the loader)."""
     return HAProxyInterpreter(tree, options, consume).run()
-

@@ -26,10 +26,10 @@ import re
 import sys
 from typing import Any
 
-from linter import bounds
-from linter.bounds import BOM, ReadLimit
-from linter.fas import version_tuple
-from linter.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
+from linter.core import bounds
+from linter.core.bounds import BOM, ReadLimit
+from linter.core.fas import version_tuple
+from linter.core.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
 
 from ..clean_import import import_on_a_clean_stack
 
@@ -39,21 +39,51 @@ from ..clean_import import import_on_a_clean_stack
 
 # Section keywords: a line starting with one of these opens a section wherever it stands.
 PROXY_SECTIONS = frozenset({"defaults", "frontend", "backend", "listen"})
-SECTIONS = PROXY_SECTIONS | frozenset({
-    "global", "peers", "resolvers", "userlist", "mailers", "program", "http-errors", "ring", "cache",
-    "log-forward", "crt-store", "traces", "acme", "fcgi-app", "dynamic-update", "namespace_list",
-})
+SECTIONS = PROXY_SECTIONS | frozenset(
+    {
+        "global",
+        "peers",
+        "resolvers",
+        "userlist",
+        "mailers",
+        "program",
+        "http-errors",
+        "ring",
+        "cache",
+        "log-forward",
+        "crt-store",
+        "traces",
+        "acme",
+        "fcgi-app",
+        "dynamic-update",
+        "namespace_list",
+    }
+)
 # Keywords whose first argument is part of the keyword (``timeout tunnel``).
-_FAMILIES = frozenset({"option", "timeout", "http-request", "http-response", "http-after-response",
-                       "tcp-request", "tcp-response", "http-check", "stats", "quic-initial"})
+_FAMILIES = frozenset(
+    {
+        "option",
+        "timeout",
+        "http-request",
+        "http-response",
+        "http-after-response",
+        "tcp-request",
+        "tcp-response",
+        "http-check",
+        "stats",
+        "quic-initial",
+    }
+)
 # Families whose first two arguments are (``tcp-request content accept``).
 _TWO_LEVEL = frozenset({"tcp-request", "tcp-response"})
 
 # plain lines remembered at most (see read_file)
 _PLAIN_KEPT = 2048
 _SIMPLE = re.compile(r"[\"'\\]")
-_ENV = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_.][\w.]*)(?P<star>\[\*\])?(?:-(?P<default>[^}]*))?\}"
-                  r"|(?P<bare>[A-Za-z_][\w]*))")
+_ENV = re.compile(
+    r"\$(?:\{(?P<braced>[A-Za-z_.][\w.]*)(?P<star>\[\*\])?(?:-(?P<default>[^}]*))?\}"
+    r"|(?P<bare>[A-Za-z_][\w]*))"
+)
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t"}
 
 
@@ -178,13 +208,15 @@ class _Env:
             value = self.lookup(name)
             if value is None:
                 value = m.group("default") if m.group("default") is not None else m.group(0)
-            parts.append(text[pos:m.start()])
+            parts.append(text[pos : m.start()])
             parts.append(value)
             size += m.start() - pos + len(value)
             pos = m.end()
             if size > bounds.MAX_FILE_BYTES:
-                raise ExpansionLimit(f"environment variables expand this word past wsproxylint's bound of "
-                                     f"{bounds.mb(bounds.MAX_FILE_BYTES)}: the line was not read")
+                raise ExpansionLimit(
+                    f"environment variables expand this word past wsproxylint's bound of "
+                    f"{bounds.mb(bounds.MAX_FILE_BYTES)}: the line was not read"
+                )
         parts.append(text[pos:])
         return "".join(parts)
 
@@ -288,6 +320,7 @@ class _Frame:
 
 # ---------------------------------------------------------------------------- files
 
+
 def entry_files(path: str) -> list[str]:
     """The files one entry point stands for, in the order HAProxy reads them."""
     if os.path.isdir(path):
@@ -301,8 +334,9 @@ def entry_files(path: str) -> list[str]:
 
 
 def _cfg_files(directory: str) -> list[str]:
-    names = sorted((n for n in os.listdir(directory) if n.endswith(".cfg") and not n.startswith(".")),
-                   key=lambda n: n.encode())
+    names = sorted(
+        (n for n in os.listdir(directory) if n.endswith(".cfg") and not n.startswith(".")), key=lambda n: n.encode()
+    )
     return [os.path.join(directory, n) for n in names if os.path.isfile(os.path.join(directory, n))]
 
 
@@ -321,8 +355,11 @@ class _Reader:
         # type checked before the open, non-blocking (a FIFO never blocks), within the
         # per-file and total bounds (linter/bounds.py)
         try:
-            data = self.texts[path] if path in self.texts else bounds.read_bytes(
-                path, bounds.MAX_TOTAL_BYTES - self.total_bytes)
+            data = (
+                self.texts[path]
+                if path in self.texts
+                else bounds.read_bytes(path, bounds.MAX_TOTAL_BYTES - self.total_bytes)
+            )
         except ReadLimit as e:
             self.problems.append(SourceProblem("read", str(e), Loc(path, 1)))
             return
@@ -343,10 +380,14 @@ class _Reader:
             # '\ufeffglobal' out of section"): said once, plainly; the rest is read as if
             # the mark were not there, so its own errors are not drowned
             text = text[1:]
-            self.problems.append(SourceProblem(
-                "syntax", "the file starts with a byte-order mark (BOM): HAProxy takes it as part of the first "
-                          "keyword (unknown keyword out of section); save the file as UTF-8 without a BOM",
-                Loc(path, 1)))
+            self.problems.append(
+                SourceProblem(
+                    "syntax",
+                    "the file starts with a byte-order mark (BOM): HAProxy takes it as part of the first "
+                    "keyword (unknown keyword out of section); save the file as UTF-8 without a BOM",
+                    Loc(path, 1),
+                )
+            )
         source = SourceFile(path, "haproxy")
         self.files.append(source)
         self.env.file = path
@@ -399,7 +440,7 @@ class _Reader:
                 # section of a fleet): a fresh copy per line was a third of the tree
                 words = list(map(intern, (line if hash_at < 0 else line[:hash_at]).split()))
             if hash_at >= 0:
-                comments[no] = line[hash_at + 1:]
+                comments[no] = line[hash_at + 1 :]
             if not words:
                 continue
             loc = Loc(path, no)
@@ -415,9 +456,14 @@ class _Reader:
                 self.nodes.append(section)
                 continue
             if section is None:
-                self.problems.append(SourceProblem(
-                    "syntax", f"unknown keyword '{first}' out of section (each file must start with a section "
-                    "such as global, defaults, frontend, backend or listen)", loc))
+                self.problems.append(
+                    SourceProblem(
+                        "syntax",
+                        f"unknown keyword '{first}' out of section (each file must start with a section "
+                        "such as global, defaults, frontend, backend or listen)",
+                        loc,
+                    )
+                )
                 continue
             name, args = keyword(words)
             if name in _SETENV:
@@ -432,8 +478,9 @@ class _Reader:
             assert section.children is not None
             section.children.append(Node(name, args, loc))
         for frame in frames:
-            self.problems.append(SourceProblem("syntax", "'.if' without a matching '.endif' before the end of the file",
-                                               frame.loc))
+            self.problems.append(
+                SourceProblem("syntax", "'.if' without a matching '.endif' before the end of the file", frame.loc)
+            )
 
     def setenv(self, name: str, args: list[str]) -> None:
         """``global`` may set variables that later quoted words expand [manual 3.1]."""
@@ -444,7 +491,7 @@ class _Reader:
             self.environ[args[0]] = args[1]
 
     def directive(self, first: str, words: list[str], line: str, frames: list[_Frame], loc: Loc) -> None:
-        cond_text = line[len(first):].split("#", 1)[0].strip() if "#" in line else line[len(first):].strip()
+        cond_text = line[len(first) :].split("#", 1)[0].strip() if "#" in line else line[len(first) :].strip()
         if first == ".if":
             frame = _Frame(not frames or frames[-1].active, loc)
             frame.enter(eval_condition(" ".join(words[1:]) or cond_text, self.version, self.environ))
@@ -466,14 +513,20 @@ class _Reader:
             frames.pop()
         elif first in (".diag", ".notice", ".warning", ".alert"):
             if first == ".alert" and (not frames or frames[-1].active) and all(f.taken for f in frames):
-                self.problems.append(SourceProblem("syntax", f"'.alert' stops HAProxy here: {' '.join(words[1:])}",
-                                                   loc))
+                self.problems.append(
+                    SourceProblem("syntax", f"'.alert' stops HAProxy here: {' '.join(words[1:])}", loc)
+                )
         else:
             self.problems.append(SourceProblem("syntax", f"unknown directive '{first}'", loc))
 
 
-def read(path: str, version: str | None = None, environ: dict[str, str] | None = None,
-         extra: tuple[str, ...] = (), text: str | None = None) -> ConfigTree:
+def read(
+    path: str,
+    version: str | None = None,
+    environ: dict[str, str] | None = None,
+    extra: tuple[str, ...] = (),
+    text: str | None = None,
+) -> ConfigTree:
     """One configuration from an entry point (a file, with its ``conf.d/``; or a directory),
     plus ``extra`` files given with it (``-f`` after ``-f``). ``text``: the entry's text
     when it is not on disk (stdin, shown as ``path``): then it is the whole configuration,
@@ -490,15 +543,26 @@ def read(path: str, version: str | None = None, environ: dict[str, str] | None =
             files = []
     known = {os.path.realpath(f) for f in files}
     files += [f for f in extra if os.path.realpath(f) not in known]
-    for f in files[:bounds.MAX_FILES]:
+    for f in files[: bounds.MAX_FILES]:
         reader.read_file(f, entry=f == path)
     if len(files) > bounds.MAX_FILES:
-        reader.problems.append(SourceProblem(
-            "read", f"more than {bounds.MAX_FILES} files in one configuration (wsproxylint's bound): "
-                    f'"{files[bounds.MAX_FILES]}" and the files after it were not read', Loc(path, 1)))
+        reader.problems.append(
+            SourceProblem(
+                "read",
+                f"more than {bounds.MAX_FILES} files in one configuration (wsproxylint's bound): "
+                f'"{files[bounds.MAX_FILES]}" and the files after it were not read',
+                Loc(path, 1),
+            )
+        )
     names = {n.name for n in reader.nodes}
     # Without global or defaults the proxies' defaults (above all `mode`) are not in what
     # was read: a conf.d file or a documentation snippet.
     context = "main" if names & {"global", "defaults"} else "fragment"
-    return ConfigTree(dialect="haproxy", root_file=path, nodes=reader.nodes, context=context,
-                      files=reader.files, problems=reader.problems)
+    return ConfigTree(
+        dialect="haproxy",
+        root_file=path,
+        nodes=reader.nodes,
+        context=context,
+        files=reader.files,
+        problems=reader.problems,
+    )

@@ -77,9 +77,12 @@ class VirtualFiles:
     def glob(self, pattern: str) -> list[str]:
         """nginx's glob: ``*`` does not cross ``/``, matches sorted."""
         want = self._key(pattern).split(os.sep)
-        names = [self.shown[k] for k in self.sources
-                 if len(k.split(os.sep)) == len(want)
-                 and all(fnmatch.fnmatchcase(a, b) for a, b in zip(k.split(os.sep), want))]
+        names = [
+            self.shown[k]
+            for k in self.sources
+            if len(k.split(os.sep)) == len(want)
+            and all(fnmatch.fnmatchcase(a, b) for a, b in zip(k.split(os.sep), want, strict=False))
+        ]
         if self.disk:
             import glob
 

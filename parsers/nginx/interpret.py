@@ -18,11 +18,11 @@ import itertools
 import os
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
-from linter.fas import version_tuple
-from linter.model import (
+from linter.core.fas import version_tuple
+from linter.core.model import (
     Backend,
     BackendTLS,
     ConfigProblem,
@@ -48,9 +48,10 @@ from linter.model import (
     Timeouts,
     UpstreamRequest,
 )
-from linter.options import Options
-from linter.tree import ConfigTree, Loc, Node
+from linter.core.options import Options
+from linter.core.tree import ConfigTree, Loc, Node
 
+from . import ASSUMED_VERSION
 from .advice import NginxAdvice
 from .variables import (
     Evaluator,
@@ -64,45 +65,116 @@ from .variables import (
     variables_in,
 )
 
-ASSUMED_VERSION = "1.22.1"
 NEW_DEFAULTS = (1, 29, 7)
 NEW_DEFAULTS_TEXT = "1.29.7"
 
 # Directives nginx rejects when repeated in one block ("is duplicate").
-SCALARS = frozenset({
-    "proxy_pass", "proxy_http_version", "proxy_read_timeout", "proxy_send_timeout",
-    "proxy_connect_timeout", "proxy_buffering", "proxy_request_buffering", "proxy_ssl_verify",
-    "proxy_ssl_trusted_certificate", "proxy_ssl_server_name", "proxy_ssl_name",
-    "proxy_pass_request_headers", "proxy_pass_request_body", "proxy_buffer_size", "proxy_buffers",
-    "proxy_ssl_verify_depth", "proxy_next_upstream_tries", "proxy_intercept_errors",
-    "client_max_body_size", "root", "alias", "keepalive_timeout", "send_timeout",
-    "server_tokens", "keepalive", "keepalive_requests", "proxy_socket_keepalive",
-    "ssl_protocols", "ssl_ciphers", "ssl_prefer_server_ciphers", "ssl_session_timeout",
-    "ssl_session_cache", "client_body_timeout", "client_header_timeout", "index_off",
-})
+SCALARS = frozenset(
+    {
+        "proxy_pass",
+        "proxy_http_version",
+        "proxy_read_timeout",
+        "proxy_send_timeout",
+        "proxy_connect_timeout",
+        "proxy_buffering",
+        "proxy_request_buffering",
+        "proxy_ssl_verify",
+        "proxy_ssl_trusted_certificate",
+        "proxy_ssl_server_name",
+        "proxy_ssl_name",
+        "proxy_pass_request_headers",
+        "proxy_pass_request_body",
+        "proxy_buffer_size",
+        "proxy_buffers",
+        "proxy_ssl_verify_depth",
+        "proxy_next_upstream_tries",
+        "proxy_intercept_errors",
+        "client_max_body_size",
+        "root",
+        "alias",
+        "keepalive_timeout",
+        "send_timeout",
+        "server_tokens",
+        "keepalive",
+        "keepalive_requests",
+        "proxy_socket_keepalive",
+        "ssl_protocols",
+        "ssl_ciphers",
+        "ssl_prefer_server_ciphers",
+        "ssl_session_timeout",
+        "ssl_session_cache",
+        "client_body_timeout",
+        "client_header_timeout",
+        "index_off",
+    }
+)
 _NONE: frozenset[str] = frozenset()
 # what a consumed block leaves in its parent's list (a name no directive has)
 _RELEASED = Node("", [], Loc("", 0))
-_INHERITED = frozenset({
-    "proxy_http_version", "proxy_read_timeout", "proxy_send_timeout", "proxy_pass_request_headers",
-    "proxy_ssl_verify", "proxy_ssl_trusted_certificate", "ssl_certificate", "ssl", "http2",
-})
-_LISTEN_PARAMS = frozenset({
-    "default_server", "default", "ssl", "http2", "http3", "quic", "spdy", "proxy_protocol", "reuseport",
-    "deferred", "bind", "ipv6only", "backlog", "rcvbuf", "sndbuf", "accept_filter", "fastopen",
-    "so_keepalive", "setfib", "multipath",
-})
+_INHERITED = frozenset(
+    {
+        "proxy_http_version",
+        "proxy_read_timeout",
+        "proxy_send_timeout",
+        "proxy_pass_request_headers",
+        "proxy_ssl_verify",
+        "proxy_ssl_trusted_certificate",
+        "ssl_certificate",
+        "ssl",
+        "http2",
+    }
+)
+_LISTEN_PARAMS = frozenset(
+    {
+        "default_server",
+        "default",
+        "ssl",
+        "http2",
+        "http3",
+        "quic",
+        "spdy",
+        "proxy_protocol",
+        "reuseport",
+        "deferred",
+        "bind",
+        "ipv6only",
+        "backlog",
+        "rcvbuf",
+        "sndbuf",
+        "accept_filter",
+        "fastopen",
+        "so_keepalive",
+        "setfib",
+        "multipath",
+    }
+)
 _TIME_DIRECTIVES = frozenset({"proxy_read_timeout", "proxy_send_timeout", "proxy_connect_timeout"})
 _OTHER_HANDLERS = {
-    "fastcgi_pass": "a FastCGI backend", "uwsgi_pass": "a uwsgi backend", "scgi_pass": "an SCGI backend",
-    "grpc_pass": "a gRPC backend", "memcached_pass": "memcached",
+    "fastcgi_pass": "a FastCGI backend",
+    "uwsgi_pass": "a uwsgi backend",
+    "scgi_pass": "an SCGI backend",
+    "grpc_pass": "a gRPC backend",
+    "memcached_pass": "memcached",
 }
 _VARIABLE_ARGS = {  # directive -> which args nginx compiles as strings with variables
-    "proxy_set_header": slice(1, 2), "proxy_pass": slice(0, 1), "return": slice(0, 2),
-    "rewrite": slice(1, 2), "set": slice(1, 2), "add_header": slice(1, 2), "proxy_ssl_name": slice(0, 1),
+    "proxy_set_header": slice(1, 2),
+    "proxy_pass": slice(0, 1),
+    "return": slice(0, 2),
+    "rewrite": slice(1, 2),
+    "set": slice(1, 2),
+    "add_header": slice(1, 2),
+    "proxy_ssl_name": slice(0, 1),
 }
-_DEFINERS = {"perl_set": 0, "js_set": 0, "set_by_lua": 0, "set_by_lua_block": 0, "set_by_lua_file": 0,
-             "auth_request_set": 0, "set": 0, "set_real_ip_from": None}
+_DEFINERS = {
+    "perl_set": 0,
+    "js_set": 0,
+    "set_by_lua": 0,
+    "set_by_lua_block": 0,
+    "set_by_lua_file": 0,
+    "auth_request_set": 0,
+    "set": 0,
+    "set_real_ip_from": None,
+}
 
 
 @functools.lru_cache(maxsize=1024)  # a fleet writes the same few timeouts thousands of times
@@ -283,13 +355,28 @@ class NginxInterpreter:
                     scope = "route"
         if pool is None:
             if self.new_defaults:
-                pool, scope = self.one(("pool default", 32), lambda: Setting(
-                    32, None, note=f"nginx >= {NEW_DEFAULTS_TEXT} caches 32 idle connections per worker for "
-                    "every upstream block (keepalive 32 local)")), "route"
+                pool, scope = (
+                    self.one(
+                        ("pool default", 32),
+                        lambda: Setting(
+                            32,
+                            None,
+                            note=f"nginx >= {NEW_DEFAULTS_TEXT} caches 32 idle connections per worker for "
+                            "every upstream block (keepalive 32 local)",
+                        ),
+                    ),
+                    "route",
+                )
             else:
-                pool = self.one(("pool default", 0), lambda: Setting(
-                    0, None, note=f"on nginx >= {NEW_DEFAULTS_TEXT} this upstream block keeps connections "
-                    "alive by default (keepalive 32 local)"))
+                pool = self.one(
+                    ("pool default", 0),
+                    lambda: Setting(
+                        0,
+                        None,
+                        note=f"on nginx >= {NEW_DEFAULTS_TEXT} this upstream block keeps connections "
+                        "alive by default (keepalive 32 local)",
+                    ),
+                )
         self.check_duplicates(n.children or [])
         return Backend(name=n.args[0], servers=servers, loc=n.loc, pool=pool, pool_scope=scope, named=True)
 
@@ -300,20 +387,28 @@ class NginxInterpreter:
         lvl = Level(
             headers=own_headers or parent.headers,
             headers_loc=own_headers[0].loc if own_headers else parent.headers_loc,
-            shadowed=parent.headers if own_headers and parent.headers else
-            ([] if own_headers else parent.shadowed),
+            shadowed=parent.headers if own_headers and parent.headers else ([] if own_headers else parent.shadowed),
             hidden=own_hidden or parent.hidden,
             scalars=dict(parent.scalars),
             unseen=list(parent.unseen),
             access=[c for c in children if c.name in ("allow", "deny")] or parent.access,
         )
         for c in children:
-            if c.name in _TIME_DIRECTIVES and c.args and parse_time(c.args[0]) is None \
-                    and id(c) not in self.time_checked:
+            if (
+                c.name in _TIME_DIRECTIVES
+                and c.args
+                and parse_time(c.args[0]) is None
+                and id(c) not in self.time_checked
+            ):
                 self.time_checked.add(id(c))
-                self.problems.append(ConfigProblem(
-                    "rejected", f'"{c.name}" directive invalid value', c.loc,
-                    fix="write a time such as `3600s`, `60m` or `1h` (units ms, s, m, h, d)"))
+                self.problems.append(
+                    ConfigProblem(
+                        "rejected",
+                        f'"{c.name}" directive invalid value',
+                        c.loc,
+                        fix="write a time such as `3600s`, `60m` or `1h` (units ms, s, m, h, d)",
+                    )
+                )
             if c.name in _INHERITED:
                 lvl.scalars[c.name] = c
             elif c.name == "include" and c.children is None:
@@ -376,12 +471,23 @@ class NginxInterpreter:
             params = c.args[1:]
             for p in params:
                 if p.split("=", 1)[0] not in _LISTEN_PARAMS:
-                    self.problems.append(ConfigProblem(
-                        "rejected", f'invalid parameter "{p}" in "listen"', c.loc,
-                        fix="remove the parameter, or add the `;` missing at the end of the listen line"))
+                    self.problems.append(
+                        ConfigProblem(
+                            "rejected",
+                            f'invalid parameter "{p}" in "listen"',
+                            c.loc,
+                            fix="remove the parameter, or add the `;` missing at the end of the listen line",
+                        )
+                    )
                     break  # nginx stops at the first
-            lst = Listener(address=addr, port=port, tls="ssl" in params or ssl_on, loc=c.loc,
-                           http2="http2" in params or http2_on, tls_material=cert.loc if cert else None)
+            lst = Listener(
+                address=addr,
+                port=port,
+                tls="ssl" in params or ssl_on,
+                loc=c.loc,
+                http2="http2" in params or http2_on,
+                tls_material=cert.loc if cert else None,
+            )
             if inherited_cert is not None:
                 self.has_cert.add(id(lst))
             if "default_server" in params or "default" in params:
@@ -389,11 +495,11 @@ class NginxInterpreter:
             out.append(lst)
         if not out:
             if fragment:
-                out.append(Listener("*", None, tls=ssl_on, loc=None, unknown=True,
-                                    tls_material=cert.loc if cert else None))
+                out.append(
+                    Listener("*", None, tls=ssl_on, loc=None, unknown=True, tls_material=cert.loc if cert else None)
+                )
             else:
-                out.append(Listener("0.0.0.0", 80, tls=ssl_on, loc=None,
-                                    tls_material=cert.loc if cert else None))
+                out.append(Listener("0.0.0.0", 80, tls=ssl_on, loc=None, tls_material=cert.loc if cert else None))
         return out
 
     # ------------------------------------------------------------------ locations
@@ -406,13 +512,26 @@ class NginxInterpreter:
         exact = {r.match.pattern for r in table.routes if r.match.kind in ("exact", "prefix")}
         for r in list(table.routes):
             p = r.match.pattern
-            if (r.match.kind == "prefix" and len(p) > 1 and p.endswith("/") and isinstance(r.action, ProxyAction)
-                    and p[:-1] not in exact):
-                table.routes.append(Route(
-                    match=PathMatch("exact", p[:-1]), loc=r.loc, label=r.label,
-                    action=Respond(301, r.loc, target=p,
-                                   reason=sys.intern(f"nginx redirects {p[:-1]} to {p} because {r.label} ends "
-                                                     "with a slash"))))
+            if (
+                r.match.kind == "prefix"
+                and len(p) > 1
+                and p.endswith("/")
+                and isinstance(r.action, ProxyAction)
+                and p[:-1] not in exact
+            ):
+                table.routes.append(
+                    Route(
+                        match=PathMatch("exact", p[:-1]),
+                        loc=r.loc,
+                        label=r.label,
+                        action=Respond(
+                            301,
+                            r.loc,
+                            target=p,
+                            reason=sys.intern(f"nginx redirects {p[:-1]} to {p} because {r.label} ends with a slash"),
+                        ),
+                    )
+                )
         return table
 
     def route(self, node: Node, parent: Level) -> Route:
@@ -457,8 +576,7 @@ class NginxInterpreter:
                     if c.args[-1] in named:  # nginx gives up after 10 internal redirects: 500
                         return Respond(500, c.loc, reason=f"internal redirection cycle through {c.args[-1]}")
                     tl = self.level(self.named_level, target.children or [])
-                    return self.handler(target.children or [], tl, regex_location=True,
-                                        named=named + (c.args[-1],))
+                    return self.handler(target.children or [], tl, regex_location=True, named=named + (c.args[-1],))
         return None
 
     # ------------------------------------------------------------------ rewrite phase
@@ -478,8 +596,7 @@ class NginxInterpreter:
                 for d in inner:
                     if d.name == "proxy_pass" and d.args:
                         action = self.proxy(d, ilvl, uri_allowed=False)
-                out.append(Guard(IfCondition(list(c.args), self.ev), self.steps(inner, ilvl), c.loc,
-                                 action=action))
+                out.append(Guard(IfCondition(list(c.args), self.ev), self.steps(inner, ilvl), c.loc, action=action))
         return out or ()  # most blocks have none: one shared empty tuple, not a list each
 
     def respond(self, n: Node) -> Respond:
@@ -509,8 +626,9 @@ class NginxInterpreter:
             groups = {str(i): g or "" for i, g in enumerate(m.groups(), 1)}
             groups.update({k: v or "" for k, v in m.groupdict().items()})
             # captures ($1, $name, ${name}) first, then the config's variables
-            text = re.sub(r"\$(?:\{(\w+)\}|(\d|[A-Za-z_]\w*))",
-                          lambda g: groups.get(g.group(1) or g.group(2), g.group(0)), repl)
+            text = re.sub(
+                r"\$(?:\{(\w+)\}|(\d|[A-Za-z_]\w*))", lambda g: groups.get(g.group(1) or g.group(2), g.group(0)), repl
+            )
             value = ev.evaluate(text, req)
             if value is None:
                 return None
@@ -526,11 +644,15 @@ class NginxInterpreter:
         scheme, hostport, uri = (m.group(1).lower(), m.group(2), m.group(3)) if m else ("http", target, None)
         tls = scheme == "https"
         if uri is not None and not uri_allowed and "$" not in target:
-            self.problems.append(ConfigProblem(
-                "rejected",
-                '"proxy_pass" cannot have URI part in location given by regular expression, '
-                'or inside named location, or inside "if" statement', n.loc,
-                fix="drop the path from proxy_pass here (keep scheme, host and port), or use a prefix location"))
+            self.problems.append(
+                ConfigProblem(
+                    "rejected",
+                    '"proxy_pass" cannot have URI part in location given by regular expression, '
+                    'or inside named location, or inside "if" statement',
+                    n.loc,
+                    fix="drop the path from proxy_pass here (keep scheme, host and port), or use a prefix location",
+                )
+            )
         backend = self.backend_for(hostport, tls, n)
         up = self.upstream_request(lvl)
         read = lvl.scalars.get("proxy_read_timeout")
@@ -538,27 +660,47 @@ class NginxInterpreter:
         # an unreadable value is a load error reported elsewhere; judge the default meanwhile
         idle_value = 60.0 if seconds is None else seconds
         read_loc = read.loc if read else None
-        timeouts = self.one(("timeouts", idle_value, read_loc),
-                            lambda: Timeouts(idle=Setting(idle_value, read_loc)), local=read_loc is not None)
+        timeouts = self.one(
+            ("timeouts", idle_value, read_loc),
+            lambda: Timeouts(idle=Setting(idle_value, read_loc)),
+            local=read_loc is not None,
+        )
         verify = lvl.scalars.get("proxy_ssl_verify")
         ca = lvl.scalars.get("proxy_ssl_trusted_certificate")
         verify_on = bool(verify and verify.args[:1] == ["on"])
         ca_value = ca.args[0] if ca and ca.args else None
         tls_settings = self.one(
             ("backend-tls", verify_on, verify.loc if verify else None, ca_value, ca.loc if ca else None),
-            lambda: BackendTLS(verify=Setting(verify_on, verify.loc if verify else None),
-                               ca=Setting(ca_value, ca.loc if ca else None)), local=bool(verify or ca))
+            lambda: BackendTLS(
+                verify=Setting(verify_on, verify.loc if verify else None), ca=Setting(ca_value, ca.loc if ca else None)
+            ),
+            local=bool(verify or ca),
+        )
         # nginx sets up backend TLS for https:// and for any proxy_pass with variables
         if (tls or "$" in target) and tls_settings.verify.value and not tls_settings.ca.value:
-            self.problems.append(ConfigProblem(
-                "rejected", "proxy_ssl_verify is on but no proxy_ssl_trusted_certificate is set: "
-                "nginx refuses to load (\"no proxy_ssl_trusted_certificate for proxy_ssl_verify\")",
-                tls_settings.verify.loc or n.loc, related=[(n.loc, "TLS to the backend here")],
-                fix="add `proxy_ssl_trusted_certificate /path/to/fas-ca.pem;` next to proxy_ssl_verify, "
-                    "or set `proxy_ssl_verify off;`"))
-        return ProxyAction(target=target, backend=backend, tls=tls, loc=n.loc, upstream=up,
-                           timeouts=timeouts, tls_settings=tls_settings, uri=uri,
-                           unseen=tuple(lvl.unseen), outside=self.tree.is_fragment)
+            self.problems.append(
+                ConfigProblem(
+                    "rejected",
+                    "proxy_ssl_verify is on but no proxy_ssl_trusted_certificate is set: "
+                    'nginx refuses to load ("no proxy_ssl_trusted_certificate for proxy_ssl_verify")',
+                    tls_settings.verify.loc or n.loc,
+                    related=[(n.loc, "TLS to the backend here")],
+                    fix="add `proxy_ssl_trusted_certificate /path/to/fas-ca.pem;` next to proxy_ssl_verify, "
+                    "or set `proxy_ssl_verify off;`",
+                )
+            )
+        return ProxyAction(
+            target=target,
+            backend=backend,
+            tls=tls,
+            loc=n.loc,
+            upstream=up,
+            timeouts=timeouts,
+            tls_settings=tls_settings,
+            uri=uri,
+            unseen=tuple(lvl.unseen),
+            outside=self.tree.is_fragment,
+        )
 
     def backend_for(self, hostport: str, tls: bool, n: Node) -> Backend | None:
         if "$" in hostport:
@@ -574,8 +716,13 @@ class NginxInterpreter:
             return self.upstreams[hostport]
         host, port = split_hostport(hostport, default_port=443 if tls else 80)
         explicit_port = port_given(hostport)
-        if not explicit_port and not self.whole and not host.startswith("unix:") and "." not in host \
-                and host != "localhost":
+        if (
+            not explicit_port
+            and not self.whole
+            and not host.startswith("unix:")
+            and "." not in host
+            and host != "localhost"
+        ):
             # a bare name in a fragment is most likely an upstream block defined elsewhere
             key = f"?{hostport}"
             if key not in self.implicit:
@@ -583,8 +730,7 @@ class NginxInterpreter:
             return self.implicit[key]
         key = f"{hostport}|{tls}|{n.loc}"  # inline: each proxy_pass line is its own backend
         if key not in self.implicit:
-            self.implicit[key] = Backend(name=hostport, servers=[Server(host, port, n.loc)], loc=n.loc,
-                                         pool=Setting(0))
+            self.implicit[key] = Backend(name=hostport, servers=[Server(host, port, n.loc)], loc=n.loc, pool=Setting(0))
         return self.implicit[key]
 
     def upstream_request(self, lvl: Level) -> UpstreamRequest:
@@ -593,32 +739,43 @@ class NginxInterpreter:
         if "host" not in user:
             ops.append(HeaderOp("Host", Literal("backend-host"), None, note="nginx default: $proxy_host"))
         if "connection" not in user and not self.new_defaults:
-            ops.append(HeaderOp("Connection", Literal("close"), None,
-                                note=f"nginx's default before {NEW_DEFAULTS_TEXT}"))
+            ops.append(
+                HeaderOp("Connection", Literal("close"), None, note=f"nginx's default before {NEW_DEFAULTS_TEXT}")
+            )
         for h in lvl.headers:
             if len(h.args) >= 2:
                 ops.append(self.header_op(h))
         version = lvl.scalars.get("proxy_http_version")
         if version and version.args:
-            http_version = self.one(("setting", version.args[0], version.loc),
-                                    lambda: Setting(version.args[0], version.loc), local=True)
+            http_version = self.one(
+                ("setting", version.args[0], version.loc), lambda: Setting(version.args[0], version.loc), local=True
+            )
         elif self.new_defaults:
             http_version = self.one(("setting", "1.1", None), lambda: Setting("1.1", None))
         else:
-            http_version = self.one(("http-1.0 default",), lambda: Setting(
-                "1.0", None, note=f"nginx >= {NEW_DEFAULTS_TEXT} sends HTTP/1.1 by default"))
+            http_version = self.one(
+                ("http-1.0 default",),
+                lambda: Setting("1.0", None, note=f"nginx >= {NEW_DEFAULTS_TEXT} sends HTTP/1.1 by default"),
+            )
         forward = lvl.scalars.get("proxy_pass_request_headers")
         forwarding = not (forward and forward.args[:1] == ["off"])
         shadow_reason = ""
         if lvl.shadowed and lvl.headers_loc:
             line = lvl.headers_loc.line
-            shadow_reason = self.one(("shadow", line), lambda: (
-                f"the proxy_set_header at line {line} gives this block a header list of "
-                "its own, so nginx inherits none from the enclosing levels"), local=True)
+            shadow_reason = self.one(
+                ("shadow", line),
+                lambda: (
+                    f"the proxy_set_header at line {line} gives this block a header list of "
+                    "its own, so nginx inherits none from the enclosing levels"
+                ),
+                local=True,
+            )
         return UpstreamRequest(
-            forward_client_headers=self.one(("setting", forwarding, forward.loc if forward else None),
-                                            lambda: Setting(forwarding, forward.loc if forward else None),
-                                            local=forward is not None),
+            forward_client_headers=self.one(
+                ("setting", forwarding, forward.loc if forward else None),
+                lambda: Setting(forwarding, forward.loc if forward else None),
+                local=forward is not None,
+            ),
             hop_by_hop_forwarded=_NONE,
             ops=tuple(ops),
             empty_value_removes=True,
@@ -627,8 +784,9 @@ class NginxInterpreter:
             shadow_reason=shadow_reason,
             http_version=http_version,
             # nginx writes `Connection: upgrade` on a 101 itself: hiding it changes nothing (observed)
-            hidden_response_headers=tuple(HiddenHeader(h.args[0], h.loc) for h in lvl.hidden
-                                          if h.args and h.args[0].lower() != "connection"),
+            hidden_response_headers=tuple(
+                HiddenHeader(h.args[0], h.loc) for h in lvl.hidden if h.args and h.args[0].lower() != "connection"
+            ),
         )
 
     def header_op(self, h: Node) -> HeaderOp:
@@ -649,10 +807,15 @@ class NginxInterpreter:
                     continue
                 where = os.path.relpath(first.loc.file, os.path.dirname(os.path.abspath(self.tree.root_file)))
                 how = "" if first.loc.file == c.loc.file else f" (first set in {where}:{first.loc.line})"
-                self.problems.append(ConfigProblem(
-                    "rejected", f'"{c.name}" directive is duplicate{how}', c.loc,
-                    related=[(first.loc, f"{c.name} first set here")],
-                    fix=f"keep one `{c.name}` in this block: remove it here or where it is first set"))
+                self.problems.append(
+                    ConfigProblem(
+                        "rejected",
+                        f'"{c.name}" directive is duplicate{how}',
+                        c.loc,
+                        related=[(first.loc, f"{c.name} first set here")],
+                        fix=f"keep one `{c.name}` in this block: remove it here or where it is first set",
+                    )
+                )
 
     def check_duplicate_locations(self, children: list[Node]) -> None:
         seen: dict[tuple, Node] = {}
@@ -660,10 +823,15 @@ class NginxInterpreter:
             if c.name == "location" and c.args and not c.args[0].startswith("~"):
                 key = tuple(c.args)
                 if key in seen:
-                    self.problems.append(ConfigProblem(
-                        "rejected", f'duplicate location "{c.args[-1]}"', c.loc,
-                        related=[(seen[key].loc, "first defined here")],
-                        fix="merge the two location blocks into one"))
+                    self.problems.append(
+                        ConfigProblem(
+                            "rejected",
+                            f'duplicate location "{c.args[-1]}"',
+                            c.loc,
+                            related=[(seen[key].loc, "first defined here")],
+                            fix="merge the two location blocks into one",
+                        )
+                    )
                 else:
                     seen[key] = c
 
@@ -682,12 +850,18 @@ class NginxInterpreter:
                     defaults[key] = (site, lst)
         for site, lst in defaults.values():
             if id(lst) not in self.has_cert:
-                self.problems.append(ConfigProblem(
-                    "rejected", f'no "ssl_certificate" is defined for the "listen ... ssl" directive '
-                    f"({lst.label}, whose default server is {site.label})", site.loc,
-                    certain=self.whole, related=[(lst.loc, "TLS listener here")] if lst.loc else [],
-                    fix="add ssl_certificate and ssl_certificate_key to this server (the default server "
-                        "of the port) or to http {}"))
+                self.problems.append(
+                    ConfigProblem(
+                        "rejected",
+                        f'no "ssl_certificate" is defined for the "listen ... ssl" directive '
+                        f"({lst.label}, whose default server is {site.label})",
+                        site.loc,
+                        certain=self.whole,
+                        related=[(lst.loc, "TLS listener here")] if lst.loc else [],
+                        fix="add ssl_certificate and ssl_certificate_key to this server (the default server "
+                        "of the port) or to http {}",
+                    )
+                )
 
     def check_variables(self) -> None:
         defined = self.ev.defined | self.captures
@@ -712,14 +886,29 @@ class NginxInterpreter:
                     bad = unknown[t] = [v for v in variables_in(t) if v not in defined and not is_builtin(v)]
                 for var in bad:
                     certain = self.whole and not self.has_modules
-                    where = "" if certain else (" here; its map or set may be in a file not read with this one"
-                                                if not self.whole else "; a loaded module may define it")
-                    fix = ("add `map $http_upgrade $connection_upgrade { default upgrade; '' close; }` to http {}"
-                           if var == "connection_upgrade" else
-                           f"define ${var} with map or set in the http context, or use a built-in variable")
-                    self.problems.append(ConfigProblem(
-                        "rejected", f'unknown "{var}" variable: no map, set or module defines it{where}',
-                        n.loc, certain=certain, fix=fix))
+                    where = (
+                        ""
+                        if certain
+                        else (
+                            " here; its map or set may be in a file not read with this one"
+                            if not self.whole
+                            else "; a loaded module may define it"
+                        )
+                    )
+                    fix = (
+                        "add `map $http_upgrade $connection_upgrade { default upgrade; '' close; }` to http {}"
+                        if var == "connection_upgrade"
+                        else f"define ${var} with map or set in the http context, or use a built-in variable"
+                    )
+                    self.problems.append(
+                        ConfigProblem(
+                            "rejected",
+                            f'unknown "{var}" variable: no map, set or module defines it{where}',
+                            n.loc,
+                            certain=certain,
+                            fix=fix,
+                        )
+                    )
 
 
 def split_listen(text: str) -> tuple[str, int | None]:

@@ -103,7 +103,7 @@ def lex_text(text: str, filename: str | None = None) -> Iterator[Token]:
             m = _QUOTED[c].match(text, pos + 1)
             if m is None:
                 break  # unterminated: crossplane's stream just ends
-            raw = text[pos + 1:m.end() - 1]
+            raw = text[pos + 1 : m.end() - 1]
             if "\\" in raw:
                 raw = _unescape_quotes(raw, c)
             last = line

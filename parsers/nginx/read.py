@@ -23,9 +23,9 @@ from crossplane.errors import NgxParserBaseException, NgxParserDirectiveError
 from crossplane.lexer import _balance_braces, _lex_file_object
 from crossplane.parser import _prepare_if_args
 
-from linter import bounds
-from linter.bounds import BOM, Device, ReadLimit
-from linter.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
+from linter.core import bounds
+from linter.core.bounds import BOM, Device, ReadLimit
+from linter.core.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
 
 from .lex import lex_text, needs_crossplane
 
@@ -37,16 +37,41 @@ if TYPE_CHECKING:
 
 # Directives that only stand at the top of a whole configuration.
 _MAIN_ONLY = frozenset(
-    {"http", "events", "stream", "mail", "worker_processes", "user", "pid", "load_module",
-     "worker_rlimit_nofile", "daemon", "master_process", "error_log_main", "env", "thread_pool"}
+    {
+        "http",
+        "events",
+        "stream",
+        "mail",
+        "worker_processes",
+        "user",
+        "pid",
+        "load_module",
+        "worker_rlimit_nofile",
+        "daemon",
+        "master_process",
+        "error_log_main",
+        "env",
+        "thread_pool",
+    }
 )
 
 # Allowed in more contexts than crossplane 0.5.8's table knows (include: anywhere;
 # resolver in upstream since nginx 1.27.3).
 _CONTEXT_UNCHECKED = frozenset({"include", "resolver", "resolver_timeout"})
 # Files every nginx package installs next to nginx.conf: a checkout often omits them.
-_DISTRIBUTION_FILES = frozenset({"mime.types", "fastcgi_params", "fastcgi.conf", "scgi_params", "uwsgi_params",
-                                 "koi-utf", "koi-win", "win-utf", "proxy_params"})
+_DISTRIBUTION_FILES = frozenset(
+    {
+        "mime.types",
+        "fastcgi_params",
+        "fastcgi.conf",
+        "scgi_params",
+        "uwsgi_params",
+        "koi-utf",
+        "koi-win",
+        "win-utf",
+        "proxy_params",
+    }
+)
 
 _KNOWN_CONTEXTS = frozenset(CONTEXTS)
 
@@ -90,8 +115,15 @@ class _Reader:
         self.stray: dict[str, SourceProblem] = {}
 
     # -- one file, in the context it is included in
-    def parse_file(self, path: str, ctx: tuple | None, stack: tuple[str, ...], via: tuple[Loc, ...],
-                   lexed: Tokens | Exception | None = None, depth: int = 0) -> list[Node]:
+    def parse_file(
+        self,
+        path: str,
+        ctx: tuple | None,
+        stack: tuple[str, ...],
+        via: tuple[Loc, ...],
+        lexed: Tokens | Exception | None = None,
+        depth: int = 0,
+    ) -> list[Node]:
         out: list[Node] = []  # what was read before a fatal error still counts
         # a file that cannot be read is reported where it is included (or at line 1 of
         # the entry point), and is not listed as read
@@ -106,8 +138,14 @@ class _Reader:
         except (OSError, ValueError) as e:
             why = bounds.reason(e)
             if via:
-                self.problems.append(SourceProblem("include", f'cannot read included file "{path}": {why}',
-                                                   where, certain=not isinstance(e, Device)))
+                self.problems.append(
+                    SourceProblem(
+                        "include",
+                        f'cannot read included file "{path}": {why}',
+                        where,
+                        certain=not isinstance(e, Device),
+                    )
+                )
             else:
                 self.problems.append(SourceProblem("read", f"cannot read {path}: {why}", where))
             return out
@@ -116,19 +154,26 @@ class _Reader:
         if sf is None:
             sf = self.files[path] = SourceFile(path=path, dialect="nginx")
         if tokens.bom:
-            self.problems.append(SourceProblem(
-                "syntax", "the file starts with a byte-order mark (BOM): nginx takes it as part of the first "
-                          "directive (unknown directive); save the file as UTF-8 without a BOM", Loc(path, 1)))
+            self.problems.append(
+                SourceProblem(
+                    "syntax",
+                    "the file starts with a byte-order mark (BOM): nginx takes it as part of the first "
+                    "directive (unknown directive); save the file as UTF-8 without a BOM",
+                    Loc(path, 1),
+                )
+            )
         try:
             self.block(path, iter(tokens), ctx, stack, via, sf, out, depth)
             if tokens.error is not None:
                 raise tokens.error
         except StopIteration:
-            self.problems.append(SourceProblem("syntax", 'unexpected end of file, expecting ";" or "}"',
-                                               Loc(path, tokens.last_line)))
+            self.problems.append(
+                SourceProblem("syntax", 'unexpected end of file, expecting ";" or "}"', Loc(path, tokens.last_line))
+            )
         except NgxParserBaseException as e:
-            self.problems.append(SourceProblem("syntax", e.strerror or "syntax error",
-                                               Loc(path, e.lineno or tokens.last_line)))
+            self.problems.append(
+                SourceProblem("syntax", e.strerror or "syntax error", Loc(path, e.lineno or tokens.last_line))
+            )
         except (ValueError, RecursionError, RuntimeError) as e:
             msg = str(e) or "unexpected end of file: a block is not closed"
             self.problems.append(SourceProblem("syntax", msg, Loc(path, tokens.last_line)))
@@ -139,8 +184,17 @@ class _Reader:
             self.problems.append(stray)
         return out
 
-    def block(self, path: str, tokens, ctx: tuple | None, stack: tuple[str, ...], via: tuple[Loc, ...],
-              sf: SourceFile, out: list[Node] | None = None, depth: int = 0) -> list[Node]:
+    def block(
+        self,
+        path: str,
+        tokens,
+        ctx: tuple | None,
+        stack: tuple[str, ...],
+        via: tuple[Loc, ...],
+        sf: SourceFile,
+        out: list[Node] | None = None,
+        depth: int = 0,
+    ) -> list[Node]:
         """crossplane's parse loop, with the context nginx would be in and includes our way."""
         out = [] if out is None else out
         if depth > bounds.MAX_BLOCK_DEPTH:
@@ -200,15 +254,21 @@ class _Reader:
                 if inner is not None and inner not in _KNOWN_CONTEXTS:
                     inner = None  # a block crossplane has no table for (map, types, lua, ...)
                 if depth + 1 > bounds.MAX_BLOCK_DEPTH:
-                    self.problems.append(SourceProblem(
-                        "read", f"blocks nested deeper than {bounds.MAX_BLOCK_DEPTH} levels (wsproxylint's "
-                                f"bound): this block was not read", loc))
+                    self.problems.append(
+                        SourceProblem(
+                            "read",
+                            f"blocks nested deeper than {bounds.MAX_BLOCK_DEPTH} levels (wsproxylint's "
+                            f"bound): this block was not read",
+                            loc,
+                        )
+                    )
                 node.children = self.block(path, tokens, inner, stack, via, sf, None, depth + 1)
             out.append(node)
         return out
 
-    def include(self, loc: Loc, pattern: str, ctx: tuple | None, stack: tuple[str, ...],
-                via: tuple[Loc, ...], depth: int = 0) -> list[Node]:
+    def include(
+        self, loc: Loc, pattern: str, ctx: tuple | None, stack: tuple[str, ...], via: tuple[Loc, ...], depth: int = 0
+    ) -> list[Node]:
         fragment = self.context != "main"
         vfs = self.vfs
         full = pattern if os.path.isabs(pattern) else os.path.join(self.prefix, pattern)
@@ -219,8 +279,9 @@ class _Reader:
             try:
                 names = sorted(glob.glob(full)) if vfs is None else vfs.glob(full)
             except (OSError, ValueError, RecursionError) as e:
-                self.problems.append(SourceProblem(
-                    "include", f'include "{pattern}" cannot be expanded: {bounds.reason(e)}', loc))
+                self.problems.append(
+                    SourceProblem("include", f'include "{pattern}" cannot be expanded: {bounds.reason(e)}', loc)
+                )
                 return [Node(name="include", args=[pattern], loc=loc, via=via)]
         else:
             # lexists: a dangling or looping symlink is reported as unreadable, not missing
@@ -228,30 +289,46 @@ class _Reader:
             if not names:
                 # A relative include missing from the tree being linted breaks the load;
                 # an absolute one may just live on the server, not in this checkout.
-                certain = (not fragment and not os.path.isabs(pattern)
-                           and os.path.basename(pattern) not in _DISTRIBUTION_FILES)
-                where = "" if os.path.isabs(pattern) else \
-                    f" (nginx looks for it relative to the main config's directory, {self.shown_prefix})"
-                self.problems.append(SourceProblem(
-                    "include", f'included file "{pattern}" not found{where}', loc, certain=certain))
+                certain = (
+                    not fragment and not os.path.isabs(pattern) and os.path.basename(pattern) not in _DISTRIBUTION_FILES
+                )
+                where = (
+                    ""
+                    if os.path.isabs(pattern)
+                    else f" (nginx looks for it relative to the main config's directory, {self.shown_prefix})"
+                )
+                self.problems.append(
+                    SourceProblem("include", f'included file "{pattern}" not found{where}', loc, certain=certain)
+                )
                 # keep the include in the tree: what it would have set is unknown
                 return [Node(name="include", args=[pattern], loc=loc, via=via)]
         out: list[Node] = []
         for name in names:
             real = os.path.realpath(name) if vfs is None else vfs.realpath(name)
             if real in stack:
-                self.problems.append(SourceProblem(
-                    "include", f'include cycle: "{name}" includes itself through {loc}', loc))
+                self.problems.append(
+                    SourceProblem("include", f'include cycle: "{name}" includes itself through {loc}', loc)
+                )
                 continue
             if len(stack) >= bounds.MAX_INCLUDE_DEPTH:
-                self.problems.append(SourceProblem(
-                    "read", f"includes nested deeper than {bounds.MAX_INCLUDE_DEPTH} levels (wsproxylint's "
-                            f'bound): "{name}" was not read', loc))
+                self.problems.append(
+                    SourceProblem(
+                        "read",
+                        f"includes nested deeper than {bounds.MAX_INCLUDE_DEPTH} levels (wsproxylint's "
+                        f'bound): "{name}" was not read',
+                        loc,
+                    )
+                )
                 return out
             if len(self.files) >= bounds.MAX_FILES:
-                self.problems.append(SourceProblem(
-                    "read", f"more than {bounds.MAX_FILES} files in one configuration (wsproxylint's bound): "
-                            f'"{name}" and the files after it were not read', loc))
+                self.problems.append(
+                    SourceProblem(
+                        "read",
+                        f"more than {bounds.MAX_FILES} files in one configuration (wsproxylint's bound): "
+                        f'"{name}" and the files after it were not read',
+                        loc,
+                    )
+                )
                 return out
             # a directory, even one a glob matched, is read by nginx and fails the load
             # ("pread() ... Is a directory"): parse_file reports it
@@ -299,7 +376,7 @@ def _skip_block(tokens) -> None:
 class Tokens:
     """A file's tokens, streamed once from the lexer.
 
-    The file is read once, as bytes, through ``linter.bounds`` (type checked before the
+    The file is read once, as bytes, through ``linter.core.bounds`` (type checked before the
     open, non-blocking, within the per-file and total bounds), and decoded with its line
     ends as nginx sees them (only LF ends a line). The root's tokens serve both to guess
     its context and to parse it, but only the head needed for the guess is buffered (up
@@ -404,5 +481,11 @@ def read(path: str, vfs: VirtualFiles | None = None) -> ConfigTree:
     r.context = guess_context(names)
     root_real = os.path.realpath(path) if vfs is None else vfs.realpath(path)
     nodes = r.parse_file(path, _CTX[r.context], (root_real,), (), lexed)
-    return ConfigTree(dialect="nginx", root_file=path, nodes=nodes, context=r.context,
-                      files=list(r.files.values()), problems=r.problems)
+    return ConfigTree(
+        dialect="nginx",
+        root_file=path,
+        nodes=nodes,
+        context=r.context,
+        files=list(r.files.values()),
+        problems=r.problems,
+    )

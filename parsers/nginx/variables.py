@@ -12,15 +12,16 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from linter.model import Request
-from linter.tree import Loc
+from linter.core.model import Request
+from linter.core.tree import Loc
 
 _VAR = re.compile(r"\$(?:\{(\w+)\}|(\d|[A-Za-z_]\w*))")
 _NAMED_GROUP = re.compile(r"\(\?<([A-Za-z_]\w*)>")
 _NAMED_GROUP_P = re.compile(r"\(\?P<([A-Za-z_]\w*)>")
 
 # nginx's own variables (http core, proxy, upstream, ssl, realip, ...), and prefixes.
-BUILTIN = frozenset("""
+BUILTIN = frozenset(
+    """
 arg_ args binary_remote_addr body_bytes_sent bytes_sent connection connection_requests
 connection_time connections_active connections_reading connections_waiting connections_writing
 content_length content_type cookie_ date_gmt date_local document_root document_uri fastcgi_path_info
@@ -40,7 +41,8 @@ upstream_cache_status upstream_connect_time upstream_cookie_ upstream_header_tim
 upstream_queue_time upstream_response_length upstream_response_time upstream_status upstream_trailer_
 uri geoip_ geoip2_ jwt_ invalid_referer modern_browser ancient_browser msie realip_ http2 http3
 slice_range ssl_preread_ ssl_alpn_protocol ssl_ja3 ssl_sigalg ssl_client_sigalg memcached_key date_ embedded_ otel_
-""".split())
+""".split()
+)
 
 
 _ADDED_BY_PROXIES = ("x-forwarded-", "x-real-ip", "forwarded", "x-client-", "x-original-", "cf-", "x-amzn-")
@@ -139,7 +141,7 @@ class Evaluator:
         out: list[str] = []
         pos = 0
         for m in _VAR.finditer(text):
-            out.append(text[pos:m.start()])
+            out.append(text[pos : m.start()])
             pos = m.end()
             v = self.variable(m.group(1) or m.group(2), req, depth)
             if v is None:

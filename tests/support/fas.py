@@ -31,7 +31,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linter.fas import DEFAULT_WS_PATHS
+from linter.core.fas import DEFAULT_WS_PATHS
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 PLAIN_PORT = 8080

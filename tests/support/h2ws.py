@@ -24,7 +24,7 @@ import h2.connection
 import h2.events
 import h2.settings
 
-from linter.handshake import (
+from linter.app.handshake import (
     USER_AGENT,
     HandshakeResult,
     Target,

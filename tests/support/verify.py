@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import parsers
-from linter.fas import CLIENT_PING_INTERVAL, DEFAULT_WS_PATHS, WS_QUERY, reuse_breaks
-from linter.handshake import (
+from linter.core.fas import CLIENT_PING_INTERVAL, DEFAULT_WS_PATHS, WS_QUERY, reuse_breaks
+from linter.app.handshake import (
     HandshakeResult,
     HeldConnection,
     PageError,
@@ -39,9 +39,9 @@ from linter.handshake import (
     handshake,
     warm_handshakes,
 )
-from linter.options import Options
-from linter.resolve import build_plans
-from linter.runner import discover
+from linter.core.options import Options
+from linter.core.resolve import build_plans
+from linter.engine.runner import companions, discover
 
 from .fas import FasStandIn
 from .fixtures import Pki
@@ -151,13 +151,14 @@ def planned_ports(sample: Path, dialect: str, args: list[str]) -> set[int] | Non
     options = Options(fas_version=_flag(args, "--fas-version"), proxy_versions=versions, dialect=dialect)
     ports: set[int] = set()
     candidates = discover([str(sample)], options)
-    options.companions = parsers.companions(candidates)  # one configuration, as `check` reads it
-    read_with_main = {x for extras in options.companions.values() for x in extras}
+    together = companions(candidates)  # one configuration, as `check` reads it
+    read_with_main = {x for extras in together.values() for x in extras}
     for cand in candidates:
-        load = parsers.loader(cand.dialect)
-        if load is None or cand.path in read_with_main:
+        reader = parsers.get(cand.dialect)
+        if reader is None or cand.path in read_with_main:
             continue
-        plans = build_plans(load(cand.path, options), options)
+        plans = build_plans(reader.load(parsers.Source(cand.path, None, together.get(cand.path, ())), options),
+                            options)
         for p in plans.plans:
             if p.listener.unknown:
                 return None  # a fragment: whatever listener includes it

@@ -108,12 +108,11 @@ class HaproxyRunner(Runner):
         """The files wsproxylint reads as this configuration: the entry, then its companions."""
         if rendered.entry.parent == rendered.workdir / "conf":
             return [rendered.entry]  # a single-file sample
-        import parsers
-        from linter.options import Options
-        from linter.runner import discover
+        from linter.core.options import Options
+        from linter.engine.runner import companions, discover
 
         candidates = discover([str(rendered.entry.parent)], Options(dialect="haproxy"))
-        extras = parsers.companions(candidates).get(str(rendered.entry), ())
+        extras = companions(candidates).get(str(rendered.entry), ())
         return [rendered.entry, *(Path(x) for x in extras)]
 
     def _files_args(self, rendered: Rendered) -> list[str]:

@@ -1,0 +1,597 @@
+"""The ``wsproxylint`` command line (typer).
+
+Exit status: 0 no finding at or above ``--fail-on``; 1 such findings; 2 usage error, a bad
+settings file, an unreadable path, or an internal error in a check (the rest of the report
+still prints).
+
+``check`` is what pre-commit runs once per commit, so its start-up counts: typer (with
+click, rich and pydantic behind it) costs more to import than linting a typical config.
+``main()`` therefore parses a plain ``check`` command line with argparse and runs it
+directly; anything argparse does not take as given (``--help``, a bad value, an unknown
+option, another command) goes to the typer app, which is the one definition of the CLI
+users see. ``tests/test_cli_fastpath.py`` keeps both option sets identical.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TextIO
+
+from linter.app.output import CliError, write
+from linter.core.fas import DEFAULT_IDLE_THRESHOLD, DEFAULT_WS_PATHS, version_tuple
+from linter.core.findings import SEVERITY_RANK
+
+if TYPE_CHECKING:
+    from linter.engine.runner import Report
+
+FORMATS = ("text", "json", "sarif", "github")
+DIALECT_CHOICES = ("auto", "nginx", "apache", "haproxy")
+PROGRESS_MIN_FILES = 20
+
+
+@dataclass(slots=True)
+class CheckArgs:
+    """The `check` command line, parsed once by argparse (fast path) or typer, read the same way after."""
+
+    paths: list[str] = field(default_factory=list)
+    dialect: str = "auto"
+    format: str | None = None
+    fas_version: str | None = None
+    nginx_version: str | None = None
+    httpd_version: str | None = None
+    haproxy_version: str | None = None
+    ws_path: list[str] = field(default_factory=list)
+    select: str | None = None
+    ignore: str | None = None
+    fail_on: str | None = None
+    idle_timeout_threshold: float | None = None
+    config: str | None = None
+    report_unused_suppressions: bool | None = None
+    stdin_filename: str | None = None
+    jobs: int | None = None
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _version(value: str | None, flag: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        version_tuple(value)
+    except ValueError:
+        raise CliError(f"{flag}: not a version number: {value!r} (expected X.Y.Z)") from None
+    return value
+
+
+def _ids(words: list[str], where: str) -> set[str]:
+    from linter.engine.registry import find_rule
+    from linter.engine.suppress import UNUSED_RULE
+
+    out: set[str] = set()
+    for part in words:
+        part = part.strip()
+        if not part:
+            continue
+        if part.upper() == UNUSED_RULE.id or part.lower() == UNUSED_RULE.name:
+            out.add(UNUSED_RULE.id)
+            continue
+        rule = find_rule(part)
+        if rule is None:
+            raise CliError(f"{where}: unknown rule {part!r} (see `wsproxylint rules`)")
+        out.add(rule.id)
+    return out
+
+
+class _Progress:
+    """``[12/340] path`` on one stderr line, redrawn; only on a terminal, only for many files."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.shown = False
+
+    def __call__(self, done: int, total: int, path: str) -> None:
+        if total < PROGRESS_MIN_FILES:
+            return
+        self.stream.write(f"\r\x1b[K[{done + 1}/{total}] {path}"[:200])
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
+# ----------------------------------------------------------------------------- check
+
+
+def run_check(a: CheckArgs, stdout: TextIO, stderr: TextIO) -> int:
+    """``wsproxylint check``: returns the exit status; raises CliError for usage errors."""
+    from linter.app import settings as config
+    from linter.core.options import Options
+    from linter.engine.runner import UsageError
+
+    try:
+        settings = config.load(a.config)
+    except config.ConfigError as e:
+        raise CliError(str(e)) from None
+    where = settings.path or "settings"
+    fmt = a.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    if a.dialect not in DIALECT_CHOICES:
+        raise CliError(f"--dialect: expected auto, nginx, apache or haproxy, not {a.dialect!r}")
+    if fmt not in FORMATS:
+        raise CliError(f"--format: expected one of {', '.join(FORMATS)}, not {fmt!r}")
+    fail_on = a.fail_on or settings.fail_on or "warning"
+    if fail_on not in SEVERITY_RANK:
+        raise CliError(f"--fail-on: expected error, warning or info, not {fail_on!r}")
+    ws_paths = tuple(a.ws_path) if a.ws_path else tuple(settings.ws_paths) or DEFAULT_WS_PATHS
+    for p in ws_paths:
+        if not p.startswith("/"):
+            raise CliError(f"--ws-path: a path starts with '/': {p!r}")
+    versions = dict(settings.proxy_versions)
+    for dialect, value, flag in (
+        ("nginx", a.nginx_version, "--nginx-version"),
+        ("apache", a.httpd_version, "--httpd-version"),
+        ("haproxy", a.haproxy_version, "--haproxy-version"),
+    ):
+        if _version(value, flag):
+            versions[dialect] = value  # type: ignore[assignment]
+    fas_version = _version(a.fas_version, "--fas-version") or settings.fas_version
+    idle = (
+        a.idle_timeout_threshold
+        if a.idle_timeout_threshold is not None
+        else (settings.idle_timeout_threshold or DEFAULT_IDLE_THRESHOLD)
+    )
+    if idle <= 0:
+        raise CliError(f"--idle-timeout-threshold: expected seconds > 0, not {idle}")
+    selected = (
+        _ids(a.select.split(","), "--select") if a.select is not None else _ids(settings.select, f"{where}: select")
+    )
+    ignored = (
+        _ids(a.ignore.split(","), "--ignore") if a.ignore is not None else _ids(settings.ignore, f"{where}: ignore")
+    )
+    report_unused = (
+        a.report_unused_suppressions
+        if a.report_unused_suppressions is not None
+        else bool(settings.report_unused_suppressions)
+    )
+    options = Options(
+        fas_version=fas_version,
+        ws_paths=ws_paths,
+        proxy_versions=versions,
+        idle_threshold=idle,
+        dialect=a.dialect,
+        exclude=tuple(settings.exclude),
+        dialect_overrides=tuple(settings.dialects),
+        stdin_name=a.stdin_filename or "-",
+    )
+    paths = list(a.paths) if a.paths else ["."]
+    stdin = None
+    if "-" in paths:
+        if paths.count("-") > 1:
+            raise CliError("-: stdin can be read only once")
+        from linter.core.bounds import MAX_TOTAL_BYTES, mb
+
+        data = sys.stdin.buffer.read(MAX_TOTAL_BYTES + 1)  # never more than a configuration's bound
+        if len(data) > MAX_TOTAL_BYTES:
+            raise CliError(f"-: stdin is over wsproxylint's bound of {mb(MAX_TOTAL_BYTES)} in all: not read")
+        stdin = data.decode("utf-8", errors="replace")
+    progress = _Progress(stderr) if stderr.isatty() else None
+    try:
+        report, focus = _lint(paths, options, stdin, settings.roots, progress, _jobs(a.jobs))
+    except UsageError as e:
+        raise CliError(str(e)) from None
+    finally:
+        if progress is not None:
+            progress.close()
+
+    from linter.engine.suppress import UNUSED_RULE, apply
+
+    outcome = apply(report.findings, report.sources)
+    findings = outcome.kept
+    unused = outcome.unused if report_unused and UNUSED_RULE.id not in ignored else []
+    if focus is not None:
+        findings = [f for f in findings if _in_focus(f, focus, report)]
+        unused = [f for f in unused if os.path.realpath(f.loc.file) in focus]
+    findings = [f for f in findings if (not selected or f.rule in selected) and f.rule not in ignored]
+    from linter.core.findings import Finding
+
+    report.findings = sorted(findings + unused, key=Finding.sort_key)
+    rendered = _render(fmt, report, len(outcome.suppressed), stdout)
+    if rendered:  # github with no finding prints nothing at all
+        write(stdout, rendered)
+    if not report.files and not report.skipped:
+        write(stderr, f"wsproxylint: no nginx, Apache or HAProxy config found in {' '.join(paths)}")
+    for path, why in report.skipped:
+        write(stderr, f"wsproxylint: skipped {path}: {why}")
+    for where, why in report.unreadable:
+        write(stderr, f"wsproxylint: {where}: {why}")
+    for err in report.internal_errors:
+        write(stderr, f"wsproxylint: internal error in {err.where}: {err.message}")
+    if report.internal_errors or report.unreadable:
+        return 2
+    threshold = SEVERITY_RANK[fail_on]
+    return 1 if any(SEVERITY_RANK[f.severity] >= threshold for f in report.findings) else 0
+
+
+def _render(fmt: str, report: Report, suppressed: int, stdout: TextIO) -> str:
+    if fmt == "json":
+        from linter.app.report.json_report import render
+
+        return render(report)
+    if fmt == "sarif":
+        from linter.app.report.sarif import render as sarif
+        from linter.engine.suppress import UNUSED_RULE
+
+        return sarif(report, extra_rules=(UNUSED_RULE,))
+    if fmt == "github":
+        from linter.app.report.github import render as github
+
+        return github(report)
+    from linter.app.report.text import render as text
+
+    color = stdout.isatty() and not os.environ.get("NO_COLOR")
+    return text(report, color=color, suppressed=suppressed)
+
+
+def _jobs(asked: int | None) -> int:
+    """Worker processes for independent configs: as asked, else one per core (the runner
+    still reads small inputs in this process, where a pool would only cost start-up)."""
+    if asked is None:
+        return os.cpu_count() or 1
+    if asked < 1:
+        raise CliError(f"--jobs: expected a number of processes >= 1, not {asked}")
+    return asked
+
+
+def _lint(
+    paths: list[str], options, stdin: str | None, roots: list[str], progress, jobs: int = 1
+) -> tuple[Report, set[str] | None]:
+    """Lint ``paths``. With ``roots`` in the settings, a file handed over that a root
+    includes (pre-commit hands over changed snippets alone) is linted as part of that root,
+    and the result is focused on the files handed over (returned as real paths)."""
+    from linter.engine.runner import Report, run
+
+    files = [p for p in paths if p != "-" and os.path.isfile(p)]
+    if roots and files:
+        for r in roots:
+            if not os.path.isfile(r):
+                raise CliError(f"roots: {r}: no such file")
+        root_report = run(roots, options, progress=progress, jobs=jobs)
+        read = {os.path.realpath(f) for f, _ in root_report.files}
+        covered = [p for p in files if os.path.realpath(p) in read]
+        if covered:
+            rest = [p for p in paths if p not in covered]
+            rest_report = run(rest, options, stdin, progress, jobs=jobs) if rest else Report()
+            merged = Report(
+                files=root_report.files + [f for f in rest_report.files if f not in root_report.files],
+                findings=root_report.findings + rest_report.findings,
+                internal_errors=root_report.internal_errors + rest_report.internal_errors,
+                skipped=root_report.skipped + rest_report.skipped,
+                unreadable=root_report.unreadable + rest_report.unreadable,
+                sources={**rest_report.sources, **root_report.sources},
+            )
+            focus = {os.path.realpath(p) for p in covered}
+            focus |= {os.path.realpath(f) for f, _ in rest_report.files}
+            return merged, focus
+    return run(paths, options, stdin, progress, jobs=jobs), None
+
+
+def _in_focus(f, focus: set[str], report: Report) -> bool:
+    """A finding concerns the files handed over when it points at one, or one of its related
+    lines does (a change in a snippet can break a line of the file that includes it)."""
+    if os.path.realpath(f.loc.file) in focus:
+        return True
+    return any(os.path.realpath(r.loc.file) in focus for r in f.related)
+
+
+# ----------------------------------------------------------------------------- explain
+
+
+def run_explain(text: str, fmt: str, stdout: TextIO, stderr: TextIO) -> int:
+    """``wsproxylint explain``: 0 when the text names a known console error, 1 when not."""
+    from linter.app.console_errors import lookup
+
+    if fmt not in ("text", "json"):
+        raise CliError(f"--format: expected text or json, not {fmt!r}")
+    found = lookup(text)
+    if fmt == "json":
+        import json
+
+        doc = {
+            "query": text,
+            "errors": [
+                {
+                    "symptom": e.symptom,
+                    "console": e.console,
+                    "causes": [{"title": c.title, "check": c.check, "rules": list(c.rules)} for c in e.causes],
+                }
+                for e in found
+            ],
+        }
+        write(stdout, json.dumps(doc, indent=2))
+    else:
+        import textwrap
+
+        out: list[str] = []
+        for e in found:
+            if out:
+                out.append("")
+            out.append(f"{e.console}  [{e.symptom}]")
+            for i, c in enumerate(e.causes, 1):
+                out += textwrap.wrap(c.title, 88, initial_indent=f"{i:>3}. ", subsequent_indent="     ")
+                out += textwrap.wrap(f"check: {c.check}", 88, initial_indent="     ", subsequent_indent="       ")
+                where = (
+                    f"detected in a config by {', '.join(c.rules)} (wsproxylint check)"
+                    if c.rules
+                    else "no config shows this: check it on the running system"
+                )
+                out.append(f"     {where}")
+        if out:
+            write(stdout, "\n".join(out))
+    if not found:
+        write(
+            stderr,
+            f"wsproxylint: no known console error in {text!r}; try the status code (302), the "
+            "net::ERR_... name, or the whole console line",
+        )
+        return 1
+    return 0
+
+
+# ----------------------------------------------------------------------------- typer app
+
+
+def _app():
+    import typer
+
+    app = typer.Typer(
+        add_completion=False,
+        no_args_is_help=True,
+        help="Lint nginx, Apache httpd and HAProxy configs in front of a CafeX FAS gateway for what "
+        "breaks the WebSocket handshake.",
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+    def _exit(fn, *args) -> None:
+        try:
+            code = fn(*args, sys.stdout, sys.stderr)
+        except CliError as e:
+            write(sys.stderr, f"wsproxylint: {e}")
+            raise typer.Exit(2) from None
+        raise typer.Exit(code)
+
+    @app.command()
+    def check(
+        paths: list[str] = typer.Argument(None, help="Config files or directories (default: .); - reads stdin"),
+        dialect: str = typer.Option("auto", help="auto|nginx|apache|haproxy"),
+        format: str | None = typer.Option(
+            None, "--format", help="text|json|sarif|github (default: github when GITHUB_ACTIONS=true, else text)"
+        ),
+        fas_version: str | None = typer.Option(None, help="FAS version behind the proxy, X.Y.Z"),
+        nginx_version: str | None = typer.Option(None, help="nginx version that will run the config"),
+        httpd_version: str | None = typer.Option(None, help="Apache httpd version"),
+        haproxy_version: str | None = typer.Option(None, help="HAProxy version"),
+        ws_path: list[str] = typer.Option(None, help="Websocket URL path (repeatable; replaces the defaults)"),
+        select: str | None = typer.Option(None, help="Only these rule ids (comma-separated)"),
+        ignore: str | None = typer.Option(None, help="Skip these rule ids (comma-separated)"),
+        fail_on: str | None = typer.Option(
+            None, help="error|warning|info: lowest severity that fails (default: warning)"
+        ),
+        idle_timeout_threshold: float | None = typer.Option(
+            None, help=f"Seconds a live call may stay silent (idle-timeout rule; default {DEFAULT_IDLE_THRESHOLD:g})"
+        ),
+        config: str | None = typer.Option(
+            None,
+            "--config",
+            help="Settings file (default: .wsproxylint.toml or [tool.wsproxylint] in "
+            "pyproject.toml, from the working directory upwards)",
+        ),
+        report_unused_suppressions: bool | None = typer.Option(
+            None,
+            "--report-unused-suppressions/--no-report-unused-suppressions",
+            help="Report suppressions that name unknown rules or silence nothing (WSP900)",
+        ),
+        stdin_filename: str | None = typer.Option(None, help="Name to show (and detect the dialect by) for -"),
+        jobs: int | None = typer.Option(
+            None, help="Processes for independent configs (default: one per core; small inputs are read in one process)"
+        ),
+    ) -> None:
+        """Lint proxy configs: which line breaks the websocket handshake, what the browser will show."""
+        _exit(
+            run_check,
+            CheckArgs(
+                paths=list(paths or []),
+                dialect=dialect,
+                format=format,
+                fas_version=fas_version,
+                nginx_version=nginx_version,
+                httpd_version=httpd_version,
+                haproxy_version=haproxy_version,
+                ws_path=list(ws_path or []),
+                select=select,
+                ignore=ignore,
+                fail_on=fail_on,
+                idle_timeout_threshold=idle_timeout_threshold,
+                config=config,
+                report_unused_suppressions=report_unused_suppressions,
+                stdin_filename=stdin_filename,
+                jobs=jobs,
+            ),
+        )
+
+    @app.command()
+    def rules(rule_id: str | None = typer.Argument(None, metavar="[ID]", help="Rule id or name")) -> None:
+        """List the rules, or show one rule's documentation."""
+        _exit(run_rules, rule_id)
+
+    @app.command()
+    def explain(
+        text: str = typer.Argument(
+            ..., help="A console error as pasted: the whole line, 302, ERR_CONNECTION_RESET, Sec-WebSocket-Accept ..."
+        ),
+        format: str = typer.Option("text", "--format", help="text|json"),
+    ) -> None:
+        """Every known cause of a browser console error, what to check, and the rules that catch it."""
+        _exit(run_explain, text, format)
+
+    @app.command()
+    def probe(
+        url: str = typer.Argument(
+            ..., help="The websocket URL the page opens: wss://HOST/gateway/websocketcall?... (or ws://)"
+        ),
+        origin: str | None = typer.Option(None, help="Origin header (default: the URL's https:// or http:// site)"),
+        header: list[str] = typer.Option(None, "--header", help="Extra request header 'Name: value' (repeatable)"),
+        ca: str | None = typer.Option(
+            None, "--ca", help="PEM file of CA certificates to trust (private CA) instead of the system store"
+        ),
+        insecure: bool = typer.Option(False, "--insecure", help="Do not verify the server certificate"),
+        hold: float = typer.Option(
+            0.0, help="Keep the open websocket silent this many seconds, then echo (catches idle timeouts)"
+        ),
+        repeat: int = typer.Option(1, help="Number of attempts (catches intermittent failures)"),
+        warm: bool = typer.Option(
+            False,
+            "--warm",
+            help="Before each attempt, load pages on the same host over "
+            "held keep-alive connections (fills the proxy's pool)",
+        ),
+        timeout: float = typer.Option(5.0, help="Seconds allowed for each step"),
+        format: str = typer.Option("text", "--format", help="text|json"),
+        config: str | None = typer.Option(
+            None, "--config", help="Proxy config to lint too: findings that predict the observed symptom come first"
+        ),
+    ) -> None:
+        """Open the websocket as a browser would; on failure, what the console shows and why."""
+        from linter.app.probe import ProbeArgs, run_probe
+
+        _exit(
+            run_probe,
+            ProbeArgs(
+                url=url,
+                origin=origin,
+                header=list(header or []),
+                ca=ca,
+                insecure=insecure,
+                hold=hold,
+                repeat=repeat,
+                warm=warm,
+                timeout=timeout,
+                format=format,
+                config=config,
+            ),
+        )
+
+    return app
+
+
+def run_rules(rule_id: str | None, stdout: TextIO, stderr: TextIO) -> int:
+    from linter.engine.registry import all_rules, find_rule
+
+    if rule_id is None:
+        write(stdout, "\n".join(f"{r.id}  {r.name:<36} {r.severity:<8} {r.summary}" for r in all_rules()))
+        return 0
+    from linter.engine.suppress import UNUSED_RULE
+
+    rule = find_rule(rule_id)
+    if rule is None and rule_id.strip().upper() in (UNUSED_RULE.id, UNUSED_RULE.name.upper()):
+        rule = UNUSED_RULE
+    if rule is None:
+        raise CliError(f"unknown rule {rule_id!r} (see `wsproxylint rules`)")
+    import textwrap
+
+    def para(text: str, indent: str = "") -> list[str]:
+        return textwrap.wrap(text, 88, initial_indent=indent, subsequent_indent=indent or "  ")
+
+    out = [
+        f"{rule.id} {rule.name} (default severity: {rule.severity})",
+        "",
+        *para(rule.summary),
+        "",
+        "Why it breaks the call:",
+        *para(rule.why, "  "),
+        "",
+        *para(f"Console: {rule.console}"),
+        *para(f"Versions: {rule.versions}"),
+        "",
+        *para(f"Fix: {rule.fix}"),
+    ]
+    for dialect, ex in rule.examples.items():
+        out += [
+            "",
+            f"Bad ({dialect}):",
+            *("    " + line for line in ex.bad.rstrip().splitlines()),
+            f"Good ({dialect}):",
+            *("    " + line for line in ex.good.rstrip().splitlines()),
+        ]
+    write(stdout, "\n".join(out))
+    return 0
+
+
+# ----------------------------------------------------------------------------- fast path
+
+
+def fast_parser():
+    """argparse twin of the typer ``check`` command (see the module docstring)."""
+    import argparse
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str):  # type: ignore[override,unused-ignore]
+            raise ValueError(message)
+
+    p = _Parser(prog="wsproxylint check", add_help=False, allow_abbrev=False, exit_on_error=False)
+    p.add_argument("paths", nargs="*")
+    p.add_argument("--dialect", default="auto")
+    p.add_argument("--format", default=None)
+    for opt in (
+        "--fas-version",
+        "--nginx-version",
+        "--httpd-version",
+        "--haproxy-version",
+        "--select",
+        "--ignore",
+        "--fail-on",
+        "--config",
+        "--stdin-filename",
+    ):
+        p.add_argument(opt, default=None)
+    p.add_argument("--ws-path", action="append", default=[])
+    p.add_argument("--idle-timeout-threshold", type=float, default=None)
+    p.add_argument("--jobs", type=int, default=None)
+    p.add_argument("--report-unused-suppressions", action=argparse.BooleanOptionalAction, default=None)
+    return p
+
+
+def _fast_check(argv: list[str]) -> int | None:
+    """Run ``check`` without typer; None when argparse does not take the command line."""
+    if not argv or argv[0] != "check" or any(a in ("-h", "--help") for a in argv[1:]):
+        return None
+    try:
+        ns = fast_parser().parse_args(argv[1:])
+    except (ValueError, SystemExit):
+        return None
+    if any(p.startswith("-") and p != "-" for p in ns.paths):
+        return None
+    args = CheckArgs(**vars(ns))
+    try:
+        return run_check(args, sys.stdout, sys.stderr)
+    except CliError as e:
+        write(sys.stderr, f"wsproxylint: {e}")
+        return 2
+
+
+def main() -> None:
+    try:
+        code = _fast_check(sys.argv[1:])
+        if code is not None:
+            sys.exit(code)
+        _app()(prog_name="wsproxylint")
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""``--format text``: one block per finding, file:line first, the offending line with a
+caret under it, then what the user will see and what to change; a summary line last.
+
+Colour only when asked (the CLI asks on a terminal without ``NO_COLOR``), with plain ANSI
+sequences: rich would do it too, but its import alone costs ~40 ms of a pre-commit run.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from linter.app.report import console_text, display_path
+from linter.engine.runner import Report
+
+_STYLE = {"error": "1;31", "warning": "1;33", "info": "1;36", "path": "1", "dim": "2", "caret": "1;35", "rule": "1"}
+
+
+class _Paint:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def __call__(self, text: str, style: str) -> str:
+        return f"\x1b[{_STYLE[style]}m{text}\x1b[0m" if self.color and text else text
+
+
+class SourceLines:
+    """The lines of the files findings point at: from the reader's copy when the file is
+    not on disk (stdin, an nginx -T dump), else from the disk, each file read once."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.cache: dict[str, list[str]] = {}
+
+    def line(self, path: str, n: int) -> str | None:
+        lines = self.cache.get(path)
+        if lines is None:
+            sf = self.report.sources.get(path)
+            text = sf.text if sf is not None else None
+            if text is None:
+                try:
+                    with open(path, "rb") as f:
+                        text = f.read(64 * 1024 * 1024).decode("utf-8", errors="replace")
+                except OSError:
+                    text = ""
+            lines = self.cache[path] = text.splitlines()
+        return lines[n - 1] if 0 < n <= len(lines) else None
+
+
+def excerpt(line: str, column: int | None) -> tuple[str, str]:
+    """The source line without its indentation, and a caret line under the culprit: the
+    column when known, else the directive's first word."""
+    text = line.expandtabs(4)
+    indent = len(text) - len(text.lstrip())
+    body = text.strip()
+    if column is not None and column - 1 >= indent:
+        start = column - 1 - indent
+        width = 1
+    else:
+        start = 0
+        width = len(body.split()[0]) if body.split() else 1
+    return body, " " * start + "^" * width
+
+
+def render(report: Report, color: bool = False, suppressed: int = 0) -> str:
+    paint = _Paint(color)
+    src = SourceLines(report)
+    lines: list[str] = []
+    for f in report.findings:
+        lines.append(
+            f"{paint(display_path(f.loc.file) + ':' + str(f.loc.line), 'path')}: "
+            f"{paint(f.severity, f.severity)} {paint(f.rule, 'rule')} [{f.name}] {f.message}"
+        )
+        source = src.line(f.loc.file, f.loc.line)
+        if source is not None and source.strip():
+            body, caret = excerpt(source, f.loc.column)
+            num = str(f.loc.line)
+            lines.append(f"  {paint(num.rjust(5) + ' |', 'dim')} {body}")
+            lines.append(f"  {paint(' ' * 5 + ' |', 'dim')} {paint(caret, 'caret')}")
+        context = ", ".join(x for x in (f.ws_path, f.listener and f"listener {f.listener}") if x)
+        if context:
+            lines.append(f"    on: {context}")
+        console = console_text(f.symptom)
+        if console:
+            lines.append(f"    console: {console}")
+        lines.append(f"    fix: {f.fix}")
+        for r in f.related:
+            lines.append(f"    see: {display_path(r.loc.file)}:{r.loc.line}: {r.message}")
+    counts = Counter(f.severity for f in report.findings)
+    nfiles = len(report.files)
+    extra = f" ({suppressed} suppressed)" if suppressed else ""
+    if report.findings:
+        parts = [
+            paint(f"{counts[s]} {s}{'s' if counts[s] != 1 and s != 'info' else ''}", s)
+            for s in ("error", "warning", "info")
+            if counts[s]
+        ]
+        lines.append(f"Found {', '.join(parts)} in {nfiles} file{'s' if nfiles != 1 else ''} read{extra}.")
+    else:
+        lines.append(f"No problems found in {nfiles} file{'s' if nfiles != 1 else ''} read{extra}.")
+    return "\n".join(lines)

@@ -1,0 +1,54 @@
+"""Findings, severities and the console-error vocabulary of the contract."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from linter.core.tree import Loc
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+# What the browser console shows; ``status:NNN`` is built with ``status()``.
+REFUSED = "refused"
+RESET = "reset"
+TLS_ERROR = "tls-error"
+MISSING_ACCEPT = "missing-accept"
+IDLE_DISCONNECT = "idle-disconnect"
+CONFIG_REJECTED = "config-rejected"
+
+
+def status(code: int | str) -> str:
+    return f"status:{code}"
+
+
+@dataclass(slots=True)
+class Related:
+    """Another line that explains a finding (where a header was set, which listener), shown under it."""
+
+    loc: Loc
+    message: str
+
+
+@dataclass(slots=True)
+class Finding:
+    """One verdict, in the contract's terms (DESIGN.md): what every reporter and every suppression reads."""
+
+    rule: str
+    name: str
+    severity: str
+    dialect: str
+    loc: Loc
+    message: str
+    symptom: str | None
+    fix: str
+    listener: str | None = None
+    ws_path: str | None = None
+    related: list[Related] = field(default_factory=list)
+
+    def sort_key(self) -> tuple:
+        return (self.loc.file, self.loc.line, self.rule, self.ws_path or "", self.listener or "")
+
+    def dedup_key(self) -> tuple:
+        """Findings that differ only by listener say the same thing about the same line."""
+        return (self.rule, self.loc.file, self.loc.line, self.ws_path, self.message)

@@ -1,0 +1,24 @@
+"""Run options shared by the runner, resolve and checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from linter.core.fas import DEFAULT_IDLE_THRESHOLD, DEFAULT_WS_PATHS
+
+
+@dataclass(slots=True)
+class Options:
+    """What a run is told about the world the config lives in (FAS and proxy versions, the websocket URLs)."""
+
+    fas_version: str | None = None
+    ws_paths: tuple[str, ...] = DEFAULT_WS_PATHS
+    # proxy versions by dialect, e.g. {"nginx": "1.22.1"}
+    proxy_versions: dict[str, str] = field(default_factory=dict)
+    idle_threshold: float = DEFAULT_IDLE_THRESHOLD
+    dialect: str = "auto"
+    # settings-file patterns (see linter/config.py): files not to read, and dialect per file
+    exclude: tuple[str, ...] = ()
+    dialect_overrides: tuple[tuple[str, str], ...] = ()
+    # how stdin ("-") is shown and named for dialect detection
+    stdin_name: str = "-"

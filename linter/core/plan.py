@@ -1,0 +1,142 @@
+"""Handshake plans: what one listener does with one websocket URL.
+
+Checks ask their questions of plans, never of directives, which is what lets one check
+cover every proxy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from linter.core.findings import Finding, Related
+from linter.core.model import (
+    Action,
+    Backend,
+    ConfigProblem,
+    HeaderOp,
+    Listener,
+    ProxyAction,
+    ProxyModel,
+    Request,
+    Route,
+    Site,
+    Step,
+)
+from linter.core.options import Options
+from linter.core.tree import Loc
+
+
+@dataclass(slots=True, eq=False)
+class SentHeader:
+    """A request header as it leaves the proxy: ``value`` None means not knowable here."""
+
+    value: str | None
+    op: HeaderOp | None  # None: the client's own header passed through
+
+
+@dataclass(slots=True, eq=False)
+class Uncertain:
+    """A step whose condition cannot be decided statically."""
+
+    step: Step
+
+
+@dataclass(slots=True, eq=False)
+class HandshakePlan:
+    """The fate of one websocket URL on one listener, traced once so that every check reads the same answer."""
+
+    listener: Listener
+    site: Site
+    ws_path: str
+    request: Request
+    route_chain: list[Route]
+    # what finally handles the upgrade request
+    action: Action
+    # the path after rewrites
+    final_path: str
+    # sent upstream, lower-case names (only when ``action`` is a ProxyAction)
+    sent: dict[str, SentHeader] = field(default_factory=dict)
+    # headers an op removed, or that an op left empty so they are not sent
+    removed: dict[str, HeaderOp] = field(default_factory=dict)
+    uncertain: list[Uncertain] = field(default_factory=list)
+    # the same route's handling of an ordinary page request on the websocket's prefix
+    plain_request: Request | None = None
+
+    @property
+    def proxy(self) -> ProxyAction | None:
+        return self.action if isinstance(self.action, ProxyAction) else None
+
+    @property
+    def route(self) -> Route | None:
+        return self.route_chain[-1] if self.route_chain else None
+
+
+@dataclass(slots=True, eq=False)
+class PoolFiller:
+    """A route whose ordinary requests leave reusable connections in a backend's pool."""
+
+    action: ProxyAction
+    route_label: str
+
+
+@dataclass(slots=True, eq=False)
+class PlanSet:
+    """Every plan of one model, with what several checks need and should not compute twice."""
+
+    model: ProxyModel
+    options: Options
+    plans: list[HandshakePlan]
+    # per backend (by id()), the routes that fill its pool with reusable connections
+    fillers: dict[int, list[PoolFiller]] = field(default_factory=dict)
+    # how to find the backends a site's FAS routes use (resolve's, given by build_plans so
+    # that plans need not import the resolver that builds them)
+    find_fas_backends: Callable[[Site, tuple[str, ...]], list[Backend]] | None = None
+    # per site (by id()), the backends its FAS routes use; filled on first use
+    _fas_backends: dict[int, list[Backend]] = field(default_factory=dict)
+
+    def fas_backends(self, site: Site) -> list[Backend]:
+        key = id(site)
+        if key not in self._fas_backends:
+            find = self.find_fas_backends
+            self._fas_backends[key] = find(site, self.options.ws_paths) if find is not None else []
+        return self._fas_backends[key]
+
+    @property
+    def problems(self) -> list[ConfigProblem]:
+        return self.model.problems
+
+    def pool_fillers(self, plan: HandshakePlan) -> list[PoolFiller]:
+        proxy = plan.proxy
+        if proxy is None or proxy.backend is None:
+            return []
+        fillers = self.fillers.get(id(proxy.backend), [])
+        if proxy.backend.pool_scope == "route":
+            return [f for f in fillers if f.action is proxy]
+        return fillers
+
+    def finding(
+        self,
+        rule,
+        loc: Loc,
+        message: str,
+        *,
+        symptom: str | None,
+        fix: str,
+        severity: str | None = None,
+        plan: HandshakePlan | None = None,
+        related: list[Related] | None = None,
+    ) -> Finding:
+        return Finding(
+            rule=rule.id,
+            name=rule.name,
+            severity=severity or rule.severity,
+            dialect=self.model.dialect,
+            loc=loc,
+            message=message,
+            symptom=symptom,
+            fix=fix,
+            listener=plan.listener.label if plan else None,
+            ws_path=plan.ws_path if plan else None,
+            related=related or [],
+        )

@@ -1,0 +1,460 @@
+"""Follow a browser's upgrade request through the proxy model.
+
+For each site that fronts FAS, each of its listeners and each websocket URL, this builds a
+``HandshakePlan``: the route the proxy picks (with the dialect's precedence, as the model
+describes it), the steps on the way (rewrites, redirects, conditions), the action that
+answers, and the exact request headers that leave for the backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+
+from linter.core.fas import PLAIN_PORTS, TLS_PORTS, WS_QUERY, ws_base
+from linter.core.model import (
+    Action,
+    Backend,
+    Guard,
+    PathMatch,
+    ProxyAction,
+    ProxyModel,
+    Request,
+    Respond,
+    Rewrite,
+    Route,
+    RouteTable,
+    ServeLocal,
+    Site,
+    Step,
+)
+from linter.core.options import Options
+from linter.core.plan import HandshakePlan, PlanSet, PoolFiller, SentHeader, Uncertain
+
+HOP_BY_HOP = frozenset(
+    {"connection", "upgrade", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding"}
+)
+MAX_REROUTES = 10
+
+
+# The browser's headers, one read-only copy for every request: a fleet whose frontends
+# each listen on their own port has two requests per frontend (6 MB of copies at 5,000).
+_UPGRADE_HEADERS: Mapping[str, str] = MappingProxyType(
+    {
+        "host": "gw.example.com",
+        "upgrade": "websocket",
+        "connection": "Upgrade",
+        "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+        "sec-websocket-version": "13",
+        "origin": "https://app.example.com",
+    }
+)
+_PAGE_HEADERS: Mapping[str, str] = MappingProxyType({"host": "gw.example.com", "accept": "*/*"})
+
+
+def upgrade_request(ws_path: str, tls: bool, port: int | None) -> Request:
+    return Request(
+        path=ws_path,
+        query=WS_QUERY.get(ws_path, "appkey=example"),
+        scheme="https" if tls else "http",
+        headers=_UPGRADE_HEADERS,
+        port=port,
+    )
+
+
+def page_request(ws_path: str, tls: bool, port: int | None) -> Request:
+    return Request(
+        path=ws_base(ws_path) + "adapter.js",
+        query="",
+        scheme="https" if tls else "http",
+        headers=_PAGE_HEADERS,
+        port=port,
+    )
+
+
+# ---------------------------------------------------------------------------- routing
+
+
+def select_route(table: RouteTable, path: str) -> list[Route]:
+    chain, _ = _select(table, path)
+    return chain
+
+
+def _select(table: RouteTable, path: str) -> tuple[list[Route], bool]:
+    """The chain of routes (outer to inner) and whether the match is definitive."""
+    if table.policy in ("first-match", "last-match"):
+        ordered = table.routes if table.policy == "first-match" else reversed(table.routes)
+        for r in ordered:
+            if r.match.matches(path):
+                return _descend(r, path), True
+        return [], False
+
+    # most-specific
+    longest: Route | None = None
+    for r in table.routes:
+        m = r.match
+        if m.kind == "exact" and m.matches(path):
+            return [r], True
+        if m.kind == "prefix" and m.matches(path):
+            if longest is None or len(m.pattern) > len(longest.match.pattern):
+                longest = r
+    remembered: list[Route] = []
+    if longest is not None:
+        remembered = [longest]
+        if longest.children is not None:
+            sub, definitive = _select(longest.children, path)
+            if sub and definitive:
+                return [longest, *sub], True
+            if sub:
+                remembered = [longest, *sub]
+        if longest.match.stops_patterns:
+            return remembered, True
+    for r in table.routes:
+        if r.match.kind == "pattern" and r.match.matches(path):
+            return _descend(r, path), True
+    return remembered, False
+
+
+def _descend(route: Route, path: str) -> list[Route]:
+    if route.children is not None:
+        sub, _ = _select(route.children, path)
+        if sub:
+            return [route, *sub]
+    return [route]
+
+
+# ---------------------------------------------------------------------------- steps
+
+
+class _Outcome:
+    __slots__ = ("response", "action", "path", "reroute", "uncertain", "decided_by")
+
+    def __init__(self, path: str) -> None:
+        self.response: Respond | None = None
+        self.action: Action | None = None
+        self.path = path
+        self.reroute = False
+        self.uncertain: list[Uncertain] = []
+        self.decided_by: Guard | None = None  # the guard whose action is in ``action``
+
+
+def _run_steps(steps: Sequence[Step], req: Request, out: _Outcome) -> bool:
+    """Run rewrite-phase steps; False when processing stops (answer, reroute or stop)."""
+    for step in steps:
+        current = _with_path(req, out.path)
+        if isinstance(step, Respond):
+            out.response = step
+            return False
+        if isinstance(step, Rewrite):
+            new = step.apply(current)
+            if new is None:
+                continue
+            out.path = new
+            if step.then == "reroute":
+                out.reroute = True
+                return False
+            if step.then == "stop":
+                return False
+            continue
+        if isinstance(step, Guard):
+            verdict = step.condition.evaluate(current)
+            if verdict is None:
+                out.uncertain.append(Uncertain(step))
+                continue
+            if verdict:
+                if step.action is not None:
+                    out.action = step.action
+                    out.decided_by = step
+                if not _run_steps(step.steps, req, out):
+                    return False
+    return True
+
+
+def _with_path(req: Request, path: str) -> Request:
+    if path == req.path:
+        return req
+    return Request(path=path, query=req.query, scheme=req.scheme, headers=req.headers, port=req.port)
+
+
+def trace(site: Site, req: Request) -> tuple[list[Route], Action, str, list[Uncertain]]:
+    """What the site does with ``req``: route chain, final action, final path."""
+    out = _Outcome(req.path)
+    if not _run_steps(site.steps, req, out) and out.response is not None:
+        return [], out.response, out.path, out.uncertain
+    if out.action is not None and out.decided_by is not None and not out.reroute:
+        # a site-level guard's action answers before any route is selected, as the server
+        # does (Apache's RewriteRule [P] in a virtual host hands the request to mod_proxy);
+        # the guard stands as the route that was taken, so findings can name it
+        g = out.decided_by
+        taken = Route(
+            match=PathMatch("exact", out.path),
+            loc=g.loc,
+            label=g.label or f"rule at line {g.loc.line}",
+            action=out.action,
+        )
+        return [taken], out.action, out.path, out.uncertain
+    chain: list[Route] = []
+    for _ in range(MAX_REROUTES + 1):
+        out.reroute = False
+        out.action = None
+        chain = select_route(site.routes, out.path)
+        route = chain[-1] if chain else None
+        if route is not None:
+            _run_steps(route.steps, req, out)
+            if out.response is not None:
+                return chain, out.response, out.path, out.uncertain
+            if out.reroute:
+                continue
+            action = out.action or route.action
+        else:
+            action = out.action
+        if action is None:
+            action = site.fallback or ServeLocal(404, route.loc if route else site.loc)
+        return chain, action, out.path, out.uncertain
+    loc = chain[-1].loc if chain else site.loc
+    return chain, Respond(500, loc, reason="rewrite cycle"), out.path, out.uncertain
+
+
+# ---------------------------------------------------------------------------- headers
+
+
+def sent_headers(
+    action: ProxyAction, req: Request, shared: dict[str, SentHeader] | None = None
+) -> tuple[dict[str, SentHeader], dict]:
+    """``shared`` hands out one SentHeader per client header value passed through: across
+    a fleet's plans the same few repeat (the ops' values are mostly per site)."""
+    up = action.upstream
+    if shared is None:
+        shared = {}
+    sent: dict[str, SentHeader] = {}
+    removed: dict = {}
+    if up.forward_client_headers.value:
+        for k, v in req.headers.items():
+            if k in HOP_BY_HOP and k not in up.hop_by_hop_forwarded:
+                continue
+            sh = shared.get(v)
+            if sh is None:
+                sh = shared[v] = SentHeader(v, None)
+            sent[k] = sh
+    for op in up.ops:
+        key = op.name.lower()
+        if op.value is None:
+            sent.pop(key, None)
+            removed[key] = op
+            continue
+        value = op.value.evaluate(req)
+        if value == "" and up.empty_value_removes:
+            sent.pop(key, None)
+            removed[key] = op
+            continue
+        sent[key] = SentHeader(value, op)
+        removed.pop(key, None)
+    return sent, removed
+
+
+def tokens(value: str) -> set[str]:
+    return {t.strip().lower() for t in value.split(",") if t.strip()}
+
+
+def keeps_connection(action: ProxyAction, req: Request) -> bool | None:
+    """Does an ordinary request on this action leave a reusable backend connection?"""
+    if action.upstream.http_version.value == "1.0":
+        return False
+    sent, _ = sent_headers(action, req)
+    conn = sent.get("connection")
+    if conn is None:
+        return True
+    if conn.value is None:
+        return None
+    return "close" not in tokens(conn.value)
+
+
+# ---------------------------------------------------------------------------- scope
+
+
+def _all_routes(table: RouteTable):
+    for r in table.routes:
+        yield r
+        if r.children is not None:
+            yield from _all_routes(r.children)
+
+
+def _guards(steps: Sequence[Step]):
+    """Every guard among ``steps``, nested ones included, that chooses an action."""
+    stack = list(steps)
+    while stack:
+        s = stack.pop()
+        if isinstance(s, Guard):
+            if s.action is not None:
+                yield s
+            stack.extend(s.steps)
+
+
+def _actions_of(route: Route):
+    if route.action is not None:
+        yield route.action
+    for g in _guards(route.steps):
+        yield g.action
+
+
+def _page_actions(site: Site, ws_paths: tuple[str, ...]):
+    """(label, action) for every proxying action that ordinary page requests can reach."""
+    for route in _all_routes(site.routes):
+        if route.match.kind == "exact" and route.match.pattern in ws_paths:
+            continue  # only the websocket itself comes here
+        for action in _actions_of(route):
+            if isinstance(action, ProxyAction):
+                yield route.label, action
+    if isinstance(site.fallback, ProxyAction):
+        yield site.label, site.fallback
+    for g in _guards(site.steps):  # site-level guards proxy before any route is selected
+        if isinstance(g.action, ProxyAction):
+            yield g.label or site.label, g.action
+
+
+def fronts_fas(site: Site, ws_paths: tuple[str, ...]) -> bool:
+    """Is this site a FAS gateway front? Quiet on sites that have nothing to do with FAS.
+
+    Yes when a route names a FAS application prefix (``/gateway``, ``/assistserver``), or
+    when a websocket URL, routed as it would be, is proxied to a FAS default port. A port
+    8080 elsewhere in the site is no evidence: too many applications use it.
+    """
+    names = _fas_names(ws_paths)
+    for r in _all_routes(site.routes):
+        if names_fas(r.match.pattern, names):
+            return True
+        if any(names_fas(text, names) for text, _ in _guarded_actions(r)):
+            return True
+    for ws in ws_paths:
+        _, action, _, _ = trace(site, upgrade_request(ws, False, None))
+        if isinstance(action, ProxyAction) and _fas_port(action):
+            return True
+        # the route the URL selects proxies to FAS, even if a step before it answers
+        # (a redirect in front of a catch-all route)
+        chain = select_route(site.routes, ws)
+        routed = chain[-1].action if chain else site.fallback
+        if isinstance(routed, ProxyAction) and _fas_port(routed):
+            return True
+    return False
+
+
+def _fas_names(ws_paths: tuple[str, ...]) -> set[str]:
+    names = {ws_base(p).strip("/") for p in ws_paths} | {p.strip("/") for p in ws_paths}
+    names.discard("")
+    return names
+
+
+def names_fas(pattern: str, names: set[str]) -> bool:
+    """Does a route pattern name a FAS prefix as a whole path segment (``/gateway/``,
+    ``^/(gateway|assistserver)/``), not inside another word (``/api/gateway-status``)?"""
+    for n in names:
+        start = pattern.find(n)
+        while start >= 0:
+            before = pattern[start - 1] if start else "/"
+            end = start + len(n)
+            after = pattern[end] if end < len(pattern) else "/"
+            if before in "/(|^" and after in "/)|$?\\":
+                return True
+            start = pattern.find(n, start + 1)
+    return False
+
+
+def _fas_port(action: ProxyAction) -> bool:
+    if action.backend is None:
+        return False
+    return any(s.port in TLS_PORTS or s.port in PLAIN_PORTS for s in action.backend.servers)
+
+
+# ---------------------------------------------------------------------------- plans
+
+
+def build_plans(model: ProxyModel, options: Options) -> PlanSet:
+    plans: list[HandshakePlan] = []
+    if any(p.kind == "syntax" and p.certain for p in model.problems):
+        # The proxy will not load this config at all, and a half-read tree would produce
+        # verdicts about lines that are not what the file says: report the syntax only.
+        return PlanSet(model=model, options=options, plans=plans, find_fas_backends=fas_backends)
+    fillers: dict[int, list[PoolFiller]] = {}
+    plain_probe = page_request(options.ws_paths[0] if options.ws_paths else "/gateway/x", False, None)
+
+    # one Request per (URL, scheme, port): plans only read them, and a fleet of sites has
+    # a handful of distinct ones, not two per plan
+    requests: dict[tuple, tuple[Request, Request]] = {}
+    shared: dict[str, SentHeader] = {}
+
+    for site in model.sites:
+        for label, action in _page_actions(site, options.ws_paths):
+            backend = action.backend
+            if backend is not None and backend.pool.value and keeps_connection(action, plain_probe) is not False:
+                fillers.setdefault(id(backend), []).append(PoolFiller(action, label))
+
+        if not fronts_fas(site, options.ws_paths):
+            continue
+        for listener in site.listeners:
+            for ws in options.ws_paths:
+                key = (ws, listener.tls, listener.port)
+                pair = requests.get(key)
+                if pair is None:
+                    pair = requests[key] = (upgrade_request(*key), page_request(*key))
+                req = pair[0]
+                chain, action, final_path, uncertain = trace(site, req)
+                plan = HandshakePlan(
+                    listener=listener,
+                    site=site,
+                    ws_path=ws,
+                    request=req,
+                    route_chain=chain,
+                    action=action,
+                    final_path=final_path,
+                    uncertain=uncertain,
+                    plain_request=pair[1],
+                )
+                if isinstance(action, ProxyAction):
+                    plan.sent, plan.removed = sent_headers(action, _with_path(req, final_path), shared)
+                plans.append(plan)
+    return PlanSet(model=model, options=options, plans=plans, fillers=fillers, find_fas_backends=fas_backends)
+
+
+def fas_backends(site: Site, ws_paths: tuple[str, ...]) -> list[Backend]:
+    """Backends this site sends FAS URLs to: those of routes that name a FAS prefix."""
+    names = _fas_names(ws_paths)
+    found: list[Backend] = []
+    for r in _all_routes(site.routes):
+        if not names_fas(r.match.pattern, names):
+            continue
+        for a in _actions_of(r):
+            if (
+                isinstance(a, ProxyAction)
+                and a.backend is not None
+                and not any(same_target(a.backend, b) for b in found)
+            ):
+                found.append(a.backend)
+    guarded = [pair for r in _all_routes(site.routes) for pair in _guarded_actions(r)]
+    # site-level guards too (Apache's RewriteRule ^/assistserver/topic ... [P] in the virtual
+    # host): their pattern names the URL as plainly as a route's does
+    guarded += [(g.condition.text, g.action) for g in _guards(site.steps)]
+    for text, a in guarded:
+        if (
+            names_fas(text, names)
+            and isinstance(a, ProxyAction)
+            and a.backend is not None
+            and not any(same_target(a.backend, b) for b in found)
+        ):
+            found.append(a.backend)
+    return found
+
+
+def _guarded_actions(route: Route):
+    """(condition text, action) of guards that choose an action by a condition rather than
+    by the route's path pattern (a HAProxy `use_backend ... if { path_beg /gateway/ }`)."""
+    for g in _guards(route.steps):
+        yield g.condition.text, g.action
+
+
+def same_target(a: Backend, b: Backend) -> bool:
+    """Two backends reach the same servers (inline backends are one per proxy line)."""
+    if a is b:
+        return True
+    if a.named or b.named:
+        return False
+    return [(s.host, s.port) for s in a.servers] == [(s.host, s.port) for s in b.servers]

@@ -1,0 +1,54 @@
+"""The registry of checks: every module in ``checks/`` with a ``RULE`` and a ``check(plans)``.
+
+Loaded once per process, on first use, so a command that needs no rule pays nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+from linter.core.rules import RegisteredCheck, Rule
+
+_REGISTRY: list[RegisteredCheck] | None = None
+
+
+def all_checks() -> list[RegisteredCheck]:
+    """Every check module in ``checks/``, ordered by rule id."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        import checks
+
+        found: list[RegisteredCheck] = []
+        names = sorted(
+            {
+                e.name[:-3]
+                for d in checks.__path__
+                for e in os.scandir(d)
+                if e.name.endswith(".py") and not e.name.startswith("_")
+            }
+        )
+        for name in names:
+            mod = importlib.import_module(f"checks.{name}")
+            rule = getattr(mod, "RULE", None)
+            run = getattr(mod, "check", None)
+            if isinstance(rule, Rule) and callable(run):
+                found.append(RegisteredCheck(rule, run))
+        found.sort(key=lambda c: c.rule.id)
+        ids = [c.rule.id for c in found]
+        if len(ids) != len(set(ids)):
+            raise RuntimeError(f"duplicate rule ids in checks/: {ids}")
+        _REGISTRY = found
+    return _REGISTRY
+
+
+def all_rules() -> list[Rule]:
+    return [c.rule for c in all_checks()]
+
+
+def find_rule(key: str) -> Rule | None:
+    key = key.strip()
+    for r in all_rules():
+        if key.upper() == r.id or key.lower() == r.name:
+            return r
+    return None

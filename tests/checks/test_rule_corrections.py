@@ -1,0 +1,50 @@
+"""Rule corrections found by verifying the samples on the real proxies (tests/test_verify_*)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from _util import write
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def lint(path: Path, *args: str) -> list[dict]:
+    proc = subprocess.run([sys.executable, "-m", "linter", "check", str(path), "--format", "json", *args],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    return json.loads(proc.stdout)["findings"]
+
+
+def test_front_tls_missing_names_every_websocket_url(tmp_path):
+    """nginx 1.22 with `listen 443;` answered every wss:// URL with a TLS failure, the topic as
+    well as the Gateway; WSP203 named only the first URL, so the topic failure had no finding."""
+    conf = write(tmp_path, "nginx.conf", """\
+        events {}
+        http {
+            server {
+                listen 443;
+                ssl_certificate     /etc/ssl/certs/gw.example.com.crt;
+                ssl_certificate_key /etc/ssl/private/gw.example.com.key;
+                location /gateway/ {
+                    proxy_pass http://10.20.0.11:8080;
+                    proxy_http_version 1.1;
+                    proxy_set_header Upgrade $http_upgrade;
+                    proxy_set_header Connection "upgrade";
+                    proxy_read_timeout 3600s;
+                }
+                location /assistserver/ {
+                    proxy_pass http://10.20.0.11:8080;
+                    proxy_http_version 1.1;
+                    proxy_set_header Upgrade $http_upgrade;
+                    proxy_set_header Connection "upgrade";
+                    proxy_read_timeout 3600s;
+                }
+            }
+        }
+        """)
+    found = [f for f in lint(conf) if f["rule"] == "WSP203"]
+    assert sorted(f["ws_path"] for f in found) == ["/assistserver/topic", "/gateway/websocketcall"]
+    assert {(f["line"], f["symptom"], f["listener"]) for f in found} == {(4, "tls-error", "0.0.0.0:443")}

@@ -1,0 +1,65 @@
+"""stdin and suppressions end to end for Apache httpd and HAProxy (nginx has its own tests
+in test_inputs.py and test_suppressions.py): a sample piped on stdin gives the findings the
+file gives, and a suppression comment written as an operator would (on its own line before
+the directive, which is the only form Apache takes) silences exactly the finding it names."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from test_inputs import wsp
+
+ROOT = Path(__file__).resolve().parents[2]
+SINGLE = sorted(p for d in ("apache", "haproxy") for p in (ROOT / "samples" / d).glob("bad-*")
+                if p.is_file())
+
+
+def _findings(stdout: str) -> list[tuple[str, int, str | None, str]]:
+    doc = json.loads(stdout)
+    return sorted((f["rule"], f["line"], f["symptom"], f["severity"]) for f in doc["findings"])
+
+
+def _args(sample: Path) -> list[str]:
+    first = sample.read_text(encoding="utf-8").splitlines()[0]
+    return first.split("wsproxylint-args:", 1)[1].split() if "wsproxylint-args:" in first else []
+
+
+@pytest.mark.parametrize("sample", SINGLE, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_stdin_gives_what_the_file_gives(sample: Path, tmp_path: Path):
+    dialect = sample.parent.name
+    from_file = wsp("check", "--format", "json", *_args(sample), str(sample), cwd=tmp_path)
+    piped = wsp("check", "--format", "json", "--dialect", dialect, *_args(sample), "-", cwd=tmp_path,
+                stdin=sample.read_text(encoding="utf-8"))
+    assert piped.returncode == from_file.returncode, piped.stderr
+    assert json.loads(piped.stdout)["files"] == [{"path": "-", "dialect": dialect}]
+    assert _findings(piped.stdout) == _findings(from_file.stdout) != []
+
+
+def test_haproxy_on_stdin_is_recognised_by_its_content(tmp_path: Path):
+    sample = ROOT / "samples" / "haproxy" / "bad-acl-order.cfg"
+    r = wsp("check", "--format", "json", "-", cwd=tmp_path, stdin=sample.read_text(encoding="utf-8"))
+    assert json.loads(r.stdout)["files"] == [{"path": "-", "dialect": "haproxy"}]
+    from_file = wsp("check", "--format", "json", str(sample), cwd=tmp_path)
+    assert r.returncode == from_file.returncode == 1
+    assert _findings(r.stdout) == _findings(from_file.stdout) != []
+
+
+@pytest.mark.parametrize("sample", SINGLE, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_suppression_before_the_line_silences_that_finding_only(sample: Path, tmp_path: Path):
+    before = wsp("check", "--format", "json", *_args(sample), sample.name, cwd=sample.parent)
+    found = _findings(before.stdout)
+    failing = [f for f in found if f[3] in ("error", "warning")]
+    assert failing, f"{sample.name} is a bad sample without an error or warning"
+    rule, line, _, _ = failing[0]
+    lines = sample.read_text(encoding="utf-8").splitlines(keepends=True)
+    indent = lines[line - 1][: len(lines[line - 1]) - len(lines[line - 1].lstrip())]
+    lines.insert(line - 1, f"{indent}# wsproxylint: disable={rule} -- accepted for this test\n")
+    (tmp_path / sample.name).write_text("".join(lines), encoding="utf-8")
+    after = wsp("check", "--format", "json", "--report-unused-suppressions", *_args(sample), sample.name,
+                cwd=tmp_path)
+    # every other finding stays, one line lower when it came after the inserted comment
+    expected = sorted((r, n + (n >= line), s, sev) for r, n, s, sev in found if (r, n) != (rule, line))
+    assert _findings(after.stdout) == expected

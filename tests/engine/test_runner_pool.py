@@ -1,0 +1,56 @@
+"""``run(..., jobs=N)``: independent configs read in a process pool give the same report
+as one process, including an entry point that another one includes (read once)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from linter.core.options import Options
+from linter.engine.runner import POOL_MIN_BYTES, run
+
+SITE = """\
+server {{
+    listen 80;
+    server_name s{i}.example.com;
+    location /gateway/ {{
+        proxy_pass http://10.0.{c}.{i}:8080;
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        {connection}
+    }}
+    location / {{
+        proxy_pass http://10.0.{c}.{i}:8000;
+    }}
+}}
+"""
+
+
+def _cluster(base: Path, c: int, sites: int) -> None:
+    d = base / f"cluster{c}"
+    d.mkdir(parents=True)
+    body = "".join(SITE.format(i=i, c=c, connection="" if i % 3 == 0 else 'proxy_set_header Connection "upgrade";')
+                   for i in range(sites))
+    (d / "nginx.conf").write_text("events {}\nhttp {\n" + body + "}\n")
+
+
+def test_pool_gives_the_same_report(tmp_path: Path) -> None:
+    for c in range(4):
+        _cluster(tmp_path, c, 240)
+    # an entry point (named nginx.conf) that another one includes: read once, as part of
+    # its includer, whichever process read it
+    main = tmp_path / "cluster0" / "nginx.conf"
+    main.write_text(main.read_text().replace("http {\n", "http {\n    include sub/nginx.conf;\n", 1))
+    (tmp_path / "cluster0" / "sub").mkdir()
+    (tmp_path / "cluster0" / "sub" / "nginx.conf").write_text("map $http_upgrade $x {\n    default a;\n}\n")
+    assert sum(p.stat().st_size for p in tmp_path.rglob("*.conf")) > POOL_MIN_BYTES
+    one = run([str(tmp_path)], Options())
+    two = run([str(tmp_path)], Options(), jobs=2)
+    assert one.findings, "the clusters carry bugs the checks report"
+    assert two == one
+    assert sum(1 for path, _ in one.files if path.endswith("sub/nginx.conf")) == 1
+
+
+def test_pool_falls_back_below_the_threshold(tmp_path: Path) -> None:
+    _cluster(tmp_path, 0, 2)
+    _cluster(tmp_path, 1, 2)
+    assert run([str(tmp_path)], Options(), jobs=2) == run([str(tmp_path)], Options())
