@@ -263,7 +263,7 @@ README_LOCATION = """
 
 
 def readme_session(tmp_path: Path, legacy_fas: FasStandIn) -> tuple[str, str]:
-    """The README's probe session: FAS 2.5.2 (the legacy stand-in) behind nginx with a
+    """The probe session of docs/troubleshooting.md: FAS 2.5.2 (the legacy stand-in) behind nginx with a
     keep-alive pool. Returns (the config as nginx ran it, the shell session)."""
     import subprocess
     import sys
@@ -301,7 +301,7 @@ def normalised(text: str) -> str:
 def test_readme_shows_a_real_probe_session(tmp_path, legacy_fas):
     import re
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[2] / "docs" / "troubleshooting.md").read_text()
     conf, session = readme_session(tmp_path, legacy_fas)
     blocks = re.findall(r"```(?:console|nginx)\n(.*?)```", readme, re.DOTALL)
     shown_session = next(b for b in blocks if b.startswith("$ wsproxylint probe"))
