@@ -9,6 +9,7 @@ from linter.core.findings import Finding, Related
 from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
 from linter.core.rules import Example, Rule
+from linter.core.symptoms import RESET, TLS_ERROR
 
 from ._common import finding, first_loc
 from ._examples import apache_vhost, haproxy_config
@@ -57,9 +58,9 @@ RULE = Rule(
 
 
 def _code(symptom: str) -> str:
-    if symptom == "reset":
+    if symptom == RESET:
         return "nothing: the connection is closed without a response"
-    if symptom == "tls-error":
+    if symptom == TLS_ERROR:
         return "nothing: the browser's TLS handshake fails"
     return symptom.split(":", 1)[1] if symptom.startswith("status:") else symptom
 
