@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from linter.core.findings import Related
-from linter.core.plan import HandshakePlan
+from linter.core.findings import Finding, Related
+from linter.core.fixes import Fix
+from linter.core.plan import HandshakePlan, PlanSet
+from linter.core.rules import Rule
 from linter.core.tree import Loc
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -41,6 +43,52 @@ def unseen_note(plan: HandshakePlan) -> tuple[str, list[Related]]:
     return "", []
 
 
+def finding(
+    plans: PlanSet,
+    rule: Rule,
+    loc: Loc,
+    message: str,
+    *,
+    symptom: str | None,
+    fix: Fix | str,
+    plan: HandshakePlan | None = None,
+    related: Sequence[Related] = (),
+    severity: str | None = None,
+    unseen: str | None = None,
+    **details: str,
+) -> Finding:
+    """Every finding is worded here. ``fix``: a ``Fix`` the dialect's advice words with
+    ``details`` (``where`` defaults to the plan's route, ``path`` to its websocket URL), or
+    a text of the config's own (a problem the reader met). ``unseen``: the verdict rests on
+    a setting being absent; when part of the config was not read, the message says so, the
+    unread includes are related, and the finding gets this severity instead of the rule's."""
+    related = list(related)
+    if unseen is not None and plan is not None:
+        note, extra = unseen_note(plan)
+        if note:
+            message += note
+            related += extra
+            severity = unseen
+    if isinstance(fix, Fix):
+        if plan is not None:
+            details.setdefault("where", where(plan))
+            details.setdefault("path", plan.ws_path)
+        fix = plans.model.advice.fix(fix, **details)
+    return Finding(
+        rule=rule.id,
+        name=rule.name,
+        severity=severity or rule.severity,
+        dialect=plans.model.dialect,
+        loc=loc,
+        message=message,
+        symptom=symptom,
+        fix=fix,
+        listener=plan.listener.label if plan else None,
+        ws_path=plan.ws_path if plan else None,
+        related=related,
+    )
+
+
 def first_loc(*locs: Loc | None) -> Loc:
     for loc in locs:
         if loc is not None:
@@ -56,8 +104,8 @@ class HeaderGap:
     message: str
     inherited: bool  # the header was set at an enclosing level that does not apply here
     related: list[Related] = field(default_factory=list)
-    # the verdict rests on the header being absent where part of the config was not read
-    guessed: bool = False
+    # the verdict rests on the header being absent (a guess if part of the config was not read)
+    absent: bool = False
 
 
 def header_gap(plan: HandshakePlan, header: str, ok: Callable[[str], bool], wanted: str) -> HeaderGap | None:
@@ -82,14 +130,12 @@ def header_gap(plan: HandshakePlan, header: str, ok: Callable[[str], bool], want
             related=[Related(op.loc, f"{header} set here, not inherited") for op in shadowed if op.loc],
         )
     if sent is not None and sent.op is not None and sent.op.loc is None:
-        note, extra = unseen_note(plan)
         return HeaderGap(
             proxy.loc,
             f"{route} sets no {header} header, so `{header}: {sent.value}` "
-            f"({sent.op.note or 'the proxy default'}) goes upstream and FAS never sees the upgrade" + note,
+            f"({sent.op.note or 'the proxy default'}) goes upstream and FAS never sees the upgrade",
             inherited=False,
-            related=extra,
-            guessed=bool(note),
+            absent=True,
         )
     if sent is not None:
         expr = sent.op.value.text if sent.op and sent.op.value else ""
@@ -109,11 +155,9 @@ def header_gap(plan: HandshakePlan, header: str, ok: Callable[[str], bool], want
             + (f" (`{expr}` is empty for it)" if expr else " (it is removed)"),
             inherited=False,
         )
-    note, extra = unseen_note(plan)
     return HeaderGap(
         proxy.loc,
-        f"{route} proxies {plan.ws_path} without sending {header}: {wanted}" + note,
+        f"{route} proxies {plan.ws_path} without sending {header}: {wanted}",
         inherited=False,
-        related=extra,
-        guessed=bool(note),
+        absent=True,
     )

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.core.findings import CONFIG_REJECTED, Finding, Related
+from linter.core.findings import Finding, Related
+from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
 from linter.core.rules import Rule
+from linter.core.symptoms import CONFIG_REJECTED
+
+from ._common import finding
 
 
-def problems_of(plans: PlanSet, rule: Rule, kind: str, fix_key: str) -> Iterator[Finding]:
+def problems_of(plans: PlanSet, rule: Rule, kind: str, fix: Fix) -> Iterator[Finding]:
     for p in plans.problems:
         if p.kind != kind:
             continue
-        yield plans.finding(
+        yield finding(
+            plans,
             rule,
             p.loc,
             p.message if p.certain else f"{p.message} (cannot be certain from what was read)",
             symptom=CONFIG_REJECTED,
-            fix=p.fix or plans.model.advice.fix(fix_key),
+            fix=p.fix or fix,
             severity=None if p.certain else "info",
             related=[Related(loc, msg) for loc, msg in p.related],
         )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.core.findings import MISSING_ACCEPT, Finding
+from linter.core.findings import Finding
+from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
 from linter.core.rules import Example, Rule
+from linter.core.symptoms import MISSING_ACCEPT
 
-from ._common import route_label
+from ._common import finding, route_label
 from ._examples import NGINX_GOOD, NGINX_WS_HEADERS, haproxy_config, nginx_location
 
 # Response headers of the handshake the browser checks (the model lists only hidden
@@ -57,11 +59,13 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                 if name == "sec-websocket-accept"
                 else f" (the console names the missing header: '{hidden.name}' header is missing)"
             )
-            yield plans.finding(
+            yield finding(
+                plans,
                 RULE,
                 hidden.loc,
                 f"{route_label(plan)} hides {hidden.name} from the 101 response on {plan.ws_path}{console}",
                 symptom=MISSING_ACCEPT,
-                fix=plans.model.advice.fix("unhide-response-header", header=hidden.name),
+                fix=Fix.UNHIDE_RESPONSE_HEADER,
+                header=hidden.name,
                 plan=plan,
             )

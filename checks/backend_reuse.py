@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.core.fas import reuse_breaks
-from linter.core.findings import Finding, Related, status
+from linter.core.findings import Finding, Related
+from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
 from linter.core.resolve import sent_headers, tokens
 from linter.core.rules import Example, Rule
+from linter.core.symptoms import status
 
-from ._common import first_loc, route_label
+from ._common import finding, first_loc, route_label
 from ._examples import apache_vhost, haproxy_config
 
 RULE = Rule(
@@ -75,7 +77,6 @@ def check(plans: PlanSet) -> Iterator[Finding]:
         else "FAS 2.5.2 and older answer 302 to an upgrade on a reused connection "
         "(FAS version unknown: pass --fas-version)"
     )
-    fix = plans.model.advice.fix("disable-reuse")
     for plan in plans.plans:
         proxy = plan.proxy
         if proxy is None or proxy.backend is None:
@@ -89,14 +90,15 @@ def check(plans: PlanSet) -> Iterator[Finding]:
             if not backend.first_request_reuses and not plan.listener.websocket_over_h2:
                 note = plan.listener.websocket_over_h2_note
                 if note and plans.model.version_assumed:
-                    yield plans.finding(
+                    yield finding(
+                        plans,
                         RULE,
                         first_loc(plan.listener.loc, backend.loc, proxy.loc),
                         f"{plan.ws_path} goes to backend {backend.name}, which keeps idle connections; on the assumed "
                         f"proxy version {plans.model.proxy_version} browsers use HTTP/1.1 here and a websocket never "
                         f"takes one, but {note}; {fas_text}",
                         symptom=status(302),
-                        fix=fix,
+                        fix=Fix.DISABLE_REUSE,
                         plan=plan,
                         related=[Related(first_loc(backend.loc, proxy.loc), "backend keeping idle connections")],
                         severity="info",
@@ -114,12 +116,13 @@ def check(plans: PlanSet) -> Iterator[Finding]:
             related = [Related(proxy.loc, "the websocket URL is proxied here")]
             if filler.action.loc != proxy.loc:
                 related.append(Related(filler.action.loc, "page requests fill the pool here"))
-            yield plans.finding(
+            yield finding(
+                plans,
                 RULE,
                 first_loc(pool.loc, backend.loc, proxy.loc),
                 msg,
                 symptom=status(302),
-                fix=fix,
+                fix=Fix.DISABLE_REUSE,
                 plan=plan,
                 related=related,
                 severity="error" if breaks else "warning",
@@ -137,24 +140,26 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                 f"{plans.model.proxy_version}, but {pool.note}, and page requests on {route_label(plan)} "
                 f"would fill it; {fas_text}"
             )
-            yield plans.finding(
+            yield finding(
+                plans,
                 RULE,
                 first_loc(backend.loc, proxy.loc),
                 msg,
                 symptom=status(302),
-                fix=fix,
+                fix=Fix.DISABLE_REUSE,
                 plan=plan,
                 related=[Related(proxy.loc, "the websocket URL is proxied here")],
                 severity="info",
             )
         elif not backend.known:
-            yield plans.finding(
+            yield finding(
+                plans,
                 RULE,
                 proxy.loc,
                 f"{plan.ws_path} goes to {backend.name}, defined outside what was read: whether it reuses "
                 f"connections cannot be known here; {fas_text}",
                 symptom=status(302),
-                fix=fix,
+                fix=Fix.DISABLE_REUSE,
                 plan=plan,
                 severity="info",
             )

@@ -6,10 +6,12 @@ from collections.abc import Iterator
 
 from linter.core.fas import PLAIN_PORTS, TLS_PORTS
 from linter.core.findings import Finding, Related
+from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
 from linter.core.rules import Example, Rule
+from linter.core.symptoms import RESET, TLS_ERROR
 
-from ._common import first_loc
+from ._common import finding, first_loc
 from ._examples import apache_vhost, haproxy_config
 
 RULE = Rule(
@@ -56,15 +58,14 @@ RULE = Rule(
 
 
 def _code(symptom: str) -> str:
-    if symptom == "reset":
+    if symptom == RESET:
         return "nothing: the connection is closed without a response"
-    if symptom == "tls-error":
+    if symptom == TLS_ERROR:
         return "nothing: the browser's TLS handshake fails"
     return symptom.split(":", 1)[1] if symptom.startswith("status:") else symptom
 
 
 def check(plans: PlanSet) -> Iterator[Finding]:
-    advice = plans.model.advice
     for plan in plans.plans:
         proxy = plan.proxy
         if proxy is None or proxy.backend is None:
@@ -73,14 +74,15 @@ def check(plans: PlanSet) -> Iterator[Finding]:
         statuses = proxy.statuses or plans.model.statuses
         ready = proxy.tls_ready
         if proxy.tls and not ready.value:
-            yield plans.finding(
+            yield finding(
+                plans,
                 RULE,
                 first_loc(ready.loc, proxy.loc),
                 f"{plan.ws_path} is sent to the backend over TLS, but TLS toward backends is not enabled here "
                 f"({ready.note or 'no engine or module for it'}): the proxy answers "
                 f"{_code(statuses.tls_not_ready)}",
                 symptom=statuses.tls_not_ready,
-                fix=advice.fix("enable-backend-tls"),
+                fix=Fix.ENABLE_BACKEND_TLS,
                 plan=plan,
                 related=[]
                 if ready.loc is None or ready.loc == proxy.loc
@@ -93,16 +95,24 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                     f"plain HTTP is sent to {server.host}:{server.port}, FAS's TLS port, for {plan.ws_path}: "
                     f"the backend closes the connection and the proxy answers {_code(statuses.plain_to_tls_port)}"
                 )
-                symptom, fix = statuses.plain_to_tls_port, advice.fix("scheme-for-tls-port", port=str(server.port))
+                symptom, fix = statuses.plain_to_tls_port, Fix.SCHEME_FOR_TLS_PORT
             elif server.port in PLAIN_PORTS and proxy.tls:
                 msg = (
                     f"TLS is sent to {server.host}:{server.port}, FAS's plain HTTP port, for {plan.ws_path}: "
                     f"the SSL handshake fails and the proxy answers {_code(statuses.tls_to_plain_port)}"
                 )
-                symptom, fix = statuses.tls_to_plain_port, advice.fix("scheme-for-plain-port", port=str(server.port))
+                symptom, fix = statuses.tls_to_plain_port, Fix.SCHEME_FOR_PLAIN_PORT
             else:
                 continue
             related = [] if server.loc == proxy.loc else [Related(proxy.loc, "the scheme is chosen here")]
-            yield plans.finding(
-                RULE, first_loc(server.loc, proxy.loc), msg, symptom=symptom, fix=fix, plan=plan, related=related
+            yield finding(
+                plans,
+                RULE,
+                first_loc(server.loc, proxy.loc),
+                msg,
+                symptom=symptom,
+                fix=fix,
+                plan=plan,
+                related=related,
+                port=str(server.port),
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.core.findings import Finding
+from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
 from linter.core.rules import Example, Rule
 
@@ -60,4 +61,4 @@ RULE = Rule(
 
 
 def check(plans: PlanSet) -> Iterator[Finding]:
-    yield from problems_of(plans, RULE, "rejected", "fix-rejected")
+    yield from problems_of(plans, RULE, "rejected", Fix.FIX_REJECTED)

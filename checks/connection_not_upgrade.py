@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.core.findings import Finding, status
+from linter.core.findings import Finding
+from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
 from linter.core.resolve import tokens
 from linter.core.rules import Example, Rule
+from linter.core.symptoms import status
 
-from ._common import header_gap, where
+from ._common import finding, header_gap
 from ._examples import NGINX_GOOD, apache_vhost, haproxy_config
 
 RULE = Rule(
@@ -51,19 +53,18 @@ RULE = Rule(
 
 
 def check(plans: PlanSet) -> Iterator[Finding]:
-    advice = plans.model.advice
     for plan in plans.plans:
         gap = header_gap(plan, "Connection", lambda v: "upgrade" in tokens(v), "upgrade")
         if gap is None:
             continue
-        fix = advice.fix("repeat-inherited" if gap.inherited else "forward-connection", where=where(plan))
-        yield plans.finding(
+        yield finding(
+            plans,
             RULE,
             gap.loc,
             gap.message,
             symptom=status(302),
-            fix=fix,
+            fix=Fix.REPEAT_INHERITED if gap.inherited else Fix.FORWARD_CONNECTION,
             plan=plan,
             related=gap.related,
-            severity="warning" if gap.guessed else None,
+            unseen="warning" if gap.absent else None,
         )

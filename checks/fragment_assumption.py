@@ -8,6 +8,7 @@ from linter.core.findings import Finding, Related
 from linter.core.plan import PlanSet
 from linter.core.rules import Example, Rule
 
+from ._common import finding
 from ._examples import APACHE_WS, apache_vhost
 
 _APACHE_GUARDED = (
@@ -48,7 +49,8 @@ def check(plans: PlanSet) -> Iterator[Finding]:
         return  # no site here fronts FAS: no websocket verdict rests on the assumption
     for p in plans.problems:
         if p.kind == "assumed":
-            yield plans.finding(
+            yield finding(
+                plans,
                 RULE,
                 p.loc,
                 p.message,

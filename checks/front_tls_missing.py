@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.core.findings import TLS_ERROR, Finding, Related
+from linter.core.findings import Finding, Related
+from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
 from linter.core.rules import Example, Rule
+from linter.core.symptoms import TLS_ERROR
 
+from ._common import finding
 from ._examples import APACHE_GOOD, APACHE_WS, HAPROXY_GOOD, apache_vhost, haproxy_config
 
 CONVENTIONAL_TLS_PORTS = frozenset({443, 8443})
@@ -64,12 +67,14 @@ def check(plans: PlanSet) -> Iterator[Finding]:
         else:
             continue
         related = [Related(listener.tls_material, "certificate configured here")] if listener.tls_material else []
-        yield plans.finding(
+        yield finding(
+            plans,
             RULE,
             listener.loc or plan.site.loc,
             f"listener {listener.label} answers without TLS although {why}",
             symptom=TLS_ERROR,
-            fix=plans.model.advice.fix("front-tls", port=str(listener.port)),
+            fix=Fix.FRONT_TLS,
+            port=str(listener.port),
             plan=plan,
             related=related,
         )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.core.findings import Finding, status
+from linter.core.findings import Finding
+from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
 from linter.core.rules import Example, Rule
+from linter.core.symptoms import status
 
-from ._common import first_loc, route_label
+from ._common import finding, first_loc, route_label
 from ._examples import (
     APACHE_GOOD,
     APACHE_WS,
@@ -52,7 +54,6 @@ RULE = Rule(
 
 
 def check(plans: PlanSet) -> Iterator[Finding]:
-    advice = plans.model.advice
     for plan in plans.plans:
         proxy = plan.proxy
         if proxy is None:
@@ -65,16 +66,16 @@ def check(plans: PlanSet) -> Iterator[Finding]:
             if op is not None:
                 loc = first_loc(op.loc, proxy.loc)
                 msg = f"{route_label(plan)} empties {CANONICAL[name]}, so FAS never sees a websocket handshake"
-                fix = advice.fix("unblank-request-header", header=CANONICAL[name])
+                fix = Fix.UNBLANK_REQUEST_HEADER
             elif not forward.value:
                 loc = first_loc(forward.loc, proxy.loc)
                 msg = (
                     f"{route_label(plan)} does not forward the browser's request headers, so "
                     f"{CANONICAL[name]} never reaches FAS"
                 )
-                fix = advice.fix("forward-request-headers")
+                fix = Fix.FORWARD_REQUEST_HEADERS
             else:
                 continue
-            yield plans.finding(RULE, loc, msg, symptom=status(302), fix=fix, plan=plan)
+            yield finding(plans, RULE, loc, msg, symptom=status(302), fix=fix, plan=plan, header=CANONICAL[name])
             if not forward.value:
                 break

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.core.findings import Finding, status
+from linter.core.findings import Finding
+from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
 from linter.core.rules import Example, Rule
+from linter.core.symptoms import status
 
-from ._common import first_loc, route_label, unseen_note, where
+from ._common import finding, first_loc, route_label
 from ._examples import APACHE_GOOD, APACHE_WS, NGINX_GOOD, apache_vhost
 
 RULE = Rule(
@@ -61,14 +63,13 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                 msg += f" for the assumed version {plans.model.proxy_version} ({version.note})"
         else:
             msg = f"{route_label(plan)} sets HTTP/{version.value} toward the backend; an upgrade needs HTTP/1.1"
-        note, extra = unseen_note(plan) if version.loc is None else ("", [])
-        yield plans.finding(
+        yield finding(
+            plans,
             RULE,
             loc,
-            msg + note,
+            msg,
             symptom=status(302),
-            fix=plans.model.advice.fix("http11", where=where(plan)),
+            fix=Fix.HTTP11,
             plan=plan,
-            related=extra,
-            severity="warning" if note else None,
+            unseen="warning" if version.loc is None else None,
         )

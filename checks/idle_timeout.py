@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.core.fas import idle_floor
-from linter.core.findings import IDLE_DISCONNECT, Finding
+from linter.core.findings import Finding
+from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
 from linter.core.rules import Example, Rule
+from linter.core.symptoms import IDLE_DISCONNECT
 
-from ._common import first_loc, route_label, unseen_note, where
+from ._common import finding, first_loc, route_label
 from ._examples import (
     APACHE_GOOD,
     HAPROXY_GOOD,
@@ -74,14 +76,14 @@ def check(plans: PlanSet) -> Iterator[Finding]:
             f"{route_label(plan)} closes an idle websocket on {plan.ws_path} after {idle.value:g} s of "
             f"silence{default}; a quiet call may last longer than that (threshold {floor:g} s)"
         )
-        note, extra = unseen_note(plan) if idle.loc is None else ("", [])
-        yield plans.finding(
+        yield finding(
+            plans,
             RULE,
             first_loc(idle.loc, proxy.loc),
-            msg + note,
+            msg,
             symptom=IDLE_DISCONNECT,
-            fix=plans.model.advice.fix("raise-idle-timeout", threshold=f"{floor:g}", where=where(plan)),
+            fix=Fix.RAISE_IDLE_TIMEOUT,
             plan=plan,
-            related=extra,
-            severity="info" if note else None,
+            unseen="info" if idle.loc is None else None,
+            threshold=f"{floor:g}",
         )

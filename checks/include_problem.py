@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.core.findings import Finding
+from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
 from linter.core.rules import Example, Rule
 
@@ -36,4 +37,4 @@ RULE = Rule(
 
 
 def check(plans: PlanSet) -> Iterator[Finding]:
-    yield from problems_of(plans, RULE, "include", "fix-include")
+    yield from problems_of(plans, RULE, "include", Fix.FIX_INCLUDE)

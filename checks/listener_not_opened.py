@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.core.findings import REFUSED, Finding, Related
+from linter.core.findings import Finding, Related
+from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
 from linter.core.rules import Example, Rule
+from linter.core.symptoms import REFUSED
 
+from ._common import finding
 from ._examples import APACHE_WS, apache_vhost
 
 # a whole configuration (LoadModule lines), so that the Listen lines in it are all there are
@@ -72,13 +75,14 @@ def check(plans: PlanSet) -> Iterator[Finding]:
             severity = "warning"
             message += "; an include that could not be read may open it"
             related += [Related(loc, "include not read") for loc in unread]
-        fix = plans.model.advice.fix("open-listener", port=str(listener.port))
-        yield plans.finding(
+        yield finding(
+            plans,
             RULE,
             listener.loc or plan.site.loc,
             message,
             symptom=REFUSED,
-            fix=fix if fix != "open-listener" else RULE.fix,
+            fix=Fix.OPEN_LISTENER,
+            port=str(listener.port),
             severity=severity,
             plan=plan,
             related=related,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.core.findings import Finding, status
+from linter.core.findings import Finding
+from linter.core.fixes import Fix
 from linter.core.model import Guard, Respond
 from linter.core.plan import PlanSet
 from linter.core.rules import Example, Rule
+from linter.core.symptoms import status
 
-from ._common import REDIRECTS, route_label
+from ._common import REDIRECTS, finding, route_label
 from ._examples import APACHE_GOOD, apache_vhost, haproxy_config
 
 RULE = Rule(
@@ -58,20 +60,20 @@ def _tls_alternative(plans: PlanSet, plan, action: Respond) -> bool:
 
 
 def check(plans: PlanSet) -> Iterator[Finding]:
-    advice = plans.model.advice
     for plan in plans.plans:
         action = plan.action
         if isinstance(action, Respond) and action.status in REDIRECTS:
             if action.reason:
                 msg = f"{plan.ws_path} is redirected with {action.status}: {action.reason}"
-                fix = advice.fix("no-trailing-slash", path=plan.ws_path)
+                fix = Fix.NO_TRAILING_SLASH
             else:
                 target = f" to {action.target}" if action.target else ""
                 where = route_label(plan) if plan.route else plan.site.label
                 msg = f"{plan.ws_path} is redirected with {action.status}{target} ({where})"
-                fix = advice.fix("no-redirect", path=plan.ws_path)
+                fix = Fix.NO_REDIRECT
                 if _tls_alternative(plans, plan, action):
-                    yield plans.finding(
+                    yield finding(
+                        plans,
                         RULE,
                         action.loc,
                         msg + "; only ws:// on this plain listener is affected: the site's TLS listener "
@@ -82,20 +84,21 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                         severity="info",
                     )
                     continue
-            yield plans.finding(RULE, action.loc, msg, symptom=status(action.status), fix=fix, plan=plan)
+            yield finding(plans, RULE, action.loc, msg, symptom=status(action.status), fix=fix, plan=plan)
             continue
         for unsure in plan.uncertain:
             step = unsure.step
             if isinstance(step, Guard):
                 redirect = next((s for s in step.steps if isinstance(s, Respond) and s.status in REDIRECTS), None)
                 if redirect is not None:
-                    yield plans.finding(
+                    yield finding(
+                        plans,
                         RULE,
                         redirect.loc,
                         f"{plan.ws_path} is redirected with {redirect.status} when `{step.condition.text}` holds, "
                         "which the config alone cannot decide",
                         symptom=status(redirect.status or 302),
-                        fix=advice.fix("no-redirect", path=plan.ws_path),
+                        fix=Fix.NO_REDIRECT,
                         plan=plan,
                         severity="warning",
                     )

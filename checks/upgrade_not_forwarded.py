@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.core.findings import Finding, status
+from linter.core.findings import Finding
+from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
 from linter.core.rules import Example, Rule
+from linter.core.symptoms import status
 
-from ._common import header_gap, where
+from ._common import finding, header_gap
 from ._examples import HAPROXY_GOOD, NGINX_GOOD, apache_vhost, haproxy_config
 
 RULE = Rule(
@@ -50,19 +52,18 @@ RULE = Rule(
 
 
 def check(plans: PlanSet) -> Iterator[Finding]:
-    advice = plans.model.advice
     for plan in plans.plans:
         gap = header_gap(plan, "Upgrade", lambda v: "websocket" in v.lower(), "websocket")
         if gap is None:
             continue
-        fix = advice.fix("repeat-inherited" if gap.inherited else "forward-upgrade", where=where(plan))
-        yield plans.finding(
+        yield finding(
+            plans,
             RULE,
             gap.loc,
             gap.message,
             symptom=status(302),
-            fix=fix,
+            fix=Fix.REPEAT_INHERITED if gap.inherited else Fix.FORWARD_UPGRADE,
             plan=plan,
             related=gap.related,
-            severity="warning" if gap.guessed else None,
+            unseen="warning" if gap.absent else None,
         )

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.core.findings import RESET, Finding, Related, status
+from linter.core.findings import Finding, Related
+from linter.core.fixes import Fix
 from linter.core.model import ProxyAction, Respond, ServeLocal
 from linter.core.plan import PlanSet
 from linter.core.resolve import same_target
 from linter.core.rules import Example, Rule
+from linter.core.symptoms import RESET, status
 
-from ._common import REDIRECTS, route_label
+from ._common import REDIRECTS, finding, route_label
 from ._examples import APACHE_GOOD, apache_vhost, haproxy_config
 
 RULE = Rule(
@@ -56,34 +58,33 @@ RULE = Rule(
 
 
 def check(plans: PlanSet) -> Iterator[Finding]:
-    advice = plans.model.advice
     for plan in plans.plans:
         action = plan.action
-        fix = advice.fix("route-ws", path=plan.ws_path)
         if isinstance(action, ServeLocal):
             if plan.route is None:
                 msg = f"no route of {plan.site.label} matches {plan.ws_path}: the proxy serves it itself"
             else:
                 msg = f"{plan.ws_path} lands in {route_label(plan)}, which serves {action.what}, not FAS"
-            yield plans.finding(RULE, action.loc, msg, symptom=status(action.status), fix=fix, plan=plan)
+            yield finding(plans, RULE, action.loc, msg, symptom=status(action.status), fix=Fix.ROUTE_WS, plan=plan)
         elif isinstance(action, Respond) and action.status not in REDIRECTS:
             symptom = RESET if action.drop else status(action.status or 500)
             what = "drops the connection" if action.drop else f"answers {action.status} itself"
             msg = f"{plan.ws_path} lands in {route_label(plan)}, which {what} instead of proxying to FAS"
             if action.reason:
                 msg += f" ({action.reason})"
-            yield plans.finding(RULE, action.loc, msg, symptom=symptom, fix=fix, plan=plan)
+            yield finding(plans, RULE, action.loc, msg, symptom=symptom, fix=Fix.ROUTE_WS, plan=plan)
         elif isinstance(action, ProxyAction) and action.backend is not None:
             fas = plans.fas_backends(plan.site)
             if fas and not any(same_target(action.backend, b) for b in fas):
                 names = ", ".join(b.name for b in fas)
-                yield plans.finding(
+                yield finding(
+                    plans,
                     RULE,
                     action.loc,
                     f"{plan.ws_path} lands in {route_label(plan)} and goes to {action.backend.name}, not to the "
                     f"FAS backend ({names}) the other FAS URLs use; that backend answers instead of FAS",
                     symptom=status(404),
-                    fix=fix,
+                    fix=Fix.ROUTE_WS,
                     plan=plan,
                     related=[Related(b.loc, f"FAS backend {b.name}") for b in fas if b.loc],
                 )

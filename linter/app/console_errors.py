@@ -3,7 +3,8 @@
 One table, used by ``wsproxylint explain`` and by ``wsproxylint probe``. Each entry is a
 symptom of the contract's vocabulary (``status:302``, ``refused``, ...) plus symptoms no
 config can produce (``name-not-resolved``, ``network-changed``), the text the console
-shows, and its causes. Causes a config can show are derived from the rule registry: a
+shows (linter/core/symptoms.py, which also says which codes name it) and its causes.
+Causes a config can show are derived from the rule registry: a
 rule belongs under every symptom its ``console`` text names (read with the same matcher
 that reads what a user pastes) and under the symptoms in its ``symptoms`` field, so a new
 rule lands in the right place without editing this file. Causes no config can show (FAS
@@ -16,7 +17,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from linter.core import symptoms
 from linter.core.rules import Rule
+from linter.core.symptoms import SYMPTOMS
 from linter.engine.registry import all_rules
 
 
@@ -34,256 +37,195 @@ class ConsoleError:
     causes: tuple[Cause, ...]
 
 
-HANDSHAKE = "Error during WebSocket handshake: "
-
-
-def _status_console(code: str) -> str:
-    return f"{HANDSHAKE}Unexpected response code: {code}"
-
-
-# symptom -> (console text, causes no rule can see in a config)
-_OUTSIDE: dict[str, tuple[str, tuple[Cause, ...]]] = {
+# symptom -> the causes no rule can see in a config (the console text is the symptom table's)
+_OUTSIDE: dict[str, tuple[Cause, ...]] = {
     "refused": (
-        "net::ERR_CONNECTION_REFUSED",
-        (
-            Cause(
-                "Nothing listens on the host and port of the wss:// URL: the proxy is not running (or FAS, when "
-                "the browser connects to it directly)",
-                "On that host, `ss -ltnp` must show the port of the URL (443 by default for wss://); start the "
-                "proxy or FAS and look at its log for why it stopped",
-                (),
-            ),
-            Cause(
-                "The proxy listens on another port or address than the URL uses",
-                "Compare the port in the wss:// URL the web app uses with the proxy's listen/Listen/bind lines",
-                (),
-            ),
-            Cause(
-                "A firewall in front of the proxy rejects the port",
-                "Try `curl -v https://HOST:PORT/` from the client's network; open the port on the firewall",
-                (),
-            ),
+        Cause(
+            "Nothing listens on the host and port of the wss:// URL: the proxy is not running (or FAS, when "
+            "the browser connects to it directly)",
+            "On that host, `ss -ltnp` must show the port of the URL (443 by default for wss://); start the "
+            "proxy or FAS and look at its log for why it stopped",
+            (),
+        ),
+        Cause(
+            "The proxy listens on another port or address than the URL uses",
+            "Compare the port in the wss:// URL the web app uses with the proxy's listen/Listen/bind lines",
+            (),
+        ),
+        Cause(
+            "A firewall in front of the proxy rejects the port",
+            "Try `curl -v https://HOST:PORT/` from the client's network; open the port on the firewall",
+            (),
         ),
     ),
     "reset": (
-        "net::ERR_CONNECTION_RESET",
-        (
-            Cause(
-                "The proxy closed the connection without an answer: its backend connection failed or timed out "
-                "during the handshake",
-                "Read the proxy's error log at the time of the failure; check FAS is up and reachable from the proxy",
-                (),
-            ),
-            Cause(
-                "FAS restarted or crashed while the handshake was under way",
-                "Check FAS's logs and uptime around the time of the error; retry once it is up",
-                (),
-            ),
-            Cause(
-                "Something between the browser and the proxy (corporate proxy, antivirus, TLS inspection) cuts "
-                "websocket connections",
-                "Try from another network or with the antivirus' web shield off; ask for the host to be exempted",
-                (),
-            ),
+        Cause(
+            "The proxy closed the connection without an answer: its backend connection failed or timed out "
+            "during the handshake",
+            "Read the proxy's error log at the time of the failure; check FAS is up and reachable from the proxy",
+            (),
+        ),
+        Cause(
+            "FAS restarted or crashed while the handshake was under way",
+            "Check FAS's logs and uptime around the time of the error; retry once it is up",
+            (),
+        ),
+        Cause(
+            "Something between the browser and the proxy (corporate proxy, antivirus, TLS inspection) cuts "
+            "websocket connections",
+            "Try from another network or with the antivirus' web shield off; ask for the host to be exempted",
+            (),
         ),
     ),
     "tls-error": (
-        "net::ERR_SSL_PROTOCOL_ERROR",
-        (
-            Cause(
-                "The browser speaks TLS (wss://) to a port that does not: the front listener is plain HTTP",
-                "`openssl s_client -connect HOST:PORT` must complete a handshake; enable TLS on that listener",
-                (),
-            ),
-            Cause(
-                "The certificate or protocol set of the front listener is not acceptable to the browser",
-                "Check the certificate chain and expiry (`openssl s_client -connect HOST:443 -servername HOST`) and "
-                "that TLS 1.2 or 1.3 is enabled",
-                (),
-            ),
-            Cause(
-                "TLS inspection on the client's network breaks the handshake",
-                "Try from another network; ask for the host to be exempted from inspection",
-                (),
-            ),
+        Cause(
+            "The browser speaks TLS (wss://) to a port that does not: the front listener is plain HTTP",
+            "`openssl s_client -connect HOST:PORT` must complete a handshake; enable TLS on that listener",
+            (),
+        ),
+        Cause(
+            "The certificate or protocol set of the front listener is not acceptable to the browser",
+            "Check the certificate chain and expiry (`openssl s_client -connect HOST:443 -servername HOST`) and "
+            "that TLS 1.2 or 1.3 is enabled",
+            (),
+        ),
+        Cause(
+            "TLS inspection on the client's network breaks the handshake",
+            "Try from another network; ask for the host to be exempted from inspection",
+            (),
         ),
     ),
     "missing-accept": (
-        f"{HANDSHAKE}'Sec-WebSocket-Accept' header is missing",
-        (
-            Cause(
-                "Another proxy, load balancer or CDN in front of this one answers the upgrade itself or strips "
-                "response headers",
-                "Send the handshake straight to this proxy (`wsproxylint probe`, or curl with the Upgrade headers) and "
-                "compare with the answer through the public URL",
-                (),
-            ),
+        Cause(
+            "Another proxy, load balancer or CDN in front of this one answers the upgrade itself or strips "
+            "response headers",
+            "Send the handshake straight to this proxy (`wsproxylint probe`, or curl with the Upgrade headers) and "
+            "compare with the answer through the public URL",
+            (),
         ),
     ),
     "idle-disconnect": (
-        "The websocket closes (code 1006) after a quiet period; the SDK reconnects or the call drops",
-        (
-            Cause(
-                "A load balancer, firewall or NAT between the browser and the proxy drops idle connections "
-                "(cloud load balancers often default to 60 s)",
-                "Find every hop's idle timeout and raise it above the longest silence of a call (minutes)",
-                (),
-            ),
+        Cause(
+            "A load balancer, firewall or NAT between the browser and the proxy drops idle connections "
+            "(cloud load balancers often default to 60 s)",
+            "Find every hop's idle timeout and raise it above the longest silence of a call (minutes)",
+            (),
         ),
     ),
     "config-rejected": (
-        "None directly: the proxy refuses this config, so the change never takes effect",
-        (
-            Cause(
-                "The proxy was reloaded with a config it refuses and keeps running the old one",
-                "Run `nginx -t`, `apachectl configtest` or `haproxy -c -f FILE` before reloading, and read its message",
-                (),
-            ),
+        Cause(
+            "The proxy was reloaded with a config it refuses and keeps running the old one",
+            "Run `nginx -t`, `apachectl configtest` or `haproxy -c -f FILE` before reloading, and read its message",
+            (),
         ),
     ),
     "name-not-resolved": (
-        "net::ERR_NAME_NOT_RESOLVED",
-        (
-            Cause(
-                "The host name in the wss:// URL does not resolve from the client (no DNS record, split-horizon "
-                "DNS, a typo in the gateway URL the web app is configured with)",
-                "`nslookup HOST` from the client's network; compare the host with the one the web app is given",
-                (),
-            ),
+        Cause(
+            "The host name in the wss:// URL does not resolve from the client (no DNS record, split-horizon "
+            "DNS, a typo in the gateway URL the web app is configured with)",
+            "`nslookup HOST` from the client's network; compare the host with the one the web app is given",
+            (),
         ),
     ),
     "network-changed": (
-        "net::ERR_NETWORK_CHANGED",
-        (
-            Cause(
-                "The client's network changed during the call (Wi-Fi to cable, VPN up or down, sleep); nothing on "
-                "the server side",
-                "Nothing to fix in the proxy: the SDK reconnects; if it happens often, look at the client's VPN or "
-                "Wi-Fi roaming",
-                (),
-            ),
+        Cause(
+            "The client's network changed during the call (Wi-Fi to cable, VPN up or down, sleep); nothing on "
+            "the server side",
+            "Nothing to fix in the proxy: the SDK reconnects; if it happens often, look at the client's VPN or "
+            "Wi-Fi roaming",
+            (),
         ),
     ),
     "timed-out": (
-        "net::ERR_CONNECTION_TIMED_OUT",
-        (
-            Cause(
-                "Packets to the proxy are dropped: a firewall drops (rather than rejects) the port, or the host is "
-                "down or unreachable",
-                "`curl -v https://HOST:PORT/` from the client's network; check firewall rules and routing",
-                (),
-            ),
+        Cause(
+            "Packets to the proxy are dropped: a firewall drops (rather than rejects) the port, or the host is "
+            "down or unreachable",
+            "`curl -v https://HOST:PORT/` from the client's network; check firewall rules and routing",
+            (),
         ),
     ),
     "status:302": (
-        _status_console("302"),
-        (
-            Cause(
-                "FAS answered a plain GET: something in front of this proxy (a load balancer, CDN or second proxy) "
-                "drops the Upgrade headers, even though this config forwards them",
-                "Probe each hop with the upgrade headers, starting from the one closest to FAS",
-                (),
-            ),
-            Cause(
-                "FAS redirects to a login or error page for this application",
-                "Open the redirect target (Location header) in the proxy's access log or with curl -v",
-                (),
-            ),
+        Cause(
+            "FAS answered a plain GET: something in front of this proxy (a load balancer, CDN or second proxy) "
+            "drops the Upgrade headers, even though this config forwards them",
+            "Probe each hop with the upgrade headers, starting from the one closest to FAS",
+            (),
+        ),
+        Cause(
+            "FAS redirects to a login or error page for this application",
+            "Open the redirect target (Location header) in the proxy's access log or with curl -v",
+            (),
         ),
     ),
     "status:403": (
-        _status_console("403"),
-        (
-            Cause(
-                "FAS refuses the session: the session token is invalid or has expired, or the application key is "
-                "not allowed",
-                "Create a new session token (the web app's session provisioning) and retry; check FAS's log for "
-                "the rejected token or appkey",
-                (),
-            ),
-            Cause(
-                "An access rule on the proxy or a web application firewall blocks the websocket URL",
-                "Look for allow/deny, Require or http-request deny rules, and WAF logs, for the websocket path",
-                (),
-            ),
+        Cause(
+            "FAS refuses the session: the session token is invalid or has expired, or the application key is "
+            "not allowed",
+            "Create a new session token (the web app's session provisioning) and retry; check FAS's log for "
+            "the rejected token or appkey",
+            (),
+        ),
+        Cause(
+            "An access rule on the proxy or a web application firewall blocks the websocket URL",
+            "Look for allow/deny, Require or http-request deny rules, and WAF logs, for the websocket path",
+            (),
         ),
     ),
     "status:404": (
-        _status_console("404"),
-        (
-            Cause(
-                "The FAS application for this URL is not deployed or runs under another path",
-                "On FAS, check the gateway (and Live Assist) applications are deployed and started",
-                (),
-            ),
+        Cause(
+            "The FAS application for this URL is not deployed or runs under another path",
+            "On FAS, check the gateway (and Live Assist) applications are deployed and started",
+            (),
         ),
     ),
     "status:400": (
-        _status_console("400"),
-        (
-            Cause(
-                "A hop rejects the request: headers too large, a bad Host, or a handshake header changed on the way",
-                "Read the access and error logs of each hop for the 400 and its reason",
-                (),
-            ),
+        Cause(
+            "A hop rejects the request: headers too large, a bad Host, or a handshake header changed on the way",
+            "Read the access and error logs of each hop for the 400 and its reason",
+            (),
         ),
     ),
     "status:500": (
-        _status_console("500"),
-        (
-            Cause(
-                "FAS or the proxy failed internally while handling the upgrade",
-                "Read the proxy's error log and FAS's log at the time of the error",
-                (),
-            ),
+        Cause(
+            "FAS or the proxy failed internally while handling the upgrade",
+            "Read the proxy's error log and FAS's log at the time of the error",
+            (),
         ),
     ),
     "status:502": (
-        _status_console("502"),
-        (
-            Cause(
-                "FAS is down or not reachable from the proxy (nginx answers 502)",
-                "From the proxy host, `curl -v http://FAS:8080/` (or https://FAS:8443/); start FAS or fix the "
-                "address and firewall",
-                (),
-            ),
+        Cause(
+            "FAS is down or not reachable from the proxy (nginx answers 502)",
+            "From the proxy host, `curl -v http://FAS:8080/` (or https://FAS:8443/); start FAS or fix the "
+            "address and firewall",
+            (),
         ),
     ),
     "status:503": (
-        _status_console("503"),
-        (
-            Cause(
-                "FAS is restarting, or down, behind Apache or HAProxy (they answer 503 when no backend takes the "
-                "connection)",
-                "Wait for FAS to finish starting and retry; check FAS's uptime and the proxy's health checks",
-                (),
-            ),
-            Cause(
-                "HAProxy's health check marks every FAS server down",
-                "`show servers state` on the HAProxy stats socket; check the health-check URL answers on FAS",
-                (),
-            ),
+        Cause(
+            "FAS is restarting, or down, behind Apache or HAProxy (they answer 503 when no backend takes the "
+            "connection)",
+            "Wait for FAS to finish starting and retry; check FAS's uptime and the proxy's health checks",
+            (),
+        ),
+        Cause(
+            "HAProxy's health check marks every FAS server down",
+            "`show servers state` on the HAProxy stats socket; check the health-check URL answers on FAS",
+            (),
         ),
     ),
     "status:504": (
-        _status_console("504"),
-        (
-            Cause(
-                "FAS did not answer the handshake in time (overloaded, or a firewall drops proxy-to-FAS packets)",
-                "From the proxy host, time a request to FAS; check FAS's load and the network path",
-                (),
-            ),
+        Cause(
+            "FAS did not answer the handshake in time (overloaded, or a firewall drops proxy-to-FAS packets)",
+            "From the proxy host, time a request to FAS; check FAS's load and the network path",
+            (),
         ),
     ),
     "status:200": (
-        _status_console("200"),
-        (
-            Cause(
-                "Something answered the websocket URL with a page instead of upgrading: a static file, a "
-                "single-page-app fallback, or a cache",
-                "Request the websocket URL with curl -v and the Upgrade headers and see who answers",
-                (),
-            ),
+        Cause(
+            "Something answered the websocket URL with a page instead of upgrading: a static file, a "
+            "single-page-app fallback, or a cache",
+            "Request the websocket URL with curl -v and the Upgrade headers and see who answers",
+            (),
         ),
     ),
 }
@@ -297,25 +239,7 @@ _GENERIC_STATUS = (
 )
 
 # How pasted text (and each rule's ``console``) names a symptom.
-_ERR = {
-    "ERR_CONNECTION_REFUSED": "refused",
-    "ERR_CONNECTION_RESET": "reset",
-    "ERR_CONNECTION_CLOSED": "reset",
-    "ERR_EMPTY_RESPONSE": "reset",
-    "ERR_CONNECTION_ABORTED": "reset",
-    "ERR_INVALID_HTTP_RESPONSE": "reset",
-    "ERR_SSL_PROTOCOL_ERROR": "tls-error",
-    "ERR_SSL_VERSION_OR_CIPHER_MISMATCH": "tls-error",
-    "ERR_CERT_AUTHORITY_INVALID": "tls-error",
-    "ERR_CERT_COMMON_NAME_INVALID": "tls-error",
-    "ERR_CERT_DATE_INVALID": "tls-error",
-    "ERR_WRONG_VERSION_NUMBER": "tls-error",
-    "ERR_NAME_NOT_RESOLVED": "name-not-resolved",
-    "ERR_NAME_RESOLUTION_FAILED": "name-not-resolved",
-    "ERR_NETWORK_CHANGED": "network-changed",
-    "ERR_CONNECTION_TIMED_OUT": "timed-out",
-    "ERR_TIMED_OUT": "timed-out",
-}
+_ERR = {code: s.id for s in SYMPTOMS.values() for code in s.codes}
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r"sec-websocket-accept|incorrect .*accept|'connection' header|'upgrade' header", re.I),
@@ -351,7 +275,7 @@ def symptoms_in(text: str) -> list[str]:
     bare = _BARE_STATUS.match(text)
     if bare:
         return [f"status:{bare.group(1)}"]
-    if text.strip() in _OUTSIDE:
+    if text.strip() in SYMPTOMS:
         return [text.strip()]
     for m in _STATUS.finditer(text):
         add(f"status:{m.group(1)}")
@@ -392,11 +316,8 @@ def _table() -> dict[str, ConsoleError]:
             by_symptom.setdefault(s, []).append(rule)
     table: dict[str, ConsoleError] = {}
     for symptom in list(_OUTSIDE) + [s for s in by_symptom if s not in _OUTSIDE]:
-        console, outside = _OUTSIDE.get(
-            symptom, (_status_console(symptom[7:]) if symptom.startswith("status:") else symptom, _GENERIC_STATUS)
-        )
-        causes = tuple(_rule_cause(r) for r in by_symptom.get(symptom, ())) + outside
-        table[symptom] = ConsoleError(symptom, console, causes)
+        causes = tuple(_rule_cause(r) for r in by_symptom.get(symptom, ())) + _OUTSIDE.get(symptom, _GENERIC_STATUS)
+        table[symptom] = ConsoleError(symptom, symptoms.console(symptom), causes)
     return table
 
 
@@ -411,7 +332,7 @@ def for_symptom(symptom: str) -> ConsoleError | None:
         return table[symptom]
     m = re.fullmatch(r"status:([1-5]\d\d)", symptom)
     if m:
-        return ConsoleError(symptom, _status_console(m.group(1)), _GENERIC_STATUS)
+        return ConsoleError(symptom, symptoms.console(symptom), _GENERIC_STATUS)
     return None
 
 

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from linter.core.findings import IDLE_DISCONNECT, MISSING_ACCEPT, REFUSED, RESET, TLS_ERROR, status
+from linter.core.symptoms import IDLE_DISCONNECT, MISSING_ACCEPT, REFUSED, RESET, TLS_ERROR, status
 
 OK = "ok"
 # Chrome: "Incorrect 'Sec-WebSocket-Accept' header value"; not a finding symptom (no config

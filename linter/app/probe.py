@@ -2,7 +2,7 @@
 
 Config is half the story: when a call already fails, the operator needs what the browser
 sees (which step failed, what the console shows) and why, in the words of the console-error
-table (``linter/console_errors.py``), and, given the proxy config, the line that predicts
+table (``linter/app/console_errors.py``), and, given the proxy config, the line that predicts
 exactly that symptom. The handshake itself is ``linter/handshake.py`` (shared with the
 verification tests, so the probe and the tests classify the same way); this module adds
 what a live diagnosis needs around it: name resolution as a step of its own (the browser's
@@ -27,52 +27,48 @@ from urllib.parse import urlsplit
 from linter.app.console_errors import Cause, for_symptom
 from linter.app.handshake import BAD_ACCEPT, OK, HandshakeResult, HeldConnection, Target, handshake, warm_up
 from linter.app.output import CliError, write
+from linter.core import symptoms
 from linter.core.fas import DEFAULT_WS_PATHS, PLAIN_PORTS, TLS_PORTS, ws_base
-from linter.core.findings import MISSING_ACCEPT, REFUSED, RESET, TLS_ERROR, Finding
+from linter.core.findings import Finding
+from linter.core.symptoms import (
+    IDLE_DISCONNECT,
+    MISSING_ACCEPT,
+    NAME_NOT_RESOLVED,
+    REFUSED,
+    RESET,
+    TIMED_OUT,
+    TLS_ERROR,
+)
 
-NAME_NOT_RESOLVED = "name-not-resolved"
 SCHEMES = ("ws", "wss")
 FORMATS = ("text", "json")
 WARM_CONNECTIONS = 3
 WARM_REQUESTS = 2
 
-# Why TLS failed at the front: each has its own console code in Chrome, and its own fix
-# (reason -> console code, cause, what to check).
-TLS_REASONS: dict[str, tuple[str, str, str]] = {
+# Why TLS failed at the front: each has its own console code in Chrome (the symptom
+# table's reasons) and its own fix (reason -> cause, what to check).
+TLS_REASONS: dict[str, tuple[str, str]] = {
     "protocol-error": (
-        "net::ERR_SSL_PROTOCOL_ERROR",
         "No TLS handshake was possible: the port does not speak TLS (a listener without TLS, or FAS's plain "
         "port 8080), or it offers no protocol version or cipher the browser accepts",
         "The listener for this port has TLS enabled (nginx `listen ... ssl`, Apache `SSLEngine on`, HAProxy "
         "`bind ... ssl crt ...`) and allows TLS 1.2 or 1.3: `openssl s_client -connect HOST:PORT` must complete",
     ),
     "untrusted-certificate": (
-        "net::ERR_CERT_AUTHORITY_INVALID",
         "The certificate does not chain to a CA the client trusts: self-signed, a private CA, or the "
         "intermediate certificates are not served",
         "Serve the full chain (leaf first, then the intermediates); for a private CA, install it on the clients "
         "(and probe with --ca FILE); TLS inspection on the client's network presents its own certificate",
     ),
     "expired-certificate": (
-        "net::ERR_CERT_DATE_INVALID",
         "The certificate has expired, or is not valid yet",
         "Renew it and reload the proxy; check the clocks of the client and of the proxy host",
     ),
     "name-mismatch": (
-        "net::ERR_CERT_COMMON_NAME_INVALID",
         "The certificate served does not name the host in the URL",
         "Which certificate this listener serves for this name (SNI: server_name / ServerName / crt list) and its "
         "names: `openssl s_client -connect HOST:PORT -servername HOST | openssl x509 -noout -ext subjectAltName`",
     ),
-}
-
-# Chrome's console line for the Accept family; the contract's symptom for all of them is
-# missing-accept (console_errors reads these lines the same way).
-ACCEPT_REASONS: dict[str, str] = {
-    "missing-accept": "Error during WebSocket handshake: 'Sec-WebSocket-Accept' header is missing",
-    "incorrect-accept": "Error during WebSocket handshake: Incorrect 'Sec-WebSocket-Accept' header value",
-    "missing-upgrade": "Error during WebSocket handshake: 'Upgrade' header is missing",
-    "missing-connection": "Error during WebSocket handshake: 'Connection' header is missing",
 }
 
 
@@ -450,7 +446,7 @@ def _hints(out: Outcome, target: Target, a: ProbeArgs) -> list[str]:
             "500/502 on the upgrade: check the TLS between the proxy and FAS (https:// to 8443 only, "
             "plain http:// to 8080 only) and that FAS is up, in the proxy's error log"
         )
-    if out.symptom == "idle-disconnect":
+    if out.symptom == IDLE_DISCONNECT:
         hints.append(
             f"the call was cut during {a.hold:g} s of silence: an idle timeout shorter than that sits on "
             "the way (proxy read/tunnel timeout, load balancer or firewall idle limit)"
@@ -498,23 +494,14 @@ def order_findings(findings: list[Finding], observed: str | None, url_path: str)
 
 
 def console_line(symptom: str | None, reason: str | None) -> str | None:
-    if symptom is None:
-        return None
-    if symptom == TLS_ERROR and reason in TLS_REASONS:
-        return TLS_REASONS[reason][0]
-    if symptom == REFUSED and reason == "timeout":
-        return "net::ERR_CONNECTION_TIMED_OUT"
-    if symptom == MISSING_ACCEPT and reason in ACCEPT_REASONS:
-        return ACCEPT_REASONS[reason]
-    entry = for_symptom(symptom)
-    return entry.console if entry is not None else symptom
+    return None if symptom is None else symptoms.console(symptom, reason)
 
 
 def causes(symptom: str | None, reason: str | None = None) -> tuple[Cause, ...]:
     entry = for_symptom(symptom) if symptom else None
     found = entry.causes if entry is not None else ()
     if symptom == REFUSED and reason == "timeout":  # the browser says TIMED_OUT: packets dropped
-        timed_out = for_symptom("timed-out")
+        timed_out = for_symptom(TIMED_OUT)
         found = (timed_out.causes if timed_out is not None else ()) + found
     return found
 
@@ -525,7 +512,7 @@ def ranked_causes(out: Outcome) -> list[Cause]:
     fired = {f.rule for f in out.findings[: out.matching]}
     found = list(causes(out.symptom, out.reason))
     if out.symptom == TLS_ERROR and out.reason in TLS_REASONS:
-        _, title, check = TLS_REASONS[out.reason]
+        title, check = TLS_REASONS[out.reason]
         if out.reason != "protocol-error":
             # a certificate was presented, so the listener does speak TLS: the causes about a
             # plain listener (and the rules that find one) do not apply

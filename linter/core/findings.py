@@ -1,4 +1,4 @@
-"""Findings, severities and the console-error vocabulary of the contract."""
+"""Findings and severities, in the contract's terms (the symptoms they carry: linter/core/symptoms.py)."""
 
 from __future__ import annotations
 
@@ -8,18 +8,6 @@ from linter.core.tree import Loc
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
-
-# What the browser console shows; ``status:NNN`` is built with ``status()``.
-REFUSED = "refused"
-RESET = "reset"
-TLS_ERROR = "tls-error"
-MISSING_ACCEPT = "missing-accept"
-IDLE_DISCONNECT = "idle-disconnect"
-CONFIG_REJECTED = "config-rejected"
-
-
-def status(code: int | str) -> str:
-    return f"status:{code}"
 
 
 @dataclass(slots=True)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
+from linter.core.fixes import Fix
 from linter.core.tree import Loc, SourceFile
 
 T = TypeVar("T")
@@ -359,9 +360,10 @@ class FailureStatuses:
 
 
 class Advice(Protocol):
-    """Dialect wording for fixes: ``fix(key, **details)`` returns the text to show."""
+    """Dialect wording for fixes: ``fix(key, **details)`` returns the text to show; a ``Fix``
+    the dialect does not word raises ``KeyError``."""
 
-    def fix(self, key: str, **details: str) -> str: ...
+    def fix(self, key: Fix, **details: str) -> str: ...
 
 
 @dataclass(slots=True, eq=False)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from linter.core.findings import Finding, Related
 from linter.core.model import (
     Action,
     Backend,
@@ -24,7 +23,6 @@ from linter.core.model import (
     Step,
 )
 from linter.core.options import Options
-from linter.core.tree import Loc
 
 
 @dataclass(slots=True, eq=False)
@@ -114,29 +112,3 @@ class PlanSet:
         if proxy.backend.pool_scope == "route":
             return [f for f in fillers if f.action is proxy]
         return fillers
-
-    def finding(
-        self,
-        rule,
-        loc: Loc,
-        message: str,
-        *,
-        symptom: str | None,
-        fix: str,
-        severity: str | None = None,
-        plan: HandshakePlan | None = None,
-        related: list[Related] | None = None,
-    ) -> Finding:
-        return Finding(
-            rule=rule.id,
-            name=rule.name,
-            severity=severity or rule.severity,
-            dialect=self.model.dialect,
-            loc=loc,
-            message=message,
-            symptom=symptom,
-            fix=fix,
-            listener=plan.listener.label if plan else None,
-            ws_path=plan.ws_path if plan else None,
-            related=related or [],
-        )

@@ -2,55 +2,54 @@
 
 from __future__ import annotations
 
-_FIXES = {
-    "forward-upgrade": "add `upgrade=websocket` to the ProxyPass toward FAS used by {where} (httpd >= 2.4.47), "
+from linter.core.fixes import Fix, FixTexts
+
+_FIXES: dict[Fix, str] = {
+    Fix.FORWARD_UPGRADE: "add `upgrade=websocket` to the ProxyPass toward FAS used by {where} (httpd >= 2.4.47), "
     "or proxy the websocket URL with `ws://`; and remove any `RequestHeader unset Upgrade` "
     "in force there",
-    "forward-connection": "httpd writes Connection itself: let it forward the upgrade with `upgrade=websocket` "
+    Fix.FORWARD_CONNECTION: "httpd writes Connection itself: let it forward the upgrade with `upgrade=websocket` "
     "on the ProxyPass used by {where} (or a `ws://` target), and remove any "
     "`RequestHeader unset Upgrade` or `SetEnv force-proxy-request-1.0` in force there",
-    "repeat-inherited": "let the websocket ProxyPass forward the upgrade (`upgrade=websocket` or `ws://`)",
-    "http11": "remove `SetEnv force-proxy-request-1.0` (and `downgrade-1.0`) from {where}: an upgrade needs "
+    Fix.REPEAT_INHERITED: "let the websocket ProxyPass forward the upgrade (`upgrade=websocket` or `ws://`)",
+    Fix.HTTP11: "remove `SetEnv force-proxy-request-1.0` (and `downgrade-1.0`) from {where}: an upgrade needs "
     "HTTP/1.1 toward FAS",
-    "unblank-request-header": "remove the RequestHeader line that empties {header}, so the browser's value is passed",
-    "forward-request-headers": "pass the browser's request headers through unchanged",
-    "unhide-response-header": "remove `Header unset {header}` (or limit it to non-websocket URLs)",
-    "disable-reuse": "add `disablereuse=On` to the ProxyPass (or BalancerMember / ProxySet) of the worker that "
+    Fix.UNBLANK_REQUEST_HEADER: "remove the RequestHeader line that empties {header}, so the browser's value is passed",
+    Fix.FORWARD_REQUEST_HEADERS: "pass the browser's request headers through unchanged",
+    Fix.UNHIDE_RESPONSE_HEADER: "remove `Header unset {header}` (or limit it to non-websocket URLs)",
+    Fix.DISABLE_REUSE: "add `disablereuse=On` to the ProxyPass (or BalancerMember / ProxySet) of the worker that "
     "carries the websocket URL, or give the websocket URL a worker of its own that page "
     "requests never use (`ProxyPass /gateway/websocketcall ws://host:8080/gateway/websocketcall` "
     "before the /gateway/ line), or upgrade FAS beyond 2.5.2",
-    "scheme-for-tls-port": "use `https://` (or `wss://`) toward the TLS port {port}, with `SSLProxyEngine on`, "
+    Fix.SCHEME_FOR_TLS_PORT: "use `https://` (or `wss://`) toward the TLS port {port}, with `SSLProxyEngine on`, "
     "or point at FAS's plain port 8080",
-    "scheme-for-plain-port": "use `http://` (with `upgrade=websocket`) or `ws://` toward the plain port {port}, "
+    Fix.SCHEME_FOR_PLAIN_PORT: "use `http://` (with `upgrade=websocket`) or `ws://` toward the plain port {port}, "
     "or point at FAS's TLS port 8443",
-    "enable-backend-tls": "add `SSLProxyEngine on` to the <VirtualHost> (mod_ssl loaded); with `SSLProxyVerify "
+    Fix.ENABLE_BACKEND_TLS: "add `SSLProxyEngine on` to the <VirtualHost> (mod_ssl loaded); with `SSLProxyVerify "
     "require` also `SSLProxyCACertificateFile /etc/ssl/certs/fas-ca.pem`; address FAS by the "
     "name in its certificate (not an IP address), or set `SSLProxyCheckPeerName off`; or "
     "offload TLS and proxy to http://fas:8080",
-    "front-tls": "add `SSLEngine on` with SSLCertificateFile/SSLCertificateKeyFile to the <VirtualHost> on port {port}",
-    "open-listener": "add `Listen {port}` where it is always read (outside `<IfModule>`, or after the "
+    Fix.FRONT_TLS: "add `SSLEngine on` with SSLCertificateFile/SSLCertificateKeyFile to the <VirtualHost> "
+    "on port {port}",
+    Fix.OPEN_LISTENER: "add `Listen {port}` where it is always read (outside `<IfModule>`, or after the "
     "`LoadModule` it tests; on Debian `a2enmod ssl` makes ports.conf's `Listen 443` count)",
-    "route-ws": "add `ProxyPass {path} ws://<fas>:8080{path}` (or `http://... upgrade=websocket`) before any "
+    Fix.ROUTE_WS: "add `ProxyPass {path} ws://<fas>:8080{path}` (or `http://... upgrade=websocket`) before any "
     "broader ProxyPass, and make sure no later <Location> overrides it",
-    "no-redirect": "exempt the websocket URL from the redirect (a `ProxyPass {path} ...` line is handled before "
+    Fix.NO_REDIRECT: "exempt the websocket URL from the redirect (a `ProxyPass {path} ...` line is handled before "
     "Redirect; for RewriteRule add `RewriteCond %{{REQUEST_URI}} !^{path}`), or redirect only on "
     "the plain virtual host that browsers never use for wss://",
-    "no-trailing-slash": "write the websocket URL without a trailing slash in ProxyPass/<Location>",
-    "raise-idle-timeout": "add `timeout={threshold}` to the ProxyPass used by {where} (httpd keeps a tunnel open "
+    Fix.NO_TRAILING_SLASH: "write the websocket URL without a trailing slash in ProxyPass/<Location>",
+    Fix.RAISE_IDLE_TIMEOUT: "add `timeout={threshold}` to the ProxyPass used by {where} (httpd keeps a tunnel open "
     "for the larger of `Timeout` and the worker timeout), or raise `Timeout`",
-    "fix-syntax": "correct the syntax at this line; `apachectl configtest` shows the same error",
-    "fix-include": "make the included path exist relative to ServerRoot (the main config's directory here), or "
+    Fix.FIX_SYNTAX: "correct the syntax at this line; `apachectl configtest` shows the same error",
+    Fix.FIX_INCLUDE: "make the included path exist relative to ServerRoot (the main config's directory here), or "
     "use IncludeOptional for a directory that may be empty",
-    "fix-rejected": "load the module that provides the directive (`a2enmod ...` / LoadModule) or remove the "
+    Fix.FIX_REJECTED: "load the module that provides the directive (`a2enmod ...` / LoadModule) or remove the "
     "line; `apachectl configtest` shows the same error",
 }
 
 
-class ApacheAdvice:
-    def fix(self, key: str, **details: str) -> str:
-        text = _FIXES.get(key, key)
-        details.setdefault("where", "the websocket route")
-        try:
-            return text.format(**details)
-        except (KeyError, IndexError):
-            return text
+class ApacheAdvice(FixTexts):
+    """Every fix a check can ask of an Apache httpd config, in its words."""
+
+    TEXTS = _FIXES

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from linter.app.console_errors import Cause, ConsoleError, all_errors, for_symptom, lookup, rule_symptoms
+from linter.app.report import console_text
 from linter.core.options import Options
+from linter.core.symptoms import SYMPTOMS
 from linter.engine.registry import all_rules
 from linter.engine.runner import run
 
@@ -40,6 +42,18 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_lookup_finds_the_symptom_first(text, symptom):
     found = lookup(text)
     assert found and found[0].symptom == symptom, [e.symptom for e in found]
+
+
+@pytest.mark.parametrize("symptom", [*SYMPTOMS, "status:302", "status:503"])
+def test_explain_and_the_reporters_word_a_symptom_alike_and_explain_reads_it_back(symptom):
+    entry = for_symptom(symptom)
+    assert entry is not None and entry.console == console_text(symptom)
+    assert lookup(entry.console)[0].symptom == symptom
+
+
+@pytest.mark.parametrize("symptom,code", [(s.id, c) for s in SYMPTOMS.values() for c in s.codes])
+def test_every_code_of_the_table_names_its_symptom(symptom, code):
+    assert symptom in [e.symptom for e in lookup(f"net::{code}")]
 
 
 def test_lookup_of_nothing_known():

@@ -5,22 +5,11 @@ from __future__ import annotations
 
 import os
 
-CONSOLE = {
-    "refused": "net::ERR_CONNECTION_REFUSED",
-    "reset": "net::ERR_CONNECTION_RESET",
-    "tls-error": "net::ERR_SSL_PROTOCOL_ERROR",
-    "missing-accept": "Error during WebSocket handshake: 'Sec-WebSocket-Accept' header is missing",
-    "idle-disconnect": "the open websocket is closed after an idle timeout",
-    "config-rejected": "the proxy refuses this config, so the change never takes effect",
-}
+from linter.core import symptoms
 
 
 def console_text(symptom: str | None) -> str | None:
-    if symptom is None:
-        return None
-    if symptom.startswith("status:"):
-        return f"Error during WebSocket handshake: Unexpected response code: {symptom[7:]}"
-    return CONSOLE.get(symptom, symptom)
+    return None if symptom is None else symptoms.console(symptom)
 
 
 def display_path(path: str) -> str:
