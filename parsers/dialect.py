@@ -36,7 +36,7 @@ class Dialect:
     """
 
     name: ClassVar[str]  # the word in --dialect, the JSON report and settings ("apache")
-    display: ClassVar[str]  # how people call the proxy ("Apache httpd")
+    display: ClassVar[str]  # how people call the proxy ("Apache"), in help and messages
     # the stem of the version flag and settings key: --httpd-version, httpd_version
     version_name: ClassVar[str]
     # the version an unknown one is taken as (None: no version-dependent default)
