@@ -43,8 +43,6 @@ class Dialect:
     assumed_version: ClassVar[str | None] = None
     # regular expressions (Python ``re``, verbose-safe) of file paths pre-commit hands over
     file_patterns: ClassVar[tuple[str, ...]] = ()
-    # the comment marker of the dialect, for suppression examples in the docs
-    comment: ClassVar[str] = "#"
 
     def detect(self, path: str, head: str) -> int:
         """How sure this dialect is that ``path`` (first bytes ``head``) is one of its

@@ -65,9 +65,9 @@ class Toy(parsers.Dialect):
         text = source.text if source.text is not None else Path(source.path).read_text()
         nodes, comments = [], {}
         for no, line in enumerate(text.splitlines(), 1):
-            code, _, comment = line.partition("#")
-            if _:
-                comments[no] = comment
+            code, hash_mark, comment = line.partition("#")
+            if hash_mark:
+                comments[no] = comment  # the text after "#", as every reader records it
             words = code.split()
             if words:
                 nodes.append(Node(words[0], words[1:], Loc(source.path, no)))
@@ -144,6 +144,14 @@ def test_check_finds_the_broken_route_at_its_line_and_passes_the_good_config(toy
 
     text = cli("check", "broken.toy")
     assert text.code == 1 and f"broken.toy:{BROKEN_LINE}" in text.out and "WSP101" in text.out
+
+    # the reader's comments are where suppressions live
+    lines = (toy / "broken.toy").read_text().splitlines()
+    lines[BROKEN_LINE - 1] += "  # wsproxylint: disable=WSP101 -- a toy"
+    (toy / "quiet.toy").write_text("\n".join(lines) + "\n")
+    quiet = cli("check", "--format", "json", "quiet.toy")
+    assert "WSP101" not in {f["rule"] for f in json.loads(quiet.out)["findings"]}
+    assert {f["rule"] for f in json.loads(quiet.out)["findings"]} == {f["rule"] for f in doc["findings"]} - {"WSP101"}
 
 
 def test_sarif_names_the_file_dialect_and_the_line(toy, cli):
