@@ -43,7 +43,8 @@ class Rule:
     symptoms: tuple[str, ...] = ()
     # the dialects that can express the broken setup at all (each needs an example); e.g. an
     # nginx ``listen`` always opens its port, so a never-opened listener is not nginx's.
-    # Empty: every registered dialect (the core does not know which exist; see applies_to)
+    # Empty: every registered dialect (the core does not know which exist; the engine's
+    # registry.applies_to resolves it)
     dialects: tuple[str, ...] = ()
 
 
