@@ -36,15 +36,13 @@ class Dialect:
     """
 
     name: ClassVar[str]  # the word in --dialect, the JSON report and settings ("apache")
-    display: ClassVar[str]  # how people call the proxy ("Apache httpd")
+    display: ClassVar[str]  # how people call the proxy ("Apache"), in help and messages
     # the stem of the version flag and settings key: --httpd-version, httpd_version
     version_name: ClassVar[str]
     # the version an unknown one is taken as (None: no version-dependent default)
     assumed_version: ClassVar[str | None] = None
     # regular expressions (Python ``re``, verbose-safe) of file paths pre-commit hands over
     file_patterns: ClassVar[tuple[str, ...]] = ()
-    # the comment marker of the dialect, for suppression examples in the docs
-    comment: ClassVar[str] = "#"
 
     def detect(self, path: str, head: str) -> int:
         """How sure this dialect is that ``path`` (first bytes ``head``) is one of its

@@ -9,16 +9,19 @@ click, rich and pydantic behind it) costs more to import than linting a typical 
 ``main()`` therefore parses a plain ``check`` command line with argparse and runs it
 directly; anything argparse does not take as given (``--help``, a bad value, an unknown
 option, another command) goes to the typer app, which is the one definition of the CLI
-users see. ``tests/test_cli_fastpath.py`` keeps both option sets identical.
+users see. Both are built from one table of options (``linter/app/check_options.py``), and
+``tests/cli/test_cli_fastpath.py`` keeps them identical.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO
 
+import parsers
+from linter.app.check_options import FORMATS, CheckArgs, fast_parser, typer_command, version_flag
 from linter.app.output import CliError, write
 from linter.core.fas import DEFAULT_IDLE_THRESHOLD, DEFAULT_WS_PATHS, version_tuple
 from linter.core.findings import SEVERITY_RANK
@@ -26,31 +29,7 @@ from linter.core.findings import SEVERITY_RANK
 if TYPE_CHECKING:
     from linter.engine.runner import Report
 
-FORMATS = ("text", "json", "sarif", "github")
-DIALECT_CHOICES = ("auto", "nginx", "apache", "haproxy")
 PROGRESS_MIN_FILES = 20
-
-
-@dataclass(slots=True)
-class CheckArgs:
-    """The `check` command line, parsed once by argparse (fast path) or typer, read the same way after."""
-
-    paths: list[str] = field(default_factory=list)
-    dialect: str = "auto"
-    format: str | None = None
-    fas_version: str | None = None
-    nginx_version: str | None = None
-    httpd_version: str | None = None
-    haproxy_version: str | None = None
-    ws_path: list[str] = field(default_factory=list)
-    select: str | None = None
-    ignore: str | None = None
-    fail_on: str | None = None
-    idle_timeout_threshold: float | None = None
-    config: str | None = None
-    report_unused_suppressions: bool | None = None
-    stdin_filename: str | None = None
-    jobs: int | None = None
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -64,6 +43,12 @@ def _version(value: str | None, flag: str) -> str | None:
     except ValueError:
         raise CliError(f"{flag}: not a version number: {value!r} (expected X.Y.Z)") from None
     return value
+
+
+def _or(words: Iterable[str], conjunction: str = "or") -> str:
+    """``a, b or c``."""
+    w = list(words)
+    return f" {conjunction} ".join((", ".join(w[:-1]), w[-1])) if len(w) > 1 else "".join(w)
 
 
 def _ids(words: list[str], where: str) -> set[str]:
@@ -120,8 +105,8 @@ def run_check(a: CheckArgs, stdout: TextIO, stderr: TextIO) -> int:
         raise CliError(str(e)) from None
     where = settings.path or "settings"
     fmt = a.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    if a.dialect not in DIALECT_CHOICES:
-        raise CliError(f"--dialect: expected auto, nginx, apache or haproxy, not {a.dialect!r}")
+    if a.dialect != "auto" and parsers.get(a.dialect) is None:
+        raise CliError(f"--dialect: expected {_or(('auto', *parsers.names()))}, not {a.dialect!r}")
     if fmt not in FORMATS:
         raise CliError(f"--format: expected one of {', '.join(FORMATS)}, not {fmt!r}")
     fail_on = a.fail_on or settings.fail_on or "warning"
@@ -132,13 +117,10 @@ def run_check(a: CheckArgs, stdout: TextIO, stderr: TextIO) -> int:
         if not p.startswith("/"):
             raise CliError(f"--ws-path: a path starts with '/': {p!r}")
     versions = dict(settings.proxy_versions)
-    for dialect, value, flag in (
-        ("nginx", a.nginx_version, "--nginx-version"),
-        ("apache", a.httpd_version, "--httpd-version"),
-        ("haproxy", a.haproxy_version, "--haproxy-version"),
-    ):
-        if _version(value, flag):
-            versions[dialect] = value  # type: ignore[assignment]
+    for d in parsers.dialects():
+        value = _version(a.versions.get(d.name), version_flag(d))
+        if value is not None:
+            versions[d.name] = value
     fas_version = _version(a.fas_version, "--fas-version") or settings.fas_version
     idle = (
         a.idle_timeout_threshold
@@ -204,7 +186,9 @@ def run_check(a: CheckArgs, stdout: TextIO, stderr: TextIO) -> int:
     if rendered:  # github with no finding prints nothing at all
         write(stdout, rendered)
     if not report.files and not report.skipped:
-        write(stderr, f"wsproxylint: no nginx, Apache or HAProxy config found in {' '.join(paths)}")
+        write(
+            stderr, f"wsproxylint: no {_or([d.display for d in parsers.dialects()])} config found in {' '.join(paths)}"
+        )
     for path, why in report.skipped:
         write(stderr, f"wsproxylint: skipped {path}: {why}")
     for where, why in report.unreadable:
@@ -348,11 +332,11 @@ def run_explain(text: str, fmt: str, stdout: TextIO, stderr: TextIO) -> int:
 def _app():
     import typer
 
+    proxies = _or([d.display for d in parsers.dialects()], "and")
     app = typer.Typer(
         add_completion=False,
         no_args_is_help=True,
-        help="Lint nginx, Apache httpd and HAProxy configs in front of a CafeX FAS gateway for what "
-        "breaks the WebSocket handshake.",
+        help=f"Lint {proxies} configs in front of a CafeX FAS gateway for what breaks the WebSocket handshake.",
         context_settings={"help_option_names": ["-h", "--help"]},
     )
 
@@ -364,64 +348,7 @@ def _app():
             raise typer.Exit(2) from None
         raise typer.Exit(code)
 
-    @app.command()
-    def check(
-        paths: list[str] = typer.Argument(None, help="Config files or directories (default: .); - reads stdin"),
-        dialect: str = typer.Option("auto", help="auto|nginx|apache|haproxy"),
-        format: str | None = typer.Option(
-            None, "--format", help="text|json|sarif|github (default: github when GITHUB_ACTIONS=true, else text)"
-        ),
-        fas_version: str | None = typer.Option(None, help="FAS version behind the proxy, X.Y.Z"),
-        nginx_version: str | None = typer.Option(None, help="nginx version that will run the config"),
-        httpd_version: str | None = typer.Option(None, help="Apache httpd version"),
-        haproxy_version: str | None = typer.Option(None, help="HAProxy version"),
-        ws_path: list[str] = typer.Option(None, help="Websocket URL path (repeatable; replaces the defaults)"),
-        select: str | None = typer.Option(None, help="Only these rule ids (comma-separated)"),
-        ignore: str | None = typer.Option(None, help="Skip these rule ids (comma-separated)"),
-        fail_on: str | None = typer.Option(
-            None, help="error|warning|info: lowest severity that fails (default: warning)"
-        ),
-        idle_timeout_threshold: float | None = typer.Option(
-            None, help=f"Seconds a live call may stay silent (idle-timeout rule; default {DEFAULT_IDLE_THRESHOLD:g})"
-        ),
-        config: str | None = typer.Option(
-            None,
-            "--config",
-            help="Settings file (default: .wsproxylint.toml or [tool.wsproxylint] in "
-            "pyproject.toml, from the working directory upwards)",
-        ),
-        report_unused_suppressions: bool | None = typer.Option(
-            None,
-            "--report-unused-suppressions/--no-report-unused-suppressions",
-            help="Report suppressions that name unknown rules or silence nothing (WSP900)",
-        ),
-        stdin_filename: str | None = typer.Option(None, help="Name to show (and detect the dialect by) for -"),
-        jobs: int | None = typer.Option(
-            None, help="Processes for independent configs (default: one per core; small inputs are read in one process)"
-        ),
-    ) -> None:
-        """Lint proxy configs: which line breaks the websocket handshake, what the browser will show."""
-        _exit(
-            run_check,
-            CheckArgs(
-                paths=list(paths or []),
-                dialect=dialect,
-                format=format,
-                fas_version=fas_version,
-                nginx_version=nginx_version,
-                httpd_version=httpd_version,
-                haproxy_version=haproxy_version,
-                ws_path=list(ws_path or []),
-                select=select,
-                ignore=ignore,
-                fail_on=fail_on,
-                idle_timeout_threshold=idle_timeout_threshold,
-                config=config,
-                report_unused_suppressions=report_unused_suppressions,
-                stdin_filename=stdin_filename,
-                jobs=jobs,
-            ),
-        )
+    app.command(name="check")(typer_command(lambda args: _exit(run_check, args)))
 
     @app.command()
     def rules(rule_id: str | None = typer.Argument(None, metavar="[ID]", help="Rule id or name")) -> None:
@@ -534,37 +461,6 @@ def run_rules(rule_id: str | None, stdout: TextIO, stderr: TextIO) -> int:
 # ----------------------------------------------------------------------------- fast path
 
 
-def fast_parser():
-    """argparse twin of the typer ``check`` command (see the module docstring)."""
-    import argparse
-
-    class _Parser(argparse.ArgumentParser):
-        def error(self, message: str):  # type: ignore[override,unused-ignore]
-            raise ValueError(message)
-
-    p = _Parser(prog="wsproxylint check", add_help=False, allow_abbrev=False, exit_on_error=False)
-    p.add_argument("paths", nargs="*")
-    p.add_argument("--dialect", default="auto")
-    p.add_argument("--format", default=None)
-    for opt in (
-        "--fas-version",
-        "--nginx-version",
-        "--httpd-version",
-        "--haproxy-version",
-        "--select",
-        "--ignore",
-        "--fail-on",
-        "--config",
-        "--stdin-filename",
-    ):
-        p.add_argument(opt, default=None)
-    p.add_argument("--ws-path", action="append", default=[])
-    p.add_argument("--idle-timeout-threshold", type=float, default=None)
-    p.add_argument("--jobs", type=int, default=None)
-    p.add_argument("--report-unused-suppressions", action=argparse.BooleanOptionalAction, default=None)
-    return p
-
-
 def _fast_check(argv: list[str]) -> int | None:
     """Run ``check`` without typer; None when argparse does not take the command line."""
     if not argv or argv[0] != "check" or any(a in ("-h", "--help") for a in argv[1:]):
@@ -575,7 +471,7 @@ def _fast_check(argv: list[str]) -> int | None:
         return None
     if any(p.startswith("-") and p != "-" for p in ns.paths):
         return None
-    args = CheckArgs(**vars(ns))
+    args = CheckArgs.from_values(vars(ns))
     try:
         return run_check(args, sys.stdout, sys.stderr)
     except CliError as e:

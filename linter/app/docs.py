@@ -10,11 +10,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import parsers
 from linter.core.rules import Rule
-from linter.engine.registry import all_rules
+from linter.engine.registry import all_rules, applies_to
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
-_FENCE = {"nginx": "nginx", "apache": "apache", "haproxy": "haproxy"}
 
 
 def rule_markdown(rule: Rule, level: int = 2) -> str:
@@ -38,7 +38,7 @@ def rule_markdown(rule: Rule, level: int = 2) -> str:
         rule.fix,
     ]
     for dialect, ex in rule.examples.items():
-        fence = _FENCE.get(dialect, "")
+        fence = dialect  # a dialect's name is its code fence's language
         out += [
             "",
             f"{h}# Bad ({dialect})",
@@ -58,9 +58,10 @@ def rule_markdown(rule: Rule, level: int = 2) -> str:
 
 def _dialects_line(rule: Rule) -> list[str]:
     """Only a rule that some proxies cannot express says which ones it is about."""
-    if set(rule.dialects) >= set(_FENCE):
+    dialects = applies_to(rule)
+    if set(dialects) >= set(parsers.names()):
         return []
-    return [f"**Applies to:** {', '.join(rule.dialects)} (the other proxies cannot express this problem)"]
+    return [f"**Applies to:** {', '.join(dialects)} (the other proxies cannot express this problem)"]
 
 
 def rules_document() -> str:

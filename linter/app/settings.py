@@ -17,11 +17,11 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+import parsers
 from linter.engine.patterns import anchor
 
 DOTFILE = ".wsproxylint.toml"
 PYPROJECT = "pyproject.toml"
-DIALECTS = ("nginx", "apache", "haproxy")
 
 
 class ConfigError(Exception):
@@ -112,27 +112,32 @@ def _read_toml(path: str) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: not UTF-8 text") from None
 
 
-_VERSION_KEYS = {"nginx-version": "nginx", "httpd-version": "apache", "haproxy-version": "haproxy"}
-KEYS = (
-    "select",
-    "ignore",
-    "fail-on",
-    "fas-version",
-    "nginx-version",
-    "httpd-version",
-    "haproxy-version",
-    "ws-paths",
-    "exclude",
-    "dialects",
-    "idle-timeout-threshold",
-    "roots",
-    "report-unused-suppressions",
-)
+def _version_keys() -> dict[str, str]:
+    """``<version_name>-version`` -> dialect, for every registered dialect."""
+    return {f"{d.version_name}-version": d.name for d in parsers.dialects()}
+
+
+def keys() -> tuple[str, ...]:
+    """Every key a settings file may hold, in the order an error lists them."""
+    return (
+        "select",
+        "ignore",
+        "fail-on",
+        "fas-version",
+        *_version_keys(),
+        "ws-paths",
+        "exclude",
+        "dialects",
+        "idle-timeout-threshold",
+        "roots",
+        "report-unused-suppressions",
+    )
 
 
 def _parse(data: dict[str, Any], path: str, where: str) -> Settings:
     base = os.path.dirname(os.path.abspath(path))
     s = Settings(path=path)
+    version_keys = _version_keys()
     for key, value in data.items():
         at = f"{where}: {key}"
         if key in ("select", "ignore"):
@@ -145,13 +150,13 @@ def _parse(data: dict[str, Any], path: str, where: str) -> Settings:
             if value not in ("error", "warning", "info"):
                 raise ConfigError(f'{at}: expected "error", "warning" or "info", not {value!r}')
             s.fail_on = value
-        elif key == "fas-version" or key in _VERSION_KEYS:
+        elif key == "fas-version" or key in version_keys:
             if not isinstance(value, str) or not _is_version(value):
                 raise ConfigError(f'{at}: expected a version string "X.Y.Z", not {value!r}')
             if key == "fas-version":
                 s.fas_version = value
             else:
-                s.proxy_versions[_VERSION_KEYS[key]] = value
+                s.proxy_versions[version_keys[key]] = value
         elif key == "ws-paths":
             s.ws_paths = _strings(value, at)
             for p in s.ws_paths:
@@ -163,8 +168,9 @@ def _parse(data: dict[str, Any], path: str, where: str) -> Settings:
             if not isinstance(value, dict):
                 raise ConfigError(f'{at}: expected a table of "pattern" = "dialect"')
             for pattern, dialect in value.items():
-                if dialect not in DIALECTS:
-                    raise ConfigError(f"{at}: {pattern!r}: expected one of {', '.join(DIALECTS)}, not {dialect!r}")
+                if parsers.get(dialect) is None:
+                    known = ", ".join(parsers.names())
+                    raise ConfigError(f"{at}: {pattern!r}: expected one of {known}, not {dialect!r}")
                 s.dialects.append((anchor(pattern, base), dialect))
         elif key == "idle-timeout-threshold":
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
@@ -177,7 +183,7 @@ def _parse(data: dict[str, Any], path: str, where: str) -> Settings:
                 raise ConfigError(f"{at}: expected true or false, not {value!r}")
             s.report_unused_suppressions = value
         else:
-            raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(KEYS)})")
+            raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(keys())})")
     return s
 
 

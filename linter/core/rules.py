@@ -42,8 +42,10 @@ class Rule:
     # e.g. where the status differs per proxy; ``wsproxylint explain`` files the rule under each
     symptoms: tuple[str, ...] = ()
     # the dialects that can express the broken setup at all (each needs an example); e.g. an
-    # nginx ``listen`` always opens its port, so a never-opened listener is not nginx's
-    dialects: tuple[str, ...] = ("nginx", "apache", "haproxy")
+    # nginx ``listen`` always opens its port, so a never-opened listener is not nginx's.
+    # Empty: every registered dialect (the core does not know which exist; the engine's
+    # registry.applies_to resolves it)
+    dialects: tuple[str, ...] = ()
 
 
 CheckFn = Callable[["PlanSet"], Iterator["Finding"]]

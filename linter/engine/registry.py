@@ -52,3 +52,10 @@ def find_rule(key: str) -> Rule | None:
         if key.upper() == r.id or key.lower() == r.name:
             return r
     return None
+
+
+def applies_to(rule: Rule) -> tuple[str, ...]:
+    """The dialects a rule is about: those it names, else every registered one."""
+    import parsers
+
+    return rule.dialects or parsers.names()

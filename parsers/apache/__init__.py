@@ -28,7 +28,7 @@ _CONTENT = re.compile(
 
 class Apache(Dialect):
     name = NAME
-    display = "Apache httpd"
+    display = "Apache"
     version_name = "httpd"
     assumed_version = ASSUMED_VERSION
     file_patterns = (

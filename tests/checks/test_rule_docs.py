@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from linter.core.options import Options
-from linter.engine.registry import all_rules
+from linter.engine.registry import all_rules, applies_to
 from linter.engine.runner import run
 import parsers
 
@@ -36,10 +36,11 @@ def test_rule_documentation_is_complete(rule):
     for text in (rule.summary, rule.why, rule.fix, rule.console):
         assert len(text) > 20
     # every dialect that can express the rule's problem and that wsproxylint reads has examples
-    assert rule.dialects and set(rule.dialects) <= set(parsers.names())
-    for dialect in rule.dialects:
+    dialects = applies_to(rule)
+    assert dialects and set(dialects) <= set(parsers.names())
+    for dialect in dialects:
         assert dialect in rule.examples, f"{rule.id} applies to {dialect} but has no {dialect} example"
-    assert set(rule.examples) <= set(rule.dialects), f"{rule.id} has examples for dialects it does not list"
+    assert set(rule.examples) <= set(dialects), f"{rule.id} has examples for dialects it does not list"
 
 
 def test_ids_and_names_are_unique():

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import parsers
 from _util import write
 from linter.core.fas import ASSIST_TOPIC_WS as TOPIC
 from linter.core.fas import GATEWAY_WS as GW
@@ -52,14 +53,14 @@ def assert_contract(doc: dict) -> None:
     for f in doc["files"]:
         assert set(f) == {"path", "dialect"}
         assert isinstance(f["path"], str) and f["path"]
-        assert f["dialect"] in ("nginx", "apache", "haproxy")
+        assert f["dialect"] in parsers.names()
     assert isinstance(doc["findings"], list)
     for f in doc["findings"]:
         assert set(f) == FINDING_KEYS, sorted(f)
         assert re.fullmatch(r"WSP\d{3}", f["rule"]), f
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", f["name"]), f
         assert f["severity"] in ("error", "warning", "info"), f
-        assert f["dialect"] in ("nginx", "apache", "haproxy"), f
+        assert f["dialect"] in parsers.names(), f
         assert isinstance(f["path"], str) and f["path"], f
         assert isinstance(f["line"], int) and f["line"] >= 1, f
         assert f["column"] is None or (isinstance(f["column"], int) and f["column"] >= 1), f

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+import parsers
 from _util import write
-from linter.app.cli import fast_parser
+from linter.app.check_options import check_options, fast_parser, version_flag
 
 BROKEN = """\
 events {}
@@ -42,6 +43,13 @@ def _fast_options() -> set[str]:
 
 def test_fast_parser_takes_exactly_the_typer_options():
     assert _fast_options() == _typer_options()
+
+
+def test_both_paths_take_every_declared_option_and_each_dialects_version_flag():
+    declared = {o.flag for o in check_options()} | {f"--no-{o.flag[2:]}" for o in check_options() if o.type is bool}
+    assert _fast_options() == declared
+    for d in parsers.dialects():
+        assert version_flag(d) in declared
 
 
 def _run(args: list[str], cwd: Path, typer_only: bool) -> subprocess.CompletedProcess:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import parsers
 from _util import write
 from linter.app import settings as config
 
@@ -204,3 +205,23 @@ def test_roots_leave_files_they_do_not_include_alone(tmp_path):
     doc = json.loads(wsp("check", "--format", "json", "other/nginx.conf", cwd=tmp_path).stdout)
     assert [f["path"] for f in doc["files"]] == ["other/nginx.conf"]
     assert "WSP101" in {f["rule"] for f in doc["findings"]}
+
+
+# ----------------------------------------------------------------------------- keys from the dialect registry
+
+@pytest.mark.parametrize("dialect", parsers.dialects(), ids=parsers.names())
+def test_every_dialect_has_its_version_key_and_dialects_entry(tmp_path, dialect):
+    path = write(tmp_path, ".wsproxylint.toml",
+                 f'{dialect.version_name}-version = "1.2.3"\n[dialects]\n"*.inc" = "{dialect.name}"\n')
+    s = config.load(str(path))
+    assert s.proxy_versions == {dialect.name: "1.2.3"}
+    assert s.dialects == [("*.inc", dialect.name)]
+
+
+def test_unknown_key_and_dialect_name_the_registered_ones(tmp_path):
+    with pytest.raises(config.ConfigError) as e:
+        config.load(str(write(tmp_path, "a.toml", 'nginx_version = "1.22.1"\n')))
+    assert all(f"{d.version_name}-version" in str(e.value) for d in parsers.dialects())
+    with pytest.raises(config.ConfigError) as e:
+        config.load(str(write(tmp_path, "b.toml", '[dialects]\n"*.inc" = "lighttpd"\n')))
+    assert f"expected one of {', '.join(parsers.names())}, not 'lighttpd'" in str(e.value)

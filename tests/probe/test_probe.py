@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import parsers
 from support.fas import FasStandIn
 from support.fixtures import Pki, fas, pki  # noqa: F401  (fixtures)
 from support.loopback import free_address
@@ -326,7 +327,7 @@ def finding(rule: str, dialect: str, line: int, symptom: str | None, ws_path: st
                    "0.0.0.0:443 tls", ws_path)
 
 
-@pytest.mark.parametrize("dialect", ["nginx", "apache", "haproxy"])
+@pytest.mark.parametrize("dialect", parsers.names())
 def test_findings_predicting_the_observed_symptom_come_first_in_every_dialect(dialect):
     from linter.app.probe import order_findings
 

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import parsers
 from linter.core.fas import CLIENT_PING_INTERVAL, DEFAULT_WS_PATHS, WS_QUERY, reuse_breaks
+from linter.app.check_options import version_flag
 from linter.app.handshake import (
     HandshakeResult,
     HeldConnection,
@@ -51,7 +52,7 @@ from .runners.base import Env, Front, Runner, Unfaithful, read_tail
 ROOT = Path(__file__).resolve().parents[2]
 ARGS = re.compile(r"^\s*#\s*wsproxylint-args:\s*(?P<args>.*?)\s*$")
 ENTRY = {"nginx": ("nginx.conf",), "apache": ("apache2.conf", "httpd.conf"), "haproxy": ("haproxy.cfg",)}
-VERSION_FLAG = {"nginx": "--nginx-version", "apache": "--httpd-version", "haproxy": "--haproxy-version"}
+VERSION_FLAG = {d.name: version_flag(d) for d in parsers.dialects()}
 PAGES = ["/gateway/adapter.js", "/gateway/csdk-common.js", "/assistserver/sdk/web/shared/js/assist.js",
          "/assistserver/sdk/web/consumer/assist.js"]
 WARM_ROUNDS = 3
