@@ -14,7 +14,7 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("paths", nargs="+")
     a = ap.parse_args()
-    report = run(a.paths, Options(), jobs=a.jobs)  # type: ignore[call-arg]
+    report = run(a.paths, Options(), jobs=a.jobs)
     print(len(report.files), len(report.findings), len(report.internal_errors))
 
 
