@@ -1,5 +1,5 @@
 """Driver for the pool benchmark: ``linter.engine.runner.run`` over paths with N jobs, as the
-CLI would call it once it has a ``--jobs`` flag. Prints the number of findings."""
+CLI's ``--jobs`` calls it, without the CLI around it. Prints the number of findings."""
 
 from __future__ import annotations
 
