@@ -9,9 +9,14 @@ process-pool speed-up on many independent configs. Apache and HAProxy are measur
 through wsproxylint when their dialect is registered; their real proxies'
 config checks (``apache2 -t``, ``haproxy -c``) are timed alongside.
 
+The run ends with the performance budget (``benchmarks/budget.py``): each target, its
+limit, the figure measured and pass or MISS; the exit status is 1 when a measured target
+misses. ``--budget`` measures only what the budget needs.
+
 On a shared machine trust CPU time over wall time. Examples:
 
-    python -m benchmarks                      # everything, 3 runs each (about 5 minutes)
+    python -m benchmarks                      # everything, 3 runs each
+    python -m benchmarks --budget             # the budget alone; exit 1 on a miss
     python -m benchmarks --sizes 1,100 --runs 1 --skip pool   # a smoke run
     python -m benchmarks --tree /tmp/old-checkout             # measure another checkout
     python -m benchmarks --markdown out.md    # also write the tables to a file
@@ -31,7 +36,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import gen_apache, gen_haproxy, gen_nginx
+from . import budget, gen_apache, gen_haproxy, gen_nginx
 from .measure import Figure, measure, measure_set, ratio, rss_method
 
 REPO = Path(__file__).resolve().parent.parent
@@ -49,6 +54,7 @@ class Bench:
         self.env = dict(os.environ, PYTHONPATH=str(self.tree), PYTHONDONTWRITEBYTECODE="")
         self.lines: list[str] = []
         self.record: dict = {"sizes": {}}
+        self.figures: dict[str, float] = {}  # budget target id -> measured value
 
     # ------------------------------------------------------------------ output
     def out(self, text: str = "") -> None:
@@ -89,6 +95,7 @@ class Bench:
         main = gen_nginx.generate(1, d)
         runs = max(10, self.args.runs)
         one = self.m(self.wsp(str(main)), runs=runs)
+        self.figures["one-file-wall"] = one.wall * 1000
         sample = REPO / "samples" / "nginx"
         typical = sorted(sample.glob("good-*.conf"))[:1]
         self.out("")
@@ -162,7 +169,11 @@ class Bench:
                 w, x, t = figs["wsp"], figs["xpl"], figs.get("ngx")
                 r_x = ratio(samples["wsp"], samples["xpl"])
                 r_t = ratio(samples["wsp"], samples["ngx"]) if t else float("nan")
-                above = max(0, w.rss_kb - base.rss_kb) * 1024
+                above = _above(w, base, size)
+                if n == 1000 and layout == "single":
+                    self.figures["nginx-1k-cpu"] = r_x
+                if n == 5000:
+                    self.figures["rss-5k-nginx-split" if layout == "split" else "rss-5k-nginx"] = above
                 if n == 1 and layout == "single":
                     unit, unit_size = w, size
                 per_site = f"{(w.cpu - unit.cpu) / (n - 1) * 1000:.2f} s" if unit and n > 1 else "(fixed cost)"
@@ -171,7 +182,7 @@ class Bench:
                 label = f"{n} site{'s' if n != 1 else ''}" + (f", split into {n} files" if layout == "split" else "")
                 self.out(f"| {label} | {_total_lines(d):,} | {_size(size)} | {_f(w)} | {_f(x)} | "
                          f"{_f(t) if t else 'n/a'} | {r_x:.2f} | {r_t:.2f} | "
-                         f"{per_site} | {above / size:.1f}x | {growth} |")
+                         f"{per_site} | {above:.1f}x | {growth} |")
                 self.record["sizes"][f"nginx-{n}-{layout}"] = {
                     "bytes": size, "wsproxylint": _fig(w), "crossplane": _fig(x), "nginx-t": _fig(t) if t else None}
 
@@ -187,8 +198,9 @@ class Bench:
                 self.out(f"wsproxylint does not read {dialect} configs yet (registered dialects: {supported}); "
                          "only the real proxy's config check is timed.")
             self.out("")
-            self.out("| config | size | wsproxylint wall / CPU / RSS | MB/s (CPU) | real proxy check wall / CPU / RSS |")
-            self.out("|---|---|---|---|---|")
+            self.out("| config | size | wsproxylint wall / CPU / RSS | MB/s (CPU) | RSS above baseline / input | "
+                     "real proxy check wall / CPU / RSS |")
+            self.out("|---|---|---|---|---|---|")
             for n in self.args.sizes:
                 d = self.work / f"{dialect}-{n}"
                 main = gen.generate(n, d)
@@ -197,10 +209,59 @@ class Bench:
                 w = self.m(self.wsp(str(main)), runs) if dialect in supported else None
                 cmd = check_cmd(d, main)
                 t = self.m(cmd, runs) if cmd else None
+                above = _above(w, base, size) if w else float("nan")
+                if n == 5000:
+                    self.figures["rss-5k-apache" if dialect == "apache" else "rss-5k-haproxy"] = above
                 self.out(f"| {n} site{'s' if n != 1 else ''} | {_size(size)} | {_f(w) if w else 'not supported yet'} | "
-                         f"{size / 1e6 / w.cpu if w else float('nan'):.1f} | {_f(t) if t else 'n/a'} |")
+                         f"{size / 1e6 / w.cpu if w else float('nan'):.1f} | {above:.1f}x | {_f(t) if t else 'n/a'} |")
                 self.record["sizes"][f"{dialect}-{n}"] = {"bytes": size, "wsproxylint": _fig(w) if w else None,
                                                           "proxy-check": _fig(t) if t else None}
+
+    def budget_only(self, base: Figure) -> None:
+        """Measure exactly the figures of ``budget.TARGETS``, nothing else."""
+        self.out("")
+        self.out("## What the budget measured")
+        self.out("")
+        self.out("| config | size | wsproxylint wall / CPU / RSS | `crossplane parse` wall / CPU / RSS |")
+        self.out("|---|---|---|---|")
+        one = gen_nginx.generate(1, self.work / "nginx-1")
+        f = self.m(self.wsp(str(one)), runs=max(10, self.args.runs))
+        self.figures["one-file-wall"] = f.wall * 1000
+        self.out(f"| nginx, 1 site ({_lines(one)} lines) | {_size(_bytes(one.parent))} | {_f(f)} | |")
+        d = self.work / "nginx-1000-single"
+        main = gen_nginx.generate(1000, d)
+        xpl = [str(Path(self.python).parent / "crossplane"), "parse", "-o", "/dev/null", str(main)]
+        figs, samples = measure_set({"wsp": self.wsp(str(main)), "xpl": xpl}, self.args.runs, cwd=str(self.tree),
+                                    env=self.env)
+        self.figures["nginx-1k-cpu"] = ratio(samples["wsp"], samples["xpl"])
+        self.out(f"| nginx, 1,000 sites | {_size(_bytes(d))} | {_f(figs['wsp'])} | {_f(figs['xpl'])} |")
+        big: list[tuple[str, str, Path, tuple[str, ...]]] = [
+            ("rss-5k-nginx", "nginx, 5,000 sites", gen_nginx.generate(5000, self.work / "nginx-5000-single"),
+             (".conf", ".cfg")),
+            ("rss-5k-nginx-split", "nginx, 5,000 sites, split",
+             gen_nginx.generate(5000, self.work / "nginx-5000-split", "split"), (".conf", ".cfg")),
+            ("rss-5k-apache", "Apache, 5,000 sites", gen_apache.generate(5000, self.work / "apache-5000"),
+             (".conf", ".cfg", ".load")),
+            ("rss-5k-haproxy", "HAProxy, 5,000 sites", gen_haproxy.generate(5000, self.work / "haproxy-5000"),
+             (".conf", ".cfg", ".load")),
+        ]
+        for target, label, main, suffixes in big:
+            size = _bytes(main.parent, suffixes)
+            f = self.m(self.wsp(str(main)), runs=self.args.big_runs)
+            self.figures[target] = _above(f, base, size)
+            self.out(f"| {label} | {_size(size)} | {_f(f)} | |")
+
+    def hold_budget(self) -> bool:
+        """Print the budget's table; True when a measured target missed its limit."""
+        verdicts = budget.evaluate(self.figures)
+        self.out("")
+        self.out("## Performance budget (benchmarks/budget.py)")
+        self.out("")
+        for line in budget.table(verdicts):
+            self.out(line)
+        self.record["budget"] = {v.target.id: {"limit": v.target.limit, "measured": v.measured,
+                                               "verdict": v.status} for v in verdicts}
+        return budget.missed(verdicts)
 
     def pool(self) -> None:
         """Many independent configs: the runner's process pool against one process."""
@@ -223,14 +284,20 @@ class Bench:
                  "`linter.engine.runner.run(paths, options, jobs=N)` called from a small driver "
                  "(`python -m benchmarks.drive`).")
         self.out("")
-        self.out("| jobs | wall | CPU (all processes) | peak RSS (largest process) | speed-up (wall, median per round) |")
+        self.out("| jobs | wall | CPU (all processes) | peak RSS (largest process) | "
+                 "speed-up (wall, median per round) |")
         self.out("|---|---|---|---|---|")
         cmds = {str(jobs): [self.python, "-m", "benchmarks.drive", "--jobs", str(jobs), str(d)] for jobs in (1, 2)}
         figs, samples = measure_set(cmds, self.args.runs, cwd=str(REPO), env=self.env)
         for jobs, f in figs.items():
-            speedup = statistics.median(a.wall / b.wall for a, b in zip(samples["1"], samples[jobs]))
+            speedup = statistics.median(a.wall / b.wall for a, b in zip(samples["1"], samples[jobs], strict=True))
             self.out(f"| {jobs} | {_s(f.wall)} | {_s(f.cpu)} | {f.rss_mb:.0f} MB | {speedup:.2f}x |")
             self.record[f"pool-{jobs}"] = _fig(f)
+
+
+def _above(f: Figure, base: Figure, size: int) -> float:
+    """Peak RSS above the interpreter's own (``python -c pass``), per byte of config."""
+    return max(0, f.rss_kb - base.rss_kb) * 1024 / size
 
 
 def _apache_cmd(d: Path, main: Path) -> list[str] | None:
@@ -297,6 +364,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--big-runs", type=int, default=3, help="runs per figure at 5,000 sites and above")
     ap.add_argument("--fleet", type=lambda t: tuple(_ints(t)), default=(40, 25),
                     help="pool benchmark: COUNT,SITES (COUNT configs of SITES sites)")
+    ap.add_argument("--budget", action="store_true",
+                    help="measure only what the performance budget needs; exit 1 on a miss")
     ap.add_argument("--skip", default="", help="comma-separated sections to skip: startup,nginx,other,pool")
     ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "wsproxylint-bench"),
                     help="where the generated configs go")
@@ -309,14 +378,18 @@ def main(argv: list[str] | None = None) -> None:
     b = Bench(args)
     b.machine()
     base = b.baseline()
-    if "startup" not in skip:
-        b.startup(base)
-    if "nginx" not in skip:
-        b.nginx(base)
-    if "other" not in skip:
-        b.other(base)
-    if "pool" not in skip:
-        b.pool()
+    if args.budget:
+        b.budget_only(base)
+    else:
+        if "startup" not in skip:
+            b.startup(base)
+        if "nginx" not in skip:
+            b.nginx(base)
+        if "other" not in skip:
+            b.other(base)
+        if "pool" not in skip:
+            b.pool()
+    miss = b.hold_budget()
     load = os.getloadavg()
     b.out("")
     b.out(f"Load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
@@ -324,6 +397,8 @@ def main(argv: list[str] | None = None) -> None:
         Path(args.markdown).write_text("\n".join(b.lines) + "\n")
     if args.json:
         Path(args.json).write_text(json.dumps(b.record, indent=2) + "\n")
+    if miss:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """Driver for the pool benchmark: ``linter.engine.runner.run`` over paths with N jobs, as the
-CLI would call it once it has a ``--jobs`` flag. Prints the number of findings."""
+CLI's ``--jobs`` calls it, without the CLI around it. Prints the number of findings."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("paths", nargs="+")
     a = ap.parse_args()
-    report = run(a.paths, Options(), jobs=a.jobs)  # type: ignore[call-arg]
+    report = run(a.paths, Options(), jobs=a.jobs)
     print(len(report.files), len(report.findings), len(report.internal_errors))
 
 

@@ -74,8 +74,8 @@ def synthetic(n: int, repeat: int) -> None:
     lines += ["backend fas", "    server f 10.20.0.11:8080"]
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "haproxy.cfg")
-        with open(path, "w") as f:
-            f.write("\n".join(lines) + "\n")
+        with open(path, "w") as out:
+            out.write("\n".join(lines) + "\n")
         mb = os.path.getsize(path) / 1e6
         t = best(lambda: run([path], Options(dialect="haproxy")), repeat)
         print(f"synthetic: {n} frontends x {max(1, n // 10)} rules, {n} backends, {mb:.2f} MB: "

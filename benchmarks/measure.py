@@ -3,11 +3,11 @@ child's: wall time, CPU (user + sys, from os.wait4) and peak RSS.
 
 Peak RSS is not taken from os.wait4: subprocess starts children with vfork, and Linux
 carries the parent's high-water mark into the child's ``ru_maxrss`` across exec, so every
-figure read that way was at least this runner's own peak (15 MB for `python -c pass`, more
-after a large config was generated in-process). GNU time (``/usr/bin/time``, Debian
-package ``time``) forks the command from its own small process and reports the command's
-peak alone; without it, a small Python forker does the same with a floor of its own size
-(about 10 MB), which the tables then say."""
+figure read that way was at least this runner's own peak (more after a large config was
+generated in-process). GNU time (``/usr/bin/time``, Debian package ``time``) forks the
+command from its own small process and reports the command's peak alone; without it, a
+small Python forker does the same with a floor of its own size (a bare interpreter's),
+which the tables then say."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ _FORKER = ("import os, sys\n"
 
 
 def rss_method() -> str:
-    return "GNU time" if os.access(GNU_TIME, os.X_OK) else "python forker (floor ~10 MB)"
+    return "GNU time" if os.access(GNU_TIME, os.X_OK) else "python forker (floor: a bare interpreter's peak)"
 
 
 def run_once(cmd: list[str], cwd: str | None = None, env: dict[str, str] | None = None) -> Sample:
@@ -119,4 +119,4 @@ def measure_set(cmds: dict[str, list[str]], runs: int, cwd: str | None = None,
 
 def ratio(a: list[Sample], b: list[Sample]) -> float:
     """Median over rounds of CPU(a) / CPU(b)."""
-    return statistics.median(x.cpu / y.cpu for x, y in zip(a, b) if y.cpu > 0)
+    return statistics.median(x.cpu / y.cpu for x, y in zip(a, b, strict=True) if y.cpu > 0)

@@ -1,5 +1,6 @@
-"""The benchmark generators write configs the real proxies accept, and the runner runs
-on the smallest size. No timing is asserted: speed lives in benchmarks/RESULTS.md."""
+"""The benchmark generators write configs the real proxies accept, the runner runs on the
+smallest size, and the budget's verdicts follow its limits. No timing is asserted here:
+the budget is held by ``python -m benchmarks --budget``, figures in benchmarks/RESULTS.md."""
 
 from __future__ import annotations
 
@@ -68,3 +69,26 @@ def test_runner_on_smallest_size(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     text = md.read_text()
     assert "| 1 site |" in text and "| 1 site, split into 1 files |" in text
+
+
+def test_budget_passes_at_the_limit_and_misses_above_it() -> None:
+    from benchmarks.budget import MISS, NOT_MEASURED, PASS, Target, evaluate, missed, table
+
+    cpu = Target("cpu", "CPU ratio", 1.0, "x", "why")
+    wall = Target("wall", "one-file wall", 80.0, "ms", "why")
+    rss = Target("rss", "RSS over input", 12.0, "x", "why")
+    targets = (cpu, wall, rss)
+
+    within = evaluate({"cpu": 1.0, "wall": 79.0, "rss": 3.0}, targets)
+    assert [v.status for v in within] == [PASS, PASS, PASS]
+    assert not missed(within)
+
+    over = evaluate({"cpu": 1.01, "wall": 79.0, "rss": float("nan")}, targets)
+    assert [v.status for v in over] == [MISS, PASS, NOT_MEASURED]
+    assert missed(over)
+    rows = table(over)
+    assert rows[2] == "| `cpu`: CPU ratio | <= 1.00x | 1.01x | MISS |"
+    assert rows[4] == "| `rss`: RSS over input | <= 12.00x | n/a | not measured |"
+
+    # a run that measured nothing (sections skipped) misses nothing
+    assert not missed(evaluate({}, targets))
