@@ -16,7 +16,7 @@ import pytest
 
 import parsers
 from linter.core.fixes import Fix, FixTexts
-from linter.engine.registry import all_checks
+from linter.engine.registry import all_checks, applies_to
 
 # every detail a fix template may name, so that formatting itself is exercised
 DETAILS = {
@@ -49,7 +49,7 @@ CASES = [
     (check.rule.id, dialect, fix)
     for check in all_checks()
     for fix in sorted(_fixes_named(Path(inspect.getfile(check.run)), set()), key=lambda f: f.value)
-    for dialect in check.rule.dialects
+    for dialect in applies_to(check.rule)
 ]
 
 

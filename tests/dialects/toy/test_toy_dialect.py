@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 
 import parsers
+from linter.core.fixes import Fix, FixTexts
 from linter.core.model import (
     Backend,
     FailureStatuses,
@@ -43,9 +44,10 @@ HERE = Path(__file__).resolve().parent
 BROKEN_LINE = 3  # broken.toy: the /gateway/ route without `upgrade`
 
 
-class ToyAdvice:
-    def fix(self, key: str, **details: str) -> str:
-        return {"forward-upgrade": "add `upgrade` to {where}"}.get(key, "").format(**details)
+class ToyAdvice(FixTexts):
+    # every fix worded (a fix a dialect cannot word is an error): the one this test reads
+    # precisely, the others generically
+    TEXTS = {**{f: f"toy: {f.value}" for f in Fix}, Fix.FORWARD_UPGRADE: "add `upgrade` to {where}"}
 
 
 class Toy(parsers.Dialect):
