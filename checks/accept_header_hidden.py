@@ -7,11 +7,10 @@ from collections.abc import Iterator
 from linter.core.findings import Finding
 from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
-from linter.core.rules import Example, Rule
+from linter.core.rules import Rule
 from linter.core.symptoms import MISSING_ACCEPT
 
 from ._common import finding, route_label
-from ._examples import NGINX_GOOD, NGINX_WS_HEADERS, haproxy_config, nginx_location
 
 # Response headers of the handshake the browser checks (the model lists only hidden
 # headers that really go missing from a 101).
@@ -29,19 +28,6 @@ RULE = Rule(
     ),
     fix="Do not hide Sec-WebSocket-Accept, Upgrade or Connection on the websocket route.",
     console="Error during WebSocket handshake: 'Sec-WebSocket-Accept' header is missing",
-    # observed: httpd's `Header unset Sec-WebSocket-Accept` does not touch the 101 (2.4.71), and
-    # HAProxy re-adds the header it deletes from a 101; only nginx's hiding reaches the browser
-    dialects=("nginx", "haproxy"),
-    examples={
-        "nginx": Example(
-            bad=nginx_location(NGINX_WS_HEADERS + "    proxy_hide_header Sec-WebSocket-Accept;\n"),
-            good=NGINX_GOOD,
-        ),
-        "haproxy": Example(
-            bad=haproxy_config(back="    http-response del-header Upgrade\n"),
-            good=haproxy_config(back="    http-response del-header Server\n"),
-        ),
-    },
 )
 
 

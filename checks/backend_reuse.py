@@ -9,11 +9,10 @@ from linter.core.findings import Finding, Related
 from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
 from linter.core.resolve import sent_headers, tokens
-from linter.core.rules import Example, Rule
+from linter.core.rules import Rule
 from linter.core.symptoms import status
 
 from ._common import finding, first_loc, route_label
-from ._examples import apache_vhost, haproxy_config
 
 RULE = Rule(
     id="WSP201",
@@ -39,31 +38,6 @@ RULE = Rule(
         "websocket is safe; `aggressive`/`always`, or an h2 front where every stream may take one (an `ssl` "
         "bind with `alpn h2`, or with no `alpn` on HAProxy 2.8+), break FAS <= 2.5.2."
     ),
-    examples={
-        "apache": Example(
-            bad=apache_vhost("    Timeout 3600\n    ProxyPass /gateway/ http://fas:8080/gateway/ upgrade=websocket\n"),
-            good=apache_vhost(
-                "    Timeout 3600\n    ProxyPass /gateway/ http://fas:8080/gateway/ upgrade=websocket disablereuse=On\n"
-            ),
-        ),
-        "nginx": Example(
-            bad=(
-                "upstream fas {\n    server 10.0.0.5:8080;\n    keepalive 16;\n}\n"
-                "server {\n    listen 80;\n    location /gateway/ {\n        proxy_pass http://fas;\n"
-                "        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n"
-                '        proxy_set_header Connection "upgrade";\n    }\n}\n'
-            ),
-            good=(
-                "server {\n    listen 80;\n    location /gateway/ {\n        proxy_pass http://10.0.0.5:8080;\n"
-                "        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n"
-                '        proxy_set_header Connection "upgrade";\n    }\n}\n'
-            ),
-        ),
-        "haproxy": Example(
-            bad=haproxy_config(back="    http-reuse always\n"),
-            good=haproxy_config(back="    http-reuse safe\n"),
-        ),
-    },
 )
 
 

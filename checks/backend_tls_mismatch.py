@@ -8,11 +8,10 @@ from linter.core.fas import PLAIN_PORTS, TLS_PORTS
 from linter.core.findings import Finding, Related
 from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
-from linter.core.rules import Example, Rule
+from linter.core.rules import Rule
 from linter.core.symptoms import RESET, TLS_ERROR
 
 from ._common import finding, first_loc
-from ._examples import apache_vhost, haproxy_config
 
 RULE = Rule(
     id="WSP202",
@@ -34,26 +33,6 @@ RULE = Rule(
     ),
     console="Error during WebSocket handshake: Unexpected response code: 502 (nginx)",
     symptoms=("status:500", "status:503", "reset"),
-    examples={
-        "apache": Example(
-            bad=apache_vhost(
-                "    Timeout 3600\n    ProxyPass /gateway/ https://fas.example.com:8443/gateway/ disablereuse=On\n"
-            ),
-            good=apache_vhost(
-                "    Timeout 3600\n    SSLProxyEngine on\n    ProxyPass /gateway/ https://fas.example.com:8443/gateway/ upgrade=websocket disablereuse=On\n"
-            ),
-        ),
-        "nginx": Example(
-            bad="location /gateway/ {\n    proxy_pass http://10.0.0.5:8443;\n}\n",
-            good="location /gateway/ {\n    proxy_pass https://10.0.0.5:8443;\n}\n",
-        ),
-        "haproxy": Example(
-            bad=haproxy_config(server="server fas1 10.20.0.11:8443"),
-            good=haproxy_config(
-                server="server fas1 10.20.0.11:8443 ssl verify required ca-file /etc/ssl/certs/fas-ca.pem"
-            ),
-        ),
-    },
 )
 
 

@@ -7,9 +7,8 @@ from collections.abc import Iterator
 from linter.core.findings import Finding
 from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
-from linter.core.rules import Example, Rule
+from linter.core.rules import Rule
 
-from ._examples import apache_vhost, haproxy_config
 from ._problems import problems_of
 
 RULE = Rule(
@@ -31,32 +30,6 @@ RULE = Rule(
         "`verify none`; an `ssl` bind needs `crt`; an address on the `listen` line is refused since 1.6; "
         "`reqidel`/`rsprep` and the other regex header rules are refused since 2.1."
     ),
-    examples={
-        "apache": Example(
-            bad=apache_vhost(
-                "    <Location /gateway/>\n        ProxyPass /gateway/ ws://fas:8080/gateway/\n    </Location>\n"
-            ),
-            good=apache_vhost("    <Location /gateway/>\n        ProxyPass ws://fas:8080/gateway/\n    </Location>\n"),
-        ),
-        "nginx": Example(
-            bad=(
-                "http {\n    server {\n        location /gateway/ {\n            proxy_pass http://fas:8080;\n"
-                "            proxy_set_header Connection $connection_upgrade;\n        }\n    }\n}\n"
-            ),
-            good=(
-                "http {\n    map $http_upgrade $connection_upgrade {\n        default upgrade;\n"
-                "        '' close;\n    }\n    server {\n        location /gateway/ {\n"
-                "            proxy_pass http://fas:8080;\n"
-                "            proxy_set_header Connection $connection_upgrade;\n        }\n    }\n}\n"
-            ),
-        ),
-        "haproxy": Example(
-            bad=haproxy_config(server="server fas1 10.20.0.11:8443 ssl"),
-            good=haproxy_config(
-                server="server fas1 10.20.0.11:8443 ssl verify required ca-file /etc/ssl/certs/fas-ca.pem"
-            ),
-        ),
-    },
 )
 
 

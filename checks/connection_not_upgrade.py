@@ -8,11 +8,10 @@ from linter.core.findings import Finding
 from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
 from linter.core.resolve import tokens
-from linter.core.rules import Example, Rule
+from linter.core.rules import Rule
 from linter.core.symptoms import status
 
 from ._common import finding, header_gap
-from ._examples import NGINX_GOOD, apache_vhost, haproxy_config
 
 RULE = Rule(
     id="WSP102",
@@ -30,25 +29,6 @@ RULE = Rule(
         "nginx < 1.29.7 sends `Connection: close` by default, nginx >= 1.29.7 sends none; "
         "both break the handshake unless Connection is set."
     ),
-    examples={
-        "apache": Example(
-            bad=apache_vhost(
-                "    Timeout 3600\n    RequestHeader unset Upgrade\n    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On\n"
-            ),
-            good=apache_vhost("    Timeout 3600\n    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On\n"),
-        ),
-        "nginx": Example(
-            bad=(
-                "location /gateway/ {\n    proxy_pass http://fas:8080;\n    proxy_http_version 1.1;\n"
-                '    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection "";\n}\n'
-            ),
-            good=NGINX_GOOD,
-        ),
-        "haproxy": Example(
-            bad=haproxy_config(back="    http-request set-header Connection close\n"),
-            good=haproxy_config(back="    option http-server-close\n"),
-        ),
-    },
 )
 
 

@@ -6,10 +6,9 @@ from collections.abc import Iterator
 
 from linter.core.findings import Finding, Related
 from linter.core.plan import PlanSet
-from linter.core.rules import Example, Rule
+from linter.core.rules import Rule
 
 from ._common import finding
-from ._examples import APACHE_WS, apache_vhost
 
 _APACHE_GUARDED = (
     "    <IfModule proxy_wstunnel_module>\n"
@@ -33,14 +32,6 @@ RULE = Rule(
     versions="all versions",
     # a skipped section that held the websocket's ProxyPass leaves the URL unproxied
     symptoms=("status:404",),
-    # nginx and HAProxy have no section that depends on what the rest of the config loads
-    dialects=("apache",),
-    examples={
-        "apache": Example(
-            bad=apache_vhost(_APACHE_GUARDED + APACHE_WS),
-            good=apache_vhost("    ProxyPass /gateway/websocketcall ws://fas:8080/gateway/websocketcall\n" + APACHE_WS),
-        ),
-    },
 )
 
 

@@ -7,11 +7,10 @@ from collections.abc import Iterator
 from linter.core.findings import Finding, Related
 from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
-from linter.core.rules import Example, Rule
+from linter.core.rules import Rule
 from linter.core.symptoms import TLS_ERROR
 
 from ._common import finding
-from ._examples import APACHE_GOOD, APACHE_WS, HAPROXY_GOOD, apache_vhost, haproxy_config
 
 CONVENTIONAL_TLS_PORTS = frozenset({443, 8443})
 
@@ -26,28 +25,6 @@ RULE = Rule(
     ),
     fix="Enable TLS on the listener that browsers use for wss://.",
     console="net::ERR_SSL_PROTOCOL_ERROR",
-    examples={
-        "apache": Example(
-            bad=apache_vhost(APACHE_WS, tls=False),
-            good=APACHE_GOOD,
-        ),
-        "nginx": Example(
-            bad=(
-                "server {\n    listen 443;\n    ssl_certificate /etc/ssl/gw.pem;\n"
-                "    ssl_certificate_key /etc/ssl/gw.key;\n"
-                "    location /gateway/ {\n        proxy_pass http://fas:8080;\n    }\n}\n"
-            ),
-            good=(
-                "server {\n    listen 443 ssl;\n    ssl_certificate /etc/ssl/gw.pem;\n"
-                "    ssl_certificate_key /etc/ssl/gw.key;\n"
-                "    location /gateway/ {\n        proxy_pass http://fas:8080;\n    }\n}\n"
-            ),
-        ),
-        "haproxy": Example(
-            bad=haproxy_config(bind="bind :443"),
-            good=HAPROXY_GOOD,
-        ),
-    },
 )
 
 

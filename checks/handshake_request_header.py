@@ -7,20 +7,10 @@ from collections.abc import Iterator
 from linter.core.findings import Finding
 from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
-from linter.core.rules import Example, Rule
+from linter.core.rules import Rule
 from linter.core.symptoms import status
 
 from ._common import finding, first_loc, route_label
-from ._examples import (
-    APACHE_GOOD,
-    APACHE_WS,
-    HAPROXY_GOOD,
-    NGINX_GOOD,
-    NGINX_WS_HEADERS,
-    apache_vhost,
-    haproxy_config,
-    nginx_location,
-)
 
 HANDSHAKE = ("sec-websocket-key", "sec-websocket-version")
 CANONICAL = {"sec-websocket-key": "Sec-WebSocket-Key", "sec-websocket-version": "Sec-WebSocket-Version"}
@@ -36,20 +26,6 @@ RULE = Rule(
     ),
     fix="Pass the browser's request headers through unchanged on the websocket route.",
     console="Error during WebSocket handshake: Unexpected response code: 302",
-    examples={
-        "apache": Example(
-            bad=apache_vhost("    RequestHeader unset Sec-WebSocket-Key\n" + APACHE_WS),
-            good=APACHE_GOOD,
-        ),
-        "nginx": Example(
-            bad=nginx_location(NGINX_WS_HEADERS + '    proxy_set_header Sec-WebSocket-Key "";\n'),
-            good=NGINX_GOOD,
-        ),
-        "haproxy": Example(
-            bad=haproxy_config(front="    http-request del-header Sec-WebSocket-Key\n"),
-            good=HAPROXY_GOOD,
-        ),
-    },
 )
 
 

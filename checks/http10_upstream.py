@@ -7,11 +7,10 @@ from collections.abc import Iterator
 from linter.core.findings import Finding
 from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
-from linter.core.rules import Example, Rule
+from linter.core.rules import Rule
 from linter.core.symptoms import status
 
 from ._common import finding, first_loc, route_label
-from ._examples import APACHE_GOOD, APACHE_WS, NGINX_GOOD, apache_vhost
 
 RULE = Rule(
     id="WSP103",
@@ -24,24 +23,10 @@ RULE = Rule(
     ),
     fix="Speak HTTP/1.1 to the backend on the websocket route.",
     console="Error during WebSocket handshake: Unexpected response code: 302",
-    dialects=("nginx", "apache"),  # HAProxy always speaks HTTP/1.1 (or h2) to its servers
     versions=(
         "nginx before 1.29.7 defaults to HTTP/1.0 toward the backend; 1.29.7 and later default to 1.1. "
         "Apache httpd speaks HTTP/1.1 unless `SetEnv force-proxy-request-1.0` (or downgrade-1.0) is in force."
     ),
-    examples={
-        "apache": Example(
-            bad=apache_vhost("    SetEnv force-proxy-request-1.0 1\n" + APACHE_WS),
-            good=APACHE_GOOD,
-        ),
-        "nginx": Example(
-            bad=(
-                "location /gateway/ {\n    proxy_pass http://fas:8080;\n"
-                '    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection "upgrade";\n}\n'
-            ),
-            good=NGINX_GOOD,
-        ),
-    },
 )
 
 

@@ -8,19 +8,10 @@ from linter.core.fas import idle_floor
 from linter.core.findings import Finding
 from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
-from linter.core.rules import Example, Rule
+from linter.core.rules import Rule
 from linter.core.symptoms import IDLE_DISCONNECT
 
 from ._common import finding, first_loc, route_label
-from ._examples import (
-    APACHE_GOOD,
-    HAPROXY_GOOD,
-    NGINX_GOOD,
-    NGINX_WS_HEADERS,
-    apache_vhost,
-    haproxy_config,
-    nginx_location,
-)
 
 RULE = Rule(
     id="WSP401",
@@ -44,20 +35,6 @@ RULE = Rule(
         "tunnel` once the connection is upgraded, else the shorter of `timeout client` and `timeout server` "
         "(no default: unset means no limit); a bare number is milliseconds."
     ),
-    examples={
-        "apache": Example(
-            bad=apache_vhost("    Timeout 30\n    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On\n"),
-            good=APACHE_GOOD,
-        ),
-        "nginx": Example(
-            bad=NGINX_GOOD,
-            good=nginx_location(NGINX_WS_HEADERS + "    proxy_read_timeout 3600s;\n"),
-        ),
-        "haproxy": Example(
-            bad=haproxy_config(defaults=""),
-            good=HAPROXY_GOOD,
-        ),
-    },
 )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from linter.core.findings import Finding
 from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
-from linter.core.rules import Example, Rule
+from linter.core.rules import Rule
 
 from ._problems import problems_of
 
@@ -23,16 +23,6 @@ RULE = Rule(
     ),
     fix="Make the include resolve as the proxy resolves it, or lint from the main config.",
     console="None directly: the proxy keeps its old config, or is down (net::ERR_CONNECTION_REFUSED)",
-    dialects=("nginx", "apache"),  # HAProxy has no include directive: its files are given with -f
-    examples={
-        "apache": Example(
-            bad="<VirtualHost *:80>\n    Include missing/fas.conf\n</VirtualHost>\n",
-            good="<VirtualHost *:80>\n    IncludeOptional conf.d/*.conf\n</VirtualHost>\n",
-        ),
-        "nginx": Example(
-            bad="http {\n    include missing/fas.conf;\n}\n", good="http {\n    include conf.d/*.conf;\n}\n"
-        ),
-    },
 )
 
 

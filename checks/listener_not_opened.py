@@ -7,11 +7,10 @@ from collections.abc import Iterator
 from linter.core.findings import Finding, Related
 from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
-from linter.core.rules import Example, Rule
+from linter.core.rules import Rule
 from linter.core.symptoms import REFUSED
 
 from ._common import finding
-from ._examples import APACHE_WS, apache_vhost
 
 # a whole configuration (LoadModule lines), so that the Listen lines in it are all there are
 _APACHE_HEAD = (
@@ -40,15 +39,6 @@ RULE = Rule(
     ),
     console="net::ERR_CONNECTION_REFUSED",
     versions="all versions",
-    # an nginx `listen` opens its port wherever it is written, so nginx cannot express this;
-    # HAProxy's `bind` likewise opens what it names
-    dialects=("apache",),
-    examples={
-        "apache": Example(
-            bad=_APACHE_HEAD + _APACHE_SSL + apache_vhost(APACHE_WS),
-            good=_APACHE_SSL + _APACHE_HEAD + apache_vhost(APACHE_WS),
-        ),
-    },
 )
 
 

@@ -8,11 +8,10 @@ from linter.core.findings import Finding
 from linter.core.fixes import Fix
 from linter.core.model import Guard, Respond
 from linter.core.plan import PlanSet
-from linter.core.rules import Example, Rule
+from linter.core.rules import Rule
 from linter.core.symptoms import status
 
 from ._common import REDIRECTS, finding, route_label
-from ._examples import APACHE_GOOD, apache_vhost, haproxy_config
 
 RULE = Rule(
     id="WSP302",
@@ -26,26 +25,6 @@ RULE = Rule(
     ),
     fix="Serve the websocket URL directly, without a redirect.",
     console="Error during WebSocket handshake: Unexpected response code: 301 (or 302)",
-    examples={
-        "apache": Example(
-            bad=apache_vhost(
-                "    Timeout 3600\n    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On\n    Redirect /assistserver/ https://assist.example.com/assistserver/\n"
-            ),
-            good=APACHE_GOOD,
-        ),
-        "nginx": Example(
-            bad=("location /gateway/websocketcall/ {\n    proxy_pass http://fas:8080;\n}\n"),
-            good=("location = /gateway/websocketcall {\n    proxy_pass http://fas:8080;\n}\n"),
-        ),
-        "haproxy": Example(
-            bad=haproxy_config(
-                front="    http-request redirect location %[path]/ code 301 if { path_reg ^/[^.]*[^/]$ }\n"
-            ),
-            good=haproxy_config(
-                front="    http-request redirect location %[path]/ code 301 if { path_reg ^/[^.]*[^/]$ } !{ path_beg /gateway/ /assistserver/ }\n"
-            ),
-        ),
-    },
 )
 
 

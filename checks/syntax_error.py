@@ -7,9 +7,8 @@ from collections.abc import Iterator
 from linter.core.findings import Finding
 from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
-from linter.core.rules import Example, Rule
+from linter.core.rules import Rule
 
-from ._examples import haproxy_config
 from ._problems import problems_of
 
 RULE = Rule(
@@ -24,17 +23,6 @@ RULE = Rule(
     ),
     fix="Correct the syntax at the reported line.",
     console="None directly: the proxy keeps its old config, or is down (net::ERR_CONNECTION_REFUSED)",
-    examples={
-        "apache": Example(
-            bad="<VirtualHost *:80>\n    <Location /gateway/>\n        ProxyPass ws://fas:8080/gateway/\n</VirtualHost>\n",
-            good="<VirtualHost *:80>\n    <Location /gateway/>\n        ProxyPass ws://fas:8080/gateway/\n    </Location>\n</VirtualHost>\n",
-        ),
-        "nginx": Example(bad="server {\n    listen 80\n}\n", good="server {\n    listen 80;\n}\n"),
-        "haproxy": Example(
-            bad=haproxy_config(front='    http-request set-header X-Env "prod\n'),
-            good=haproxy_config(front='    http-request set-header X-Env "prod"\n'),
-        ),
-    },
 )
 
 

@@ -7,11 +7,10 @@ from collections.abc import Iterator
 from linter.core.findings import Finding
 from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
-from linter.core.rules import Example, Rule
+from linter.core.rules import Rule
 from linter.core.symptoms import status
 
 from ._common import finding, header_gap
-from ._examples import HAPROXY_GOOD, NGINX_GOOD, apache_vhost, haproxy_config
 
 RULE = Rule(
     id="WSP101",
@@ -32,22 +31,6 @@ RULE = Rule(
         "HAProxy in `mode http` forwards it by "
         "itself; only a rule that removes or replaces it breaks the handshake."
     ),
-    examples={
-        "apache": Example(
-            bad=apache_vhost("    Timeout 3600\n    ProxyPass /gateway/ http://fas:8080/gateway/ disablereuse=On\n"),
-            good=apache_vhost(
-                "    Timeout 3600\n    ProxyPass /gateway/ http://fas:8080/gateway/ upgrade=websocket disablereuse=On\n"
-            ),
-        ),
-        "nginx": Example(
-            bad="location /gateway/ {\n    proxy_pass http://fas:8080;\n    proxy_http_version 1.1;\n}\n",
-            good=NGINX_GOOD,
-        ),
-        "haproxy": Example(
-            bad=haproxy_config(front="    http-request del-header Upgrade\n"),
-            good=HAPROXY_GOOD,
-        ),
-    },
 )
 
 

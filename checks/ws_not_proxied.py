@@ -9,11 +9,10 @@ from linter.core.fixes import Fix
 from linter.core.model import ProxyAction, Respond, ServeLocal
 from linter.core.plan import PlanSet
 from linter.core.resolve import same_target
-from linter.core.rules import Example, Rule
+from linter.core.rules import Rule
 from linter.core.symptoms import RESET, status
 
 from ._common import REDIRECTS, finding, route_label
-from ._examples import APACHE_GOOD, apache_vhost, haproxy_config
 
 RULE = Rule(
     id="WSP301",
@@ -29,31 +28,6 @@ RULE = Rule(
     console="Error during WebSocket handshake: Unexpected response code: 404 (or 'Sec-WebSocket-Accept' "
     "header is missing)",
     symptoms=("status:403", "status:503", "reset"),
-    examples={
-        "apache": Example(
-            bad=apache_vhost(
-                "    Timeout 3600\n    DocumentRoot /var/www/html\n    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On\n"
-            ),
-            good=APACHE_GOOD,
-        ),
-        "nginx": Example(
-            bad=(
-                "server {\n    listen 80;\n    root /var/www;\n    location /gateway/ {\n"
-                "        proxy_pass http://fas:8080;\n    }\n}\n"
-            ),
-            good=(
-                "server {\n    listen 80;\n    root /var/www;\n    location /gateway/ {\n"
-                "        proxy_pass http://fas:8080;\n    }\n    location /assistserver/ {\n"
-                "        proxy_pass http://fas:8080;\n    }\n}\n"
-            ),
-        ),
-        "haproxy": Example(
-            bad=haproxy_config(front="    use_backend fas if { path_beg /gateway/ }\n").replace(
-                "    default_backend fas\n", ""
-            ),
-            good=haproxy_config(front="    use_backend fas if { path_beg /gateway/ /assistserver/ }\n"),
-        ),
-    },
 )
 
 

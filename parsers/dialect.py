@@ -8,12 +8,15 @@ patterns, the tests' parametrisation) reads it from the registered ``Dialect`` o
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from linter.core.model import Advice, ProxyModel
     from linter.core.options import Options
+    from linter.core.rules import Example
     from linter.core.tree import ConfigTree
 
 
@@ -76,6 +79,28 @@ class Dialect:
         model = self.interpret(tree, options)
         model.sources = tree.files  # comments (suppressions) and the file list for the engine
         return model
+
+    def examples(self) -> Mapping[str, Example]:
+        """By rule id, a broken config in this dialect that the rule flags and its fixed
+        form (``rules``, docs/rules.md and SARIF show them; tests prove each). Read from
+        the dialect package's ``examples.EXAMPLES`` when it has one."""
+        return self._examples_module()[0]
+
+    def inexpressible(self) -> Mapping[str, str]:
+        """By rule id, why this proxy cannot express the rule's broken setup at all (an
+        nginx ``listen`` always opens its port): those rules do not apply to it, and need
+        no example. Every other rule applies. Read from ``examples.NOT_EXPRESSIBLE``."""
+        return self._examples_module()[1]
+
+    def _examples_module(self) -> tuple[Mapping[str, Example], Mapping[str, str]]:
+        package = type(self).__module__
+        try:
+            mod = importlib.import_module(f"{package}.examples")
+        except ModuleNotFoundError as e:
+            if e.name != f"{package}.examples":
+                raise
+            return {}, {}
+        return getattr(mod, "EXAMPLES", {}), getattr(mod, "NOT_EXPRESSIBLE", {})
 
     @property
     def advice(self) -> Advice:

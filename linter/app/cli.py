@@ -416,7 +416,7 @@ def _app():
 
 
 def run_rules(rule_id: str | None, stdout: TextIO, stderr: TextIO) -> int:
-    from linter.engine.registry import all_rules, find_rule
+    from linter.engine.registry import all_rules, examples_of, find_rule
 
     if rule_id is None:
         write(stdout, "\n".join(f"{r.id}  {r.name:<36} {r.severity:<8} {r.summary}" for r in all_rules()))
@@ -446,7 +446,7 @@ def run_rules(rule_id: str | None, stdout: TextIO, stderr: TextIO) -> int:
         "",
         *para(f"Fix: {rule.fix}"),
     ]
-    for dialect, ex in rule.examples.items():
+    for dialect, ex in examples_of(rule).items():
         out += [
             "",
             f"Bad ({dialect}):",

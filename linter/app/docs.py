@@ -12,7 +12,7 @@ from pathlib import Path
 
 import parsers
 from linter.core.rules import Rule
-from linter.engine.registry import all_rules, applies_to
+from linter.engine.registry import all_rules, applies_to, examples_of
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 
@@ -37,7 +37,7 @@ def rule_markdown(rule: Rule, level: int = 2) -> str:
         "",
         rule.fix,
     ]
-    for dialect, ex in rule.examples.items():
+    for dialect, ex in examples_of(rule).items():
         fence = dialect  # a dialect's name is its code fence's language
         out += [
             "",

@@ -8,7 +8,7 @@ generated docs, so a rule is documented in exactly one place.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -36,16 +36,12 @@ class Rule:
     fix: str
     console: str  # the console error(s) the user sees
     versions: str = "all versions"
-    # per dialect: a broken snippet this rule flags and its fixed form
-    examples: dict[str, Example] = field(default_factory=dict)
     # symptoms (contract vocabulary) its findings may carry beyond those ``console`` names,
     # e.g. where the status differs per proxy; ``wsproxylint explain`` files the rule under each
     symptoms: tuple[str, ...] = ()
-    # the dialects that can express the broken setup at all (each needs an example); e.g. an
-    # nginx ``listen`` always opens its port, so a never-opened listener is not nginx's.
-    # Empty: every registered dialect (the core does not know which exist; the engine's
-    # registry.applies_to resolves it)
-    dialects: tuple[str, ...] = ()
+    # Which proxies a rule applies to, and its bad/good example in each, are the dialects'
+    # to say (``Dialect.examples``/``inexpressible``, read through the engine's registry):
+    # a new proxy brings its own examples without an edit here or in checks/.
 
 
 CheckFn = Callable[["PlanSet"], Iterator["Finding"]]

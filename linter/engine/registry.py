@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import os
 
-from linter.core.rules import RegisteredCheck, Rule
+from linter.core.rules import Example, RegisteredCheck, Rule
 
 _REGISTRY: list[RegisteredCheck] | None = None
 
@@ -55,7 +55,15 @@ def find_rule(key: str) -> Rule | None:
 
 
 def applies_to(rule: Rule) -> tuple[str, ...]:
-    """The dialects a rule is about: those it names, else every registered one."""
+    """The dialects a rule is about: every registered one that does not declare the rule's
+    broken setup inexpressible in its syntax."""
     import parsers
 
-    return rule.dialects or parsers.names()
+    return tuple(d.name for d in parsers.dialects() if rule.id not in d.inexpressible())
+
+
+def examples_of(rule: Rule) -> dict[str, Example]:
+    """The rule's bad/good example in each dialect that has one, in registry order."""
+    import parsers
+
+    return {d.name: ex for d in parsers.dialects() if (ex := d.examples().get(rule.id)) is not None}

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 
 from linter.core.options import Options
-from linter.engine.registry import all_rules, applies_to
+from linter.engine.registry import all_rules, applies_to, examples_of
 from linter.engine.runner import run
 import parsers
 
 RULES = all_rules()
-EXAMPLES = [(r, d, ex) for r in RULES for d, ex in r.examples.items()]
+EXAMPLES = [(r, d, ex) for r in RULES for d, ex in examples_of(r).items()]
 
 
 def rules_flagged(tmp_path, text: str, dialect: str) -> set[str]:
@@ -35,12 +35,17 @@ def test_rule_documentation_is_complete(rule):
     assert rule.severity in ("error", "warning", "info")
     for text in (rule.summary, rule.why, rule.fix, rule.console):
         assert len(text) > 20
-    # every dialect that can express the rule's problem and that wsproxylint reads has examples
+    # every dialect the rule applies to has its example, and one that says it cannot express
+    # the rule's problem has none (and says why)
     dialects = applies_to(rule)
     assert dialects and set(dialects) <= set(parsers.names())
-    for dialect in dialects:
-        assert dialect in rule.examples, f"{rule.id} applies to {dialect} but has no {dialect} example"
-    assert set(rule.examples) <= set(dialects), f"{rule.id} has examples for dialects it does not list"
+    examples = examples_of(rule)
+    for d in parsers.dialects():
+        if d.name in dialects:
+            assert d.name in examples, f"{rule.id} applies to {d.name} but has no {d.name} example"
+        else:
+            assert d.name not in examples, f"{rule.id}: {d.name} has an example but says it cannot express it"
+            assert len(d.inexpressible()[rule.id]) > 20, f"{d.name}: say why {rule.id} cannot be expressed"
 
 
 def test_ids_and_names_are_unique():

@@ -15,7 +15,7 @@ from linter.app.console_errors import Cause, ConsoleError, all_errors, for_sympt
 from linter.app.report import console_text
 from linter.core.options import Options
 from linter.core.symptoms import SYMPTOMS
-from linter.engine.registry import all_rules
+from linter.engine.registry import all_rules, examples_of
 from linter.engine.runner import run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,7 +103,7 @@ def _emitted() -> dict[str, set[str]]:
 def test_rules_are_filed_under_every_symptom_their_findings_carry(tmp_path):
     emitted = _emitted()
     for rule in all_rules():
-        for dialect, ex in rule.examples.items():
+        for dialect, ex in examples_of(rule).items():
             path = tmp_path / f"{rule.id}-{dialect}.conf"
             path.write_text(ex.bad)
             for f in run([str(path)], Options(dialect=dialect)).findings:

@@ -56,8 +56,6 @@ def test_readme_keeps_the_two_set_up_commands():
 
 # a path in backquotes under one of the repository's own directories, e.g. `linter/core/plan.py`
 _PATH = re.compile(r"`((?:linter|parsers|checks|tests|scripts|samples|benchmarks|docs)/[\w./-]*)`")
-# written on a parallel branch of issue 15 (the Fix enum); drop once merged
-_PENDING = {"linter/core/fixes.py"}
 
 
 @pytest.mark.parametrize("document", DOCUMENTS)
@@ -66,5 +64,5 @@ def test_paths_named_in_the_documents_exist(document):
     text = (ROOT / document).read_text()
     named = {p.rstrip("/.") for p in _PATH.findall(text)}
     assert named, f"{document} names no path of the repository"
-    missing = sorted(p for p in named - _PENDING if not (ROOT / p).exists())
+    missing = sorted(p for p in named if not (ROOT / p).exists())
     assert not missing, f"{document} names paths that do not exist: {missing}"

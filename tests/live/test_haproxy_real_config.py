@@ -67,10 +67,10 @@ def test_haproxy_accepts_or_refuses_as_marked(sample, tmp_path, certs):
 
 
 def _examples():
-    from linter.engine.registry import all_rules
+    from linter.engine.registry import all_rules, examples_of
 
     for rule in all_rules():
-        ex = rule.examples.get("haproxy")
+        ex = examples_of(rule).get("haproxy")
         if ex is not None:
             yield pytest.param(rule.id, ex.bad, rule.id in ("WSP001", "WSP003"), id=f"{rule.id}-bad")
             yield pytest.param(rule.id, ex.good, False, id=f"{rule.id}-good")
