@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from linter.core.options import Options
-from linter.engine.runner import POOL_MIN_BYTES, run
+from linter.engine.pool import POOL_MIN_BYTES
+from linter.engine.runner import run
 
 SITE = """\
 server {{
