@@ -179,7 +179,7 @@ def run_check(a: CheckArgs, stdout: TextIO, stderr: TextIO) -> int:
         if len(data) > MAX_TOTAL_BYTES:
             raise CliError(f"-: stdin is over wsproxylint's bound of {mb(MAX_TOTAL_BYTES)} in all: not read")
         stdin = data.decode("utf-8", errors="replace")
-    from linter.engine.lint import lint
+    from linter.engine.linting import lint
     from linter.engine.selection import Selection
 
     progress = _Progress(stderr) if stderr.isatty() else None

@@ -465,7 +465,7 @@ def _correlate(out: Outcome, config: str, url_path: str) -> None:
     """Lint ``config`` in-process and order its findings: those predicting the observed
     symptom first (on the probed URL path first among them)."""
     from linter.core.options import Options
-    from linter.engine.lint import lint
+    from linter.engine.linting import lint
     from linter.engine.result import UsageError
 
     ws_paths = DEFAULT_WS_PATHS if url_path in DEFAULT_WS_PATHS else DEFAULT_WS_PATHS + (url_path,)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from linter.engine.lint import lint
+    from linter.engine.linting import lint
     from linter.engine.result import Report
     from linter.engine.selection import Selection
 
@@ -23,7 +23,7 @@ __all__ = ["Report", "Selection", "lint"]
 
 def __getattr__(name: str) -> Any:
     if name == "lint":
-        from linter.engine.lint import lint
+        from linter.engine.linting import lint
 
         return lint
     if name == "Report":
