@@ -29,20 +29,26 @@ def lint(
 
     ``findings`` are those no suppression silences (``suppressed`` counts the others);
     ``unused`` holds a WSP900 finding per suppression that names no rule or silenced
-    nothing (unless ``selection`` ignores WSP900). With ``roots``, a file handed over
-    that a root includes is linted as part of that root, and the result is focused on
-    the files handed over. Raises ``UsageError`` for a path or root that cannot be used.
+    nothing (unless ``selection`` ignores WSP900); a suppression of a rule that did not
+    run is not judged. Selecting WSP900 by name asks for exactly that judgement, so then
+    every check not ignored runs and only the selected rules' findings are kept. With
+    ``roots``, a file handed over that a root includes is linted as part of that root,
+    and the result is focused on the files handed over. Raises ``UsageError`` for a path
+    or root that cannot be used.
     """
     from linter.engine.suppress import UNUSED_RULE, apply
 
-    report, focus = _run_focused(list(paths), options, selection, stdin, list(roots), progress, jobs)
-    outcome = apply(report.findings, report.sources, ran=selection.runs)
+    ran = Selection(ignore=selection.ignore) if UNUSED_RULE.id in selection.select else selection
+    report, focus = _run_focused(list(paths), options, ran, stdin, list(roots), progress, jobs)
+    outcome = apply(report.findings, report.sources, ran=ran.runs)
     findings, unused = outcome.kept, outcome.unused
+    if ran is not selection:
+        findings = [f for f in findings if selection.runs(f.rule)]
     if focus is not None:
         findings = [f for f in findings if _in_focus(f, focus)]
         unused = [f for f in unused if os.path.realpath(f.loc.file) in focus]
     report.findings = sorted(findings, key=Finding.sort_key)  # roots and the rest: one order
-    report.suppressed = len(outcome.suppressed)
+    report.suppressed = sum(1 for f in outcome.suppressed if selection.runs(f.rule))
     report.unused = unused if UNUSED_RULE.id not in selection.ignore else []
     return report
 

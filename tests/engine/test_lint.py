@@ -5,6 +5,9 @@ caller gets what the CLI shows (suppressed findings removed, unused suppressions
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -53,6 +56,10 @@ def test_a_library_caller_gets_suppressed_findings_removed(tmp_path):
     only = lint([conf], Options(), selection=Selection(select=frozenset({"WSP102"})))
     assert rules(only.findings) == [("WSP102", 6)]
     assert only.suppressed == 0 and only.unused == []
+    # selecting WSP900 asks for that judgement: the checks run, their findings are not shown
+    judged = lint([conf], Options(), selection=Selection(select=frozenset({"WSP900"})))
+    assert judged.findings == [] and judged.suppressed == 0
+    assert [f.message for f in judged.unused] == [f.message for f in report.unused]
 
 
 @pytest.fixture
@@ -102,3 +109,18 @@ def test_every_check_reports_only_its_own_rule(monkeypatch):
     report = run([str(SAMPLES)], Options())
     assert len({f.rule for f in report.findings}) > 10  # the samples exercise most rules
     assert strays == []
+
+
+def test_the_reporters_load_no_reader():
+    """Rendering needs the result type only: the reporters load neither the run nor a dialect."""
+    code = (
+        "import sys\n"
+        "import linter.app.report.text, linter.app.report.json_report, linter.app.report.github\n"
+        "import linter.app.report.sarif\n"
+        "print(sorted(m for m in sys.modules if m == 'parsers' or m.startswith(('parsers.', 'linter.engine.r'))))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(root)})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[0] == "['linter.engine.registry', 'linter.engine.result']"
