@@ -5,18 +5,19 @@ checks, apply suppressions and the roots focus. One ``lint()`` for every caller:
 
     report = lint(["conf/nginx.conf"], Options(), selection=Selection(ignore=frozenset({"WSP401"})))
 
-``lint`` and ``Selection`` load on first use, so that importing a light module of the
-engine (``result``, for the reporters) does not load the readers.
+``lint`` loads on first use, so that importing a light module of the engine (``result``,
+for the reporters; ``registry``, for ``rules``) does not load the readers.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from linter.engine.result import Report
+from linter.engine.selection import Selection
+
 if TYPE_CHECKING:
     from linter.engine.linting import lint
-    from linter.engine.result import Report
-    from linter.engine.selection import Selection
 
 __all__ = ["Report", "Selection", "lint"]
 
@@ -26,12 +27,4 @@ def __getattr__(name: str) -> Any:
         from linter.engine.linting import lint
 
         return lint
-    if name == "Report":
-        from linter.engine.result import Report
-
-        return Report
-    if name == "Selection":
-        from linter.engine.selection import Selection
-
-        return Selection
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
