@@ -4,8 +4,9 @@ pyparsing (both the Apache and the HAProxy reader build their grammar with it on
 line that needs one) parses its own grammar at import time and keeps the exceptions it
 catches in reference cycles with their frames. A frame holds its callers, so imported in
 the middle of a read those cycles held the reader's, the loader's and the runner's frames,
-and with them the whole tree and model, until the next cyclic collection: the runner
-pauses the collector for the whole run.
+and with them the whole tree and model, until the next cyclic collection, which the
+engine postpones to the end of the run (``_collector_paused`` in
+``linter/engine/runner.py``): then it walked and freed all of it.
 """
 
 from __future__ import annotations
@@ -14,10 +15,8 @@ import sys
 
 
 def import_on_a_clean_stack(name: str) -> None:
-    """Import ``name`` in a short-lived thread, whose stack holds nothing of ours. (For
-    pyparsing, imported mid-read, the collection after the run walked and freed the whole
-    tree and model: 0.9 s of 4.3 at 5,000 Apache sites.) A failure is the caller's to see:
-    its own import raises it."""
+    """Import ``name`` in a short-lived thread, whose stack holds nothing of ours. A
+    failure is the caller's to see: its own import raises it."""
     if name in sys.modules:
         return
     import _thread

@@ -27,7 +27,7 @@ from linter.core.fas import DEFAULT_IDLE_THRESHOLD, DEFAULT_WS_PATHS, version_tu
 from linter.core.findings import SEVERITY_RANK
 
 if TYPE_CHECKING:
-    from linter.engine.runner import Report
+    from linter.engine.result import Report
 
 PROGRESS_MIN_FILES = 20
 
@@ -97,7 +97,7 @@ def run_check(a: CheckArgs, stdout: TextIO, stderr: TextIO) -> int:
     """``wsproxylint check``: returns the exit status; raises CliError for usage errors."""
     from linter.app import settings as config
     from linter.core.options import Options
-    from linter.engine.runner import UsageError
+    from linter.engine.result import UsageError
 
     try:
         settings = config.load(a.config)
@@ -161,28 +161,30 @@ def run_check(a: CheckArgs, stdout: TextIO, stderr: TextIO) -> int:
         if len(data) > MAX_TOTAL_BYTES:
             raise CliError(f"-: stdin is over wsproxylint's bound of {mb(MAX_TOTAL_BYTES)} in all: not read")
         stdin = data.decode("utf-8", errors="replace")
+    from linter.engine.linting import lint
+    from linter.engine.selection import Selection
+
     progress = _Progress(stderr) if stderr.isatty() else None
     try:
-        report, focus = _lint(paths, options, stdin, settings.roots, progress, _jobs(a.jobs))
+        report = lint(
+            paths,
+            options,
+            selection=Selection(frozenset(selected), frozenset(ignored)),
+            stdin=stdin,
+            roots=settings.roots,
+            progress=progress,
+            jobs=_jobs(a.jobs),
+        )
     except UsageError as e:
         raise CliError(str(e)) from None
     finally:
         if progress is not None:
             progress.close()
+    if report_unused and report.unused:
+        from linter.core.findings import Finding
 
-    from linter.engine.suppress import UNUSED_RULE, apply
-
-    outcome = apply(report.findings, report.sources)
-    findings = outcome.kept
-    unused = outcome.unused if report_unused and UNUSED_RULE.id not in ignored else []
-    if focus is not None:
-        findings = [f for f in findings if _in_focus(f, focus, report)]
-        unused = [f for f in unused if os.path.realpath(f.loc.file) in focus]
-    findings = [f for f in findings if (not selected or f.rule in selected) and f.rule not in ignored]
-    from linter.core.findings import Finding
-
-    report.findings = sorted(findings + unused, key=Finding.sort_key)
-    rendered = _render(fmt, report, len(outcome.suppressed), stdout)
+        report.findings = sorted(report.findings + report.unused, key=Finding.sort_key)
+    rendered = _render(fmt, report, stdout)
     if rendered:  # github with no finding prints nothing at all
         write(stdout, rendered)
     if not report.files and not report.skipped:
@@ -201,7 +203,7 @@ def run_check(a: CheckArgs, stdout: TextIO, stderr: TextIO) -> int:
     return 1 if any(SEVERITY_RANK[f.severity] >= threshold for f in report.findings) else 0
 
 
-def _render(fmt: str, report: Report, suppressed: int, stdout: TextIO) -> str:
+def _render(fmt: str, report: Report, stdout: TextIO) -> str:
     if fmt == "json":
         from linter.app.report.json_report import render
 
@@ -218,58 +220,17 @@ def _render(fmt: str, report: Report, suppressed: int, stdout: TextIO) -> str:
     from linter.app.report.text import render as text
 
     color = stdout.isatty() and not os.environ.get("NO_COLOR")
-    return text(report, color=color, suppressed=suppressed)
+    return text(report, color=color, suppressed=report.suppressed)
 
 
 def _jobs(asked: int | None) -> int:
-    """Worker processes for independent configs: as asked, else one per core (the runner
+    """Worker processes for independent configs: as asked, else one per core (the engine
     still reads small inputs in this process, where a pool would only cost start-up)."""
     if asked is None:
         return os.cpu_count() or 1
     if asked < 1:
         raise CliError(f"--jobs: expected a number of processes >= 1, not {asked}")
     return asked
-
-
-def _lint(
-    paths: list[str], options, stdin: str | None, roots: list[str], progress, jobs: int = 1
-) -> tuple[Report, set[str] | None]:
-    """Lint ``paths``. With ``roots`` in the settings, a file handed over that a root
-    includes (pre-commit hands over changed snippets alone) is linted as part of that root,
-    and the result is focused on the files handed over (returned as real paths)."""
-    from linter.engine.runner import Report, run
-
-    files = [p for p in paths if p != "-" and os.path.isfile(p)]
-    if roots and files:
-        for r in roots:
-            if not os.path.isfile(r):
-                raise CliError(f"roots: {r}: no such file")
-        root_report = run(roots, options, progress=progress, jobs=jobs)
-        read = {os.path.realpath(f) for f, _ in root_report.files}
-        covered = [p for p in files if os.path.realpath(p) in read]
-        if covered:
-            rest = [p for p in paths if p not in covered]
-            rest_report = run(rest, options, stdin, progress, jobs=jobs) if rest else Report()
-            merged = Report(
-                files=root_report.files + [f for f in rest_report.files if f not in root_report.files],
-                findings=root_report.findings + rest_report.findings,
-                internal_errors=root_report.internal_errors + rest_report.internal_errors,
-                skipped=root_report.skipped + rest_report.skipped,
-                unreadable=root_report.unreadable + rest_report.unreadable,
-                sources={**rest_report.sources, **root_report.sources},
-            )
-            focus = {os.path.realpath(p) for p in covered}
-            focus |= {os.path.realpath(f) for f, _ in rest_report.files}
-            return merged, focus
-    return run(paths, options, stdin, progress, jobs=jobs), None
-
-
-def _in_focus(f, focus: set[str], report: Report) -> bool:
-    """A finding concerns the files handed over when it points at one, or one of its related
-    lines does (a change in a snippet can break a line of the file that includes it)."""
-    if os.path.realpath(f.loc.file) in focus:
-        return True
-    return any(os.path.realpath(r.loc.file) in focus for r in f.related)
 
 
 # ----------------------------------------------------------------------------- explain

@@ -461,16 +461,15 @@ def _correlate(out: Outcome, config: str, url_path: str) -> None:
     """Lint ``config`` in-process and order its findings: those predicting the observed
     symptom first (on the probed URL path first among them)."""
     from linter.core.options import Options
-    from linter.engine.runner import UsageError, run
-    from linter.engine.suppress import apply
+    from linter.engine.linting import lint
+    from linter.engine.result import UsageError
 
     ws_paths = DEFAULT_WS_PATHS if url_path in DEFAULT_WS_PATHS else DEFAULT_WS_PATHS + (url_path,)
     try:
-        report = run([config], Options(ws_paths=ws_paths))
+        report = lint([config], Options(ws_paths=ws_paths))
     except UsageError as e:
         raise ProbeUsageError(f"--config: {e}") from None
-    findings = apply(report.findings, report.sources).kept
-    out.findings, out.matching = order_findings(findings, out.symptom, url_path)
+    out.findings, out.matching = order_findings(report.findings, out.symptom, url_path)
     out.config_files = list(report.files)
     out.config_notes = [f"skipped {p}: {why}" for p, why in report.skipped]
     out.config_notes += [f"internal error in {e.where}: {e.message}" for e in report.internal_errors]
@@ -558,17 +557,13 @@ def render_json(out: Outcome) -> str:
         "causes": [{"title": c.title, "check": c.check, "rules": list(c.rules)} for c in ranked_causes(out)],
     }
     if out.config_files or out.config_notes or out.findings:
-        from linter.app.report.json_report import render
-        from linter.engine.runner import Report
+        from linter.app.report.json_report import files_doc, finding_doc
 
-        lint = json.loads(render(Report(files=out.config_files, findings=out.findings)))
-        for i, f in enumerate(lint["findings"]):
-            f["matches"] = i < out.matching
         doc["config"] = {
-            "files": lint["files"],
+            "files": files_doc(out.config_files),
             "notes": out.config_notes,
             "matching": out.matching,
-            "findings": lint["findings"],
+            "findings": [{**finding_doc(f), "matches": i < out.matching} for i, f in enumerate(out.findings)],
         }
     return json.dumps(doc, indent=2)
 
@@ -615,7 +610,7 @@ def render_text(out: Outcome) -> str:
 
 def _findings_text(out: Outcome) -> list[str]:
     from linter.app.report.text import render
-    from linter.engine.runner import Report
+    from linter.engine.result import Report
 
     if out.symptom is not None:
         head = (

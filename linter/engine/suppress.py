@@ -18,6 +18,7 @@ suppression cannot outlive the problem it was written for unnoticed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from linter.core.findings import Finding
@@ -102,8 +103,12 @@ def parse(source: SourceFile) -> list[Suppression]:
     return out
 
 
-def apply(findings: list[Finding], sources: dict[str, SourceFile]) -> Outcome:
-    """Split ``findings`` into kept and suppressed, and note what suppressed nothing."""
+def apply(
+    findings: list[Finding], sources: dict[str, SourceFile], ran: Callable[[str], bool] = lambda rule_id: True
+) -> Outcome:
+    """Split ``findings`` into kept and suppressed, and note what suppressed nothing. A
+    suppression of a rule whose check did not run (``ran`` says no) silenced nothing only
+    because nothing was looked for: it is not reported."""
     by_file = {path: parse(sf) for path, sf in sources.items()}
     kept: list[Finding] = []
     suppressed: list[Finding] = []
@@ -126,7 +131,7 @@ def apply(findings: list[Finding], sources: dict[str, SourceFile]) -> Outcome:
             for word in sup.unknown:
                 msg = word if word.startswith("malformed") else f"unknown rule {word!r} in a suppression"
                 unused.append(_unused(sup, msg))
-            idle = [word for rid, word in sup.rules.items() if rid not in sup.used]
+            idle = [word for rid, word in sup.rules.items() if rid not in sup.used and ran(rid)]
             if idle:
                 where = "in this file" if sup.scope == "file" else "on this line or the next"
                 unused.append(_unused(sup, f"suppression of {', '.join(idle)} silences nothing {where}"))

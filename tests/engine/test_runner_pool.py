@@ -3,10 +3,14 @@ as one process, including an entry point that another one includes (read once)."
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from linter.core.options import Options
-from linter.engine.runner import POOL_MIN_BYTES, run
+from linter.engine.discover import companions, discover
+from linter.engine.pool import POOL_MIN_BYTES, pooled
+from linter.engine.runner import _run_one, run
+from linter.engine.selection import EVERY_RULE
 
 SITE = """\
 server {{
@@ -48,6 +52,12 @@ def test_pool_gives_the_same_report(tmp_path: Path) -> None:
     assert one.findings, "the clusters carry bugs the checks report"
     assert two == one
     assert sum(1 for path, _ in one.files if path.endswith("sub/nginx.conf")) == 1
+    # and the pool did the work (a pool that fails falls back to one process, silently)
+    candidates = discover([str(tmp_path)], Options())
+    work = partial(_run_one, options=Options(), selection=EVERY_RULE)
+    done = pooled(candidates, companions(candidates), 2, work)
+    assert sorted(done) == sorted(c.path for c in candidates if c.rank == 0)
+    assert all(done[str(tmp_path / f"cluster{c}" / "nginx.conf")].findings for c in range(4))
 
 
 def test_pool_falls_back_below_the_threshold(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ error, the fix and the related lines follow the first line.
 from __future__ import annotations
 
 from linter.app.report import console_text, display_path
-from linter.engine.runner import Report
+from linter.engine.result import Report
 
 LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 

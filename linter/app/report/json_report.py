@@ -6,33 +6,39 @@ import json
 
 from linter import __version__
 from linter.app.report import display_path
-from linter.engine.runner import Report
+from linter.core.findings import Finding
+from linter.engine.result import Report
 
 
 def render(report: Report) -> str:
     doc = {
         "version": 1,
         "tool": {"name": "wsproxylint", "version": __version__},
-        "files": [{"path": display_path(p), "dialect": d} for p, d in report.files],
-        "findings": [
-            {
-                "rule": f.rule,
-                "name": f.name,
-                "severity": f.severity,
-                "dialect": f.dialect,
-                "path": display_path(f.loc.file),
-                "line": f.loc.line,
-                "column": f.loc.column,
-                "message": f.message,
-                "symptom": f.symptom,
-                "fix": f.fix,
-                "listener": f.listener,
-                "ws_path": f.ws_path,
-                "related": [
-                    {"path": display_path(r.loc.file), "line": r.loc.line, "message": r.message} for r in f.related
-                ],
-            }
-            for f in report.findings
-        ],
+        "files": files_doc(report.files),
+        "findings": [finding_doc(f) for f in report.findings],
     }
     return json.dumps(doc, indent=2)
+
+
+def files_doc(files: list[tuple[str, str]]) -> list[dict]:
+    """The contract's ``files``; also ``probe --format json``'s, which embeds a lint."""
+    return [{"path": display_path(p), "dialect": d} for p, d in files]
+
+
+def finding_doc(f: Finding) -> dict:
+    """One finding as the contract spells it; also ``probe --format json``'s."""
+    return {
+        "rule": f.rule,
+        "name": f.name,
+        "severity": f.severity,
+        "dialect": f.dialect,
+        "path": display_path(f.loc.file),
+        "line": f.loc.line,
+        "column": f.loc.column,
+        "message": f.message,
+        "symptom": f.symptom,
+        "fix": f.fix,
+        "listener": f.listener,
+        "ws_path": f.ws_path,
+        "related": [{"path": display_path(r.loc.file), "line": r.loc.line, "message": r.message} for r in f.related],
+    }

@@ -21,7 +21,7 @@ from linter.app.report import console_text, display_path
 from linter.core.findings import Finding
 from linter.core.rules import Rule
 from linter.engine.registry import all_rules
-from linter.engine.runner import Report
+from linter.engine.result import Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}

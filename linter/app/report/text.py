@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from linter.app.report import console_text, display_path
-from linter.engine.runner import Report
+from linter.engine.result import Report
 
 _STYLE = {"error": "1;31", "warning": "1;33", "info": "1;36", "path": "1", "dim": "2", "caret": "1;35", "rule": "1"}
 
