@@ -35,8 +35,6 @@ import json
 import os
 import re
 import shlex
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,15 +135,15 @@ def sample_args(sample: Path) -> list[str]:
     return shlex.split(m.group("args")) if m else []
 
 
-def run_linter(sample: Path) -> tuple[int, dict, str]:
-    cmd = [sys.executable, "-m", "linter", "check", rel(sample), "--format", "json", *sample_args(sample)]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+def run_linter(cli, sample: Path) -> tuple[int, dict, str]:
+    args = ["check", rel(sample), "--format", "json", *sample_args(sample)]
+    r = cli(*args, cwd=ROOT)
     try:
-        doc = json.loads(proc.stdout)
+        doc = json.loads(r.out)
     except json.JSONDecodeError:
-        pytest.fail(f"{' '.join(cmd)} did not print one JSON object (exit {proc.returncode}):\n"
-                    f"stdout: {proc.stdout[:2000]}\nstderr: {proc.stderr[:2000]}")
-    return proc.returncode, doc, proc.stderr
+        pytest.fail(f"wsproxylint {' '.join(args)} did not print one JSON object (exit {r.code}):\n"
+                    f"stdout: {r.out[:2000]}\nstderr: {r.err[:2000]}")
+    return r.code, doc, r.err
 
 
 def _fmt(keys) -> str:
@@ -191,9 +189,9 @@ def test_sample_markers(sample: Path):
 
 
 @pytest.mark.parametrize("sample", list(_params(with_bugs=True)))
-def test_sample_findings(sample: Path):
+def test_sample_findings(cli, sample: Path):
     expected = read_markers(sample)
-    code, doc, stderr = run_linter(sample)
+    code, doc, stderr = run_linter(cli, sample)
 
     assert "internal error" not in stderr, stderr
     actual: set[tuple[str, int, str, str | None]] = set()

@@ -1,0 +1,101 @@
+"""Every rule has, for every dialect it covers, a bad sample it flags and a good sample it
+leaves alone, as gixy asks a positive and a false-positive fixture of every plugin.
+
+A bad sample names the rule in an ``# expect:`` marker (see test_samples.py). A good sample
+names the rules it is the near miss for, on a comment line of its own (in the entry file of
+a directory sample)::
+
+    # good-for: WSP104, WSP105
+
+so a good sample stands for a rule because it was written for it, not because it happens to
+be clean. Where a new rule goes: its bad and good samples go in ``samples/<dialect>/``, and
+both must also hold on the real proxy (tests/live/test_verify_samples.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from test_samples import ENTRY, ROOT, SAMPLE_LIST, read_markers, rel, sample_args, sample_files
+
+import parsers
+from linter.engine.registry import all_rules
+
+GOOD_FOR = re.compile(r"^\s*#\s*good-for:\s*(?P<rules>.*?)\s*$")
+RULE_ID = re.compile(r"^WSP\d{3}$")
+
+# (rule, dialect) -> why no configuration of that proxy can show the rule; each entry is a
+# pair the rule covers and that has no sample (a stale entry fails the test below).
+NO_SAMPLE: dict[tuple[str, str], str] = {}
+
+RULES = {r.id: r for r in all_rules()}
+PAIRS = [(r.id, d) for r in RULES.values() for d in r.dialects]
+
+
+def good_for(sample: Path) -> list[str]:
+    """The rules a good sample declares itself the near miss for."""
+    files = sample_files(sample)
+    if sample.is_dir():
+        files = [sample / n for n in ENTRY[sample.parent.name] if (sample / n).is_file()]
+    return [r.strip() for f in files for line in f.read_text(encoding="utf-8").splitlines()
+            for m in [GOOD_FOR.match(line)] if m for r in m.group("rules").split(",")]
+
+
+def bad_samples(rule: str, dialect: str) -> list[Path]:
+    return [s for s in SAMPLE_LIST if s.parent.name == dialect and s.name.startswith("bad-")
+            and any(r == rule for _, _, r, _ in read_markers(s).findings)]
+
+
+def good_samples(rule: str, dialect: str) -> list[Path]:
+    return [s for s in SAMPLE_LIST if s.parent.name == dialect and s.name.startswith("good-")
+            and rule in good_for(s)]
+
+
+def flagged(cli, sample: Path, rule: str) -> list[tuple[str, int, str]]:
+    """Where the rule reports an error or a warning on the sample (path, line, severity)."""
+    r = cli("check", rel(sample), "--format", "json", *sample_args(sample), cwd=ROOT)
+    assert r.code in (0, 1), f"{rel(sample)}: exit status {r.code}\n{r.err}"
+    return [(rel(f["path"]), f["line"], f["severity"]) for f in json.loads(r.out)["findings"]
+            if f["rule"] == rule and f["severity"] in ("error", "warning")]
+
+
+def test_rules_cover_registered_dialects_only():
+    for rule in RULES.values():
+        assert rule.dialects, f"{rule.id} covers no dialect"
+        assert set(rule.dialects) <= set(parsers.names()), f"{rule.id}: {rule.dialects}"
+
+
+def test_good_for_names_real_rules_in_good_samples_only():
+    for s in SAMPLE_LIST:
+        declared = good_for(s)
+        if s.name.startswith("bad-"):
+            assert not declared, f"{rel(s)} is a bad sample but declares good-for {declared}"
+            continue
+        unknown = [r for r in declared if not RULE_ID.match(r) or r not in RULES]
+        assert not unknown, f"{rel(s)}: good-for names unknown rules {unknown}"
+        outside = [r for r in declared if s.parent.name not in RULES[r].dialects]
+        assert not outside, f"{rel(s)}: good-for names rules that do not cover {s.parent.name}: {outside}"
+
+
+def test_no_sample_entries_are_needed():
+    """An allow-list entry names a pair the rule covers and that still has no sample."""
+    for (rule, dialect), why in NO_SAMPLE.items():
+        assert (rule, dialect) in PAIRS, f"NO_SAMPLE names {rule}/{dialect}, which the rule does not cover"
+        assert why.strip(), f"NO_SAMPLE entry {rule}/{dialect} gives no reason"
+        assert not bad_samples(rule, dialect) or not good_samples(rule, dialect), (
+            f"{rule}/{dialect} has samples now: remove it from NO_SAMPLE")
+
+
+@pytest.mark.parametrize(("rule", "dialect"), [p for p in PAIRS if p not in NO_SAMPLE],
+                         ids=[f"{r}-{d}" for r, d in PAIRS if (r, d) not in NO_SAMPLE])
+def test_rule_has_a_bad_and_a_good_sample(cli, rule: str, dialect: str):
+    bad, good = bad_samples(rule, dialect), good_samples(rule, dialect)
+    assert bad, f"{rule} covers {dialect} but no samples/{dialect}/bad-* sample expects it"
+    assert good, f"{rule} covers {dialect} but no samples/{dialect}/good-* sample says `# good-for: {rule}`"
+    assert flagged(cli, bad[0], rule), f"{rel(bad[0])} expects {rule}, which does not flag it"
+    for s in good:
+        hits = flagged(cli, s, rule)
+        assert not hits, f"{rel(s)} is good for {rule}, which flags it: {hits}"
