@@ -17,7 +17,6 @@ import io
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -26,15 +25,7 @@ TESTS = Path(__file__).resolve().parent
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
-# set by CI runners and terminals; each changes what `check` prints (its default format, colour)
-AMBIENT = ("GITHUB_ACTIONS", "NO_COLOR")
-
-
-@dataclass
-class CliResult:
-    code: int
-    out: str
-    err: str
+from _util import AMBIENT, CliResult  # noqa: E402  (importable once tests/ is on sys.path)
 
 
 @pytest.fixture

@@ -1,15 +1,11 @@
 """Every rule has, for every dialect it covers, a bad sample it flags and a good sample it
 leaves alone, as gixy asks a positive and a false-positive fixture of every plugin.
 
-A bad sample names the rule in an ``# expect:`` marker (see test_samples.py). A good sample
-names the rules it is the near miss for, on a comment line of its own (in the entry file of
-a directory sample)::
-
-    # good-for: WSP104, WSP105
-
-so a good sample stands for a rule because it was written for it, not because it happens to
-be clean. Where a new rule goes: its bad and good samples go in ``samples/<dialect>/``, and
-both must also hold on the real proxy (tests/live/test_verify_samples.py).
+A bad sample names the rule in an ``# expect:`` marker, a good sample in its ``# good-for:``
+line (both described in support/samples.py): a good sample stands for a rule because it was
+written as that rule's near miss, not because it happens to be clean. A new rule's bad and
+good samples go in ``samples/<dialect>/``, and both must also hold on the real proxy
+(tests/live/test_verify_samples.py).
 """
 
 from __future__ import annotations
@@ -19,12 +15,12 @@ import re
 from pathlib import Path
 
 import pytest
-from test_samples import ENTRY, ROOT, SAMPLE_LIST, read_markers, rel, sample_args, sample_files
+from support.samples import ROOT, discover, good_for, read_markers, rel, sample_args
 
 import parsers
 from linter.engine.registry import all_rules
 
-GOOD_FOR = re.compile(r"^\s*#\s*good-for:\s*(?P<rules>.*?)\s*$")
+SAMPLE_LIST = discover()
 RULE_ID = re.compile(r"^WSP\d{3}$")
 
 # (rule, dialect) -> why no configuration of that proxy can show the rule; each entry is a
@@ -33,15 +29,6 @@ NO_SAMPLE: dict[tuple[str, str], str] = {}
 
 RULES = {r.id: r for r in all_rules()}
 PAIRS = [(r.id, d) for r in RULES.values() for d in r.dialects]
-
-
-def good_for(sample: Path) -> list[str]:
-    """The rules a good sample declares itself the near miss for."""
-    files = sample_files(sample)
-    if sample.is_dir():
-        files = [sample / n for n in ENTRY[sample.parent.name] if (sample / n).is_file()]
-    return [r.strip() for f in files for line in f.read_text(encoding="utf-8").splitlines()
-            for m in [GOOD_FOR.match(line)] if m for r in m.group("rules").split(",")]
 
 
 def bad_samples(rule: str, dialect: str) -> list[Path]:
