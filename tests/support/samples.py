@@ -20,8 +20,9 @@ line (the first line of ``nginx.conf`` for a directory)::
 
     # wsproxylint-args: --fas-version 2.5.2
 
-A good sample names the rules it is the near miss for, on a comment line of its own in its
-entry file (checks/test_rule_samples.py wants one per rule and dialect)::
+A good sample names the rules it is the near miss for, on a comment line of its own at the
+end of its entry file, so that adding one moves no finding (checks/test_rule_samples.py
+wants one per rule and dialect)::
 
     # good-for: WSP104, WSP105
 
@@ -47,6 +48,7 @@ ITEM = re.compile(r"^(?P<rule>WSP\d{3})\s+(?P<symptom>\S+)(?:\s+(?P<severity>err
 ARGS = re.compile(r"^\s*#\s*wsproxylint-args:\s*(?P<args>.*?)\s*$")
 GOOD_FOR = re.compile(r"^\s*#\s*good-for:\s*(?P<rules>.*?)\s*$")
 SYMPTOM = re.compile(r"^(-|refused|reset|tls-error|missing-accept|idle-disconnect|config-rejected|status:\d{3})$")
+
 
 @dataclass
 class Expected:
