@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from _util import cli_process
+
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 DRIVER = TESTS / "_audit_driver.py"
@@ -19,14 +21,11 @@ TRACEBACK = "Traceback (most recent call last)"
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
 
 
-def cli(*args: str, cwd: Path, timeout: float = 60, driver: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
-    """``wsproxylint ARGS`` in a subprocess; never a traceback, exit status 0, 1 or 2."""
-    if driver:
-        cmd = [sys.executable, str(DRIVER), *driver, "--", *args]
-    else:
-        cmd = [sys.executable, "-m", "linter", *args]
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONPATH=str(ROOT))
-    r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, errors="replace", timeout=timeout, env=env)
+def wsp(*args: str, cwd: Path, timeout: float = 60, driver: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """``wsproxylint ARGS`` in a subprocess (under the audit driver when ``driver`` gives its
+    options); never a traceback, exit status 0, 1 or 2."""
+    command = (sys.executable, str(DRIVER), *driver, "--") if driver else ()
+    r = cli_process(*args, cwd=cwd, timeout=timeout, command=command)
     assert TRACEBACK not in r.stderr, r.stderr[-3000:]
     assert TRACEBACK not in r.stdout, r.stdout[-3000:]
     assert r.returncode in (0, 1, 2), (r.returncode, r.stderr[-2000:])

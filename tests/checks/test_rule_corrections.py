@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from _util import write
@@ -12,13 +10,11 @@ from _util import write
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def lint(path: Path, *args: str) -> list[dict]:
-    proc = subprocess.run([sys.executable, "-m", "linter", "check", str(path), "--format", "json", *args],
-                          cwd=ROOT, capture_output=True, text=True, timeout=60)
-    return json.loads(proc.stdout)["findings"]
+def lint(cli, path: Path, *args: str) -> list[dict]:
+    return json.loads(cli("check", path, "--format", "json", *args, cwd=ROOT).out)["findings"]
 
 
-def test_front_tls_missing_names_every_websocket_url(tmp_path):
+def test_front_tls_missing_names_every_websocket_url(cli, tmp_path):
     """nginx 1.22 with `listen 443;` answered every wss:// URL with a TLS failure, the topic as
     well as the Gateway; WSP203 named only the first URL, so the topic failure had no finding."""
     conf = write(tmp_path, "nginx.conf", """\
@@ -45,6 +41,6 @@ def test_front_tls_missing_names_every_websocket_url(tmp_path):
             }
         }
         """)
-    found = [f for f in lint(conf) if f["rule"] == "WSP203"]
+    found = [f for f in lint(cli, conf) if f["rule"] == "WSP203"]
     assert sorted(f["ws_path"] for f in found) == ["/assistserver/topic", "/gateway/websocketcall"]
     assert {(f["line"], f["symptom"], f["listener"]) for f in found} == {(4, "tls-error", "0.0.0.0:443")}

@@ -53,20 +53,17 @@ def test_ids_and_names_are_unique():
     assert len({r.name for r in RULES}) == len(RULES)
 
 
-def test_readme_shows_what_the_tool_prints():
+def test_readme_shows_what_the_tool_prints(cli):
     """The README's example output and rule table are the tool's own, not a stale copy."""
     import json
-    import subprocess
-    import sys
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
     readme = (root / "README.md").read_text()
     sample = "samples/nginx/bad-inherited-headers-dropped.conf"
-    cmd = [sys.executable, "-m", "linter", "check", sample]
-    text = subprocess.run(cmd, cwd=root, capture_output=True, text=True).stdout.rstrip()
+    text = cli("check", sample, cwd=root).out.rstrip()
     assert f"$ wsproxylint check {sample}\n{text}\n$ echo $?\n1\n" in readme
-    doc = json.loads(subprocess.run(cmd + ["--format", "json"], cwd=root, capture_output=True, text=True).stdout)
+    doc = json.loads(cli("check", sample, "--format", "json", cwd=root).out)
     assert json.dumps(doc["findings"][0], indent=2) in readme
     for r in RULES:
         assert f"| {r.id} | `{r.name}` | {r.severity} | {r.console.split(' (')[0]} | {r.summary} |" in readme

@@ -1,22 +1,22 @@
 """The command-line contract of DESIGN.md, through the real entry point.
 
-Every call goes through ``python -m linter`` in a subprocess, with the config files in
-pytest's tmp_path and the working directory there, so paths in the JSON are relative.
-Every call also asserts that no Python traceback reached stderr.
+Every call goes through the entry point the console script runs (the ``cli`` fixture), with
+the config files in pytest's tmp_path and the working directory there, so paths in the JSON
+are relative. A test about the process itself (the console script, a FIFO that must not
+hang) runs it in a subprocess.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 import parsers
-from _util import write
+from _util import CliResult, cli_process, write
 from linter.core.fas import ASSIST_TOPIC_WS as TOPIC
 from linter.core.fas import GATEWAY_WS as GW
 
@@ -30,16 +30,8 @@ RELATED_KEYS = {"path", "line", "message"}
 SYMPTOM = re.compile(r"^(refused|reset|tls-error|missing-accept|idle-disconnect|config-rejected|status:[1-5]\d\d)$")
 
 
-def wsp(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess:
-    r = subprocess.run([sys.executable, "-m", "linter", *args], cwd=cwd, capture_output=True, text=True,
-                       timeout=timeout)
-    assert TRACEBACK not in r.stderr, r.stderr
-    assert TRACEBACK not in r.stdout, r.stdout
-    return r
-
-
-def as_json(r: subprocess.CompletedProcess) -> dict:
-    doc = json.loads(r.stdout)  # json.loads refuses anything after the one object
+def as_json(r: CliResult) -> dict:
+    doc = json.loads(r.out)  # json.loads refuses anything after the one object
     assert isinstance(doc, dict)
     return doc
 
@@ -170,22 +162,22 @@ def conf(tmp_path):
 
 # ----------------------------------------------------------------------------- JSON
 
-def test_json_clean_config_exit_0(tmp_path, conf):
+def test_json_clean_config_exit_0(cli, tmp_path, conf):
     name = conf(CLEAN)
-    r = wsp("check", "--format", "json", name, cwd=tmp_path)
-    assert r.returncode == 0, r.stderr
+    r = cli("check", "--format", "json", name, cwd=tmp_path)
+    assert r.code == 0, r.err
     doc = as_json(r)
     assert_contract(doc)
     assert doc["tool"]["name"] == "wsproxylint"
     assert doc["files"] == [{"path": "nginx.conf", "dialect": "nginx"}]
     assert doc["findings"] == []
-    assert r.stderr == ""
+    assert r.err == ""
 
 
-def test_json_findings_shape_and_values(tmp_path, conf):
+def test_json_findings_shape_and_values(cli, tmp_path, conf):
     name = conf(BROKEN)
-    r = wsp("check", "--format", "json", name, cwd=tmp_path)
-    assert r.returncode == 1
+    r = cli("check", "--format", "json", name, cwd=tmp_path)
+    assert r.code == 1
     doc = as_json(r)
     assert_contract(doc)
     by_rule = {(f["rule"], f["ws_path"]): f for f in doc["findings"]}
@@ -205,10 +197,10 @@ def test_json_findings_shape_and_values(tmp_path, conf):
     assert unrouted["line"] == 3
 
 
-def test_json_related_items(tmp_path, conf):
+def test_json_related_items(cli, tmp_path, conf):
     name = conf(SHADOWED)
-    r = wsp("check", "--format", "json", name, cwd=tmp_path)
-    assert r.returncode == 1
+    r = cli("check", "--format", "json", name, cwd=tmp_path)
+    assert r.code == 1
     doc = as_json(r)
     assert_contract(doc)
     up = [f for f in doc["findings"] if f["rule"] == "WSP101" and f["ws_path"] == GW]
@@ -223,10 +215,10 @@ def test_json_related_items(tmp_path, conf):
         (18, "error", "config-rejected", None, None)]
 
 
-def test_json_syntax_error_is_a_finding_at_its_line(tmp_path, conf):
+def test_json_syntax_error_is_a_finding_at_its_line(cli, tmp_path, conf):
     name = conf(SYNTAX)
-    r = wsp("check", "--format", "json", name, cwd=tmp_path)
-    assert r.returncode == 1
+    r = cli("check", "--format", "json", name, cwd=tmp_path)
+    assert r.code == 1
     doc = as_json(r)
     assert_contract(doc)
     syntax = [f for f in doc["findings"] if f["rule"] == "WSP001"]
@@ -237,12 +229,12 @@ def test_json_syntax_error_is_a_finding_at_its_line(tmp_path, conf):
     assert syntax[0]["listener"] is None and syntax[0]["ws_path"] is None
 
 
-def test_json_is_one_object_even_with_several_files_and_skips(tmp_path, conf):
+def test_json_is_one_object_even_with_several_files_and_skips(cli, tmp_path, conf):
     conf(BROKEN, "a-nginx.conf")
     conf(CLEAN, "b-nginx.conf")
     write(tmp_path, "haproxy.cfg", "global\n    daemon\ndefaults\n    mode http\n")
-    r = wsp("check", "--format", "json", ".", cwd=tmp_path)
-    assert r.returncode == 1
+    r = cli("check", "--format", "json", ".", cwd=tmp_path)
+    assert r.code == 1
     doc = as_json(r)
     assert_contract(doc)
     # HAProxy is read too (a config with no frontend: nothing to find)
@@ -250,41 +242,41 @@ def test_json_is_one_object_even_with_several_files_and_skips(tmp_path, conf):
     assert {f["path"] for f in doc["findings"]} == {"a-nginx.conf"}
 
 
-def test_text_format_is_default(tmp_path, conf):
+def test_text_format_is_default(cli, tmp_path, conf):
     name = conf(BROKEN)
-    r = wsp("check", name, cwd=tmp_path)
-    assert r.returncode == 1
-    assert "nginx.conf:6: error WSP101" in r.stdout
+    r = cli("check", name, cwd=tmp_path)
+    assert r.code == 1
+    assert "nginx.conf:6: error WSP101" in r.out
     with pytest.raises(json.JSONDecodeError):
-        json.loads(r.stdout)
+        json.loads(r.out)
 
 
 # ----------------------------------------------------------------------------- exit status
 
-def test_exit_1_for_errors(tmp_path, conf):
+def test_exit_1_for_errors(cli, tmp_path, conf):
     name = conf(BROKEN)
-    assert wsp("check", name, cwd=tmp_path).returncode == 1
-    assert wsp("check", "--fail-on", "error", name, cwd=tmp_path).returncode == 1
+    assert cli("check", name, cwd=tmp_path).code == 1
+    assert cli("check", "--fail-on", "error", name, cwd=tmp_path).code == 1
 
 
-def test_fail_on_threshold_with_only_a_warning(tmp_path, conf):
+def test_fail_on_threshold_with_only_a_warning(cli, tmp_path, conf):
     name = conf(WARN_ONLY)
-    r = wsp("check", "--format", "json", name, cwd=tmp_path)
+    r = cli("check", "--format", "json", name, cwd=tmp_path)
     doc = as_json(r)
     assert [(f["rule"], f["severity"], f["symptom"]) for f in doc["findings"]] == [
         ("WSP401", "warning", "idle-disconnect")]
-    assert r.returncode == 1  # default --fail-on warning
-    assert wsp("check", "--fail-on", "warning", name, cwd=tmp_path).returncode == 1
-    assert wsp("check", "--fail-on", "info", name, cwd=tmp_path).returncode == 1
-    r = wsp("check", "--fail-on", "error", "--format", "json", name, cwd=tmp_path)
-    assert r.returncode == 0
+    assert r.code == 1  # default --fail-on warning
+    assert cli("check", "--fail-on", "warning", name, cwd=tmp_path).code == 1
+    assert cli("check", "--fail-on", "info", name, cwd=tmp_path).code == 1
+    r = cli("check", "--fail-on", "error", "--format", "json", name, cwd=tmp_path)
+    assert r.code == 0
     assert len(as_json(r)["findings"]) == 1  # still reported, just not failing
 
 
-def test_clean_config_exit_0_with_any_fail_on(tmp_path, conf):
+def test_clean_config_exit_0_with_any_fail_on(cli, tmp_path, conf):
     name = conf(CLEAN)
     for level in ("error", "warning", "info"):
-        assert wsp("check", "--fail-on", level, name, cwd=tmp_path).returncode == 0
+        assert cli("check", "--fail-on", level, name, cwd=tmp_path).code == 0
 
 
 @pytest.mark.parametrize("args,needle", [
@@ -301,18 +293,18 @@ def test_clean_config_exit_0_with_any_fail_on(tmp_path, conf):
     (["rules", "WSP999"], "WSP999"),
     (["nosuchcommand"], "nosuchcommand"),
 ])
-def test_usage_errors_exit_2(tmp_path, conf, args, needle):
+def test_usage_errors_exit_2(cli, tmp_path, conf, args, needle):
     conf(BROKEN)
-    r = wsp(*args, cwd=tmp_path)
-    assert r.returncode == 2, (r.stdout, r.stderr)
-    assert needle in r.stderr
+    r = cli(*args, cwd=tmp_path)
+    assert r.code == 2, (r.out, r.err)
+    assert needle in r.err
 
 
-def test_missing_path_exit_2_even_next_to_a_good_one(tmp_path, conf):
+def test_missing_path_exit_2_even_next_to_a_good_one(cli, tmp_path, conf):
     name = conf(CLEAN)
-    r = wsp("check", "--format", "json", name, "missing.conf", cwd=tmp_path)
-    assert r.returncode == 2
-    assert "missing.conf" in r.stderr
+    r = cli("check", "--format", "json", name, "missing.conf", cwd=tmp_path)
+    assert r.code == 2
+    assert "missing.conf" in r.err
 
 
 def test_unreadable_path_exit_2(tmp_path):
@@ -320,39 +312,40 @@ def test_unreadable_path_exit_2(tmp_path):
     import os
 
     os.mkfifo(fifo)
-    r = wsp("check", "nginx.conf", cwd=tmp_path, timeout=30)
+    r = cli_process("check", "nginx.conf", cwd=tmp_path, timeout=30)
+    assert TRACEBACK not in r.stderr
     assert r.returncode == 2
     assert "nginx.conf" in r.stderr
 
 
-def test_binary_file_with_forced_dialect_is_a_finding_not_a_crash(tmp_path):
+def test_binary_file_with_forced_dialect_is_a_finding_not_a_crash(cli, tmp_path):
     (tmp_path / "nginx.conf").write_bytes(bytes(range(256)) * 40 + b"{{{;;;}}\x00")
-    r = wsp("check", "--format", "json", "--dialect", "nginx", "nginx.conf", cwd=tmp_path)
-    assert r.returncode == 1
+    r = cli("check", "--format", "json", "--dialect", "nginx", "nginx.conf", cwd=tmp_path)
+    assert r.code == 1
     doc = as_json(r)
     assert_contract(doc)
     assert [(f["rule"], f["symptom"]) for f in doc["findings"]] == [("WSP001", "config-rejected")]
-    assert "internal error" not in r.stderr
+    assert "internal error" not in r.err
 
 
-def test_include_cycle_is_a_finding_not_a_crash(tmp_path):
+def test_include_cycle_is_a_finding_not_a_crash(cli, tmp_path):
     write(tmp_path, "nginx.conf", "events {}\nhttp {\n    include a.conf;\n}\n")
     write(tmp_path, "a.conf", "include b.conf;\n")
     write(tmp_path, "b.conf", "include a.conf;\n")
-    r = wsp("check", "--format", "json", "nginx.conf", cwd=tmp_path)
-    assert r.returncode == 1
+    r = cli("check", "--format", "json", "nginx.conf", cwd=tmp_path)
+    assert r.code == 1
     doc = as_json(r)
     assert_contract(doc)
     assert [(f["rule"], f["path"], f["line"]) for f in doc["findings"]] == [("WSP002", "b.conf", 1)]
 
 
-def test_deeply_nested_config_no_crash(tmp_path):
+def test_deeply_nested_config_no_crash(cli, tmp_path):
     depth = 400
     text = ("events {}\nhttp {\nserver {\nlisten 80;\n" + "location /gateway/ {\n" * depth
             + "proxy_pass http://127.0.0.1:8080;\n" + "}\n" * depth + "}\n}\n")
     (tmp_path / "nginx.conf").write_text(text)
-    r = wsp("check", "--format", "json", "nginx.conf", cwd=tmp_path)
-    assert r.returncode == 1
+    r = cli("check", "--format", "json", "nginx.conf", cwd=tmp_path)
+    assert r.code == 1
     doc = as_json(r)
     assert_contract(doc)
     # the innermost location proxies the Gateway (line depth + 5); the topic has no route
@@ -360,64 +353,64 @@ def test_deeply_nested_config_no_crash(tmp_path):
     assert sorted({(f["rule"], f["line"]) for f in doc["findings"]}) == [
         ("WSP101", proxy_line), ("WSP102", proxy_line), ("WSP103", proxy_line), ("WSP301", 3),
         ("WSP401", proxy_line)]
-    assert "internal error" not in r.stderr
+    assert "internal error" not in r.err
 
 
 # ----------------------------------------------------------------------------- filters and options
 
-def rules_of(r: subprocess.CompletedProcess) -> set[str]:
+def rules_of(r: CliResult) -> set[str]:
     return {f["rule"] for f in as_json(r)["findings"]}
 
 
-def test_select_and_ignore_filter(tmp_path, conf):
+def test_select_and_ignore_filter(cli, tmp_path, conf):
     name = conf(BROKEN)
-    everything = rules_of(wsp("check", "--format", "json", name, cwd=tmp_path))
+    everything = rules_of(cli("check", "--format", "json", name, cwd=tmp_path))
     assert {"WSP101", "WSP102", "WSP103", "WSP301"} <= everything
 
-    r = wsp("check", "--format", "json", "--select", "WSP101", name, cwd=tmp_path)
-    assert r.returncode == 1
+    r = cli("check", "--format", "json", "--select", "WSP101", name, cwd=tmp_path)
+    assert r.code == 1
     assert rules_of(r) == {"WSP101"}
 
-    r = wsp("check", "--format", "json", "--select", "WSP101,WSP301", name, cwd=tmp_path)
+    r = cli("check", "--format", "json", "--select", "WSP101,WSP301", name, cwd=tmp_path)
     assert rules_of(r) == {"WSP101", "WSP301"}
 
-    r = wsp("check", "--format", "json", "--ignore", "WSP101,WSP102", name, cwd=tmp_path)
+    r = cli("check", "--format", "json", "--ignore", "WSP101,WSP102", name, cwd=tmp_path)
     assert rules_of(r) == everything - {"WSP101", "WSP102"}
 
     # selecting a rule that does not fire leaves nothing to fail on
-    r = wsp("check", "--format", "json", "--select", "WSP202", name, cwd=tmp_path)
-    assert r.returncode == 0
+    r = cli("check", "--format", "json", "--select", "WSP202", name, cwd=tmp_path)
+    assert r.code == 0
     assert as_json(r)["findings"] == []
 
-    r = wsp("check", "--format", "json", "--select", "WSP101", "--ignore", "WSP101", name, cwd=tmp_path)
-    assert (r.returncode, as_json(r)["findings"]) == (0, [])
+    r = cli("check", "--format", "json", "--select", "WSP101", "--ignore", "WSP101", name, cwd=tmp_path)
+    assert (r.code, as_json(r)["findings"]) == (0, [])
 
 
-def test_ws_path_replaces_defaults(tmp_path, conf):
+def test_ws_path_replaces_defaults(cli, tmp_path, conf):
     name = conf(BROKEN)
-    default = as_json(wsp("check", "--format", "json", name, cwd=tmp_path))
+    default = as_json(cli("check", "--format", "json", name, cwd=tmp_path))
     assert {f["ws_path"] for f in default["findings"]} == {GW, TOPIC}
 
-    only_gw = as_json(wsp("check", "--format", "json", "--ws-path", GW, name, cwd=tmp_path))
+    only_gw = as_json(cli("check", "--format", "json", "--ws-path", GW, name, cwd=tmp_path))
     assert {f["ws_path"] for f in only_gw["findings"]} == {GW}
     assert not any(f["rule"] == "WSP301" for f in only_gw["findings"])
 
     custom = CLEAN.replace("location /assistserver/", "location /custom/")
     write(tmp_path, "custom.conf", custom)
-    r = wsp("check", "--format", "json", "--dialect", "nginx", "--ws-path", "/custom/ws", "custom.conf", cwd=tmp_path)
-    assert r.returncode == 0, r.stdout
+    r = cli("check", "--format", "json", "--dialect", "nginx", "--ws-path", "/custom/ws", "custom.conf", cwd=tmp_path)
+    assert r.code == 0, r.out
     # the same file with the defaults: /assistserver/topic is not routed any more
-    r = wsp("check", "--format", "json", "--dialect", "nginx", "custom.conf", cwd=tmp_path)
+    r = cli("check", "--format", "json", "--dialect", "nginx", "custom.conf", cwd=tmp_path)
     assert [(f["rule"], f["ws_path"]) for f in as_json(r)["findings"]] == [("WSP301", TOPIC)]
 
-    r = wsp("check", "--format", "json", "--ws-path", "/one/ws", "--ws-path", "/two/ws", name, cwd=tmp_path)
+    r = cli("check", "--format", "json", "--ws-path", "/one/ws", "--ws-path", "/two/ws", name, cwd=tmp_path)
     assert {f["ws_path"] for f in as_json(r)["findings"]} <= {"/one/ws", "/two/ws", None}
 
 
-def test_nginx_version_changes_the_verdict(tmp_path, conf):
+def test_nginx_version_changes_the_verdict(cli, tmp_path, conf):
     name = conf(BROKEN)
-    old = rules_of(wsp("check", "--format", "json", name, cwd=tmp_path))
-    new = rules_of(wsp("check", "--format", "json", "--nginx-version", "1.30.0", name, cwd=tmp_path))
+    old = rules_of(cli("check", "--format", "json", name, cwd=tmp_path))
+    new = rules_of(cli("check", "--format", "json", "--nginx-version", "1.30.0", name, cwd=tmp_path))
     assert "WSP103" in old  # HTTP/1.0 upstream is the default before 1.29.7
     assert "WSP103" not in new
 
@@ -449,20 +442,20 @@ http {
     (("--fas-version", "2.5.2", "--fail-on", "error"), "error", 1),
     (("--fail-on", "error"), "warning", 0),
 ])
-def test_fas_version_decides_the_reuse_verdict(tmp_path, conf, args, severity, code):
+def test_fas_version_decides_the_reuse_verdict(cli, tmp_path, conf, args, severity, code):
     name = conf(REUSE)
-    r = wsp("check", "--format", "json", *args, name, cwd=tmp_path)
-    assert r.returncode == code
+    r = cli("check", "--format", "json", *args, name, cwd=tmp_path)
+    assert r.code == code
     reuse = {(f["line"], f["severity"]) for f in as_json(r)["findings"] if f["rule"] == "WSP201"}
     assert reuse == ({(5, severity)} if severity else set())
 
 
 # ----------------------------------------------------------------------------- rules, help
 
-def test_rules_lists_every_rule(tmp_path):
-    r = wsp("rules", cwd=tmp_path)
-    assert r.returncode == 0
-    lines = [ln for ln in r.stdout.splitlines() if ln.strip()]
+def test_rules_lists_every_rule(cli, tmp_path):
+    r = cli("rules", cwd=tmp_path)
+    assert r.code == 0
+    lines = [ln for ln in r.out.splitlines() if ln.strip()]
     rules = all_rules()
     assert len(rules) >= 14
     assert len(lines) == len(rules)
@@ -471,33 +464,33 @@ def test_rules_lists_every_rule(tmp_path):
         assert rule.severity in line.split()
 
 
-def test_rules_one_rule(tmp_path):
-    r = wsp("rules", "WSP101", cwd=tmp_path)
-    assert r.returncode == 0
-    assert r.stdout.startswith("WSP101 upgrade-not-forwarded")
-    assert "WSP102" not in r.stdout
-    assert "Fix:" in r.stdout
-    assert "proxy_set_header Upgrade" in r.stdout  # the nginx example
-    by_name = wsp("rules", "upgrade-not-forwarded", cwd=tmp_path)
-    assert by_name.returncode == 0 and by_name.stdout == r.stdout
-    lower = wsp("rules", "wsp101", cwd=tmp_path)
-    assert lower.returncode == 0 and lower.stdout == r.stdout
+def test_rules_one_rule(cli, tmp_path):
+    r = cli("rules", "WSP101", cwd=tmp_path)
+    assert r.code == 0
+    assert r.out.startswith("WSP101 upgrade-not-forwarded")
+    assert "WSP102" not in r.out
+    assert "Fix:" in r.out
+    assert "proxy_set_header Upgrade" in r.out  # the nginx example
+    by_name = cli("rules", "upgrade-not-forwarded", cwd=tmp_path)
+    assert by_name.code == 0 and by_name.out == r.out
+    lower = cli("rules", "wsp101", cwd=tmp_path)
+    assert lower.code == 0 and lower.out == r.out
 
 
 @pytest.mark.parametrize("args", [["--help"], ["-h"], ["check", "--help"], ["rules", "--help"]])
-def test_help_works(tmp_path, args):
-    r = wsp(*args, cwd=tmp_path)
-    assert r.returncode == 0
-    assert "Usage" in r.stdout
+def test_help_works(cli, tmp_path, args):
+    r = cli(*args, cwd=tmp_path)
+    assert r.code == 0
+    assert "Usage" in r.out
 
 
-def test_top_level_help_lists_commands(tmp_path):
-    r = wsp("--help", cwd=tmp_path)
-    assert "check" in r.stdout and "rules" in r.stdout
+def test_top_level_help_lists_commands(cli, tmp_path):
+    r = cli("--help", cwd=tmp_path)
+    assert "check" in r.out and "rules" in r.out
 
 
-def test_check_help_lists_contract_options(tmp_path):
-    out = wsp("check", "--help", cwd=tmp_path).stdout
+def test_check_help_lists_contract_options(cli, tmp_path):
+    out = cli("check", "--help", cwd=tmp_path).out
     for opt in ("--dialect", "--format", "--fas-version", "--nginx-version", "--ws-path", "--select", "--ignore",
                 "--fail-on"):
         assert opt in out, opt
@@ -505,7 +498,7 @@ def test_check_help_lists_contract_options(tmp_path):
 
 # ----------------------------------------------------------------------------- directories
 
-def test_check_directory_lints_included_file_once_in_context(tmp_path):
+def test_check_directory_lints_included_file_once_in_context(cli, tmp_path):
     etc = tmp_path / "etc/nginx"
     write(etc, "nginx.conf", """\
         events {}
@@ -530,8 +523,8 @@ def test_check_directory_lints_included_file_once_in_context(tmp_path):
         }
     """)
     write(tmp_path, "README.md", "not a config\n")
-    r = wsp("check", "--format", "json", ".", cwd=tmp_path)
-    assert r.returncode == 1
+    r = cli("check", "--format", "json", ".", cwd=tmp_path)
+    assert r.code == 1
     doc = as_json(r)
     assert_contract(doc)
     paths = [f["path"] for f in doc["files"]]
@@ -544,25 +537,25 @@ def test_check_directory_lints_included_file_once_in_context(tmp_path):
                    ("WSP401", "etc/nginx/conf.d/fas.conf", 7, GW)]
 
     # the same fragment alone cannot see the map: the verdict is weaker, not silent
-    r = wsp("check", "--format", "json", "etc/nginx/conf.d/fas.conf", cwd=tmp_path)
+    r = cli("check", "--format", "json", "etc/nginx/conf.d/fas.conf", cwd=tmp_path)
     alone = as_json(r)["findings"]
     weak = [f["severity"] for f in alone if f["rule"] == "WSP003"]
     assert weak == ["info"]
 
 
-def test_check_default_path_is_current_directory(tmp_path, conf):
+def test_check_default_path_is_current_directory(cli, tmp_path, conf):
     conf(BROKEN)
-    r = wsp("check", "--format", "json", cwd=tmp_path)
-    assert r.returncode == 1
+    r = cli("check", "--format", "json", cwd=tmp_path)
+    assert r.code == 1
     assert [f["path"] for f in as_json(r)["files"]] == ["nginx.conf"]
 
 
-def test_check_empty_directory_is_clean(tmp_path):
+def test_check_empty_directory_is_clean(cli, tmp_path):
     (tmp_path / "empty").mkdir()
-    r = wsp("check", "--format", "json", "empty", cwd=tmp_path)
-    assert r.returncode == 0
+    r = cli("check", "--format", "json", "empty", cwd=tmp_path)
+    assert r.code == 0
     assert as_json(r) == {"version": 1, "tool": as_json(r)["tool"], "files": [], "findings": []}
-    assert "no nginx, Apache or HAProxy config found in empty" in r.stderr
+    assert "no nginx, Apache or HAProxy config found in empty" in r.err
 
 
 def test_console_script_matches_module(tmp_path, conf):
@@ -570,7 +563,7 @@ def test_console_script_matches_module(tmp_path, conf):
     if not exe.exists():
         pytest.skip(f"no console script next to {sys.executable}")
     name = conf(BROKEN)
-    a = subprocess.run([str(exe), "check", "--format", "json", name], cwd=tmp_path, capture_output=True, text=True)
-    b = wsp("check", "--format", "json", name, cwd=tmp_path)
+    a = cli_process("check", "--format", "json", name, cwd=tmp_path, command=(str(exe),))
+    b = cli_process("check", "--format", "json", name, cwd=tmp_path)
     assert TRACEBACK not in a.stderr
     assert (a.returncode, a.stdout) == (b.returncode, b.stdout)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -132,23 +130,17 @@ def test_causes_no_config_can_show(symptom, words):
     assert any(words.lower() in c.title.lower() for c in outside), [c.title for c in outside]
 
 
-def wsp(*args: str) -> subprocess.CompletedProcess:
-    r = subprocess.run([sys.executable, "-m", "linter", *args], capture_output=True, text=True, timeout=60)
-    assert "Traceback" not in r.stderr, r.stderr
-    return r
+def test_explain_cli_text(cli):
+    r = cli("explain", "Error during WebSocket handshake: Unexpected response code: 302")
+    assert r.code == 0
+    assert r.out.startswith("Error during WebSocket handshake: Unexpected response code: 302  [status:302]")
+    assert "detected in a config by WSP101" in r.out
+    assert "no config shows this" in r.out
 
 
-def test_explain_cli_text():
-    r = wsp("explain", "Error during WebSocket handshake: Unexpected response code: 302")
-    assert r.returncode == 0
-    assert r.stdout.startswith("Error during WebSocket handshake: Unexpected response code: 302  [status:302]")
-    assert "detected in a config by WSP101" in r.stdout
-    assert "no config shows this" in r.stdout
-
-
-def test_explain_cli_json():
-    r = wsp("explain", "--format", "json", "ERR_CONNECTION_REFUSED")
-    doc = json.loads(r.stdout)
+def test_explain_cli_json(cli):
+    r = cli("explain", "--format", "json", "ERR_CONNECTION_REFUSED")
+    doc = json.loads(r.out)
     assert doc["query"] == "ERR_CONNECTION_REFUSED"
     (err,) = doc["errors"]
     assert err["symptom"] == "refused" and err["console"] == "net::ERR_CONNECTION_REFUSED"
@@ -156,6 +148,6 @@ def test_explain_cli_json():
     assert any(c["rules"] == [] for c in err["causes"])
 
 
-def test_explain_unknown_text_exits_1():
-    r = wsp("explain", "everything is fine")
-    assert r.returncode == 1 and r.stdout == "" and "no known console error" in r.stderr
+def test_explain_unknown_text_exits_1(cli):
+    r = cli("explain", "everything is fine")
+    assert r.code == 1 and r.out == "" and "no known console error" in r.err

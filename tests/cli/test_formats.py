@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from _util import write
+from _util import AMBIENT, write
 from linter.core.findings import Finding, Related
 from linter.app.report.github import escape_data, escape_property
 from linter.app.report.github import render as github_render
@@ -23,7 +23,6 @@ from linter.engine.runner import Report
 from linter.core.tree import Loc
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-TRACEBACK = "Traceback (most recent call last)"
 
 # a location's own proxy_set_header drops the server-level Upgrade and Connection (29 -> 24, 25)
 SHADOWED = """\
@@ -51,15 +50,6 @@ http {
 """
 
 
-def wsp(*args: str, cwd: Path, env: dict | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
-    full_env.update(env or {})
-    r = subprocess.run([sys.executable, "-m", "linter", *args], cwd=cwd, capture_output=True, text=True,
-                       env=full_env, input=stdin, timeout=60)
-    assert TRACEBACK not in r.stderr, r.stderr
-    return r
-
-
 @pytest.fixture()
 def shadowed(tmp_path: Path) -> Path:
     write(tmp_path, "conf/nginx.conf", SHADOWED)
@@ -75,17 +65,17 @@ def sarif_validator():
     return jsonschema.Draft4Validator(schema)
 
 
-def test_sarif_is_valid_against_the_official_schema(shadowed, sarif_validator):
-    r = wsp("check", "--format", "sarif", "conf/nginx.conf", cwd=shadowed)
-    assert r.returncode == 1
-    doc = json.loads(r.stdout)
+def test_sarif_is_valid_against_the_official_schema(cli, shadowed, sarif_validator):
+    r = cli("check", "--format", "sarif", "conf/nginx.conf", cwd=shadowed)
+    assert r.code == 1
+    doc = json.loads(r.out)
     errors = sorted(sarif_validator.iter_errors(doc), key=str)
     assert not errors, "\n".join(e.message for e in errors[:5])
     assert doc["version"] == "2.1.0" and len(doc["runs"]) == 1
 
 
-def test_sarif_rules_carry_help_and_default_levels(shadowed):
-    doc = json.loads(wsp("check", "--format", "sarif", "conf/nginx.conf", cwd=shadowed).stdout)
+def test_sarif_rules_carry_help_and_default_levels(cli, shadowed):
+    doc = json.loads(cli("check", "--format", "sarif", "conf/nginx.conf", cwd=shadowed).out)
     rules = doc["runs"][0]["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == [r.id for r in all_rules()]
     by_id = {r["id"]: r for r in rules}
@@ -99,9 +89,9 @@ def test_sarif_rules_carry_help_and_default_levels(shadowed):
                                                           "info": "note"}[rule.severity]
 
 
-def test_sarif_results_one_per_finding_with_relative_and_related_locations(shadowed):
-    js = json.loads(wsp("check", "--format", "json", "conf/nginx.conf", cwd=shadowed).stdout)
-    doc = json.loads(wsp("check", "--format", "sarif", "conf/nginx.conf", cwd=shadowed).stdout)
+def test_sarif_results_one_per_finding_with_relative_and_related_locations(cli, shadowed):
+    js = json.loads(cli("check", "--format", "json", "conf/nginx.conf", cwd=shadowed).out)
+    doc = json.loads(cli("check", "--format", "sarif", "conf/nginx.conf", cwd=shadowed).out)
     run = doc["runs"][0]
     assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == shadowed.resolve().as_uri() + "/"
     results = run["results"]
@@ -121,20 +111,20 @@ def test_sarif_results_one_per_finding_with_relative_and_related_locations(shado
     assert upgrade["locations"][0]["physicalLocation"]["region"]["startLine"] == 10
     assert upgrade["relatedLocations"][0]["physicalLocation"]["region"]["startLine"] == 7
     # stable across runs
-    again = json.loads(wsp("check", "--format", "sarif", "conf/nginx.conf", cwd=shadowed).stdout)
+    again = json.loads(cli("check", "--format", "sarif", "conf/nginx.conf", cwd=shadowed).out)
     assert [r["partialFingerprints"] for r in again["runs"][0]["results"]] == \
            [r["partialFingerprints"] for r in results]
 
 
-def test_sarif_clean_config_has_no_results(tmp_path, sarif_validator):
+def test_sarif_clean_config_has_no_results(cli, tmp_path, sarif_validator):
     write(tmp_path, "nginx.conf", SHADOWED.replace("proxy_set_header X-Real-IP $remote_addr;", "")
           .replace("location /assistserver/ {", "location /assistserver/ {\n proxy_set_header Upgrade "
                    "$http_upgrade;\n proxy_set_header Connection upgrade;"))
-    r = wsp("check", "--format", "sarif", "nginx.conf", cwd=tmp_path)
-    doc = json.loads(r.stdout)
+    r = cli("check", "--format", "sarif", "nginx.conf", cwd=tmp_path)
+    doc = json.loads(r.out)
     assert not list(sarif_validator.iter_errors(doc))
-    assert doc["runs"][0]["results"] == [], r.stdout
-    assert r.returncode == 0
+    assert doc["runs"][0]["results"] == [], r.out
+    assert r.code == 0
 
 
 # ----------------------------------------------------------------------------- github
@@ -154,17 +144,17 @@ def test_github_annotation_escapes_path_title_and_message():
                    "%0Afix: do x, y%0Asee: conf/a,b:c.conf:3: set here")
 
 
-def test_github_format_is_automatic_under_github_actions(shadowed):
-    auto = wsp("check", "conf/nginx.conf", cwd=shadowed, env={"GITHUB_ACTIONS": "true"})
-    assert auto.returncode == 1
-    lines = auto.stdout.splitlines()
-    assert lines and all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines), auto.stdout
-    assert "::error file=conf/nginx.conf,line=10,title=WSP101 upgrade-not-forwarded::" in auto.stdout
+def test_github_format_is_automatic_under_github_actions(cli, shadowed):
+    auto = cli("check", "conf/nginx.conf", cwd=shadowed, env={"GITHUB_ACTIONS": "true"})
+    assert auto.code == 1
+    lines = auto.out.splitlines()
+    assert lines and all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines), auto.out
+    assert "::error file=conf/nginx.conf,line=10,title=WSP101 upgrade-not-forwarded::" in auto.out
     # an explicit --format wins
-    js = wsp("check", "--format", "json", "conf/nginx.conf", cwd=shadowed, env={"GITHUB_ACTIONS": "true"})
-    assert json.loads(js.stdout)["findings"]
+    js = cli("check", "--format", "json", "conf/nginx.conf", cwd=shadowed, env={"GITHUB_ACTIONS": "true"})
+    assert json.loads(js.out)["findings"]
     # not under GitHub Actions: text
-    assert wsp("check", "conf/nginx.conf", cwd=shadowed).stdout.startswith("conf/nginx.conf:")
+    assert cli("check", "conf/nginx.conf", cwd=shadowed).out.startswith("conf/nginx.conf:")
 
 
 # ----------------------------------------------------------------------------- text
@@ -174,19 +164,19 @@ def test_excerpt_points_at_the_directive_or_the_column():
     assert excerpt("\tproxy_pass http://x;", 16) == ("proxy_pass http://x;", " " * 11 + "^")
 
 
-def test_text_shows_source_line_caret_and_summary(shadowed):
-    r = wsp("check", "conf/nginx.conf", cwd=shadowed)
-    lines = r.stdout.splitlines()
+def test_text_shows_source_line_caret_and_summary(cli, shadowed):
+    r = cli("check", "conf/nginx.conf", cwd=shadowed)
+    lines = r.out.splitlines()
     i = lines.index(next(line for line in lines if line.startswith("conf/nginx.conf:10: error WSP101")))
     assert lines[i + 1] == "     10 | proxy_set_header X-Real-IP $remote_addr;"
     assert lines[i + 2] == "        | ^^^^^^^^^^^^^^^^"
     assert re.fullmatch(r"Found \d+ errors?(, \d+ warnings?)? in 1 file read\.", lines[-1]), lines[-1]
-    assert "\x1b[" not in r.stdout
+    assert "\x1b[" not in r.out
 
 
 def _on_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> str:
     """Run with stdout and stderr on a pseudo-terminal; everything written to it."""
-    full_env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
+    full_env = {k: v for k, v in os.environ.items() if k not in AMBIENT}
     full_env.update(env)
     master, slave = pty.openpty()
     p = subprocess.Popen([sys.executable, "-m", "linter", *args], cwd=cwd, stdout=slave, stderr=slave,
@@ -213,22 +203,22 @@ def test_colour_on_a_terminal_unless_no_color(shadowed):
     assert "conf/nginx.conf:10: error WSP101" in plain and "\x1b[" not in plain
 
 
-def test_progress_on_a_terminal_for_many_files_only(tmp_path):
+def test_progress_on_a_terminal_for_many_files_only(cli, tmp_path):
     for i in range(25):
         write(tmp_path, f"sites/s{i:02}-nginx.conf", "server {\n    listen 80;\n}\n")
     shown = _on_terminal(["check", "--format", "json", "sites"], tmp_path, {})
     assert "[25/25]" in shown
-    piped = wsp("check", "--format", "json", "sites", cwd=tmp_path)
-    assert "[1/25]" not in piped.stderr and json.loads(piped.stdout)["files"]
+    piped = cli("check", "--format", "json", "sites", cwd=tmp_path)
+    assert "[1/25]" not in piped.err and json.loads(piped.out)["files"]
     few = _on_terminal(["check", "--format", "json", "sites/s01-nginx.conf"], tmp_path, {})
     assert "[1/1]" not in few
 
 
-def test_sarif_for_every_sample_is_valid(sarif_validator):
+def test_sarif_for_every_sample_is_valid(cli, sarif_validator):
     """Many findings, related lines in included files, fragments: still the schema."""
     root = Path(__file__).resolve().parents[2]
-    r = wsp("check", "--format", "sarif", "samples", cwd=root)
-    doc = json.loads(r.stdout)
+    r = cli("check", "--format", "sarif", "samples", cwd=root)
+    doc = json.loads(r.out)
     errors = list(sarif_validator.iter_errors(doc))
     assert not errors, errors[0].message
     results = doc["runs"][0]["results"]
@@ -238,13 +228,13 @@ def test_sarif_for_every_sample_is_valid(sarif_validator):
         assert uri["uriBaseId"] == "SRCROOT" and uri["uri"].startswith("samples/")
 
 
-def test_sarif_artifacts_unique_when_two_entry_points_share_a_file(tmp_path, sarif_validator):
+def test_sarif_artifacts_unique_when_two_entry_points_share_a_file(cli, tmp_path, sarif_validator):
     shared = "location /gateway/ {\n    proxy_pass http://127.0.0.1:8080;\n}\n"
     write(tmp_path, "shared/gw.conf", shared)
     for name in ("a", "b"):
         write(tmp_path, f"{name}/nginx.conf", "events {}\nhttp {\n    server {\n        listen 80;\n"
                                               "        include ../shared/gw.conf;\n    }\n}\n")
-    doc = json.loads(wsp("check", "--format", "sarif", "a/nginx.conf", "b/nginx.conf", cwd=tmp_path).stdout)
+    doc = json.loads(cli("check", "--format", "sarif", "a/nginx.conf", "b/nginx.conf", cwd=tmp_path).out)
     assert not list(sarif_validator.iter_errors(doc))
     uris = [a["location"]["uri"] for a in doc["runs"][0]["artifacts"]]
     assert sorted(uris) == ["a/nginx.conf", "b/nginx.conf", "shared/gw.conf"]
@@ -254,16 +244,16 @@ CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "ngi
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="no ../shared/corpus here")
-def test_every_format_over_the_real_world_corpus(sarif_validator, tmp_path):
+def test_every_format_over_the_real_world_corpus(cli, sarif_validator, tmp_path):
     """~700 configs written by others, one run per format: no traceback, SARIF valid, one
     GitHub annotation per JSON finding."""
-    runs = {fmt: wsp("check", "--format", fmt, str(CORPUS), cwd=tmp_path) for fmt in ("json", "sarif", "github",
+    runs = {fmt: cli("check", "--format", fmt, str(CORPUS), cwd=tmp_path) for fmt in ("json", "sarif", "github",
                                                                                      "text")}
     for fmt, r in runs.items():
-        assert r.returncode in (0, 1), (fmt, r.stderr[-500:])
-    findings = json.loads(runs["json"].stdout)["findings"]
-    sarif = json.loads(runs["sarif"].stdout)
+        assert r.code in (0, 1), (fmt, r.err[-500:])
+    findings = json.loads(runs["json"].out)["findings"]
+    sarif = json.loads(runs["sarif"].out)
     assert not list(sarif_validator.iter_errors(sarif))
     assert len(sarif["runs"][0]["results"]) == len(findings)
-    assert len(runs["github"].stdout.splitlines()) == len(findings)
-    assert runs["text"].stdout.rstrip().splitlines()[-1].startswith("Found ")
+    assert len(runs["github"].out.splitlines()) == len(findings)
+    assert runs["text"].out.rstrip().splitlines()[-1].startswith("Found ")

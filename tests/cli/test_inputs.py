@@ -7,12 +7,11 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from _util import write
+from _util import cli_process, write
 from parsers.nginx.dump import is_dump, split
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -36,11 +35,9 @@ server {
 
 
 def wsp(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
-    r = subprocess.run([sys.executable, "-m", "linter", *args], cwd=cwd, capture_output=True, text=True,
-                       input=stdin, timeout=60, env=env)
-    assert "Traceback" not in r.stderr, r.stderr
-    return r
+    """Kept only for tests/dialects/apache/test_apache_stdin.py, which imports it: delete it
+    once that file uses the ``cli`` fixture."""
+    return cli_process(*args, cwd=cwd, stdin=stdin)
 
 
 def test_split_keeps_paths_order_and_line_numbers():
@@ -68,56 +65,56 @@ def _real_dump(tmp_path: Path) -> str:
     return r.stdout
 
 
-def test_real_nginx_dump_on_stdin_points_at_original_paths_and_lines(tmp_path):
+def test_real_nginx_dump_on_stdin_points_at_original_paths_and_lines(cli, tmp_path):
     dump = _real_dump(tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    r = wsp("check", "--format", "json", "-", cwd=elsewhere, stdin=dump)
-    doc = json.loads(r.stdout)
+    r = cli("check", "--format", "json", "-", cwd=elsewhere, stdin=dump)
+    doc = json.loads(r.out)
     gw = str(tmp_path / "srv" / "conf.d" / "gw.conf")
     assert sorted(f["path"] for f in doc["files"]) == sorted([str(tmp_path / "srv" / "nginx.conf"), gw])
     assert ("WSP101", gw, 5) in {(f["rule"], f["path"], f["line"]) for f in doc["findings"]}
-    assert r.returncode == 1
+    assert r.code == 1
 
 
-def test_dump_file_is_read_from_the_dump_not_the_disk(tmp_path):
+def test_dump_file_is_read_from_the_dump_not_the_disk(cli, tmp_path):
     dump = _real_dump(tmp_path)
     # the disk now differs from what nginx dumped: the dump wins
     write(tmp_path, "srv/conf.d/gw.conf", "# changed\n" * 20)
     write(tmp_path, "nginx-T.txt", dump)
-    r = wsp("check", "--format", "text", "nginx-T.txt", cwd=tmp_path)
-    assert "srv/conf.d/gw.conf:5: error WSP101" in r.stdout
-    assert "      5 | proxy_pass http://127.0.0.1:8080;" in r.stdout  # the source line from the dump
+    r = cli("check", "--format", "text", "nginx-T.txt", cwd=tmp_path)
+    assert "srv/conf.d/gw.conf:5: error WSP101" in r.out
+    assert "      5 | proxy_pass http://127.0.0.1:8080;" in r.out  # the source line from the dump
 
 
-def test_dump_includes_do_not_reach_the_disk(tmp_path):
+def test_dump_includes_do_not_reach_the_disk(cli, tmp_path):
     dump = "# configuration file /nonexistent/nginx.conf:\nevents {}\nhttp {\n    include /etc/*.conf;\n}\n"
-    r = wsp("check", "--format", "json", "-", cwd=tmp_path, stdin=dump)
-    doc = json.loads(r.stdout)
+    r = cli("check", "--format", "json", "-", cwd=tmp_path, stdin=dump)
+    doc = json.loads(r.out)
     assert [f["path"] for f in doc["files"]] == ["/nonexistent/nginx.conf"]
 
 
-def test_stdin_with_name_and_dialect_detection(tmp_path):
+def test_stdin_with_name_and_dialect_detection(cli, tmp_path):
     text = MAIN.replace("include conf.d/*.conf;", SITE.replace("\n", "\n    "))
-    r = wsp("check", "--format", "json", "-", cwd=tmp_path, stdin=text)
-    doc = json.loads(r.stdout)
+    r = cli("check", "--format", "json", "-", cwd=tmp_path, stdin=text)
+    doc = json.loads(r.out)
     assert doc["files"] == [{"path": "-", "dialect": "nginx"}]
     assert {f["path"] for f in doc["findings"]} == {"-"}
-    named = json.loads(wsp("check", "--format", "json", "--stdin-filename", "conf/gw.conf", "-", cwd=tmp_path,
-                           stdin=text).stdout)
+    named = json.loads(cli("check", "--format", "json", "--stdin-filename", "conf/gw.conf", "-", cwd=tmp_path,
+                           stdin=text).out)
     assert named["files"] == [{"path": "conf/gw.conf", "dialect": "nginx"}]
     assert {f["path"] for f in named["findings"]} == {"conf/gw.conf"}
 
 
-def test_stdin_relative_includes_read_from_disk(tmp_path):
+def test_stdin_relative_includes_read_from_disk(cli, tmp_path):
     write(tmp_path, "conf.d/gw.conf", SITE)
-    r = wsp("check", "--format", "text", "-", cwd=tmp_path, stdin=MAIN)
-    assert "conf.d/gw.conf:5: error WSP101" in r.stdout
-    assert "      5 | proxy_pass http://127.0.0.1:8080;" in r.stdout
+    r = cli("check", "--format", "text", "-", cwd=tmp_path, stdin=MAIN)
+    assert "conf.d/gw.conf:5: error WSP101" in r.out
+    assert "      5 | proxy_pass http://127.0.0.1:8080;" in r.out
 
 
-def test_stdin_unknown_dialect_and_twice_are_usage_errors(tmp_path):
-    r = wsp("check", "-", cwd=tmp_path, stdin="hello\n")
-    assert r.returncode == 2 and "--dialect" in r.stderr
-    r = wsp("check", "-", "-", cwd=tmp_path, stdin=MAIN)
-    assert r.returncode == 2 and "once" in r.stderr
+def test_stdin_unknown_dialect_and_twice_are_usage_errors(cli, tmp_path):
+    r = cli("check", "-", cwd=tmp_path, stdin="hello\n")
+    assert r.code == 2 and "--dialect" in r.err
+    r = cli("check", "-", "-", cwd=tmp_path, stdin=MAIN)
+    assert r.code == 2 and "once" in r.err

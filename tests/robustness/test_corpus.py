@@ -16,11 +16,11 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from _util import cli_process
 
 import parsers
 
@@ -42,9 +42,9 @@ def corpus_files(dialect: str) -> list[Path]:
 
 
 def _run(dialect: str, paths: list[str], timeout: float) -> tuple[subprocess.CompletedProcess | None, str]:
-    cmd = [sys.executable, "-m", "linter", "check", "--format", "json", "--dialect", dialect, *paths]
     try:
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=CORPUS / dialect), ""
+        return cli_process("check", "--format", "json", "--dialect", dialect, *paths, cwd=CORPUS / dialect,
+                           timeout=timeout), ""
     except subprocess.TimeoutExpired:
         return None, f"timed out after {timeout:.0f} s"
 

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from _hostile import MAIN, ROOT, cli, doc, stderr_lines
+from _hostile import MAIN, ROOT, doc, stderr_lines, wsp
 
 from linter.core.options import Options
 from linter.engine.runner import run
@@ -27,7 +27,7 @@ def chain(tmp_path: Path, length: int) -> None:
 
 def test_include_depth_bound_through_the_cli(tmp_path):
     chain(tmp_path, READ.MAX_INCLUDE_DEPTH + 5)
-    r = cli("check", "--format", "json", "nginx.conf", cwd=tmp_path)
+    r = wsp("check", "--format", "json", "nginx.conf", cwd=tmp_path)
     assert r.returncode == 2
     depth = READ.MAX_INCLUDE_DEPTH
     # the entry point is level 0: f<depth-1>.conf may still include, its include is refused
@@ -40,7 +40,7 @@ def test_include_depth_bound_through_the_cli(tmp_path):
 
 def test_include_chain_within_the_bound_is_read_whole(tmp_path):
     chain(tmp_path, READ.MAX_INCLUDE_DEPTH - 1)
-    r = cli("check", "--format", "json", "nginx.conf", cwd=tmp_path)
+    r = wsp("check", "--format", "json", "nginx.conf", cwd=tmp_path)
     assert (r.returncode, r.stderr) == (0, "")
     assert len(doc(r)["files"]) == READ.MAX_INCLUDE_DEPTH
 

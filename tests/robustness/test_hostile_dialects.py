@@ -6,7 +6,7 @@ test_hostile_bounds.py; the three readers share linter/bounds.py. Here: each gra
 syntax errors, unclosed and mismatched sections, include cycles and self-includes, globs,
 includes (Apache) or configuration directories (HAProxy) holding directories, devices and
 FIFOs, the byte and depth bounds reached through each reader, BOMs and line ends. Every
-case pins exit status, rule, file and line, and (``_hostile.cli``) that no traceback
+case pins exit status, rule, file and line, and (``_hostile.wsp``) that no traceback
 reached the output.
 """
 
@@ -18,7 +18,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from _hostile import cli, doc, hits, messages, stderr_lines
+from _hostile import doc, hits, messages, stderr_lines, wsp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -49,13 +49,13 @@ backend be
 
 def apache(tmp_path: Path, text: str, *more: str, name: str = "httpd.conf"):
     (tmp_path / name).write_text(text)
-    return cli("check", "--format", "json", "--dialect", "apache", name, *more, cwd=tmp_path, timeout=60)
+    return wsp("check", "--format", "json", "--dialect", "apache", name, *more, cwd=tmp_path, timeout=60)
 
 
 def haproxy(tmp_path: Path, data: bytes | str, name: str = "haproxy.cfg"):
     p = tmp_path / name
     p.write_bytes(data.encode() if isinstance(data, str) else data)
-    return cli("check", "--format", "json", "--dialect", "haproxy", name, cwd=tmp_path, timeout=60)
+    return wsp("check", "--format", "json", "--dialect", "haproxy", name, cwd=tmp_path, timeout=60)
 
 
 def rules_at(r) -> list[tuple[str, str, int]]:
@@ -86,7 +86,7 @@ def test_apache_syntax_errors_at_their_line(tmp_path, text, expected):
 
 def test_apache_binary_file_is_a_syntax_finding(tmp_path):
     (tmp_path / "httpd.conf").write_bytes(b"\x7fELF\x02\x01\x01\0\0\0" + bytes(range(256)) * 4)
-    r = cli("check", "--format", "json", "--dialect", "apache", "httpd.conf", cwd=tmp_path)
+    r = wsp("check", "--format", "json", "--dialect", "apache", "httpd.conf", cwd=tmp_path)
     assert r.returncode == 1
     assert rules_at(r) == [("WSP001", "httpd.conf", 1)]
     assert "holds NUL bytes" in messages(r, "WSP001")[0]
@@ -179,7 +179,7 @@ def test_apache_include_of_a_symlink_loop(tmp_path):
 
 def test_apache_include_path_with_a_nul_byte(tmp_path):
     (tmp_path / "httpd.conf").write_bytes(b'Include "a\\0b"\n' .replace(b"\\0", b"\0") + VHOST.encode())
-    r = cli("check", "--format", "json", "--dialect", "apache", "httpd.conf", cwd=tmp_path)
+    r = wsp("check", "--format", "json", "--dialect", "apache", "httpd.conf", cwd=tmp_path)
     assert r.returncode == 1
     assert rules_at(r) == [("WSP001", "httpd.conf", 1)]  # a NUL makes it a binary file, as httpd reads C strings
 
@@ -188,7 +188,7 @@ def test_apache_bom_is_skipped_as_httpd_does(tmp_path):
     """apache2 -t accepts a config starting with a UTF-8 BOM (checked by hand on httpd 2.4.x:
     it reports only the missing MPM, not an invalid command)."""
     (tmp_path / "httpd.conf").write_bytes(b"\xef\xbb\xbf" + VHOST.encode())
-    r = cli("check", "--format", "json", "--dialect", "apache", "httpd.conf", cwd=tmp_path)
+    r = wsp("check", "--format", "json", "--dialect", "apache", "httpd.conf", cwd=tmp_path)
     assert (r.returncode, hits(r)) == (0, [])
 
 
@@ -339,7 +339,7 @@ def test_haproxy_directory_entry_with_a_fifo(tmp_path):
     d.mkdir()
     os.mkfifo(d / "00-fifo.cfg")
     (d / "10-main.cfg").write_text(HAPROXY)
-    r = cli("check", "--format", "json", "--dialect", "haproxy", "cfg", cwd=tmp_path, timeout=30)
+    r = wsp("check", "--format", "json", "--dialect", "haproxy", "cfg", cwd=tmp_path, timeout=30)
     assert r.returncode in (0, 1)
     assert [f["path"] for f in doc(r)["files"]] == ["cfg/10-main.cfg"]
 
@@ -348,7 +348,7 @@ def test_haproxy_file_over_the_bound(tmp_path):
     with open(tmp_path / "big.cfg", "wb") as f:
         f.write(HAPROXY.encode())
         f.truncate(50 * 1024 * 1024)
-    r = cli("check", "--format", "json", "--dialect", "haproxy", "big.cfg", cwd=tmp_path, timeout=60)
+    r = wsp("check", "--format", "json", "--dialect", "haproxy", "big.cfg", cwd=tmp_path, timeout=60)
     assert r.returncode == 2
     assert stderr_lines(r) == ['wsproxylint: big.cfg:1: "big.cfg" is 50 MB, over wsproxylint\'s bound of '
                                "16 MB per file: not read"]
@@ -387,19 +387,11 @@ def test_haproxy_deep_if_nesting(tmp_path):
 
 # ============================================================================ stdin
 
-def test_stdin_over_the_total_bound_is_refused(tmp_path):
-    import sys
-
-    from _hostile import ROOT
-
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    code = ("import sys; from linter.core import bounds; bounds.MAX_TOTAL_BYTES = 1000; "
-            "from linter.app.cli import main; sys.argv = ['wsproxylint', 'check', '--dialect', 'nginx', '-']; main()")
-    r = subprocess.run([sys.executable, "-c", code], input=b"# " + b"x" * 2000 + b"\n", capture_output=True,
-                       cwd=tmp_path, env=env, timeout=60)
-    assert r.returncode == 2
-    assert r.stderr.decode().strip() == ("wsproxylint: -: stdin is over wsproxylint's bound of 1000 bytes in all: "
-                                         "not read")
+def test_stdin_over_the_total_bound_is_refused(cli, monkeypatch, tmp_path):
+    monkeypatch.setattr(bounds, "MAX_TOTAL_BYTES", 1000)
+    r = cli("check", "--dialect", "nginx", "-", cwd=tmp_path, stdin=b"# " + b"x" * 2000 + b"\n")
+    assert r.code == 2
+    assert r.err.strip() == "wsproxylint: -: stdin is over wsproxylint's bound of 1000 bytes in all: not read"
 
 
 # ============================================================================ regular expressions
@@ -496,6 +488,6 @@ def test_a_regex_pythons_re_warns_about_prints_no_warning(tmp_path, dialect, nam
     """Found by scripts/fuzz.py (nginx): "[[" made Python's re print a FutureWarning on
     stderr, as if wsproxylint had something to say about it."""
     (tmp_path / name).write_text(text)
-    r = cli("check", "--format", "json", "--dialect", dialect, name, cwd=tmp_path)
+    r = wsp("check", "--format", "json", "--dialect", dialect, name, cwd=tmp_path)
     assert r.returncode in (0, 1)
     assert "Warning" not in r.stderr, r.stderr

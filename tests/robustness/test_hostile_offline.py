@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from _hostile import DRIVER, MAIN, ROOT, cli, doc
+from _hostile import DRIVER, MAIN, ROOT, doc, wsp
 
 SAMPLES = ROOT / "samples"
 
@@ -83,20 +83,20 @@ def test_check_writes_nothing_and_opens_no_socket(tmp_path):
     before = snapshot(tree)
     log = tmp_path / "audit.log"
     for fmt in ("json", "text"):
-        r = cli("check", "--format", fmt, ".", cwd=tree, timeout=120,
+        r = wsp("check", "--format", fmt, ".", cwd=tree, timeout=120,
                 driver=("--log", str(log), "--tree", str(tree)))
         assert r.returncode == 1  # the samples' broken configs fail the run
         assert "internal error" not in r.stderr
     assert log.read_text() == ""
     assert snapshot(tree) == before
-    assert len(doc(cli("check", "--format", "json", ".", cwd=tree, timeout=120))["files"]) > 40
+    assert len(doc(wsp("check", "--format", "json", ".", cwd=tree, timeout=120))["files"]) > 40
 
 
 def test_check_of_one_file_with_includes_writes_nothing(tmp_path):
     tree = hostile_tree(tmp_path)
     before = snapshot(tree)
     log = tmp_path / "audit.log"
-    r = cli("check", "--format", "json", "nginx.conf", cwd=tree, timeout=60,
+    r = wsp("check", "--format", "json", "nginx.conf", cwd=tree, timeout=60,
             driver=("--log", str(log), "--tree", str(tree)))
     assert r.returncode == 1
     assert {f["rule"] for f in doc(r)["findings"]} == {"WSP001", "WSP002"}
@@ -109,7 +109,7 @@ def test_check_of_apache_and_haproxy_entry_points_writes_nothing(tmp_path):
     before = snapshot(tree)
     log = tmp_path / "audit.log"
     for entry, rules in (("apache/httpd.conf", {"WSP001", "WSP002"}), ("haproxy/haproxy.cfg", {"WSP001"})):
-        r = cli("check", "--format", "json", entry, cwd=tree, timeout=60,
+        r = wsp("check", "--format", "json", entry, cwd=tree, timeout=60,
                 driver=("--log", str(log), "--tree", str(tree)))
         assert r.returncode == 1, r.stderr
         assert rules <= {f["rule"] for f in doc(r)["findings"]}

@@ -9,7 +9,7 @@ unclosed block at the file's last line (nginx: one past it).
 from __future__ import annotations
 
 import pytest
-from _hostile import MAIN, NGINX, cli, hits, messages, nginx_t
+from _hostile import MAIN, NGINX, hits, messages, nginx_t, wsp
 
 pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed")
 
@@ -46,7 +46,7 @@ def test_syntax_error_kinds(tmp_path, name):
     conf.write_text(text)
     ok, err, at = nginx_t(conf)
     assert (ok, at) == (False, nginx_line), err
-    r = cli("check", "--format", "json", "nginx.conf", cwd=tmp_path)
+    r = wsp("check", "--format", "json", "nginx.conf", cwd=tmp_path)
     assert r.returncode == 1
     found = hits(r)
     # the first finding is nginx's error; an error that unbalances the braces may bring a

@@ -33,6 +33,7 @@ from pathlib import Path
 import pytest
 from _hostile import TRACEBACK
 from _mutations import ENTRY_NAME, mutated, scratch_dir
+from _util import cli_process
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -157,10 +158,8 @@ def test_random_nesting_in_process(dialect, tree):
 
 
 def _cli_ok(dialect: str, cwd: Path, entry: str) -> None:
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONPATH=str(ROOT))
     try:
-        r = subprocess.run([sys.executable, "-m", "linter", "check", "--format", "json", "--dialect", dialect, entry],
-                           cwd=cwd, capture_output=True, text=True, errors="replace", timeout=CLI_TIMEOUT, env=env)
+        r = cli_process("check", "--format", "json", "--dialect", dialect, entry, cwd=cwd, timeout=CLI_TIMEOUT)
     except subprocess.TimeoutExpired:
         pytest.fail(f"the CLI did not end within {CLI_TIMEOUT} s")
     assert r.returncode in (0, 1, 2), (r.returncode, r.stderr[-2000:])
@@ -191,12 +190,10 @@ def test_corpus_through_the_cli(dialect):
     if not d.is_dir():
         pytest.skip(f"no shared corpus at {d}")
     names = sorted(p.name for p in d.iterdir() if p.is_file())
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONPATH=str(ROOT))
     bad: list[str] = []
     for i in range(0, len(names), 100):
         chunk = names[i:i + 100]
-        r = subprocess.run([sys.executable, "-m", "linter", "check", "--format", "json", "--dialect", dialect,
-                            *chunk], cwd=d, capture_output=True, text=True, errors="replace", timeout=600, env=env)
+        r = cli_process("check", "--format", "json", "--dialect", dialect, *chunk, cwd=d, timeout=600)
         if r.returncode not in (0, 1) or TRACEBACK in r.stderr or "internal error" in r.stderr:
             bad.append(f"{chunk[0]}..{chunk[-1]}: exit {r.returncode}: {r.stderr.strip()[-500:]}")
         else:

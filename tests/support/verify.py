@@ -21,13 +21,13 @@ import errno
 import json
 import re
 import shlex
-import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from _util import cli_process
 
 import parsers
 from linter.core.fas import CLIENT_PING_INTERVAL, DEFAULT_WS_PATHS, WS_QUERY, reuse_breaks
@@ -48,10 +48,9 @@ from .fas import FasStandIn
 from .fixtures import Pki
 from .loopback import free_address
 from .runners.base import Env, Front, Runner, Unfaithful, read_tail
+from .samples import ARGS, ENTRY
 
 ROOT = Path(__file__).resolve().parents[2]
-ARGS = re.compile(r"^\s*#\s*wsproxylint-args:\s*(?P<args>.*?)\s*$")
-ENTRY = {"nginx": ("nginx.conf",), "apache": ("apache2.conf", "httpd.conf"), "haproxy": ("haproxy.cfg",)}
 VERSION_FLAG = {d.name: version_flag(d) for d in parsers.dialects()}
 PAGES = ["/gateway/adapter.js", "/gateway/csdk-common.js", "/assistserver/sdk/web/shared/js/assist.js",
          "/assistserver/sdk/web/consumer/assist.js"]
@@ -126,8 +125,8 @@ def sample_args(sample: Path, dialect: str) -> list[str]:
 
 
 def lint(sample: Path, args: list[str]) -> list[Finding]:
-    cmd = [sys.executable, "-m", "linter", "check", str(sample), "--format", "json", *args]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    # a process per run: samples are verified from several threads at once
+    proc = cli_process("check", sample, "--format", "json", *args, cwd=ROOT, timeout=120)
     doc = json.loads(proc.stdout)
     return [Finding(f["rule"], f["severity"], f["symptom"], f["listener"], f["ws_path"],
                     f"{Path(f['path']).name}:{f['line']}", f["message"]) for f in doc["findings"]]
