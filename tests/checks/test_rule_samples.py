@@ -6,7 +6,8 @@ line (both described in support/samples.py): a good sample stands for a rule bec
 written as that rule's near miss, not because it happens to be clean. A new rule's bad and
 good samples go in ``samples/<dialect>/``, and both must also hold on the real proxy
 (tests/live/test_verify_samples.py). A proxy that cannot express a rule's broken setup at all
-is left out of that rule's ``Rule.dialects``, which says why; it is never skipped here.
+says so in its ``parsers/<name>/examples.py`` (``NOT_EXPRESSIBLE``, with why), and the rule
+does not apply to it; no pair the rule applies to is ever skipped here.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ import pytest
 from support.samples import ROOT, discover, good_for, read_markers, rel, sample_args
 
 import parsers
-from linter.engine.registry import all_rules
+from linter.engine.registry import all_rules, applies_to
 
 SAMPLE_LIST = discover()
 RULES = {r.id: r for r in all_rules()}
-PAIRS = [(r.id, d) for r in RULES.values() for d in r.dialects]
+COVERS = {r.id: applies_to(r) for r in RULES.values()}
+PAIRS = [(rid, d) for rid, dialects in COVERS.items() for d in dialects]
 
 
 def bad_samples(rule: str, dialect: str) -> list[Path]:
@@ -44,9 +46,9 @@ def flagged(cli, sample: Path, rule: str) -> list[tuple[str, int, str]]:
 
 
 def test_rules_cover_registered_dialects_only():
-    for rule in RULES.values():
-        assert rule.dialects, f"{rule.id} covers no dialect"
-        assert set(rule.dialects) <= set(parsers.names()), f"{rule.id}: {rule.dialects}"
+    for rid, dialects in COVERS.items():
+        assert dialects, f"{rid} covers no dialect"
+        assert set(dialects) <= set(parsers.names()), f"{rid}: {dialects}"
 
 
 def test_good_for_names_real_rules_in_good_samples_only():
@@ -57,7 +59,7 @@ def test_good_for_names_real_rules_in_good_samples_only():
             continue
         unknown = [r for r in declared if r not in RULES]
         assert not unknown, f"{rel(s)}: good-for names unknown rules {unknown}"
-        outside = [r for r in declared if s.parent.name not in RULES[r].dialects]
+        outside = [r for r in declared if s.parent.name not in COVERS[r]]
         assert not outside, f"{rel(s)}: good-for names rules that do not cover {s.parent.name}: {outside}"
 
 
