@@ -14,8 +14,10 @@ import tempfile
 from pathlib import Path
 
 from hypothesis import strategies as st
+from support.runners import RUNNERS
 
-ENTRY_NAME = {"nginx": "nginx.conf", "apache": "httpd.conf", "haproxy": "haproxy.cfg"}
+# the name a mutated whole configuration is written under: its live runner's first choice
+ENTRY_NAME = {name: runner.entry_names[0] for name, runner in RUNNERS.items()}
 
 
 def scratch_dir(dialect: str, parent: str | None = None) -> Path:

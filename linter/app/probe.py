@@ -3,7 +3,7 @@
 Config is half the story: when a call already fails, the operator needs what the browser
 sees (which step failed, what the console shows) and why, in the words of the console-error
 table (``linter/app/console_errors.py``), and, given the proxy config, the line that predicts
-exactly that symptom. The handshake itself is ``linter/handshake.py`` (shared with the
+exactly that symptom. The handshake itself is ``linter/app/handshake.py`` (shared with the
 verification tests, so the probe and the tests classify the same way); this module adds
 what a live diagnosis needs around it: name resolution as a step of its own (the browser's
 ``ERR_NAME_NOT_RESOLVED`` is not a connection failure), a reason for TLS failures (protocol,
@@ -88,7 +88,7 @@ def accept_reason(r: HandshakeResult) -> str | None:
     return "missing-accept"
 
 
-# The request headers linter/handshake.py sends, spelled as it spells them, so that a
+# The request headers linter/app/handshake.py sends, spelled as it spells them, so that a
 # --header with the same name in any case replaces the browser's value instead of
 # adding a second header.
 HANDSHAKE_HEADERS = (

@@ -17,7 +17,7 @@ class Options:
     proxy_versions: dict[str, str] = field(default_factory=dict)
     idle_threshold: float = DEFAULT_IDLE_THRESHOLD
     dialect: str = "auto"
-    # settings-file patterns (see linter/config.py): files not to read, and dialect per file
+    # settings-file patterns (see linter/app/settings.py): files not to read, and dialect per file
     exclude: tuple[str, ...] = ()
     dialect_overrides: tuple[tuple[str, str], ...] = ()
     # how stdin ("-") is shown and named for dialect detection

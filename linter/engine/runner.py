@@ -26,7 +26,7 @@ from linter.engine.selection import EVERY_RULE, Selection
 from parsers.dialect import Source
 
 # Readers and interpreters recurse once or twice per nested block; their nesting bounds
-# (linter/bounds.py) stay well inside this limit, which is restored after the run.
+# (linter/core/bounds.py) stay well inside this limit, which is restored after the run.
 RECURSION_LIMIT = 4000
 
 

@@ -1,4 +1,4 @@
-"""``explain`` and its table (linter/console_errors.py): what pasted text maps to, every rule
+"""``explain`` and its table (linter/app/console_errors.py; the symptoms come from linter/core/symptoms.py): what pasted text maps to, every rule
 filed under the console errors its findings carry, causes no config can show, the CLI."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The browser-like handshake client (linter/handshake.py) against the FAS stand-in and
+"""The browser-like handshake client (linter/app/handshake.py) against the FAS stand-in and
 against deliberately broken one-shot servers: each failure gets the console's symptom."""
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The runner's cases (discovery, vanishing and unreadable files, internal errors) and the
 byte bounds' arithmetic are tested once, with nginx, in test_hostile_inputs.py and
-test_hostile_bounds.py; the three readers share linter/bounds.py. Here: each grammar's
+test_hostile_bounds.py; the three readers share linter/core/bounds.py. Here: each grammar's
 syntax errors, unclosed and mismatched sections, include cycles and self-includes, globs,
 includes (Apache) or configuration directories (HAProxy) holding directories, devices and
 FIFOs, the byte and depth bounds reached through each reader, BOMs and line ends. Every

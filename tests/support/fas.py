@@ -1,6 +1,6 @@
 """A FAS stand-in: what the proxies under test talk to instead of a CafeX gateway.
 
-It behaves as FAS does where the verdicts depend on it (see linter/fas.py and
+It behaves as FAS does where the verdicts depend on it (see linter/core/fas.py and
 ../shared/reference/observed.md):
 
 - on the websocket URLs, a correct RFC 6455 upgrade (GET, HTTP/1.1, ``Upgrade: websocket``,

@@ -37,10 +37,12 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .runners import RUNNERS
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES_ROOT = ROOT / "samples"
-# the file a directory sample is entered by, per dialect
-ENTRY = {"nginx": ("nginx.conf",), "apache": ("apache2.conf", "httpd.conf"), "haproxy": ("haproxy.cfg",)}
+# the file a directory sample is entered by, per dialect: its live runner's
+ENTRY = {name: runner.entry_names for name, runner in RUNNERS.items()}
 
 MARKER = re.compile(r"#\s*expect:\s*(?P<items>.*?)\s*$")
 MARKER_NEXT = re.compile(r"^\s*#\s*expect-next:\s*(?P<items>.*?)\s*$")
@@ -63,7 +65,7 @@ def dialects() -> list[str]:
 
 def discover() -> list[Path]:
     return sorted(p for d in dialects() for p in (SAMPLES_ROOT / d).iterdir()
-                  if p.name.startswith(("good-", "bad-")) and (p.is_dir() or p.suffix in (".conf", ".cfg")))
+                  if p.name.startswith(("good-", "bad-")) and (p.is_dir() or p.suffix != ".md"))
 
 
 def sample_files(sample: Path) -> list[Path]:

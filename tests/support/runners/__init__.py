@@ -1,11 +1,24 @@
-"""One runner per proxy dialect (see base.py); ``RUNNERS`` maps a samples/ directory name
-to its runner."""
+"""One runner per proxy dialect (see base.py): every module here that defines ``RUNNER``.
+``RUNNERS`` maps a samples/ directory name (the dialect's name) to its runner, so a new
+proxy's live runner is one new module here, found without an edit elsewhere."""
 
 from __future__ import annotations
 
-from .apache import ApacheRunner
-from .base import Runner
-from .haproxy import HaproxyRunner
-from .nginx import NginxRunner
+import importlib
+import pkgutil
 
-RUNNERS: dict[str, Runner] = {"nginx": NginxRunner(), "apache": ApacheRunner(), "haproxy": HaproxyRunner()}
+from .base import Runner
+
+
+def _discover() -> dict[str, Runner]:
+    found: dict[str, Runner] = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if info.name == "base":
+            continue
+        runner = getattr(importlib.import_module(f"{__name__}.{info.name}"), "RUNNER", None)
+        if isinstance(runner, Runner):
+            found[runner.dialect] = runner
+    return found
+
+
+RUNNERS: dict[str, Runner] = _discover()

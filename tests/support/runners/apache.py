@@ -58,6 +58,7 @@ SYSTEM_DIRS = re.compile(r"(?:/var)?/run/apache2|/var/lock/apache2|/var/log/apac
 
 class ApacheRunner(Runner):
     dialect = "apache"
+    entry_names = ("apache2.conf", "httpd.conf")
     binary = "/usr/sbin/apache2"
 
     version_pattern = re.compile(r"Apache/(\S+)")
@@ -221,3 +222,6 @@ class ApacheRunner(Runner):
 
     def start(self, rendered: Rendered) -> Proxy:
         return self._launch(self._command(rendered, "-DFOREGROUND"), rendered, env=self._env(rendered))
+
+
+RUNNER = ApacheRunner()

@@ -103,6 +103,8 @@ class Proxy:
 class Runner:
     dialect = ""
     binary = ""
+    # the file a directory sample (a whole configuration) is entered by, the first preferred
+    entry_names: tuple[str, ...] = ()
 
     def missing(self) -> str | None:
         """Why this proxy cannot run here, or None."""

@@ -38,6 +38,7 @@ FILES = re.compile(r"\b(?P<kw>crt|ca-file|crt-list|crl-file)\s+(?P<path>\S+)")
 
 class HaproxyRunner(Runner):
     dialect = "haproxy"
+    entry_names = ("haproxy.cfg",)
     binary = "/usr/sbin/haproxy"
 
     version_pattern = re.compile(r"version (\S+)")
@@ -125,3 +126,6 @@ class HaproxyRunner(Runner):
 
     def start(self, rendered: Rendered) -> Proxy:
         return self._launch([self.binary, "-db", *self._files_args(rendered)], rendered)
+
+
+RUNNER = HaproxyRunner()

@@ -37,6 +37,7 @@ TEMP_PATHS = ("client_body_temp_path", "proxy_temp_path", "fastcgi_temp_path", "
 
 class NginxRunner(Runner):
     dialect = "nginx"
+    entry_names = ("nginx.conf",)
     binary = "/usr/sbin/nginx"
 
     version_pattern = re.compile(r"nginx/(\S+)")
@@ -131,3 +132,6 @@ class NginxRunner(Runner):
 
     def start(self, rendered: Rendered) -> Proxy:
         return self._launch(self._command(rendered), rendered)
+
+
+RUNNER = NginxRunner()
