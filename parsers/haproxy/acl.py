@@ -10,11 +10,12 @@ None (unknown). How routing treats an unknown is the interpreter's choice (see
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from linter.core.model import Request
+
+from ..common import compile_regex
 
 # Predefined ACLs [HAProxy manual 7.4]: True/False where a browser's upgrade GET decides them.
 PREDEFINED: dict[str, bool | None] = {
@@ -209,12 +210,8 @@ class Term:
 def regex_search(pattern: str, text: str, flags: int = 0) -> bool:
     """``re.search``, where a pattern Python cannot compile matches nothing (HAProxy's PCRE
     refuses most of those at start-up; a broken regex must not stop the lint)."""
-    try:
-        with warnings.catch_warnings():  # "[[" and the like: a FutureWarning on stderr, not ours to show
-            warnings.simplefilter("ignore")
-            return re.search(pattern, text, flags) is not None
-    except (re.error, RecursionError, OverflowError):
-        return False
+    rx = compile_regex(pattern, flags)
+    return rx is not None and rx.search(text) is not None
 
 
 def _str_match(method: str, got: str, want: str, icase: bool) -> bool:

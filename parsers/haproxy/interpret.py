@@ -31,9 +31,7 @@ from __future__ import annotations
 
 import re
 import sys
-import warnings
 from dataclasses import dataclass, field
-from functools import lru_cache
 from operator import attrgetter
 
 from linter.core.fas import GATEWAY_WS, PLAIN_PORTS, TLS_PORTS, version_tuple
@@ -64,6 +62,7 @@ from linter.core.model import (
 from linter.core.options import Options
 from linter.core.tree import ConfigTree, Loc, Node
 
+from ..common import REGEX_ERRORS, Durations, ModelStart, compile_regex, quiet_regex
 from . import ASSUMED_VERSION
 from .acl import (
     AclCondition,
@@ -182,27 +181,12 @@ _UNSET = object()
 _server_of = attrgetter("server")  # (list(map(...)) sizes the list exactly; a comprehension over-allocates)
 
 
-@lru_cache(maxsize=1024)
+_TIME = Durations({"us": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600, "d": 86400}, bare="ms")
+
+
 def parse_time(text: str) -> float | None:
     """HAProxy time in seconds: a bare number is milliseconds [manual 2.5]."""
-    m = re.fullmatch(r"(\d+)(us|ms|s|m|h|d)?", text.strip())
-    if not m:
-        return None
-    scale = {"us": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2) or "ms"]
-    return int(m.group(1)) * scale
-
-
-_PORTS: dict[str, int] = {}
-
-
-def _port(text: str) -> int:
-    """One int per port number: a fleet's servers and binds repeat 8080, 8443, 8000."""
-    port = _PORTS.get(text)
-    if port is None:
-        port = int(text)
-        if len(_PORTS) < 4096:
-            _PORTS[text] = port
-    return port
+    return _TIME.seconds(text.strip())
 
 
 def split_address(text: str) -> tuple[str, int | None] | None:
@@ -210,13 +194,15 @@ def split_address(text: str) -> tuple[str, int | None] | None:
     if "@" not in text and "[" not in text and text.count(":") == 1:
         host, _, port_text = text.partition(":")
         if port_text.isdigit():
-            return host or "*", _port(port_text)
+            return host or "*", int(port_text)
     if "@" in text:
         family, _, text = text.partition("@")
         if family in ("unix", "abns", "fd", "sockpair", "uxst", "uxdg"):
             return None
     if text.startswith("/"):
         return None
+    # not the shared split_hostport: HAProxy reads the port of an unbracketed IPv6
+    # address after its last colon
     m = re.fullmatch(r"\[([^\]]*)\](?::(.*))?", text)
     if m:
         host, port_text = m.group(1), m.group(2) or ""
@@ -320,22 +306,16 @@ class BackendInfo:
     idle_for: tuple[object, Timeouts] | None = None
 
 
-class HAProxyInterpreter:
+class HAProxyInterpreter(ModelStart):
+    dialect = "haproxy"
+    assumed_version = ASSUMED_VERSION
+
     def __init__(self, tree: ConfigTree, options: Options, consume: bool = False) -> None:
-        self.tree = tree
-        # the loader hands its tree over: each section's lines are dropped once interpreted,
-        # so the whole tree and the whole model are never alive together on a big fleet
-        self.consume = consume
-        self.options = options
-        given = options.proxy_versions.get("haproxy")
-        self.version = given or ASSUMED_VERSION
-        self.version_assumed = not given
+        super().__init__(tree, options, consume)
         try:
             self.vt = version_tuple(self.version)
         except ValueError:
             self.vt = version_tuple(ASSUMED_VERSION)
-        self.whole = tree.context == "main"
-        self.problems: list[ConfigProblem] = []
         self.backends: dict[str, BackendInfo] = {}
         self.server_counts: dict[str, int] = {}
         self.global_flags: dict[str, Node] = {}
@@ -371,11 +351,6 @@ class HAProxyInterpreter:
 
     # ------------------------------------------------------------------ entry
     def run(self) -> ProxyModel:
-        for p in self.tree.problems:
-            # an unreadable file of the configuration is what the include rule reports (the
-            # reader says "include"); "read" (the entry point unreadable, a bound hit) stays
-            # "read": not all was read, so not all was checked (exit status 2)
-            self.problems.append(ConfigProblem(p.kind, p.message, p.loc, p.certain))
         named: dict[str, Settings] = {}
         current = Settings()
         proxies: list[tuple[Node, Settings]] = []
@@ -452,18 +427,12 @@ class HAProxyInterpreter:
                     proxies[i] = _DONE
         del proxies
         self.front_connection_modes()
-        return ProxyModel(
-            dialect="haproxy",
-            root_file=self.tree.root_file,
-            sites=sites,
-            backends=[b.backend for b in self.backends.values()],
-            statuses=STATUSES,
-            advice=HAProxyAdvice(),
-            problems=self.problems,
-            files=[f.path for f in self.tree.files],
-            fragment=self.tree.is_fragment,
-            proxy_version=self.version if not self.version_assumed else ASSUMED_TEXT,
-            version_assumed=self.version_assumed,
+        return self.model(
+            sites,
+            [b.backend for b in self.backends.values()],
+            STATUSES,
+            HAProxyAdvice(),
+            version_text=ASSUMED_TEXT if self.version_assumed else None,
         )
 
     # ------------------------------------------------------------------ backends
@@ -659,11 +628,8 @@ class HAProxyInterpreter:
             cond = self.condition(c.args, acls)
             if name in ("reqdel", "reqidel") and args and self.vt < LEGACY_RULES_REMOVED:
                 # HAProxy < 2.1: a regex over whole header lines ("Name: value")
-                try:
-                    with warnings.catch_warnings():  # a FutureWarning on stderr, not ours to show
-                        warnings.simplefilter("ignore")
-                        rx = re.compile(args[0], re.I if name == "reqidel" else 0)
-                except (re.error, RecursionError, OverflowError):
+                rx = compile_regex(args[0], re.I if name == "reqidel" else 0)
+                if rx is None:
                     continue
                 for h in _REQUEST_HEADERS:
                     if rx.search(f"{h}: {self.probe.headers.get(h.lower(), 'x')}"):
@@ -1151,10 +1117,9 @@ class Replace:
             return value
         repl = re.sub(r"\\(\d)", r"\\g<\1>", self.replacement)
         try:
-            with warnings.catch_warnings():  # a FutureWarning on stderr, not ours to show
-                warnings.simplefilter("ignore")
+            with quiet_regex():
                 return self._replace(value, repl)
-        except (re.error, RecursionError, OverflowError):
+        except REGEX_ERRORS:
             return None
 
     def _replace(self, value: str, repl: str) -> str:
