@@ -151,15 +151,12 @@ def seconds(text: str) -> float | None:
     return _TIME.seconds(text.strip().lower())
 
 
-@functools.lru_cache(maxsize=512)
 def split_url(url: str) -> tuple[str, str, int | None, str]:
-    """scheme, host, port, path of a backend URL (``balancer://name`` too). Cached: every
-    backend URL is split when its worker is made and again by each route that uses it."""
+    """scheme, host, port, path of a backend URL (``balancer://name`` too)."""
     scheme, sep, rest = url.partition("://")
     if sep and scheme in _DEFAULT_PORTS and not rest.startswith("[") and "\n" not in url:
-        # the common case, without the regex (each backend URL of a fleet is new, so the
-        # cache rarely helps): a known lower-case scheme, then host[:port] up to the first
-        # "/", then the path, which is what _URL's groups give for such a URL
+        # the common case, without the regex: a known lower-case scheme, then host[:port] up
+        # to the first "/", then the path, which is what _URL's groups give for such a URL
         slash = rest.find("/")
         hostport, path = (rest, "") if slash < 0 else (rest[:slash], rest[slash:])
     else:
@@ -172,15 +169,11 @@ def split_url(url: str) -> tuple[str, str, int | None, str]:
     else:  # what _URL takes as host stops at the first colon, and the rest is the port
         host, _, port_text = hostport.partition(":")
     port = port_number(port_text, _DEFAULT_PORTS.get(scheme))
-    # a fleet's backends share a few schemes and paths (and many a host): one copy each
-    return intern(scheme), intern(host.lower()), port, intern(path)
+    return scheme, host.lower(), port, path
 
 
 def is_ip(host: str) -> bool:
     return bool(re.fullmatch(r"[\d.]+", host)) or ":" in host
-
-
-_NO_WORKERS: list = []  # never appended to
 
 
 @dataclass(slots=True)
@@ -412,9 +405,8 @@ def _match_cond(value: str, pattern: str, flags: frozenset[str]) -> bool | None:
     return hit != negate
 
 
-@functools.lru_cache(maxsize=1024)
 def _flags(text: str) -> frozenset[str]:
-    """A RewriteRule's or RewriteCond's flags; one set per text (``[NC]``, ``[P,L]`` repeat)."""
+    """A RewriteRule's or RewriteCond's flags."""
     text = text.strip()
     if not (text.startswith("[") and text.endswith("]")):
         return _NO_FLAGS
@@ -453,9 +445,8 @@ class SegmentPrefix:
         return text == p or text.startswith(p + "/")
 
 
-@functools.lru_cache(maxsize=1024)
 def location_regex(path: str) -> re.Pattern[str]:
-    """One matcher per path (``/gateway/`` repeats in every virtual host; it is immutable)."""
+    """The matcher of ``path``, where a PathMatch takes a regex."""
     return SegmentPrefix(path)  # type: ignore[return-value]
 
 
@@ -488,7 +479,6 @@ class ApacheInterpreter(ModelStart):
         self.memo: dict[tuple, object] = {}
         self.connections: dict[tuple[bool, bool], ApacheConnection] = {}
         self.missing_handlers: dict[frozenset[str], str] = {}  # by the workers' schemes
-        self.shared: dict[tuple, tuple] = {}  # one copy of equal RewriteCond tuples, fleet-wide
         self.fragment = tree.is_fragment
 
     # ------------------------------------------------------------------ entry
@@ -708,10 +698,10 @@ class ApacheInterpreter(ModelStart):
     def shareable(self, owner: int) -> list[Worker]:
         """The workers a server's URL can share, in definition order: its own, then the main
         server's."""
-        own = self.by_owner.get(owner, _NO_WORKERS)
+        own = self.by_owner.get(owner, [])
         if not owner:
             return own
-        main = self.by_owner.get(0, _NO_WORKERS)
+        main = self.by_owner.get(0, [])
         return own + main if main else own
 
     def pool(self, params: dict[str, str], loc: Loc, scheme: str = "http") -> Setting[int]:
@@ -928,7 +918,7 @@ class ApacheInterpreter(ModelStart):
             if n.name == "rewritecond":
                 if len(n.args) >= 2:
                     cond_key = (n.args[0], n.args[1], _flags(n.args[2]) if len(n.args) > 2 else _NO_FLAGS)
-                    conds.append(self.shared.setdefault(cond_key, cond_key))
+                    conds.append(cond_key)
                     cond_text.append(" ".join(n.args))
                 continue
             if len(n.args) < 2:

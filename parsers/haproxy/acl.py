@@ -81,9 +81,6 @@ class Term:
     values: list[str]
     text: str
     from_file: bool = False
-    # verdicts by request path, for a test of the path alone: one Term serves every
-    # frontend of a fleet, and each asks it about the same websocket URLs
-    by_path: dict[str, bool | None] | None = field(default=None, compare=False, repr=False)
 
     def samples(self, req: Request, servers: dict[str, int]) -> list[str] | None:
         f = self.fetch
@@ -128,17 +125,6 @@ class Term:
     def evaluate(self, req: Request, servers: dict[str, int]) -> bool | None:
         if self.from_file:
             return None
-        if self.fetch == "path" or self.fetch == "req.path":
-            memo = self.by_path
-            if memo is None:
-                memo = self.by_path = {}
-            elif req.path in memo:
-                return memo[req.path]
-            verdict = memo[req.path] = self._evaluate(req, servers)
-            return verdict
-        return self._evaluate(req, servers)
-
-    def _evaluate(self, req: Request, servers: dict[str, int]) -> bool | None:
         got = self.samples(req, servers)
         if got is None:
             return None

@@ -89,31 +89,15 @@ STATUSES = FailureStatuses(plain_to_tls_port="status:502", tls_to_plain_port="st
 RELAY_STATUSES = FailureStatuses(plain_to_tls_port="reset", tls_to_plain_port="tls-error", tls_not_ready="reset")
 
 
-def _setting(value, loc: Loc | None = None, note: str = "") -> Setting:
-    """``Setting(value, loc, note)``; with no line to name, equal settings are one object
-    (each backend's default `http-reuse safe`): nothing changes a Setting once built."""
-    if loc is None and type(value) in _SHARED_TYPES:
-        key = (type(value), value, note)
-        shared = _LOCLESS.get(key)
-        if shared is None:
-            shared = _LOCLESS[key] = Setting(value, None, note)
-        return shared
-    return Setting(value, loc, note)
-
-
-_SHARED_TYPES = frozenset({bool, int, float, str, type(None)})
-_LOCLESS: dict[tuple, Setting] = {}
-
-
 # one object for every route where the value cannot differ (nothing changes them once built)
-_FORWARD = _setting(True)
-_TLS_READY = _setting(True)
+_FORWARD = Setting(True)
+_TLS_READY = Setting(True)
 _NO_LOCS: list[Loc] = []
 _NO_STEPS: list[Step] = []
 _NO_CHILDREN: list[Node] = []  # a consumed section's lines
 _NONE: list = []
 _IDLE_KEYS = ("timeout tunnel", "timeout server")
-_NO_CA = _setting(None)
+_NO_CA: Setting[str | None] = Setting(None)
 # request headers of the upgrade that a `-m` header rule can hit
 _REQUEST_HEADERS = ("Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Origin")
 _FORWARDED_HOP = frozenset({"connection", "upgrade"})
@@ -525,20 +509,20 @@ class HAProxyInterpreter(ModelStart):
         """Whether idle server connections are kept, and who may take them."""
         s = info.settings
         if not info.http:
-            info.backend.pool = _setting(0)
+            info.backend.pool = Setting(0)
             return
         conn = s.values.get("conn")
         reuse = s.values.get("reuse")
         if conn and conn[0] != "keep-alive":
-            info.backend.pool = _setting(0, conn[1])
+            info.backend.pool = Setting(0, conn[1])
             return
         if reuse is not None:
             mode, loc = reuse
             if mode == "never":
-                info.backend.pool = _setting(0, loc)
+                info.backend.pool = Setting(0, loc)
                 return
             info.backend.first_request_reuses = mode in ("aggressive", "always")
-            info.backend.pool = _setting(
+            info.backend.pool = Setting(
                 1,
                 loc,
                 note=sys.intern(
@@ -552,11 +536,11 @@ class HAProxyInterpreter(ModelStart):
             )
             return
         if self.vt < REUSE_SAFE_SINCE:
-            info.backend.pool = _setting(
+            info.backend.pool = Setting(
                 0, None, note="HAProxy >= 1.9 keeps idle connections by default (http-reuse safe)"
             )
             return
-        info.backend.pool = _setting(1, None, note="http-reuse safe, the default since HAProxy 1.9")
+        info.backend.pool = Setting(1, None, note="http-reuse safe, the default since HAProxy 1.9")
         info.backend.first_request_reuses = False
 
     # ------------------------------------------------------------------ rules
@@ -921,7 +905,7 @@ class HAProxyInterpreter(ModelStart):
                 Backend(name=target, servers=[], loc=None, known=False, named=True) if "%[" not in target else None
             )
             up = UpstreamRequest(
-                forward_client_headers=_setting(True),
+                forward_client_headers=Setting(True),
                 hop_by_hop_forwarded=_FORWARDED_HOP,
                 ops=(),
                 empty_value_removes=False,
@@ -933,7 +917,7 @@ class HAProxyInterpreter(ModelStart):
                 tls=False,
                 loc=loc,
                 upstream=up,
-                timeouts=Timeouts(idle=_setting(None)),
+                timeouts=Timeouts(idle=Setting(None)),
                 outside=not self.whole,
             )
             self.actions[key] = act
@@ -1025,8 +1009,8 @@ class HAProxyInterpreter(ModelStart):
                 BackendTLS()
                 if first is None
                 else BackendTLS(
-                    verify=_setting(first.verify != "none", first.loc),
-                    ca=_setting(first.ca, first.loc) if first.ca else _NO_CA,
+                    verify=Setting(first.verify != "none", first.loc),
+                    ca=Setting(first.ca, first.loc) if first.ca else _NO_CA,
                 )
             )
         if not relay:
@@ -1057,7 +1041,7 @@ class HAProxyInterpreter(ModelStart):
             if info is None or not info.backend.pool.value:
                 continue
             if routes and closing == routes:
-                info.backend.pool = _setting(0, first[1])
+                info.backend.pool = Setting(0, first[1])
 
     def timeouts(self, idle: Setting[float | None]) -> Timeouts:
         """One ``Timeouts`` per idle limit and the line that sets it: a fleet's backends
@@ -1074,7 +1058,7 @@ class HAProxyInterpreter(ModelStart):
     def idle(self, front: Settings, back: Settings) -> Setting[float | None]:
         tunnel = back.values.get("timeout tunnel")
         if tunnel is not None:
-            return _setting(parse_time(tunnel[0]), tunnel[1], note="timeout tunnel")
+            return Setting(parse_time(tunnel[0]), tunnel[1], note="timeout tunnel")
         limits: list[tuple[float, Loc | None, str]] = []
         for settings, key in ((front, "timeout client"), (back, "timeout server")):
             got = settings.values.get(key)
@@ -1083,9 +1067,9 @@ class HAProxyInterpreter(ModelStart):
                 if seconds is not None and seconds > 0:
                     limits.append((seconds, got[1], key))
         if not limits:
-            return _setting(None)
+            return Setting(None)
         seconds, loc, key = min(limits, key=lambda x: x[0])
-        return _setting(seconds, loc, note=sys.intern(f"{key} applies to the open tunnel: no timeout tunnel is set"))
+        return Setting(seconds, loc, note=sys.intern(f"{key} applies to the open tunnel: no timeout tunnel is set"))
 
 
 @dataclass(slots=True, frozen=True)
