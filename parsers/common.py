@@ -91,6 +91,18 @@ def port_number(text: str, default: int | None = None) -> int | None:
         return None
 
 
+class Words(dict[str, str]):
+    """One string for each distinct word of one read: ``words[w]`` is the first string equal
+    to ``w`` met. A fleet repeats the same few words (keywords, flags, paths, header names) in
+    every site, and a copy per line would be a large part of the tree; the table is the
+    reader's and goes with it (``sys.intern``'s table would keep every distinct word of a big
+    config to the end of the process). The readers share words through this class alone."""
+
+    def __missing__(self, word: str) -> str:
+        self[word] = word
+        return word
+
+
 class ModelStart:
     """What every interpreter knows before reading a line: the proxy version it judges for
     (given by ``--proxy-version`` or assumed), whether the tree is a whole configuration,

@@ -578,7 +578,7 @@ class ApacheInterpreter(ModelStart):
 
     def check_everywhere(self, nodes: list[Node]) -> None:
         # every node, depth first in file order (ConfigTree.walk's order), without building
-        # the list of all of them (200,000 at 5,000 sites)
+        # the list of all of them (a fleet's tree is large)
         stack = [iter(self.tree.nodes)]
         while stack:
             for n in stack[-1]:
@@ -732,9 +732,9 @@ class ApacheInterpreter(ModelStart):
     def retire_workers(self, owner: int) -> None:
         """A virtual host's workers, once it is interpreted: finished and replaced by their
         backends (the model keeps those). No later server can share them (a server shares
-        its own and the main server's), and at 5,000 sites the Worker objects with their
-        parameters were ~20 MB alive until the end of the interpretation. Their keys stay,
-        so the backends keep their order."""
+        its own and the main server's), and on a fleet the Worker objects with their
+        parameters would otherwise stay alive to the end of the interpretation. Their keys
+        stay, so the backends keep their order."""
         self.by_owner.pop(owner, None)
         workers = self.workers
         for key in self.made:
