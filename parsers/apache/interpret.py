@@ -405,8 +405,10 @@ def _match_cond(value: str, pattern: str, flags: frozenset[str]) -> bool | None:
     return hit != negate
 
 
+@functools.lru_cache(maxsize=1024)
 def _flags(text: str) -> frozenset[str]:
-    """A RewriteRule's or RewriteCond's flags."""
+    """A RewriteRule's or RewriteCond's flags; one set per text (``[NC]``, ``[P,L]`` repeat
+    in every virtual host of a fleet, and each RewriteCond keeps its set)."""
     text = text.strip()
     if not (text.startswith("[") and text.endswith("]")):
         return _NO_FLAGS
