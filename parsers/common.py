@@ -9,7 +9,6 @@ import re
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from linter.core.model import Advice, Backend, ConfigProblem, FailureStatuses, ProxyModel, Site
 from linter.core.options import Options
@@ -38,25 +37,26 @@ def compile_regex(pattern: str, flags: int = 0) -> re.Pattern[str] | None:
         return None
 
 
-@dataclass(frozen=True, slots=True)
 class Durations:
     """One dialect's time syntax: a number, then one of ``units`` (seconds each) or none
-    (``bare``); ``compound``: parts may follow each other (nginx ``1h 30m``)."""
+    (``bare``); ``compound``: parts may follow each other (nginx ``1h 30m``). (A plain class:
+    a dataclass would cost every run its start-up for three instances.)"""
 
-    units: Mapping[str, float]
-    bare: str
-    number: Callable[[str], float] = int
-    decimals: bool = False
-    compound: bool = False
-    _part: re.Pattern[str] = field(init=False, repr=False, compare=False)
-    _whole: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    __slots__ = ("units", "bare", "number", "compound", "_part", "_whole")
 
-    def __post_init__(self) -> None:
-        digits = r"\d+(?:\.\d*)?|\.\d+" if self.decimals else r"\d+"
-        units = "|".join(sorted(map(re.escape, self.units), key=len, reverse=True))  # "ms" before "m"
-        part = rf"({digits})({units})?"
-        object.__setattr__(self, "_part", re.compile(part))
-        object.__setattr__(self, "_whole", re.compile(rf"(?:{part})+" if self.compound else part))
+    def __init__(
+        self,
+        units: Mapping[str, float],
+        bare: str,
+        number: Callable[[str], float] = int,
+        decimals: bool = False,
+        compound: bool = False,
+    ) -> None:
+        self.units, self.bare, self.number, self.compound = units, bare, number, compound
+        digits = r"\d+(?:\.\d*)?|\.\d+" if decimals else r"\d+"
+        part = rf"({digits})({'|'.join(sorted(map(re.escape, units), key=len, reverse=True))})?"  # "ms" before "m"
+        self._part = re.compile(part)
+        self._whole = re.compile(rf"(?:{part})+" if compound else part)
 
     def seconds(self, text: str) -> float | None:
         """``text`` in seconds (a float where a unit is a fraction); None when unreadable."""
