@@ -161,7 +161,6 @@ _SNI_FETCHES = ("req.ssl_sni", "req_ssl_sni", "req.ssl_hello_type", "req_ssl_hel
 _SNI_FETCH_SET = frozenset(_SNI_FETCHES)  # (each holds "ssl": a line without it names none)
 
 
-_UNSET = object()
 _server_of = attrgetter("server")  # (list(map(...)) sizes the list exactly; a comprehension over-allocates)
 
 
@@ -309,13 +308,6 @@ class HAProxyInterpreter(ModelStart):
         # built parts shared by equal inputs (see parts); the key objects are kept alive with them
         self.upstreams: dict[tuple, tuple[UpstreamRequest, list[HeaderOp], tuple[HiddenHeader, ...]]] = {}
         self.front_kept: tuple[object, list[HeaderOp]] = (None, [])
-        # ACL sets and conditions shared by sections that declare the same ones (a fleet's
-        # frontends repeat them): keyed by the ids of the (cached, shared) Terms and of the
-        # ACL set, which the values keep alive; nothing changes either once built
-        self.acl_set: tuple[tuple, dict[str, Term | tuple[Term, ...]]] = ((None,), {})
-        self.conditions: dict[tuple, AclCondition | None] = {}
-        self.conditions_for: object = None
-        self.timeouts_by: dict[tuple, Timeouts] = {}
         # per backend name, the connection mode of each frontend route reaching it
         # (routes counted, how many of them close, the first closing mode)
         self.front_modes: dict[str, list] = {}
@@ -568,25 +560,12 @@ class HAProxyInterpreter(ModelStart):
                     name = c.args[0]
                     known = out.get(name)
                     out[name] = term if known is None else (*acl_terms(known), term)
-        # the same set as the section before (a fleet's sections rarely share one, so only
-        # the last is remembered: a memo of every set outgrew what it saved)
-        key = tuple((name, *map(id, acl_terms(terms))) for name, terms in out.items())
-        if key == self.acl_set[0]:
-            return self.acl_set[1]
-        self.acl_set = (key, out)
         return out
 
     def condition(self, words: list[str], acls: dict[str, Term | tuple[Term, ...]]) -> AclCondition | None:
         for i, w in enumerate(words):
             if w in ("if", "unless"):
-                if self.conditions_for is not acls:
-                    self.conditions.clear()  # (they hold the last ACL set's conditions only)
-                    self.conditions_for = acls
-                key = tuple(words[i:])
-                cond = self.conditions.get(key, _UNSET)
-                if cond is _UNSET:
-                    cond = self.conditions[key] = parse_condition(words[i:], acls, self.server_counts)
-                return cond  # type: ignore[return-value]
+                return parse_condition(words[i:], acls, self.server_counts)
         return None
 
     @staticmethod
@@ -1026,7 +1005,7 @@ class HAProxyInterpreter(ModelStart):
         client = settings.values.get("timeout client")
         cached = info.idle_for
         if cached is None or cached[0] is not client:
-            cached = info.idle_for = (client, self.timeouts(self.idle(settings, info.settings)))
+            cached = info.idle_for = (client, Timeouts(idle=self.idle(settings, info.settings)))
         return up[0], cached[1], info.tls_settings, tls, relay
 
     def kept(self, ops: list[tuple[HeaderOp, object]]) -> list[HeaderOp]:
@@ -1042,18 +1021,6 @@ class HAProxyInterpreter(ModelStart):
                 continue
             if routes and closing == routes:
                 info.backend.pool = Setting(0, first[1])
-
-    def timeouts(self, idle: Setting[float | None]) -> Timeouts:
-        """One ``Timeouts`` per idle limit and the line that sets it: a fleet's backends
-        mostly take theirs from the same defaults lines. Only the last few are remembered
-        (the per-backend ``timeout tunnel`` lines never come back)."""
-        key = (idle.value, idle.note, id(idle.loc))  # (the cached Timeouts keeps the Loc alive)
-        got = self.timeouts_by.get(key)
-        if got is None:
-            if len(self.timeouts_by) >= 64:
-                self.timeouts_by.clear()
-            got = self.timeouts_by[key] = Timeouts(idle=idle)
-        return got
 
     def idle(self, front: Settings, back: Settings) -> Setting[float | None]:
         tunnel = back.values.get("timeout tunnel")
