@@ -14,7 +14,6 @@ nginx semantics applied here, once:
 from __future__ import annotations
 
 import functools
-import itertools
 import os
 import re
 import sys
@@ -221,10 +220,8 @@ class NginxInterpreter(ModelStart):
         # the current server's named locations (@name), for try_files fallbacks
         self.named: dict[str, Node] = {}
         self.named_level = Level()
-        # one HeaderOp per proxy_set_header line, shared by every location inheriting it
-        self.header_ops: dict[int, HeaderOp] = {}
         # With consume, each server's subtree is released once it is in the model; the
-        # id()-keyed tables above stay sound: every node was allocated by the reader before
+        # id()-keyed sets above stay sound: every node was allocated by the reader before
         # anything is released, so no live node can reuse a released node's id.
         # Immutable model parts that repeat across a fleet's servers (a location's match,
         # a header value's text, default settings), handed out once per distinct value: on a
@@ -405,19 +402,12 @@ class NginxInterpreter(ModelStart):
         lvl = self.level(parent, children)
         self.check_duplicates(children)
         sites = []
-        # this level's HeaderOps first, so that what each server adds can be dropped after it
-        for h in (*lvl.headers, *lvl.shadowed):
-            if len(h.args) >= 2:
-                self.header_op(h)
-        mark = len(self.header_ops)
         for i, s in enumerate(children):
             if s.name == "server" and s.children is not None:
                 sites.append(self.server_block(s, lvl))
                 self.local.clear()
                 if self.consume:
                     children[i] = _RELEASED
-                    for key in list(itertools.islice(self.header_ops, mark, None)):
-                        del self.header_ops[key]  # its lines are gone: never looked up again
             elif self.consume and s.name in ("upstream", "map"):
                 children[i] = _RELEASED  # already in the model (collect_definitions)
         return sites
@@ -776,10 +766,8 @@ class NginxInterpreter(ModelStart):
         )
 
     def header_op(self, h: Node) -> HeaderOp:
-        op = self.header_ops.get(id(h))
-        if op is None:
-            value = self.one(("value", h.args[1]), lambda: NginxValue(h.args[1], self.ev))
-            op = self.header_ops[id(h)] = HeaderOp(h.args[0], value, h.loc)
+        value = self.one(("value", h.args[1]), lambda: NginxValue(h.args[1], self.ev))
+        op = HeaderOp(h.args[0], value, h.loc)
         return op
 
     # ------------------------------------------------------------------ what nginx refuses
