@@ -96,7 +96,9 @@ class Words(dict[str, str]):
     to ``w`` met. A fleet repeats the same few words (keywords, flags, paths, header names) in
     every site, and a copy per line would be a large part of the tree; the table is the
     reader's and goes with it (``sys.intern``'s table would keep every distinct word of a big
-    config to the end of the process). The readers share words through this class alone."""
+    config to the end of the process). The three readers share their words through it; the
+few strings the model keeps per route (labels, notes) go through ``sys.intern``, since
+they live as long as the model."""
 
     def __missing__(self, word: str) -> str:
         self[word] = word
