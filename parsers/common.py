@@ -93,10 +93,10 @@ def port_number(text: str, default: int | None = None) -> int | None:
 
 class Words(dict[str, str]):
     """One string for each distinct word of one read: ``words[w]`` is the first string equal
-        to ``w`` met. A fleet repeats the same few words (keywords, flags, paths, header names) in
-        every site, and a copy per line would be a large part of the tree; the table is the
-        reader's and goes with it (``sys.intern``'s table would keep every distinct word of a big
-        config to the end of the process). The three readers share their words through it; the
+    to ``w`` met. A fleet repeats the same few words (keywords, flags, paths, header names) in
+    every site, and a copy per line would be a large part of the tree; the table is the
+    reader's and goes with it (``sys.intern``'s table would keep every distinct word of a big
+    config to the end of the process). The three readers share their words through it; the
     few strings the model keeps per route (labels, notes) go through ``sys.intern``, since
     they live as long as the model."""
 
