@@ -28,7 +28,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import warnings
 from dataclasses import dataclass, field
 from sys import intern
 
@@ -62,6 +61,7 @@ from linter.core.model import (
 from linter.core.options import Options
 from linter.core.tree import ConfigTree, Loc, Node
 
+from ..common import Durations, ModelStart, compile_regex, port_number, split_hostport
 from . import ASSUMED_VERSION
 from .advice import ApacheAdvice
 from .modules import TRUNK_ONLY
@@ -143,27 +143,20 @@ def on(node: Node | None) -> bool:
     return bool(node and node.args and node.args[0].lower() in ("on", "1", "yes", "true"))
 
 
+_TIME = Durations({"ms": 0.001, "s": 1}, bare="s", number=float, decimals=True)
+
+
 def seconds(text: str) -> float | None:
     """httpd time: seconds, or with an ``ms`` suffix where a worker parameter allows it."""
-    t = text.strip().lower()
-    try:
-        if t.endswith("ms"):
-            return float(t[:-2]) / 1000
-        t = t.removesuffix("s")
-        return float(t)
-    except ValueError:
-        return None
+    return _TIME.seconds(text.strip().lower())
 
 
-@functools.lru_cache(maxsize=512)
 def split_url(url: str) -> tuple[str, str, int | None, str]:
-    """scheme, host, port, path of a backend URL (``balancer://name`` too). Cached: every
-    backend URL is split when its worker is made and again by each route that uses it."""
+    """scheme, host, port, path of a backend URL (``balancer://name`` too)."""
     scheme, sep, rest = url.partition("://")
     if sep and scheme in _DEFAULT_PORTS and not rest.startswith("[") and "\n" not in url:
-        # the common case, without the regex (each backend URL of a fleet is new, so the
-        # cache rarely helps): a known lower-case scheme, then host[:port] up to the first
-        # "/", then the path, which is what _URL's groups give for such a URL
+        # the common case, without the regex: a known lower-case scheme, then host[:port] up
+        # to the first "/", then the path, which is what _URL's groups give for such a URL
         slash = rest.find("/")
         hostport, path = (rest, "") if slash < 0 else (rest[:slash], rest[slash:])
     else:
@@ -171,24 +164,16 @@ def split_url(url: str) -> tuple[str, str, int | None, str]:
         if not m:
             return "", url, None, ""
         scheme, hostport, path = m.group(1).lower(), m.group(2), m.group(3) or ""
-    if hostport.startswith("["):
-        host, _, rest = hostport[1:].partition("]")
-        port_text = rest[1:] if rest.startswith(":") else ""
-    else:
+    if hostport.startswith("[") or hostport.count(":") == 1:
+        host, port_text = split_hostport(hostport)
+    else:  # what _URL takes as host stops at the first colon, and the rest is the port
         host, _, port_text = hostport.partition(":")
-    try:
-        port = int(port_text) if port_text else _DEFAULT_PORTS.get(scheme)
-    except ValueError:
-        port = None
-    # a fleet's backends share a few schemes and paths (and many a host): one copy each
-    return intern(scheme), intern(host.lower()), port, intern(path)
+    port = port_number(port_text, _DEFAULT_PORTS.get(scheme))
+    return scheme, host.lower(), port, path
 
 
 def is_ip(host: str) -> bool:
     return bool(re.fullmatch(r"[\d.]+", host)) or ":" in host
-
-
-_NO_WORKERS: list = []  # never appended to
 
 
 @dataclass(slots=True)
@@ -422,7 +407,8 @@ def _match_cond(value: str, pattern: str, flags: frozenset[str]) -> bool | None:
 
 @functools.lru_cache(maxsize=1024)
 def _flags(text: str) -> frozenset[str]:
-    """A RewriteRule's or RewriteCond's flags; one set per text (``[NC]``, ``[P,L]`` repeat)."""
+    """A RewriteRule's or RewriteCond's flags; one set per text (``[NC]``, ``[P,L]`` repeat
+    in every virtual host of a fleet, and each RewriteCond keeps its set)."""
     text = text.strip()
     if not (text.startswith("[") and text.endswith("]")):
         return _NO_FLAGS
@@ -440,12 +426,7 @@ def _same_path(req: Request) -> str | None:
 def _compile(pattern: str, caseless: bool = False) -> re.Pattern[str] | None:
     """One compiled pattern per text: a fleet repeats the same ``<LocationMatch>`` and
     ``RewriteRule`` patterns in every virtual host (compiled objects are immutable)."""
-    try:
-        with warnings.catch_warnings():  # "[[" and the like: a FutureWarning on stderr, not ours to show
-            warnings.simplefilter("ignore")
-            return re.compile(pattern, re.IGNORECASE if caseless else 0)
-    except (re.error, OverflowError, RecursionError):
-        return None
+    return compile_regex(pattern, re.IGNORECASE if caseless else 0)
 
 
 class SegmentPrefix:
@@ -466,30 +447,25 @@ class SegmentPrefix:
         return text == p or text.startswith(p + "/")
 
 
-@functools.lru_cache(maxsize=1024)
 def location_regex(path: str) -> re.Pattern[str]:
-    """One matcher per path (``/gateway/`` repeats in every virtual host; it is immutable)."""
+    """The matcher of ``path``, where a PathMatch takes a regex."""
     return SegmentPrefix(path)  # type: ignore[return-value]
 
 
-class ApacheInterpreter:
+class ApacheInterpreter(ModelStart):
+    dialect = "apache"
+    assumed_version = ASSUMED_VERSION
+
     def __init__(self, tree: ConfigTree, options: Options, consume: bool = False) -> None:
         facts = tree.facts
         if not isinstance(facts, ReaderFacts):
             raise TypeError("an Apache tree carries its reader's facts (parsers.apache.read.read)")
-        self.tree = tree
-        self.consume = consume  # free each virtual host's nodes once it is interpreted
+        super().__init__(tree, options, consume)
         self.skipped_listens = facts.skipped_listens
         self.assumed = facts.assumed
-        self.options = options
-        given = options.proxy_versions.get("apache")
-        self.version_text = given or ASSUMED_VERSION
-        self.version_assumed = not given
-        self.version = version_tuple(self.version_text)
+        self.vt = version_tuple(self.version)
         self.modules = facts.modules
-        self.whole = tree.context == "main"
         self.know_modules = facts.saw_loadmodule
-        self.problems: list[ConfigProblem] = []
         # (owner, url), a balancer member's (owner, url, file, line); a virtual host's are
         # replaced by their backends once it is interpreted (retire_workers)
         self.workers: dict[tuple, Worker | Backend] = {}
@@ -505,13 +481,10 @@ class ApacheInterpreter:
         self.memo: dict[tuple, object] = {}
         self.connections: dict[tuple[bool, bool], ApacheConnection] = {}
         self.missing_handlers: dict[frozenset[str], str] = {}  # by the workers' schemes
-        self.shared: dict[tuple, tuple] = {}  # one copy of equal RewriteCond tuples, fleet-wide
         self.fragment = tree.is_fragment
 
     # ------------------------------------------------------------------ entry
     def run(self) -> ProxyModel:
-        for p in self.tree.problems:
-            self.problems.append(ConfigProblem(p.kind, p.message, p.loc, p.certain))
         for loc, text, read in self.assumed:
             module = text[1:-1].split(None, 1)[1].strip() if len(text[1:-1].split(None, 1)) > 1 else "?"
             if read:
@@ -569,20 +542,11 @@ class ApacheInterpreter:
         backends = [w.backend if isinstance(w, Worker) else w for w in self.workers.values()] + list(
             self.default_workers.values()
         )
-        return ProxyModel(
-            dialect="apache",
-            root_file=self.tree.root_file,
-            sites=sites,
-            backends=backends,
-            statuses=FailureStatuses(
-                plain_to_tls_port="status:502", tls_to_plain_port="status:500", tls_not_ready="status:500"
-            ),
-            advice=ApacheAdvice(),
-            problems=self.problems,
-            files=[f.path for f in self.tree.files],
-            fragment=self.tree.is_fragment,
-            proxy_version=self.version_text,
-            version_assumed=self.version_assumed,
+        return self.model(
+            sites,
+            backends,
+            FailureStatuses(plain_to_tls_port="status:502", tls_to_plain_port="status:500", tls_not_ready="status:500"),
+            ApacheAdvice(),
         )
 
     def mark_unopened(self, sites: list[Site]) -> None:
@@ -616,7 +580,7 @@ class ApacheInterpreter:
 
     def check_everywhere(self, nodes: list[Node]) -> None:
         # every node, depth first in file order (ConfigTree.walk's order), without building
-        # the list of all of them (200,000 at 5,000 sites)
+        # the list of all of them (a fleet's tree is large)
         stack = [iter(self.tree.nodes)]
         while stack:
             for n in stack[-1]:
@@ -736,16 +700,16 @@ class ApacheInterpreter:
     def shareable(self, owner: int) -> list[Worker]:
         """The workers a server's URL can share, in definition order: its own, then the main
         server's."""
-        own = self.by_owner.get(owner, _NO_WORKERS)
+        own = self.by_owner.get(owner, [])
         if not owner:
             return own
-        main = self.by_owner.get(0, _NO_WORKERS)
+        main = self.by_owner.get(0, [])
         return own + main if main else own
 
     def pool(self, params: dict[str, str], loc: Loc, scheme: str = "http") -> Setting[int]:
         if params.get("disablereuse", "").lower() == "on" or params.get("enablereuse", "").lower() == "off":
             return Setting(0, loc)
-        if scheme in ("ws", "wss") and self.version < UPGRADE_IN_PROXY_HTTP:
+        if scheme in ("ws", "wss") and self.vt < UPGRADE_IN_PROXY_HTTP:
             return _WSTUNNEL_POOL
         return _POOLED
 
@@ -770,9 +734,9 @@ class ApacheInterpreter:
     def retire_workers(self, owner: int) -> None:
         """A virtual host's workers, once it is interpreted: finished and replaced by their
         backends (the model keeps those). No later server can share them (a server shares
-        its own and the main server's), and at 5,000 sites the Worker objects with their
-        parameters were ~20 MB alive until the end of the interpretation. Their keys stay,
-        so the backends keep their order."""
+        its own and the main server's), and on a fleet the Worker objects with their
+        parameters would otherwise stay alive to the end of the interpretation. Their keys
+        stay, so the backends keep their order."""
         self.by_owner.pop(owner, None)
         workers = self.workers
         for key in self.made:
@@ -956,7 +920,7 @@ class ApacheInterpreter:
             if n.name == "rewritecond":
                 if len(n.args) >= 2:
                     cond_key = (n.args[0], n.args[1], _flags(n.args[2]) if len(n.args) > 2 else _NO_FLAGS)
-                    conds.append(self.shared.setdefault(cond_key, cond_key))
+                    conds.append(cond_key)
                     cond_text.append(" ".join(n.args))
                 continue
             if len(n.args) < 2:
@@ -1231,7 +1195,7 @@ class ApacheInterpreter:
             if s in ("http", "https"):
                 need.add("proxy_http_module")
             elif s in ("ws", "wss"):
-                need.add("proxy_http_module" if self.version >= UPGRADE_IN_PROXY_HTTP else "proxy_wstunnel_module")
+                need.add("proxy_http_module" if self.vt >= UPGRADE_IN_PROXY_HTTP else "proxy_wstunnel_module")
         if "proxy_module" not in self.modules:
             return "proxy_module"
         for m in sorted(need):
@@ -1249,8 +1213,8 @@ class ApacheInterpreter:
             ups = [m.params.get("upgrade") for m in worker.members]
             up = ups[0] if ups and all(u == ups[0] for u in ups) else up
         if up is not None:
-            if self.version < UPGRADE_IN_PROXY_HTTP:
-                return False, f"httpd {self.version_text} ignores upgrade= on an http:// worker (2.4.47+ only)"
+            if self.vt < UPGRADE_IN_PROXY_HTTP:
+                return False, f"httpd {self.version} ignores upgrade= on an http:// worker (2.4.47+ only)"
             if up.lower() in ("websocket", "*", "any") or "websocket" in up.lower().split(","):
                 return True, ""
             return False, f"upgrade={up} does not name websocket"
@@ -1272,7 +1236,7 @@ class ApacheInterpreter:
         else:
             backend_s = Setting(server_s.value, server_s.loc)
         a, b = server_s, backend_s
-        if self.version >= TUNNEL_TIMEOUT_MAX:
+        if self.vt >= TUNNEL_TIMEOUT_MAX:
             pick = a if (a.value or 0) > (b.value or 0) or (a.value == b.value and a.loc is not None) else b
             note = "the larger of Timeout and the backend timeout"
         else:
@@ -1362,19 +1326,10 @@ def _params(args: list[str]) -> dict[str, str]:
 def split_listen(text: str) -> tuple[str, int | None]:
     if text.isdigit():
         return "0.0.0.0", int(text)
-    if text.startswith("["):
-        host, _, rest = text[1:].partition("]")
-        port = rest[1:] if rest.startswith(":") else ""
-    elif text.count(":") == 1:
-        host, _, port = text.partition(":")
-    else:
-        host, port = text, ""
+    host, port = split_hostport(text)
     if host in ("*", "_default_", ""):
         host = "0.0.0.0"
-    try:
-        return host, int(port) if port and port != "*" else None
-    except ValueError:
-        return host, None
+    return host, port_number(port)  # (none for "*")
 
 
 def _listen_covers(listen_addr: str, listen_port: int | None, vhost_addr: str, vhost_port: int) -> bool:

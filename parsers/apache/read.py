@@ -36,6 +36,7 @@ from linter.core.fas import version_tuple
 from linter.core.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
 
 from ..clean_import import import_on_a_clean_stack
+from ..common import Words
 from .modules import STATIC_MODULES, TRUNK_ONLY, module_names, module_of
 
 # wsproxylint's bounds (include depth, files, bytes, section depth) are linter/bounds.py's,
@@ -91,7 +92,7 @@ def _unescape(m: re.Match[str]) -> str:
     return m.group(1)  # a function, not a template: re expands a template on every match
 
 
-def split_args(text: str, words: dict[str, str] | None = None) -> list[str]:
+def split_args(text: str, words: Words | None = None) -> list[str]:
     """Arguments of one logical line, as httpd splits them. Each word is one shared copy:
     the entry in ``words`` (a reader's, freed with it) or else the interned string."""
     if "\\" not in text:
@@ -101,7 +102,7 @@ def split_args(text: str, words: dict[str, str] | None = None) -> list[str]:
     return _grammar_split(text, words)
 
 
-def _grammar_split(text: str, words: dict[str, str] | None) -> list[str]:
+def _grammar_split(text: str, words: Words | None) -> list[str]:
     """The words of a line that needs the grammar (a backslash, a quoted word holding a
     space or running into another): pyparsing's element for WORD, scanned over the line."""
     out: list[str] = []
@@ -128,10 +129,8 @@ def _unquoted(found: list[str]) -> bool:
     return True
 
 
-def _shared(found: list[str], words: dict[str, str] | None) -> list[str]:
-    if words is None:
-        return list(map(intern, found))
-    return list(map(words.setdefault, found, found))
+def _shared(found: list[str], words: Words | None) -> list[str]:
+    return list(map(intern if words is None else words.__getitem__, found))
 
 
 def decode(data: bytes) -> str:
@@ -169,8 +168,8 @@ def _joined(lines: list[str]):
         start = i + 1
         line = lines[i]
         if line.endswith("\\") and not line.endswith("\\\\") and i + 1 < n:
-            # pieces joined once at the end: joining line by line is quadratic (a file of
-            # 800,000 continued lines took 90 s)
+            # pieces joined once at the end: joining line by line is quadratic in the
+            # number of continued lines
             pieces = []
             while line.endswith("\\") and not line.endswith("\\\\") and i + 1 < n:
                 pieces.append(line[:-1])
@@ -218,14 +217,12 @@ class Reader:
         self.unloaded: list[tuple[Loc, str, str]] = []
         self.undefined_vars: list[tuple[str, Loc]] = []
         # a directive's name as written -> (its lower-case name, interned; its module; what
-        # the reader does with it): a fleet repeats a few dozen names 100,000s of times
+        # the reader does with it): a fleet repeats a few dozen names in every virtual host
         self.names: dict[str, tuple[str, str | None, str]] = {}
         # the simple directives to build nodes for (None: all); sections are always built
         self.keep = keep
         self.real_dirs: dict[str, str] = {}  # a directory -> its real path
-        # one copy of each argument word (a fleet repeats "on", "/gateway/", "[NC]" thousands of
-        # times); a dict of the reader's rather than sys.intern, whose table is never freed
-        self.words: dict[str, str] = {}
+        self.words = Words()  # one copy of each argument word
         # ``Listen`` lines httpd skips: (the line, its arguments, the conditional section
         # that was false, that section's opening line)
         self.skipped_listens: list[tuple[Loc, list[str], Loc, str]] = []

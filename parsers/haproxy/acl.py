@@ -10,11 +10,12 @@ None (unknown). How routing treats an unknown is the interpreter's choice (see
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from linter.core.model import Request
+
+from ..common import compile_regex
 
 # Predefined ACLs [HAProxy manual 7.4]: True/False where a browser's upgrade GET decides them.
 PREDEFINED: dict[str, bool | None] = {
@@ -80,9 +81,6 @@ class Term:
     values: list[str]
     text: str
     from_file: bool = False
-    # verdicts by request path, for a test of the path alone: one Term serves every
-    # frontend of a fleet, and each asks it about the same websocket URLs
-    by_path: dict[str, bool | None] | None = field(default=None, compare=False, repr=False)
 
     def samples(self, req: Request, servers: dict[str, int]) -> list[str] | None:
         f = self.fetch
@@ -127,17 +125,6 @@ class Term:
     def evaluate(self, req: Request, servers: dict[str, int]) -> bool | None:
         if self.from_file:
             return None
-        if self.fetch == "path" or self.fetch == "req.path":
-            memo = self.by_path
-            if memo is None:
-                memo = self.by_path = {}
-            elif req.path in memo:
-                return memo[req.path]
-            verdict = memo[req.path] = self._evaluate(req, servers)
-            return verdict
-        return self._evaluate(req, servers)
-
-    def _evaluate(self, req: Request, servers: dict[str, int]) -> bool | None:
         got = self.samples(req, servers)
         if got is None:
             return None
@@ -209,12 +196,8 @@ class Term:
 def regex_search(pattern: str, text: str, flags: int = 0) -> bool:
     """``re.search``, where a pattern Python cannot compile matches nothing (HAProxy's PCRE
     refuses most of those at start-up; a broken regex must not stop the lint)."""
-    try:
-        with warnings.catch_warnings():  # "[[" and the like: a FutureWarning on stderr, not ours to show
-            warnings.simplefilter("ignore")
-            return re.search(pattern, text, flags) is not None
-    except (re.error, RecursionError, OverflowError):
-        return False
+    rx = compile_regex(pattern, flags)
+    return rx is not None and rx.search(text) is not None
 
 
 def _str_match(method: str, got: str, want: str, icase: bool) -> bool:

@@ -31,9 +31,7 @@ from __future__ import annotations
 
 import re
 import sys
-import warnings
 from dataclasses import dataclass, field
-from functools import lru_cache
 from operator import attrgetter
 
 from linter.core.fas import GATEWAY_WS, PLAIN_PORTS, TLS_PORTS, version_tuple
@@ -64,6 +62,7 @@ from linter.core.model import (
 from linter.core.options import Options
 from linter.core.tree import ConfigTree, Loc, Node
 
+from ..common import REGEX_ERRORS, Durations, ModelStart, compile_regex, quiet_regex
 from . import ASSUMED_VERSION
 from .acl import (
     AclCondition,
@@ -90,31 +89,15 @@ STATUSES = FailureStatuses(plain_to_tls_port="status:502", tls_to_plain_port="st
 RELAY_STATUSES = FailureStatuses(plain_to_tls_port="reset", tls_to_plain_port="tls-error", tls_not_ready="reset")
 
 
-def _setting(value, loc: Loc | None = None, note: str = "") -> Setting:
-    """``Setting(value, loc, note)``; with no line to name, equal settings are one object
-    (each backend's default `http-reuse safe`): nothing changes a Setting once built."""
-    if loc is None and type(value) in _SHARED_TYPES:
-        key = (type(value), value, note)
-        shared = _LOCLESS.get(key)
-        if shared is None:
-            shared = _LOCLESS[key] = Setting(value, None, note)
-        return shared
-    return Setting(value, loc, note)
-
-
-_SHARED_TYPES = frozenset({bool, int, float, str, type(None)})
-_LOCLESS: dict[tuple, Setting] = {}
-
-
 # one object for every route where the value cannot differ (nothing changes them once built)
-_FORWARD = _setting(True)
-_TLS_READY = _setting(True)
+_FORWARD = Setting(True)
+_TLS_READY = Setting(True)
 _NO_LOCS: list[Loc] = []
 _NO_STEPS: list[Step] = []
 _NO_CHILDREN: list[Node] = []  # a consumed section's lines
 _NONE: list = []
 _IDLE_KEYS = ("timeout tunnel", "timeout server")
-_NO_CA = _setting(None)
+_NO_CA: Setting[str | None] = Setting(None)
 # request headers of the upgrade that a `-m` header rule can hit
 _REQUEST_HEADERS = ("Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Origin")
 _FORWARDED_HOP = frozenset({"connection", "upgrade"})
@@ -178,31 +161,15 @@ _SNI_FETCHES = ("req.ssl_sni", "req_ssl_sni", "req.ssl_hello_type", "req_ssl_hel
 _SNI_FETCH_SET = frozenset(_SNI_FETCHES)  # (each holds "ssl": a line without it names none)
 
 
-_UNSET = object()
 _server_of = attrgetter("server")  # (list(map(...)) sizes the list exactly; a comprehension over-allocates)
 
 
-@lru_cache(maxsize=1024)
+_TIME = Durations({"us": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600, "d": 86400}, bare="ms")
+
+
 def parse_time(text: str) -> float | None:
     """HAProxy time in seconds: a bare number is milliseconds [manual 2.5]."""
-    m = re.fullmatch(r"(\d+)(us|ms|s|m|h|d)?", text.strip())
-    if not m:
-        return None
-    scale = {"us": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2) or "ms"]
-    return int(m.group(1)) * scale
-
-
-_PORTS: dict[str, int] = {}
-
-
-def _port(text: str) -> int:
-    """One int per port number: a fleet's servers and binds repeat 8080, 8443, 8000."""
-    port = _PORTS.get(text)
-    if port is None:
-        port = int(text)
-        if len(_PORTS) < 4096:
-            _PORTS[text] = port
-    return port
+    return _TIME.seconds(text.strip())
 
 
 def split_address(text: str) -> tuple[str, int | None] | None:
@@ -210,13 +177,15 @@ def split_address(text: str) -> tuple[str, int | None] | None:
     if "@" not in text and "[" not in text and text.count(":") == 1:
         host, _, port_text = text.partition(":")
         if port_text.isdigit():
-            return host or "*", _port(port_text)
+            return host or "*", int(port_text)
     if "@" in text:
         family, _, text = text.partition("@")
         if family in ("unix", "abns", "fd", "sockpair", "uxst", "uxdg"):
             return None
     if text.startswith("/"):
         return None
+    # not the shared split_hostport: HAProxy reads the port of an unbracketed IPv6
+    # address after its last colon
     m = re.fullmatch(r"\[([^\]]*)\](?::(.*))?", text)
     if m:
         host, port_text = m.group(1), m.group(2) or ""
@@ -320,22 +289,16 @@ class BackendInfo:
     idle_for: tuple[object, Timeouts] | None = None
 
 
-class HAProxyInterpreter:
+class HAProxyInterpreter(ModelStart):
+    dialect = "haproxy"
+    assumed_version = ASSUMED_VERSION
+
     def __init__(self, tree: ConfigTree, options: Options, consume: bool = False) -> None:
-        self.tree = tree
-        # the loader hands its tree over: each section's lines are dropped once interpreted,
-        # so the whole tree and the whole model are never alive together on a big fleet
-        self.consume = consume
-        self.options = options
-        given = options.proxy_versions.get("haproxy")
-        self.version = given or ASSUMED_VERSION
-        self.version_assumed = not given
+        super().__init__(tree, options, consume)
         try:
             self.vt = version_tuple(self.version)
         except ValueError:
             self.vt = version_tuple(ASSUMED_VERSION)
-        self.whole = tree.context == "main"
-        self.problems: list[ConfigProblem] = []
         self.backends: dict[str, BackendInfo] = {}
         self.server_counts: dict[str, int] = {}
         self.global_flags: dict[str, Node] = {}
@@ -345,13 +308,6 @@ class HAProxyInterpreter:
         # built parts shared by equal inputs (see parts); the key objects are kept alive with them
         self.upstreams: dict[tuple, tuple[UpstreamRequest, list[HeaderOp], tuple[HiddenHeader, ...]]] = {}
         self.front_kept: tuple[object, list[HeaderOp]] = (None, [])
-        # ACL sets and conditions shared by sections that declare the same ones (a fleet's
-        # frontends repeat them): keyed by the ids of the (cached, shared) Terms and of the
-        # ACL set, which the values keep alive; nothing changes either once built
-        self.acl_set: tuple[tuple, dict[str, Term | tuple[Term, ...]]] = ((None,), {})
-        self.conditions: dict[tuple, AclCondition | None] = {}
-        self.conditions_for: object = None
-        self.timeouts_by: dict[tuple, Timeouts] = {}
         # per backend name, the connection mode of each frontend route reaching it
         # (routes counted, how many of them close, the first closing mode)
         self.front_modes: dict[str, list] = {}
@@ -371,11 +327,6 @@ class HAProxyInterpreter:
 
     # ------------------------------------------------------------------ entry
     def run(self) -> ProxyModel:
-        for p in self.tree.problems:
-            # an unreadable file of the configuration is what the include rule reports (the
-            # reader says "include"); "read" (the entry point unreadable, a bound hit) stays
-            # "read": not all was read, so not all was checked (exit status 2)
-            self.problems.append(ConfigProblem(p.kind, p.message, p.loc, p.certain))
         named: dict[str, Settings] = {}
         current = Settings()
         proxies: list[tuple[Node, Settings]] = []
@@ -452,18 +403,12 @@ class HAProxyInterpreter:
                     proxies[i] = _DONE
         del proxies
         self.front_connection_modes()
-        return ProxyModel(
-            dialect="haproxy",
-            root_file=self.tree.root_file,
-            sites=sites,
-            backends=[b.backend for b in self.backends.values()],
-            statuses=STATUSES,
-            advice=HAProxyAdvice(),
-            problems=self.problems,
-            files=[f.path for f in self.tree.files],
-            fragment=self.tree.is_fragment,
-            proxy_version=self.version if not self.version_assumed else ASSUMED_TEXT,
-            version_assumed=self.version_assumed,
+        return self.model(
+            sites,
+            [b.backend for b in self.backends.values()],
+            STATUSES,
+            HAProxyAdvice(),
+            version_text=ASSUMED_TEXT if self.version_assumed else None,
         )
 
     # ------------------------------------------------------------------ backends
@@ -556,20 +501,20 @@ class HAProxyInterpreter:
         """Whether idle server connections are kept, and who may take them."""
         s = info.settings
         if not info.http:
-            info.backend.pool = _setting(0)
+            info.backend.pool = Setting(0)
             return
         conn = s.values.get("conn")
         reuse = s.values.get("reuse")
         if conn and conn[0] != "keep-alive":
-            info.backend.pool = _setting(0, conn[1])
+            info.backend.pool = Setting(0, conn[1])
             return
         if reuse is not None:
             mode, loc = reuse
             if mode == "never":
-                info.backend.pool = _setting(0, loc)
+                info.backend.pool = Setting(0, loc)
                 return
             info.backend.first_request_reuses = mode in ("aggressive", "always")
-            info.backend.pool = _setting(
+            info.backend.pool = Setting(
                 1,
                 loc,
                 note=sys.intern(
@@ -583,11 +528,11 @@ class HAProxyInterpreter:
             )
             return
         if self.vt < REUSE_SAFE_SINCE:
-            info.backend.pool = _setting(
+            info.backend.pool = Setting(
                 0, None, note="HAProxy >= 1.9 keeps idle connections by default (http-reuse safe)"
             )
             return
-        info.backend.pool = _setting(1, None, note="http-reuse safe, the default since HAProxy 1.9")
+        info.backend.pool = Setting(1, None, note="http-reuse safe, the default since HAProxy 1.9")
         info.backend.first_request_reuses = False
 
     # ------------------------------------------------------------------ rules
@@ -615,25 +560,12 @@ class HAProxyInterpreter:
                     name = c.args[0]
                     known = out.get(name)
                     out[name] = term if known is None else (*acl_terms(known), term)
-        # the same set as the section before (a fleet's sections rarely share one, so only
-        # the last is remembered: a memo of every set outgrew what it saved)
-        key = tuple((name, *map(id, acl_terms(terms))) for name, terms in out.items())
-        if key == self.acl_set[0]:
-            return self.acl_set[1]
-        self.acl_set = (key, out)
         return out
 
     def condition(self, words: list[str], acls: dict[str, Term | tuple[Term, ...]]) -> AclCondition | None:
         for i, w in enumerate(words):
             if w in ("if", "unless"):
-                if self.conditions_for is not acls:
-                    self.conditions.clear()  # (they hold the last ACL set's conditions only)
-                    self.conditions_for = acls
-                key = tuple(words[i:])
-                cond = self.conditions.get(key, _UNSET)
-                if cond is _UNSET:
-                    cond = self.conditions[key] = parse_condition(words[i:], acls, self.server_counts)
-                return cond  # type: ignore[return-value]
+                return parse_condition(words[i:], acls, self.server_counts)
         return None
 
     @staticmethod
@@ -659,11 +591,8 @@ class HAProxyInterpreter:
             cond = self.condition(c.args, acls)
             if name in ("reqdel", "reqidel") and args and self.vt < LEGACY_RULES_REMOVED:
                 # HAProxy < 2.1: a regex over whole header lines ("Name: value")
-                try:
-                    with warnings.catch_warnings():  # a FutureWarning on stderr, not ours to show
-                        warnings.simplefilter("ignore")
-                        rx = re.compile(args[0], re.I if name == "reqidel" else 0)
-                except (re.error, RecursionError, OverflowError):
+                rx = compile_regex(args[0], re.I if name == "reqidel" else 0)
+                if rx is None:
                     continue
                 for h in _REQUEST_HEADERS:
                     if rx.search(f"{h}: {self.probe.headers.get(h.lower(), 'x')}"):
@@ -955,7 +884,7 @@ class HAProxyInterpreter:
                 Backend(name=target, servers=[], loc=None, known=False, named=True) if "%[" not in target else None
             )
             up = UpstreamRequest(
-                forward_client_headers=_setting(True),
+                forward_client_headers=Setting(True),
                 hop_by_hop_forwarded=_FORWARDED_HOP,
                 ops=(),
                 empty_value_removes=False,
@@ -967,7 +896,7 @@ class HAProxyInterpreter:
                 tls=False,
                 loc=loc,
                 upstream=up,
-                timeouts=Timeouts(idle=_setting(None)),
+                timeouts=Timeouts(idle=Setting(None)),
                 outside=not self.whole,
             )
             self.actions[key] = act
@@ -1059,8 +988,8 @@ class HAProxyInterpreter:
                 BackendTLS()
                 if first is None
                 else BackendTLS(
-                    verify=_setting(first.verify != "none", first.loc),
-                    ca=_setting(first.ca, first.loc) if first.ca else _NO_CA,
+                    verify=Setting(first.verify != "none", first.loc),
+                    ca=Setting(first.ca, first.loc) if first.ca else _NO_CA,
                 )
             )
         if not relay:
@@ -1076,7 +1005,7 @@ class HAProxyInterpreter:
         client = settings.values.get("timeout client")
         cached = info.idle_for
         if cached is None or cached[0] is not client:
-            cached = info.idle_for = (client, self.timeouts(self.idle(settings, info.settings)))
+            cached = info.idle_for = (client, Timeouts(idle=self.idle(settings, info.settings)))
         return up[0], cached[1], info.tls_settings, tls, relay
 
     def kept(self, ops: list[tuple[HeaderOp, object]]) -> list[HeaderOp]:
@@ -1091,24 +1020,12 @@ class HAProxyInterpreter:
             if info is None or not info.backend.pool.value:
                 continue
             if routes and closing == routes:
-                info.backend.pool = _setting(0, first[1])
-
-    def timeouts(self, idle: Setting[float | None]) -> Timeouts:
-        """One ``Timeouts`` per idle limit and the line that sets it: a fleet's backends
-        mostly take theirs from the same defaults lines. Only the last few are remembered
-        (the per-backend ``timeout tunnel`` lines never come back)."""
-        key = (idle.value, idle.note, id(idle.loc))  # (the cached Timeouts keeps the Loc alive)
-        got = self.timeouts_by.get(key)
-        if got is None:
-            if len(self.timeouts_by) >= 64:
-                self.timeouts_by.clear()
-            got = self.timeouts_by[key] = Timeouts(idle=idle)
-        return got
+                info.backend.pool = Setting(0, first[1])
 
     def idle(self, front: Settings, back: Settings) -> Setting[float | None]:
         tunnel = back.values.get("timeout tunnel")
         if tunnel is not None:
-            return _setting(parse_time(tunnel[0]), tunnel[1], note="timeout tunnel")
+            return Setting(parse_time(tunnel[0]), tunnel[1], note="timeout tunnel")
         limits: list[tuple[float, Loc | None, str]] = []
         for settings, key in ((front, "timeout client"), (back, "timeout server")):
             got = settings.values.get(key)
@@ -1117,9 +1034,9 @@ class HAProxyInterpreter:
                 if seconds is not None and seconds > 0:
                     limits.append((seconds, got[1], key))
         if not limits:
-            return _setting(None)
+            return Setting(None)
         seconds, loc, key = min(limits, key=lambda x: x[0])
-        return _setting(seconds, loc, note=sys.intern(f"{key} applies to the open tunnel: no timeout tunnel is set"))
+        return Setting(seconds, loc, note=sys.intern(f"{key} applies to the open tunnel: no timeout tunnel is set"))
 
 
 @dataclass(slots=True, frozen=True)
@@ -1151,10 +1068,9 @@ class Replace:
             return value
         repl = re.sub(r"\\(\d)", r"\\g<\1>", self.replacement)
         try:
-            with warnings.catch_warnings():  # a FutureWarning on stderr, not ours to show
-                warnings.simplefilter("ignore")
+            with quiet_regex():
                 return self._replace(value, repl)
-        except (re.error, RecursionError, OverflowError):
+        except REGEX_ERRORS:
             return None
 
     def _replace(self, value: str, repl: str) -> str:

@@ -32,6 +32,7 @@ from linter.core.fas import version_tuple
 from linter.core.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
 
 from ..clean_import import import_on_a_clean_stack
+from ..common import Words
 
 # wsproxylint's bounds (files, bytes) are linter/bounds.py's, shared with the other readers;
 # hitting one is a "read" problem (exit status 2). HAProxy has no includes, and its
@@ -294,14 +295,6 @@ def eval_condition(text: str, version: str | None, environ: dict[str, str]) -> b
     return not result if m.group("neg") else result
 
 
-class _Words(dict):
-    """Each word once: ``words[w]`` is the first string equal to ``w`` met."""
-
-    def __missing__(self, word: str) -> str:
-        self[word] = word
-        return word
-
-
 class _Frame:
     __slots__ = ("taken", "active", "parent_active", "loc", "seen_else")
 
@@ -395,10 +388,7 @@ class _Reader:
         frames: list[_Frame] = []
         comments = source.comments
         sections = SECTIONS
-        # a fleet repeats most words (keywords, flags, paths): one string each, through a
-        # table of this file's words that goes when the file is read (sys.intern's table
-        # would hold a slot per distinct word of a 5,000-site config to the end)
-        intern = _Words().__getitem__
+        intern = Words().__getitem__  # this file's words, one string each
         # lines end at "\n" only (str.splitlines would also split on \x1c-\x1e, \x85, U+2028)
         lines = text.split("\n")
         del text
@@ -437,7 +427,7 @@ class _Reader:
                     continue
             else:
                 # one string per distinct word (`server`, `check`, `if`, `-i` in every
-                # section of a fleet): a fresh copy per line was a third of the tree
+                # section of a fleet): a fresh copy per line would be a large part of the tree
                 words = list(map(intern, (line if hash_at < 0 else line[:hash_at]).split()))
             if hash_at >= 0:
                 comments[no] = line[hash_at + 1 :]

@@ -14,7 +14,6 @@ nginx semantics applied here, once:
 from __future__ import annotations
 
 import functools
-import itertools
 import os
 import re
 import sys
@@ -51,6 +50,8 @@ from linter.core.model import (
 from linter.core.options import Options
 from linter.core.tree import ConfigTree, Loc, Node
 
+from .. import common
+from ..common import Durations, ModelStart, port_number
 from . import ASSUMED_VERSION
 from .advice import NginxAdvice
 from .variables import (
@@ -177,17 +178,15 @@ _DEFINERS = {
 }
 
 
-@functools.lru_cache(maxsize=1024)  # a fleet writes the same few timeouts thousands of times
-def parse_time(text: str) -> float | None:
-    """nginx time: "60", "60s", "1h 30m", "500ms"; None when unreadable."""
-    units = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "M": 2592000, "y": 31536000}
-    total = 0.0
-    parts = re.findall(r"(\d+)(ms|s|m|h|d|w|M|y)?", text.replace(" ", ""))
-    if not parts or "".join(a + b for a, b in parts) != text.replace(" ", ""):
-        return None
-    for num, unit in parts:
-        total += int(num) * units[unit or "s"]
-    return total
+# nginx time: "60", "60s", "1h 30m", "500ms"
+_TIME = Durations(
+    {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "M": 2592000, "y": 31536000},
+    bare="s",
+    number=float,
+    compound=True,
+)
+# a fleet writes the same few timeouts in every server, and nginx's sums are the dearest to read
+parse_time = functools.lru_cache(maxsize=1024)(_TIME.seconds)
 
 
 @dataclass(slots=True, eq=False)
@@ -203,37 +202,30 @@ class Level:
     access: list[Node] = field(default_factory=list)  # allow/deny rules in force
 
 
-class NginxInterpreter:
+class NginxInterpreter(ModelStart):
+    dialect = "nginx"
+    assumed_version = ASSUMED_VERSION
+
     def __init__(self, tree: ConfigTree, options: Options, consume: bool = False) -> None:
-        self.tree = tree
-        self.options = options
-        given = options.proxy_versions.get("nginx")
-        self.version = given or ASSUMED_VERSION
-        self.version_assumed = not given
+        super().__init__(tree, options, consume)
         self.new_defaults = version_tuple(self.version) >= NEW_DEFAULTS
         self.ev = Evaluator()
-        self.problems: list[ConfigProblem] = []
         self.upstreams: dict[str, Backend] = {}
         self.implicit: dict[str, Backend] = {}
         self.captures: set[str] = set()
         self.has_modules = False
-        self.whole = tree.context == "main"
         self.default_listeners: set[int] = set()
         self.time_checked: set[int] = set()
         self.has_cert: set[int] = set()
         # the current server's named locations (@name), for try_files fallbacks
         self.named: dict[str, Node] = {}
         self.named_level = Level()
-        # one HeaderOp per proxy_set_header line, shared by every location inheriting it
-        self.header_ops: dict[int, HeaderOp] = {}
-        # Release each server's subtree once it is in the model, so that the tree and the
-        # model are never both whole in memory (the peak was their sum). The id()-keyed
-        # caches above stay sound: every node was allocated by the reader before anything
-        # is released, so no live node can reuse a released node's id.
-        self.consume = consume
+        # With consume, each server's subtree is released once it is in the model; the
+        # id()-keyed sets above stay sound: every node was allocated by the reader before
+        # anything is released, so no live node can reuse a released node's id.
         # Immutable model parts that repeat across a fleet's servers (a location's match,
-        # a header value's text, default settings), handed out once per distinct value: at
-        # 5,000 sites the copies were a quarter of the model.
+        # a header value's text, default settings), handed out once per distinct value: on a
+        # fleet the copies would be a large part of the model.
         self.shared: dict[tuple, object] = {}
         # the same for parts that name a line (a server's own settings): kept for one server
         # only, so that these tables do not grow with the fleet
@@ -241,8 +233,6 @@ class NginxInterpreter:
 
     # ------------------------------------------------------------------ entry
     def run(self) -> ProxyModel:
-        for p in self.tree.problems:
-            self.problems.append(ConfigProblem(p.kind, p.message, p.loc, p.certain))
         nodes = self.tree.nodes
         self.collect_definitions(nodes)
         self.check_variables()
@@ -261,18 +251,11 @@ class NginxInterpreter:
             sites.append(self.server_block(synthetic, Level(), fragment=True))
         self.check_tls_certificates(sites)
         backends = list(self.upstreams.values()) + list(self.implicit.values())
-        return ProxyModel(
-            dialect="nginx",
-            root_file=self.tree.root_file,
-            sites=sites,
-            backends=backends,
-            statuses=FailureStatuses(plain_to_tls_port="status:502", tls_to_plain_port="status:502"),
-            advice=NginxAdvice(),
-            problems=self.problems,
-            files=[f.path for f in self.tree.files],
-            fragment=self.tree.is_fragment,
-            proxy_version=self.version,
-            version_assumed=self.version_assumed,
+        return self.model(
+            sites,
+            backends,
+            FailureStatuses(plain_to_tls_port="status:502", tls_to_plain_port="status:502"),
+            NginxAdvice(),
         )
 
     def one(self, key: tuple, make, local: bool = False):
@@ -419,19 +402,12 @@ class NginxInterpreter:
         lvl = self.level(parent, children)
         self.check_duplicates(children)
         sites = []
-        # this level's HeaderOps first, so that what each server adds can be dropped after it
-        for h in (*lvl.headers, *lvl.shadowed):
-            if len(h.args) >= 2:
-                self.header_op(h)
-        mark = len(self.header_ops)
         for i, s in enumerate(children):
             if s.name == "server" and s.children is not None:
                 sites.append(self.server_block(s, lvl))
                 self.local.clear()
                 if self.consume:
                     children[i] = _RELEASED
-                    for key in list(itertools.islice(self.header_ops, mark, None)):
-                        del self.header_ops[key]  # its lines are gone: never looked up again
             elif self.consume and s.name in ("upstream", "map"):
                 children[i] = _RELEASED  # already in the model (collect_definitions)
         return sites
@@ -790,10 +766,8 @@ class NginxInterpreter:
         )
 
     def header_op(self, h: Node) -> HeaderOp:
-        op = self.header_ops.get(id(h))
-        if op is None:
-            value = self.one(("value", h.args[1]), lambda: NginxValue(h.args[1], self.ev))
-            op = self.header_ops[id(h)] = HeaderOp(h.args[0], value, h.loc)
+        value = self.one(("value", h.args[1]), lambda: NginxValue(h.args[1], self.ev))
+        op = HeaderOp(h.args[0], value, h.loc)
         return op
 
     # ------------------------------------------------------------------ what nginx refuses
@@ -931,17 +905,8 @@ def port_given(hostport: str) -> bool:
 def split_hostport(text: str, default_port: int) -> tuple[str, int | None]:
     if text.startswith("unix:"):
         return text, None
-    if text.startswith("["):
-        host, _, rest = text[1:].partition("]")
-        port = rest[1:] if rest.startswith(":") else ""
-    elif text.count(":") == 1:
-        host, _, port = text.partition(":")
-    else:
-        host, port = text, ""
-    try:
-        return host, int(port) if port else default_port
-    except ValueError:
-        return host, None
+    host, port = common.split_hostport(text)
+    return host, port_number(port, default_port)
 
 
 def _path_match(mod: str, pattern: str) -> PathMatch:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import glob
 import os
-from sys import intern
 from typing import TYPE_CHECKING
 
 from crossplane.analyzer import CONTEXTS, DIRECTIVES, analyze, enter_block_ctx
@@ -27,6 +26,7 @@ from linter.core import bounds
 from linter.core.bounds import BOM, Device, ReadLimit
 from linter.core.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
 
+from ..common import Words
 from .lex import lex_text, needs_crossplane
 
 if TYPE_CHECKING:
@@ -113,6 +113,7 @@ class _Reader:
         # problem held back until the file's braces are known to balance
         self.noisy: set[str] = set()
         self.stray: dict[str, SourceProblem] = {}
+        self.words = Words()  # one copy of each word
 
     # -- one file, in the context it is included in
     def parse_file(
@@ -197,6 +198,7 @@ class _Reader:
     ) -> list[Node]:
         """crossplane's parse loop, with the context nginx would be in and includes our way."""
         out = [] if out is None else out
+        word = self.words.__getitem__
         if depth > bounds.MAX_BLOCK_DEPTH:
             # the block that crossed the bound is skipped whole, without recursing
             _skip_block(tokens)
@@ -215,14 +217,14 @@ class _Reader:
                 if token == "{":
                     self.block(path, tokens, None, stack, via, sf, None, depth + 1)  # skip the block
                 continue
-            stmt = {"directive": intern(token), "line": lineno, "args": []}
+            stmt = {"directive": word(token), "line": lineno, "args": []}
             args = stmt["args"]
             token, _, quoted = next(tokens)
             while token not in ("{", ";", "}") or quoted:
                 if token.startswith("#") and not quoted:
                     sf.comments.setdefault(lineno, token[1:])
                 else:
-                    args.append(intern(token))  # fleets repeat the same words: one copy each
+                    args.append(word(token))
                 token, _, quoted = next(tokens)
             if stmt["directive"] == "if":
                 _prepare_if_args(stmt)

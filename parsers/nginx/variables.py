@@ -8,12 +8,13 @@ disk, upstream answers) evaluates to None: unknown, and checks stay quiet about 
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from linter.core.model import Request
 from linter.core.tree import Loc
+
+from .. import common
 
 _VAR = re.compile(r"\$(?:\{(\w+)\}|(\d|[A-Za-z_]\w*))")
 _NAMED_GROUP = re.compile(r"\(\?<([A-Za-z_]\w*)>")
@@ -69,13 +70,7 @@ def named_captures(regex: str) -> list[str]:
 
 def compile_regex(pattern: str, caseless: bool) -> re.Pattern[str] | None:
     """PCRE as nginx writes it, in Python's dialect; None when Python cannot take it."""
-    py = _NAMED_GROUP.sub(r"(?P<\1>", pattern)
-    try:
-        with warnings.catch_warnings():  # "[[" and the like: a FutureWarning on stderr, not ours to show
-            warnings.simplefilter("ignore")
-            return re.compile(py, re.IGNORECASE if caseless else 0)
-    except (re.error, OverflowError, RecursionError):
-        return None
+    return common.compile_regex(_NAMED_GROUP.sub(r"(?P<\1>", pattern), re.IGNORECASE if caseless else 0)
 
 
 @dataclass(slots=True, eq=False)

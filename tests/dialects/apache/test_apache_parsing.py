@@ -549,3 +549,20 @@ def test_trunk_only_directive_rejected_unless_guarded_by_ifdirective(tmp_path):
         """)
     model = _load("apache", p, Options())
     assert [(pr.kind, pr.loc.line) for pr in model.problems] == [("rejected", 5)]
+
+
+@pytest.mark.parametrize("text, expected", [("60", 60.0), ("60s", 60.0), (" 1.5 ", 1.5), ("500ms", 0.5), ("500MS", 0.5),
+                                            ("", None), ("s", None), ("5m", None), ("ten", None), ("5ss", None)])
+def test_httpd_time_is_seconds_or_milliseconds(text, expected):
+    from parsers.apache.interpret import seconds
+
+    assert seconds(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [("80", ("0.0.0.0", 80)), ("10.0.0.1:8443", ("10.0.0.1", 8443)),
+                                            ("[::1]:443", ("::1", 443)), ("*:80", ("0.0.0.0", 80)),
+                                            ("::1", ("::1", None)), ("host:x", ("host", None))])
+def test_listen_address_and_port(text, expected):
+    from parsers.apache.interpret import split_listen
+
+    assert split_listen(text) == expected
