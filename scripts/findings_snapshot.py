@@ -22,7 +22,8 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO.parent / "shared" / "corpus"
+# resolved, so that a worktree whose ../shared is a link names the corpus files as main does
+CORPUS = (REPO.parent / "shared" / "corpus").resolve()
 
 
 def _entry():
