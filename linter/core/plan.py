@@ -6,7 +6,7 @@ cover every proxy.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from linter.core.model import (
@@ -56,8 +56,8 @@ class HandshakePlan:
     # sent upstream, lower-case names (only when ``action`` is a ProxyAction)
     sent: dict[str, SentHeader] = field(default_factory=dict)
     # headers an op removed, or that an op left empty so they are not sent
-    removed: dict[str, HeaderOp] = field(default_factory=dict)
-    uncertain: list[Uncertain] = field(default_factory=list)
+    removed: Mapping[str, HeaderOp] = field(default_factory=dict)
+    uncertain: Sequence[Uncertain] = field(default_factory=list)
     # the same route's handling of an ordinary page request on the websocket's prefix
     plain_request: Request | None = None
 

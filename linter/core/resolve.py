@@ -16,6 +16,7 @@ from linter.core.model import (
     Action,
     Backend,
     Guard,
+    HeaderOp,
     PathMatch,
     ProxyAction,
     ProxyModel,
@@ -218,9 +219,15 @@ def trace(site: Site, req: Request) -> tuple[list[Route], Action, str, list[Unce
 # ---------------------------------------------------------------------------- headers
 
 
+# what most plans hold: nothing removed, nothing uncertain (one read-only empty value for
+# all, rather than two empty containers per plan of a fleet)
+_NOTHING_REMOVED: Mapping[str, HeaderOp] = MappingProxyType({})
+_NOTHING_UNCERTAIN: tuple[Uncertain, ...] = ()
+
+
 def sent_headers(
     action: ProxyAction, req: Request, shared: dict[str, SentHeader] | None = None
-) -> tuple[dict[str, SentHeader], dict]:
+) -> tuple[dict[str, SentHeader], Mapping[str, HeaderOp]]:
     """``shared`` hands out one SentHeader per client header value passed through: across
     a fleet's plans the same few repeat (the ops' values are mostly per site)."""
     up = action.upstream
@@ -249,7 +256,7 @@ def sent_headers(
             continue
         sent[key] = SentHeader(value, op)
         removed.pop(key, None)
-    return sent, removed
+    return sent, removed or _NOTHING_REMOVED
 
 
 def tokens(value: str) -> set[str]:
@@ -383,11 +390,6 @@ def build_plans(model: ProxyModel, options: Options) -> PlanSet:
     shared: dict[str, SentHeader] = {}
 
     for site in model.sites:
-        for label, action in _page_actions(site, options.ws_paths):
-            backend = action.backend
-            if backend is not None and backend.pool.value and keeps_connection(action, plain_probe) is not False:
-                fillers.setdefault(id(backend), []).append(PoolFiller(action, label))
-
         if not fronts_fas(site, options.ws_paths):
             continue
         for listener in site.listeners:
@@ -406,12 +408,25 @@ def build_plans(model: ProxyModel, options: Options) -> PlanSet:
                     route_chain=chain,
                     action=action,
                     final_path=final_path,
-                    uncertain=uncertain,
+                    uncertain=uncertain or _NOTHING_UNCERTAIN,
                     plain_request=pair[1],
                 )
                 if isinstance(action, ProxyAction):
                     plan.sent, plan.removed = sent_headers(action, _with_path(req, final_path), shared)
                 plans.append(plan)
+    # the page routes that fill a pool matter only for a backend some plan proxies to (a
+    # fleet's application backends are pooled too, and have many routes)
+    upgraded = {id(p.action.backend) for p in plans if isinstance(p.action, ProxyAction) and p.action.backend}
+    for site in model.sites:
+        for label, action in _page_actions(site, options.ws_paths):
+            backend = action.backend
+            if (
+                backend is not None
+                and id(backend) in upgraded
+                and backend.pool.value
+                and keeps_connection(action, plain_probe) is not False
+            ):
+                fillers.setdefault(id(backend), []).append(PoolFiller(action, label))
     return PlanSet(model=model, options=options, plans=plans, fillers=fillers, find_fas_backends=fas_backends)
 
 

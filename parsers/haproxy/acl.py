@@ -298,9 +298,6 @@ class AclCondition:
     # one per name was a fifth of a fleet's conditions (see acl_terms)
     acls: dict[str, Term | tuple[Term, ...]]
     servers: dict[str, int] = field(default_factory=dict)
-    # mentions(), made once when first asked: the conditions of a fleet's frontends are
-    # shared, and only a message or a plan's FAS-backend search reads the spelled-out text
-    spelled: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def text(self) -> str:
@@ -357,16 +354,15 @@ class AclCondition:
         return None if unknown else False
 
     def mentions(self) -> str:
-        """The condition with its named ACLs spelled out, so what it tests is visible."""
-        if self.spelled is not None:
-            return self.spelled
+        """The condition with its named ACLs spelled out, so what it tests is visible. Made
+        each time it is asked (a plan's FAS-backend search and messages ask): kept on every
+        condition of a fleet, the texts were a large part of the memory at the end of a run."""
         shown = []
         for group in self.groups:
             for _, item in group:
                 if isinstance(item, str) and item in self.acls:
                     shown.append(f"{item}: " + " | ".join(t.text for t in acl_terms(self.acls[item])))
-        self.spelled = f"{self.text} ({'; '.join(shown)})" if shown else self.text
-        return self.spelled
+        return f"{self.text} ({'; '.join(shown)})" if shown else self.text
 
 
 def acl_terms(declared: Term | tuple[Term, ...]) -> tuple[Term, ...]:

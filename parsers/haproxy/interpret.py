@@ -96,7 +96,6 @@ _NO_LOCS: list[Loc] = []
 _NO_STEPS: list[Step] = []
 _NO_CHILDREN: list[Node] = []  # a consumed section's lines
 _NONE: list = []
-_IDLE_KEYS = ("timeout tunnel", "timeout server")
 _NO_CA: Setting[str | None] = Setting(None)
 # request headers of the upgrade that a `-m` header rule can hit
 _REQUEST_HEADERS = ("Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Origin")
@@ -269,12 +268,15 @@ class ServerLine:
 
 @dataclass(slots=True)
 class BackendInfo:
-    """A backend (or the backend half of a ``listen``) with what its routes need."""
+    """A backend (or the backend half of a ``listen``) with what its routes need, kept
+    until every frontend is interpreted: so only what routes read, not its section."""
 
-    node: Node
-    settings: Settings
+    loc: Loc  # its section line
+    # what its idle limit is made of (see idle): `timeout tunnel`, `timeout server`
+    tunnel: tuple[str, Loc | None] | None
+    server_timeout: tuple[str, Loc | None] | None
     backend: Backend
-    servers: list[ServerLine]
+    first_server: ServerLine | None  # its TLS settings are what routes to it verify
     header_ops: list[tuple[HeaderOp, object]]  # (op, condition or None)
     steps: list[Step]
     hidden: list[HiddenHeader]
@@ -287,6 +289,11 @@ class BackendInfo:
     # the idle limit of the last frontend setting that reached it (frontends usually share
     # theirs through defaults): (the frontend's `timeout client` entry, limits)
     idle_for: tuple[object, Timeouts] | None = None
+    # the frontend routes that reach it, how many of those close connections, and the first
+    # closing mode (see front_connection_modes)
+    routes: int = 0
+    closing: int = 0
+    first_closing: tuple[str, Loc | None] | None = None
 
 
 class HAProxyInterpreter(ModelStart):
@@ -310,7 +317,6 @@ class HAProxyInterpreter(ModelStart):
         self.front_kept: tuple[object, list[HeaderOp]] = (None, [])
         # per backend name, the connection mode of each frontend route reaching it
         # (routes counted, how many of them close, the first closing mode)
-        self.front_modes: dict[str, list] = {}
         ws = options.ws_paths[0] if options.ws_paths else GATEWAY_WS
         self.probe = Request(
             ws,
@@ -439,10 +445,18 @@ class HAProxyInterpreter(ModelStart):
             header_ops, steps, hidden = self.http_rules(sec, self.acls(sec) if has_acl else {}, http=http)
             header_ops, steps, hidden = header_ops or _NONE, steps or _NONE, hidden or _NONE
         backend = Backend(name=name, servers=list(map(_server_of, servers)), loc=sec.loc, named=True)
-        info = BackendInfo(sec, settings, backend, servers, header_ops, steps, hidden, http=http)
-        self.reuse(info)
-        # from here only the idle limits are read from its settings (see idle)
-        info.settings = Settings({k: v for k in _IDLE_KEYS if (v := settings.values.get(k)) is not None}, _NONE)
+        info = BackendInfo(
+            sec.loc,
+            settings.values.get("timeout tunnel"),
+            settings.values.get("timeout server"),
+            backend,
+            servers[0] if servers else None,
+            header_ops,
+            steps,
+            hidden,
+            http=http,
+        )
+        self.reuse(info, settings)
         self.backends[name] = info
 
     @staticmethod
@@ -497,9 +511,8 @@ class HAProxyInterpreter(ModelStart):
             )
         return line
 
-    def reuse(self, info: BackendInfo) -> None:
+    def reuse(self, info: BackendInfo, s: Settings) -> None:
         """Whether idle server connections are kept, and who may take them."""
-        s = info.settings
         if not info.http:
             info.backend.pool = Setting(0)
             return
@@ -945,7 +958,7 @@ class HAProxyInterpreter(ModelStart):
                     f"http {sec.name} '{sec.args[0] if sec.args else ''}' uses tcp backend '{target}': "
                     'HAProxy refuses to start ("tries to use incompatible tcp backend")',
                     loc,
-                    related=[(info.node.loc, "backend in mode tcp")],
+                    related=[(info.loc, "backend in mode tcp")],
                     fix=f"put `mode http` in backend {target}, or route to an http backend",
                 )
             )
@@ -960,7 +973,7 @@ class HAProxyInterpreter(ModelStart):
             if info.kept_ops is None:
                 info.kept_ops = self.kept(info.header_ops)
             ops.extend(info.kept_ops)
-        first = info.servers[0] if info.servers else None
+        first = info.first_server
         tls = first.ssl if first is not None else False
         if relay:
             tls = front_tls if not tls else tls
@@ -994,18 +1007,15 @@ class HAProxyInterpreter(ModelStart):
             )
         if not relay:
             mode = settings.values.get("conn")
-            counted = self.front_modes.get(target)
-            if counted is None:
-                counted = self.front_modes[target] = [0, 0, None]
-            counted[0] += 1
+            info.routes += 1
             if mode is not None and _CONN_RANK[mode[0]] > 0:
-                counted[1] += 1
-                if counted[2] is None:
-                    counted[2] = mode
+                info.closing += 1
+                if info.first_closing is None:
+                    info.first_closing = mode
         client = settings.values.get("timeout client")
         cached = info.idle_for
         if cached is None or cached[0] is not client:
-            cached = info.idle_for = (client, Timeouts(idle=self.idle(settings, info.settings)))
+            cached = info.idle_for = (client, Timeouts(idle=self.idle(client, info)))
         return up[0], cached[1], info.tls_settings, tls, relay
 
     def kept(self, ops: list[tuple[HeaderOp, object]]) -> list[HeaderOp]:
@@ -1015,20 +1025,19 @@ class HAProxyInterpreter(ModelStart):
     def front_connection_modes(self) -> None:
         """The connection mode in force is the stronger of frontend and backend [manual 4]:
         a backend keeps no idle connection when every frontend reaching it closes them."""
-        for name, (routes, closing, first) in self.front_modes.items():
-            info = self.backends.get(name)
-            if info is None or not info.backend.pool.value:
-                continue
-            if routes and closing == routes:
-                info.backend.pool = Setting(0, first[1])
+        for info in self.backends.values():
+            if info.backend.pool.value and info.routes and info.closing == info.routes:
+                assert info.first_closing is not None
+                info.backend.pool = Setting(0, info.first_closing[1])
 
-    def idle(self, front: Settings, back: Settings) -> Setting[float | None]:
-        tunnel = back.values.get("timeout tunnel")
+    def idle(self, client: tuple[str, Loc | None] | None, back: BackendInfo) -> Setting[float | None]:
+        """The idle limit of an open tunnel: `timeout tunnel`, else the lower of the
+        frontend's `timeout client` and the backend's `timeout server`."""
+        tunnel = back.tunnel
         if tunnel is not None:
             return Setting(parse_time(tunnel[0]), tunnel[1], note="timeout tunnel")
         limits: list[tuple[float, Loc | None, str]] = []
-        for settings, key in ((front, "timeout client"), (back, "timeout server")):
-            got = settings.values.get(key)
+        for got, key in ((client, "timeout client"), (back.server_timeout, "timeout server")):
             if got is not None:
                 seconds = parse_time(got[0])
                 if seconds is not None and seconds > 0:
