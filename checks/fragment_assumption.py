@@ -10,12 +10,6 @@ from linter.core.rules import Rule
 
 from ._common import finding
 
-_APACHE_GUARDED = (
-    "    <IfModule proxy_wstunnel_module>\n"
-    "        ProxyPass /gateway/websocketcall ws://fas:8080/gateway/websocketcall\n"
-    "    </IfModule>\n"
-)
-
 RULE = Rule(
     id="WSP004",
     name="fragment-assumption",

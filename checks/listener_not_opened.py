@@ -13,14 +13,6 @@ from linter.core.symptoms import REFUSED
 from ._common import finding
 
 # a whole configuration (LoadModule lines), so that the Listen lines in it are all there are
-_APACHE_HEAD = (
-    "LoadModule proxy_module modules/mod_proxy.so\n"
-    "LoadModule proxy_http_module modules/mod_proxy_http.so\n"
-    "LoadModule proxy_wstunnel_module modules/mod_proxy_wstunnel.so\n"
-    "Listen 80\n"
-    "<IfModule ssl_module>\n    Listen 443\n</IfModule>\n"
-)
-_APACHE_SSL = "LoadModule ssl_module modules/mod_ssl.so\n"
 
 RULE = Rule(
     id="WSP204",

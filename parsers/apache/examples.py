@@ -1,337 +1,127 @@
 """The rule examples in apache words: for each rule, a broken config it flags and the fixed one.
 
 `wsproxylint rules`, docs/rules.md and SARIF show them, and tests/checks prove each: the bad one
-is flagged by its rule and the good one is not."""
+is flagged by its rule and the good one is not. The building blocks below hold the correct
+recipe once, so that each example shows only what it breaks."""
 
 from __future__ import annotations
 
 from linter.core.rules import Example
 
+
+def apache_vhost(body: str, head: str = "<VirtualHost *:443>", tls: bool = True) -> str:
+    """An Apache virtual host for the rule docs: TLS front (unless ``tls`` is False) plus ``body``."""
+    front = (
+        (
+            "    SSLEngine on\n    SSLCertificateFile /etc/ssl/certs/gw.pem\n"
+            "    SSLCertificateKeyFile /etc/ssl/private/gw.key\n"
+        )
+        if tls
+        else ""
+    )
+    return f"{head}\n{front}{body}</VirtualHost>\n"
+
+
+APACHE_WS = (
+    "    Timeout 3600\n    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On\n"
+    "    ProxyPass /assistserver/ ws://fas:8080/assistserver/ disablereuse=On\n"
+)
+
+
+APACHE_GOOD = apache_vhost(APACHE_WS)
+
+
+_APACHE_GUARDED = (
+    "    <IfModule proxy_wstunnel_module>\n"
+    "        ProxyPass /gateway/websocketcall ws://fas:8080/gateway/websocketcall\n"
+    "    </IfModule>\n"
+)
+_APACHE_HEAD = (
+    "LoadModule proxy_module modules/mod_proxy.so\n"
+    "LoadModule proxy_http_module modules/mod_proxy_http.so\n"
+    "LoadModule proxy_wstunnel_module modules/mod_proxy_wstunnel.so\n"
+    "Listen 80\n"
+    "<IfModule ssl_module>\n    Listen 443\n</IfModule>\n"
+)
+_APACHE_SSL = "LoadModule ssl_module modules/mod_ssl.so\n"
+
+
 EXAMPLES: dict[str, Example] = {
     "WSP001": Example(
-        bad="""\
-<VirtualHost *:80>
-    <Location /gateway/>
-        ProxyPass ws://fas:8080/gateway/
-</VirtualHost>
-""",
-        good="""\
-<VirtualHost *:80>
-    <Location /gateway/>
-        ProxyPass ws://fas:8080/gateway/
-    </Location>
-</VirtualHost>
-""",
+        bad="<VirtualHost *:80>\n    <Location /gateway/>\n        ProxyPass ws://fas:8080/gateway/\n</VirtualHost>\n",
+        good="<VirtualHost *:80>\n    <Location /gateway/>\n        ProxyPass ws://fas:8080/gateway/\n    </Location>\n</VirtualHost>\n",
     ),
     "WSP002": Example(
-        bad="""\
-<VirtualHost *:80>
-    Include missing/fas.conf
-</VirtualHost>
-""",
-        good="""\
-<VirtualHost *:80>
-    IncludeOptional conf.d/*.conf
-</VirtualHost>
-""",
+        bad="<VirtualHost *:80>\n    Include missing/fas.conf\n</VirtualHost>\n",
+        good="<VirtualHost *:80>\n    IncludeOptional conf.d/*.conf\n</VirtualHost>\n",
     ),
     "WSP003": Example(
-        bad="""\
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    <Location /gateway/>
-        ProxyPass /gateway/ ws://fas:8080/gateway/
-    </Location>
-</VirtualHost>
-""",
-        good="""\
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    <Location /gateway/>
-        ProxyPass ws://fas:8080/gateway/
-    </Location>
-</VirtualHost>
-""",
+        bad=apache_vhost(
+            "    <Location /gateway/>\n        ProxyPass /gateway/ ws://fas:8080/gateway/\n    </Location>\n"
+        ),
+        good=apache_vhost("    <Location /gateway/>\n        ProxyPass ws://fas:8080/gateway/\n    </Location>\n"),
     ),
     "WSP004": Example(
-        bad="""\
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    <IfModule proxy_wstunnel_module>
-        ProxyPass /gateway/websocketcall ws://fas:8080/gateway/websocketcall
-    </IfModule>
-    Timeout 3600
-    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On
-    ProxyPass /assistserver/ ws://fas:8080/assistserver/ disablereuse=On
-</VirtualHost>
-""",
-        good="""\
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    ProxyPass /gateway/websocketcall ws://fas:8080/gateway/websocketcall
-    Timeout 3600
-    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On
-    ProxyPass /assistserver/ ws://fas:8080/assistserver/ disablereuse=On
-</VirtualHost>
-""",
+        bad=apache_vhost(_APACHE_GUARDED + APACHE_WS),
+        good=apache_vhost("    ProxyPass /gateway/websocketcall ws://fas:8080/gateway/websocketcall\n" + APACHE_WS),
     ),
     "WSP101": Example(
-        bad="""\
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    Timeout 3600
-    ProxyPass /gateway/ http://fas:8080/gateway/ disablereuse=On
-</VirtualHost>
-""",
-        good="""\
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    Timeout 3600
-    ProxyPass /gateway/ http://fas:8080/gateway/ upgrade=websocket disablereuse=On
-</VirtualHost>
-""",
+        bad=apache_vhost("    Timeout 3600\n    ProxyPass /gateway/ http://fas:8080/gateway/ disablereuse=On\n"),
+        good=apache_vhost(
+            "    Timeout 3600\n    ProxyPass /gateway/ http://fas:8080/gateway/ upgrade=websocket disablereuse=On\n"
+        ),
     ),
     "WSP102": Example(
-        bad="""\
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    Timeout 3600
-    RequestHeader unset Upgrade
-    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On
-</VirtualHost>
-""",
-        good="""\
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    Timeout 3600
-    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On
-</VirtualHost>
-""",
+        bad=apache_vhost(
+            "    Timeout 3600\n    RequestHeader unset Upgrade\n    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On\n"
+        ),
+        good=apache_vhost("    Timeout 3600\n    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On\n"),
     ),
     "WSP103": Example(
-        bad="""\
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    SetEnv force-proxy-request-1.0 1
-    Timeout 3600
-    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On
-    ProxyPass /assistserver/ ws://fas:8080/assistserver/ disablereuse=On
-</VirtualHost>
-""",
-        good="""\
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    Timeout 3600
-    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On
-    ProxyPass /assistserver/ ws://fas:8080/assistserver/ disablereuse=On
-</VirtualHost>
-""",
+        bad=apache_vhost("    SetEnv force-proxy-request-1.0 1\n" + APACHE_WS),
+        good=APACHE_GOOD,
     ),
     "WSP104": Example(
-        bad="""\
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    RequestHeader unset Sec-WebSocket-Key
-    Timeout 3600
-    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On
-    ProxyPass /assistserver/ ws://fas:8080/assistserver/ disablereuse=On
-</VirtualHost>
-""",
-        good="""\
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    Timeout 3600
-    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On
-    ProxyPass /assistserver/ ws://fas:8080/assistserver/ disablereuse=On
-</VirtualHost>
-""",
+        bad=apache_vhost("    RequestHeader unset Sec-WebSocket-Key\n" + APACHE_WS),
+        good=APACHE_GOOD,
     ),
     "WSP201": Example(
-        bad="""\
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    Timeout 3600
-    ProxyPass /gateway/ http://fas:8080/gateway/ upgrade=websocket
-</VirtualHost>
-""",
-        good="""\
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    Timeout 3600
-    ProxyPass /gateway/ http://fas:8080/gateway/ upgrade=websocket disablereuse=On
-</VirtualHost>
-""",
+        bad=apache_vhost("    Timeout 3600\n    ProxyPass /gateway/ http://fas:8080/gateway/ upgrade=websocket\n"),
+        good=apache_vhost(
+            "    Timeout 3600\n    ProxyPass /gateway/ http://fas:8080/gateway/ upgrade=websocket disablereuse=On\n"
+        ),
     ),
     "WSP202": Example(
-        bad="""\
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    Timeout 3600
-    ProxyPass /gateway/ https://fas.example.com:8443/gateway/ disablereuse=On
-</VirtualHost>
-""",
-        good="""\
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    Timeout 3600
-    SSLProxyEngine on
-    ProxyPass /gateway/ https://fas.example.com:8443/gateway/ upgrade=websocket disablereuse=On
-</VirtualHost>
-""",
+        bad=apache_vhost(
+            "    Timeout 3600\n    ProxyPass /gateway/ https://fas.example.com:8443/gateway/ disablereuse=On\n"
+        ),
+        good=apache_vhost(
+            "    Timeout 3600\n    SSLProxyEngine on\n    ProxyPass /gateway/ https://fas.example.com:8443/gateway/ upgrade=websocket disablereuse=On\n"
+        ),
     ),
     "WSP203": Example(
-        bad="""\
-<VirtualHost *:443>
-    Timeout 3600
-    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On
-    ProxyPass /assistserver/ ws://fas:8080/assistserver/ disablereuse=On
-</VirtualHost>
-""",
-        good="""\
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    Timeout 3600
-    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On
-    ProxyPass /assistserver/ ws://fas:8080/assistserver/ disablereuse=On
-</VirtualHost>
-""",
+        bad=apache_vhost(APACHE_WS, tls=False),
+        good=APACHE_GOOD,
     ),
     "WSP204": Example(
-        bad="""\
-LoadModule proxy_module modules/mod_proxy.so
-LoadModule proxy_http_module modules/mod_proxy_http.so
-LoadModule proxy_wstunnel_module modules/mod_proxy_wstunnel.so
-Listen 80
-<IfModule ssl_module>
-    Listen 443
-</IfModule>
-LoadModule ssl_module modules/mod_ssl.so
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    Timeout 3600
-    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On
-    ProxyPass /assistserver/ ws://fas:8080/assistserver/ disablereuse=On
-</VirtualHost>
-""",
-        good="""\
-LoadModule ssl_module modules/mod_ssl.so
-LoadModule proxy_module modules/mod_proxy.so
-LoadModule proxy_http_module modules/mod_proxy_http.so
-LoadModule proxy_wstunnel_module modules/mod_proxy_wstunnel.so
-Listen 80
-<IfModule ssl_module>
-    Listen 443
-</IfModule>
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    Timeout 3600
-    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On
-    ProxyPass /assistserver/ ws://fas:8080/assistserver/ disablereuse=On
-</VirtualHost>
-""",
+        bad=_APACHE_HEAD + _APACHE_SSL + apache_vhost(APACHE_WS),
+        good=_APACHE_SSL + _APACHE_HEAD + apache_vhost(APACHE_WS),
     ),
     "WSP301": Example(
-        bad="""\
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    Timeout 3600
-    DocumentRoot /var/www/html
-    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On
-</VirtualHost>
-""",
-        good="""\
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    Timeout 3600
-    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On
-    ProxyPass /assistserver/ ws://fas:8080/assistserver/ disablereuse=On
-</VirtualHost>
-""",
+        bad=apache_vhost(
+            "    Timeout 3600\n    DocumentRoot /var/www/html\n    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On\n"
+        ),
+        good=APACHE_GOOD,
     ),
     "WSP302": Example(
-        bad="""\
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    Timeout 3600
-    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On
-    Redirect /assistserver/ https://assist.example.com/assistserver/
-</VirtualHost>
-""",
-        good="""\
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    Timeout 3600
-    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On
-    ProxyPass /assistserver/ ws://fas:8080/assistserver/ disablereuse=On
-</VirtualHost>
-""",
+        bad=apache_vhost(
+            "    Timeout 3600\n    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On\n    Redirect /assistserver/ https://assist.example.com/assistserver/\n"
+        ),
+        good=APACHE_GOOD,
     ),
     "WSP401": Example(
-        bad="""\
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    Timeout 30
-    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On
-</VirtualHost>
-""",
-        good="""\
-<VirtualHost *:443>
-    SSLEngine on
-    SSLCertificateFile /etc/ssl/certs/gw.pem
-    SSLCertificateKeyFile /etc/ssl/private/gw.key
-    Timeout 3600
-    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On
-    ProxyPass /assistserver/ ws://fas:8080/assistserver/ disablereuse=On
-</VirtualHost>
-""",
+        bad=apache_vhost("    Timeout 30\n    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On\n"),
+        good=APACHE_GOOD,
     ),
 }
 

@@ -1,408 +1,85 @@
 """The rule examples in haproxy words: for each rule, a broken config it flags and the fixed one.
 
 `wsproxylint rules`, docs/rules.md and SARIF show them, and tests/checks prove each: the bad one
-is flagged by its rule and the good one is not."""
+is flagged by its rule and the good one is not. The building blocks below hold the correct
+recipe once, so that each example shows only what it breaks."""
 
 from __future__ import annotations
 
 from linter.core.rules import Example
 
+
+def haproxy_config(
+    front: str = "",
+    back: str = "",
+    server: str = "server fas1 10.20.0.11:8080",
+    defaults: str = "    timeout tunnel 1h\n",
+    bind: str = "bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1",
+) -> str:
+    """A whole HAProxy config: one frontend, one FAS backend, plus ``front``/``back`` lines."""
+    return (
+        "global\n    log stdout local0\ndefaults\n    mode http\n    timeout connect 5s\n"
+        f"    timeout client 30s\n    timeout server 30s\n{defaults}"
+        f"frontend fe\n    {bind}\n{front}    default_backend fas\n"
+        f"backend fas\n{back}    {server}\n"
+    )
+
+
+HAPROXY_GOOD = haproxy_config()
+
+
 EXAMPLES: dict[str, Example] = {
     "WSP001": Example(
-        bad="""\
-global
-    log stdout local0
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout tunnel 1h
-frontend fe
-    bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1
-    http-request set-header X-Env "prod
-    default_backend fas
-backend fas
-    server fas1 10.20.0.11:8080
-""",
-        good="""\
-global
-    log stdout local0
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout tunnel 1h
-frontend fe
-    bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1
-    http-request set-header X-Env "prod"
-    default_backend fas
-backend fas
-    server fas1 10.20.0.11:8080
-""",
+        bad=haproxy_config(front='    http-request set-header X-Env "prod\n'),
+        good=haproxy_config(front='    http-request set-header X-Env "prod"\n'),
     ),
     "WSP003": Example(
-        bad="""\
-global
-    log stdout local0
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout tunnel 1h
-frontend fe
-    bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1
-    default_backend fas
-backend fas
-    server fas1 10.20.0.11:8443 ssl
-""",
-        good="""\
-global
-    log stdout local0
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout tunnel 1h
-frontend fe
-    bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1
-    default_backend fas
-backend fas
-    server fas1 10.20.0.11:8443 ssl verify required ca-file /etc/ssl/certs/fas-ca.pem
-""",
+        bad=haproxy_config(server="server fas1 10.20.0.11:8443 ssl"),
+        good=haproxy_config(server="server fas1 10.20.0.11:8443 ssl verify required ca-file /etc/ssl/certs/fas-ca.pem"),
     ),
     "WSP101": Example(
-        bad="""\
-global
-    log stdout local0
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout tunnel 1h
-frontend fe
-    bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1
-    http-request del-header Upgrade
-    default_backend fas
-backend fas
-    server fas1 10.20.0.11:8080
-""",
-        good="""\
-global
-    log stdout local0
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout tunnel 1h
-frontend fe
-    bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1
-    default_backend fas
-backend fas
-    server fas1 10.20.0.11:8080
-""",
+        bad=haproxy_config(front="    http-request del-header Upgrade\n"),
+        good=HAPROXY_GOOD,
     ),
     "WSP102": Example(
-        bad="""\
-global
-    log stdout local0
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout tunnel 1h
-frontend fe
-    bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1
-    default_backend fas
-backend fas
-    http-request set-header Connection close
-    server fas1 10.20.0.11:8080
-""",
-        good="""\
-global
-    log stdout local0
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout tunnel 1h
-frontend fe
-    bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1
-    default_backend fas
-backend fas
-    option http-server-close
-    server fas1 10.20.0.11:8080
-""",
+        bad=haproxy_config(back="    http-request set-header Connection close\n"),
+        good=haproxy_config(back="    option http-server-close\n"),
     ),
     "WSP104": Example(
-        bad="""\
-global
-    log stdout local0
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout tunnel 1h
-frontend fe
-    bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1
-    http-request del-header Sec-WebSocket-Key
-    default_backend fas
-backend fas
-    server fas1 10.20.0.11:8080
-""",
-        good="""\
-global
-    log stdout local0
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout tunnel 1h
-frontend fe
-    bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1
-    default_backend fas
-backend fas
-    server fas1 10.20.0.11:8080
-""",
+        bad=haproxy_config(front="    http-request del-header Sec-WebSocket-Key\n"),
+        good=HAPROXY_GOOD,
     ),
     "WSP105": Example(
-        bad="""\
-global
-    log stdout local0
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout tunnel 1h
-frontend fe
-    bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1
-    default_backend fas
-backend fas
-    http-response del-header Upgrade
-    server fas1 10.20.0.11:8080
-""",
-        good="""\
-global
-    log stdout local0
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout tunnel 1h
-frontend fe
-    bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1
-    default_backend fas
-backend fas
-    http-response del-header Server
-    server fas1 10.20.0.11:8080
-""",
+        bad=haproxy_config(back="    http-response del-header Upgrade\n"),
+        good=haproxy_config(back="    http-response del-header Server\n"),
     ),
     "WSP201": Example(
-        bad="""\
-global
-    log stdout local0
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout tunnel 1h
-frontend fe
-    bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1
-    default_backend fas
-backend fas
-    http-reuse always
-    server fas1 10.20.0.11:8080
-""",
-        good="""\
-global
-    log stdout local0
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout tunnel 1h
-frontend fe
-    bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1
-    default_backend fas
-backend fas
-    http-reuse safe
-    server fas1 10.20.0.11:8080
-""",
+        bad=haproxy_config(back="    http-reuse always\n"),
+        good=haproxy_config(back="    http-reuse safe\n"),
     ),
     "WSP202": Example(
-        bad="""\
-global
-    log stdout local0
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout tunnel 1h
-frontend fe
-    bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1
-    default_backend fas
-backend fas
-    server fas1 10.20.0.11:8443
-""",
-        good="""\
-global
-    log stdout local0
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout tunnel 1h
-frontend fe
-    bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1
-    default_backend fas
-backend fas
-    server fas1 10.20.0.11:8443 ssl verify required ca-file /etc/ssl/certs/fas-ca.pem
-""",
+        bad=haproxy_config(server="server fas1 10.20.0.11:8443"),
+        good=haproxy_config(server="server fas1 10.20.0.11:8443 ssl verify required ca-file /etc/ssl/certs/fas-ca.pem"),
     ),
     "WSP203": Example(
-        bad="""\
-global
-    log stdout local0
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout tunnel 1h
-frontend fe
-    bind :443
-    default_backend fas
-backend fas
-    server fas1 10.20.0.11:8080
-""",
-        good="""\
-global
-    log stdout local0
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout tunnel 1h
-frontend fe
-    bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1
-    default_backend fas
-backend fas
-    server fas1 10.20.0.11:8080
-""",
+        bad=haproxy_config(bind="bind :443"),
+        good=HAPROXY_GOOD,
     ),
     "WSP301": Example(
-        bad="""\
-global
-    log stdout local0
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout tunnel 1h
-frontend fe
-    bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1
-    use_backend fas if { path_beg /gateway/ }
-backend fas
-    server fas1 10.20.0.11:8080
-""",
-        good="""\
-global
-    log stdout local0
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout tunnel 1h
-frontend fe
-    bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1
-    use_backend fas if { path_beg /gateway/ /assistserver/ }
-    default_backend fas
-backend fas
-    server fas1 10.20.0.11:8080
-""",
+        bad=haproxy_config(front="    use_backend fas if { path_beg /gateway/ }\n").replace(
+            "    default_backend fas\n", ""
+        ),
+        good=haproxy_config(front="    use_backend fas if { path_beg /gateway/ /assistserver/ }\n"),
     ),
     "WSP302": Example(
-        bad="""\
-global
-    log stdout local0
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout tunnel 1h
-frontend fe
-    bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1
-    http-request redirect location %[path]/ code 301 if { path_reg ^/[^.]*[^/]$ }
-    default_backend fas
-backend fas
-    server fas1 10.20.0.11:8080
-""",
-        good="""\
-global
-    log stdout local0
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout tunnel 1h
-frontend fe
-    bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1
-    http-request redirect location %[path]/ code 301 if { path_reg ^/[^.]*[^/]$ } !{ path_beg /gateway/ /assistserver/ }
-    default_backend fas
-backend fas
-    server fas1 10.20.0.11:8080
-""",
+        bad=haproxy_config(front="    http-request redirect location %[path]/ code 301 if { path_reg ^/[^.]*[^/]$ }\n"),
+        good=haproxy_config(
+            front="    http-request redirect location %[path]/ code 301 if { path_reg ^/[^.]*[^/]$ } !{ path_beg /gateway/ /assistserver/ }\n"
+        ),
     ),
     "WSP401": Example(
-        bad="""\
-global
-    log stdout local0
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-frontend fe
-    bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1
-    default_backend fas
-backend fas
-    server fas1 10.20.0.11:8080
-""",
-        good="""\
-global
-    log stdout local0
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout tunnel 1h
-frontend fe
-    bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1
-    default_backend fas
-backend fas
-    server fas1 10.20.0.11:8080
-""",
+        bad=haproxy_config(defaults=""),
+        good=HAPROXY_GOOD,
     ),
 }
 
