@@ -74,8 +74,12 @@ def main() -> None:
     record("samples", ["samples"])
     for d in sorted(p for p in (REPO / "samples").rglob("*") if p.is_file()):
         record(f"samples/{d.relative_to(REPO / 'samples')}", [str(d.relative_to(REPO))])
+    import parsers
+
     if CORPUS.is_dir():
-        for dialect in ("nginx", "apache", "haproxy"):
+        for dialect in parsers.names():
+            if not (CORPUS / dialect).is_dir():
+                continue
             for f in sorted((CORPUS / dialect).iterdir()):
                 record(f"corpus/{dialect}/{f.name}", ["--dialect", dialect, str(f)])
     sys.path.insert(0, str(REPO))

@@ -846,7 +846,7 @@ def test_if_negated_regex_on_http_upgrade(tmp_path):
     _, model, ps = load(conf)
     plan = plan_for(ps)
     assert isinstance(plan.action, ProxyAction)
-    assert plan.uncertain == []
+    assert not plan.uncertain
     _, action, _, _ = trace(model.sites[0], page_request(GW, False, 80))
     assert isinstance(action, Respond) and action.status == 426
 
