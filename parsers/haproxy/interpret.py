@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
@@ -92,10 +93,12 @@ RELAY_STATUSES = FailureStatuses(plain_to_tls_port="reset", tls_to_plain_port="t
 # one object for every route where the value cannot differ (nothing changes them once built)
 _FORWARD = Setting(True)
 _TLS_READY = Setting(True)
-_NO_LOCS: list[Loc] = []
-_NO_STEPS: list[Step] = []
-_NO_CHILDREN: list[Node] = []  # a consumed section's lines
-_NONE: list = []
+# one empty value for what most sections and routes of a fleet have none of (immutable, so
+# nothing can add to what every holder shares)
+_NO_LOCS: tuple[Loc, ...] = ()
+_NO_STEPS: tuple[Step, ...] = ()
+_NONE: tuple = ()
+_NO_CHILDREN: list[Node] = []  # a consumed section's lines (the tree is not read again)
 _NO_CA: Setting[str | None] = Setting(None)
 # request headers of the upgrade that a `-m` header rule can hit
 _REQUEST_HEADERS = ("Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Origin")
@@ -277,9 +280,9 @@ class BackendInfo:
     server_timeout: tuple[str, Loc | None] | None
     backend: Backend
     first_server: ServerLine | None  # its TLS settings are what routes to it verify
-    header_ops: list[tuple[HeaderOp, object]]  # (op, condition or None)
-    steps: list[Step]
-    hidden: list[HiddenHeader]
+    header_ops: Sequence[tuple[HeaderOp, object]]  # (op, condition or None)
+    steps: Sequence[Step]
+    hidden: Sequence[HiddenHeader]
     # in mode http (as set, or as assumed when the defaults were not read)
     http: bool = True
     # what routes to it verify (from its first server), built on first use
@@ -438,9 +441,9 @@ class HAProxyInterpreter(ModelStart):
         http = (mode[0] if mode else self.assumed_mode()) == "http"
         # (a fleet's backends mostly have no rules: their ACLs are not read, one empty list
         # stands for all their ops, steps and hidden headers)
-        header_ops: list = _NONE
-        steps: list[Step] = _NONE
-        hidden: list[HiddenHeader] = _NONE
+        header_ops: Sequence[tuple[HeaderOp, object]] = _NONE
+        steps: Sequence[Step] = _NONE
+        hidden: Sequence[HiddenHeader] = _NONE
         if has_rules:
             header_ops, steps, hidden = self.http_rules(sec, self.acls(sec) if has_acl else {}, http=http)
             header_ops, steps, hidden = header_ops or _NONE, steps or _NONE, hidden or _NONE
@@ -803,7 +806,7 @@ class HAProxyInterpreter(ModelStart):
         info = self.backends.get(target)
         return info is not None and any(s.port in TLS_PORTS or s.port in PLAIN_PORTS for s in info.backend.servers)
 
-    def backend_steps(self, target: str, http: bool) -> list[Step]:
+    def backend_steps(self, target: str, http: bool) -> Sequence[Step]:
         info = self.backends.get(target)
         # shared, not copied: nothing changes a guard's steps once built
         return info.steps if info is not None and http else _NO_STEPS
@@ -977,7 +980,7 @@ class HAProxyInterpreter(ModelStart):
         tls = first.ssl if first is not None else False
         if relay:
             tls = front_tls if not tls else tls
-        hidden = () if relay else tuple(info.hidden + front_hidden) if http else tuple(info.hidden)
+        hidden = () if relay else (*info.hidden, *front_hidden) if http else tuple(info.hidden)
         # Equal parts are one object (nothing changes them once built): a frontend's routes
         # to its backends usually send the same ops, and the idle limit comes from the same
         # defaults lines, so a fleet does not hold a copy per route.
@@ -1018,7 +1021,7 @@ class HAProxyInterpreter(ModelStart):
             cached = info.idle_for = (client, Timeouts(idle=self.idle(client, info)))
         return up[0], cached[1], info.tls_settings, tls, relay
 
-    def kept(self, ops: list[tuple[HeaderOp, object]]) -> list[HeaderOp]:
+    def kept(self, ops: Sequence[tuple[HeaderOp, object]]) -> list[HeaderOp]:
         """The header ops whose condition holds for the upgrade (or that have none)."""
         return [op for op, cond in ops if cond is None or cond.evaluate(self.probe) is True]  # type: ignore
 
