@@ -10,8 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from _util import write
 
-from _util import cli_process, write
 from parsers.nginx.dump import is_dump, split
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -32,12 +32,6 @@ server {
     }
 }
 """
-
-
-def wsp(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
-    """Kept only for tests/dialects/apache/test_apache_stdin.py, which imports it: delete it
-    once that file uses the ``cli`` fixture."""
-    return cli_process(*args, cwd=cwd, stdin=stdin)
 
 
 def test_split_keeps_paths_order_and_line_numbers():
