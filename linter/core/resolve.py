@@ -39,7 +39,7 @@ MAX_REROUTES = 10
 
 
 # The browser's headers, one read-only copy for every request: a fleet whose frontends
-# each listen on their own port has two requests per frontend (6 MB of copies at 5,000).
+# each listen on their own port has two requests per frontend, so copies would add up.
 _UPGRADE_HEADERS: Mapping[str, str] = MappingProxyType(
     {
         "host": "gw.example.com",

@@ -2,7 +2,7 @@
 caret under it, then what the user will see and what to change; a summary line last.
 
 Colour only when asked (the CLI asks on a terminal without ``NO_COLOR``), with plain ANSI
-sequences: rich would do it too, but its import alone costs ~40 ms of a pre-commit run.
+sequences: rich would do it too, but its import alone would be a large part of a pre-commit run.
 """
 
 from __future__ import annotations
