@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO
 
 import parsers
 from linter.app.check_options import FORMATS, CheckArgs, fast_parser, typer_command, version_flag
-from linter.app.output import CliError, write
+from linter.app.output import CliError, either, proxies, write
 from linter.core.fas import DEFAULT_IDLE_THRESHOLD, DEFAULT_WS_PATHS, version_tuple
 from linter.core.findings import SEVERITY_RANK
 
@@ -43,12 +42,6 @@ def _version(value: str | None, flag: str) -> str | None:
     except ValueError:
         raise CliError(f"{flag}: not a version number: {value!r} (expected X.Y.Z)") from None
     return value
-
-
-def _or(words: Iterable[str], conjunction: str = "or") -> str:
-    """``a, b or c``."""
-    w = list(words)
-    return f" {conjunction} ".join((", ".join(w[:-1]), w[-1])) if len(w) > 1 else "".join(w)
 
 
 def _ids(words: list[str], where: str) -> set[str]:
@@ -106,7 +99,7 @@ def run_check(a: CheckArgs, stdout: TextIO, stderr: TextIO) -> int:
     where = settings.path or "settings"
     fmt = a.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if a.dialect != "auto" and parsers.get(a.dialect) is None:
-        raise CliError(f"--dialect: expected {_or(('auto', *parsers.names()))}, not {a.dialect!r}")
+        raise CliError(f"--dialect: expected {either(('auto', *parsers.names()))}, not {a.dialect!r}")
     if fmt not in FORMATS:
         raise CliError(f"--format: expected one of {', '.join(FORMATS)}, not {fmt!r}")
     fail_on = a.fail_on or settings.fail_on or "warning"
@@ -188,9 +181,7 @@ def run_check(a: CheckArgs, stdout: TextIO, stderr: TextIO) -> int:
     if rendered:  # github with no finding prints nothing at all
         write(stdout, rendered)
     if not report.files and not report.skipped:
-        write(
-            stderr, f"wsproxylint: no {_or([d.display for d in parsers.dialects()])} config found in {' '.join(paths)}"
-        )
+        write(stderr, f"wsproxylint: no {proxies()} config found in {' '.join(paths)}")
     for path, why in report.skipped:
         write(stderr, f"wsproxylint: skipped {path}: {why}")
     for where, why in report.unreadable:
@@ -293,11 +284,10 @@ def run_explain(text: str, fmt: str, stdout: TextIO, stderr: TextIO) -> int:
 def _app():
     import typer
 
-    proxies = _or([d.display for d in parsers.dialects()], "and")
     app = typer.Typer(
         add_completion=False,
         no_args_is_help=True,
-        help=f"Lint {proxies} configs in front of a CafeX FAS gateway for what breaks the WebSocket handshake.",
+        help=f"Lint {proxies('and')} configs in front of a CafeX FAS gateway for what breaks the WebSocket handshake.",
         context_settings={"help_option_names": ["-h", "--help"]},
     )
 

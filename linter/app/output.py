@@ -4,6 +4,7 @@ survives a closed pipe."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from typing import TextIO
 
 
@@ -20,3 +21,16 @@ def write(stream: TextIO, text: str) -> None:
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, stream.fileno())
+
+
+def either(words: Iterable[str], conjunction: str = "or") -> str:
+    """``a, b or c``."""
+    w = list(words)
+    return f" {conjunction} ".join((", ".join(w[:-1]), w[-1])) if len(w) > 1 else "".join(w)
+
+
+def proxies(conjunction: str = "or") -> str:
+    """The registered proxies as people call them: ``nginx, Apache or HAProxy``."""
+    import parsers
+
+    return either((d.display for d in parsers.dialects()), conjunction)

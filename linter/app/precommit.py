@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import parsers
+from linter.app.output import proxies
 
 HOOKS = Path(__file__).resolve().parents[2] / ".pre-commit-hooks.yaml"
 
@@ -40,10 +41,8 @@ def files_pattern_lines() -> list[str]:
 
 
 def hooks_document() -> str:
-    displays = [d.display for d in parsers.dialects()]
-    proxies = " and ".join((", ".join(displays[:-1]), displays[-1])) if len(displays) > 1 else displays[0]
     patterns = " |\n".join(f"      {p}" for p in files_pattern_lines())
-    return _TEMPLATE.format(proxies=proxies, patterns=patterns)
+    return _TEMPLATE.format(proxies=proxies("and"), patterns=patterns)
 
 
 def main(argv: list[str]) -> int:

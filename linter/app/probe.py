@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from linter.app.console_errors import Cause, for_symptom
 from linter.app.handshake import BAD_ACCEPT, OK, HandshakeResult, HeldConnection, Target, handshake, warm_up
-from linter.app.output import CliError, write
+from linter.app.output import CliError, proxies, write
 from linter.core import symptoms
 from linter.core.fas import DEFAULT_WS_PATHS, PLAIN_PORTS, TLS_PORTS, ws_base
 from linter.core.findings import Finding
@@ -474,7 +474,7 @@ def _correlate(out: Outcome, config: str, url_path: str) -> None:
     out.config_notes = [f"skipped {p}: {why}" for p, why in report.skipped]
     out.config_notes += [f"internal error in {e.where}: {e.message}" for e in report.internal_errors]
     if not report.files and not report.skipped:
-        out.config_notes.append(f"no nginx, Apache or HAProxy config found in {config}")
+        out.config_notes.append(f"no {proxies()} config found in {config}")
 
 
 def order_findings(findings: list[Finding], observed: str | None, url_path: str) -> tuple[list[Finding], int]:

@@ -34,7 +34,7 @@ class Apache(Dialect):
     file_patterns = (
         r"(^|/)(httpd|apache2|apache)[^/]*\.conf$",
         r"(^|/)\.htaccess$",
-        r"(^|/)(apache2|httpd)/(.+/)?[^/]+\.(conf|load)$",
+        r"(^|/)(apache2|httpd)/(.+/)?[^/]+\.(conf|cfg|load)$",
         r"(^|/)(sites-available|sites-enabled)/[^/]+$",
         r"(^|/)(conf\.d|conf-available|conf-enabled|mods-available|mods-enabled)/[^/]+\.(conf|load)$",
     )

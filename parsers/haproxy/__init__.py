@@ -30,7 +30,7 @@ class HAProxy(Dialect):
     assumed_version = ASSUMED_VERSION
     file_patterns = (
         r"(^|/)haproxy[^/]*\.cfg$",
-        r"(^|/)haproxy/(.+/)?[^/]+\.cfg$",
+        r"(^|/)haproxy/(.+/)?[^/]+\.(conf|cfg|load)$",
     )
 
     def detect(self, path: str, head: str) -> int:

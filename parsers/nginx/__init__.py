@@ -29,9 +29,9 @@ class Nginx(Dialect):
     file_patterns = (
         r"(^|/)nginx[^/]*\.conf$",
         r"\.nginx$",
-        r"(^|/)nginx/(.+/)?[^/]+\.conf$",
+        r"(^|/)nginx/(.+/)?[^/]+\.(conf|cfg|load)$",
         r"(^|/)(sites-available|sites-enabled)/[^/]+$",
-        r"(^|/)(conf\.d|snippets)/[^/]+\.conf$",
+        r"(^|/)(conf\.d|snippets)/[^/]+\.(conf|load)$",
     )
 
     def detect(self, path: str, head: str) -> int:

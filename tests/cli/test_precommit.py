@@ -56,6 +56,9 @@ MUST = [
     "httpd.conf", "apache2/apache2.conf", "etc/apache2/sites-enabled/000-default.conf",
     "apache2/mods-enabled/proxy_wstunnel.load", "conf-enabled/ssl.conf", "httpd/conf.d/fas.conf", "web/.htaccess",
     "haproxy.cfg", "etc/haproxy/haproxy.cfg", "haproxy-edge.cfg", "haproxy/conf.d/10-fas.cfg",
+    # what the hand-written pattern took before the patterns became each dialect's: a proxy's
+    # folder takes .conf, .cfg and .load whatever the proxy, snippets/ takes .load
+    "haproxy/frontends.conf", "etc/nginx/stream.cfg", "httpd/extra/fas.cfg", "snippets/fas.load",
 ]
 MUST_NOT = [
     "README.md", "nginx.conf.j2", "docs/nginx.md", "src/app.py", "conf.d/logging.yaml",
