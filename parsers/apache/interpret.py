@@ -62,7 +62,7 @@ from linter.core.options import Options
 from linter.core.tree import ConfigTree, Loc, Node
 
 from ..common import Durations, ModelStart, compile_regex, port_number, split_hostport
-from . import ASSUMED_VERSION
+from . import ASSUMED_VERSION, NAME
 from .advice import ApacheAdvice
 from .modules import TRUNK_ONLY
 from .read import ReaderFacts
@@ -453,7 +453,7 @@ def location_regex(path: str) -> re.Pattern[str]:
 
 
 class ApacheInterpreter(ModelStart):
-    dialect = "apache"
+    dialect = NAME
     assumed_version = ASSUMED_VERSION
 
     def __init__(self, tree: ConfigTree, options: Options, consume: bool = False) -> None:

@@ -64,7 +64,7 @@ from linter.core.options import Options
 from linter.core.tree import ConfigTree, Loc, Node
 
 from ..common import REGEX_ERRORS, Durations, ModelStart, compile_regex, quiet_regex
-from . import ASSUMED_VERSION
+from . import ASSUMED_VERSION, NAME
 from .acl import (
     AclCondition,
     Always,
@@ -300,7 +300,7 @@ class BackendInfo:
 
 
 class HAProxyInterpreter(ModelStart):
-    dialect = "haproxy"
+    dialect = NAME
     assumed_version = ASSUMED_VERSION
 
     def __init__(self, tree: ConfigTree, options: Options, consume: bool = False) -> None:

@@ -52,7 +52,7 @@ from linter.core.tree import ConfigTree, Loc, Node
 
 from .. import common
 from ..common import Durations, ModelStart, port_number
-from . import ASSUMED_VERSION
+from . import ASSUMED_VERSION, NAME
 from .advice import NginxAdvice
 from .variables import (
     Evaluator,
@@ -203,7 +203,7 @@ class Level:
 
 
 class NginxInterpreter(ModelStart):
-    dialect = "nginx"
+    dialect = NAME
     assumed_version = ASSUMED_VERSION
 
     def __init__(self, tree: ConfigTree, options: Options, consume: bool = False) -> None:
