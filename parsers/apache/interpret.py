@@ -65,6 +65,8 @@ from ..common import Durations, ModelStart, compile_regex, port_number, split_ho
 from . import ASSUMED_VERSION, NAME
 from .advice import ApacheAdvice
 from .modules import TRUNK_ONLY
+from .params import HEALTH_CHECK
+from .params import rejected as rejected_params
 from .read import ReaderFacts
 
 UPGRADE_IN_PROXY_HTTP = (2, 4, 47)
@@ -125,6 +127,8 @@ _HTTP11 = Setting("1.1")
 _UPGRADE_HOP = frozenset({"upgrade"})
 _NO_HOP: frozenset[str] = frozenset()
 _TLS_SCHEMES = frozenset({"https", "wss"})
+# directives whose key=value parameters httpd checks, as it names them in its messages
+_PARAM_CARRIERS = {"proxypass": "ProxyPass", "proxypassmatch": "ProxyPassMatch"}
 _HTTP_URL = re.compile(r"^https?://")
 _READY = Setting(True)
 _POOLED = Setting(
@@ -587,11 +591,54 @@ class ApacheInterpreter(ModelStart):
                 name = n.name
                 if name in TRUNK_ONLY or name == "location" or name == "locationmatch":
                     self.check_node(n)
+                elif name in _PARAM_CARRIERS or name == "proxyset":
+                    self.check_params(n, None)  # (a ProxySet without its URL: below)
+                elif name == "proxy" and n.children and n.args:
+                    for c in n.children:
+                        if c.name == "balancermember" or (
+                            c.name == "proxyset" and not (c.args and _URL.match(c.args[0]))
+                        ):
+                            self.check_params(c, n.args[0])
                 if n.children:
                     stack.append(iter(n.children))
                     break
             else:
                 stack.pop()
+
+    def check_params(self, n: Node, section_url: str | None) -> None:
+        """A parameter httpd does not take in this place makes it refuse the config."""
+        if n.name == "balancermember":
+            url, params, balancer = "", n.args[1:], False
+        elif n.name == "proxyset":
+            if n.args and _URL.match(n.args[0]):
+                url, params = n.args[0], n.args[1:]
+            elif section_url is not None:
+                url, params = section_url, n.args
+            else:
+                return
+            balancer = url.lower().startswith("balancer://")
+        else:  # ProxyPass / ProxyPassMatch: path, then target (in <Location>: target only)
+            first_url = 0 if n.args and _URL.match(n.args[0]) else 1
+            if len(n.args) <= first_url or not _URL.match(n.args[first_url]):
+                return
+            url, params = n.args[first_url], n.args[first_url + 1 :]
+            balancer = url.lower().startswith("balancer://")
+        if not params:
+            return
+        hcheck = not self.know_modules or HEALTH_CHECK in self.modules
+        shown = _PARAM_CARRIERS.get(n.name, "BalancerMember" if n.name == "balancermember" else "ProxySet")
+        message = rejected_params(shown, params, balancer, hcheck, url.rstrip("/"))
+        if message is not None:
+            self.problems.append(
+                ConfigProblem(
+                    "rejected",
+                    message,
+                    n.loc,
+                    fix="put balancer parameters (lbmethod=, stickysession=, ...) on the ProxyPass or ProxySet "
+                    "of the balancer:// and worker parameters (disablereuse=On, timeout=, upgrade=, ...) on "
+                    "each BalancerMember or a ProxyPass to a host; on/off parameters take On or Off",
+                )
+            )
 
     def check_node(self, n: Node) -> None:
         if n.name in TRUNK_ONLY:

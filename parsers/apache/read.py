@@ -64,6 +64,7 @@ _READER_DIRECTIVES = frozenset({"loadmodule", "define", "undefine", "serverroot"
 # it and keep it, keep it, or leave it out of the tree (no one reads it)
 _INCLUDE, _READER, _PLAIN, _UNREAD = "include", "reader", "plain", "unread"
 _MAIN_HINT = re.compile(r"^[ \t]*(ServerRoot|LoadModule)[ \t]", re.MULTILINE | re.IGNORECASE)
+_LOADS_MODULES = re.compile(r"^[ \t]*LoadModule[ \t]", re.MULTILINE | re.IGNORECASE)
 _VAR = re.compile(r"\$\{([A-Za-z_][\w.:-]*)\}")
 
 _grammar = None
@@ -273,6 +274,12 @@ class Reader:
         text = decode(data)
         if text.startswith(BOM):
             text = text[1:]  # httpd skips a UTF-8 byte-order mark (apache2 -t accepts one)
+        if not stack and not self.main_hint:
+            # the entry file is a main config when it loads modules anywhere, not only
+            # before its first <IfModule>: one decided as a fragment at that <IfModule>
+            # would read a section httpd skips (a Listen before its LoadModule). (ServerRoot
+            # alone does not say it: templates of static-module builds set it too.)
+            self.main_hint = bool(_LOADS_MODULES.search(text))
         return self.parse_text(path, text, sf, stack, via)
 
     def parse_text(
