@@ -342,6 +342,12 @@ def _app():
         config: str | None = typer.Option(
             None, "--config", help="Proxy config to lint too: findings that predict the observed symptom come first"
         ),
+        http1: bool = typer.Option(
+            False,
+            "--http1",
+            help="On wss://, do not offer HTTP/2: open the websocket over HTTP/1.1 even where the front "
+            "offers websockets over h2 (RFC 8441), as browsers use them",
+        ),
     ) -> None:
         """Open the websocket as a browser would; on failure, what the console shows and why."""
         from linter.app.probe import ProbeArgs, run_probe
@@ -360,6 +366,7 @@ def _app():
                 timeout=timeout,
                 format=format,
                 config=config,
+                http1=http1,
             ),
         )
 

@@ -124,27 +124,30 @@ class HandshakeResult:
         return self.symptom == OK
 
 
-class _Failed(Exception):
+class HandshakeFailed(Exception):
+    """A step failed before any answer; ``symptom`` is what the console shows."""
+
     def __init__(self, symptom: str, detail: str) -> None:
         super().__init__(detail)
         self.symptom = symptom
         self.detail = detail
 
 
-def connect(target: Target, timings: dict[str, float] | None = None) -> socket.socket:
-    """TCP (and TLS) to the target; raises ``_Failed`` with the browser's symptom."""
+def connect(target: Target, timings: dict[str, float] | None = None, alpn: list[str] | None = None) -> socket.socket:
+    """TCP (and TLS) to the target; raises ``HandshakeFailed`` with the browser's symptom.
+    ``alpn``: the protocols offered (default HTTP/1.1 only, the websocket's own connection)."""
     timings = {} if timings is None else timings
     t0 = time.monotonic()
     try:
         sock = socket.create_connection(target.dial(), timeout=target.timeout)
     except ConnectionRefusedError:
-        raise _Failed(REFUSED, f"connection to {_fmt_addr(target.dial())} refused") from None
+        raise HandshakeFailed(REFUSED, f"connection to {_fmt_addr(target.dial())} refused") from None
     except TimeoutError:
-        raise _Failed(
+        raise HandshakeFailed(
             REFUSED, f"no answer to connect to {_fmt_addr(target.dial())} within {target.timeout:g} s"
         ) from None
     except OSError as e:
-        raise _Failed(REFUSED, f"cannot connect to {_fmt_addr(target.dial())}: {e}") from None
+        raise HandshakeFailed(REFUSED, f"cannot connect to {_fmt_addr(target.dial())}: {e}") from None
     timings["tcp"] = time.monotonic() - t0
     if not target.tls:
         return sock
@@ -153,17 +156,17 @@ def connect(target: Target, timings: dict[str, float] | None = None) -> socket.s
     if target.insecure:
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
-    ctx.set_alpn_protocols(["http/1.1"])  # a browser opens websockets over HTTP/1.1
+    ctx.set_alpn_protocols(alpn or ["http/1.1"])  # a browser's own websocket connection: HTTP/1.1
     # An IP literal is checked against the certificate's IP SANs and never sent as SNI.
     sni = target.sni if target.sni is not None else target.hostname
     try:
         tls = ctx.wrap_socket(sock, server_hostname=sni.strip("[]") or None)
     except ssl.SSLCertVerificationError as e:
         sock.close()
-        raise _Failed(TLS_ERROR, f"certificate not accepted: {e.verify_message or e}") from None
+        raise HandshakeFailed(TLS_ERROR, f"certificate not accepted: {e.verify_message or e}") from None
     except (TimeoutError, ssl.SSLError, ConnectionResetError, BrokenPipeError, OSError) as e:
         sock.close()
-        raise _Failed(TLS_ERROR, f"TLS handshake failed: {e}") from None
+        raise HandshakeFailed(TLS_ERROR, f"TLS handshake failed: {e}") from None
     timings["tls"] = time.monotonic() - t1
     return tls
 
@@ -190,7 +193,7 @@ def handshake(
         if sock is None:
             sock = connect(target, timings)
         return _handshake_on(sock, target, timings, echo, quiet, ping_interval, extra_headers or {}, key or new_key())
-    except _Failed as f:
+    except HandshakeFailed as f:
         return HandshakeResult(f.symptom, f.detail, timings=timings)
     finally:
         if sock is not None:
@@ -290,7 +293,7 @@ def _handshake_on(
         try:
             _send(sock, encode_frame(0x1, payload), "sending a text frame")
             opcode, data = reader.frame(skip_control=True)
-        except _Failed as f:
+        except HandshakeFailed as f:
             symptom = IDLE_DISCONNECT if quiet > 0 else RESET
             return HandshakeResult(symptom, f"after the 101: {f.detail}", code, resp, timings)
         timings["echo"] = time.monotonic() - t2
@@ -301,7 +304,7 @@ def _handshake_on(
             return HandshakeResult(RESET, f"echo differs: sent {payload!r}, got {data[:80]!r}", code, resp, timings)
         try:
             _send(sock, encode_frame(0x8, struct.pack("!H", 1000)), "closing")
-        except _Failed:
+        except HandshakeFailed:
             pass
     return HandshakeResult(
         OK, "101 with a correct Sec-WebSocket-Accept" + (", echo received" if echo else ""), code, resp, timings
@@ -334,7 +337,7 @@ def _hold(reader: _Reader, seconds: float, ping_interval: float | None) -> str |
         while reader.buffered:
             try:
                 opcode, data = reader.frame(skip_control=False)
-            except _Failed as f:
+            except HandshakeFailed as f:
                 return f.detail
             if opcode == 0x8:
                 return f"close frame {_close_reason(data)}"
@@ -342,7 +345,7 @@ def _hold(reader: _Reader, seconds: float, ping_interval: float | None) -> str |
         if next_ping is not None and time.monotonic() >= next_ping:
             try:
                 _send(reader.sock, encode_frame(0x9, b"keepalive"), "ping")
-            except _Failed as f:
+            except HandshakeFailed as f:
                 return f.detail
             next_ping = time.monotonic() + (ping_interval or 0)
 
@@ -381,13 +384,13 @@ class _Reader:
         try:
             chunk = self.sock.recv(65536)
         except TimeoutError:
-            raise _Failed(RESET, f"no data within {self.timeout:g} s while reading {what}") from None
+            raise HandshakeFailed(RESET, f"no data within {self.timeout:g} s while reading {what}") from None
         except ssl.SSLError as e:
-            raise _Failed(RESET, f"TLS error while reading {what}: {e}") from None
+            raise HandshakeFailed(RESET, f"TLS error while reading {what}: {e}") from None
         except OSError as e:
-            raise _Failed(RESET, f"connection reset while reading {what}: {e}") from None
+            raise HandshakeFailed(RESET, f"connection reset while reading {what}: {e}") from None
         if not chunk:
-            raise _Failed(
+            raise HandshakeFailed(
                 RESET, f"connection closed while reading {what}" + ("" if self.buf else " (no response at all)")
             )
         self.buf += chunk
@@ -401,13 +404,13 @@ class _Reader:
     def head(self, what: str) -> tuple[int, str, dict[str, str]]:
         while b"\r\n\r\n" not in self.buf:
             if len(self.buf) > MAX_HEAD:
-                raise _Failed(RESET, f"{what}: response head larger than {MAX_HEAD} bytes")
+                raise HandshakeFailed(RESET, f"{what}: response head larger than {MAX_HEAD} bytes")
             self._fill(what)
         raw, self.buf = self.buf.split(b"\r\n\r\n", 1)
         lines = raw.decode("latin-1").split("\r\n")
         parts = lines[0].split(" ", 2)
         if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
-            raise _Failed(RESET, f"{what}: not an HTTP response: {lines[0][:80]!r}")
+            raise HandshakeFailed(RESET, f"{what}: not an HTTP response: {lines[0][:80]!r}")
         headers: dict[str, str] = {}
         for line in lines[1:]:
             name, sep, value = line.partition(":")
@@ -432,11 +435,11 @@ class _Reader:
                     self.buf = self.buf.split(b"\r\n", 1)[1]
                     return out
                 if len(out) + size > MAX_BODY:
-                    raise _Failed(RESET, f"{what}: body larger than {MAX_BODY} bytes")
+                    raise HandshakeFailed(RESET, f"{what}: body larger than {MAX_BODY} bytes")
                 out += self.exact(size + 2, what)[:-2]
         length = int(headers.get("content-length", "0") or 0)
         if length > MAX_BODY:
-            raise _Failed(RESET, f"{what}: body larger than {MAX_BODY} bytes")
+            raise HandshakeFailed(RESET, f"{what}: body larger than {MAX_BODY} bytes")
         return self.exact(length, what)
 
     def frame(self, skip_control: bool) -> tuple[int, bytes]:
@@ -448,7 +451,7 @@ class _Reader:
             elif n == 127:
                 n = struct.unpack("!Q", self.exact(8, "a websocket frame"))[0]
             if n > MAX_BODY:
-                raise _Failed(RESET, "websocket frame too large")
+                raise HandshakeFailed(RESET, "websocket frame too large")
             mask = self.exact(4, "a websocket frame") if b2 & 0x80 else b""
             data = self.exact(n, "a websocket frame")
             if mask:
@@ -481,7 +484,7 @@ class HeldConnection:
         self.timings: dict[str, float] = {}
         try:
             self.sock = connect(target, self.timings)
-        except _Failed as f:
+        except HandshakeFailed as f:
             raise PageError(f.symptom, f.detail) from None
         self.reader = _Reader(self.sock, target.timeout)
         self.closed = False
@@ -504,7 +507,7 @@ class HeldConnection:
             _send(self.sock, req.encode("latin-1"), f"GET {path}")
             code, _, resp = self.reader.head(f"the response to GET {path}")
             body = self.reader.body(resp, f"the body of GET {path}") if code not in (204, 304) else b""
-        except _Failed as f:
+        except HandshakeFailed as f:
             self.close()
             raise PageError(f.symptom, f.detail) from None
         if "close" in _tokens(resp.get("connection", "")):
@@ -587,9 +590,9 @@ def _send(sock: socket.socket, data: bytes, what: str) -> None:
     try:
         sock.sendall(data)
     except TimeoutError:
-        raise _Failed(RESET, f"timed out {what}") from None
+        raise HandshakeFailed(RESET, f"timed out {what}") from None
     except OSError as e:
-        raise _Failed(RESET, f"connection reset {what}: {e}") from None
+        raise HandshakeFailed(RESET, f"connection reset {what}: {e}") from None
 
 
 def _close(sock: socket.socket) -> None:

@@ -41,6 +41,9 @@ from linter.core.symptoms import (
 )
 
 SCHEMES = ("ws", "wss")
+# what carried the websocket, as the report names it
+HTTP1_WS = "http/1.1"
+H2_WS = "h2 (RFC 8441 extended CONNECT)"
 FORMATS = ("text", "json")
 WARM_CONNECTIONS = 3
 WARM_REQUESTS = 2
@@ -124,6 +127,7 @@ class ProbeArgs:
     timeout: float = 5.0
     format: str = "text"
     config: str | None = None
+    http1: bool = False  # never offer h2 (the websocket's own HTTP/1.1 connection, as before)
 
 
 @dataclass(slots=True)
@@ -145,6 +149,7 @@ class Attempt:
     status: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
     steps: list[Step] = field(default_factory=list)
+    protocol: str = HTTP1_WS  # what carried the websocket
 
 
 @dataclass(slots=True)
@@ -278,6 +283,7 @@ def _attempt(number: int, target: Target, extra: dict[str, str], a: ProbeArgs) -
     )
 
     result: HandshakeResult | None = None
+    over_h2 = False
     tried: list[str] = []
     for addr in addresses:
         dialled = Target(
@@ -304,6 +310,10 @@ def _attempt(number: int, target: Target, extra: dict[str, str], a: ProbeArgs) -
                 )
             # a key given with --header is the one the Accept must answer
             headers = {k: v for k, v in extra.items() if k != "Sec-WebSocket-Key"}
+            if target.tls and not a.http1:
+                over_h2, result = _try_h2(dialled, steps, headers, a)
+                if over_h2:
+                    break
             result = handshake(dialled, quiet=a.hold, extra_headers=headers, key=extra.get("Sec-WebSocket-Key"))
         finally:
             for conn in held:
@@ -312,7 +322,45 @@ def _attempt(number: int, target: Target, extra: dict[str, str], a: ProbeArgs) -
         if not (result.symptom == REFUSED and "tcp" not in result.timings):
             break
     assert result is not None
+    if over_h2:
+        return _read_h2(number, result, target, steps, tried, a)
     return _read(number, result, target, steps, tried, a)
+
+
+def _try_h2(dialled: Target, steps: list[Step], headers: dict[str, str], a: ProbeArgs) -> tuple[bool, HandshakeResult]:
+    """Offer h2 as a browser does on wss://; True when the websocket went over an h2
+    stream (with --warm, after the page loads as earlier streams of that connection).
+    Otherwise a step says why the browser would open HTTP/1.1 instead."""
+    from linter.app.handshake_h2 import H2, h2_handshake  # the h2 package only for probes
+
+    path = urlsplit(dialled.url).path or "/"
+    pages = [ws_base(path)] * (WARM_CONNECTIONS * WARM_REQUESTS) if a.warm else []
+    h2_headers = {k: v for k, v in headers.items() if k.lower() in ("origin", "cookie", "authorization")}
+    t0 = time.monotonic()
+    result, alpn, over_h2 = h2_handshake(dialled, pages, a.hold, h2_headers)
+    if over_h2:
+        if pages:
+            steps.append(
+                Step(
+                    "warm",
+                    True,
+                    None,
+                    f"{len(pages)} page request(s) on {ws_base(path)} as earlier "
+                    "streams of the same h2 connection, as a page's own loads are",
+                )
+            )
+        return True, result
+    if alpn is not None or result.symptom == OK:
+        why = "the front chose HTTP/1.1 (ALPN)" if alpn != H2 else "h2 without extended CONNECT (RFC 8441)"
+        steps.append(
+            Step(
+                "h2",
+                True,
+                time.monotonic() - t0,
+                f"{why}: the browser opens the websocket over HTTP/1.1 on a connection of its own",
+            )
+        )
+    return False, result
 
 
 def _read(
@@ -392,6 +440,50 @@ def _read(
     elif r.status == 101 and symptom is not None and reason is None and "quiet" not in t:
         steps.append(Step("echo", False, None, r.detail))
     return Attempt(number, symptom, reason, r.detail, r.status, dict(r.headers), steps)
+
+
+def _read_h2(
+    number: int, r: HandshakeResult, target: Target, steps: list[Step], tried: list[str], a: ProbeArgs
+) -> Attempt:
+    """The report's steps for a websocket opened as an h2 stream: no 101 and no Accept
+    there; the answer is a status on the stream (2xx opens it) or a reset."""
+    t = r.timings
+    symptom: str | None = None if r.symptom == OK else r.symptom
+    reason: str | None = None
+    if "tcp" in t:
+        steps.append(Step("tcp", True, t["tcp"], f"connected to {tried[-1]}"))
+    if "tls" in t:
+        who = "certificate not verified (--insecure)" if target.insecure else f"certificate valid for {target.hostname}"
+        steps.append(Step("tls", True, t["tls"], f"{who}; ALPN h2, extended CONNECT advertised"))
+    ok_status = r.status is not None and 200 <= r.status < 300
+    if r.status is not None:
+        steps.append(
+            Step(
+                "http",
+                ok_status,
+                t.get("response"),
+                r.detail if not ok_status else f"{r.status} on the websocket stream (extended CONNECT accepted)",
+            )
+        )
+    elif r.symptom == RESET:
+        reason = "h2-stream-reset"
+        steps.append(Step("http", False, t.get("response"), r.detail))
+    if r.status == 501:
+        reason = "h2-protocol-unsupported"
+    if "quiet" in t:
+        steps.append(
+            Step(
+                "hold",
+                symptom is None,
+                t["quiet"],
+                f"silent for {a.hold:g} s" + ("" if symptom is None else f": {r.detail}"),
+            )
+        )
+    if "echo" in t:
+        steps.append(Step("echo", True, t["echo"], "text frame sent and echoed back"))
+    elif ok_status and symptom is not None and "quiet" not in t:
+        steps.append(Step("echo", False, None, r.detail))
+    return Attempt(number, symptom, reason, r.detail, r.status, dict(r.headers), steps, protocol=H2_WS)
 
 
 def tls_reason(detail: str) -> str:
@@ -540,6 +632,7 @@ def render_json(out: Outcome) -> str:
                 "reason": t.reason,
                 "detail": t.detail,
                 "status": t.status,
+                "protocol": t.protocol,
                 "headers": t.headers,
                 "steps": [
                     {
@@ -578,6 +671,8 @@ def render_text(out: Outcome) -> str:
         for s in t.steps:
             secs = "" if s.seconds is None else f"{s.seconds * 1000:.1f} ms"
             lines.append(f"  {s.name:<8} {'ok  ' if s.ok else 'FAIL'} {secs:>10}  {s.detail}")
+    carried = sorted({t.protocol for t in out.attempts})
+    lines.append(f"websocket over {' and '.join(carried)}")
     if out.ok:
         lines.append(f"result: ok: the websocket opens and carries messages ({out.detail})")
         if out.findings:

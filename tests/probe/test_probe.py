@@ -59,7 +59,9 @@ def test_ok_on_plain_ws_reports_every_step(fas):
     assert list(doc) == ["version", "tool", "url", "ok", "symptom", "reason", "console", "detail", "attempts",
                          "hints", "causes"]
     assert doc["version"] == 1 and doc["tool"]["name"] == "wsproxylint" and doc["console"] is None
-    assert list(doc["attempts"][0]) == ["attempt", "ok", "symptom", "reason", "detail", "status", "headers", "steps"]
+    assert list(doc["attempts"][0]) == ["attempt", "ok", "symptom", "reason", "detail", "status", "protocol",
+                                        "headers", "steps"]
+    assert doc["attempts"][0]["protocol"] == "http/1.1"
     s = steps(doc)
     assert list(s) == ["dns", "tcp", "http", "upgrade", "accept", "echo"]
     assert all(step["ok"] for step in s.values())
