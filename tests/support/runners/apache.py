@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 from .base import (
@@ -36,6 +37,7 @@ from .base import (
 
 MODULES = Path("/usr/lib/apache2/modules")
 ENTRY_NAMES = ("apache2.conf", "httpd.conf")
+H2_PROTOCOL = re.compile(r"^\s*Protocols\s[^\n]*\bh2\b", re.M | re.I)
 LISTEN = re.compile(r"^(?P<indent>\s*)Listen\s+(?P<addr>\S+)(?P<rest>[^\n]*)$", re.M | re.I)
 VHOST = re.compile(r"^(?P<indent>\s*)<VirtualHost\s+(?P<addrs>[^>]+)>", re.M | re.I)
 LOAD = re.compile(r"^(?P<indent>\s*)LoadModule\s+(?P<name>\S+)\s+(?P<path>\S+)", re.M | re.I)
@@ -106,6 +108,11 @@ class ApacheRunner(Runner):
             text = LISTEN.sub(lambda m: self._listen(m, env, fronts), text)
             text = VHOST.sub(lambda m: self._vhost(m, env), text)
             f.write_text(text, encoding="utf-8")
+        # a TLS listener whose config offers h2 (`Protocols h2 ...`, server-wide or in a vhost)
+        # is one browsers load pages over h2 from, and open wss:// on when `H2WebSockets on`
+        # (the h2 client falls back to HTTP/1.1 where extended CONNECT is not announced)
+        if any(H2_PROTOCOL.search(t) for t in texts.values()):
+            fronts = {p: replace(fr, h2=fr.tls) for p, fr in fronts.items()}
         rendered.fronts = sorted(fronts.values(), key=lambda fr: fr.port)
         if names:
             rendered.hosts = names
