@@ -14,6 +14,7 @@ once per commit). ``tests/cli/test_cli_fastpath.py`` keeps them identical.
 
 from __future__ import annotations
 
+import argparse
 import difflib
 import sys
 from collections.abc import Callable
@@ -291,7 +292,7 @@ def _fast(argv: list[str]) -> int | None:
         return 2
     try:
         ns = fast_parser(spec).parse_args(argv[1:])
-    except (ValueError, SystemExit):
+    except (ValueError, argparse.ArgumentError, SystemExit):
         return None
     values = vars(ns)
     if any(isinstance(v, str) and v.startswith("-") and v != "-" for a in spec.arguments for v in _listed(values[a.dest])):

@@ -280,15 +280,7 @@ _NAMES_NOTHING = (
 )
 _CONNECTION_LEVEL = ("refused", "reset", "tls-error", "name-not-resolved", "timed-out")
 _STATUS = re.compile(r"(?:response code|status(?: code)?|HTTP/\d(?:\.\d)?)\s*:?\s*([1-5]\d\d)\b", re.I)
-_BARE# Lines that say a websocket failed without saying how: Chrome's line with nothing after
-# "failed:", Firefox's wording; and the symptoms such a line can stand for.
-_NAMES_NOTHING = (
-    re.compile(r"WebSocket connection to '[^']*' failed:?\s*$", re.I),
-    re.compile(r"firefox can\S* establish a connection", re.I),
-    re.compile(r"connection to \S+ was interrupted while the page was loading", re.I),
-)
-_CONNECTION_LEVEL = ("refused", "reset", "tls-error", "name-not-resolved", "timed-out")
-_STATUS = re.compile(r"^\s*(?:status:)?([1-5]\d\d)\s*$")
+_BARE_STATUS = re.compile(r"^\s*(?:status:)?([1-5]\d\d)\s*$")
 
 
 def symptoms_in(text: str) -> list[str]:
