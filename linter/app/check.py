@@ -200,8 +200,16 @@ def run_check(a: CheckArgs, stdout: TextIO, stderr: TextIO) -> int:
             where = s.path or "settings"
             fail_on = a.fail_on or s.fail_on or "warning"
             options = _options(a, s)
-            selected = rule_ids(a.select.split(","), "--select") if a.select is not None else rule_ids(s.select, f"{where}: select")
-            ignored = rule_ids(a.ignore.split(","), "--ignore") if a.ignore is not None else rule_ids(s.ignore, f"{where}: ignore")
+            selected = (
+                rule_ids(a.select.split(","), "--select")
+                if a.select is not None
+                else rule_ids(s.select, f"{where}: select")
+            )
+            ignored = (
+                rule_ids(a.ignore.split(","), "--ignore")
+                if a.ignore is not None
+                else rule_ids(s.ignore, f"{where}: ignore")
+            )
             report_unused = (
                 a.report_unused_suppressions
                 if a.report_unused_suppressions is not None
@@ -237,7 +245,9 @@ def run_check(a: CheckArgs, stdout: TextIO, stderr: TextIO) -> int:
     excluded = [(p, g.settings.path or "") for g in groups for p in g.excluded]
     looked = [p for g in groups for p in g.paths if p not in g.excluded]
     nothing = bool(looked) and not report.files
-    code = 2 if (report.internal_errors or report.unreadable or nothing) else (1 if any(g.failed for g in groups) else 0)
+    code = (
+        2 if (report.internal_errors or report.unreadable or nothing) else (1 if any(g.failed for g in groups) else 0)
+    )
     if a.exit_zero and code == 1:
         code = 0
     notes = _settings_notes(groups)

@@ -295,7 +295,9 @@ def _fast(argv: list[str]) -> int | None:
     except (ValueError, argparse.ArgumentError, SystemExit):
         return None
     values = vars(ns)
-    if any(isinstance(v, str) and v.startswith("-") and v != "-" for a in spec.arguments for v in _listed(values[a.dest])):
+    if any(
+        isinstance(v, str) and v.startswith("-") and v != "-" for a in spec.arguments for v in _listed(values[a.dest])
+    ):
         return None
     try:
         return RUNNERS[spec.name](Args.from_values(spec, values), sys.stdout, sys.stderr)

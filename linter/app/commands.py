@@ -40,7 +40,9 @@ def _probe_options() -> tuple[OptionSpec, ...]:
         OptionSpec("origin", "Origin header", shown_default="the URL's https:// or http:// site"),
         OptionSpec("header", "Extra request header 'Name: value' (repeatable)", many=True, shown_default="none"),
         OptionSpec(
-            "ca", "PEM file of CA certificates to trust (private CA) instead of the system store", shown_default="system"
+            "ca",
+            "PEM file of CA certificates to trust (private CA) instead of the system store",
+            shown_default="system",
         ),
         OptionSpec("insecure", "Do not verify the server certificate", type=bool, default=False, plain_flag=True),
         OptionSpec(
@@ -49,7 +51,8 @@ def _probe_options() -> tuple[OptionSpec, ...]:
         OptionSpec("repeat", "Number of attempts (catches intermittent failures)", int, 1),
         OptionSpec(
             "warm",
-            "Before each attempt, load pages on the same host over held keep-alive connections (fills the proxy's pool)",
+            "Before each attempt, load pages on the same host over held keep-alive connections "
+            "(fills the proxy's pool)",
             type=bool,
             default=False,
             plain_flag=True,

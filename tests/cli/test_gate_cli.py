@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from _util import write
+
 from linter import __version__
 
 # Upgrade headers not forwarded: WSP101/WSP102 errors at the location
@@ -223,7 +223,8 @@ def test_rules_json_lists_every_rule_with_its_url(cli):
 
 def test_select_and_ignore_take_prefixes(cli, broken):
     def rules(*args: str) -> set[str]:
-        return {f["rule"] for f in json.loads(cli("check", "--format", "json", *args, "nginx.conf", cwd=broken).out)["findings"]}
+        r = cli("check", "--format", "json", *args, "nginx.conf", cwd=broken)
+        return {f["rule"] for f in json.loads(r.out)["findings"]}
 
     every = rules()
     assert rules("--select", "WSP1") == {x for x in every if x.startswith("WSP1")} != set()

@@ -81,7 +81,13 @@ def _where(where: str) -> list[dict]:
     if path and line.isdigit() and int(line) > 0:
         return [_location(path, int(line), None)]
     if where and os.path.exists(where):
-        return [{"physicalLocation": {"artifactLocation": _location(where, 1, None)["physicalLocation"]["artifactLocation"]}}]
+        return [
+            {
+                "physicalLocation": {
+                    "artifactLocation": _location(where, 1, None)["physicalLocation"]["artifactLocation"]
+                }
+            }
+        ]
     return []
 
 
@@ -117,7 +123,9 @@ def _artifacts(report: Report) -> list[dict]:
     return list(out.values())
 
 
-def render(report: Report, extra_rules: tuple[Rule, ...] = (), exit_code: int = 0, nothing: list[str] | None = None) -> str:
+def render(
+    report: Report, extra_rules: tuple[Rule, ...] = (), exit_code: int = 0, nothing: list[str] | None = None
+) -> str:
     rules = all_rules()
     known = {r.id for r in rules}
     rules += [r for r in extra_rules if r.id not in known and any(f.rule == r.id for f in report.findings)]

@@ -97,7 +97,9 @@ def settings_lines(notes: Notes) -> list[str]:
     return [f"Settings: {display_path(path) if path else 'none'} for {' '.join(paths)}" for path, paths in notes]
 
 
-def summary_lines(report: Report, paint: Paint | None = None, suppressed: int = 0, notes: Notes | None = None) -> list[str]:
+def summary_lines(
+    report: Report, paint: Paint | None = None, suppressed: int = 0, notes: Notes | None = None
+) -> list[str]:
     """The lines after the findings (text, concise, github): the settings that applied, then
     one line of counts. Kept as a list so that a line can be added."""
     paint = paint or Paint(False)
