@@ -15,7 +15,6 @@ once per commit). ``tests/cli/test_cli_fastpath.py`` keeps them identical.
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from collections.abc import Callable
 from typing import TextIO
@@ -270,6 +269,8 @@ def unknown_option(spec: CommandSpec, argv: list[str]) -> str | None:
         if name in known:
             skip = name in takes_value and "=" not in tok
             continue
+        import difflib
+
         why = NOT_HERE.get(name)
         close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
         more = f": {why}" if why else (f" (did you mean {close[0]}?)" if close else "")

@@ -9,10 +9,12 @@ its command's table; both front ends, the parsed ``Args`` and the help follow.
 from __future__ import annotations
 
 import argparse
-import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import inspect
 
 
 @dataclass(slots=True, frozen=True)
@@ -130,6 +132,8 @@ def _escape(text: str) -> str:
 
 def typer_signature(spec: CommandSpec) -> inspect.Signature:
     """The typer command's parameters (typer reads a function's signature)."""
+    import inspect
+
     import typer
 
     params = []
