@@ -138,6 +138,30 @@ def test_sarif_fingerprints_of_identical_findings_get_occurrence_numbers():
     assert two == f"{one}:2"
 
 
+def test_sarif_notes_an_unreadable_file_at_its_line(sarif_validator):
+    from linter.app.report.sarif import render
+    from linter.engine.result import Report
+
+    report = Report(unreadable=[("conf/sites/a.conf:3", "cannot read conf/x.conf: Permission denied")])
+    doc = json.loads(render(report, exit_code=2))
+    assert not list(sarif_validator.iter_errors(doc))
+    inv = doc["runs"][0]["invocations"][0]
+    assert inv["executionSuccessful"] is False and inv["exitCode"] == 2
+    (note,) = inv["toolExecutionNotifications"]
+    assert note["level"] == "error" and "Permission denied" in note["message"]["text"]
+    loc = note["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"]["uri"] == "conf/sites/a.conf" and loc["region"]["startLine"] == 3
+
+
+def test_sarif_internal_error_is_a_notification():
+    from linter.app.report.sarif import render
+    from linter.engine.result import InternalError, Report
+
+    doc = json.loads(render(Report(internal_errors=[InternalError("checks/x.py", "boom")]), exit_code=2))
+    note = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]
+    assert note["level"] == "error" and "internal error in checks/x.py: boom" in note["message"]["text"]
+
+
 def test_sarif_exit_2_is_visible_with_notifications(cli, tmp_path, sarif_validator):
     (tmp_path / "empty").mkdir()
     r = cli("check", "--format", "sarif", "empty", cwd=tmp_path)
@@ -269,13 +293,18 @@ def test_a_lint_only_rule_never_ranks_first_for_a_live_failure(cli, symptom):
 
 def test_probe_keeps_a_fired_lint_only_rule_below_live_causes():
     from linter.app.console_errors import for_symptom
-    from linter.app.probe import Outcome, ranked_causes
+    from linter.app.probe import Outcome, order_findings, ranked_causes
+    from linter.core.findings import Finding
+    from linter.core.tree import Loc
 
     entry = for_symptom("status:404")
     assert entry is not None and any(c.lint_only for c in entry.causes)
-    out = Outcome.__new__(Outcome)
-    for name, value in (("symptom", "status:404"), ("reason", None), ("findings", []), ("matching", 0)):
-        object.__setattr__(out, name, value)
+    # the config's only finding that carries 404 is the lint-only WSP004: no evidence
+    wsp004 = Finding(rule="WSP004", name="fragment-assumption", severity="warning", dialect="nginx",
+                     loc=Loc("site.conf", 1), message="m", symptom="status:404", fix="x")
+    findings, matching = order_findings([wsp004], "status:404", "/gateway/websocketcall")
+    assert matching == 0
+    out = Outcome("wss://h/gateway/websocketcall", [], "status:404", None, "", findings=findings, matching=matching)
     ranked = ranked_causes(out)
     assert not ranked[0].lint_only and ranked[-1].lint_only
 
