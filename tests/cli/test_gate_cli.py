@@ -130,10 +130,26 @@ def test_sarif_fingerprints_of_identical_findings_get_occurrence_numbers():
     from linter.core.findings import Finding
     from linter.core.tree import Loc
 
-    f = Finding(rule="WSP101", name="n", severity="error", dialect="nginx", loc=Loc("a.conf", 3), message="m",
-                symptom=None, fix="x")
-    g = Finding(rule="WSP101", name="n", severity="error", dialect="nginx", loc=Loc("a.conf", 9), message="m",
-                symptom=None, fix="x")
+    f = Finding(
+        rule="WSP101",
+        name="n",
+        severity="error",
+        dialect="nginx",
+        loc=Loc("a.conf", 3),
+        message="m",
+        symptom=None,
+        fix="x",
+    )
+    g = Finding(
+        rule="WSP101",
+        name="n",
+        severity="error",
+        dialect="nginx",
+        loc=Loc("a.conf", 9),
+        message="m",
+        symptom=None,
+        fix="x",
+    )
     one, two = fingerprints([f, g])
     assert two == f"{one}:2"
 
@@ -199,13 +215,16 @@ def test_output_file_statistics_and_exit_zero(cli, broken):
     assert cli("check", "--exit-zero", "missing.conf", cwd=broken).code == 2  # a failed run stays failed
 
 
-@pytest.mark.parametrize(("flag", "env", "coloured"), [
-    ("always", {}, True),
-    ("never", {"FORCE_COLOR": "1"}, False),
-    ("auto", {}, False),  # not a terminal
-    ("auto", {"FORCE_COLOR": "1"}, True),
-    ("auto", {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),
-])
+@pytest.mark.parametrize(
+    ("flag", "env", "coloured"),
+    [
+        ("always", {}, True),
+        ("never", {"FORCE_COLOR": "1"}, False),
+        ("auto", {}, False),  # not a terminal
+        ("auto", {"FORCE_COLOR": "1"}, True),
+        ("auto", {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),
+    ],
+)
 def test_color_flag_and_environment(cli, broken, flag, env, coloured):
     r = cli("check", "--color", flag, "nginx.conf", cwd=broken, env=env)
     assert ("\x1b[" in r.out) is coloured
@@ -258,10 +277,13 @@ def test_select_and_ignore_take_prefixes(cli, broken):
     assert bad.code == 2 and "unknown rule or prefix 'XYZ'" in bad.err
 
 
-@pytest.mark.parametrize("line", [
-    "WebSocket connection to 'wss://gw.example.com/gateway/websocketcall?appkey=k' failed: ",
-    "Firefox can’t establish a connection to the server at wss://gw.example.com/gateway/websocketcall?appkey=k.",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "WebSocket connection to 'wss://gw.example.com/gateway/websocketcall?appkey=k' failed: ",
+        "Firefox can’t establish a connection to the server at wss://gw.example.com/gateway/websocketcall?appkey=k.",
+    ],
+)
 def test_explain_reads_lines_that_name_no_status_and_says_where_to_look(cli, line):
     r = cli("explain", line)
     assert r.code == 0, r.err
@@ -300,8 +322,16 @@ def test_probe_keeps_a_fired_lint_only_rule_below_live_causes():
     entry = for_symptom("status:404")
     assert entry is not None and any(c.lint_only for c in entry.causes)
     # the config's only finding that carries 404 is the lint-only WSP004: no evidence
-    wsp004 = Finding(rule="WSP004", name="fragment-assumption", severity="warning", dialect="nginx",
-                     loc=Loc("site.conf", 1), message="m", symptom="status:404", fix="x")
+    wsp004 = Finding(
+        rule="WSP004",
+        name="fragment-assumption",
+        severity="warning",
+        dialect="nginx",
+        loc=Loc("site.conf", 1),
+        message="m",
+        symptom="status:404",
+        fix="x",
+    )
     findings, matching = order_findings([wsp004], "status:404", "/gateway/websocketcall")
     assert matching == 0
     out = Outcome("wss://h/gateway/websocketcall", [], "status:404", None, "", findings=findings, matching=matching)
