@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # set by CI runners and terminals; each changes what `check` prints (its default format, colour)
-AMBIENT = ("GITHUB_ACTIONS", "NO_COLOR")
+AMBIENT = ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR", "TERM", "GITHUB_STEP_SUMMARY")
 
 
 @dataclass

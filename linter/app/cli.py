@@ -1,244 +1,64 @@
-"""The ``wsproxylint`` command line (typer).
+"""The ``wsproxylint`` command line.
 
 Exit status: 0 no finding at or above ``--fail-on``; 1 such findings; 2 usage error, a bad
-settings file, an unreadable path, or an internal error in a check (the rest of the report
-still prints).
+settings file, an unreadable path, no config found, or an internal error in a check (the
+rest of the report still prints).
 
-``check`` is what pre-commit runs once per commit, so its start-up counts: typer (with
-click, rich and pydantic behind it) costs more to import than linting a typical config.
-``main()`` therefore parses a plain ``check`` command line with argparse and runs it
-directly; anything argparse does not take as given (``--help``, a bad value, an unknown
-option, another command) goes to the typer app, which is the one definition of the CLI
-users see. Both are built from one table of options (``linter/app/check_options.py``), and
-``tests/cli/test_cli_fastpath.py`` keeps them identical.
+Every command is declared once, as data (``linter/app/commands.py``; ``check``'s options in
+``check_options.py``). Two front ends are built from it: the typer app, which is what users
+see in ``--help`` and what reports a malformed command line, and an argparse fast path that
+runs a well-formed command without importing typer (with click, rich and pydantic behind it
+typer costs more to import than linting a typical config, and pre-commit runs ``check``
+once per commit). ``tests/cli/test_cli_fastpath.py`` keeps them identical.
 """
 
 from __future__ import annotations
 
-import os
+import argparse
 import sys
-from typing import TYPE_CHECKING, TextIO
+from collections.abc import Callable
+from typing import TextIO
 
-import parsers
-from linter.app.check_options import FORMATS, CheckArgs, fast_parser, typer_command, version_flag
-from linter.app.output import CliError, either, proxies, write
-from linter.core.fas import DEFAULT_IDLE_THRESHOLD, DEFAULT_WS_PATHS, version_tuple
-from linter.core.findings import SEVERITY_RANK
+from linter import __version__
+from linter.app.check import run_check
+from linter.app.check_options import CheckArgs
+from linter.app.cli_spec import Args, CommandSpec, fast_parser, option_strings, typer_function
+from linter.app.commands import COMMANDS, TEXT_OR_JSON
+from linter.app.output import CliError, proxies, write
 
-if TYPE_CHECKING:
-    from linter.engine.result import Report
-
-PROGRESS_MIN_FILES = 20
-
-
-# ----------------------------------------------------------------------------- helpers
-
-
-def _version(value: str | None, flag: str) -> str | None:
-    if value is None:
-        return None
-    try:
-        version_tuple(value)
-    except ValueError:
-        raise CliError(f"{flag}: not a version number: {value!r} (expected X.Y.Z)") from None
-    return value
+# options other linters have that mean something wsproxylint deliberately does not do
+NOT_HERE = {
+    "--fix": "check never changes a config: each finding's `fix:` line says what to change",
+    "--unsafe-fixes": "check never changes a config: each finding's `fix:` line says what to change",
+    "--diff": "check never changes a config: each finding's `fix:` line says what to change",
+    "--watch": "run check again, or from your editor or pre-commit",
+}
 
 
-def _ids(words: list[str], where: str) -> set[str]:
-    from linter.engine.registry import find_rule
-    from linter.engine.suppress import UNUSED_RULE
-
-    out: set[str] = set()
-    for part in words:
-        part = part.strip()
-        if not part:
-            continue
-        if part.upper() == UNUSED_RULE.id or part.lower() == UNUSED_RULE.name:
-            out.add(UNUSED_RULE.id)
-            continue
-        rule = find_rule(part)
-        if rule is None:
-            raise CliError(f"{where}: unknown rule {part!r} (see `wsproxylint rules`)")
-        out.add(rule.id)
-    return out
-
-
-class _Progress:
-    """``[12/340] path`` on one stderr line, redrawn; only on a terminal, only for many files."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.shown = False
-
-    def __call__(self, done: int, total: int, path: str) -> None:
-        if total < PROGRESS_MIN_FILES:
-            return
-        self.stream.write(f"\r\x1b[K[{done + 1}/{total}] {path}"[:200])
-        self.stream.flush()
-        self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
-
-
-# ----------------------------------------------------------------------------- check
-
-
-def run_check(a: CheckArgs, stdout: TextIO, stderr: TextIO) -> int:
-    """``wsproxylint check``: returns the exit status; raises CliError for usage errors."""
-    from linter.app import settings as config
-    from linter.core.options import Options
-    from linter.engine.result import UsageError
-
-    try:
-        settings = config.load(a.config)
-    except config.ConfigError as e:
-        raise CliError(str(e)) from None
-    where = settings.path or "settings"
-    fmt = a.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    if a.dialect != "auto" and parsers.get(a.dialect) is None:
-        raise CliError(f"--dialect: expected {either(('auto', *parsers.names()))}, not {a.dialect!r}")
-    if fmt not in FORMATS:
-        raise CliError(f"--format: expected one of {', '.join(FORMATS)}, not {fmt!r}")
-    fail_on = a.fail_on or settings.fail_on or "warning"
-    if fail_on not in SEVERITY_RANK:
-        raise CliError(f"--fail-on: expected error, warning or info, not {fail_on!r}")
-    ws_paths = tuple(a.ws_path) if a.ws_path else tuple(settings.ws_paths) or DEFAULT_WS_PATHS
-    for p in ws_paths:
-        if not p.startswith("/"):
-            raise CliError(f"--ws-path: a path starts with '/': {p!r}")
-    versions = dict(settings.proxy_versions)
-    for d in parsers.dialects():
-        value = _version(a.versions.get(d.name), version_flag(d))
-        if value is not None:
-            versions[d.name] = value
-    fas_version = _version(a.fas_version, "--fas-version") or settings.fas_version
-    idle = (
-        a.idle_timeout_threshold
-        if a.idle_timeout_threshold is not None
-        else (settings.idle_timeout_threshold or DEFAULT_IDLE_THRESHOLD)
-    )
-    if idle <= 0:
-        raise CliError(f"--idle-timeout-threshold: expected seconds > 0, not {idle}")
-    selected = (
-        _ids(a.select.split(","), "--select") if a.select is not None else _ids(settings.select, f"{where}: select")
-    )
-    ignored = (
-        _ids(a.ignore.split(","), "--ignore") if a.ignore is not None else _ids(settings.ignore, f"{where}: ignore")
-    )
-    report_unused = (
-        a.report_unused_suppressions
-        if a.report_unused_suppressions is not None
-        else bool(settings.report_unused_suppressions)
-    )
-    options = Options(
-        fas_version=fas_version,
-        ws_paths=ws_paths,
-        proxy_versions=versions,
-        idle_threshold=idle,
-        dialect=a.dialect,
-        exclude=tuple(settings.exclude),
-        dialect_overrides=tuple(settings.dialects),
-        stdin_name=a.stdin_filename or "-",
-    )
-    paths = list(a.paths) if a.paths else ["."]
-    stdin = None
-    if "-" in paths:
-        if paths.count("-") > 1:
-            raise CliError("-: stdin can be read only once")
-        from linter.core.bounds import MAX_TOTAL_BYTES, mb
-
-        data = sys.stdin.buffer.read(MAX_TOTAL_BYTES + 1)  # never more than a configuration's bound
-        if len(data) > MAX_TOTAL_BYTES:
-            raise CliError(f"-: stdin is over wsproxylint's bound of {mb(MAX_TOTAL_BYTES)} in all: not read")
-        stdin = data.decode("utf-8", errors="replace")
-    from linter.engine.linting import lint
-    from linter.engine.selection import Selection
-
-    progress = _Progress(stderr) if stderr.isatty() else None
-    try:
-        report = lint(
-            paths,
-            options,
-            selection=Selection(frozenset(selected), frozenset(ignored)),
-            stdin=stdin,
-            roots=settings.roots,
-            progress=progress,
-            jobs=_jobs(a.jobs),
-        )
-    except UsageError as e:
-        raise CliError(str(e)) from None
-    finally:
-        if progress is not None:
-            progress.close()
-    if report_unused and report.unused:
-        from linter.core.findings import Finding
-
-        report.findings = sorted(report.findings + report.unused, key=Finding.sort_key)
-    rendered = _render(fmt, report, stdout)
-    if rendered:  # github with no finding prints nothing at all
-        write(stdout, rendered)
-    if not report.files and not report.skipped:
-        write(stderr, f"wsproxylint: no {proxies()} config found in {' '.join(paths)}")
-    for path, why in report.skipped:
-        write(stderr, f"wsproxylint: skipped {path}: {why}")
-    for where, why in report.unreadable:
-        write(stderr, f"wsproxylint: {where}: {why}")
-    for err in report.internal_errors:
-        write(stderr, f"wsproxylint: internal error in {err.where}: {err.message}")
-    if report.internal_errors or report.unreadable:
-        return 2
-    threshold = SEVERITY_RANK[fail_on]
-    return 1 if any(SEVERITY_RANK[f.severity] >= threshold for f in report.findings) else 0
-
-
-def _render(fmt: str, report: Report, stdout: TextIO) -> str:
-    if fmt == "json":
-        from linter.app.report.json_report import render
-
-        return render(report)
-    if fmt == "sarif":
-        from linter.app.report.sarif import render as sarif
-        from linter.engine.suppress import UNUSED_RULE
-
-        return sarif(report, extra_rules=(UNUSED_RULE,))
-    if fmt == "github":
-        from linter.app.report.github import render as github
-
-        return github(report)
-    from linter.app.report.text import render as text
-
-    color = stdout.isatty() and not os.environ.get("NO_COLOR")
-    return text(report, color=color, suppressed=report.suppressed)
-
-
-def _jobs(asked: int | None) -> int:
-    """Worker processes for independent configs: as asked, else one per core (the engine
-    still reads small inputs in this process, where a pool would only cost start-up)."""
-    if asked is None:
-        return os.cpu_count() or 1
-    if asked < 1:
-        raise CliError(f"--jobs: expected a number of processes >= 1, not {asked}")
-    return asked
+def version_line() -> str:
+    return f"wsproxylint {__version__}"
 
 
 # ----------------------------------------------------------------------------- explain
 
 
-def run_explain(text: str, fmt: str, stdout: TextIO, stderr: TextIO) -> int:
+def run_explain(a: Args, stdout: TextIO, stderr: TextIO) -> int:
     """``wsproxylint explain``: 0 when the text names a known console error, 1 when not."""
-    from linter.app.console_errors import lookup
+    from linter.app.console_errors import lookup, next_step
 
-    if fmt not in ("text", "json"):
-        raise CliError(f"--format: expected text or json, not {fmt!r}")
+    if a.format not in TEXT_OR_JSON:
+        raise CliError(f"--format: expected text or json, not {a.format!r}")
+    text = a.text
     found = lookup(text)
-    if fmt == "json":
+    hint = next_step(text)
+    if a.format == "json":
         import json
 
         doc = {
+            "version": 1,
+            "tool": {"name": "wsproxylint", "version": __version__},
             "query": text,
+            "next": hint,
             "errors": [
                 {
                     "symptom": e.symptom,
@@ -253,8 +73,10 @@ def run_explain(text: str, fmt: str, stdout: TextIO, stderr: TextIO) -> int:
         import textwrap
 
         out: list[str] = []
-        for e in found:
-            if out:
+        if hint:
+            out += [*textwrap.wrap(hint, 88), ""]
+        for n, e in enumerate(found):
+            if n:
                 out.append("")
             out.append(f"{e.console}  [{e.symptom}]")
             for i, c in enumerate(e.causes, 1):
@@ -278,115 +100,60 @@ def run_explain(text: str, fmt: str, stdout: TextIO, stderr: TextIO) -> int:
     return 0
 
 
-# ----------------------------------------------------------------------------- typer app
+# ----------------------------------------------------------------------------- rules
 
 
-def _app():
-    import typer
-
-    app = typer.Typer(
-        add_completion=False,
-        no_args_is_help=True,
-        help=f"Lint {proxies('and')} configs in front of a CafeX FAS gateway for what breaks the WebSocket handshake.",
-        context_settings={"help_option_names": ["-h", "--help"]},
-    )
-
-    def _exit(fn, *args) -> None:
-        try:
-            code = fn(*args, sys.stdout, sys.stderr)
-        except CliError as e:
-            write(sys.stderr, f"wsproxylint: {e}")
-            raise typer.Exit(2) from None
-        raise typer.Exit(code)
-
-    app.command(name="check")(typer_command(lambda args: _exit(run_check, args)))
-
-    @app.command()
-    def rules(rule_id: str | None = typer.Argument(None, metavar="[ID]", help="Rule id or name")) -> None:
-        """List the rules, or show one rule's documentation."""
-        _exit(run_rules, rule_id)
-
-    @app.command()
-    def explain(
-        text: str = typer.Argument(
-            ..., help="A console error as pasted: the whole line, 302, ERR_CONNECTION_RESET, Sec-WebSocket-Accept ..."
-        ),
-        format: str = typer.Option("text", "--format", help="text|json"),
-    ) -> None:
-        """Every known cause of a browser console error, what to check, and the rules that catch it."""
-        _exit(run_explain, text, format)
-
-    @app.command()
-    def probe(
-        url: str = typer.Argument(
-            ..., help="The websocket URL the page opens: wss://HOST/gateway/websocketcall?... (or ws://)"
-        ),
-        origin: str | None = typer.Option(None, help="Origin header (default: the URL's https:// or http:// site)"),
-        header: list[str] = typer.Option(None, "--header", help="Extra request header 'Name: value' (repeatable)"),
-        ca: str | None = typer.Option(
-            None, "--ca", help="PEM file of CA certificates to trust (private CA) instead of the system store"
-        ),
-        insecure: bool = typer.Option(False, "--insecure", help="Do not verify the server certificate"),
-        hold: float = typer.Option(
-            0.0, help="Keep the open websocket silent this many seconds, then echo (catches idle timeouts)"
-        ),
-        repeat: int = typer.Option(1, help="Number of attempts (catches intermittent failures)"),
-        warm: bool = typer.Option(
-            False,
-            "--warm",
-            help="Before each attempt, load pages on the same host over "
-            "held keep-alive connections (fills the proxy's pool)",
-        ),
-        timeout: float = typer.Option(5.0, help="Seconds allowed for each step"),
-        format: str = typer.Option("text", "--format", help="text|json"),
-        config: str | None = typer.Option(
-            None, "--config", help="Proxy config to lint too: findings that predict the observed symptom come first"
-        ),
-        http1: bool = typer.Option(
-            False,
-            "--http1",
-            help="On wss://, do not offer HTTP/2: open the websocket over HTTP/1.1 even where the front "
-            "offers websockets over h2 (RFC 8441), as browsers use them",
-        ),
-    ) -> None:
-        """Open the websocket as a browser would; on failure, what the console shows and why."""
-        from linter.app.probe import ProbeArgs, run_probe
-
-        _exit(
-            run_probe,
-            ProbeArgs(
-                url=url,
-                origin=origin,
-                header=list(header or []),
-                ca=ca,
-                insecure=insecure,
-                hold=hold,
-                repeat=repeat,
-                warm=warm,
-                timeout=timeout,
-                format=format,
-                config=config,
-                http1=http1,
-            ),
-        )
-
-    return app
-
-
-def run_rules(rule_id: str | None, stdout: TextIO, stderr: TextIO) -> int:
-    from linter.engine.registry import all_rules, examples_of, find_rule
-
-    if rule_id is None:
-        write(stdout, "\n".join(f"{r.id}  {r.name:<36} {r.severity:<8} {r.summary}" for r in all_rules()))
-        return 0
+def _every_rule():
+    """The registry's rules and the suppression rule (WSP900), each once."""
+    from linter.engine.registry import all_rules
     from linter.engine.suppress import UNUSED_RULE
 
-    rule = find_rule(rule_id)
-    if rule is None and rule_id.strip().upper() in (UNUSED_RULE.id, UNUSED_RULE.name.upper()):
-        rule = UNUSED_RULE
+    rules = all_rules()
+    return rules if any(r.id == UNUSED_RULE.id for r in rules) else [*rules, UNUSED_RULE]
+
+
+def _rule_doc(rule, full: bool) -> dict:
+    from linter.app.docs import rule_url
+
+    doc = {"id": rule.id, "name": rule.name, "severity": rule.severity, "summary": rule.summary, "url": rule_url(rule)}
+    if full:
+        from linter.engine.registry import examples_of
+
+        doc.update(
+            why=rule.why,
+            fix=rule.fix,
+            console=rule.console,
+            versions=rule.versions,
+            examples={d: {"bad": ex.bad, "good": ex.good} for d, ex in examples_of(rule).items()},
+        )
+    return doc
+
+
+def run_rules(a: Args, stdout: TextIO, stderr: TextIO) -> int:
+    """``wsproxylint rules [ID]``: every rule (WSP900 too), or one rule's documentation."""
+    if a.format not in TEXT_OR_JSON:
+        raise CliError(f"--format: expected text or json, not {a.format!r}")
+    rules = _every_rule()
+    if a.rule_id is None:
+        if a.format == "json":
+            import json
+
+            write(stdout, json.dumps([_rule_doc(r, full=False) for r in rules], indent=2))
+        else:
+            write(stdout, "\n".join(f"{r.id}  {r.name:<36} {r.severity:<8} {r.summary}" for r in rules))
+        return 0
+    key = a.rule_id.strip()
+    rule = next((r for r in rules if key.upper() == r.id or key.lower() == r.name), None)
     if rule is None:
-        raise CliError(f"unknown rule {rule_id!r} (see `wsproxylint rules`)")
+        raise CliError(f"unknown rule {a.rule_id!r} (see `wsproxylint rules`)")
+    if a.format == "json":
+        import json
+
+        write(stdout, json.dumps(_rule_doc(rule, full=True), indent=2))
+        return 0
     import textwrap
+
+    from linter.engine.registry import examples_of
 
     def para(text: str, indent: str = "") -> list[str]:
         return textwrap.wrap(text, 88, initial_indent=indent, subsequent_indent=indent or "  ")
@@ -416,30 +183,137 @@ def run_rules(rule_id: str | None, stdout: TextIO, stderr: TextIO) -> int:
     return 0
 
 
+# ----------------------------------------------------------------------------- probe
+
+
+def run_probe(a: Args, stdout: TextIO, stderr: TextIO) -> int:
+    from linter.app.probe import ProbeArgs
+    from linter.app.probe import run_probe as probe
+
+    return probe(ProbeArgs(**a.values), stdout, stderr)
+
+
+def _run_check(a: Args, stdout: TextIO, stderr: TextIO) -> int:
+    return run_check(CheckArgs(a.values), stdout, stderr)
+
+
+RUNNERS: dict[str, Callable[[Args, TextIO, TextIO], int]] = {
+    "check": _run_check,
+    "rules": run_rules,
+    "explain": run_explain,
+    "probe": run_probe,
+}
+
+
+# ----------------------------------------------------------------------------- typer app
+
+
+def _app():
+    import typer
+
+    app = typer.Typer(
+        add_completion=False,
+        no_args_is_help=True,
+        help=f"Lint {proxies('and')} configs in front of a CafeX FAS gateway for what breaks the WebSocket handshake.",
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+    def show_version(value: bool) -> None:
+        if value:
+            write(sys.stdout, version_line())
+            raise typer.Exit(0)
+
+    @app.callback()
+    def top(
+        version: bool = typer.Option(
+            False, "--version", help="Print the version and exit", is_eager=True, callback=show_version
+        ),
+    ) -> None:
+        """Lint proxy configs in front of a CafeX FAS gateway for what breaks the WebSocket handshake."""
+
+    def runner(name: str) -> Callable[[Args], None]:
+        def run(args: Args) -> None:
+            try:
+                code = RUNNERS[name](args, sys.stdout, sys.stderr)
+            except CliError as e:
+                write(sys.stderr, f"wsproxylint: {e}")
+                raise typer.Exit(2) from None
+            raise typer.Exit(code)
+
+        return run
+
+    for name, spec in COMMANDS.items():
+        app.command(name=name)(typer_function(spec, runner(name)))
+    return app
+
+
 # ----------------------------------------------------------------------------- fast path
 
 
-def _fast_check(argv: list[str]) -> int | None:
-    """Run ``check`` without typer; None when argparse does not take the command line."""
-    if not argv or argv[0] != "check" or any(a in ("-h", "--help") for a in argv[1:]):
+def unknown_option(spec: CommandSpec, argv: list[str]) -> str | None:
+    """The message for the first option ``spec`` does not take, None when all are known.
+    Said here rather than by click, whose closest-spelling guess offers ``--config`` for
+    ``--fix``."""
+    known = option_strings(spec)
+    takes_value = {o.flag for o in spec.options() if o.type is not bool}
+    skip = False
+    for tok in argv:
+        if skip:
+            skip = False
+            continue
+        if tok == "--":
+            return None
+        if not tok.startswith("-") or tok == "-":
+            continue
+        name = tok.split("=", 1)[0]
+        if name in known:
+            skip = name in takes_value and "=" not in tok
+            continue
+        import difflib
+
+        why = NOT_HERE.get(name)
+        close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
+        more = f": {why}" if why else (f" (did you mean {close[0]}?)" if close else "")
+        return f"{spec.name}: no such option {name}{more}; see `wsproxylint {spec.name} --help`"
+    return None
+
+
+def _fast(argv: list[str]) -> int | None:
+    """Run a command without typer; None when argparse does not take the command line as
+    given (then typer reports it, or shows help)."""
+    if argv == ["--version"]:
+        write(sys.stdout, version_line())
+        return 0
+    if not argv or argv[0] not in COMMANDS or any(a in ("-h", "--help") for a in argv[1:]):
+        return None
+    spec = COMMANDS[argv[0]]
+    message = unknown_option(spec, argv[1:])
+    if message is not None:
+        write(sys.stderr, f"wsproxylint: {message}")
+        return 2
+    try:
+        ns = fast_parser(spec).parse_args(argv[1:])
+    except (ValueError, argparse.ArgumentError, SystemExit):
+        return None
+    values = vars(ns)
+    if any(
+        isinstance(v, str) and v.startswith("-") and v != "-" for a in spec.arguments for v in _listed(values[a.dest])
+    ):
         return None
     try:
-        ns = fast_parser().parse_args(argv[1:])
-    except (ValueError, SystemExit):
-        return None
-    if any(p.startswith("-") and p != "-" for p in ns.paths):
-        return None
-    args = CheckArgs.from_values(vars(ns))
-    try:
-        return run_check(args, sys.stdout, sys.stderr)
+        return RUNNERS[spec.name](Args.from_values(spec, values), sys.stdout, sys.stderr)
     except CliError as e:
         write(sys.stderr, f"wsproxylint: {e}")
         return 2
 
 
+def _listed(value: object) -> list:
+    return value if isinstance(value, list) else [value]
+
+
 def main() -> None:
     try:
-        code = _fast_check(sys.argv[1:])
+        code = _fast(sys.argv[1:])
         if code is not None:
             sys.exit(code)
         _app()(prog_name="wsproxylint")

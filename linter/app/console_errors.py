@@ -9,6 +9,16 @@ rule belongs under every symptom its ``console`` text names (read with the same 
 that reads what a user pastes) and under the symptoms in its ``symptoms`` field, so a new
 rule lands in the right place without editing this file. Causes no config can show (FAS
 down, an expired session token, DNS, a network change) are written here.
+
+Causes are ranked by the symptom observed: first the rules whose console text names it
+first (they predict exactly this failure), then rules that name it among others, then the
+causes no config can show, and last the rules whose console names no symptom at all
+(lint-only rules such as a fragment's assumption: they say what the linter could not see,
+never what broke a live call).
+
+A console line that names no status or error code (Chrome's bare "WebSocket connection to
+'wss://...' failed:", Firefox's "can't establish a connection") fits every connection-level
+symptom; ``next_step`` then says where the browser shows the status.
 """
 
 from __future__ import annotations
@@ -28,6 +38,7 @@ class Cause:
     title: str  # one line an operator understands
     check: str  # what to check / do, operator words
     rules: tuple[str, ...]  # rule ids that detect it in a config (empty if none can)
+    lint_only: bool = False  # a rule that predicts no console error of its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +271,14 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"not resolved|dns|name resolution", re.I), "name-not-resolved"),
     (re.compile(r"network changed", re.I), "network-changed"),
 )
+# Lines that say a websocket failed without saying how: Chrome's line with nothing after
+# "failed:", Firefox's wording; and the symptoms such a line can stand for.
+_NAMES_NOTHING = (
+    re.compile(r"WebSocket connection to '[^']*' failed:?\s*$", re.I),
+    re.compile(r"firefox can\S* establish a connection", re.I),
+    re.compile(r"connection to \S+ was interrupted while the page was loading", re.I),
+)
+_CONNECTION_LEVEL = ("refused", "reset", "tls-error", "name-not-resolved", "timed-out")
 _STATUS = re.compile(r"(?:response code|status(?: code)?|HTTP/\d(?:\.\d)?)\s*:?\s*([1-5]\d\d)\b", re.I)
 _BARE_STATUS = re.compile(r"^\s*(?:status:)?([1-5]\d\d)\s*$")
 
@@ -288,10 +307,29 @@ def symptoms_in(text: str) -> list[str]:
     for pattern, symptom in _PATTERNS:
         if pattern.search(text):
             add(symptom)
-    if "firefox can" in text.lower() and "establish a connection" in text.lower():
-        for s in ("refused", "reset", "tls-error", "name-not-resolved"):
+    if not found and names_nothing(text):
+        for s in _CONNECTION_LEVEL:
             add(s)
     return found
+
+
+def names_nothing(text: str) -> bool:
+    """A browser's failure line that names no status and no error code."""
+    return any(p.search(text.strip()) for p in _NAMES_NOTHING) and not _STATUS.search(text)
+
+
+def next_step(text: str) -> str | None:
+    """Where to look next when the pasted line names no status or error code."""
+    if not names_nothing(text) or any(code in text.upper() for code in _ERR):
+        return None
+    url = re.search(r"wss?://[^\s'\"…]+", text)
+    probe = f"wsproxylint probe '{url.group(0)}'" if url else "wsproxylint probe URL"
+    return (
+        "This line names no status or error code, so any of these can be the cause. Next: in the browser's "
+        "developer tools, Network tab, filter WS and select the websocket request: its status (302, 502, ...) "
+        "or its failure text (net::ERR_...) names the cause; paste that into `wsproxylint explain`. Or run "
+        f"`{probe}` from the same network to see which step fails."
+    )
 
 
 def rule_symptoms(rule: Rule) -> list[str]:
@@ -304,8 +342,26 @@ def rule_symptoms(rule: Rule) -> list[str]:
     return out
 
 
+def lint_only(rule: Rule) -> bool:
+    """A rule whose console text names no symptom: its findings say what the linter could
+    not see, never what a live failure was."""
+    return not symptoms_in(rule.console)
+
+
 def _rule_cause(rule: Rule) -> Cause:
-    return Cause(f"{rule.summary.rstrip('.')} ({rule.id} {rule.name})", rule.fix, (rule.id,))
+    return Cause(f"{rule.summary.rstrip('.')} ({rule.id} {rule.name})", rule.fix, (rule.id,), lint_only(rule))
+
+
+OUTSIDE_RANK = 2
+
+
+def _rank(rule: Rule, symptom: str) -> int:
+    """0: the rule's console names this symptom first; 1: among others; 3: lint-only (the
+    causes no config can show rank 2, between them)."""
+    named = symptoms_in(rule.console)
+    if not named:
+        return 3
+    return 0 if named[0] == symptom else 1
 
 
 @lru_cache(maxsize=1)
@@ -316,7 +372,9 @@ def _table() -> dict[str, ConsoleError]:
             by_symptom.setdefault(s, []).append(rule)
     table: dict[str, ConsoleError] = {}
     for symptom in list(_OUTSIDE) + [s for s in by_symptom if s not in _OUTSIDE]:
-        causes = tuple(_rule_cause(r) for r in by_symptom.get(symptom, ())) + _OUTSIDE.get(symptom, _GENERIC_STATUS)
+        ranked = [(_rank(r, symptom), _rule_cause(r)) for r in by_symptom.get(symptom, ())]
+        ranked += [(OUTSIDE_RANK, c) for c in _OUTSIDE.get(symptom, _GENERIC_STATUS)]
+        causes = tuple(c for _, c in sorted(ranked, key=lambda rc: rc[0]))
         table[symptom] = ConsoleError(symptom, symptoms.console(symptom), causes)
     return table
 

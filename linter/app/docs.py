@@ -15,6 +15,17 @@ from linter.core.rules import Rule
 from linter.engine.registry import all_rules, applies_to, examples_of
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
+# where docs/rules.md is published: SARIF's helpUri points at a rule's section there
+RULES_URL = "https://git.example.com/ops/wsproxylint/blob/main/docs/rules.md"
+
+
+def rule_anchor(rule: Rule) -> str:
+    """The anchor of a rule's section (the heading ``WSP101 `name``` as Markdown renderers slug it)."""
+    return f"{rule.id.lower()}-{rule.name}"
+
+
+def rule_url(rule: Rule) -> str:
+    return f"{RULES_URL}#{rule_anchor(rule)}"
 
 
 def rule_markdown(rule: Rule, level: int = 2) -> str:
@@ -74,7 +85,7 @@ def rules_document() -> str:
         "| id | name | severity | summary |",
         "|---|---|---|---|",
     ]
-    out += [f"| [{r.id}](#{r.id.lower()}-{r.name}) | `{r.name}` | {r.severity} | {r.summary} |" for r in rules]
+    out += [f"| [{r.id}](#{rule_anchor(r)}) | `{r.name}` | {r.severity} | {r.summary} |" for r in rules]
     out.append("")
     for r in rules:
         out += [rule_markdown(r)]

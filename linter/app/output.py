@@ -34,3 +34,18 @@ def proxies(conjunction: str = "or") -> str:
     import parsers
 
     return either((d.display for d in parsers.dialects()), conjunction)
+
+
+def use_color(choice: str, is_tty: bool) -> bool:
+    """``--color``: always and never as said; auto colours a terminal, except that a set
+    ``NO_COLOR`` (no-color.org) or ``TERM=dumb`` turns it off and a set ``FORCE_COLOR``
+    turns it on (NO_COLOR wins over FORCE_COLOR, as CPython's own colouring decides)."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") == "dumb":
+        return False
+    return is_tty

@@ -572,12 +572,22 @@ def _correlate(out: Outcome, config: str, url_path: str) -> None:
 def order_findings(findings: list[Finding], observed: str | None, url_path: str) -> tuple[list[Finding], int]:
     """Findings predicting the ``observed`` symptom first (those on the probed URL path
     first among them), then the rest in report order; and how many matched. Only the
-    finding's symptom and ws_path count, so it is the same for every dialect."""
+    finding's symptom and ws_path count, so it is the same for every dialect. A lint-only
+    rule's finding (its rule predicts no console error) never counts as a match."""
+    from linter.app.console_errors import lint_only
+    from linter.engine.registry import find_rule
+
+    def live(f: Finding) -> bool:
+        rule = find_rule(f.rule)
+        return rule is None or not lint_only(rule)
+
+    def matches(f: Finding) -> bool:
+        return observed is not None and f.symptom == observed and live(f)
 
     def key(f: Finding) -> tuple:
-        return (observed is None or f.symptom != observed, f.ws_path not in (url_path, None), *Finding.sort_key(f))
+        return (not matches(f), f.ws_path not in (url_path, None), *Finding.sort_key(f))
 
-    matching = sum(1 for f in findings if observed is not None and f.symptom == observed)
+    matching = sum(1 for f in findings if matches(f))
     return sorted(findings, key=key), matching
 
 
@@ -609,7 +619,9 @@ def ranked_causes(out: Outcome) -> list[Cause]:
             # plain listener (and the rules that find one) do not apply
             found = [c for c in found if not c.rules and "plain" not in c.title.lower()]
         found.insert(0, Cause(title, check, ()))
-    return sorted(found, key=lambda c: not (set(c.rules) & fired))
+    # the table's order is by the observed symptom; evidence in the config lifts a cause
+    # within it, but never a lint-only rule above one that can cause a live failure
+    return sorted(found, key=lambda c: (c.lint_only, not (set(c.rules) & fired)))
 
 
 def render_json(out: Outcome) -> str:

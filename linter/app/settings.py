@@ -1,8 +1,10 @@
 """Settings files: ``.wsproxylint.toml``, or ``[tool.wsproxylint]`` in ``pyproject.toml``.
 
-Found from the working directory upwards (the nearest wins; in one directory
-``.wsproxylint.toml`` wins over ``pyproject.toml``, and a ``pyproject.toml`` without the
-section does not count), or named with ``--config``. Paths in a settings file are relative
+Found for each input from its directory upwards, as ruff does, so that
+``cd /tmp && wsproxylint check /repo/deploy`` uses the repository's file; an input with none
+above it takes the one found from the working directory upwards. The nearest wins; in one
+directory ``.wsproxylint.toml`` wins over ``pyproject.toml``, and a ``pyproject.toml``
+without the section does not count. ``--config`` names one file for every input. Paths in a settings file are relative
 to the file's directory, so the same file works from any working directory. Command-line
 flags win over the file. A key the linter does not know is an error, not silently
 ignored: a typo in ``fail-on`` must not quietly let a broken config through CI.
@@ -63,6 +65,35 @@ def find(start: str | None = None) -> tuple[str, str] | None:
         d = parent
 
 
+def for_inputs(paths: list[str], explicit: str | None = None) -> list[tuple[Settings, list[str]]]:
+    """The settings each input is checked with, grouped by settings file in the order the
+    inputs came (``-``, stdin, goes with the working directory)."""
+    if explicit is not None:
+        return [(load(explicit), list(paths))]
+    fallback: list[tuple[str, str] | None] = []
+    by_dir: dict[str, tuple[str, str] | None] = {}
+
+    def nearest(p: str) -> tuple[str, str] | None:
+        d = os.getcwd() if p == "-" else (p if os.path.isdir(p) else os.path.dirname(os.path.abspath(p)))
+        d = os.path.abspath(d)
+        if d not in by_dir:
+            by_dir[d] = find(d)
+        if by_dir[d] is not None:
+            return by_dir[d]
+        if not fallback:
+            fallback.append(find())
+        return fallback[0]
+
+    groups: dict[str | None, tuple[Settings, list[str]]] = {}
+    for p in paths:
+        found = nearest(p)
+        key = found[0] if found else None
+        if key not in groups:
+            groups[key] = (_load_found(found) if found else Settings(), [])
+        groups[key][1].append(p)
+    return list(groups.values())
+
+
 def _has_section(path: str) -> bool:
     # a cheap look before parsing TOML: most pyproject.toml files have no such section
     try:
@@ -76,13 +107,14 @@ def load(path: str | None = None) -> Settings:
     """The settings in ``path`` (``--config``), else in the nearest settings file, else none."""
     if path is None:
         found = find()
-        if found is None:
-            return Settings()
-        path, kind = found
-    else:
-        if not os.path.isfile(path):
-            raise ConfigError(f"--config: {path}: no such file")
-        kind = "pyproject" if os.path.basename(path) == PYPROJECT else "dotfile"
+        return _load_found(found) if found is not None else Settings()
+    if not os.path.isfile(path):
+        raise ConfigError(f"--config: {path}: no such file")
+    return _load_found((path, "pyproject" if os.path.basename(path) == PYPROJECT else "dotfile"))
+
+
+def _load_found(found: tuple[str, str]) -> Settings:
+    path, kind = found
     data = _read_toml(path)
     if kind == "pyproject":
         data = data.get("tool", {}).get("wsproxylint")

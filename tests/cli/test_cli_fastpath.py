@@ -1,5 +1,6 @@
-"""``check`` runs without importing typer (start-up time); the typer app stays the one
-definition users see. Both must take the same options and print the same thing."""
+"""Every command runs without importing typer (start-up time); the typer app stays what
+users see in --help. Both are built from one declaration per command and must take the
+same options and print the same thing."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ import pytest
 
 import parsers
 from _util import write
-from linter.app.check_options import check_options, fast_parser, version_flag
+from linter.app.check_options import check_options, version_flag
+from linter.app.cli_spec import OptionSpec, fast_parser, option_strings
+from linter.app.commands import COMMANDS
 
 BROKEN = """\
 events {}
@@ -27,29 +30,55 @@ http {
 """
 
 
-def _typer_options() -> set[str]:
+def _typer_params(name: str) -> list:
     import typer.main
 
     from linter.app.cli import _app
 
     group = typer.main.get_command(_app())
-    cmd = group.commands["check"]  # type: ignore[attr-defined]
-    return {o for p in cmd.params for o in (*p.opts, *p.secondary_opts) if o.startswith("-")} - {"-h", "--help"}
+    return group.commands[name].params  # type: ignore[attr-defined]
 
 
-def _fast_options() -> set[str]:
-    return {o for a in fast_parser()._actions for o in a.option_strings}
+def _typer_options(name: str) -> set[str]:
+    opts = {o for p in _typer_params(name) for o in (*p.opts, *p.secondary_opts) if o.startswith("-")}
+    return opts - {"-h", "--help"}
 
 
-def test_fast_parser_takes_exactly_the_typer_options():
-    assert _fast_options() == _typer_options()
+def _fast_options(name: str) -> set[str]:
+    return {o for a in fast_parser(COMMANDS[name])._actions for o in a.option_strings}
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_fast_parser_takes_exactly_the_typer_options_of_every_command(name):
+    assert _fast_options(name) == _typer_options(name) == option_strings(COMMANDS[name])
+    fast_args = [a.dest for a in fast_parser(COMMANDS[name])._actions if not a.option_strings]
+    typer_args = [p.name for p in _typer_params(name) if not p.opts[0].startswith("-")]
+    assert fast_args == typer_args == [a.dest for a in COMMANDS[name].arguments]
 
 
 def test_both_paths_take_every_declared_option_and_each_dialects_version_flag():
-    declared = {o.flag for o in check_options()} | {f"--no-{o.flag[2:]}" for o in check_options() if o.type is bool}
-    assert _fast_options() == declared
+    declared = {s for o in check_options() for s in o.flags}
+    assert {o.flag for o in check_options()} <= declared
+    assert _fast_options("check") == declared
     for d in parsers.dialects():
         assert version_flag(d) in declared
+
+
+def test_a_new_check_option_is_one_entry(monkeypatch, cli, tmp_path):
+    """What the merge of --front will do: one OptionSpec, and both front ends and the parsed
+    arguments have it."""
+    import linter.app.check_options as co
+
+    extra = OptionSpec("front", "ws or wss (repeatable)", many=True)
+    original = co.check_options
+    spec = co.CommandSpec(co.CHECK.name, co.CHECK.help, co.CHECK.arguments, lambda: (*original(), extra))
+    monkeypatch.setitem(COMMANDS, "check", spec)
+    assert "--front" in _fast_options("check")
+    assert "--front" in _typer_options("check")
+    ns = fast_parser(spec).parse_args(["--front", "ws", "--front", "wss", "x.conf"])
+    from linter.app.cli_spec import Args
+
+    assert Args.from_values(spec, vars(ns)).front == ["ws", "wss"]
 
 
 def _run(args: list[str], cwd: Path, typer_only: bool) -> subprocess.CompletedProcess:
@@ -72,6 +101,14 @@ def _run(args: list[str], cwd: Path, typer_only: bool) -> subprocess.CompletedPr
     ["check", "--fas-version", "abc", "nginx.conf"],
     ["check", "--format", "xml", "nginx.conf"],
     ["check", "missing.conf"],
+    ["check", "--format", "concise", "--statistics", "--exit-zero", "--color", "never", "nginx.conf"],
+    ["check", "--select", "WSP1", "--ignore", "WSP10", "nginx.conf"],
+    ["rules"],
+    ["rules", "--format", "json"],
+    ["rules", "WSP900"],
+    ["explain", "302", "--format", "json"],
+    ["explain", "WebSocket connection to 'wss://gw.example.com/gateway/websocketcall' failed:"],
+    ["--version"],
 ])
 def test_fast_path_and_typer_agree(tmp_path, args):
     write(tmp_path, "nginx.conf", BROKEN)
@@ -94,5 +131,17 @@ def test_check_does_not_import_typer(tmp_path):
 def test_help_and_bad_options_fall_back_to_typer(tmp_path):
     r = _run(["check", "--help"], tmp_path, False)
     assert r.returncode == 0 and "Usage" in r.stdout and "--stdin-filename" in r.stdout
+    r = _run(["check", "--format"], tmp_path, False)
+    assert r.returncode == 2 and "--format" in r.stderr and "requires an argument" in r.stderr
+
+
+@pytest.mark.parametrize("typer_only", [False, True])
+def test_unknown_option_is_named_without_a_wrong_guess(tmp_path, typer_only):
+    r = _run(["check", "--fix", "x"], tmp_path, typer_only)
+    assert r.returncode == 2
+    if not typer_only:  # the fast path says it; typer only reports what click says
+        assert "no such option --fix" in r.stderr and "never changes a config" in r.stderr
     r = _run(["check", "--no-such-option", "x"], tmp_path, False)
-    assert r.returncode == 2 and "No such option" in r.stderr
+    assert r.returncode == 2 and "no such option --no-such-option" in r.stderr and "--config" not in r.stderr
+    r = _run(["check", "--fail-onn", "error", "x"], tmp_path, False)
+    assert r.returncode == 2 and "did you mean --fail-on?" in r.stderr

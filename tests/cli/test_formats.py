@@ -138,7 +138,7 @@ def test_github_annotation_escapes_path_title_and_message():
     f = Finding(rule="WSP101", name="upgrade-not-forwarded", severity="warning", dialect="nginx",
                 loc=Loc("conf/a,b:c.conf", 7), message="50% of\nlines", symptom="status:302", fix="do x, y",
                 related=[Related(Loc("conf/a,b:c.conf", 3), "set here")])
-    out = github_render(Report(findings=[f]))
+    out = github_render(Report(findings=[f])).splitlines()[0]
     assert out == ("::warning file=conf/a%2Cb%3Ac.conf,line=7,title=WSP101 upgrade-not-forwarded::"
                    "50%25 of%0Alines%0Aconsole: Error during WebSocket handshake: Unexpected response code: 302"
                    "%0Afix: do x, y%0Asee: conf/a,b:c.conf:3: set here")
@@ -147,8 +147,9 @@ def test_github_annotation_escapes_path_title_and_message():
 def test_github_format_is_automatic_under_github_actions(cli, shadowed):
     auto = cli("check", "conf/nginx.conf", cwd=shadowed, env={"GITHUB_ACTIONS": "true"})
     assert auto.code == 1
-    lines = auto.out.splitlines()
+    *lines, summary = auto.out.splitlines()
     assert lines and all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines), auto.out
+    assert summary.startswith("Found ") and summary.endswith("1 file read.")
     assert "::error file=conf/nginx.conf,line=10,title=WSP101 upgrade-not-forwarded::" in auto.out
     # an explicit --format wins
     js = cli("check", "--format", "json", "conf/nginx.conf", cwd=shadowed, env={"GITHUB_ACTIONS": "true"})
@@ -255,5 +256,5 @@ def test_every_format_over_the_real_world_corpus(cli, sarif_validator, tmp_path)
     sarif = json.loads(runs["sarif"].out)
     assert not list(sarif_validator.iter_errors(sarif))
     assert len(sarif["runs"][0]["results"]) == len(findings)
-    assert len(runs["github"].out.splitlines()) == len(findings)
+    assert len(runs["github"].out.splitlines()) == len(findings) + 1  # and the summary line
     assert runs["text"].out.rstrip().splitlines()[-1].startswith("Found ")

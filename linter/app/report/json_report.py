@@ -10,13 +10,19 @@ from linter.core.findings import Finding
 from linter.engine.result import Report
 
 
-def render(report: Report) -> str:
-    doc = {
+def render(report: Report, settings: list[tuple[str | None, list[str]]] | None = None) -> str:
+    """The contract's object; ``settings`` (which settings file applied to which inputs) is
+    added only when the inputs did not all share one, so the usual object stays exact."""
+    doc: dict = {
         "version": 1,
         "tool": {"name": "wsproxylint", "version": __version__},
         "files": files_doc(report.files),
         "findings": [finding_doc(f) for f in report.findings],
     }
+    if settings:
+        doc["settings"] = [
+            {"path": display_path(path) if path else None, "inputs": list(inputs)} for path, inputs in settings
+        ]
     return json.dumps(doc, indent=2)
 
 

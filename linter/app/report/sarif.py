@@ -5,7 +5,11 @@ Every rule of the registry is listed with its documentation (the same Markdown a
 location and the related lines. Paths under the working directory are relative to the
 ``SRCROOT`` base (code scanning resolves them against the checkout); others stay absolute
 ``file://`` URIs. ``partialFingerprints`` leave the line number out, so that code scanning
-can follow an alert when lines move.
+can follow an alert when lines move; two results with the same key (the same problem twice
+in a file) get their occurrence number appended, since code scanning merges results that
+share a fingerprint. ``invocations`` carry the exit status and, as tool notifications, what
+could not be read, internal errors, and a run that found no config, so that an exit 2 is
+visible in the viewer too.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ def _location(path: str, line: int, column: int | None) -> dict:
 
 
 def _rule(rule: Rule) -> dict:
-    from linter.app.docs import rule_markdown
+    from linter.app.docs import rule_markdown, rule_url
 
     text = f"{rule.summary}\n\nWhy: {rule.why}\n\nFix: {rule.fix}\n\nConsole: {rule.console}"
     return {
@@ -48,6 +52,7 @@ def _rule(rule: Rule) -> dict:
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.why},
+        "helpUri": rule_url(rule),
         "help": {"text": text, "markdown": rule_markdown(rule, level=3)},
         "defaultConfiguration": {"level": LEVEL[rule.severity]},
         "properties": {"console": rule.console, "versions": rule.versions},
@@ -59,6 +64,56 @@ def _fingerprint(f: Finding) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
+def fingerprints(findings: list[Finding]) -> list[str]:
+    """One per finding, never shared: the n-th finding with a key already seen gets ``:n``."""
+    seen: dict[str, int] = {}
+    out = []
+    for f in findings:
+        fp = _fingerprint(f)
+        n = seen[fp] = seen.get(fp, 0) + 1
+        out.append(fp if n == 1 else f"{fp}:{n}")
+    return out
+
+
+def _where(where: str) -> list[dict]:
+    """The location of a notification given as ``path`` or ``path:line``, when it is one."""
+    path, _, line = where.rpartition(":")
+    if path and line.isdigit() and int(line) > 0:
+        return [_location(path, int(line), None)]
+    if where and os.path.exists(where):
+        return [
+            {
+                "physicalLocation": {
+                    "artifactLocation": _location(where, 1, None)["physicalLocation"]["artifactLocation"]
+                }
+            }
+        ]
+    return []
+
+
+def _notification(level: str, text: str, where: str = "") -> dict:
+    note: dict = {"level": level, "message": {"text": text}}
+    locations = _where(where)
+    if locations:
+        note["locations"] = locations
+    return note
+
+
+def _invocation(report: Report, exit_code: int, nothing: list[str]) -> dict:
+    notes = [_notification("error", f"{where}: {why}", where) for where, why in report.unreadable]
+    notes += [
+        _notification("error", f"internal error in {e.where}: {e.message}", e.where) for e in report.internal_errors
+    ]
+    notes += [_notification("note", f"skipped {path}: {why}", path) for path, why in report.skipped]
+    if nothing:
+        notes.append(_notification("error", f"no config found in {' '.join(nothing)}"))
+    return {
+        "executionSuccessful": exit_code != 2,
+        "exitCode": exit_code,
+        "toolExecutionNotifications": notes,
+    }
+
+
 def _artifacts(report: Report) -> list[dict]:
     """One per file, though a file included by two entry points is read (and listed) twice."""
     out: dict[str, dict] = {}
@@ -68,11 +123,15 @@ def _artifacts(report: Report) -> list[dict]:
     return list(out.values())
 
 
-def render(report: Report, extra_rules: tuple[Rule, ...] = ()) -> str:
-    rules = all_rules() + [r for r in extra_rules if any(f.rule == r.id for f in report.findings)]
+def render(
+    report: Report, extra_rules: tuple[Rule, ...] = (), exit_code: int = 0, nothing: list[str] | None = None
+) -> str:
+    rules = all_rules()
+    known = {r.id for r in rules}
+    rules += [r for r in extra_rules if r.id not in known and any(f.rule == r.id for f in report.findings)]
     index = {r.id: i for i, r in enumerate(rules)}
     results = []
-    for f in report.findings:
+    for f, fingerprint in zip(report.findings, fingerprints(report.findings), strict=True):
         text = f.message
         console = console_text(f.symptom)
         if console:
@@ -83,7 +142,7 @@ def render(report: Report, extra_rules: tuple[Rule, ...] = ()) -> str:
             "level": LEVEL[f.severity],
             "message": {"text": text},
             "locations": [_location(f.loc.file, f.loc.line, f.loc.column)],
-            "partialFingerprints": {"wsproxylint/v1": _fingerprint(f)},
+            "partialFingerprints": {"wsproxylint/v1": fingerprint},
             "properties": {
                 "symptom": f.symptom,
                 "dialect": f.dialect,
@@ -110,6 +169,7 @@ def render(report: Report, extra_rules: tuple[Rule, ...] = ()) -> str:
             }
         },
         "originalUriBaseIds": {"SRCROOT": {"uri": Path(os.getcwd()).as_uri().rstrip("/") + "/"}},
+        "invocations": [_invocation(report, exit_code, nothing or [])],
         "artifacts": _artifacts(report),
         "results": results,
     }

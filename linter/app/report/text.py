@@ -1,7 +1,7 @@
 """``--format text``: one block per finding, file:line first, the offending line with a
 caret under it, then what the user will see and what to change; a summary line last.
 
-Colour only when asked (the CLI asks on a terminal without ``NO_COLOR``), with plain ANSI
+Colour only when asked (``--color``, see ``linter/app/output.py``), with plain ANSI
 sequences: rich would do it too, but its import alone would be a large part of a pre-commit run.
 """
 
@@ -12,10 +12,13 @@ from collections import Counter
 from linter.app.report import console_text, display_path
 from linter.engine.result import Report
 
+# which settings file applied to which inputs (empty when they all shared one)
+Notes = list[tuple[str | None, list[str]]]
+
 _STYLE = {"error": "1;31", "warning": "1;33", "info": "1;36", "path": "1", "dim": "2", "caret": "1;35", "rule": "1"}
 
 
-class _Paint:
+class Paint:
     def __init__(self, color: bool) -> None:
         self.color = color
 
@@ -61,8 +64,8 @@ def excerpt(line: str, column: int | None) -> tuple[str, str]:
     return body, " " * start + "^" * width
 
 
-def render(report: Report, color: bool = False, suppressed: int = 0) -> str:
-    paint = _Paint(color)
+def render(report: Report, color: bool = False, suppressed: int = 0, notes: Notes | None = None) -> str:
+    paint = Paint(color)
     src = SourceLines(report)
     lines: list[str] = []
     for f in report.findings:
@@ -85,16 +88,35 @@ def render(report: Report, color: bool = False, suppressed: int = 0) -> str:
         lines.append(f"    fix: {f.fix}")
         for r in f.related:
             lines.append(f"    see: {display_path(r.loc.file)}:{r.loc.line}: {r.message}")
+    lines += summary_lines(report, paint, suppressed, notes)
+    return "\n".join(lines)
+
+
+def settings_lines(notes: Notes) -> list[str]:
+    """Which settings file applied to which inputs, when they did not all share one."""
+    return [f"Settings: {display_path(path) if path else 'none'} for {' '.join(paths)}" for path, paths in notes]
+
+
+def summary_lines(
+    report: Report, paint: Paint | None = None, suppressed: int = 0, notes: Notes | None = None
+) -> list[str]:
+    """The lines after the findings (text, concise, github): the settings that applied, then
+    one line of counts. Kept as a list so that a line can be added."""
+    paint = paint or Paint(False)
+    lines = settings_lines(notes or [])
     counts = Counter(f.severity for f in report.findings)
     nfiles = len(report.files)
     extra = f" ({suppressed} suppressed)" if suppressed else ""
+    read = f"{nfiles} file{'s' if nfiles != 1 else ''} read{extra}"
     if report.findings:
         parts = [
             paint(f"{counts[s]} {s}{'s' if counts[s] != 1 and s != 'info' else ''}", s)
             for s in ("error", "warning", "info")
             if counts[s]
         ]
-        lines.append(f"Found {', '.join(parts)} in {nfiles} file{'s' if nfiles != 1 else ''} read{extra}.")
+        lines.append(f"Found {', '.join(parts)} in {read}.")
+    elif not report.files:
+        lines.append(f"No config checked ({read}).")
     else:
-        lines.append(f"No problems found in {nfiles} file{'s' if nfiles != 1 else ''} read{extra}.")
-    return "\n".join(lines)
+        lines.append(f"No problems found in {read}.")
+    return lines
