@@ -144,12 +144,18 @@ class Backend:
 
 @dataclass(slots=True, eq=False)
 class HeaderOp:
-    """Set (``value``) or remove (``value`` None) one request header sent upstream."""
+    """Set (``value``) or remove (``value`` None) one request header sent upstream.
+
+    ``condition``: the op applies only to requests for which it holds (HAProxy's
+    ``if``/``unless``, Apache's ``env=``/``expr=``). It is a fact, not a decision: the
+    planning step evaluates it for each websocket URL and listener, because one rule can
+    break one URL and spare another."""
 
     name: str
     value: Value | None
     loc: Loc | None
     note: str = ""
+    condition: Condition | None = None
 
 
 @dataclass(slots=True, eq=False)

@@ -244,6 +244,11 @@ def sent_headers(
                 sh = shared[v] = SentHeader(v, None)
             sent[k] = sh
     for op in up.ops:
+        cond = op.condition
+        if cond is not None and cond.evaluate(req) is not True:
+            # a conditional rule that does not hold for this request, or cannot be told
+            # (a Host test): only rules known to apply are traced
+            continue
         key = op.name.lower()
         if op.value is None:
             sent.pop(key, None)

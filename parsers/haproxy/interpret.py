@@ -612,7 +612,7 @@ class HAProxyInterpreter(ModelStart):
                     continue
                 for h in _REQUEST_HEADERS:
                     if rx.search(f"{h}: {self.probe.headers.get(h.lower(), 'x')}"):
-                        ops.append((HeaderOp(h, None, c.loc), cond))
+                        ops.append((HeaderOp(h, None, c.loc, condition=cond), cond))
             elif (
                 name
                 in (
@@ -624,6 +624,7 @@ class HAProxyInterpreter(ModelStart):
                 and args
             ):
                 for op in self.header_ops(name, args, c.loc):
+                    op.condition = cond
                     ops.append((op, cond))
             elif name == "http-response del-header" and args and cond is None:
                 # (a conditional response rule tests the response, which is not modelled)
@@ -1021,9 +1022,12 @@ class HAProxyInterpreter(ModelStart):
             cached = info.idle_for = (client, Timeouts(idle=self.idle(client, info)))
         return up[0], cached[1], info.tls_settings, tls, relay
 
-    def kept(self, ops: Sequence[tuple[HeaderOp, object]]) -> list[HeaderOp]:
-        """The header ops whose condition holds for the upgrade (or that have none)."""
-        return [op for op, cond in ops if cond is None or cond.evaluate(self.probe) is True]  # type: ignore
+    @staticmethod
+    def kept(ops: Sequence[tuple[HeaderOp, object]]) -> list[HeaderOp]:
+        """The header ops of a section, each carrying its rule's condition: the planning
+        step decides per websocket URL and request whether it applies, not this reading
+        (one rule may break one URL and spare another)."""
+        return [op for op, _ in ops]
 
     def front_connection_modes(self) -> None:
         """The connection mode in force is the stronger of frontend and backend [manual 4]:
