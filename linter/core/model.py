@@ -187,6 +187,10 @@ class UpstreamRequest:
     # response headers removed from what the backend answers, as far as they really go
     # missing from a 101 (a proxy may re-add some itself)
     hidden_response_headers: tuple[HiddenHeader, ...] = ()
+    # request headers (lower case) the proxy writes itself into an upgrade that lacks them
+    # on the way out (HAProxy's HTTP/1 layer makes a fresh Sec-WebSocket-Key): removing one
+    # does not stop the handshake at FAS, the browser then checks an answer to another key
+    written_if_missing: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True, eq=False)

@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-from linter.core.fas import GATEWAY_WS, PLAIN_PORTS, TLS_PORTS, version_tuple
+from linter.core.fas import GATEWAY_WS, PLAIN_PORTS, TLS_PORTS, names_backend, version_tuple
 from linter.core.model import (
     Action,
     Backend,
@@ -103,6 +103,11 @@ _NO_CA: Setting[str | None] = Setting(None)
 # request headers of the upgrade that a `-m` header rule can hit
 _REQUEST_HEADERS = ("Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Origin")
 _FORWARDED_HOP = frozenset({"connection", "upgrade"})
+# HAProxy 2.4+ (websockets over h2 turned into HTTP/1 upgrades) writes a Sec-WebSocket-Key of
+# its own into an HTTP/1 upgrade that has none: a deleted key is replaced by a fresh one
+# (observed with 2.6.12: FAS answers the new key, the browser rejects the Accept)
+_WRITES_WS_KEY_SINCE = (2, 4, 0)
+_WRITES_WS_KEY = frozenset({"sec-websocket-key"})
 _ALL_HOP = frozenset({"connection", "upgrade", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding"})
 _CONN_RANK = {"keep-alive": 0, "server-close": 1, "close": 2}
 _CONN_OPTIONS = {
@@ -623,6 +628,8 @@ class HAProxyInterpreter(ModelStart):
                 )
                 and args
             ):
+                if name == "http-request set-header" and self.empty_value_refused(args, c.loc):
+                    continue
                 for op in self.header_ops(name, args, c.loc):
                     op.condition = cond
                     ops.append((op, cond))
@@ -651,6 +658,23 @@ class HAProxyInterpreter(ModelStart):
             elif name in ("tcp-request connection reject", "tcp-request content reject", "tcp-request session reject"):
                 steps.append(self.guarded(Respond(None, c.loc, drop=True), cond, c.loc))
         return ops, steps + redirects, hidden
+
+    def empty_value_refused(self, args: list[str], loc: Loc) -> bool:
+        """``set-header NAME ""``: HAProxy wants a non-empty value and refuses the line
+        (2.6.12: "expects exactly 2 arguments"), so blanking a header never loads."""
+        if len(args) >= 2 and args[1] != "":
+            return False
+        self.problems.append(
+            ConfigProblem(
+                "rejected",
+                f"'http-request set-header {args[0] if args else ''}' with an empty value: HAProxy refuses it "
+                '("expects exactly 2 arguments")',
+                loc,
+                fix="to remove the header use `http-request del-header NAME`; on the websocket route, "
+                "leave the browser's handshake headers alone",
+            )
+        )
+        return True
 
     def guarded(self, step: Respond, cond: AclCondition | None, loc: Loc) -> Step:
         if cond is None:
@@ -804,8 +828,14 @@ class HAProxyInterpreter(ModelStart):
         )
 
     def fas_like(self, target: str) -> bool:
+        """A backend on FAS's ports, or one the user named as FAS (``--fas-backend``)."""
         info = self.backends.get(target)
-        return info is not None and any(s.port in TLS_PORTS or s.port in PLAIN_PORTS for s in info.backend.servers)
+        if info is None:
+            return False
+        servers = info.backend.servers
+        return any(s.port in TLS_PORTS or s.port in PLAIN_PORTS for s in servers) or names_backend(
+            self.options.fas_backends, target, [(s.host, s.port) for s in servers]
+        )
 
     def backend_steps(self, target: str, http: bool) -> Sequence[Step]:
         info = self.backends.get(target)
@@ -996,6 +1026,9 @@ class HAProxyInterpreter(ModelStart):
                     empty_value_removes=False,
                     ops_loc=None,
                     hidden_response_headers=hidden,
+                    written_if_missing=_WRITES_WS_KEY
+                    if not relay and self.vt >= _WRITES_WS_KEY_SINCE
+                    else frozenset(),
                 ),
                 ops,
                 hidden,
