@@ -485,13 +485,18 @@ def fas_backends(site: Site, ws_paths: tuple[str, ...], named: tuple[str, ...] =
                 and not any(same_target(a.backend, b) for b in found)
             ):
                 found.append(a.backend)
-    guarded = [pair for r in _all_routes(site.routes) for pair in _guarded_actions(r)]
+    guarded = [g for r in _all_routes(site.routes) for g in _guards(r.steps)]
     # site-level guards too (Apache's RewriteRule ^/assistserver/topic ... [P] in the virtual
     # host): their pattern names the URL as plainly as a route's does
-    guarded += [(g.condition.text, g.action) for g in _guards(site.steps)]
-    for text, a in guarded:
+    guarded += list(_guards(site.steps))
+    probes = [upgrade_request(ws, False, None) for ws in ws_paths]
+    for g in guarded:
+        a = g.action
         if (
-            names_fas(text, names)
+            names_fas(g.condition.text, names)
+            # a condition that names FAS to keep it out (`if is_static !is_fas_path`) is no
+            # FAS route: it must take some FAS URL, or be undecidable
+            and any(g.condition.evaluate(p) is not False for p in probes)
             and isinstance(a, ProxyAction)
             and a.backend is not None
             and not any(same_target(a.backend, b) for b in found)

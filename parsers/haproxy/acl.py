@@ -10,6 +10,7 @@ None (unknown). How routing treats an unknown is the interpreter's choice (see
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -122,7 +123,8 @@ class Term:
             return [str(count)] if f == "nbsrv" else ["1"]
         return None
 
-    def evaluate(self, req: Request, servers: dict[str, int]) -> bool | None:
+    def converted(self, req: Request, servers: dict[str, int]) -> list[str] | None:
+        """The fetch's values after the converters; None when the config cannot know them."""
         if self.from_file:
             return None
         got = self.samples(req, servers)
@@ -135,6 +137,12 @@ class Term:
                 got = [g.upper() for g in got]
             else:
                 return None
+        return got
+
+    def evaluate(self, req: Request, servers: dict[str, int]) -> bool | None:
+        got = self.converted(req, servers)
+        if got is None:
+            return None
         method = self.method or self.default_method()
         if method == "found":
             return bool(got)
@@ -458,24 +466,38 @@ class Ladder:
     The answer for the last request asked about is kept, so a frontend with thousands of
     rules is walked once per request, not once per rule."""
 
-    __slots__ = ("rules", "_request", "_index")
+    __slots__ = ("rules", "picks", "_request", "_index", "_pick")
 
     def __init__(self) -> None:
         # (condition, the rule's backend is FAS's)
         self.rules: list[tuple[AclCondition | Always, bool]] = []
+        # rules whose backend name is computed per request (``use_backend %[...]``): the
+        # name a request gets, None when it names no backend (HAProxy then applies
+        # default_backend and evaluates no further rule)
+        self.picks: dict[int, Callable[[Request], str | None]] = {}
         self._request: Request | None = None
         self._index: int | None = None
+        self._pick: str | None = None
 
     def first(self, request: Request) -> int | None:
         if self._request is not request:
             self._index = None
+            self._pick = None
             for i, (cond, fas) in enumerate(self.rules):
                 verdict = cond.evaluate(request)
                 if verdict is True or (verdict is None and fas):
                     self._index = i
+                    pick = self.picks.get(i)
+                    if pick is not None:
+                        self._pick = pick(request)
                     break
             self._request = request
         return self._index
+
+    def picked(self, request: Request) -> str | None:
+        """The backend name a dynamic rule that takes ``request`` computed for it."""
+        self.first(request)
+        return self._pick
 
 
 class FirstMatch:
@@ -503,12 +525,31 @@ class FirstMatch:
         return self.ladder.first(request) == self.index
 
 
+class PickedBy:
+    """Dynamic ``use_backend`` rule ``index`` takes the request and computes ``name`` for
+    it (a map lookup): one guard per backend the lookup can give. ``text`` shows the map
+    keys that lead there, so a key such as ``/gateway/`` names FAS as a route pattern would."""
+
+    __slots__ = ("ladder", "index", "name", "text")
+
+    def __init__(self, ladder: Ladder, index: int, name: str, text: str) -> None:
+        self.ladder = ladder
+        self.index = index
+        self.name = name
+        self.text = text
+
+    def evaluate(self, request: Request) -> bool | None:
+        return self.ladder.first(request) == self.index and self.ladder.picked(request) == self.name
+
+
 @dataclass(slots=True)
 class NoneMatched:
-    """None of a frontend's ``use_backend`` rules matched: the default backend's turn."""
+    """None of a frontend's ``use_backend`` rules matched, or a dynamic one that did named
+    no backend: the default backend's turn."""
 
     ladder: Ladder
     text: str = "no use_backend rule matched"
 
     def evaluate(self, request: Request) -> bool | None:
-        return self.ladder.first(request) is None
+        index = self.ladder.first(request)
+        return index is None or (index in self.ladder.picks and self.ladder.picked(request) is None)

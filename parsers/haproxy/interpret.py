@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
@@ -71,6 +71,7 @@ from .acl import (
     FirstMatch,
     Ladder,
     NoneMatched,
+    PickedBy,
     Term,
     acl_terms,
     parse_condition,
@@ -78,6 +79,7 @@ from .acl import (
     regex_search,
 )
 from .advice import HAProxyAdvice
+from .maps import DynamicTarget, MapFile, dynamic_target, load_map
 
 ASSUMED_TEXT = "2.6-3.0 (Debian 12 ships 2.6)"
 REUSE_SAFE_SINCE = (1, 9, 0)
@@ -316,6 +318,10 @@ class HAProxyInterpreter(ModelStart):
             self.vt = version_tuple(ASSUMED_VERSION)
         self.backends: dict[str, BackendInfo] = {}
         self.server_counts: dict[str, int] = {}
+        # map files read for dynamic use_backend rules (by config file and path), and the
+        # unreadable ones already said
+        self.maps: dict[str, MapFile] = {}
+        self.maps_said: set[str] = set()
         self.global_flags: dict[str, Node] = {}
         # per frontend (cleared for each): its actions by (target, line), its route parts by target
         self.actions: dict[tuple, ProxyAction] = {}
@@ -797,6 +803,22 @@ class HAProxyInterpreter(ModelStart):
         route_steps: list[Step] = list(steps)
         ladder = Ladder()
         for index, (target, rule_cond, loc) in enumerate(rules):
+            dyn = self.dynamic_target(target, loc) if "%[" in target else None
+            if dyn is not None:
+                # one guard per backend the lookup can give, chosen per request in planning
+                names = [n for n in dyn.names if n in self.backends]
+                for name in names:
+                    keys = dyn.keys_for(name)
+                    shown = f"use_backend {dyn.text}: " + (
+                        f"{', '.join(keys)} -> {name}" if keys else f"{name} (the map's default)"
+                    )
+                    action = self.action(sec, settings, http, name, loc, header_ops, front_hidden, front_tls)
+                    route_steps.append(
+                        Guard(PickedBy(ladder, index, name, shown), self.backend_steps(name, http), loc, action=action)
+                    )
+                ladder.rules.append((rule_cond, any(self.fas_like(n) for n in names)))
+                ladder.picks[index] = self.picker(dyn)
+                continue
             action = self.action(sec, settings, http, target, loc, header_ops, front_hidden, front_tls)
             route_steps.append(
                 Guard(FirstMatch(ladder, index, rule_cond), self.backend_steps(target, http), loc, action=action)
@@ -826,6 +848,41 @@ class HAProxyInterpreter(ModelStart):
             routes=RouteTable([route], policy="first-match"),
             fallback=fallback,
         )
+
+    def dynamic_target(self, target: str, loc: Loc) -> DynamicTarget | None:
+        """A ``use_backend %[...map(file)]`` whose map was read; a map that could not be read
+        is said (HAProxy refuses to start without it), and the rule stays unknown."""
+        dyn = dynamic_target(target, lambda written: load_map(written, loc.file, self.maps))
+        if dyn is None or dyn.map is None:
+            return None
+        if dyn.map.path is None:
+            if dyn.map.written not in self.maps_said:
+                self.maps_said.add(dyn.map.written)
+                self.problems.append(
+                    ConfigProblem(
+                        "include",
+                        f"map file {dyn.map.written} could not be read here ({dyn.map.error}): which backend "
+                        "`use_backend` picks through it is unknown, and HAProxy refuses to start if the file "
+                        "is missing on the proxy host too",
+                        loc,
+                        certain=False,
+                        fix="lint with the map file beside the configuration (as it is named, or under the "
+                        "configuration's directory), or name FAS with --fas-backend",
+                    )
+                )
+            return None
+        return dyn
+
+    def picker(self, dyn: DynamicTarget) -> Callable[[Request], str | None]:
+        """The backend a request gets from a dynamic rule: None when the name it computes
+        is no backend (HAProxy then applies default_backend)."""
+        backends, servers, fas_like = self.backends, self.server_counts, self.fas_like
+
+        def pick(request: Request) -> str | None:
+            name = dyn.pick(request, servers, fas_like)
+            return name if name is not None and name in backends else None
+
+        return pick
 
     def fas_like(self, target: str) -> bool:
         """A backend on FAS's ports, or one the user named as FAS (``--fas-backend``)."""
