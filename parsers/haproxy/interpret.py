@@ -1083,9 +1083,7 @@ class HAProxyInterpreter(ModelStart):
                     empty_value_removes=False,
                     ops_loc=None,
                     hidden_response_headers=hidden,
-                    written_if_missing=_WRITES_WS_KEY
-                    if not relay and self.vt >= _WRITES_WS_KEY_SINCE
-                    else frozenset(),
+                    written_if_missing=_WRITES_WS_KEY if not relay and self.vt >= _WRITES_WS_KEY_SINCE else frozenset(),
                 ),
                 ops,
                 hidden,

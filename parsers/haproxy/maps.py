@@ -101,7 +101,9 @@ def load_map(written: str, config_file: str, cache: dict[str, MapFile]) -> MapFi
 
 def split_expr(expr: str) -> list[str]:
     """``fetch(args),conv(args),...`` into its parts, commas inside parentheses kept."""
-    parts, depth, cur = [], 0, []
+    parts: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in expr:
         if ch == "(":
             depth += 1
@@ -202,6 +204,9 @@ def dynamic_target(target: str, load: Callable[[str], MapFile]) -> DynamicTarget
                 return None
             default = args[1] if len(args) > 1 and args[1] else None
             sample = parse_term([",".join(before)])
+            if sample is None:
+                return None
             return DynamicTarget(target, sample, _METHODS[name], load(args[0]), default)
         before.append(part)
-    return DynamicTarget(target, parse_term([",".join(before)]), None, None, None)
+    sample = parse_term([",".join(before)])
+    return None if sample is None else DynamicTarget(target, sample, None, None, None)

@@ -20,10 +20,7 @@ HEAD = (
     "    timeout client 30s\n    timeout server 30s\n    timeout tunnel 1h\n"
 )
 FRONT = "frontend fe\n    bind :443 ssl crt /etc/haproxy/certs/gw.pem alpn http/1.1\n"
-BACKENDS = (
-    "backend be_fas\n    server fas1 10.20.0.11:8080\n"
-    "backend be_web\n    server web1 10.20.0.21:80\n"
-)
+BACKENDS = "backend be_fas\n    server fas1 10.20.0.11:8080\nbackend be_web\n    server web1 10.20.0.21:80\n"
 
 
 def write(tmp_path: Path, text: str, name: str = "haproxy.cfg") -> str:
@@ -204,8 +201,10 @@ def test_acl_combinations_pfsense_style(tmp_path):
 
 # ----------------------------------------------------------------------------- named FAS backends
 
-CATCH_ALL = HEAD + FRONT + "    default_backend be_app\nbackend be_app\n    http-request del-header Upgrade\n" \
+CATCH_ALL = (
+    HEAD + FRONT + "    default_backend be_app\nbackend be_app\n    http-request del-header Upgrade\n"
     "    server app1 10.20.0.31:80\n"
+)
 
 
 @pytest.mark.parametrize("named", ["be_app", "10.20.0.31", "10.20.0.31:80"])
