@@ -36,6 +36,7 @@ from sys import intern
 from linter.core.fas import version_tuple
 from linter.core.model import (
     Backend,
+    Condition,
     BackendTLS,
     ConfigProblem,
     FailureStatuses,
@@ -263,7 +264,7 @@ class ApacheConnection:
 
     __slots__ = ("closes", "text", "upgrades", "unless")
 
-    def __init__(self, upgrades: bool, closes: bool, unless: HeaderCondition | None = None) -> None:
+    def __init__(self, upgrades: bool, closes: bool, unless: Condition | None = None) -> None:
         self.upgrades = upgrades
         self.closes = closes
         # a conditional `RequestHeader unset Upgrade`: the requests it holds for are no upgrade
@@ -1092,7 +1093,7 @@ class ApacheInterpreter(ModelStart):
             # request): the line that decides it is the one to change
             ops.append(HeaderOp("Upgrade", None, http10.loc if http10 else decider, note=why_not))
         unset_upgrade: Node | None = None
-        unset_upgrade_if: tuple[HeaderCondition, Node] | None = None
+        unset_upgrade_if: tuple[Condition, Node] | None = None
         header_ops = self.header_ops
         for h in req_headers:
             if id(h) in header_ops:
@@ -1165,7 +1166,7 @@ class ApacheInterpreter(ModelStart):
         return action
 
     def connection_op(
-        self, upgrades: bool, closes: bool, loc: Loc | None, note: str, unless: HeaderCondition | None = None
+        self, upgrades: bool, closes: bool, loc: Loc | None, note: str, unless: Condition | None = None
     ) -> HeaderOp:
         key = (upgrades, closes, id(unless))
         value = self.connections.get(key)
