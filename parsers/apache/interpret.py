@@ -36,8 +36,8 @@ from sys import intern
 from linter.core.fas import version_tuple
 from linter.core.model import (
     Backend,
-    Condition,
     BackendTLS,
+    Condition,
     ConfigProblem,
     FailureStatuses,
     Guard,
