@@ -58,6 +58,8 @@ _UNKNOWN_HEADERS = frozenset(
         "x-forwarded-host",
     }
 )
+_SHOWN = 20  # patterns of a file shown in a term's text
+_UNDECIDABLE = frozenset({"req.cook", "cook", "src", "dst", "hdr_ip", "req.hdr_ip"})
 _SUFFIXES = ("beg", "end", "sub", "reg", "dir", "dom", "len", "cnt", "found", "val")
 _FLAGS_WITH_ARG = frozenset({"-f", "-m", "-M"})
 _NUMERIC_OPS = {
@@ -82,6 +84,9 @@ class Term:
     values: list[str]
     text: str
     from_file: bool = False
+    # pattern files its values come from (`-f FILE`; `-M`: the file is a map, its keys count);
+    # the interpreter reads them and gives a Term with their values (``with_file_values``)
+    files: tuple[tuple[str, bool], ...] = ()
 
     def samples(self, req: Request, servers: dict[str, int]) -> list[str] | None:
         f = self.fetch
@@ -201,6 +206,24 @@ class Term:
         return False
 
 
+def with_file_values(term: Term, values: list[str]) -> Term:
+    """``term`` with the patterns its ``-f`` files hold added to its own values: decidable
+    again when its fetch is (the files were read)."""
+    undecidable = term.fetch.startswith("base") or term.fetch in _UNDECIDABLE or term.fetch == "?"
+    return Term(
+        fetch=term.fetch,
+        arg=term.arg,
+        converters=term.converters,
+        method=term.method,
+        icase=term.icase,
+        values=[*term.values, *values],
+        # the file's patterns shown with it: what it tests is then visible in messages, and a
+        # FAS prefix among them names FAS as an inline one would
+        text=f"{term.text} [{' '.join(values[:_SHOWN])}{' ...' if len(values) > _SHOWN else ''}]",
+        from_file=undecidable,
+    )
+
+
 def regex_search(pattern: str, text: str, flags: int = 0) -> bool:
     """``re.search``, where a pattern Python cannot compile matches nothing (HAProxy's PCRE
     refuses most of those at start-up; a broken regex must not stop the lint)."""
@@ -258,6 +281,8 @@ def _parse_term(words: tuple[str, ...]) -> Term:
             break
     icase = False
     from_file = False
+    files: list[tuple[str, bool]] = []
+    as_map = "-M" in words
     values: list[str] = []
     i = 1
     while i < len(words):
@@ -271,6 +296,9 @@ def _parse_term(words: tuple[str, ...]) -> Term:
             elif w in _FLAGS_WITH_ARG and i + 1 < len(words):
                 if w == "-m":
                     method = words[i + 1]
+                elif w == "-f":
+                    files.append((words[i + 1], as_map))
+                    from_file = True
                 else:
                     from_file = True
                 i += 1
@@ -278,7 +306,7 @@ def _parse_term(words: tuple[str, ...]) -> Term:
             continue
         values.append(w)
         i += 1
-    if fetch.startswith("base") or fetch in ("req.cook", "cook", "src", "dst", "hdr_ip", "req.hdr_ip"):
+    if fetch.startswith("base") or fetch in _UNDECIDABLE:
         from_file = True  # not decidable here
     return Term(
         fetch=fetch,
@@ -289,6 +317,7 @@ def _parse_term(words: tuple[str, ...]) -> Term:
         values=values,
         text=text,
         from_file=from_file,
+        files=tuple(files),
     )
 
 

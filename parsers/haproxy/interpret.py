@@ -77,6 +77,7 @@ from .acl import (
     parse_condition,
     parse_term,
     regex_search,
+    with_file_values,
 )
 from .advice import HAProxyAdvice
 from .maps import DynamicTarget, MapFile, dynamic_target, load_map
@@ -583,6 +584,8 @@ class HAProxyInterpreter(ModelStart):
         for c in sec.children or []:
             if c.name == "acl" and len(c.args) >= 2:
                 term = parse_term(c.args[1:])
+                if term is not None and term.files:
+                    term = self.file_patterns(term, c.loc)
                 if term is not None:
                     name = c.args[0]
                     known = out.get(name)
@@ -849,6 +852,35 @@ class HAProxyInterpreter(ModelStart):
             fallback=fallback,
         )
 
+    def file_patterns(self, term: Term, loc: Loc) -> Term:
+        """An ACL whose patterns come from files (``-f``, pfSense/OPNsense host lists): the
+        files read as a map is (where written, else beside the configuration); one that
+        cannot be read is said, and the ACL stays unknown."""
+        values: list[str] = []
+        for written, as_map in term.files:
+            found = load_map(written, loc.file, self.maps)
+            if found.path is None:
+                self.unreadable(written, found.error, loc, "which requests the ACL matches")
+                return term
+            values += [k for k, _ in found.entries] if as_map else [" ".join(kv).strip() for kv in found.entries]
+        return with_file_values(term, values)
+
+    def unreadable(self, written: str, error: str, loc: Loc, what: str) -> None:
+        if written in self.maps_said:
+            return
+        self.maps_said.add(written)
+        self.problems.append(
+            ConfigProblem(
+                "include",
+                f"file {written} could not be read here ({error}): {what} is unknown, and HAProxy refuses "
+                "to start if the file is missing on the proxy host too",
+                loc,
+                certain=False,
+                fix="lint with the file beside the configuration (as it is named, or under the "
+                "configuration's directory), or name FAS with --fas-backend",
+            )
+        )
+
     def dynamic_target(self, target: str, loc: Loc) -> DynamicTarget | None:
         """A ``use_backend %[...map(file)]`` whose map was read; a map that could not be read
         is said (HAProxy refuses to start without it), and the rule stays unknown."""
@@ -856,20 +888,7 @@ class HAProxyInterpreter(ModelStart):
         if dyn is None or dyn.map is None:
             return None
         if dyn.map.path is None:
-            if dyn.map.written not in self.maps_said:
-                self.maps_said.add(dyn.map.written)
-                self.problems.append(
-                    ConfigProblem(
-                        "include",
-                        f"map file {dyn.map.written} could not be read here ({dyn.map.error}): which backend "
-                        "`use_backend` picks through it is unknown, and HAProxy refuses to start if the file "
-                        "is missing on the proxy host too",
-                        loc,
-                        certain=False,
-                        fix="lint with the map file beside the configuration (as it is named, or under the "
-                        "configuration's directory), or name FAS with --fas-backend",
-                    )
-                )
+            self.unreadable(dyn.map.written, dyn.map.error, loc, "which backend `use_backend` picks through it")
             return None
         return dyn
 

@@ -152,8 +152,8 @@ def planned_ports(sample: Path, dialect: str, args: list[str]) -> set[int] | Non
     versions = {dialect: pinned} if pinned else {}
     options = Options(fas_version=_flag(args, "--fas-version"), proxy_versions=versions, dialect=dialect)
     ports: set[int] = set()
-    # (a map file is data a converter opens, never configuration, though --dialect walks it)
-    candidates = [c for c in discover([str(sample)], options) if not c.path.endswith(".map")]
+    # (map and ACL pattern files are data, never configuration, though --dialect walks them)
+    candidates = [c for c in discover([str(sample)], options) if not c.path.endswith((".map", ".lst", ".txt"))]
     together = companions(candidates)  # one configuration, as `check` reads it
     read_with_main = {x for extras in together.values() for x in extras}
     for cand in candidates:

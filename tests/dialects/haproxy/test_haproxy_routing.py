@@ -215,3 +215,32 @@ def test_a_backend_named_fas_is_checked_whatever_its_port(tmp_path, named):
 
 def test_a_name_that_matches_nothing_changes_nothing(tmp_path):
     assert not [ws for _, ws, _ in findings(tmp_path, CATCH_ALL, "10.20.0.31:81") if ws]
+
+
+# ----------------------------------------------------------------------------- ACL pattern files
+
+FILED = (
+    HEAD + FRONT + "    acl p_fas path_beg -f /var/etc/haproxy/fas_paths.txt\n"
+    "    use_backend be_fas if p_fas\n    default_backend be_web\n" + BACKENDS
+)
+
+
+def test_acl_patterns_from_a_file_route_each_url(tmp_path):
+    write(tmp_path, "# FAS prefixes\n/gateway/\n", "fas_paths.txt")
+    _, plans = plans_of(tmp_path, FILED)
+    assert backend_per_url(plans) == {"/gateway/websocketcall": "be_fas", "/assistserver/topic": "be_web"}
+    write(tmp_path, "/gateway/\n/assistserver/\n", "fas_paths.txt")
+    _, plans = plans_of(tmp_path, FILED)
+    assert set(backend_per_url(plans).values()) == {"be_fas"}
+
+
+def test_acl_keys_of_a_map_file(tmp_path):
+    write(tmp_path, "/gateway/ fas\n/assistserver/ fas\n", "maps/fas.map")
+    text = FILED.replace("path_beg -f /var/etc/haproxy/fas_paths.txt", "path_beg -M -f /etc/haproxy/maps/fas.map")
+    _, plans = plans_of(tmp_path, text)
+    assert set(backend_per_url(plans).values()) == {"be_fas"}
+
+
+def test_an_unreadable_pattern_file_is_said(tmp_path):
+    got = findings(tmp_path, FILED)
+    assert ("WSP002", None, "config-rejected") in got

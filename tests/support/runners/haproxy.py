@@ -36,6 +36,9 @@ ENV_PORT = re.compile(r"(?P<host>[A-Za-z0-9_.-]+):\$\{?(?P<var>\w+)\}?")
 FILES = re.compile(r"\b(?P<kw>crt|ca-file|crt-list|crl-file)\s+(?P<path>\S+)")
 # a map converter's file: rendered to the copy the sample carries, found as wsproxylint finds it
 MAP_FILE = re.compile(r"\b(?P<conv>map(?:_\w+)?)\((?P<path>[^,)\s]+)")
+ACL_FILE = re.compile(r"(?P<conv>\s-f\s+)(?P<path>\S+)")
+# data files a sample carries for map converters and ACL pattern files: never a `-f` config
+DATA_SUFFIXES = (".map", ".lst", ".txt")
 
 
 class HaproxyRunner(Runner):
@@ -103,12 +106,13 @@ class HaproxyRunner(Runner):
         path from its working directory, so the rendered path is absolute)."""
         from parsers.haproxy.maps import candidates
 
-        def sub(m: re.Match[str]) -> str:
+        def sub(m: re.Match[str], opening: str = "(") -> str:
             for c in candidates(m.group("path"), str(file)):
                 if Path(c).is_file() and str(Path(c).resolve()).startswith(str(file.parent.resolve())):
-                    return f"{m.group('conv')}({Path(c).resolve()}"
+                    return f"{m.group('conv')}{opening}{Path(c).resolve()}"
             return m.group(0)
-        return MAP_FILE.sub(sub, line)
+        line = MAP_FILE.sub(sub, line)
+        return ACL_FILE.sub(lambda m: sub(m, ""), line) if line.lstrip().startswith("acl ") else line
 
     def _env_ports(self, line: str, env: Env) -> str:
         """``host:${VAR}`` with VAR set to a FAS port: the host becomes the stand-in, the
@@ -131,7 +135,7 @@ class HaproxyRunner(Runner):
         candidates = discover([str(rendered.entry.parent)], Options(dialect="haproxy"))
         extras = companions(candidates).get(str(rendered.entry), ())
         # map files are data a converter opens, not configuration: never a `-f`
-        return [rendered.entry, *(Path(x) for x in extras if not x.endswith(".map"))]
+        return [rendered.entry, *(Path(x) for x in extras if not x.endswith(DATA_SUFFIXES))]
 
     def _files_args(self, rendered: Rendered) -> list[str]:
         return [arg for f in self.files(rendered) for arg in ("-f", str(f))]
