@@ -53,8 +53,8 @@ def check(plans: PlanSet) -> Iterator[Finding]:
     )
     for plan in plans.plans:
         proxy = plan.proxy
-        if proxy is None or proxy.backend is None:
-            continue
+        if proxy is None or proxy.backend is None or not plan.to_fas:
+            continue  # (an application given by --ws-path only: FAS's reuse limit is not its)
         backend = proxy.backend
         pool = backend.pool
         if pool.value:

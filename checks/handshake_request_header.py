@@ -8,7 +8,7 @@ from linter.core.findings import Finding
 from linter.core.fixes import Fix
 from linter.core.plan import PlanSet
 from linter.core.rules import Rule
-from linter.core.symptoms import status
+from linter.core.symptoms import MISSING_ACCEPT, status
 
 from ._common import finding, first_loc, route_label
 
@@ -26,6 +26,7 @@ RULE = Rule(
     ),
     fix="Pass the browser's request headers through unchanged on the websocket route.",
     console="Error during WebSocket handshake: Unexpected response code: 302",
+    symptoms=("status:302", "missing-accept"),
 )
 
 
@@ -39,7 +40,17 @@ def check(plans: PlanSet) -> Iterator[Finding]:
             if name in plan.sent:
                 continue
             op = plan.removed.get(name)
-            if op is not None:
+            symptom = status(302)
+            if op is not None and name in proxy.upstream.written_if_missing:
+                loc = first_loc(op.loc, proxy.loc)
+                msg = (
+                    f"{route_label(plan)} removes the browser's {CANONICAL[name]}; the proxy writes a fresh one "
+                    "toward FAS, so the browser gets a Sec-WebSocket-Accept for a key it never sent "
+                    "(console: Incorrect 'Sec-WebSocket-Accept' header value)"
+                )
+                fix = Fix.UNBLANK_REQUEST_HEADER
+                symptom = MISSING_ACCEPT
+            elif op is not None:
                 loc = first_loc(op.loc, proxy.loc)
                 msg = f"{route_label(plan)} empties {CANONICAL[name]}, so FAS never sees a websocket handshake"
                 fix = Fix.UNBLANK_REQUEST_HEADER
@@ -52,6 +63,6 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                 fix = Fix.FORWARD_REQUEST_HEADERS
             else:
                 continue
-            yield finding(plans, RULE, loc, msg, symptom=status(302), fix=fix, plan=plan, header=CANONICAL[name])
+            yield finding(plans, RULE, loc, msg, symptom=symptom, fix=fix, plan=plan, header=CANONICAL[name])
             if not forward.value:
                 break

@@ -42,7 +42,9 @@ def check(plans: PlanSet) -> Iterator[Finding]:
     threshold = plans.options.idle_threshold
     for plan in plans.plans:
         proxy = plan.proxy
-        if proxy is None:
+        if proxy is None or not plan.to_fas:
+            # the quiet-call threshold is the FAS Gateway's (signalling only, silent for a
+            # whole call); an application given only by --ws-path has its own pings
             continue
         idle = proxy.timeouts.idle
         floor = idle_floor(plan.ws_path, threshold)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 import parsers
 from linter.app.check_options import FORMATS, CheckArgs, version_flag
 from linter.app.output import CliError, either, proxies, use_color, write
-from linter.core.fas import DEFAULT_IDLE_THRESHOLD, DEFAULT_WS_PATHS, version_tuple
+from linter.core.fas import DEFAULT_IDLE_THRESHOLD, DEFAULT_WS_PATHS, parse_fas_backend, version_tuple
 from linter.core.findings import SEVERITY_RANK
 
 if TYPE_CHECKING:
@@ -103,6 +103,12 @@ def _options(a: CheckArgs, settings: Settings) -> Options:
     for p in ws_paths:
         if not p.startswith("/"):
             raise CliError(f"--ws-path: a path starts with '/': {p!r}")
+    fas_backends = tuple(a.fas_backend) if a.fas_backend else tuple(settings.fas_backends)
+    for b in fas_backends:
+        try:
+            parse_fas_backend(b)
+        except ValueError:
+            raise CliError(f"--fas-backend: expected HOST[:PORT] or a backend name, not {b!r}") from None
     versions = dict(settings.proxy_versions)
     for d in parsers.dialects():
         value = _version(a.versions.get(d.name), version_flag(d))
@@ -118,6 +124,7 @@ def _options(a: CheckArgs, settings: Settings) -> Options:
     return Options(
         fas_version=_version(a.fas_version, "--fas-version") or settings.fas_version,
         ws_paths=ws_paths,
+        fas_backends=fas_backends,
         proxy_versions=versions,
         idle_threshold=idle,
         dialect=a.dialect,

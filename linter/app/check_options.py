@@ -45,6 +45,13 @@ def check_options() -> tuple[OptionSpec, ...]:
             many=True,
             shown_default="/gateway/websocketcall, /assistserver/topic",
         ),
+        OptionSpec(
+            "fas_backend",
+            "A backend that is FAS, HOST[:PORT] or an upstream/backend/balancer NAME (repeatable): "
+            "routes to it are checked whatever their port or path",
+            many=True,
+            shown_default="recognised by port 8080/8443 or a FAS path",
+        ),
         OptionSpec("select", "Only these rule ids or prefixes (comma-separated: WSP1,WSP401)", shown_default="all"),
         OptionSpec("ignore", "Skip these rule ids or prefixes (comma-separated)", shown_default="none"),
         OptionSpec("fail_on", "error, warning or info: the lowest severity that fails", shown_default="warning"),

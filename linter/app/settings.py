@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import parsers
+from linter.core.fas import parse_fas_backend
 from linter.engine.patterns import anchor
 
 DOTFILE = ".wsproxylint.toml"
@@ -41,6 +42,7 @@ class Settings:
     fas_version: str | None = None
     proxy_versions: dict[str, str] = field(default_factory=dict)  # dialect -> version
     ws_paths: list[str] = field(default_factory=list)
+    fas_backends: list[str] = field(default_factory=list)  # HOST[:PORT] or backend names
     exclude: list[str] = field(default_factory=list)  # patterns, see matches()
     dialects: list[tuple[str, str]] = field(default_factory=list)  # (pattern, dialect)
     idle_timeout_threshold: float | None = None
@@ -158,6 +160,7 @@ def keys() -> tuple[str, ...]:
         "fas-version",
         *_version_keys(),
         "ws-paths",
+        "fas-backends",
         "exclude",
         "dialects",
         "idle-timeout-threshold",
@@ -194,6 +197,13 @@ def _parse(data: dict[str, Any], path: str, where: str) -> Settings:
             for p in s.ws_paths:
                 if not p.startswith("/"):
                     raise ConfigError(f"{at}: a path starts with '/': {p!r}")
+        elif key == "fas-backends":
+            s.fas_backends = _strings(value, at)
+            for b in s.fas_backends:
+                try:
+                    parse_fas_backend(b)
+                except ValueError:
+                    raise ConfigError(f"{at}: expected HOST[:PORT] or a backend name, not {b!r}") from None
         elif key == "exclude":
             s.exclude = [anchor(p, base) for p in _strings(value, at)]
         elif key == "dialects":

@@ -54,3 +54,45 @@ def ws_base(ws_path: str) -> str:
     """The application prefix a websocket URL shares with page requests: /gateway/."""
     parts = ws_path.strip("/").split("/")
     return "/" + parts[0] + "/" if parts and parts[0] else "/"
+
+
+# ---------------------------------------------------------------------------- named FAS backends
+# `--fas-backend HOST[:PORT]|NAME`: for configs where neither a FAS port nor a FAS path
+# says which backend is FAS (a catch-all route to FAS on port 80, an upstream named `app`).
+
+
+def parse_fas_backend(text: str) -> tuple[str, int | None]:
+    """``host``, ``host:port``, ``[v6]:port`` or a backend name; ValueError when malformed."""
+    text = text.strip()
+    if not text:
+        raise ValueError("empty")
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        if not host or (rest and not (rest.startswith(":") and rest[1:].isdigit())):
+            raise ValueError(f"not HOST[:PORT]: {text!r}")
+        return host.lower(), int(rest[1:]) if rest else None
+    if text.count(":") == 1:
+        host, _, port = text.partition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"not HOST[:PORT]: {text!r}")
+        return host.lower(), int(port)
+    return text.lower(), None
+
+
+def names_backend(specs: tuple[str, ...], name: str, servers: list[tuple[str, int | None]]) -> bool:
+    """Does one of ``specs`` name this backend: its group name (upstream, backend, balancer),
+    or one of its servers by host, and port when the spec gives one?"""
+    if not specs:
+        return False
+    lowered = name.lower()
+    for spec in specs:
+        try:
+            host, port = parse_fas_backend(spec)
+        except ValueError:
+            continue
+        if port is None and host == lowered:
+            return True
+        for s_host, s_port in servers:
+            if s_host.lower().strip("[]") == host and (port is None or s_port == port):
+                return True
+    return False

@@ -144,12 +144,18 @@ class Backend:
 
 @dataclass(slots=True, eq=False)
 class HeaderOp:
-    """Set (``value``) or remove (``value`` None) one request header sent upstream."""
+    """Set (``value``) or remove (``value`` None) one request header sent upstream.
+
+    ``condition``: the op applies only to requests for which it holds (HAProxy's
+    ``if``/``unless``, Apache's ``env=``/``expr=``). It is a fact, not a decision: the
+    planning step evaluates it for each websocket URL and listener, because one rule can
+    break one URL and spare another."""
 
     name: str
     value: Value | None
     loc: Loc | None
     note: str = ""
+    condition: Condition | None = None
 
 
 @dataclass(slots=True, eq=False)
@@ -181,6 +187,10 @@ class UpstreamRequest:
     # response headers removed from what the backend answers, as far as they really go
     # missing from a 101 (a proxy may re-add some itself)
     hidden_response_headers: tuple[HiddenHeader, ...] = ()
+    # request headers (lower case) the proxy writes itself into an upgrade that lacks them
+    # on the way out (HAProxy's HTTP/1 layer makes a fresh Sec-WebSocket-Key): removing one
+    # does not stop the handshake at FAS, the browser then checks an answer to another key
+    written_if_missing: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True, eq=False)

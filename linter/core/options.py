@@ -16,6 +16,8 @@ class Options:
     # proxy versions by dialect, e.g. {"nginx": "1.22.1"}
     proxy_versions: dict[str, str] = field(default_factory=dict)
     idle_threshold: float = DEFAULT_IDLE_THRESHOLD
+    # backends the user names as FAS (`--fas-backend HOST[:PORT]|NAME`, see fas.names_backend)
+    fas_backends: tuple[str, ...] = ()
     dialect: str = "auto"
     # settings-file patterns (see linter/app/settings.py): files not to read, and dialect per file
     exclude: tuple[str, ...] = ()

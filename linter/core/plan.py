@@ -60,6 +60,9 @@ class HandshakePlan:
     uncertain: Sequence[Uncertain] = field(default_factory=list)
     # the same route's handling of an ordinary page request on the websocket's prefix
     plain_request: Request | None = None
+    # the backend is known to be FAS (see resolve.to_fas); False for an application given
+    # only by --ws-path: verdicts that hold for FAS alone (its reuse limit) are not its
+    to_fas: bool = True
 
     @property
     def proxy(self) -> ProxyAction | None:
@@ -89,7 +92,7 @@ class PlanSet:
     fillers: dict[int, list[PoolFiller]] = field(default_factory=dict)
     # how to find the backends a site's FAS routes use (resolve's, given by build_plans so
     # that plans need not import the resolver that builds them)
-    find_fas_backends: Callable[[Site, tuple[str, ...]], list[Backend]] | None = None
+    find_fas_backends: Callable[[Site, tuple[str, ...], tuple[str, ...]], list[Backend]] | None = None
     # per site (by id()), the backends its FAS routes use; filled on first use
     _fas_backends: dict[int, list[Backend]] = field(default_factory=dict)
 
@@ -97,7 +100,9 @@ class PlanSet:
         key = id(site)
         if key not in self._fas_backends:
             find = self.find_fas_backends
-            self._fas_backends[key] = find(site, self.options.ws_paths) if find is not None else []
+            self._fas_backends[key] = (
+                find(site, self.options.ws_paths, self.options.fas_backends) if find is not None else []
+            )
         return self._fas_backends[key]
 
     @property

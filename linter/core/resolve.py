@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
-from linter.core.fas import PLAIN_PORTS, TLS_PORTS, WS_QUERY, ws_base
+from linter.core.fas import DEFAULT_WS_PATHS, PLAIN_PORTS, TLS_PORTS, WS_QUERY, names_backend, ws_base
 from linter.core.model import (
     Action,
     Backend,
@@ -244,6 +244,11 @@ def sent_headers(
                 sh = shared[v] = SentHeader(v, None)
             sent[k] = sh
     for op in up.ops:
+        cond = op.condition
+        if cond is not None and cond.evaluate(req) is not True:
+            # a conditional rule that does not hold for this request, or cannot be told
+            # (a Host test): only rules known to apply are traced
+            continue
         key = op.name.lower()
         if op.value is None:
             sent.pop(key, None)
@@ -319,30 +324,59 @@ def _page_actions(site: Site, ws_paths: tuple[str, ...]):
             yield g.label or site.label, g.action
 
 
-def fronts_fas(site: Site, ws_paths: tuple[str, ...]) -> bool:
+def fronts_fas(site: Site, ws_paths: tuple[str, ...], named: tuple[str, ...] = ()) -> bool:
     """Is this site a FAS gateway front? Quiet on sites that have nothing to do with FAS.
 
-    Yes when a route names a FAS application prefix (``/gateway``, ``/assistserver``), or
-    when a websocket URL, routed as it would be, is proxied to a FAS default port. A port
-    8080 elsewhere in the site is no evidence: too many applications use it.
+    Yes when a route names a FAS application prefix (``/gateway``, ``/assistserver``), when
+    a websocket URL, routed as it would be, is proxied to a FAS default port or to a backend
+    the user named as FAS (``named``, whatever its port), when any route proxies to such a
+    named backend, or when a websocket URL the user gave (``--ws-path``, not a FAS default)
+    is proxied at all: the user said it is a websocket. A port 8080 elsewhere in the site
+    is no evidence: too many applications use it.
     """
     names = _fas_names(ws_paths)
+    if named and any(named_fas(a.backend, named) for _, a in _page_actions(site, ws_paths)):
+        return True
     for r in _all_routes(site.routes):
         if names_fas(r.match.pattern, names):
             return True
         if any(names_fas(text, names) for text, _ in _guarded_actions(r)):
             return True
     for ws in ws_paths:
+        given = ws not in DEFAULT_WS_PATHS
         _, action, _, _ = trace(site, upgrade_request(ws, False, None))
-        if isinstance(action, ProxyAction) and _fas_port(action):
+        if isinstance(action, ProxyAction) and (given or is_fas(action, named)):
             return True
         # the route the URL selects proxies to FAS, even if a step before it answers
         # (a redirect in front of a catch-all route)
         chain = select_route(site.routes, ws)
         routed = chain[-1].action if chain else site.fallback
-        if isinstance(routed, ProxyAction) and _fas_port(routed):
+        if isinstance(routed, ProxyAction) and (given or is_fas(routed, named)):
             return True
     return False
+
+
+def is_fas(action: ProxyAction, named: tuple[str, ...] = ()) -> bool:
+    """The action's backend is FAS by its port, or because the user named it."""
+    return _fas_port(action) or named_fas(action.backend, named)
+
+
+def named_fas(backend: Backend | None, named: tuple[str, ...]) -> bool:
+    """``--fas-backend`` names this backend (group name, or a server's host[:port])."""
+    if backend is None or not named:
+        return False
+    return names_backend(named, backend.name, [(s.host, s.port) for s in backend.servers])
+
+
+def to_fas(ws: str, site: Site, action: ProxyAction, named: tuple[str, ...]) -> bool:
+    """Is the backend that takes this websocket URL known to be FAS? A URL of FAS's own, a
+    site whose routes name FAS, a FAS port or a named backend say so; an application given
+    only by ``--ws-path`` and found nowhere else is not, and FAS-only verdicts (the reuse
+    limit of FAS 2.5.2 and earlier) are not its."""
+    if ws in DEFAULT_WS_PATHS or is_fas(action, named):
+        return True
+    names = _fas_names(DEFAULT_WS_PATHS)
+    return any(names_fas(r.match.pattern, names) for r in _all_routes(site.routes))
 
 
 def _fas_names(ws_paths: tuple[str, ...]) -> set[str]:
@@ -390,7 +424,7 @@ def build_plans(model: ProxyModel, options: Options) -> PlanSet:
     shared: dict[str, SentHeader] = {}
 
     for site in model.sites:
-        if not fronts_fas(site, options.ws_paths):
+        if not fronts_fas(site, options.ws_paths, options.fas_backends):
             continue
         for listener in site.listeners:
             for ws in options.ws_paths:
@@ -413,6 +447,8 @@ def build_plans(model: ProxyModel, options: Options) -> PlanSet:
                 )
                 if isinstance(action, ProxyAction):
                     plan.sent, plan.removed = sent_headers(action, _with_path(req, final_path), shared)
+                    if ws not in DEFAULT_WS_PATHS:
+                        plan.to_fas = to_fas(ws, site, action, options.fas_backends)
                 plans.append(plan)
     # the page routes that fill a pool matter only for a backend some plan proxies to (a
     # fleet's application backends are pooled too, and have many routes)
@@ -430,10 +466,15 @@ def build_plans(model: ProxyModel, options: Options) -> PlanSet:
     return PlanSet(model=model, options=options, plans=plans, fillers=fillers, find_fas_backends=fas_backends)
 
 
-def fas_backends(site: Site, ws_paths: tuple[str, ...]) -> list[Backend]:
-    """Backends this site sends FAS URLs to: those of routes that name a FAS prefix."""
+def fas_backends(site: Site, ws_paths: tuple[str, ...], named: tuple[str, ...] = ()) -> list[Backend]:
+    """Backends this site sends FAS URLs to: those of routes that name a FAS prefix, and
+    those the user named as FAS (``--fas-backend``)."""
     names = _fas_names(ws_paths)
     found: list[Backend] = []
+    if named:
+        for _, a in _page_actions(site, ws_paths):
+            if a.backend is not None and named_fas(a.backend, named) and not any(a.backend is b for b in found):
+                found.append(a.backend)
     for r in _all_routes(site.routes):
         if not names_fas(r.match.pattern, names):
             continue
@@ -444,13 +485,18 @@ def fas_backends(site: Site, ws_paths: tuple[str, ...]) -> list[Backend]:
                 and not any(same_target(a.backend, b) for b in found)
             ):
                 found.append(a.backend)
-    guarded = [pair for r in _all_routes(site.routes) for pair in _guarded_actions(r)]
+    guarded = [g for r in _all_routes(site.routes) for g in _guards(r.steps)]
     # site-level guards too (Apache's RewriteRule ^/assistserver/topic ... [P] in the virtual
     # host): their pattern names the URL as plainly as a route's does
-    guarded += [(g.condition.text, g.action) for g in _guards(site.steps)]
-    for text, a in guarded:
+    guarded += list(_guards(site.steps))
+    probes = [upgrade_request(ws, False, None) for ws in ws_paths]
+    for g in guarded:
+        a = g.action
         if (
-            names_fas(text, names)
+            names_fas(g.condition.text, names)
+            # a condition that names FAS to keep it out (`if is_static !is_fas_path`) is no
+            # FAS route: it must take some FAS URL, or be undecidable
+            and any(g.condition.evaluate(p) is not False for p in probes)
             and isinstance(a, ProxyAction)
             and a.backend is not None
             and not any(same_target(a.backend, b) for b in found)

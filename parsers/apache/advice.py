@@ -18,7 +18,8 @@ _FIXES: dict[Fix, str] = {
     Fix.FORWARD_REQUEST_HEADERS: "pass the browser's request headers through unchanged",
     Fix.UNHIDE_RESPONSE_HEADER: "remove `Header unset {header}` (or limit it to non-websocket URLs)",
     Fix.DISABLE_REUSE: "add `disablereuse=On` to the ProxyPass of the worker that carries the websocket URL "
-    "(behind a balancer: to each BalancerMember; httpd refuses it on the balancer's ProxyPass or ProxySet), or give the websocket URL a worker of its own that page "
+    "(behind a balancer: to each BalancerMember; httpd refuses it on the balancer's ProxyPass or ProxySet), "
+    "or give the websocket URL a worker of its own that page "
     "requests never use (`ProxyPass /gateway/websocketcall ws://host:8080/gateway/websocketcall` "
     "before the /gateway/ line), or upgrade FAS beyond 2.5.2",
     Fix.SCHEME_FOR_TLS_PORT: "use `https://` (or `wss://`) toward the TLS port {port}, with `SSLProxyEngine on`, "

@@ -25,9 +25,11 @@ httpd semantics applied here, once:
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from sys import intern
 
@@ -35,6 +37,7 @@ from linter.core.fas import version_tuple
 from linter.core.model import (
     Backend,
     BackendTLS,
+    Condition,
     ConfigProblem,
     FailureStatuses,
     Guard,
@@ -263,15 +266,17 @@ class ApacheConnection:
     """The Connection header mod_proxy_http writes itself: ``Upgrade`` when it forwards an
     upgrade, else ``close`` (HTTP/1.0, proxy-nokeepalive) or ``Keep-Alive``."""
 
-    __slots__ = ("closes", "text", "upgrades")
+    __slots__ = ("closes", "text", "upgrades", "unless")
 
-    def __init__(self, upgrades: bool, closes: bool) -> None:
+    def __init__(self, upgrades: bool, closes: bool, unless: Condition | None = None) -> None:
         self.upgrades = upgrades
         self.closes = closes
+        # a conditional `RequestHeader unset Upgrade`: the requests it holds for are no upgrade
+        self.unless = unless
         self.text = "httpd writes Connection itself: Upgrade only when the worker forwards the upgrade"
 
     def evaluate(self, request: Request) -> str | None:
-        if request.is_upgrade and self.upgrades:
+        if request.is_upgrade and self.upgrades and (self.unless is None or self.unless.evaluate(request) is not True):
             return "Upgrade"
         return "close" if self.closes else "Keep-Alive"
 
@@ -483,7 +488,7 @@ class ApacheInterpreter(ModelStart):
         # scopes alive while the server is interpreted.
         self.header_ops: dict[int, HeaderOp | None] = {}
         self.memo: dict[tuple, object] = {}
-        self.connections: dict[tuple[bool, bool], ApacheConnection] = {}
+        self.connections: dict[tuple[bool, bool, int], ApacheConnection] = {}
         self.missing_handlers: dict[frozenset[str], str] = {}  # by the workers' schemes
         self.fragment = tree.is_fragment
 
@@ -1135,6 +1140,7 @@ class ApacheInterpreter(ModelStart):
             # request): the line that decides it is the one to change
             ops.append(HeaderOp("Upgrade", None, http10.loc if http10 else decider, note=why_not))
         unset_upgrade: Node | None = None
+        unset_upgrade_if: tuple[Condition, Node] | None = None
         header_ops = self.header_ops
         for h in req_headers:
             if id(h) in header_ops:
@@ -1145,7 +1151,10 @@ class ApacheInterpreter(ModelStart):
                 continue
             if op.name.lower() == "upgrade":
                 if op.value is None:
-                    unset_upgrade = h
+                    if op.condition is None:
+                        unset_upgrade = h
+                    else:  # the requests it holds for lose the upgrade, and Connection with it
+                        unset_upgrade_if = (op.condition, h)
                     ops.append(op)
                 continue  # mod_proxy_http decides on Upgrade itself; setting it changes nothing
             ops.append(op)
@@ -1154,7 +1163,7 @@ class ApacheInterpreter(ModelStart):
             if http10
             else unset_upgrade.loc
             if unset_upgrade is not None
-            else (decider if not upgrades else None)
+            else (decider if not upgrades else unset_upgrade_if[1].loc if unset_upgrade_if is not None else None)
         )
         # without reuse (disablereuse=On, enablereuse=Off) httpd asks the backend to close
         no_reuse = wparams.get("disablereuse", "").lower() == "on" or wparams.get("enablereuse", "").lower() == "off"
@@ -1164,6 +1173,7 @@ class ApacheInterpreter(ModelStart):
                 bool(http10 or nokeepalive or no_reuse),
                 conn_loc,
                 why_not or "mod_proxy_http's own Connection header",
+                unless=unset_upgrade_if[0] if unset_upgrade_if is not None else None,
             )
         )
         # `Header [always] unset Sec-WebSocket-Accept|Upgrade` does not touch the 101: on httpd
@@ -1202,11 +1212,13 @@ class ApacheInterpreter(ModelStart):
         )
         return action
 
-    def connection_op(self, upgrades: bool, closes: bool, loc: Loc | None, note: str) -> HeaderOp:
-        key = (upgrades, closes)
+    def connection_op(
+        self, upgrades: bool, closes: bool, loc: Loc | None, note: str, unless: Condition | None = None
+    ) -> HeaderOp:
+        key = (upgrades, closes, id(unless))
         value = self.connections.get(key)
         if value is None:
-            value = self.connections[key] = ApacheConnection(upgrades, closes)
+            value = self.connections[key] = ApacheConnection(upgrades, closes, unless)
         return HeaderOp("Connection", value, loc, note=note)
 
     def covers(self, sec: Node, match: PathMatch) -> bool:
@@ -1350,15 +1362,96 @@ def _request_header_op(h: Node) -> HeaderOp | None:
         args = args[1:]
         action = args[0].lower() if args else ""
     if action == "unset" and len(args) >= 2:
-        return HeaderOp(args[1], None, h.loc)
+        return HeaderOp(args[1], None, h.loc, condition=header_condition(args[2]) if len(args) > 2 else None)
     if action in ("set", "append", "merge", "add", "setifempty") and len(args) >= 3:
         name = args[1]
         if name.lower() == "connection":
             return None  # mod_proxy_http writes Connection itself
         if action == "setifempty":
             return None
-        return HeaderOp(name, HeaderValue(args[2]), h.loc)
+        cond = header_condition(args[3]) if len(args) > 3 else None
+        return HeaderOp(name, HeaderValue(args[2]), h.loc, condition=cond)
     return None
+
+
+# ---------------------------------------------------------------------------- header conditions
+# `RequestHeader unset Upgrade "expr=%{REQUEST_URI} =~ m#^/assistserver#"` or `env=[!]VAR`:
+# mod_headers tests the condition on each request (fixups phase), so it is a fact on the op
+# that the planning step evaluates per websocket URL, not a decision made here.
+
+_EXPR_CMP = re.compile(
+    r"""^\s*(?P<neg>!\s*)?%\{(?P<var>[^}]+)\}\s*(?P<op>==|!=|=~|!~|-strmatch|-strcmatch)\s*(?P<rhs>.+?)\s*$"""
+)
+_EXPR_REGEX = re.compile(r"^(?:m(?P<d>[^\w\s])(?P<a>.*)(?P=d)|/(?P<b>.*)/)(?P<flags>i?)$")
+
+
+class HeaderCondition:
+    """``env=[!]VAR`` or ``expr=`` with one comparison of a request variable (``==``,
+    ``!=``, ``=~``, ``!~``, ``-strmatch``): what a browser's request decides. Anything else
+    is unknown here (None), and the planning step then leaves the op out, as it does for
+    any condition it cannot decide."""
+
+    __slots__ = ("text", "_test")
+
+    def __init__(self, text: str, test: Callable[[Request], bool | None]) -> None:
+        self.text = text
+        self._test = test
+
+    def evaluate(self, request: Request) -> bool | None:
+        return self._test(request)
+
+
+def header_condition(text: str) -> HeaderCondition | None:
+    """The condition argument of a RequestHeader line; None when there is none."""
+    low = text.lower()
+    if low.startswith("env="):
+        name = text[4:]
+        negated = name.startswith("!")
+        var = name.lstrip("!").upper()
+
+        def env(req: Request) -> bool | None:
+            if var != "HTTPS":  # mod_ssl's, set on TLS connections; others need SetEnvIf
+                return None
+            return (req.scheme == "https") != negated
+
+        return HeaderCondition(text, env)
+    if not low.startswith("expr="):
+        return None
+    body = text[5:].strip()
+    if len(body) >= 2 and body[0] == body[-1] and body[0] in "'\"":
+        body = body[1:-1]
+    m = _EXPR_CMP.match(body)
+    if m is None:
+        return HeaderCondition(text, lambda req: None)
+    var, op, rhs, negated = m.group("var"), m.group("op"), m.group("rhs"), bool(m.group("neg"))
+    if op in ("=~", "!~"):
+        rm = _EXPR_REGEX.match(rhs)
+        pattern = (rm.group("a") if rm.group("a") is not None else rm.group("b")) if rm else None
+        rx = compile_regex(pattern, re.I if rm and rm.group("flags") else 0) if pattern is not None else None
+        if rx is None:
+            return HeaderCondition(text, lambda req: None)
+
+        def regex(req: Request) -> bool | None:
+            value = _server_var(var, req)
+            if value is None:
+                return None
+            return (bool(rx.search(value)) == (op == "=~")) != negated
+
+        return HeaderCondition(text, regex)
+    want = rhs.strip("'\"")
+
+    def compare(req: Request) -> bool | None:
+        value = _server_var(var, req)
+        if value is None:
+            return None
+        if op in ("==", "!="):
+            hit = value == want
+            return (hit == (op == "==")) != negated
+        fold = op == "-strcmatch"
+        hit = fnmatch.fnmatchcase(value.lower() if fold else value, want.lower() if fold else want)
+        return hit != negated
+
+    return HeaderCondition(text, compare)
 
 
 def _params(args: list[str]) -> dict[str, str]:

@@ -10,6 +10,7 @@ None (unknown). How routing treats an unknown is the interpreter's choice (see
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -57,6 +58,8 @@ _UNKNOWN_HEADERS = frozenset(
         "x-forwarded-host",
     }
 )
+_SHOWN = 20  # patterns of a file shown in a term's text
+_UNDECIDABLE = frozenset({"req.cook", "cook", "src", "dst", "hdr_ip", "req.hdr_ip"})
 _SUFFIXES = ("beg", "end", "sub", "reg", "dir", "dom", "len", "cnt", "found", "val")
 _FLAGS_WITH_ARG = frozenset({"-f", "-m", "-M"})
 _NUMERIC_OPS = {
@@ -81,6 +84,9 @@ class Term:
     values: list[str]
     text: str
     from_file: bool = False
+    # pattern files its values come from (`-f FILE`; `-M`: the file is a map, its keys count);
+    # the interpreter reads them and gives a Term with their values (``with_file_values``)
+    files: tuple[tuple[str, bool], ...] = ()
 
     def samples(self, req: Request, servers: dict[str, int]) -> list[str] | None:
         f = self.fetch
@@ -122,7 +128,8 @@ class Term:
             return [str(count)] if f == "nbsrv" else ["1"]
         return None
 
-    def evaluate(self, req: Request, servers: dict[str, int]) -> bool | None:
+    def converted(self, req: Request, servers: dict[str, int]) -> list[str] | None:
+        """The fetch's values after the converters; None when the config cannot know them."""
         if self.from_file:
             return None
         got = self.samples(req, servers)
@@ -135,6 +142,12 @@ class Term:
                 got = [g.upper() for g in got]
             else:
                 return None
+        return got
+
+    def evaluate(self, req: Request, servers: dict[str, int]) -> bool | None:
+        got = self.converted(req, servers)
+        if got is None:
+            return None
         method = self.method or self.default_method()
         if method == "found":
             return bool(got)
@@ -191,6 +204,24 @@ class Term:
             if any((low is None or n >= low) and (high is None or n <= high) for n in nums):
                 return True
         return False
+
+
+def with_file_values(term: Term, values: list[str]) -> Term:
+    """``term`` with the patterns its ``-f`` files hold added to its own values: decidable
+    again when its fetch is (the files were read)."""
+    undecidable = term.fetch.startswith("base") or term.fetch in _UNDECIDABLE or term.fetch == "?"
+    return Term(
+        fetch=term.fetch,
+        arg=term.arg,
+        converters=term.converters,
+        method=term.method,
+        icase=term.icase,
+        values=[*term.values, *values],
+        # the file's patterns shown with it: what it tests is then visible in messages, and a
+        # FAS prefix among them names FAS as an inline one would
+        text=f"{term.text} [{' '.join(values[:_SHOWN])}{' ...' if len(values) > _SHOWN else ''}]",
+        from_file=undecidable,
+    )
 
 
 def regex_search(pattern: str, text: str, flags: int = 0) -> bool:
@@ -250,6 +281,8 @@ def _parse_term(words: tuple[str, ...]) -> Term:
             break
     icase = False
     from_file = False
+    files: list[tuple[str, bool]] = []
+    as_map = "-M" in words
     values: list[str] = []
     i = 1
     while i < len(words):
@@ -263,6 +296,9 @@ def _parse_term(words: tuple[str, ...]) -> Term:
             elif w in _FLAGS_WITH_ARG and i + 1 < len(words):
                 if w == "-m":
                     method = words[i + 1]
+                elif w == "-f":
+                    files.append((words[i + 1], as_map))
+                    from_file = True
                 else:
                     from_file = True
                 i += 1
@@ -270,7 +306,7 @@ def _parse_term(words: tuple[str, ...]) -> Term:
             continue
         values.append(w)
         i += 1
-    if fetch.startswith("base") or fetch in ("req.cook", "cook", "src", "dst", "hdr_ip", "req.hdr_ip"):
+    if fetch.startswith("base") or fetch in _UNDECIDABLE:
         from_file = True  # not decidable here
     return Term(
         fetch=fetch,
@@ -281,6 +317,7 @@ def _parse_term(words: tuple[str, ...]) -> Term:
         values=values,
         text=text,
         from_file=from_file,
+        files=tuple(files),
     )
 
 
@@ -458,24 +495,38 @@ class Ladder:
     The answer for the last request asked about is kept, so a frontend with thousands of
     rules is walked once per request, not once per rule."""
 
-    __slots__ = ("rules", "_request", "_index")
+    __slots__ = ("rules", "picks", "_request", "_index", "_pick")
 
     def __init__(self) -> None:
         # (condition, the rule's backend is FAS's)
         self.rules: list[tuple[AclCondition | Always, bool]] = []
+        # rules whose backend name is computed per request (``use_backend %[...]``): the
+        # name a request gets, None when it names no backend (HAProxy then applies
+        # default_backend and evaluates no further rule)
+        self.picks: dict[int, Callable[[Request], str | None]] = {}
         self._request: Request | None = None
         self._index: int | None = None
+        self._pick: str | None = None
 
     def first(self, request: Request) -> int | None:
         if self._request is not request:
             self._index = None
+            self._pick = None
             for i, (cond, fas) in enumerate(self.rules):
                 verdict = cond.evaluate(request)
                 if verdict is True or (verdict is None and fas):
                     self._index = i
+                    pick = self.picks.get(i)
+                    if pick is not None:
+                        self._pick = pick(request)
                     break
             self._request = request
         return self._index
+
+    def picked(self, request: Request) -> str | None:
+        """The backend name a dynamic rule that takes ``request`` computed for it."""
+        self.first(request)
+        return self._pick
 
 
 class FirstMatch:
@@ -503,12 +554,31 @@ class FirstMatch:
         return self.ladder.first(request) == self.index
 
 
+class PickedBy:
+    """Dynamic ``use_backend`` rule ``index`` takes the request and computes ``name`` for
+    it (a map lookup): one guard per backend the lookup can give. ``text`` shows the map
+    keys that lead there, so a key such as ``/gateway/`` names FAS as a route pattern would."""
+
+    __slots__ = ("ladder", "index", "name", "text")
+
+    def __init__(self, ladder: Ladder, index: int, name: str, text: str) -> None:
+        self.ladder = ladder
+        self.index = index
+        self.name = name
+        self.text = text
+
+    def evaluate(self, request: Request) -> bool | None:
+        return self.ladder.first(request) == self.index and self.ladder.picked(request) == self.name
+
+
 @dataclass(slots=True)
 class NoneMatched:
-    """None of a frontend's ``use_backend`` rules matched: the default backend's turn."""
+    """None of a frontend's ``use_backend`` rules matched, or a dynamic one that did named
+    no backend: the default backend's turn."""
 
     ladder: Ladder
     text: str = "no use_backend rule matched"
 
     def evaluate(self, request: Request) -> bool | None:
-        return self.ladder.first(request) is None
+        index = self.ladder.first(request)
+        return index is None or (index in self.ladder.picks and self.ladder.picked(request) is None)

@@ -31,11 +31,11 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-from linter.core.fas import GATEWAY_WS, PLAIN_PORTS, TLS_PORTS, version_tuple
+from linter.core.fas import GATEWAY_WS, PLAIN_PORTS, TLS_PORTS, names_backend, version_tuple
 from linter.core.model import (
     Action,
     Backend,
@@ -71,13 +71,16 @@ from .acl import (
     FirstMatch,
     Ladder,
     NoneMatched,
+    PickedBy,
     Term,
     acl_terms,
     parse_condition,
     parse_term,
     regex_search,
+    with_file_values,
 )
 from .advice import HAProxyAdvice
+from .maps import DynamicTarget, MapFile, dynamic_target, load_map
 
 ASSUMED_TEXT = "2.6-3.0 (Debian 12 ships 2.6)"
 REUSE_SAFE_SINCE = (1, 9, 0)
@@ -103,6 +106,11 @@ _NO_CA: Setting[str | None] = Setting(None)
 # request headers of the upgrade that a `-m` header rule can hit
 _REQUEST_HEADERS = ("Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Origin")
 _FORWARDED_HOP = frozenset({"connection", "upgrade"})
+# HAProxy 2.4+ (websockets over h2 turned into HTTP/1 upgrades) writes a Sec-WebSocket-Key of
+# its own into an HTTP/1 upgrade that has none: a deleted key is replaced by a fresh one
+# (observed with 2.6.12: FAS answers the new key, the browser rejects the Accept)
+_WRITES_WS_KEY_SINCE = (2, 4, 0)
+_WRITES_WS_KEY = frozenset({"sec-websocket-key"})
 _ALL_HOP = frozenset({"connection", "upgrade", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding"})
 _CONN_RANK = {"keep-alive": 0, "server-close": 1, "close": 2}
 _CONN_OPTIONS = {
@@ -311,6 +319,10 @@ class HAProxyInterpreter(ModelStart):
             self.vt = version_tuple(ASSUMED_VERSION)
         self.backends: dict[str, BackendInfo] = {}
         self.server_counts: dict[str, int] = {}
+        # map files read for dynamic use_backend rules (by config file and path), and the
+        # unreadable ones already said
+        self.maps: dict[str, MapFile] = {}
+        self.maps_said: set[str] = set()
         self.global_flags: dict[str, Node] = {}
         # per frontend (cleared for each): its actions by (target, line), its route parts by target
         self.actions: dict[tuple, ProxyAction] = {}
@@ -572,6 +584,8 @@ class HAProxyInterpreter(ModelStart):
         for c in sec.children or []:
             if c.name == "acl" and len(c.args) >= 2:
                 term = parse_term(c.args[1:])
+                if term is not None and term.files:
+                    term = self.file_patterns(term, c.loc)
                 if term is not None:
                     name = c.args[0]
                     known = out.get(name)
@@ -612,7 +626,7 @@ class HAProxyInterpreter(ModelStart):
                     continue
                 for h in _REQUEST_HEADERS:
                     if rx.search(f"{h}: {self.probe.headers.get(h.lower(), 'x')}"):
-                        ops.append((HeaderOp(h, None, c.loc), cond))
+                        ops.append((HeaderOp(h, None, c.loc, condition=cond), cond))
             elif (
                 name
                 in (
@@ -623,7 +637,10 @@ class HAProxyInterpreter(ModelStart):
                 )
                 and args
             ):
+                if name == "http-request set-header" and self.empty_value_refused(args, c.loc):
+                    continue
                 for op in self.header_ops(name, args, c.loc):
+                    op.condition = cond
                     ops.append((op, cond))
             elif name == "http-response del-header" and args and cond is None:
                 # (a conditional response rule tests the response, which is not modelled)
@@ -650,6 +667,23 @@ class HAProxyInterpreter(ModelStart):
             elif name in ("tcp-request connection reject", "tcp-request content reject", "tcp-request session reject"):
                 steps.append(self.guarded(Respond(None, c.loc, drop=True), cond, c.loc))
         return ops, steps + redirects, hidden
+
+    def empty_value_refused(self, args: list[str], loc: Loc) -> bool:
+        """``set-header NAME ""``: HAProxy wants a non-empty value and refuses the line
+        (2.6.12: "expects exactly 2 arguments"), so blanking a header never loads."""
+        if len(args) >= 2 and args[1] != "":
+            return False
+        self.problems.append(
+            ConfigProblem(
+                "rejected",
+                f"'http-request set-header {args[0] if args else ''}' with an empty value: HAProxy refuses it "
+                '("expects exactly 2 arguments")',
+                loc,
+                fix="to remove the header use `http-request del-header NAME`; on the websocket route, "
+                "leave the browser's handshake headers alone",
+            )
+        )
+        return True
 
     def guarded(self, step: Respond, cond: AclCondition | None, loc: Loc) -> Step:
         if cond is None:
@@ -772,6 +806,22 @@ class HAProxyInterpreter(ModelStart):
         route_steps: list[Step] = list(steps)
         ladder = Ladder()
         for index, (target, rule_cond, loc) in enumerate(rules):
+            dyn = self.dynamic_target(target, loc) if "%[" in target else None
+            if dyn is not None:
+                # one guard per backend the lookup can give, chosen per request in planning
+                names = [n for n in dyn.names if n in self.backends]
+                for name in names:
+                    keys = dyn.keys_for(name)
+                    shown = f"use_backend {dyn.text}: " + (
+                        f"{', '.join(keys)} -> {name}" if keys else f"{name} (the map's default)"
+                    )
+                    action = self.action(sec, settings, http, name, loc, header_ops, front_hidden, front_tls)
+                    route_steps.append(
+                        Guard(PickedBy(ladder, index, name, shown), self.backend_steps(name, http), loc, action=action)
+                    )
+                ladder.rules.append((rule_cond, any(self.fas_like(n) for n in names)))
+                ladder.picks[index] = self.picker(dyn)
+                continue
             action = self.action(sec, settings, http, target, loc, header_ops, front_hidden, front_tls)
             route_steps.append(
                 Guard(FirstMatch(ladder, index, rule_cond), self.backend_steps(target, http), loc, action=action)
@@ -802,9 +852,66 @@ class HAProxyInterpreter(ModelStart):
             fallback=fallback,
         )
 
+    def file_patterns(self, term: Term, loc: Loc) -> Term:
+        """An ACL whose patterns come from files (``-f``, pfSense/OPNsense host lists): the
+        files read as a map is (where written, else beside the configuration); one that
+        cannot be read is said, and the ACL stays unknown."""
+        values: list[str] = []
+        for written, as_map in term.files:
+            found = load_map(written, loc.file, self.maps)
+            if found.path is None:
+                self.unreadable(written, found.error, loc, "which requests the ACL matches")
+                return term
+            values += [k for k, _ in found.entries] if as_map else [" ".join(kv).strip() for kv in found.entries]
+        return with_file_values(term, values)
+
+    def unreadable(self, written: str, error: str, loc: Loc, what: str) -> None:
+        if written in self.maps_said:
+            return
+        self.maps_said.add(written)
+        self.problems.append(
+            ConfigProblem(
+                "include",
+                f"file {written} could not be read here ({error}): {what} is unknown, and HAProxy refuses "
+                "to start if the file is missing on the proxy host too",
+                loc,
+                certain=False,
+                fix="lint with the file beside the configuration (as it is named, or under the "
+                "configuration's directory), or name FAS with --fas-backend",
+            )
+        )
+
+    def dynamic_target(self, target: str, loc: Loc) -> DynamicTarget | None:
+        """A ``use_backend %[...map(file)]`` whose map was read; a map that could not be read
+        is said (HAProxy refuses to start without it), and the rule stays unknown."""
+        dyn = dynamic_target(target, lambda written: load_map(written, loc.file, self.maps))
+        if dyn is None or dyn.map is None:
+            return None
+        if dyn.map.path is None:
+            self.unreadable(dyn.map.written, dyn.map.error, loc, "which backend `use_backend` picks through it")
+            return None
+        return dyn
+
+    def picker(self, dyn: DynamicTarget) -> Callable[[Request], str | None]:
+        """The backend a request gets from a dynamic rule: None when the name it computes
+        is no backend (HAProxy then applies default_backend)."""
+        backends, servers, fas_like = self.backends, self.server_counts, self.fas_like
+
+        def pick(request: Request) -> str | None:
+            name = dyn.pick(request, servers, fas_like)
+            return name if name is not None and name in backends else None
+
+        return pick
+
     def fas_like(self, target: str) -> bool:
+        """A backend on FAS's ports, or one the user named as FAS (``--fas-backend``)."""
         info = self.backends.get(target)
-        return info is not None and any(s.port in TLS_PORTS or s.port in PLAIN_PORTS for s in info.backend.servers)
+        if info is None:
+            return False
+        servers = info.backend.servers
+        return any(s.port in TLS_PORTS or s.port in PLAIN_PORTS for s in servers) or names_backend(
+            self.options.fas_backends, target, [(s.host, s.port) for s in servers]
+        )
 
     def backend_steps(self, target: str, http: bool) -> Sequence[Step]:
         info = self.backends.get(target)
@@ -995,6 +1102,7 @@ class HAProxyInterpreter(ModelStart):
                     empty_value_removes=False,
                     ops_loc=None,
                     hidden_response_headers=hidden,
+                    written_if_missing=_WRITES_WS_KEY if not relay and self.vt >= _WRITES_WS_KEY_SINCE else frozenset(),
                 ),
                 ops,
                 hidden,
@@ -1021,9 +1129,12 @@ class HAProxyInterpreter(ModelStart):
             cached = info.idle_for = (client, Timeouts(idle=self.idle(client, info)))
         return up[0], cached[1], info.tls_settings, tls, relay
 
-    def kept(self, ops: Sequence[tuple[HeaderOp, object]]) -> list[HeaderOp]:
-        """The header ops whose condition holds for the upgrade (or that have none)."""
-        return [op for op, cond in ops if cond is None or cond.evaluate(self.probe) is True]  # type: ignore
+    @staticmethod
+    def kept(ops: Sequence[tuple[HeaderOp, object]]) -> list[HeaderOp]:
+        """The header ops of a section, each carrying its rule's condition: the planning
+        step decides per websocket URL and request whether it applies, not this reading
+        (one rule may break one URL and spare another)."""
+        return [op for op, _ in ops]
 
     def front_connection_modes(self) -> None:
         """The connection mode in force is the stronger of frontend and backend [manual 4]:

@@ -101,6 +101,31 @@ def test_ws_paths_from_settings(tmp_path):
     assert {f["ws_path"] for f in doc["findings"]} <= {"/assistserver/topic", None}
 
 
+CATCH_ALL = """\
+events {}
+http {
+    upstream app { server 10.20.0.31:3000; }
+    server {
+        listen 80;
+        location / { proxy_pass http://app; }
+    }
+}
+"""
+
+
+def test_fas_backends_from_settings_and_flag(tmp_path):
+    """A catch-all to FAS on port 3000 is checked once settings or the flag name it."""
+    write(tmp_path, "nginx.conf", CATCH_ALL)
+    assert not {f["ws_path"] for f in json.loads(wsp("check", "--format", "json", "nginx.conf", cwd=tmp_path).stdout)[
+        "findings"] if f["ws_path"]}
+    flagged = rules(wsp("check", "--format", "json", "--fas-backend", "app", "nginx.conf", cwd=tmp_path))
+    assert "WSP101" in flagged
+    write(tmp_path, ".wsproxylint.toml", 'fas-backends = ["10.20.0.31:3000"]\n')
+    assert rules(wsp("check", "--format", "json", "nginx.conf", cwd=tmp_path)) == flagged
+    r = wsp("check", "--fas-backend", "app:http", "nginx.conf", cwd=tmp_path)
+    assert r.returncode == 2 and "--fas-backend" in r.stderr
+
+
 def test_exclude_and_per_file_dialect(tmp_path):
     write(tmp_path, "conf/nginx.conf", BROKEN)
     write(tmp_path, "conf/old/nginx.conf", BROKEN)
@@ -120,6 +145,7 @@ def test_exclude_and_per_file_dialect(tmp_path):
     ("selct = ['WSP101']\n", "unknown key 'selct'"),
     ("fas-version = 'new'\n", "fas-version"),
     ("ws-paths = ['gateway']\n", "ws-paths"),
+    ("fas-backends = ['fas:port']\n", "fas-backends"),
     ("idle-timeout-threshold = 'long'\n", "idle-timeout-threshold"),
     ("[dialects]\n'*.x' = 'lighttpd'\n", "lighttpd"),
     ("select = [\n", "not valid TOML"),

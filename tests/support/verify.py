@@ -33,6 +33,7 @@ import parsers
 from linter.core.fas import CLIENT_PING_INTERVAL, DEFAULT_WS_PATHS, WS_QUERY, reuse_breaks
 from linter.app.check_options import version_flag
 from linter.app.handshake import (
+    BAD_ACCEPT,
     HandshakeResult,
     HeldConnection,
     PageError,
@@ -41,6 +42,7 @@ from linter.app.handshake import (
     warm_handshakes,
 )
 from linter.core.options import Options
+from linter.core.symptoms import MISSING_ACCEPT
 from linter.core.resolve import build_plans
 from linter.engine.runner import companions, discover
 
@@ -150,7 +152,8 @@ def planned_ports(sample: Path, dialect: str, args: list[str]) -> set[int] | Non
     versions = {dialect: pinned} if pinned else {}
     options = Options(fas_version=_flag(args, "--fas-version"), proxy_versions=versions, dialect=dialect)
     ports: set[int] = set()
-    candidates = discover([str(sample)], options)
+    # (map and ACL pattern files are data, never configuration, though --dialect walks them)
+    candidates = [c for c in discover([str(sample)], options) if not c.path.endswith((".map", ".lst", ".txt"))]
     together = companions(candidates)  # one configuration, as `check` reads it
     read_with_main = {x for extras in together.values() for x in extras}
     for cand in candidates:
@@ -374,6 +377,9 @@ def judge(findings: list[Finding], observations: list[Observation], mode: str) -
         # info: the linter knows it fails there and says why it does not matter (e.g. ws:// on a
         # plain listener that only redirects to https, which pages served over https never open)
         allowed = {f.symptom for f in relevant if f.names(o.front, o.ws_path)}
-        if o.result.symptom not in allowed:
+        # the contract has one symptom for a 101 the browser rejects for its Accept, missing
+        # or answering another key (linter/core/symptoms.py: missing-accept's reasons)
+        seen = MISSING_ACCEPT if o.result.symptom == BAD_ACCEPT else o.result.symptom
+        if seen not in allowed:
             problems.append(f"observed {o.line()}, predicted for it: {sorted(s for s in allowed if s) or 'nothing'}")
     return problems

@@ -11,7 +11,7 @@ import pytest
 
 from linter.core.model import Guard, ProxyAction, Respond
 from linter.core.options import Options
-from linter.core.resolve import trace, upgrade_request
+from linter.core.resolve import build_plans, trace, upgrade_request
 from linter.engine.runner import run
 from parsers.haproxy.interpret import interpret, parse_time, split_address
 from parsers.haproxy.read import LineError, _Env, eval_condition, keyword, read, split_words
@@ -260,7 +260,11 @@ def test_conditional_header_rule_applies_only_when_it_matches_the_upgrade(tmp_pa
                      "    http-request del-header Upgrade if { path_beg /static/ }\n"
                      "    http-request del-header Origin if { hdr(upgrade) -i websocket }\n"
                      "    default_backend b\nbackend b\n    server s 10.0.0.1:8080\n")
-    assert [op.name for op in only_action(model, tls=False).upstream.ops] == ["Origin"]
+    # both rules are in the model with their condition; the planning step applies them per request
+    ops = only_action(model, tls=False).upstream.ops
+    assert [(op.name, op.condition is not None) for op in ops] == [("Upgrade", True), ("Origin", True)]
+    plans = build_plans(model, Options())
+    assert plans.plans and all("upgrade" in p.sent and "origin" not in p.sent for p in plans.plans)
 
 
 def test_use_backend_first_match_then_default(tmp_path):

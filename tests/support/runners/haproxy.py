@@ -34,6 +34,11 @@ SETENV = re.compile(r"^\s*(?:setenv|presetenv)\s+(?P<name>\w+)\s+(?P<value>\S+)"
 # a server address whose port is an environment variable: "10.20.0.11:${FAS_PORT}"
 ENV_PORT = re.compile(r"(?P<host>[A-Za-z0-9_.-]+):\$\{?(?P<var>\w+)\}?")
 FILES = re.compile(r"\b(?P<kw>crt|ca-file|crt-list|crl-file)\s+(?P<path>\S+)")
+# a map converter's file: rendered to the copy the sample carries, found as wsproxylint finds it
+MAP_FILE = re.compile(r"\b(?P<conv>map(?:_\w+)?)\((?P<path>[^,)\s]+)")
+ACL_FILE = re.compile(r"(?P<conv>\s-f\s+)(?P<path>\S+)")
+# data files a sample carries for map converters and ACL pattern files: never a `-f` config
+DATA_SUFFIXES = (".map", ".lst", ".txt")
 
 
 class HaproxyRunner(Runner):
@@ -64,7 +69,8 @@ class HaproxyRunner(Runner):
             text = DROP.sub(lambda m: f"{m.group(1)}# rendered out: {m.group(2)}", text)
             text = STATS_SOCKET.sub(lambda m: f"{m.group('indent')}stats socket {workdir / 'run' / 'admin.sock'}",
                                     text)
-            text = "\n".join(line if line.lstrip().startswith("#") else self._line(line, env, fronts, rendered)
+            text = "\n".join(line if line.lstrip().startswith("#")
+                             else self._line(self._maps(line, f), env, fronts, rendered)
                              for line in text.split("\n"))
             f.write_text(text, encoding="utf-8")
         rendered.fronts = sorted(fronts.values(), key=lambda fr: fr.port)
@@ -94,6 +100,20 @@ class HaproxyRunner(Runner):
             out.append(f"{env.front_address}:{new}")
         return f"{m.group('indent')}bind {','.join(dict.fromkeys(out))}{rest}"
 
+    @staticmethod
+    def _maps(line: str, file: Path) -> str:
+        """A map file named in the line -> the sample's copy of it (HAProxy opens a relative
+        path from its working directory, so the rendered path is absolute)."""
+        from parsers.haproxy.maps import candidates
+
+        def sub(m: re.Match[str], opening: str = "(") -> str:
+            for c in candidates(m.group("path"), str(file)):
+                if Path(c).is_file() and str(Path(c).resolve()).startswith(str(file.parent.resolve())):
+                    return f"{m.group('conv')}{opening}{Path(c).resolve()}"
+            return m.group(0)
+        line = MAP_FILE.sub(sub, line)
+        return ACL_FILE.sub(lambda m: sub(m, ""), line) if line.lstrip().startswith("acl ") else line
+
     def _env_ports(self, line: str, env: Env) -> str:
         """``host:${VAR}`` with VAR set to a FAS port: the host becomes the stand-in, the
         variable stays (HAProxy expands it as in the sample)."""
@@ -114,7 +134,8 @@ class HaproxyRunner(Runner):
 
         candidates = discover([str(rendered.entry.parent)], Options(dialect="haproxy"))
         extras = companions(candidates).get(str(rendered.entry), ())
-        return [rendered.entry, *(Path(x) for x in extras)]
+        # map files are data a converter opens, not configuration: never a `-f`
+        return [rendered.entry, *(Path(x) for x in extras if not x.endswith(DATA_SUFFIXES))]
 
     def _files_args(self, rendered: Rendered) -> list[str]:
         return [arg for f in self.files(rendered) for arg in ("-f", str(f))]
