@@ -103,6 +103,13 @@ class Listener:
     opened: bool = True
     opener: Loc | None = None
     not_opened: str = ""
+    # a TCP listener: the proxy relays its bytes without reading HTTP, so the handshake is
+    # the browser's and FAS's own (no header, version or reuse fact applies on the way)
+    tcp: bool = False
+    # the browser's TLS goes through to the backend undecrypted (``tls`` says browsers may
+    # speak TLS here; the proxy holds no certificate for it): what reaches the backend is
+    # TLS whatever the server line says
+    tls_passthrough: bool = False
 
     @property
     def label(self) -> str:

@@ -767,7 +767,9 @@ class HAProxyInterpreter(ModelStart):
             if self.whole:
                 return None  # HAProxy ignores a frontend without bind (with a warning)
             listeners = [Listener("*", None, tls=False, loc=None, unknown=True)]
-        front_tls = any(lst.tls for lst in listeners)
+        # what a relay sends on is TLS when the browser's TLS passes through undecrypted; a
+        # bind with `ssl crt` terminates it, and the server line alone decides
+        front_tls = any(lst.tls_passthrough for lst in listeners)
 
         route_steps: list[Step] = list(steps)
         ladder = Ladder()
@@ -847,10 +849,11 @@ class HAProxyInterpreter(ModelStart):
                     continue
                 host, port = addr
                 tls = ssl
+                passthrough = False
                 if not ssl and not http and (relayed or not targets):
                     # a TCP relay carries the browser's TLS when it inspects SNI, listens on a
                     # TLS port, or feeds FAS's TLS port from a port that is not a plain one
-                    tls = sni or port in (443, 8443) or (to_tls_port and port not in (80, 8080))
+                    tls = passthrough = sni or port in (443, 8443) or (to_tls_port and port not in (80, 8080))
                 note = ""
                 if ssl and alpn is None and not h2 and http and not h2_workaround and self.version_assumed:
                     note = (
@@ -867,6 +870,8 @@ class HAProxyInterpreter(ModelStart):
                         tls_material=b.loc if crt else None,
                         websocket_over_h2=bool(h2 and http and not h2_workaround),
                         websocket_over_h2_note=note,
+                        tcp=not http,
+                        tls_passthrough=passthrough,
                     )
                 )
         return out
