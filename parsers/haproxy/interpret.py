@@ -46,6 +46,7 @@ from linter.core.model import (
     HeaderOp,
     HiddenHeader,
     Listener,
+    Literal,
     PathMatch,
     ProxyAction,
     ProxyModel,
@@ -59,6 +60,7 @@ from linter.core.model import (
     Step,
     Timeouts,
     UpstreamRequest,
+    Value,
 )
 from linter.core.options import Options
 from linter.core.tree import ConfigTree, Loc, Node
@@ -84,10 +86,15 @@ REUSE_SAFE_SINCE = (1, 9, 0)
 DEFAULT_ALPN_H2_SINCE = (2, 8, 0)
 LISTEN_ADDRESS_REMOVED = (1, 6, 0)
 
-STATUSES = FailureStatuses(plain_to_tls_port="status:502", tls_to_plain_port="status:503", tls_not_ready="status:503")
+STATUSES = FailureStatuses(
+    plain_to_tls_port="status:502", tls_to_plain_port="status:503", tls_not_ready="status:503",
+    certificate_rejected="status:503",
+)
 # A byte relay has no status to answer with: plain HTTP into FAS's TLS port ends in a bare
 # close (observed), a browser's TLS into FAS's plain port fails its TLS handshake.
-RELAY_STATUSES = FailureStatuses(plain_to_tls_port="reset", tls_to_plain_port="tls-error", tls_not_ready="reset")
+RELAY_STATUSES = FailureStatuses(
+    plain_to_tls_port="reset", tls_to_plain_port="tls-error", tls_not_ready="reset", certificate_rejected="reset"
+)
 
 
 # one object for every route where the value cannot differ (nothing changes them once built)
@@ -158,7 +165,7 @@ _HTTP_RULES = frozenset(
         "tcp-request session reject",
     }
 )
-_SERVER_PARAMS = frozenset({"ssl", "no-ssl", "verify", "ca-file"})
+_SERVER_PARAMS = frozenset({"ssl", "no-ssl", "verify", "ca-file", "verifyhost", "sni"})
 _SNI_FETCHES = ("req.ssl_sni", "req_ssl_sni", "req.ssl_hello_type", "req_ssl_hello_type", "req.ssl_ver")
 _SNI_FETCH_SET = frozenset(_SNI_FETCHES)  # (each holds "ssl": a line without it names none)
 
@@ -267,6 +274,11 @@ class ServerLine:
     verify: str | None
     ca: str | None
     loc: Loc
+    # the certificate check in force: verification on (per line or `ssl-server-verify`),
+    # `verifyhost` and `sni` as written, with the line that set each
+    verify_on: bool = False
+    verifyhost: tuple[str, Loc] | None = None
+    sni: tuple[str, Loc] | None = None
 
 
 @dataclass(slots=True)
@@ -483,6 +495,8 @@ class HAProxyInterpreter(ModelStart):
             return None
         host, port = addr
         ssl, ssl_loc, verify, ca = False, None, None, None
+        verifyhost: tuple[str, Loc] | None = None
+        sni: tuple[str, Loc] | None = None
         for args, loc in (*settings.default_server, (params, n.loc)):
             if not _SERVER_PARAMS.intersection(args):
                 continue
@@ -495,10 +509,17 @@ class HAProxyInterpreter(ModelStart):
                     verify = args[i + 1]
                 elif a == "ca-file" and i + 1 < len(args):
                     ca = args[i + 1]
-        line = ServerLine(Server(host, port, n.loc), ssl, ssl_loc, verify, ca, n.loc)
+                elif a in ("verifyhost", "sni") and i + 1 < len(args):
+                    if a == "verifyhost":
+                        verifyhost = (args[i + 1], loc)
+                    else:
+                        sni = (args[i + 1], loc)
         global_verify = self.global_flags.get("ssl-server-verify")
         verify_off = verify == "none" or (
             verify is None and global_verify is not None and global_verify.args[:1] == ["none"]
+        )
+        line = ServerLine(
+            Server(host, port, n.loc), ssl, ssl_loc, verify, ca, n.loc, ssl and not verify_off, verifyhost, sni
         )
         if ssl and not verify_off and not ca:
             self.problems.append(
@@ -1005,14 +1026,7 @@ class HAProxyInterpreter(ModelStart):
                 hidden,
             )
         if info.tls_settings is None:
-            info.tls_settings = (
-                BackendTLS()
-                if first is None
-                else BackendTLS(
-                    verify=Setting(first.verify != "none", first.loc),
-                    ca=Setting(first.ca, first.loc) if first.ca else _NO_CA,
-                )
-            )
+            info.tls_settings = BackendTLS() if first is None else server_tls(first)
         if not relay:
             mode = settings.values.get("conn")
             info.routes += 1
@@ -1054,6 +1068,44 @@ class HAProxyInterpreter(ModelStart):
             return Setting(None)
         seconds, loc, key = min(limits, key=lambda x: x[0])
         return Setting(seconds, loc, note=sys.intern(f"{key} applies to the open tunnel: no timeout tunnel is set"))
+
+
+def server_tls(line: ServerLine) -> BackendTLS:
+    """How HAProxy checks FAS's certificate (observed on 2.6): with verification on it
+    requires the `verifyhost` name, else the name sent by `sni`, else no name at all (an
+    address alone is never compared); its host check reads DNS names only, so an IP
+    address given there never matches. SNI is sent only with `sni`."""
+    sni = SniValue(line.sni[0]) if line.sni else None
+    if line.verifyhost:
+        name: Setting[Value | None] = Setting(Literal(line.verifyhost[0]), line.verifyhost[1])
+    elif line.sni:
+        name = Setting(sni, line.sni[1])
+    else:
+        name = Setting(None)
+    return BackendTLS(
+        verify=Setting(line.verify_on, line.loc),
+        ca=Setting(line.ca, line.loc) if line.ca else _NO_CA,
+        name=name if line.verify_on else Setting(None),
+        ip_names=False,
+        sni=Setting(sni, line.sni[1]) if line.sni else Setting(None),
+    )
+
+
+@dataclass(slots=True, frozen=True)
+class SniValue:
+    """A server's `sni` expression: a constant (`str(...)`), the browser's Host (`req.hdr(host)`,
+    `hdr(host)`, `ssl_fc_sni` on a front that terminates the browser's TLS), or unknown."""
+
+    text: str
+
+    def evaluate(self, request: Request) -> str | None:
+        m = re.fullmatch(r"str\(([^()]*)\)", self.text)
+        if m:
+            return m.group(1)
+        if re.fullmatch(r"(?:req\.)?hdr\(host\)(?:,lower)?|ssl_fc_sni", self.text, re.I):
+            host = request.headers.get("host")
+            return host.rsplit(":", 1)[0] if host and not host.endswith("]") else host
+        return None
 
 
 @dataclass(slots=True, frozen=True)

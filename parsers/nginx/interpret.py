@@ -120,6 +120,8 @@ _INHERITED = frozenset(
         "proxy_pass_request_headers",
         "proxy_ssl_verify",
         "proxy_ssl_trusted_certificate",
+        "proxy_ssl_name",
+        "proxy_ssl_server_name",
         "ssl_certificate",
         "ssl",
         "http2",
@@ -641,17 +643,7 @@ class NginxInterpreter(ModelStart):
             lambda: Timeouts(idle=Setting(idle_value, read_loc)),
             local=read_loc is not None,
         )
-        verify = lvl.scalars.get("proxy_ssl_verify")
-        ca = lvl.scalars.get("proxy_ssl_trusted_certificate")
-        verify_on = bool(verify and verify.args[:1] == ["on"])
-        ca_value = ca.args[0] if ca and ca.args else None
-        tls_settings = self.one(
-            ("backend-tls", verify_on, verify.loc if verify else None, ca_value, ca.loc if ca else None),
-            lambda: BackendTLS(
-                verify=Setting(verify_on, verify.loc if verify else None), ca=Setting(ca_value, ca.loc if ca else None)
-            ),
-            local=bool(verify or ca),
-        )
+        tls_settings = self.backend_tls(lvl, hostport)
         # nginx sets up backend TLS for https:// and for any proxy_pass with variables
         if (tls or "$" in target) and tls_settings.verify.value and not tls_settings.ca.value:
             self.problems.append(
@@ -677,6 +669,44 @@ class NginxInterpreter(ModelStart):
             unseen=tuple(lvl.unseen),
             outside=self.tree.is_fragment,
         )
+
+    def backend_tls(self, lvl: Level, hostport: str) -> BackendTLS:
+        """How nginx checks FAS's certificate on this route. With ``proxy_ssl_verify on`` it
+        requires ``proxy_ssl_name`` in the certificate, by default ``$proxy_host``: the
+        upstream group's name when proxy_pass names an ``upstream{}`` block, else the host
+        written in proxy_pass; its host check reads DNS names only (an IP never matches).
+        SNI is sent only with ``proxy_ssl_server_name on``, and then carries that name."""
+        verify = lvl.scalars.get("proxy_ssl_verify")
+        ca = lvl.scalars.get("proxy_ssl_trusted_certificate")
+        name_node = lvl.scalars.get("proxy_ssl_name")
+        sni_node = lvl.scalars.get("proxy_ssl_server_name")
+        verify_on = bool(verify and verify.args[:1] == ["on"])
+        ca_value = ca.args[0] if ca and ca.args else None
+        sni_on = bool(sni_node and sni_node.args[:1] == ["on"])
+        label = False
+        name_loc: Loc | None = None
+        if name_node is not None and name_node.args:
+            name_text: str | None = name_node.args[0]
+            name_loc = name_node.loc
+        elif "$" in hostport or hostport.startswith("unix:"):
+            name_text = None  # $proxy_host of a variable target: not known here
+        else:
+            label = hostport in self.upstreams
+            name_text = hostport if label else split_hostport(hostport, default_port=443)[0].strip("[]")
+        key = ("backend-tls", verify_on, verify and verify.loc, ca_value, ca and ca.loc, name_text, name_loc, sni_on)
+
+        def make() -> BackendTLS:
+            value = None if name_text is None else NginxValue(name_text, self.ev)
+            return BackendTLS(
+                verify=Setting(verify_on, verify.loc if verify else None),
+                ca=Setting(ca_value, ca.loc if ca else None),
+                name=Setting(value if verify_on else None, name_loc),
+                ip_names=False,
+                name_is_label=label,
+                sni=Setting(value if sni_on else None, sni_node.loc if sni_node else None),
+            )
+
+        return self.one(key, make, local=bool(verify or ca or name_node or sni_node))
 
     def backend_for(self, hostport: str, tls: bool, n: Node) -> Backend | None:
         if "$" in hostport:
