@@ -1295,15 +1295,14 @@ class ApacheInterpreter(ModelStart):
             peer = scope.scalars.get("sslproxycheckpeername")
             cn = scope.scalars.get("sslproxycheckpeercn")
             if _peer_check_off(peer, cn):
-                name: Setting[Value | None] = Setting(None, (peer or cn).loc if (peer or cn) else None)
+                off = peer if peer is not None else cn
+                name: Setting[Value | None] = Setting(None, off.loc if off is not None else None)
             elif preserve:
                 name = Setting(HeaderValue("%{Host}i"), None, note="ProxyPreserveHost On: the browser's Host")
             else:
                 name = Setting(Literal(host), n.loc)
             # mod_proxy sends the name it dials as SNI (the browser's Host when preserved), never an address
-            sent: Value | None = (
-                HeaderValue("%{Host}i") if preserve else None if is_ip(host) else Literal(host)
-            )
+            sent: Value | None = HeaderValue("%{Host}i") if preserve else None if is_ip(host) else Literal(host)
             known = self.memo[key] = BackendTLS(
                 verify=base.verify, ca=base.ca, name=name, ip_names=False, sni=Setting(sent, n.loc)
             )

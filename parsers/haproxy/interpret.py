@@ -87,7 +87,9 @@ DEFAULT_ALPN_H2_SINCE = (2, 8, 0)
 LISTEN_ADDRESS_REMOVED = (1, 6, 0)
 
 STATUSES = FailureStatuses(
-    plain_to_tls_port="status:502", tls_to_plain_port="status:503", tls_not_ready="status:503",
+    plain_to_tls_port="status:502",
+    tls_to_plain_port="status:503",
+    tls_not_ready="status:503",
     certificate_rejected="status:503",
 )
 # A byte relay has no status to answer with: plain HTTP into FAS's TLS port ends in a bare
