@@ -174,3 +174,54 @@ def test_tcp_bind_with_ssl_terminates_and_bare_tcp_bind_passes_tls_through(tmp_p
     # the browser's TLS passed through to the plain port: its handshake fails
     wrong = _plans(tmp_path, "haproxy", "w.cfg", TCP.format(bind="", port=8080))
     assert {f.symptom for f in backend_tls_mismatch.check(wrong)} == {"tls-error"}
+
+
+STREAM = (
+    "load_module /usr/lib/nginx/modules/ngx_stream_module.so;\nevents {{}}\nstream {{\n"
+    "  upstream fas_tls {{\n    server 10.20.0.11:{port};\n  }}\n"
+    "  server {{\n    listen {listen};\n{extra}    proxy_pass {target};\n  }}\n}}\n"
+)
+CERTS = "    ssl_certificate /c.pem;\n    ssl_certificate_key /k.pem;\n"
+
+
+def _stream(tmp_path: Path, listen: str, port: int = 8443, extra: str = "", target: str = "fas_tls"):
+    text = STREAM.format(listen=listen, port=port, extra=extra, target=target)
+    return _plans(tmp_path, "nginx", "nginx.conf", text)
+
+
+def test_nginx_stream_server_is_a_relay_whose_tls_is_passed_through_or_terminated(tmp_path: Path) -> None:
+    passed = _stream(tmp_path, "443", extra="    ssl_preread on;\n")
+    plan = _gateway(passed)
+    assert plan.listener.tcp and plan.listener.tls_passthrough and plan.listener.tls
+    assert plan.proxy.passthrough and plan.proxy.tls and plan.proxy.backend.pool.value == 0
+    assert plan.proxy.timeouts.idle.value == 600.0  # proxy_timeout's default
+    assert list(backend_tls_mismatch.check(passed)) == []
+    assert {f.symptom for f in backend_tls_mismatch.check(_stream(tmp_path, "443", port=8080))} == {"tls-error"}
+    terminated = _stream(tmp_path, "443 ssl", port=8080, extra=CERTS)
+    plan = _gateway(terminated)
+    assert plan.listener.tls and not plan.listener.tls_passthrough and not plan.proxy.tls
+    assert list(backend_tls_mismatch.check(terminated)) == []
+    assert {f.symptom for f in backend_tls_mismatch.check(_stream(tmp_path, "443 ssl", extra=CERTS))} == {"reset"}
+    # proxy_ssl on makes TLS of its own toward 8443
+    assert list(backend_tls_mismatch.check(_stream(tmp_path, "443 ssl", extra=CERTS + "    proxy_ssl on;\n"))) == []
+
+
+def test_nginx_stream_plain_port_to_tls_port_and_missing_certificate(tmp_path: Path) -> None:
+    plain = _stream(tmp_path, "80")
+    assert not _gateway(plain).listener.tls
+    assert {f.symptom for f in backend_tls_mismatch.check(plain)} == {"reset"}
+    rejected = _stream(tmp_path, "443 ssl", port=8080)
+    assert any("ssl_certificate" in p.message for p in rejected.model.problems)
+    # a target chosen per connection is not known: nothing to judge
+    relay = _stream(tmp_path, "443", target="$fas_pool").model.sites[0].routes.routes[0].action
+    assert relay is not None and relay.passthrough and relay.backend is None
+
+
+def test_nginx_stream_upstreams_are_their_own_namespace(tmp_path: Path) -> None:
+    text = (
+        "events {}\nhttp {\n  upstream fas_tls {\n    server 10.20.0.12:8080;\n    keepalive 8;\n  }\n}\n"
+        "stream {\n  upstream fas_tls {\n    server 10.20.0.11:8443;\n  }\n"
+        "  server {\n    listen 443;\n    proxy_pass fas_tls;\n  }\n}\n"
+    )
+    plan = _gateway(_plans(tmp_path, "nginx", "nginx.conf", text))
+    assert [s.port for s in plan.proxy.backend.servers] == [8443] and plan.proxy.backend.pool.value == 0
