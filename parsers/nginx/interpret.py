@@ -8,7 +8,10 @@ nginx semantics applied here, once:
 - server-level ``return``/``rewrite``/``if`` run before location selection;
 - defaults that changed in nginx 1.29.7 (HTTP/1.1 upstream, no ``Connection: close``,
   keep-alive for ``upstream`` blocks) follow ``--nginx-version``, else the version Debian
-  and Ubuntu LTS ship (< 1.29.7), with a note where 1.29.7+ would differ.
+  and Ubuntu LTS ship (< 1.29.7), with a note where 1.29.7+ would differ;
+- ``stream {}`` servers are TCP relays (the handshake is the browser's and FAS's own), with
+  upstream groups of their own; backend TLS checks ``proxy_ssl_name`` (default
+  ``$proxy_host``, the upstream group's name) with DNS names only.
 """
 
 from __future__ import annotations
