@@ -841,6 +841,8 @@ class HAProxyInterpreter(ModelStart):
         h2_workaround = "h2-workaround-bogus-websocket-clients" in self.global_flags
         relayed = [self.backends[t] for t, _ in targets if t in self.backends and not self.backends[t].http]
         to_tls_port = any(s.port in TLS_PORTS for info in relayed for s in info.backend.servers)
+        # a tcp front chained to an http backend reads HTTP there: a relay only when none is
+        byte_relay = not http and not any(t in self.backends and self.backends[t].http for t, _ in targets)
         for b in binds:
             if not b.args:
                 continue
@@ -893,7 +895,7 @@ class HAProxyInterpreter(ModelStart):
                         tls_material=b.loc if crt else None,
                         websocket_over_h2=bool(h2 and http and not h2_workaround),
                         websocket_over_h2_note=note,
-                        tcp=not http,
+                        tcp=byte_relay,
                         tls_passthrough=passthrough,
                     )
                 )

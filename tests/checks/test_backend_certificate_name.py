@@ -225,3 +225,9 @@ def test_nginx_stream_upstreams_are_their_own_namespace(tmp_path: Path) -> None:
     )
     plan = _gateway(_plans(tmp_path, "nginx", "nginx.conf", text))
     assert [s.port for s in plan.proxy.backend.servers] == [8443] and plan.proxy.backend.pool.value == 0
+
+
+def test_tcp_front_chained_to_an_http_backend_is_no_byte_relay(tmp_path: Path) -> None:
+    text = TCP.format(bind=" ssl crt /c.pem", port=8080).replace("backend be\n", "backend be\n  mode http\n")
+    plan = _gateway(_plans(tmp_path, "haproxy", "h.cfg", text))
+    assert not plan.listener.tcp and not plan.proxy.passthrough
