@@ -5,6 +5,8 @@
 set -euo pipefail
 need=()
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+# nginx `stream {}` samples (TCP relays, TLS passthrough) load the stream module
+[ -e /usr/lib/nginx/modules/ngx_stream_module.so ] || need+=(libnginx-mod-stream)
 [ -x /usr/sbin/apache2 ] || need+=(apache2)
 [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 # the verification tests make their certificates with the openssl command line tool

@@ -25,6 +25,8 @@ class Fix(enum.Enum):
     SCHEME_FOR_TLS_PORT = "scheme-for-tls-port"
     SCHEME_FOR_PLAIN_PORT = "scheme-for-plain-port"
     ENABLE_BACKEND_TLS = "enable-backend-tls"
+    CERTIFICATE_NAME_IP = "certificate-name-ip"
+    CERTIFICATE_NAME_LABEL = "certificate-name-label"
     FRONT_TLS = "front-tls"
     OPEN_LISTENER = "open-listener"
     ROUTE_WS = "route-ws"

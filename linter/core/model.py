@@ -103,6 +103,13 @@ class Listener:
     opened: bool = True
     opener: Loc | None = None
     not_opened: str = ""
+    # a TCP listener: the proxy relays its bytes without reading HTTP, so the handshake is
+    # the browser's and FAS's own (no header, version or reuse fact applies on the way)
+    tcp: bool = False
+    # the browser's TLS goes through to the backend undecrypted (``tls`` says browsers may
+    # speak TLS here; the proxy holds no certificate for it): what reaches the backend is
+    # TLS whatever the server line says
+    tls_passthrough: bool = False
 
     @property
     def label(self) -> str:
@@ -208,6 +215,18 @@ class BackendTLS:
 
     verify: Setting[bool] = field(default_factory=lambda: Setting(False))
     ca: Setting[str | None] = field(default_factory=lambda: Setting(None))
+    # the name the proxy requires in the backend's certificate (value None: it requires none,
+    # e.g. verification off or the name check turned off). Each dialect says when a check
+    # applies; a Value because a proxy may take the name from the request (the browser's Host)
+    name: Setting[Value | None] = field(default_factory=lambda: Setting(None))
+    # an IP address given as that name can match the certificate's IP addresses; False where
+    # the proxy's host check reads DNS names only, so a certificate can never match an IP
+    ip_names: bool = True
+    # the name is the label the config gives a server group (its default when the target
+    # names the group), not a host the backend is known by
+    name_is_label: bool = False
+    # the name sent as SNI to the backend (value None: no SNI)
+    sni: Setting[Value | None] = field(default_factory=lambda: Setting(None))
 
 
 @dataclass(slots=True, eq=False)
@@ -367,6 +386,8 @@ class FailureStatuses:
     tls_to_plain_port: str
     # TLS to the backend requested but not possible (engine or module off)
     tls_not_ready: str = "status:500"
+    # the backend's certificate is refused (its name does not match what the proxy checks)
+    certificate_rejected: str = "status:502"
 
 
 class Advice(Protocol):

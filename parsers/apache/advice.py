@@ -27,9 +27,12 @@ _FIXES: dict[Fix, str] = {
     Fix.SCHEME_FOR_PLAIN_PORT: "use `http://` (with `upgrade=websocket`) or `ws://` toward the plain port {port}, "
     "or point at FAS's TLS port 8443",
     Fix.ENABLE_BACKEND_TLS: "add `SSLProxyEngine on` to the <VirtualHost> (mod_ssl loaded); with `SSLProxyVerify "
-    "require` also `SSLProxyCACertificateFile /etc/ssl/certs/fas-ca.pem`; address FAS by the "
-    "name in its certificate (not an IP address), or set `SSLProxyCheckPeerName off`; or "
+    "require` also `SSLProxyCACertificateFile /etc/ssl/certs/fas-ca.pem`; or "
     "offload TLS and proxy to http://fas:8080",
+    Fix.CERTIFICATE_NAME_IP: "address FAS by a host name its certificate carries (`ProxyPass ... "
+    "wss://fas.example.com:8443/...`), or use `ProxyPreserveHost On` with a FAS certificate for the public name, "
+    "or on a trusted network `SSLProxyCheckPeerName off`",
+    Fix.CERTIFICATE_NAME_LABEL: "address FAS by a host name its certificate carries",
     Fix.FRONT_TLS: "add `SSLEngine on` with SSLCertificateFile/SSLCertificateKeyFile to the <VirtualHost> "
     "on port {port}",
     Fix.OPEN_LISTENER: "add `Listen {port}` where it is always read (outside `<IfModule>`, or after the "

@@ -99,6 +99,16 @@ EXAMPLES: dict[str, Example] = {
             "    Timeout 3600\n    SSLProxyEngine on\n    ProxyPass /gateway/ https://fas.example.com:8443/gateway/ upgrade=websocket disablereuse=On\n"
         ),
     ),
+    "WSP205": Example(
+        bad=apache_vhost(
+            "    Timeout 3600\n    SSLProxyEngine on\n    ProxyPass /gateway/ https://10.20.0.11:8443/gateway/ "
+            "upgrade=websocket disablereuse=On\n"
+        ),
+        good=apache_vhost(
+            "    Timeout 3600\n    SSLProxyEngine on\n    ProxyPass /gateway/ https://fas1.example.com:8443/gateway/ "
+            "upgrade=websocket disablereuse=On\n"
+        ),
+    ),
     "WSP203": Example(
         bad=apache_vhost(APACHE_WS, tls=False),
         good=APACHE_GOOD,

@@ -60,6 +60,7 @@ from linter.core.model import (
     Step,
     Timeouts,
     UpstreamRequest,
+    Value,
 )
 from linter.core.options import Options
 from linter.core.tree import ConfigTree, Loc, Node
@@ -554,7 +555,12 @@ class ApacheInterpreter(ModelStart):
         return self.model(
             sites,
             backends,
-            FailureStatuses(plain_to_tls_port="status:502", tls_to_plain_port="status:500", tls_not_ready="status:500"),
+            FailureStatuses(
+                plain_to_tls_port="status:502",
+                tls_to_plain_port="status:500",
+                tls_not_ready="status:500",
+                certificate_rejected="status:500",
+            ),
             ApacheAdvice(),
         )
 
@@ -1319,8 +1325,8 @@ class ApacheInterpreter(ModelStart):
         ready: Setting[bool] = _READY
         if not tls:
             return settings, ready
+        settings = self.peer_name(scope, settings, host, preserve, n)
         engine = scope.scalars.get("sslproxyengine")
-        peer = scope.scalars.get("sslproxycheckpeername")
         if self.know_modules and "ssl_module" not in self.modules:
             ready = Setting(False, n.loc, note="mod_ssl is not loaded, so mod_proxy cannot make TLS to the backend")
         elif not on(engine):
@@ -1335,14 +1341,31 @@ class ApacheInterpreter(ModelStart):
                 verify.loc if verify else None,
                 note="SSLProxyVerify require without SSLProxyCACertificateFile: no backend certificate can be verified",
             )
-        elif not preserve and is_ip(host) and not _peer_check_off(peer, scope.scalars.get("sslproxycheckpeercn")):
-            ready = Setting(
-                False,
-                n.loc,
-                note=f"SSLProxyCheckPeerName (on by default) compares the backend "
-                f"certificate with {host}, and httpd ignores IP addresses in certificates (AH02411)",
-            )
         return settings, ready
+
+    def peer_name(self, scope: Scope, base: BackendTLS, host: str, preserve: bool, n: Node) -> BackendTLS:
+        """The name mod_ssl requires in FAS's certificate, whether or not SSLProxyVerify is
+        on (observed: a mismatch gave 500 without it): the host in the ProxyPass URL, or with
+        ProxyPreserveHost On the browser's Host; none once SSLProxyCheckPeerName (or, unset,
+        SSLProxyCheckPeerCN) is off. It ignores IP addresses in certificates (AH02411)."""
+        key = ("peer-name", id(scope), host, preserve, n.loc)
+        known = self.memo.get(key)
+        if known is None:
+            peer = scope.scalars.get("sslproxycheckpeername")
+            cn = scope.scalars.get("sslproxycheckpeercn")
+            if _peer_check_off(peer, cn):
+                off = peer if peer is not None else cn
+                name: Setting[Value | None] = Setting(None, off.loc if off is not None else None)
+            elif preserve:
+                name = Setting(HeaderValue("%{Host}i"), None, note="ProxyPreserveHost On: the browser's Host")
+            else:
+                name = Setting(Literal(host), n.loc)
+            # mod_proxy sends the name it dials as SNI (the browser's Host when preserved), never an address
+            sent: Value | None = HeaderValue("%{Host}i") if preserve else None if is_ip(host) else Literal(host)
+            known = self.memo[key] = BackendTLS(
+                verify=base.verify, ca=base.ca, name=name, ip_names=False, sni=Setting(sent, n.loc)
+            )
+        return known  # type: ignore[return-value]
 
 
 def _peer_check_off(name: Node | None, cn: Node | None) -> bool:

@@ -23,6 +23,9 @@ _FIXES: dict[Fix, str] = {
     Fix.SCHEME_FOR_PLAIN_PORT: "remove `ssl` from the server line toward the plain port {port} (check "
     "`default-server` too), or point it at FAS's TLS port 8443",
     Fix.ENABLE_BACKEND_TLS: "HAProxy makes TLS to a server with `ssl` on its server line; check that server line",
+    Fix.CERTIFICATE_NAME_IP: "give `verifyhost` (or `sni str(...)`) a host name FAS's certificate carries instead "
+    "of the address {name}; without either HAProxy checks the certificate's chain but no name",
+    Fix.CERTIFICATE_NAME_LABEL: "give `verifyhost` a host name FAS's certificate carries",
     Fix.FRONT_TLS: "add `ssl crt /etc/haproxy/certs/<site>.pem` to the `bind` on port {port} (or, for TLS "
     "passthrough in `mode tcp`, send it to FAS's TLS port 8443)",
     Fix.ROUTE_WS: "route {path} to the FAS backend: `use_backend <fas> if {{ path_beg {path} }}` before the other "

@@ -61,6 +61,16 @@ EXAMPLES: dict[str, Example] = {
         bad=haproxy_config(server="server fas1 10.20.0.11:8443"),
         good=haproxy_config(server="server fas1 10.20.0.11:8443 ssl verify required ca-file /etc/ssl/certs/fas-ca.pem"),
     ),
+    "WSP205": Example(
+        bad=haproxy_config(
+            server="server fas1 10.20.0.11:8443 ssl verify required ca-file /etc/ssl/certs/fas-ca.pem "
+            "verifyhost 10.20.0.11"
+        ),
+        good=haproxy_config(
+            server="server fas1 10.20.0.11:8443 ssl verify required ca-file /etc/ssl/certs/fas-ca.pem "
+            "verifyhost fas1.example.com"
+        ),
+    ),
     "WSP203": Example(
         bad=haproxy_config(bind="bind :443"),
         good=HAPROXY_GOOD,

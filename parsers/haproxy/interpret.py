@@ -46,6 +46,7 @@ from linter.core.model import (
     HeaderOp,
     HiddenHeader,
     Listener,
+    Literal,
     PathMatch,
     ProxyAction,
     ProxyModel,
@@ -59,6 +60,7 @@ from linter.core.model import (
     Step,
     Timeouts,
     UpstreamRequest,
+    Value,
 )
 from linter.core.options import Options
 from linter.core.tree import ConfigTree, Loc, Node
@@ -87,10 +89,17 @@ REUSE_SAFE_SINCE = (1, 9, 0)
 DEFAULT_ALPN_H2_SINCE = (2, 8, 0)
 LISTEN_ADDRESS_REMOVED = (1, 6, 0)
 
-STATUSES = FailureStatuses(plain_to_tls_port="status:502", tls_to_plain_port="status:503", tls_not_ready="status:503")
+STATUSES = FailureStatuses(
+    plain_to_tls_port="status:502",
+    tls_to_plain_port="status:503",
+    tls_not_ready="status:503",
+    certificate_rejected="status:503",
+)
 # A byte relay has no status to answer with: plain HTTP into FAS's TLS port ends in a bare
 # close (observed), a browser's TLS into FAS's plain port fails its TLS handshake.
-RELAY_STATUSES = FailureStatuses(plain_to_tls_port="reset", tls_to_plain_port="tls-error", tls_not_ready="reset")
+RELAY_STATUSES = FailureStatuses(
+    plain_to_tls_port="reset", tls_to_plain_port="tls-error", tls_not_ready="reset", certificate_rejected="reset"
+)
 
 
 # one object for every route where the value cannot differ (nothing changes them once built)
@@ -166,7 +175,7 @@ _HTTP_RULES = frozenset(
         "tcp-request session reject",
     }
 )
-_SERVER_PARAMS = frozenset({"ssl", "no-ssl", "verify", "ca-file"})
+_SERVER_PARAMS = frozenset({"ssl", "no-ssl", "verify", "ca-file", "verifyhost", "sni"})
 _SNI_FETCHES = ("req.ssl_sni", "req_ssl_sni", "req.ssl_hello_type", "req_ssl_hello_type", "req.ssl_ver")
 _SNI_FETCH_SET = frozenset(_SNI_FETCHES)  # (each holds "ssl": a line without it names none)
 
@@ -275,6 +284,11 @@ class ServerLine:
     verify: str | None
     ca: str | None
     loc: Loc
+    # the certificate check in force: verification on (per line or `ssl-server-verify`),
+    # `verifyhost` and `sni` as written, with the line that set each
+    verify_on: bool = False
+    verifyhost: tuple[str, Loc] | None = None
+    sni: tuple[str, Loc] | None = None
 
 
 @dataclass(slots=True)
@@ -495,6 +509,8 @@ class HAProxyInterpreter(ModelStart):
             return None
         host, port = addr
         ssl, ssl_loc, verify, ca = False, None, None, None
+        verifyhost: tuple[str, Loc] | None = None
+        sni: tuple[str, Loc] | None = None
         for args, loc in (*settings.default_server, (params, n.loc)):
             if not _SERVER_PARAMS.intersection(args):
                 continue
@@ -507,10 +523,17 @@ class HAProxyInterpreter(ModelStart):
                     verify = args[i + 1]
                 elif a == "ca-file" and i + 1 < len(args):
                     ca = args[i + 1]
-        line = ServerLine(Server(host, port, n.loc), ssl, ssl_loc, verify, ca, n.loc)
+                elif a in ("verifyhost", "sni") and i + 1 < len(args):
+                    if a == "verifyhost":
+                        verifyhost = (args[i + 1], loc)
+                    else:
+                        sni = (args[i + 1], loc)
         global_verify = self.global_flags.get("ssl-server-verify")
         verify_off = verify == "none" or (
             verify is None and global_verify is not None and global_verify.args[:1] == ["none"]
+        )
+        line = ServerLine(
+            Server(host, port, n.loc), ssl, ssl_loc, verify, ca, n.loc, ssl and not verify_off, verifyhost, sni
         )
         if ssl and not verify_off and not ca:
             self.problems.append(
@@ -801,7 +824,9 @@ class HAProxyInterpreter(ModelStart):
             if self.whole:
                 return None  # HAProxy ignores a frontend without bind (with a warning)
             listeners = [Listener("*", None, tls=False, loc=None, unknown=True)]
-        front_tls = any(lst.tls for lst in listeners)
+        # what a relay sends on is TLS when the browser's TLS passes through undecrypted; a
+        # bind with `ssl crt` terminates it, and the server line alone decides
+        front_tls = any(lst.tls_passthrough for lst in listeners)
 
         route_steps: list[Step] = list(steps)
         ladder = Ladder()
@@ -923,6 +948,8 @@ class HAProxyInterpreter(ModelStart):
         h2_workaround = "h2-workaround-bogus-websocket-clients" in self.global_flags
         relayed = [self.backends[t] for t, _ in targets if t in self.backends and not self.backends[t].http]
         to_tls_port = any(s.port in TLS_PORTS for info in relayed for s in info.backend.servers)
+        # a tcp front chained to an http backend reads HTTP there: a relay only when none is
+        byte_relay = not http and not any(t in self.backends and self.backends[t].http for t, _ in targets)
         for b in binds:
             if not b.args:
                 continue
@@ -954,10 +981,11 @@ class HAProxyInterpreter(ModelStart):
                     continue
                 host, port = addr
                 tls = ssl
+                passthrough = False
                 if not ssl and not http and (relayed or not targets):
                     # a TCP relay carries the browser's TLS when it inspects SNI, listens on a
                     # TLS port, or feeds FAS's TLS port from a port that is not a plain one
-                    tls = sni or port in (443, 8443) or (to_tls_port and port not in (80, 8080))
+                    tls = passthrough = sni or port in (443, 8443) or (to_tls_port and port not in (80, 8080))
                 note = ""
                 if ssl and alpn is None and not h2 and http and not h2_workaround and self.version_assumed:
                     note = (
@@ -974,6 +1002,8 @@ class HAProxyInterpreter(ModelStart):
                         tls_material=b.loc if crt else None,
                         websocket_over_h2=bool(h2 and http and not h2_workaround),
                         websocket_over_h2_note=note,
+                        tcp=byte_relay,
+                        tls_passthrough=passthrough,
                     )
                 )
         return out
@@ -1108,14 +1138,7 @@ class HAProxyInterpreter(ModelStart):
                 hidden,
             )
         if info.tls_settings is None:
-            info.tls_settings = (
-                BackendTLS()
-                if first is None
-                else BackendTLS(
-                    verify=Setting(first.verify != "none", first.loc),
-                    ca=Setting(first.ca, first.loc) if first.ca else _NO_CA,
-                )
-            )
+            info.tls_settings = BackendTLS() if first is None else server_tls(first)
         if not relay:
             mode = settings.values.get("conn")
             info.routes += 1
@@ -1160,6 +1183,44 @@ class HAProxyInterpreter(ModelStart):
             return Setting(None)
         seconds, loc, key = min(limits, key=lambda x: x[0])
         return Setting(seconds, loc, note=sys.intern(f"{key} applies to the open tunnel: no timeout tunnel is set"))
+
+
+def server_tls(line: ServerLine) -> BackendTLS:
+    """How HAProxy checks FAS's certificate (observed on 2.6): with verification on it
+    requires the `verifyhost` name, else the name sent by `sni`, else no name at all (an
+    address alone is never compared); its host check reads DNS names only, so an IP
+    address given there never matches. SNI is sent only with `sni`."""
+    sni = SniValue(line.sni[0]) if line.sni else None
+    if line.verifyhost:
+        name: Setting[Value | None] = Setting(Literal(line.verifyhost[0]), line.verifyhost[1])
+    elif line.sni:
+        name = Setting(sni, line.sni[1])
+    else:
+        name = Setting(None)
+    return BackendTLS(
+        verify=Setting(line.verify_on, line.loc),
+        ca=Setting(line.ca, line.loc) if line.ca else _NO_CA,
+        name=name if line.verify_on else Setting(None),
+        ip_names=False,
+        sni=Setting(sni, line.sni[1]) if line.sni else Setting(None),
+    )
+
+
+@dataclass(slots=True, frozen=True)
+class SniValue:
+    """A server's `sni` expression: a constant (`str(...)`), the browser's Host (`req.hdr(host)`,
+    `hdr(host)`, `ssl_fc_sni` on a front that terminates the browser's TLS), or unknown."""
+
+    text: str
+
+    def evaluate(self, request: Request) -> str | None:
+        m = re.fullmatch(r"str\(([^()]*)\)", self.text)
+        if m:
+            return m.group(1)
+        if re.fullmatch(r"(?:req\.)?hdr\(host\)(?:,lower)?|ssl_fc_sni", self.text, re.I):
+            host = request.headers.get("host")
+            return host.rsplit(":", 1)[0] if host and not host.endswith("]") else host
+        return None
 
 
 @dataclass(slots=True, frozen=True)

@@ -23,6 +23,10 @@ _FIXES: dict[Fix, str] = {
     Fix.SCHEME_FOR_PLAIN_PORT: "use `proxy_pass http://...` toward the plain port {port}, or point at FAS's "
     "TLS port 8443",
     Fix.ENABLE_BACKEND_TLS: "nginx always can make TLS to a backend; check the https:// target",
+    Fix.CERTIFICATE_NAME_IP: "address FAS by a host name its certificate carries, or add `proxy_ssl_name "
+    "<name in FAS's certificate>;` (with `proxy_ssl_server_name on;` to send it as SNI) next to proxy_ssl_verify",
+    Fix.CERTIFICATE_NAME_LABEL: "add `proxy_ssl_name <name in FAS's certificate>;` (with `proxy_ssl_server_name "
+    "on;` to send it as SNI) next to proxy_ssl_verify: by default nginx checks the upstream group's name {name}",
     Fix.FRONT_TLS: "add `ssl` to `listen {port}` (and keep ssl_certificate/ssl_certificate_key)",
     Fix.ROUTE_WS: "add `location {path} {{ proxy_pass http://<fas>:8080; proxy_http_version 1.1; "
     "proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade; }}`",

@@ -80,6 +80,23 @@ EXAMPLES: dict[str, Example] = {
         bad="location /gateway/ {\n    proxy_pass http://10.0.0.5:8443;\n}\n",
         good="location /gateway/ {\n    proxy_pass https://10.0.0.5:8443;\n}\n",
     ),
+    "WSP205": Example(
+        bad=(
+            "upstream fas_tls {\n    server fas1.example.com:8443;\n}\n"
+            "server {\n    listen 80;\n    location /gateway/ {\n        proxy_pass https://fas_tls;\n"
+            "        proxy_ssl_verify on;\n        proxy_ssl_trusted_certificate /etc/ssl/certs/fas-ca.pem;\n"
+            "        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n"
+            '        proxy_set_header Connection "upgrade";\n    }\n}\n'
+        ),
+        good=(
+            "upstream fas_tls {\n    server fas1.example.com:8443;\n}\n"
+            "server {\n    listen 80;\n    location /gateway/ {\n        proxy_pass https://fas_tls;\n"
+            "        proxy_ssl_verify on;\n        proxy_ssl_trusted_certificate /etc/ssl/certs/fas-ca.pem;\n"
+            "        proxy_ssl_name fas1.example.com;\n        proxy_ssl_server_name on;\n"
+            "        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n"
+            '        proxy_set_header Connection "upgrade";\n    }\n}\n'
+        ),
+    ),
     "WSP203": Example(
         bad=(
             "server {\n    listen 443;\n    ssl_certificate /etc/ssl/gw.pem;\n"

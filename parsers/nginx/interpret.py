@@ -8,7 +8,10 @@ nginx semantics applied here, once:
 - server-level ``return``/``rewrite``/``if`` run before location selection;
 - defaults that changed in nginx 1.29.7 (HTTP/1.1 upstream, no ``Connection: close``,
   keep-alive for ``upstream`` blocks) follow ``--nginx-version``, else the version Debian
-  and Ubuntu LTS ship (< 1.29.7), with a note where 1.29.7+ would differ.
+  and Ubuntu LTS ship (< 1.29.7), with a note where 1.29.7+ would differ;
+- ``stream {}`` servers are TCP relays (the handshake is the browser's and FAS's own), with
+  upstream groups of their own; backend TLS checks ``proxy_ssl_name`` (default
+  ``$proxy_host``, the upstream group's name) with DNS names only.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from linter.core.fas import version_tuple
+from linter.core.fas import PLAIN_PORTS, TLS_PORTS, version_tuple
 from linter.core.model import (
     Backend,
     BackendTLS,
@@ -110,6 +113,15 @@ SCALARS = frozenset(
     }
 )
 _NONE: frozenset[str] = frozenset()
+# stream {} settings a server takes from the stream block when it has none of its own
+_STREAM_INHERITED = frozenset({"ssl_preread", "proxy_ssl", "proxy_ssl_verify", "proxy_timeout", "ssl_certificate"})
+# a relay forwards every header as the browser wrote it
+_ALL_HOP = frozenset({"connection", "upgrade", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding"})
+# a relay has no status of its own: plain bytes into FAS's TLS port end in a bare close, the
+# browser's TLS relayed into its plain port fails the browser's handshake
+STREAM_STATUSES = FailureStatuses(
+    plain_to_tls_port="reset", tls_to_plain_port="tls-error", tls_not_ready="reset", certificate_rejected="reset"
+)
 # what a consumed block leaves in its parent's list (a name no directive has)
 _RELEASED = Node("", [], Loc("", 0))
 _INHERITED = frozenset(
@@ -120,6 +132,8 @@ _INHERITED = frozenset(
         "proxy_pass_request_headers",
         "proxy_ssl_verify",
         "proxy_ssl_trusted_certificate",
+        "proxy_ssl_name",
+        "proxy_ssl_server_name",
         "ssl_certificate",
         "ssl",
         "http2",
@@ -212,6 +226,8 @@ class NginxInterpreter(ModelStart):
         self.ev = Evaluator()
         self.upstreams: dict[str, Backend] = {}
         self.implicit: dict[str, Backend] = {}
+        # stream {} upstreams: a namespace of their own, TCP groups without HTTP keep-alive
+        self.stream_upstreams: dict[str, Backend] = {}
         self.captures: set[str] = set()
         self.has_modules = False
         self.default_listeners: set[int] = set()
@@ -237,6 +253,7 @@ class NginxInterpreter(ModelStart):
         self.collect_definitions(nodes)
         self.check_variables()
         sites: list[Site] = []
+        streams: list[Site] = []  # their certificates are their own (stream_server)
         ctx = self.tree.context
         if ctx == "main":
             root = Level()
@@ -244,13 +261,16 @@ class NginxInterpreter(ModelStart):
             for http in nodes:
                 if http.name == "http" and http.children is not None:
                     sites.extend(self.http_block(http.children, root))
+                elif http.name == "stream" and http.children is not None:
+                    streams.extend(self.stream_block(http.children))
         elif ctx == "http":
             sites.extend(self.http_block(nodes, Level()))
         elif ctx == "server" and any(n.name in ("location", "listen", "server_name") for n in nodes):
             synthetic = Node("server", [], Loc(self.tree.root_file, 1), children=nodes)
             sites.append(self.server_block(synthetic, Level(), fragment=True))
         self.check_tls_certificates(sites)
-        backends = list(self.upstreams.values()) + list(self.implicit.values())
+        sites.extend(streams)
+        backends = [*self.upstreams.values(), *self.implicit.values(), *self.stream_upstreams.values()]
         return self.model(
             sites,
             backends,
@@ -278,6 +298,9 @@ class NginxInterpreter(ModelStart):
                 continue
             if name == "upstream" and n.args and n.children is not None:
                 self.upstreams[n.args[0]] = self.upstream_def(n)
+                continue
+            if name == "stream" and n.children is not None:
+                stack.extend(self.stream_definitions(n.children))
                 continue
             if name == "set" and len(n.args) >= 2:
                 self.ev.define_set(n.args[0].lstrip("$"), n.args[1])
@@ -411,6 +434,125 @@ class NginxInterpreter(ModelStart):
             elif self.consume and s.name in ("upstream", "map"):
                 children[i] = _RELEASED  # already in the model (collect_definitions)
         return sites
+
+    # ------------------------------------------------------------------ stream {}
+    def stream_block(self, children: list[Node]) -> list[Site]:
+        """``stream {}`` servers relay TCP: nginx reads no HTTP there, so the websocket
+        handshake is the browser's and FAS's own. Each server is a site whose one route
+        hands every request to its ``proxy_pass``, a relay (``ProxyAction.passthrough``)."""
+        outer = {c.name: c for c in children if c.name in _STREAM_INHERITED}
+        sites = []
+        for node in children:
+            if node.name == "server" and node.children is not None:
+                sites.append(self.stream_server(node, {**outer, **{c.name: c for c in node.children}}))
+        return sites
+
+    def stream_definitions(self, children: list[Node]) -> list[Node]:
+        """Take stream {}'s upstream groups into their own namespace; the rest is walked as usual."""
+        rest = []
+        for c in children:
+            if c.name == "upstream" and c.args and c.children is not None:
+                servers = []
+                for s in c.children:
+                    if s.name == "server" and s.args:
+                        host, port = split_hostport(s.args[0], default_port=0)
+                        servers.append(Server(host.strip("[]"), port or None, s.loc))
+                self.stream_upstreams[c.args[0]] = Backend(c.args[0], servers, c.loc, named=True)
+            else:
+                rest.append(c)
+        return rest
+
+    def stream_backend(self, target: str) -> Backend | None:
+        if "$" in target:
+            return None  # chosen per connection (a map on the SNI name, say): not known here
+        known = self.stream_upstreams.get(target)
+        if known is None:
+            host, port = split_hostport(target, default_port=0)
+            known = self.stream_upstreams[target] = Backend(
+                target, [Server(host.strip("[]"), port or None, None)], None
+            )
+        return known
+
+    def stream_server(self, node: Node, scalars: dict[str, Node]) -> Site:
+        """What reaches FAS is TLS when the server passes the browser's TLS through (no
+        ``ssl`` on its listen: ``ssl_preread on``, a TLS port, or a relay into FAS's TLS port
+        from a port that is not a plain one) or when ``proxy_ssl on`` makes its own; a
+        ``listen ... ssl`` terminates the browser's TLS. ``proxy_timeout`` (10 minutes by
+        default) cuts a quiet connection."""
+        children = node.children or []
+        target_node = next((c for c in children if c.name == "proxy_pass" and c.args), None)
+        preread = scalars.get("ssl_preread")
+        proxy_ssl = scalars.get("proxy_ssl")
+        to_tls = bool(proxy_ssl and proxy_ssl.args[:1] == ["on"])
+        backend = self.stream_backend(target_node.args[0]) if target_node is not None else None
+        ports = [s.port for s in backend.servers] if backend is not None else []
+        cert = scalars.get("ssl_certificate")
+        listeners: list[Listener] = []
+        for c in children:
+            if c.name != "listen" or not c.args:
+                continue
+            host, port = split_listen(c.args[0])
+            if "udp" in c.args[1:]:
+                continue
+            ssl = "ssl" in c.args[1:]
+            carried = not ssl and (
+                bool(preread and preread.args[:1] == ["on"])
+                or port in (443, 8443)
+                or (any(p in TLS_PORTS for p in ports) and port not in (80, *PLAIN_PORTS))
+            )
+            listeners.append(
+                Listener(
+                    host,
+                    port,
+                    tls=ssl or carried,
+                    loc=c.loc,
+                    tls_material=cert.loc if cert is not None and ssl else None,
+                    tcp=True,
+                    tls_passthrough=carried,
+                )
+            )
+        site = Site(label=f"stream server (line {node.loc.line})", names=[], listeners=listeners, loc=node.loc)
+        terminating = next((lst for lst in listeners if lst.tls and not lst.tls_passthrough), None)
+        if terminating is not None and cert is None:
+            self.problems.append(
+                ConfigProblem(
+                    "rejected",
+                    f'no "ssl_certificate" is defined for the "listen ... ssl" directive ({terminating.label})',
+                    node.loc,
+                    certain=self.whole,
+                    related=[(terminating.loc, "TLS listener here")] if terminating.loc else [],
+                    fix="add ssl_certificate and ssl_certificate_key to this stream server or to stream {}",
+                )
+            )
+        if target_node is None:
+            return site
+        timeout = scalars.get("proxy_timeout")
+        seconds = parse_time(timeout.args[0]) if timeout and timeout.args else 600.0
+        idle: Setting[float | None] = Setting(600.0 if seconds is None else seconds, timeout.loc if timeout else None)
+        verify = scalars.get("proxy_ssl_verify")
+        verify_on = to_tls and bool(verify and verify.args[:1] == ["on"])
+        action = ProxyAction(
+            target=target_node.args[0],
+            backend=backend,
+            tls=to_tls or any(lst.tls_passthrough for lst in listeners),
+            loc=target_node.loc,
+            upstream=UpstreamRequest(
+                forward_client_headers=Setting(True),
+                hop_by_hop_forwarded=_ALL_HOP,
+                ops=(),
+                empty_value_removes=False,
+                ops_loc=None,
+            ),
+            timeouts=Timeouts(idle=idle),
+            tls_settings=BackendTLS(verify=Setting(verify_on, verify.loc if verify else None)),
+            outside=self.tree.is_fragment,
+            passthrough=True,
+            statuses=STREAM_STATUSES,
+        )
+        site.routes = RouteTable(
+            [Route(PathMatch("prefix", "/"), node.loc, "stream server", action=action)], policy="first-match"
+        )
+        return site
 
     # ------------------------------------------------------------------ servers
     def server_block(self, node: Node, parent: Level, fragment: bool = False) -> Site:
@@ -641,17 +783,7 @@ class NginxInterpreter(ModelStart):
             lambda: Timeouts(idle=Setting(idle_value, read_loc)),
             local=read_loc is not None,
         )
-        verify = lvl.scalars.get("proxy_ssl_verify")
-        ca = lvl.scalars.get("proxy_ssl_trusted_certificate")
-        verify_on = bool(verify and verify.args[:1] == ["on"])
-        ca_value = ca.args[0] if ca and ca.args else None
-        tls_settings = self.one(
-            ("backend-tls", verify_on, verify.loc if verify else None, ca_value, ca.loc if ca else None),
-            lambda: BackendTLS(
-                verify=Setting(verify_on, verify.loc if verify else None), ca=Setting(ca_value, ca.loc if ca else None)
-            ),
-            local=bool(verify or ca),
-        )
+        tls_settings = self.backend_tls(lvl, hostport)
         # nginx sets up backend TLS for https:// and for any proxy_pass with variables
         if (tls or "$" in target) and tls_settings.verify.value and not tls_settings.ca.value:
             self.problems.append(
@@ -677,6 +809,44 @@ class NginxInterpreter(ModelStart):
             unseen=tuple(lvl.unseen),
             outside=self.tree.is_fragment,
         )
+
+    def backend_tls(self, lvl: Level, hostport: str) -> BackendTLS:
+        """How nginx checks FAS's certificate on this route. With ``proxy_ssl_verify on`` it
+        requires ``proxy_ssl_name`` in the certificate, by default ``$proxy_host``: the
+        upstream group's name when proxy_pass names an ``upstream{}`` block, else the host
+        written in proxy_pass; its host check reads DNS names only (an IP never matches).
+        SNI is sent only with ``proxy_ssl_server_name on``, and then carries that name."""
+        verify = lvl.scalars.get("proxy_ssl_verify")
+        ca = lvl.scalars.get("proxy_ssl_trusted_certificate")
+        name_node = lvl.scalars.get("proxy_ssl_name")
+        sni_node = lvl.scalars.get("proxy_ssl_server_name")
+        verify_on = bool(verify and verify.args[:1] == ["on"])
+        ca_value = ca.args[0] if ca and ca.args else None
+        sni_on = bool(sni_node and sni_node.args[:1] == ["on"])
+        label = False
+        name_loc: Loc | None = None
+        if name_node is not None and name_node.args:
+            name_text: str | None = name_node.args[0]
+            name_loc = name_node.loc
+        elif "$" in hostport or hostport.startswith("unix:"):
+            name_text = None  # $proxy_host of a variable target: not known here
+        else:
+            label = hostport in self.upstreams
+            name_text = hostport if label else split_hostport(hostport, default_port=443)[0].strip("[]")
+        key = ("backend-tls", verify_on, verify and verify.loc, ca_value, ca and ca.loc, name_text, name_loc, sni_on)
+
+        def make() -> BackendTLS:
+            value = None if name_text is None else NginxValue(name_text, self.ev)
+            return BackendTLS(
+                verify=Setting(verify_on, verify.loc if verify else None),
+                ca=Setting(ca_value, ca.loc if ca else None),
+                name=Setting(value if verify_on else None, name_loc),
+                ip_names=False,
+                name_is_label=label,
+                sni=Setting(value if sni_on else None, sni_node.loc if sni_node else None),
+            )
+
+        return self.one(key, make, local=bool(verify or ca or name_node or sni_node))
 
     def backend_for(self, hostport: str, tls: bool, n: Node) -> Backend | None:
         if "$" in hostport:

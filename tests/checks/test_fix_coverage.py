@@ -25,6 +25,7 @@ DETAILS = {
     "port": "8443",
     "header": "Upgrade",
     "threshold": "3600",
+    "name": "10.20.0.11",
 }
 
 

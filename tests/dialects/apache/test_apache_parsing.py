@@ -15,7 +15,7 @@ from _util import write
 
 from linter.core.fas import ASSIST_TOPIC_WS as TOPIC
 from linter.core.fas import GATEWAY_WS as GW
-from linter.core.model import ProxyAction, Respond, ServeLocal
+from linter.core.model import ProxyAction, Request, Respond, ServeLocal
 from linter.core.options import Options
 from linter.core.resolve import trace, upgrade_request
 from _util import load as _load
@@ -523,18 +523,22 @@ def test_proxy_section_settings_reach_the_shared_worker(tmp_path):
     assert action.backend.pool.value == 0 and action.timeouts.idle.value == 900
 
 
-@pytest.mark.parametrize("lines,ready", [
-    ("", False),
-    ("SSLProxyCheckPeerName off", True),
-    ("SSLProxyCheckPeerCN off", True),  # used when SSLProxyCheckPeerName is not set
-    ("SSLProxyCheckPeerName on\nSSLProxyCheckPeerCN off", False),
-    ("ProxyPreserveHost On", True),  # the browser's Host name is checked instead
+@pytest.mark.parametrize("lines,name", [
+    ("", "10.20.0.12"),
+    ("SSLProxyCheckPeerName off", None),
+    ("SSLProxyCheckPeerCN off", None),  # used when SSLProxyCheckPeerName is not set
+    ("SSLProxyCheckPeerName on\nSSLProxyCheckPeerCN off", "10.20.0.12"),
+    ("ProxyPreserveHost On", "gw.example.com"),  # the browser's Host name is checked instead
 ])
-def test_backend_peer_name_by_ip(tmp_path, lines, ready):
+def test_backend_peer_name_by_ip(tmp_path, lines, name):
+    """The name mod_ssl requires in FAS's certificate (WSP205 judges it; IP SANs never match)."""
     p = write(tmp_path, "site.conf", "<VirtualHost *:443>\nSSLProxyEngine on\n" + lines +
               "\nProxyPass /gateway/ wss://10.20.0.12:8443/gateway/\n</VirtualHost>\n")
     _, action = plan_action(p)
-    assert action.tls and action.tls_ready.value is ready
+    assert action.tls and action.tls_ready.value and not action.tls_settings.ip_names
+    required = action.tls_settings.name.value
+    request = Request("/gateway/websocketcall", "", "https", {"host": "gw.example.com", "upgrade": "websocket"})
+    assert (required.evaluate(request) if required is not None else None) == name
 
 
 def test_trunk_only_directive_rejected_unless_guarded_by_ifdirective(tmp_path):
