@@ -198,7 +198,10 @@ def verify(runner: Runner, sample: Path, pki: Pki, ws_paths: tuple[str, ...] = D
     args = sample_args(sample, runner.dialect)
     pinned = _flag(args, VERSION_FLAG[runner.dialect])
     installed = runner.version()
-    if pinned and not _same_version(pinned, installed):
+    verdict.log.append(f"build: {runner.label} ({runner.binary})")
+    if not pinned:
+        args = _with_flag(args, VERSION_FLAG[runner.dialect], installed)  # the linter told the build's version
+    elif not _same_version(pinned, installed):
         # The sample's own verdict is for another version; what can be checked is wsproxylint's
         # verdict on the same config for the version that is installed.
         args = _with_flag(args, VERSION_FLAG[runner.dialect], installed)

