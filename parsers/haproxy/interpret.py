@@ -78,6 +78,7 @@ from .acl import (
     regex_search,
 )
 from .advice import HAProxyAdvice
+from .versions import refused
 
 ASSUMED_TEXT = "2.6-3.0 (Debian 12 ships 2.6)"
 REUSE_SAFE_SINCE = (1, 9, 0)
@@ -339,6 +340,7 @@ class HAProxyInterpreter(ModelStart):
         named: dict[str, Settings] = {}
         current = Settings()
         proxies: list[tuple[Node, Settings]] = []
+        self.problems.extend(refused(self.tree.nodes, self.vt, self.version_assumed))
         for sec in self.tree.nodes:
             if sec.name == "global":
                 for c in sec.children or []:

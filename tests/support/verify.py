@@ -30,7 +30,6 @@ from pathlib import Path
 from _util import cli_process
 
 import parsers
-from linter.core.fas import CLIENT_PING_INTERVAL, DEFAULT_WS_PATHS, WS_QUERY, reuse_breaks
 from linter.app.check_options import version_flag
 from linter.app.handshake import (
     HandshakeResult,
@@ -40,6 +39,7 @@ from linter.app.handshake import (
     handshake,
     warm_handshakes,
 )
+from linter.core.fas import CLIENT_PING_INTERVAL, DEFAULT_WS_PATHS, WS_QUERY, reuse_breaks
 from linter.core.options import Options
 from linter.core.resolve import build_plans
 from linter.engine.runner import companions, discover
