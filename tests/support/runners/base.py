@@ -87,6 +87,7 @@ class Rendered:
     # FAS names kept as names and the stand-in address each resolves to (a private /etc/hosts
     # of the proxy's own mount namespace): a certificate's name check needs the name
     hosts: dict[str, str] = field(default_factory=dict)
+    http2_on: bool = False  # nginx: `http2 on;` somewhere in the sample
 
 
 @dataclass(slots=True)

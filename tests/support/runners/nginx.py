@@ -32,6 +32,7 @@ INCLUDE_ETC = re.compile(r"^(\s*include\s+)/etc/nginx/", re.M)
 EVENTS = re.compile(r"^\s*events\s*\{", re.M)
 LOCATIONS_ONLY = re.compile(r"^location\s", re.M)
 SERVER_OR_HTTP = re.compile(r"^\s*(server|http|upstream|map)\b[^;]*\{", re.M)
+HTTP2_ON = re.compile(r"^\s*http2\s+on\s*;", re.M)
 DIRECTIVE = re.compile(r"^\s*([a-z_0-9]+)\s", re.M)
 # directives of the modules nginx builds only when asked (--with-X_module), and load_module
 OPTIONAL_MODULES = {
@@ -89,6 +90,7 @@ class NginxRunner(Runner):
         logs = workdir / "logs"
         logs.mkdir(exist_ok=True)
         rendered = Rendered(workdir, entry)
+        rendered.http2_on = any(HTTP2_ON.search(t) for t in texts.values())
         if entry.name == "wrapper.conf":
             rendered.notes.append(f"{root.name} included in a bare `server {{ listen 443 ssl; }}`")
         fronts: dict[int, Front] = {}
@@ -138,8 +140,12 @@ class NginxRunner(Runner):
         tls = "ssl" in flags
         new_port = front_port(port)
         front = fronts.get(port)
+        # h2 offered by ALPN: `listen ... http2`, or `http2 on;` (1.25.1+) anywhere in the sample,
+        # which may over-approximate a server without it: the h2 client then falls back to
+        # HTTP/1.1 as a browser does, nginx announcing no RFC 8441
+        h2 = tls and ("http2" in flags or rendered.http2_on)
         if front is None:
-            fronts[port] = Front(port, env.front_address, new_port, tls, tls or port == 443)
+            fronts[port] = Front(port, env.front_address, new_port, tls, tls or port == 443, h2)
         elif front.tls != tls:
             # one port, TLS on some servers and not others: nginx itself rejects that
             pass
