@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 from _util import write
+from support.fixtures import cannot_run
 from support.proxy_versions import constraints, not_for
 from support.runners import BUILDS
+from support.runners.base import PROXIES
 
 
 def test_a_sample_without_the_marker_is_for_every_version(tmp_path):
@@ -41,3 +43,13 @@ def test_a_build_without_a_module_skips_the_samples_that_need_it(tmp_path, runne
     has_module = "--with-http_gzip_static_module" in configure_of(runner.binary)
     assert (runner.lacks(sample) is None) == has_module
     assert runner.lacks(plain) is None
+
+
+@pytest.mark.parametrize("dialect", sorted(BUILDS))
+def test_every_pinned_build_is_installed(dialect):
+    """scripts/install-proxies.sh installs the pinned builds; without them the version matrix
+    shrinks to Debian's builds in silence (under CI=true that is a failure)."""
+    runner = BUILDS[dialect][0]
+    if len(BUILDS[dialect]) < 1 + len(runner.pinned):
+        cannot_run(f"{dialect}: a pinned build of scripts/proxies-requirements.txt is not installed under "
+                   f"{PROXIES} (run scripts/install-proxies.sh)")
