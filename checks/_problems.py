@@ -24,6 +24,6 @@ def problems_of(plans: PlanSet, rule: Rule, kind: str, fix: Fix) -> Iterator[Fin
             p.message if p.certain else f"{p.message} (cannot be certain from what was read)",
             symptom=CONFIG_REJECTED,
             fix=p.fix or fix,
-            severity=None if p.certain else "info",
+            severity=p.severity or (None if p.certain else "info"),
             related=[Related(loc, msg) for loc, msg in p.related],
         )

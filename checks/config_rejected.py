@@ -28,7 +28,11 @@ RULE = Rule(
     versions=(
         "HAProxy (checked with haproxy -c 2.6): `server ... ssl` verifies by default, so it needs `ca-file` or "
         "`verify none`; an `ssl` bind needs `crt`; an address on the `listen` line is refused since 1.6; "
-        "`reqidel`/`rsprep` and the other regex header rules are refused since 2.1."
+        "`reqidel`/`rsprep` and the other regex header rules are refused since 2.1. Lines a version does not know "
+        "yet (nginx `http2 on` before 1.25.1, `keepalive N local` and `keepalive 0` before 1.29.7...) or no longer "
+        "accepts (HAProxy `nbproc` since 2.5, `option forceclose` since 2.0, `bind-process` since 2.7...) are judged "
+        "for --nginx-version/--haproxy-version; without it, for the assumed version, as a warning where a newer "
+        "version decides otherwise (see docs/versions.md)."
     ),
 )
 

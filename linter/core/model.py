@@ -376,6 +376,9 @@ class ConfigProblem:
     related: list[tuple[Loc, str]] = field(default_factory=list)
     # what to change, in the dialect's words ("" : the rule's generic advice)
     fix: str = ""
+    # None: error when certain, info when not; "warning" when it depends on a fact the config
+    # does not show (the proxy version, not given: refused on the assumed one or on others)
+    severity: str | None = None
 
 
 @dataclass(slots=True, eq=False)

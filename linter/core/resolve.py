@@ -291,12 +291,16 @@ def _all_routes(table: RouteTable):
             yield from _all_routes(r.children)
 
 
-def _guards(steps: Sequence[Step]):
-    """Every guard among ``steps``, nested ones included, that chooses an action."""
+def _guards(steps: Sequence[Step], request: Request | None = None):
+    """Every guard among ``steps``, nested ones included, that chooses an action; with
+    ``request``, only those it can reach (a guard whose condition is false for it, and what
+    is nested in that guard, is left out)."""
     stack = list(steps)
     while stack:
         s = stack.pop()
         if isinstance(s, Guard):
+            if request is not None and s.condition.evaluate(request) is False:
+                continue
             if s.action is not None:
                 yield s
             stack.extend(s.steps)
@@ -309,17 +313,21 @@ def _actions_of(route: Route):
         yield g.action
 
 
-def _page_actions(site: Site, ws_paths: tuple[str, ...]):
-    """(label, action) for every proxying action that ordinary page requests can reach."""
+def _page_actions(site: Site, ws_paths: tuple[str, ...], page: Request | None = None):
+    """(label, action) for every proxying action that ordinary page requests (``page``) can
+    reach: a guard that only upgrades take (nginx ``if ($http_upgrade)``) is not one.
+    Without ``page``, every guarded action of the site's non-websocket routes."""
     for route in _all_routes(site.routes):
         if route.match.kind == "exact" and route.match.pattern in ws_paths:
             continue  # only the websocket itself comes here
-        for action in _actions_of(route):
-            if isinstance(action, ProxyAction):
-                yield route.label, action
+        if isinstance(route.action, ProxyAction):
+            yield route.label, route.action
+        for g in _guards(route.steps, page):
+            if isinstance(g.action, ProxyAction):
+                yield route.label, g.action
     if isinstance(site.fallback, ProxyAction):
         yield site.label, site.fallback
-    for g in _guards(site.steps):  # site-level guards proxy before any route is selected
+    for g in _guards(site.steps, page):  # site-level guards proxy before any route is selected
         if isinstance(g.action, ProxyAction):
             yield g.label or site.label, g.action
 
@@ -454,7 +462,7 @@ def build_plans(model: ProxyModel, options: Options) -> PlanSet:
     # fleet's application backends are pooled too, and have many routes)
     upgraded = {id(p.action.backend) for p in plans if isinstance(p.action, ProxyAction) and p.action.backend}
     for site in model.sites:
-        for label, action in _page_actions(site, options.ws_paths):
+        for label, action in _page_actions(site, options.ws_paths, plain_probe):
             backend = action.backend
             if (
                 backend is not None

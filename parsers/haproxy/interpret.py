@@ -83,6 +83,7 @@ from .acl import (
 )
 from .advice import HAProxyAdvice
 from .maps import DynamicTarget, MapFile, dynamic_target, load_map
+from .versions import refused
 
 ASSUMED_TEXT = "2.6-3.0 (Debian 12 ships 2.6)"
 REUSE_SAFE_SINCE = (1, 9, 0)
@@ -365,6 +366,7 @@ class HAProxyInterpreter(ModelStart):
         named: dict[str, Settings] = {}
         current = Settings()
         proxies: list[tuple[Node, Settings]] = []
+        self.problems.extend(refused(self.tree.nodes, self.vt, self.version_assumed))
         for sec in self.tree.nodes:
             if sec.name == "global":
                 for c in sec.children or []:

@@ -68,6 +68,7 @@ from .variables import (
     named_captures,
     variables_in,
 )
+from .versions import too_new
 
 NEW_DEFAULTS = (1, 29, 7)
 NEW_DEFAULTS_TEXT = "1.29.7"
@@ -250,6 +251,7 @@ class NginxInterpreter(ModelStart):
     # ------------------------------------------------------------------ entry
     def run(self) -> ProxyModel:
         nodes = self.tree.nodes
+        self.problems.extend(too_new(nodes, self.version, self.version_assumed, self.tree.context))
         self.collect_definitions(nodes)
         self.check_variables()
         sites: list[Site] = []

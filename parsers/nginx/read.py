@@ -28,6 +28,7 @@ from linter.core.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
 
 from ..common import Words
 from .lex import lex_text, needs_crossplane
+from .versions import ARGS_BY_VERSION
 
 if TYPE_CHECKING:
     from .dump import VirtualFiles
@@ -232,7 +233,7 @@ class _Reader:
             if ctx is not None and stmt["directive"] not in _CONTEXT_UNCHECKED:
                 try:
                     # positional: fname, stmt, term, ctx, strict, check_ctx, check_args
-                    analyze(path, stmt, token, ctx, False, True, True)
+                    analyze(path, stmt, token, ctx, False, True, stmt["directive"] not in ARGS_BY_VERSION)
                 except NgxParserDirectiveError as e:
                     self.problems.append(SourceProblem("syntax", e.strerror, loc))
                     if e.strerror.endswith(' is not terminated by ";"'):

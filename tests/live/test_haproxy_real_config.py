@@ -1,7 +1,8 @@
 """The HAProxy samples against the real ``haproxy -c`` (a config check binds no port).
 
-A sample marked ``config-rejected`` must be refused by HAProxy, every other sample must be
-accepted: what the linter says HAProxy refuses is what HAProxy refuses. Certificate paths
+A sample marked ``config-rejected`` (an error) must be refused by HAProxy, every other sample
+must be accepted (a ``config-rejected warning`` depends on the version and is judged per build
+by test_verify_samples.py): what the linter says HAProxy refuses is what HAProxy refuses. Certificate paths
 are rendered to a throw-away certificate, as the live harness does.
 """
 
@@ -56,7 +57,10 @@ def render(sample: Path, dest: Path, certs: dict[str, str]) -> list[str]:
 @pytest.mark.parametrize("sample", SAMPLE_LIST, ids=[p.name for p in SAMPLE_LIST])
 def test_haproxy_accepts_or_refuses_as_marked(sample, tmp_path, certs):
     marked = "".join(f.read_text() for f in ([sample] if sample.is_file() else sample.rglob("*.cfg")))
-    refused = bool(re.search(r"#\s*expect:.*config-rejected", marked))
+    refused = bool(re.search(r"#\s*expect:.*config-rejected(?! (warning|info))", marked))
+    if not refused and re.search(r"#\s*expect:.*config-rejected", marked):
+        pytest.skip("refused on some HAProxy versions only (a warning for the assumed one): "
+                    "test_verify_samples.py judges it on each installed build, told its version")
     r = subprocess.run([HAPROXY, "-c", *render(sample, tmp_path, certs)], capture_output=True, text=True,
                        timeout=60)
     alerts = [line for line in (r.stdout + r.stderr).splitlines() if "ALERT" in line]

@@ -30,7 +30,6 @@ from pathlib import Path
 from _util import cli_process
 
 import parsers
-from linter.core.fas import CLIENT_PING_INTERVAL, DEFAULT_WS_PATHS, WS_QUERY, reuse_breaks
 from linter.app.check_options import version_flag
 from linter.app.handshake import (
     BAD_ACCEPT,
@@ -41,6 +40,7 @@ from linter.app.handshake import (
     handshake,
     warm_handshakes,
 )
+from linter.core.fas import CLIENT_PING_INTERVAL, DEFAULT_WS_PATHS, WS_QUERY, reuse_breaks
 from linter.core.options import Options
 from linter.core.symptoms import MISSING_ACCEPT
 from linter.core.resolve import build_plans
@@ -201,7 +201,10 @@ def verify(runner: Runner, sample: Path, pki: Pki, ws_paths: tuple[str, ...] = D
     args = sample_args(sample, runner.dialect)
     pinned = _flag(args, VERSION_FLAG[runner.dialect])
     installed = runner.version()
-    if pinned and not _same_version(pinned, installed):
+    verdict.log.append(f"build: {runner.label} ({runner.binary})")
+    if not pinned:
+        args = _with_flag(args, VERSION_FLAG[runner.dialect], installed)  # the linter told the build's version
+    elif not _same_version(pinned, installed):
         # The sample's own verdict is for another version; what can be checked is wsproxylint's
         # verdict on the same config for the version that is installed.
         args = _with_flag(args, VERSION_FLAG[runner.dialect], installed)

@@ -1,6 +1,8 @@
 """One runner per proxy dialect (see base.py): every module here that defines ``RUNNER``.
 ``RUNNERS`` maps a samples/ directory name (the dialect's name) to its runner, so a new
-proxy's live runner is one new module here, found without an edit elsewhere."""
+proxy's live runner is one new module here, found without an edit elsewhere. ``BUILDS``
+maps the same names to every installed build of that proxy (Debian's first, then the pinned
+newer ones of scripts/proxies-requirements.txt), each its own runner."""
 
 from __future__ import annotations
 
@@ -22,3 +24,6 @@ def _discover() -> dict[str, Runner]:
 
 
 RUNNERS: dict[str, Runner] = _discover()
+
+
+BUILDS: dict[str, list[Runner]] = {name: runner.builds() for name, runner in RUNNERS.items()}

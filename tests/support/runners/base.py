@@ -32,6 +32,8 @@ BACKEND_PORTS = (8080, 8443)
 # a public port p is rendered as p + PORT_SHIFT on the sample's own loopback address
 PORT_SHIFT = 20000
 START_TIMEOUT = 10.0
+# where scripts/install-proxies.sh installs the pinned newer builds (pip --target)
+PROXIES = Path(os.environ.get("WSP_PROXIES", Path(__file__).resolve().parents[3] / ".proxies" / "site"))
 STOP_TIMEOUT = 5.0
 
 
@@ -85,6 +87,7 @@ class Rendered:
     # FAS names kept as names and the stand-in address each resolves to (a private /etc/hosts
     # of the proxy's own mount namespace): a certificate's name check needs the name
     hosts: dict[str, str] = field(default_factory=dict)
+    http2_on: bool = False  # nginx: `http2 on;` somewhere in the sample
 
 
 @dataclass(slots=True)
@@ -101,10 +104,36 @@ class Proxy:
 
 
 class Runner:
+    """One build of a proxy (by default the Debian package's binary). ``pinned`` names where
+    the newer builds of scripts/proxies-requirements.txt put their binary under PROXIES, as
+    glob patterns; ``builds()`` is this runner for each of those that is installed."""
+
     dialect = ""
     binary = ""
     # the file a directory sample (a whole configuration) is entered by, the first preferred
     entry_names: tuple[str, ...] = ()
+    pinned: tuple[str, ...] = ()
+
+    def __init__(self, binary: str | None = None) -> None:
+        if binary is not None:
+            self.binary = binary
+        self._version: str | None = None
+
+    def builds(self) -> list[Runner]:
+        """This proxy's builds to verify on: the Debian one first (even when missing, so that
+        its absence is said), then every pinned newer build installed under PROXIES."""
+        found = [Path(p) for pattern in self.pinned for p in sorted(PROXIES.glob(pattern))]
+        return [self, *(type(self)(str(p)) for p in found if p.is_file() and os.access(p, os.X_OK))]
+
+    @property
+    def label(self) -> str:
+        """``nginx 1.31.3``: the build as tests and reports name it."""
+        return f"{self.dialect} {self.version()}"
+
+    def lacks(self, sample: Path) -> str | None:
+        """Why this build cannot run ``sample`` whatever its verdict (a module the build was
+        compiled without), or None."""
+        return None
 
     def missing(self) -> str | None:
         """Why this proxy cannot run here, or None."""
@@ -115,10 +144,12 @@ class Runner:
     version_pattern = re.compile(r"(\S+)")  # what `binary -v` prints, the version in group 1
 
     def version(self) -> str:
-        out = subprocess.run([self.binary, "-v"], capture_output=True, text=True, timeout=10)
-        text = out.stdout + out.stderr  # nginx prints its version on stderr
-        m = self.version_pattern.search(text)
-        return m.group(1) if m else text.strip()
+        if self._version is None:
+            out = subprocess.run([self.binary, "-v"], capture_output=True, text=True, timeout=10)
+            text = out.stdout + out.stderr  # nginx prints its version on stderr
+            m = self.version_pattern.search(text)
+            self._version = m.group(1) if m else text.strip()
+        return self._version
 
     def render(self, sample: Path, workdir: Path, env: Env) -> Rendered:
         raise NotImplementedError

