@@ -20,6 +20,7 @@ from linter.core.model import (
     PathMatch,
     ProxyAction,
     ProxyModel,
+    Refusal,
     Request,
     Respond,
     Rewrite,
@@ -128,21 +129,38 @@ def _descend(route: Route, path: str) -> list[Route]:
 
 
 class _Outcome:
-    __slots__ = ("response", "action", "path", "reroute", "uncertain", "decided_by")
+    __slots__ = (
+        "response",
+        "action",
+        "path",
+        "query",
+        "reroute",
+        "uncertain",
+        "decided_by",
+        "rewrites",
+        "refusals",
+        "denied",
+        "selected_path",
+    )
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, query: str) -> None:
         self.response: Respond | None = None
         self.action: Action | None = None
         self.path = path
+        self.query: str | None = query
         self.reroute = False
         self.uncertain: list[Uncertain] = []
         self.decided_by: Guard | None = None  # the guard whose action is in ``action``
+        self.rewrites: list[Rewrite] = []
+        self.refusals: list[Refusal] = []
+        self.denied: Refusal | None = None
+        self.selected_path = path  # the path the last route was selected with
 
 
 def _run_steps(steps: Sequence[Step], req: Request, out: _Outcome) -> bool:
     """Run rewrite-phase steps; False when processing stops (answer, reroute or stop)."""
     for step in steps:
-        current = _with_path(req, out.path)
+        current = _with_path(req, out.path, out.query)
         if isinstance(step, Respond):
             out.response = step
             return False
@@ -150,11 +168,15 @@ def _run_steps(steps: Sequence[Step], req: Request, out: _Outcome) -> bool:
             new = step.apply(current)
             if new is None:
                 continue
-            out.path = new
+            _rewrite(out, step, new)
             if step.then == "reroute":
                 out.reroute = True
                 return False
             if step.then == "stop":
+                return False
+            continue
+        if isinstance(step, Refusal):
+            if not _refuse(step, current, out):
                 return False
             continue
         if isinstance(step, Guard):
@@ -171,17 +193,59 @@ def _run_steps(steps: Sequence[Step], req: Request, out: _Outcome) -> bool:
     return True
 
 
-def _with_path(req: Request, path: str) -> Request:
-    if path == req.path:
+def _rewrite(out: _Outcome, step: Rewrite, new: str) -> None:
+    if step.whole_uri:
+        path, _, query = new.partition("?")
+        new_query: str | None = query
+    else:
+        path, new_query = new, out.query
+    if path != out.path or new_query != out.query:
+        out.rewrites.append(step)
+    out.path, out.query = path or "/", new_query
+
+
+def _refuse(rule: Refusal, req: Request, out: _Outcome) -> bool:
+    """Meet an access rule; False when it refuses every client (the proxy answers)."""
+    if rule.condition is not None:
+        holds = rule.condition.evaluate(req)
+        if holds is False:
+            return True
+        if holds is None:
+            # it depends on the client (an address, a credential): some get through
+            who = f"requests for which `{rule.condition.text}` does not hold"
+            rule = Refusal(
+                rule.status,
+                rule.loc,
+                rule.text,
+                admits=f"{rule.admits} and {who}" if rule.admits else who,
+                decided_elsewhere=rule.decided_elsewhere,
+            )
+    out.refusals.append(rule)
+    if rule.admits or rule.decided_elsewhere:
+        return True
+    out.denied = rule
+    out.response = Respond(rule.status, rule.loc, reason=rule.text)
+    return False
+
+
+def _with_path(req: Request, path: str, query: str | None = None) -> Request:
+    query = req.query if query is None else query
+    if path == req.path and query == req.query:
         return req
-    return Request(path=path, query=req.query, scheme=req.scheme, headers=req.headers, port=req.port)
+    return Request(path=path, query=query, scheme=req.scheme, headers=req.headers, port=req.port)
 
 
 def trace(site: Site, req: Request) -> tuple[list[Route], Action, str, list[Uncertain]]:
-    """What the site does with ``req``: route chain, final action, final path."""
-    out = _Outcome(req.path)
+    """What the site does with ``req``: route chain, final action, final path (after the
+    proxy's rewrites, before the target's own path part)."""
+    chain, action, out = _trace(site, req)
+    return chain, action, out.path, out.uncertain
+
+
+def _trace(site: Site, req: Request) -> tuple[list[Route], Action, _Outcome]:
+    out = _Outcome(req.path, req.query)
     if not _run_steps(site.steps, req, out) and out.response is not None:
-        return [], out.response, out.path, out.uncertain
+        return [], out.response, out
     if out.action is not None and out.decided_by is not None and not out.reroute:
         # a site-level guard's action answers before any route is selected, as the server
         # does (Apache's RewriteRule [P] in a virtual host hands the request to mod_proxy);
@@ -193,17 +257,24 @@ def trace(site: Site, req: Request) -> tuple[list[Route], Action, str, list[Unce
             label=g.label or f"rule at line {g.loc.line}",
             action=out.action,
         )
-        return [taken], out.action, out.path, out.uncertain
+        return [taken], out.action, out
     chain: list[Route] = []
     for _ in range(MAX_REROUTES + 1):
         out.reroute = False
         out.action = None
         chain = select_route(site.routes, out.path)
+        out.selected_path = out.path
         route = chain[-1] if chain else None
         if route is not None:
             _run_steps(route.steps, req, out)
+            if out.response is None and not out.reroute:
+                # the access phase: after the route's rewrites, before its handler
+                current = _with_path(req, out.path, out.query)
+                for rule in route.access:
+                    if not _refuse(rule, current, out):
+                        break
             if out.response is not None:
-                return chain, out.response, out.path, out.uncertain
+                return chain, out.response, out
             if out.reroute:
                 continue
             action = out.action or route.action
@@ -211,9 +282,19 @@ def trace(site: Site, req: Request) -> tuple[list[Route], Action, str, list[Unce
             action = out.action
         if action is None:
             action = site.fallback or ServeLocal(404, route.loc if route else site.loc)
-        return chain, action, out.path, out.uncertain
+        return chain, action, out
     loc = chain[-1].loc if chain else site.loc
-    return chain, Respond(500, loc, reason="rewrite cycle"), out.path, out.uncertain
+    return chain, Respond(500, loc, reason="rewrite cycle"), out
+
+
+def upstream_target(action: ProxyAction, req: Request, rewritten: bool) -> tuple[str, str | None]:
+    """The path and query FAS receives from a proxy action (None query: not knowable)."""
+    if action.forward is None:
+        return req.path, req.query
+    found = action.forward(req, rewritten)
+    if found is None:
+        return req.path, None
+    return found
 
 
 # ---------------------------------------------------------------------------- headers
@@ -399,7 +480,7 @@ def build_plans(model: ProxyModel, options: Options) -> PlanSet:
                 if pair is None:
                     pair = requests[key] = (upgrade_request(*key), page_request(*key))
                 req = pair[0]
-                chain, action, final_path, uncertain = trace(site, req)
+                chain, action, out = _trace(site, req)
                 plan = HandshakePlan(
                     listener=listener,
                     site=site,
@@ -407,12 +488,14 @@ def build_plans(model: ProxyModel, options: Options) -> PlanSet:
                     request=req,
                     route_chain=chain,
                     action=action,
-                    final_path=final_path,
-                    uncertain=uncertain or _NOTHING_UNCERTAIN,
+                    final_path=out.path,
+                    uncertain=out.uncertain or _NOTHING_UNCERTAIN,
                     plain_request=pair[1],
+                    final_query=out.query,
                 )
+                _path_facts(plan, out)
                 if isinstance(action, ProxyAction):
-                    plan.sent, plan.removed = sent_headers(action, _with_path(req, final_path), shared)
+                    plan.sent, plan.removed = sent_headers(action, _with_path(req, out.path, out.query), shared)
                 plans.append(plan)
     # the page routes that fill a pool matter only for a backend some plan proxies to (a
     # fleet's application backends are pooled too, and have many routes)
@@ -428,6 +511,23 @@ def build_plans(model: ProxyModel, options: Options) -> PlanSet:
             ):
                 fillers.setdefault(id(backend), []).append(PoolFiller(action, label))
     return PlanSet(model=model, options=options, plans=plans, fillers=fillers, find_fas_backends=fas_backends)
+
+
+def _path_facts(plan: HandshakePlan, out: _Outcome) -> None:
+    """The path and query FAS receives and the access rules met, from the trace."""
+    if out.rewrites:
+        plan.rewritten_by = tuple(out.rewrites)
+    if out.refusals:
+        plan.refusals = tuple(out.refusals)
+        plan.denied = out.denied
+    action = plan.action
+    if isinstance(action, ProxyAction) and action.forward is not None:
+        # a rewrite in the route itself (not one that selected the route)
+        rewritten = out.path != out.selected_path
+        path, query = upstream_target(action, _with_path(plan.request, out.path, out.query), rewritten)
+        plan.target_changed_path = path != out.path
+        plan.target_changed_query = query != out.query
+        plan.final_path, plan.final_query = path, query
 
 
 def fas_backends(site: Site, ws_paths: tuple[str, ...]) -> list[Backend]:

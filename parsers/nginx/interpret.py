@@ -26,6 +26,7 @@ from linter.core.model import (
     BackendTLS,
     ConfigProblem,
     FailureStatuses,
+    Forward,
     Guard,
     HeaderOp,
     HiddenHeader,
@@ -34,6 +35,7 @@ from linter.core.model import (
     PathMatch,
     ProxyAction,
     ProxyModel,
+    Refusal,
     Request,
     Respond,
     Rewrite,
@@ -123,6 +125,10 @@ _INHERITED = frozenset(
         "ssl_certificate",
         "ssl",
         "http2",
+        # the access phase (auth_basic and auth_request inherit like any scalar)
+        "auth_basic",
+        "auth_request",
+        "satisfy",
     }
 )
 _LISTEN_PARAMS = frozenset(
@@ -220,6 +226,8 @@ class NginxInterpreter(ModelStart):
         # the current server's named locations (@name), for try_files fallbacks
         self.named: dict[str, Node] = {}
         self.named_level = Level()
+        # the match of the location being read, whose prefix a proxy_pass URI part replaces
+        self.route_match: PathMatch | None = None
         # With consume, each server's subtree is released once it is in the model; the
         # id()-keyed sets above stay sound: every node was allocated by the reader before
         # anything is released, so no live node can reuse a released node's id.
@@ -524,8 +532,10 @@ class NginxInterpreter(ModelStart):
         self.check_duplicates(children)
         match = self.one(("match", mod, pattern), lambda: _path_match(mod, pattern))
         route = Route(match=match, loc=node.loc, label=sys.intern("location " + " ".join(args)))
+        self.route_match = match
         route.steps = self.steps(children, lvl)
         route.action = self.handler(children, lvl, regex_location=match.kind == "pattern")
+        route.access = self.access_rules(lvl)
         nested = [c for c in children if c.name == "location"]
         if nested:
             route.children = self.route_table(children, lvl)
@@ -536,9 +546,6 @@ class NginxInterpreter(ModelStart):
         for c in children:
             if c.name == "internal":
                 return Respond(404, c.loc, reason="the location is internal: browsers get 404")
-        access = lvl.access
-        if access and access[0].name == "deny" and access[0].args[:1] == ["all"]:
-            return Respond(403, access[0].loc, reason="deny all")
         for c in children:
             if c.name == "proxy_pass" and c.args:
                 return self.proxy(c, lvl, uri_allowed=not regex_location)
@@ -616,7 +623,7 @@ class NginxInterpreter(ModelStart):
     # ------------------------------------------------------------------ proxy_pass
     def proxy(self, n: Node, lvl: Level, uri_allowed: bool) -> ProxyAction:
         target = n.args[0]
-        m = re.match(r"^([a-zA-Z][\w+.-]*)://(unix:[^:]*:?|\[[^\]]+\](?::[^/]*)?|[^/]*)(/.*)?$", target)
+        m = _TARGET.match(target)
         scheme, hostport, uri = (m.group(1).lower(), m.group(2), m.group(3)) if m else ("http", target, None)
         tls = scheme == "https"
         if uri is not None and not uri_allowed and "$" not in target:
@@ -676,7 +683,97 @@ class NginxInterpreter(ModelStart):
             uri=uri,
             unseen=tuple(lvl.unseen),
             outside=self.tree.is_fragment,
+            forward=self.forward(target, uri, uri_allowed),
         )
+
+    # ------------------------------------------------------------------ the path to FAS
+    def forward(self, target: str, uri: str | None, uri_allowed: bool) -> Forward | None:
+        """How proxy_pass writes the request line it sends (nginx's proxy module).
+
+        With variables, the evaluated target's URI part, if any, replaces the request's
+        whole URI, query string included (nothing is appended). A literal URI part
+        replaces the part of the path the location matched, the query kept; but once a
+        rewrite in the location changed the path, the URI part is ignored and the changed
+        path goes as it is."""
+        if "$" in target:
+            ev = self.ev
+
+            def evaluated(req: Request, rewritten: bool) -> tuple[str, str] | None:
+                value = ev.evaluate(target, req)
+                if value is None:
+                    return None
+                m = _TARGET.match(value)
+                if m is None:
+                    return None
+                if not m.group(3):
+                    return req.path, req.query
+                path, _, query = m.group(3).partition("?")
+                return path, query
+
+            return evaluated
+        match = self.route_match
+        if uri is None or not uri_allowed or match is None or match.kind == "pattern":
+            return None
+        prefix = match.pattern
+
+        def substituted(req: Request, rewritten: bool) -> tuple[str, str] | None:
+            if rewritten or not req.path.startswith(prefix):
+                return req.path, req.query
+            return uri + req.path[len(prefix) :], req.query
+
+        return substituted
+
+    # ------------------------------------------------------------------ access (paths)
+    def access_rules(self, lvl: Level) -> Sequence[Refusal]:
+        """The access phase in force at a level, as the refusals a request meets.
+
+        allow/deny are tried in order and the first that matches the client decides, so
+        a list ending in ``deny all`` lets in exactly the networks allowed before it;
+        auth_basic asks for credentials (401); auth_request lets its subrequest decide;
+        ``satisfy any`` lets a client through when either the address rules or the
+        authentication pass."""
+        out: list[Refusal] = []
+        allowed: list[str] = []
+        by_address: Refusal | None = None
+        for n in lvl.access:
+            who = n.args[0] if n.args else ""
+            if n.name == "allow":
+                if who == "all":
+                    break
+                allowed.append(who)
+            elif who == "all":
+                text = "; ".join(f"{a.name} {' '.join(a.args)}" for a in lvl.access[: lvl.access.index(n) + 1])
+                admits = f"clients from {', '.join(allowed)}" if allowed else ""
+                by_address = Refusal(403, n.loc, text, admits=admits)
+                break
+        basic = lvl.scalars.get("auth_basic")
+        request = lvl.scalars.get("auth_request")
+        by_auth: Refusal | None = None
+        if basic is not None and basic.args and basic.args[0] != "off":
+            by_auth = Refusal(
+                401,
+                basic.loc,
+                f"auth_basic {basic.args[0]}",
+                admits="browsers that already hold credentials for this realm from a page of this host",
+            )
+        elif request is not None and request.args and request.args[0] != "off":
+            by_auth = Refusal(
+                401,
+                request.loc,
+                f"auth_request {request.args[0]}",
+                admits=f"requests the subrequest to {request.args[0]} accepts (it answers 401 or 403 otherwise)",
+                decided_elsewhere=True,
+            )
+        satisfy = lvl.scalars.get("satisfy")
+        if satisfy is not None and satisfy.args[:1] == ["any"] and by_address is not None and by_auth is not None:
+            admits = f"{by_address.admits}, or {by_auth.admits}" if by_address.admits else by_auth.admits
+            out.append(Refusal(by_auth.status, by_auth.loc, f"{by_address.text}; {by_auth.text}; satisfy any", admits))
+            return tuple(out)
+        if by_address is not None:
+            out.append(by_address)
+        if by_auth is not None:
+            out.append(by_auth)
+        return tuple(out) if out else ()
 
     def backend_for(self, hostport: str, tls: bool, n: Node) -> Backend | None:
         if "$" in hostport:
@@ -883,6 +980,10 @@ class NginxInterpreter(ModelStart):
                             fix=fix,
                         )
                     )
+
+
+# scheme, host[:port] and the URI part of a proxy_pass target
+_TARGET = re.compile(r"^([a-zA-Z][\w+.-]*)://(unix:[^:]*:?|\[[^\]]+\](?::[^/]*)?|[^/]*)(/.*)?$")
 
 
 def split_listen(text: str) -> tuple[str, int | None]:
