@@ -76,7 +76,9 @@ def check(plans: PlanSet) -> Iterator[Finding]:
 def _how(plan: HandshakePlan) -> str:
     parts = []
     if plan.rewritten_by:
-        parts.append("rewritten by " + ", ".join(f"`{r.text}`" if r.text else f"line {r.loc.line}" for r in plan.rewritten_by))
+        parts.append(
+            "rewritten by " + ", ".join(f"`{r.text}`" if r.text else f"line {r.loc.line}" for r in plan.rewritten_by)
+        )
     if plan.target_changed_path or plan.target_changed_query:
         assert plan.proxy is not None
         parts.append(f"the target `{plan.proxy.target}` of {route_label(plan)} writes the request line")

@@ -37,6 +37,7 @@ from linter.core.model import (
     BackendTLS,
     ConfigProblem,
     FailureStatuses,
+    Forward,
     Guard,
     HeaderOp,
     HiddenHeader,
@@ -45,6 +46,7 @@ from linter.core.model import (
     PathMatch,
     ProxyAction,
     ProxyModel,
+    Refusal,
     Request,
     Respond,
     Rewrite,
@@ -447,6 +449,96 @@ class SegmentPrefix:
         return text == p or text.startswith(p + "/")
 
 
+def _forward(directive: str, url_path: str, match: PathMatch | None) -> Forward | None:
+    """How mod_proxy writes the path it sends: ``ProxyPass path url`` (or a ``<Location
+    path>`` with ``ProxyPass url``) puts the URL's path in place of the matched path;
+    ``ProxyPassMatch`` substitutes the regex's groups into the URL, and appends the whole
+    request path when the URL has no ``$N``. The query string is passed on either way."""
+    if match is None:
+        return None
+    if directive == "proxypassmatch":
+        rx = match.regex
+        if rx is None or isinstance(rx, SegmentPrefix):
+            return None
+
+        def substituted(req: Request, rewritten: bool) -> tuple[str, str] | None:
+            m = rx.search(req.path)
+            if m is None:
+                return None
+            if not re.search(r"\$\d", url_path):
+                return url_path + req.path, req.query
+            groups = m.groups()
+            path = re.sub(
+                r"\$(\d)",
+                lambda g: (groups[int(g.group(1)) - 1] or "") if 0 < int(g.group(1)) <= len(groups) else "",
+                url_path,
+            )
+            return path or "/", req.query
+
+        return substituted
+    if match.kind == "pattern" and not isinstance(match.regex, SegmentPrefix):
+        return None  # a <LocationMatch>: not modelled
+    prefix = match.pattern
+    if url_path == prefix:
+        return None
+
+    def replaced(req: Request, rewritten: bool) -> tuple[str, str] | None:
+        if not req.path.startswith(prefix):
+            return None
+        return url_path + req.path[len(prefix) :], req.query
+
+    return replaced
+
+
+def _requires(sec: Node) -> Refusal | bool | None:
+    """A section's authorization: None when it has none (an earlier section's stays in
+    force), False when it grants everyone, else the refusal it makes."""
+    lines = [c for c in sec.children or () if c.name == "require" and c.args]
+    if not lines:
+        return None
+    admits: list[str] = []
+    status = 403
+    denied_loc: Loc | None = None
+    for c in lines:
+        words = [a.lower() for a in c.args]
+        negated = words[0] == "not"
+        if negated:
+            continue  # `Require not ...` only narrows another line
+        if words == ["all", "granted"]:
+            return False
+        if words == ["all", "denied"]:
+            denied_loc = denied_loc or c.loc
+        elif words[0] in ("ip", "host", "forward-dns"):
+            admits.append("clients from " + " ".join(c.args[1:]))
+        elif words[0] == "local":
+            admits.append("clients on this machine")
+        elif words[0] in ("valid-user", "user", "group", "ldap-user", "ldap-group", "file-group"):
+            admits.append("browsers that already hold credentials for this realm from a page of this host")
+            status = 401
+        else:
+            admits.append(f"requests for which `Require {' '.join(c.args)}` holds")
+    text = "; ".join("Require " + " ".join(c.args) for c in lines)
+    return Refusal(status, denied_loc or lines[0].loc, text, admits=", or ".join(admits))
+
+
+class LastAuthz:
+    """Holds when this <Location>'s authorization is the one in force for the path: the
+    section matches and no later section with authorization does."""
+
+    __slots__ = ("own", "later", "where")
+
+    def __init__(self, own: PathMatch, later: tuple[PathMatch, ...], where: str) -> None:
+        self.own, self.later, self.where = own, later, where
+
+    @property
+    def text(self) -> str:
+        return f"<Location {self.where}>"
+
+    def evaluate(self, request: Request) -> bool | None:
+        path = request.path
+        return self.own.matches(path) and not any(m.matches(path) for m in self.later)
+
+
 def location_regex(path: str) -> re.Pattern[str]:
     """The matcher of ``path``, where a PathMatch takes a regex."""
     return SegmentPrefix(path)  # type: ignore[return-value]
@@ -788,7 +880,6 @@ class ApacheInterpreter(ModelStart):
     def fill_routes(self, site: Site, scope: Scope, owner: int) -> None:
         site.steps = self.rewrite_steps(scope, owner) if on(scope.scalars.get("rewriteengine")) else []
         table = RouteTable(policy="first-match")
-        deny: list[Route] = []
         loc_routes: list[Route] = []
         loc_redirects: list[Route] = []
         for sec in scope.locations:
@@ -797,16 +888,7 @@ class ApacheInterpreter(ModelStart):
                 continue
             label = intern(f"<{'LocationMatch' if sec.name == 'locationmatch' else 'Location'} {' '.join(sec.args)}>")
             for c in sec.children or []:
-                if c.name == "require" and [a.lower() for a in c.args] == ["all", "denied"]:
-                    deny.append(
-                        Route(
-                            match=match,
-                            loc=sec.loc,
-                            label=label,
-                            action=Respond(403, c.loc, reason="Require all denied"),
-                        )
-                    )
-                elif c.name in ("proxypass", "proxypassmatch") and c.args:
+                if c.name in ("proxypass", "proxypassmatch") and c.args:
                     route = Route(match=match, loc=sec.loc, label=label)
                     if c.args[0] == "!":
                         route.action = None
@@ -819,7 +901,9 @@ class ApacheInterpreter(ModelStart):
                     loc_redirects.append(
                         Route(match=match, loc=sec.loc, label=label, action=self.redirect_action(c, in_location=True))
                     )
-        table.routes.extend(deny)
+        access = self.access_steps(scope)
+        if access:
+            site.steps = [*site.steps, *access]
         # a Redirect in a <Location> runs in the fixups and wins over any ProxyPass (httpd 2.4.71)
         table.routes.extend(loc_redirects)
         table.routes.extend(reversed(loc_routes))
@@ -910,6 +994,30 @@ class ApacheInterpreter(ModelStart):
             code = _REDIRECT_WORDS[args[0].lower()]
         target = next((a for a in args if "://" in a), args[-1] if args else None)
         return Respond(code, n.loc, target=target)
+
+    # ------------------------------------------------------------------ access (paths)
+    def access_steps(self, scope: Scope) -> list[Step]:
+        """The authorization of the <Location> sections, as refusals met after the rewrites.
+
+        Sections merge in file order and, with the default ``AuthMerging Off``, the last
+        matching section that has authorization directives replaces the earlier ones; the
+        ``Require`` lines of one section are alternatives (any one grants). ``<Directory>``
+        sections do not apply to proxied URLs."""
+        sections = [
+            (sec, m, rules)
+            for sec, m in self.location_matches(scope)
+            if m is not None and (rules := _requires(sec)) is not None
+        ]
+        steps: list[Step] = []
+        for i, (sec, _, refusal) in enumerate(sections):
+            if refusal is None or isinstance(refusal, bool):
+                continue
+            later = tuple(m for _, m, _ in sections[i + 1 :] if m is not None)
+            own = sections[i][1]
+            assert own is not None
+            refusal.condition = LastAuthz(own, later, sec.args[-1] if sec.args else "")
+            steps.append(refusal)
+        return steps
 
     # ------------------------------------------------------------------ rewrite
     def rewrite_steps(self, scope: Scope, owner: int) -> list[Step]:
@@ -1152,6 +1260,7 @@ class ApacheInterpreter(ModelStart):
             uri=path or None,
             outside=self.fragment,
             tls_ready=ready,
+            forward=None if rewrite else _forward(n.name, path, match),
         )
         return action
 
