@@ -45,6 +45,12 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                     f"only {rule.admits}"
                 )
                 severity = "warning"
+            elif rule.only_when:
+                msg = (
+                    f"`{rule.text}` in {where} answers {rule.status} to the {plan.ws_path} upgrade of the clients "
+                    f"for which `{rule.only_when}` holds"
+                )
+                severity = "warning"
             else:
                 msg = (
                     f"`{rule.text}` in {where} answers {rule.status} to the {plan.ws_path} upgrade of every "

@@ -261,6 +261,9 @@ class Refusal:
     condition: Condition | None = None
     # the outcome rests on something outside the config (an auth_request subrequest)
     decided_elsewhere: bool = False
+    # set by planning: the condition could not be decided for the websocket request (it
+    # tests the client), so the rule refuses only the clients it holds for
+    only_when: str = ""
 
 
 @dataclass(slots=True, eq=False)

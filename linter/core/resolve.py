@@ -212,16 +212,16 @@ def _refuse(rule: Refusal, req: Request, out: _Outcome) -> bool:
             return True
         if holds is None:
             # it depends on the client (an address, a credential): some get through
-            who = f"requests for which `{rule.condition.text}` does not hold"
             rule = Refusal(
                 rule.status,
                 rule.loc,
                 rule.text,
-                admits=f"{rule.admits} and {who}" if rule.admits else who,
+                admits=rule.admits,
                 decided_elsewhere=rule.decided_elsewhere,
+                only_when=rule.condition.text,
             )
     out.refusals.append(rule)
-    if rule.admits or rule.decided_elsewhere:
+    if rule.admits or rule.decided_elsewhere or rule.only_when:
         return True
     out.denied = rule
     out.response = Respond(rule.status, rule.loc, reason=rule.text)
