@@ -8,7 +8,8 @@ answers, and the exact request headers that leave for the backend.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 
 from linter.core.fas import PLAIN_PORTS, TLS_PORTS, WS_QUERY, ws_base
@@ -385,19 +386,61 @@ def _actions_of(route: Route):
         yield g.action
 
 
-def _page_actions(site: Site, ws_paths: tuple[str, ...]):
-    """(label, action) for every proxying action that ordinary page requests can reach."""
+def _page_actions(site: Site, ws_paths: tuple[str, ...], wanted: Callable[[ProxyAction], bool]):
+    """(label, action) for every proxying action that ordinary page requests can reach,
+    among those ``wanted`` asks about (which requests a route receives is asked last: it
+    costs a few regex and condition evaluations)."""
     for route in _all_routes(site.routes):
-        if route.match.kind == "exact" and route.match.pattern in ws_paths:
-            continue  # only the websocket itself comes here
-        for action in _actions_of(route):
-            if isinstance(action, ProxyAction):
-                yield route.label, action
-    if isinstance(site.fallback, ProxyAction):
+        if isinstance(route.action, ProxyAction) and wanted(route.action) and takes_pages(route.match, ws_paths):
+            yield route.label, route.action
+        for g in _guards(route.steps):
+            if (
+                isinstance(g.action, ProxyAction)
+                and wanted(g.action)
+                and takes_pages(route.match, ws_paths)
+                and _guard_takes_pages(g, ws_paths)
+            ):
+                yield route.label, g.action
+    if isinstance(site.fallback, ProxyAction) and wanted(site.fallback):
         yield site.label, site.fallback
     for g in _guards(site.steps):  # site-level guards proxy before any route is selected
-        if isinstance(g.action, ProxyAction):
+        if isinstance(g.action, ProxyAction) and wanted(g.action) and _guard_takes_pages(g, ws_paths):
             yield g.label or site.label, g.action
+
+
+def _guard_takes_pages(guard: Guard, ws_paths: tuple[str, ...]) -> bool:
+    """Does a page request satisfy the guard that chooses this action (a HAProxy
+    ``use_backend ... if { path /gateway/websocketcall }`` or one on the Upgrade header
+    does not)? Undecidable counts as yes."""
+    return any(guard.condition.evaluate(req) is not False for req in _page_probes(ws_paths))
+
+
+# paths of page and script requests a FAS application serves next to its websocket URL
+_PAGE_SUFFIXES = ("", "adapter.js", "index.html", "css/app.css", "js/x/app.js")
+
+
+@functools.lru_cache(maxsize=64)
+def _page_paths(ws_paths: tuple[str, ...]) -> frozenset[str]:
+    return frozenset({ws_base(ws) + suffix for ws in ws_paths for suffix in _PAGE_SUFFIXES} | {"/", "/index.html"})
+
+
+@functools.lru_cache(maxsize=64)
+def _page_probes(ws_paths: tuple[str, ...]) -> tuple[Request, ...]:
+    return tuple(
+        Request(path=p, query="", scheme="https", headers=_PAGE_HEADERS) for p in sorted(_page_paths(ws_paths))
+    )
+
+
+def takes_pages(match: PathMatch, ws_paths: tuple[str, ...]) -> bool:
+    """Can ordinary page requests reach a route with this match? Not when it matches the
+    websocket URL alone (an exact match on it, a prefix at or below it, or a regex such as
+    ``^/(gateway/websocketcall|assistserver/topic)$`` that no page path matches): such a
+    route leaves no connection behind for an upgrade to reuse."""
+    if match.kind == "exact":
+        return match.pattern not in ws_paths
+    if match.kind == "prefix":
+        return not any(match.pattern.startswith(ws) for ws in ws_paths)
+    return any(match.matches(p) for p in _page_paths(ws_paths))
 
 
 def fronts_fas(site: Site, ws_paths: tuple[str, ...]) -> bool:
@@ -500,15 +543,15 @@ def build_plans(model: ProxyModel, options: Options) -> PlanSet:
     # the page routes that fill a pool matter only for a backend some plan proxies to (a
     # fleet's application backends are pooled too, and have many routes)
     upgraded = {id(p.action.backend) for p in plans if isinstance(p.action, ProxyAction) and p.action.backend}
+
+    def wanted(action: ProxyAction) -> bool:
+        backend = action.backend
+        return backend is not None and id(backend) in upgraded and bool(backend.pool.value)
+
     for site in model.sites:
-        for label, action in _page_actions(site, options.ws_paths):
+        for label, action in _page_actions(site, options.ws_paths, wanted):
             backend = action.backend
-            if (
-                backend is not None
-                and id(backend) in upgraded
-                and backend.pool.value
-                and keeps_connection(action, plain_probe) is not False
-            ):
+            if backend is not None and keeps_connection(action, plain_probe) is not False:
                 fillers.setdefault(id(backend), []).append(PoolFiller(action, label))
     return PlanSet(model=model, options=options, plans=plans, fillers=fillers, find_fas_backends=fas_backends)
 
