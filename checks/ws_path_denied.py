@@ -66,5 +66,4 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                 fix=Fix.OPEN_WS_ACCESS,
                 plan=plan,
                 severity=severity,
-                rule_text=rule.text,
             )

@@ -63,7 +63,6 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                 fix=Fix.KEEP_WS_PATH,
                 plan=plan,
                 related=related,
-                sent=plan.final_path,
             )
         else:
             msg = (

@@ -48,7 +48,7 @@ _FIXES: dict[Fix, str] = {
     "(path and URL end alike), or remove the rewrite that changes {path}",
     Fix.KEEP_QUERY: "keep the query string: do not end a RewriteRule substitution with `?`, drop [QSD], "
     "and add [QSA] when the substitution has its own query",
-    Fix.OPEN_WS_ACCESS: "take `{rule_text}` off the <Location> that covers {path} (`Require all granted` "
+    Fix.OPEN_WS_ACCESS: "move the Require lines off the <Location> that covers {path} (`Require all granted` "
     "in a <Location {path}> after it), or grant the networks the browsers come from",
     Fix.FIX_REJECTED: "load the module that provides the directive (`a2enmod ...` / LoadModule) or remove the "
     "line; `apachectl configtest` shows the same error",

@@ -38,7 +38,7 @@ _FIXES: dict[Fix, str] = {
     "set-path`/`replace-path`/`set-uri` rule (`unless {{ path {path} }}`)",
     Fix.KEEP_QUERY: "keep the query string: use `set-path` (it keeps the query) rather than `set-uri`/"
     "`set-pathq`, and do not clear it with `set-query`",
-    Fix.OPEN_WS_ACCESS: "exclude {path} from `{rule_text}` (`unless {{ path {path} }}`), or allow the networks "
+    Fix.OPEN_WS_ACCESS: "exclude {path} from the rule (`unless {{ path {path} }}`), or allow the networks "
     "the browsers come from",
     Fix.FIX_REJECTED: "correct the line; `haproxy -c -f <config>` shows the same error",
 }

@@ -38,7 +38,7 @@ _FIXES: dict[Fix, str] = {
     "http://<fas>:8080/gateway/; }}`); remove a rewrite that changes the websocket URL",
     Fix.KEEP_QUERY: "keep the query string: with variables write `proxy_pass http://<fas>:8080$request_uri;` (or "
     "append `$is_args$args`), and do not end a rewrite replacement with `?`",
-    Fix.OPEN_WS_ACCESS: "take `{rule_text}` off {where} for {path} (put it in a location for the pages it "
+    Fix.OPEN_WS_ACCESS: "move the access rule off {where} for {path} (put it in a location for the pages it "
     "protects), or allow the networks the browsers come from",
     Fix.FIX_REJECTED: "correct the line; `nginx -t` shows the same error",
 }
