@@ -697,9 +697,23 @@ class NginxInterpreter(ModelStart):
         path goes as it is."""
         if "$" in target:
             ev = self.ev
+            # a regex location's captures ($1, $name) are the variables most such targets use
+            match = self.route_match if self.route_match is not None and self.route_match.kind == "pattern" else None
 
             def evaluated(req: Request, rewritten: bool) -> tuple[str, str] | None:
-                value = ev.evaluate(target, req)
+                text = target
+                if match is not None and match.regex is not None:
+                    m = match.regex.search(req.path)
+                    if m is None:
+                        return None
+                    groups = {str(i): g or "" for i, g in enumerate(m.groups(), 1)}
+                    groups.update({k: v or "" for k, v in m.groupdict().items()})
+                    text = re.sub(
+                        r"\$(?:\{(\w+)\}|(\d|[A-Za-z_]\w*))",
+                        lambda g: groups.get(g.group(1) or g.group(2), g.group(0)),
+                        text,
+                    )
+                value = ev.evaluate(text, req)
                 if value is None:
                     return None
                 m = _TARGET.match(value)
