@@ -141,7 +141,7 @@ class _Outcome:
         "rewrites",
         "refusals",
         "denied",
-        "selected_path",
+        "route_rewrote",
     )
 
     def __init__(self, path: str, query: str) -> None:
@@ -155,7 +155,7 @@ class _Outcome:
         self.rewrites: list[Rewrite] = []
         self.refusals: list[Refusal] = []
         self.denied: Refusal | None = None
-        self.selected_path = path  # the path the last route was selected with
+        self.route_rewrote = False  # a rewrite applied after the last route was selected
 
 
 def _run_steps(steps: Sequence[Step], req: Request, out: _Outcome) -> bool:
@@ -169,6 +169,7 @@ def _run_steps(steps: Sequence[Step], req: Request, out: _Outcome) -> bool:
             new = step.apply(current)
             if new is None:
                 continue
+            out.route_rewrote = True
             _rewrite(out, step, new)
             if step.then == "reroute":
                 out.reroute = True
@@ -264,7 +265,7 @@ def _trace(site: Site, req: Request) -> tuple[list[Route], Action, _Outcome]:
         out.reroute = False
         out.action = None
         chain = select_route(site.routes, out.path)
-        out.selected_path = out.path
+        out.route_rewrote = False
         route = chain[-1] if chain else None
         if route is not None:
             _run_steps(route.steps, req, out)
@@ -566,7 +567,7 @@ def _path_facts(plan: HandshakePlan, out: _Outcome) -> None:
     action = plan.action
     if isinstance(action, ProxyAction) and action.forward is not None:
         # a rewrite in the route itself (not one that selected the route)
-        rewritten = out.path != out.selected_path
+        rewritten = out.route_rewrote
         path, query = upstream_target(action, _with_path(plan.request, out.path, out.query), rewritten)
         plan.target_changed_path = path != out.path
         plan.target_changed_query = query != out.query

@@ -1092,7 +1092,7 @@ class ApacheInterpreter(ModelStart):
             return text.split("?", 1)[0] or "/"
 
         if "pt" in flags or "passthrough" in flags:
-            return Rewrite(apply=apply, then="continue", loc=n.loc, text=" ".join(n.args))
+            return Rewrite(apply=apply, then="continue", loc=n.loc, text="RewriteRule " + " ".join(n.args))
         # without [PT], mod_rewrite maps the URL to a file itself and mod_proxy's ProxyPass never sees it
         return Guard(
             cond,

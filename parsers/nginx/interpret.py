@@ -615,10 +615,19 @@ class NginxInterpreter(ModelStart):
             value = ev.evaluate(text, req)
             if value is None:
                 return None
-            return value.split("?", 1)[0] or "/"
+            # new arguments in the replacement come first and the request's are appended,
+            # unless the replacement ends with "?" (nginx's way to drop them)
+            path, mark, args = value.partition("?")
+            if not mark:
+                query = req.query
+            elif not args:
+                query = ""
+            else:
+                query = f"{args}&{req.query}" if req.query else args
+            return f"{path or '/'}?{query}"
 
         then = {"last": "reroute", "break": "stop"}.get(flag, "continue")
-        return Rewrite(apply=apply, then=then, loc=n.loc, text=" ".join(n.args))
+        return Rewrite(apply=apply, then=then, loc=n.loc, text="rewrite " + " ".join(n.args), whole_uri=True)
 
     # ------------------------------------------------------------------ proxy_pass
     def proxy(self, n: Node, lvl: Level, uri_allowed: bool) -> ProxyAction:
