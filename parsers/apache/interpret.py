@@ -805,6 +805,16 @@ class ApacheInterpreter(ModelStart):
             return _WSTUNNEL_POOL
         return _POOLED
 
+    @staticmethod
+    def match_worker_unpooled(worker: Worker, loc: Loc) -> None:
+        """A ProxyPassMatch whose URL takes back-references ($1) defines a worker that
+        reuses no backend connection: every request through it, page or upgrade, opened a
+        connection of its own (observed on httpd 2.4.71, FAS 2.5.2 stand-in, warm). So
+        nothing it carries can be handed a pooled connection."""
+        worker.backend.pool = Setting(
+            0, loc, note="a ProxyPassMatch URL with back-references reuses no backend connection"
+        )
+
     def find_worker(self, owner: int, url: str) -> Worker | None:
         key = url.lower()
         best: Worker | None = None
@@ -1138,6 +1148,8 @@ class ApacheInterpreter(ModelStart):
             worker = self.find_worker(owner, target.split("$", 1)[0])
         else:
             worker = self.worker(owner, target.split("$", 1)[0] if "$" in target else target, params, n.loc)
+            if n.name == "proxypassmatch" and worker.loc is n.loc and re.search(r"\$\d", target):
+                self.match_worker_unpooled(worker, n.loc)
         backend: Backend | None
         if worker is not None:
             backend = worker.backend
