@@ -490,6 +490,37 @@ def _forward(directive: str, url_path: str, match: PathMatch | None) -> Forward 
     return replaced
 
 
+def _rewrite_forward(rx: re.Pattern[str] | None, subst: str, flags: frozenset[str]) -> Forward | None:
+    """The path and query a ``RewriteRule ... [P]`` hands mod_proxy: its substitution's,
+    with the request's query kept when the substitution has none, replaced when it has
+    one (unless [QSA] appends it), dropped by [QSD] or a substitution ending in ``?``."""
+    if rx is None or "%" in subst:
+        return None
+    groups = rx.groups
+
+    def forward(req: Request, rewritten: bool) -> tuple[str, str] | None:
+        m = rx.search(req.path)
+        if m is None:
+            return None
+        text = re.sub(r"\$(\d)", lambda g: (m.group(int(g.group(1))) or "") if int(g.group(1)) <= groups else "", subst)
+        if "$" in text or "://" not in text:
+            return None
+        rest = text.split("://", 1)[1]
+        slash = rest.find("/")
+        path, mark, args = (rest[slash:] if slash >= 0 else "/").partition("?")
+        if "qsd" in flags or "qsdiscard" in flags:
+            query = ""
+        elif not mark:
+            query = req.query
+        elif "qsa" in flags or "qsappend" in flags:
+            query = "&".join(q for q in (args, req.query) if q)
+        else:
+            query = args
+        return path or "/", query
+
+    return forward
+
+
 def _requires(sec: Node) -> Refusal | bool | None:
     """A section's authorization: None when it has none (an earlier section's stays in
     force), False when it grants everyone, else the refusal it makes."""
@@ -1075,6 +1106,8 @@ class ApacheInterpreter(ModelStart):
             # mod_rewrite hands the request to mod_proxy before any ProxyPass is consulted,
             # and [P] implies [L]: no later RewriteRule runs
             action = self.proxy(owner, subst, {}, n, scope, None, rewrite=True)
+            if isinstance(action, ProxyAction):
+                action.forward = _rewrite_forward(rx, subst, flags)
             text = " ".join(n.args)
             return Guard(
                 cond,

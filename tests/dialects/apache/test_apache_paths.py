@@ -182,3 +182,27 @@ def test_a_proxypassmatch_url_with_back_references_reuses_no_connection(tmp_path
     appended = plan_for(plans(tmp_path, "ProxyPassMatch ^/gateway/ ws://10.0.0.1:8080\n", options))
     assert appended.proxy is not None and appended.proxy.backend is not None
     assert appended.proxy.backend.pool.value > 0
+
+
+@pytest.mark.parametrize(
+    ("rule", "path", "query"),
+    [
+        ("RewriteRule ^/gateway/(.*)$ ws://10.0.0.1:8080/gateway/$1 [P]", GW, "appkey=FWGW-example"),
+        ("RewriteRule ^/gateway/(.*)$ ws://10.0.0.1:8080/$1 [P]", "/websocketcall", "appkey=FWGW-example"),
+        ("RewriteRule ^/gateway/(.*)$ ws://10.0.0.1:8080/gateway/$1? [P]", GW, ""),
+        ("RewriteRule ^/gateway/(.*)$ ws://10.0.0.1:8080/gateway/$1 [P,QSD]", GW, ""),
+        ("RewriteRule ^/gateway/(.*)$ ws://10.0.0.1:8080/gateway/$1?v=2 [P]", GW, "v=2"),
+        ("RewriteRule ^/gateway/(.*)$ ws://10.0.0.1:8080/gateway/$1?v=2 [P,QSA]", GW, "v=2&appkey=FWGW-example"),
+    ],
+)
+def test_the_path_and_query_a_rewrite_rule_proxies_with(tmp_path, rule, path, query):
+    options = Options(dialect="apache")
+    conf = tmp_path / "apache2.conf"
+    conf.write_text(
+        "LoadModule proxy_module modules/mod_proxy.so\nLoadModule proxy_http_module modules/mod_proxy_http.so\n"
+        "LoadModule rewrite_module modules/mod_rewrite.so\nListen 80\n<VirtualHost *:80>\n    Timeout 3600\n"
+        f"    RewriteEngine On\n    {rule}\n</VirtualHost>\n"
+    )
+    plan = plan_for(build_plans(load("apache", conf, options), options))
+    assert isinstance(plan.action, ProxyAction)
+    assert (plan.final_path, plan.final_query) == (path, query)
