@@ -111,7 +111,10 @@ def _select(table: RouteTable, path: str) -> tuple[list[Route], bool]:
             if sub:
                 remembered = [longest, *sub]
         if longest.match.stops_patterns:
-            return remembered, True
+            # "^~" skips the pattern routes of its own level only: the enclosing level
+            # still tries its own (nginx 1.22.1: a nested `^~ /gateway/websocketcall` lost
+            # to a top-level regex matching the URL)
+            return remembered, False
     for r in table.routes:
         if r.match.kind == "pattern" and r.match.matches(path):
             return _descend(r, path), True

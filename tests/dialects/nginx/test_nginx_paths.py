@@ -239,3 +239,41 @@ def test_a_regex_location_for_the_websocket_urls_only_fills_no_pool(tmp_path):
     fillers = ps.pool_fillers(plan_for(ps))
     # the script location fills the pool; the websocket-only regex does not
     assert [f.route_label for f in fillers] == ["location ~ \\.js$"]
+
+
+# ----------------------------------------------------------------------------- precedence
+
+
+def test_a_nested_caret_prefix_keeps_only_its_own_levels_regexes_away(tmp_path):
+    """bad-nested-caret-loses-to-regex.conf (nginx 1.22.1): the top-level regex takes the
+    URL although a nested `^~` location matches it; a nested regex beats a top-level one."""
+    ps = plans(
+        tmp_path,
+        """\
+        location /gateway/ {
+            proxy_pass http://10.0.0.1:8080;
+            location ^~ /gateway/websocketcall { proxy_pass http://10.0.0.1:8080; }
+        }
+        location /assistserver/ {
+            proxy_pass http://10.0.0.1:8080;
+            location ~ topic { return 418; }
+        }
+        location ~ websocketcall { return 418; }
+        location ~ topic { return 419; }
+        """,
+    )
+    assert [r.label for r in plan_for(ps).route_chain] == ["location ~ websocketcall"]
+    assert [r.label for r in plan_for(ps, TOPIC).route_chain] == ["location /assistserver/", "location ~ topic"]
+    topic = plan_for(ps, TOPIC).action
+    assert isinstance(topic, Respond) and topic.status == 418
+
+
+def test_a_top_level_caret_prefix_keeps_the_regexes_away(tmp_path):
+    ps = plans(
+        tmp_path,
+        """\
+        location ^~ /gateway/ { proxy_pass http://10.0.0.1:8080; }
+        location ~ websocketcall { return 418; }
+        """,
+    )
+    assert [r.label for r in plan_for(ps).route_chain] == ["location ^~ /gateway/"]
