@@ -50,19 +50,44 @@ def loc(line: int) -> Loc:
 
 def proxy(line: int, pool: int = 0, **kw) -> ProxyAction:
     """A proxy that passes the client's upgrade through untouched, to FAS's plain port."""
-    backend = Backend("fas", [Server("10.0.0.5", 8080, loc(line))], loc(line), pool=Setting(pool, loc(line)),
-                      named=True)
-    up = UpstreamRequest(forward_client_headers=Setting(True), hop_by_hop_forwarded=frozenset(HOP_BY_HOP), ops=(),
-                         empty_value_removes=False, ops_loc=None)
-    return ProxyAction(target="fas:8080", backend=backend, tls=False, loc=loc(line), upstream=up,
-                       timeouts=Timeouts(idle=Setting(3600.0, loc(line))), **kw)
+    backend = Backend(
+        "fas", [Server("10.0.0.5", 8080, loc(line))], loc(line), pool=Setting(pool, loc(line)), named=True
+    )
+    up = UpstreamRequest(
+        forward_client_headers=Setting(True),
+        hop_by_hop_forwarded=frozenset(HOP_BY_HOP),
+        ops=(),
+        empty_value_removes=False,
+        ops_loc=None,
+    )
+    return ProxyAction(
+        target="fas:8080",
+        backend=backend,
+        tls=False,
+        loc=loc(line),
+        upstream=up,
+        timeouts=Timeouts(idle=Setting(3600.0, loc(line))),
+        **kw,
+    )
 
 
 def model(routes: list[Route]) -> ProxyModel:
-    site = Site("frontend gw", [], [Listener("0.0.0.0", 443, tls=True, loc=loc(1))], loc(1),
-                routes=RouteTable(routes, "first-match"))
-    return ProxyModel(dialect="neutral", root_file=F, sites=[site], backends=[], advice=Advice(), files=[F],
-                      statuses=FailureStatuses("status:502", "status:503"))
+    site = Site(
+        "frontend gw",
+        [],
+        [Listener("0.0.0.0", 443, tls=True, loc=loc(1))],
+        loc(1),
+        routes=RouteTable(routes, "first-match"),
+    )
+    return ProxyModel(
+        dialect="neutral",
+        root_file=F,
+        sites=[site],
+        backends=[],
+        advice=Advice(),
+        files=[F],
+        statuses=FailureStatuses("status:502", "status:503"),
+    )
 
 
 def run(m: ProxyModel):
@@ -72,6 +97,7 @@ def run(m: ProxyModel):
 
 def findings(m: ProxyModel) -> set[tuple[str, int, str | None]]:
     return {(f.rule, f.loc.line, f.symptom) for f in run(m)}
+
 
 GW_ROUTE = PathMatch("prefix", "/gateway/")
 TOPIC_ROUTE = PathMatch("prefix", "/assistserver/")

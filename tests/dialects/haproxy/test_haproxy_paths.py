@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from _util import load
+
 from linter.core.fas import ASSIST_TOPIC_WS as TOPIC
 from linter.core.fas import GATEWAY_WS as GW
 from linter.core.model import ProxyAction, Respond

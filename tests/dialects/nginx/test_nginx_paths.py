@@ -8,8 +8,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from _util import load
+
 from linter.core.fas import ASSIST_TOPIC_WS as TOPIC
 from linter.core.fas import GATEWAY_WS as GW
 from linter.core.model import ProxyAction, Respond
@@ -176,7 +176,11 @@ def test_authentication_asks_for_credentials(tmp_path):
     ps = plans(
         tmp_path,
         """\
-        location /gateway/ { auth_basic "FAS"; auth_basic_user_file /etc/nginx/htpasswd; proxy_pass http://10.0.0.1:8080; }
+        location /gateway/ {
+            auth_basic "FAS";
+            auth_basic_user_file /etc/nginx/htpasswd;
+            proxy_pass http://10.0.0.1:8080;
+        }
         location /assistserver/ { auth_request /auth; proxy_pass http://10.0.0.1:8080; }
         location = /auth { internal; proxy_pass http://10.0.0.2:9000; }
         """,
