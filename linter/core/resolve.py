@@ -430,9 +430,10 @@ def _page_paths(ws_paths: tuple[str, ...]) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=64)
 def _page_probes(ws_paths: tuple[str, ...]) -> tuple[Request, ...]:
-    return tuple(
-        Request(path=p, query="", scheme="https", headers=_PAGE_HEADERS) for p in sorted(_page_paths(ws_paths))
-    )
+    """The page requests a guard is asked about: one script per application prefix (a
+    condition that takes pages takes those; each evaluation costs, on fleets of guards)."""
+    paths = dict.fromkeys(ws_base(ws) + "adapter.js" for ws in ws_paths)
+    return tuple(Request(path=p, query="", scheme="https", headers=_PAGE_HEADERS) for p in paths)
 
 
 def takes_pages(match: PathMatch, ws_paths: tuple[str, ...]) -> bool:
