@@ -22,7 +22,7 @@ RULE = Rule(
         "FAS serves its websockets on /gateway/websocketcall and /assistserver/topic only, and "
         "identifies the session by the appkey in the query string. A proxy target with a path part "
         "replaces the matched prefix (nginx `proxy_pass http://fas:8080/;` in `location /gateway/` "
-        "sends /websocketcall; Apache `ProxyPass /gateway http://fas:8080/` the same), and rewrites "
+        "sends /websocketcall, and Apache `ProxyPass /gateway/ http://fas:8080/` likewise), and rewrites "
         "(nginx `rewrite`, HAProxy `set-path`/`set-uri`) change it on the way: FAS answers 404 to an "
         "upgrade on a path it does not serve. A target whose URI is built from variables "
         "(`proxy_pass http://fas$uri;`), or a rewrite ending in `?`, drops the query string: the "
