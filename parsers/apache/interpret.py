@@ -188,6 +188,9 @@ class Worker:
     members: list[Worker] = field(default_factory=list)  # a balancer's members
     # actions that use this worker, and whether proxy-initial-not-pooled was in force there
     initial_not_pooled: list[bool] = field(default_factory=list)
+    # defined by a regex route (ProxyPassMatch, ProxyPass in <LocationMatch>): mod_proxy
+    # matches such a worker's name as a pattern, so a later ProxyPass URL never shares it
+    matchable: bool = False
 
 
 @dataclass(slots=True)
@@ -449,6 +452,14 @@ class SegmentPrefix:
         return text == p or text.startswith(p + "/")
 
 
+def _regex_route(directive: str, match: PathMatch | None) -> bool:
+    """ProxyPassMatch, or a ProxyPass inside <LocationMatch> (which takes the section's
+    regex as if it were a ProxyPassMatch)."""
+    if directive == "proxypassmatch":
+        return True
+    return match is not None and match.kind == "pattern" and not isinstance(match.regex, SegmentPrefix)
+
+
 def _forward(directive: str, url_path: str, match: PathMatch | None) -> Forward | None:
     """How mod_proxy writes the path it sends: ``ProxyPass path url`` (or a ``<Location
     path>`` with ``ProxyPass url``) puts the URL's path in place of the matched path;
@@ -476,8 +487,6 @@ def _forward(directive: str, url_path: str, match: PathMatch | None) -> Forward 
             return path or "/", req.query
 
         return substituted
-    if match.kind == "pattern" and not isinstance(match.regex, SegmentPrefix):
-        return None  # a <LocationMatch>: not modelled
     prefix = match.pattern
     if url_path == prefix:
         return None
@@ -799,7 +808,8 @@ class ApacheInterpreter(ModelStart):
         for w in self.shareable(owner):
             u = w.url
             if (
-                "#" not in u
+                not w.matchable
+                and "#" not in u
                 and (key_url == u or (key_url.startswith(u) and not balancer))
                 and w.url.split("://")[0] == key_url.split("://")[0]
             ):
@@ -837,14 +847,16 @@ class ApacheInterpreter(ModelStart):
         return _POOLED
 
     @staticmethod
-    def match_worker_unpooled(worker: Worker, loc: Loc) -> None:
-        """A ProxyPassMatch whose URL takes back-references ($1) defines a worker that
-        reuses no backend connection: every request through it, page or upgrade, opened a
-        connection of its own (observed on httpd 2.4.71, FAS 2.5.2 stand-in, warm). So
-        nothing it carries can be handed a pooled connection."""
-        worker.backend.pool = Setting(
-            0, loc, note="a ProxyPassMatch URL with back-references reuses no backend connection"
-        )
+    def match_worker(worker: Worker, target: str, loc: Loc) -> None:
+        """A worker a regex route defines: no later ProxyPass URL shares it, and when its URL
+        takes back-references ($1) it reuses no backend connection: every request through
+        it, page or upgrade, opened a connection of its own (both observed on httpd 2.4.71
+        with ProxyPassMatch and <LocationMatch>, FAS 2.5.2 stand-in, warm)."""
+        worker.matchable = True
+        if re.search(r"\$\d", target):
+            worker.backend.pool = Setting(
+                0, loc, note="a regex route's URL with back-references reuses no backend connection"
+            )
 
     def find_worker(self, owner: int, url: str) -> Worker | None:
         key = url.lower()
@@ -1181,8 +1193,8 @@ class ApacheInterpreter(ModelStart):
             worker = self.find_worker(owner, target.split("$", 1)[0])
         else:
             worker = self.worker(owner, target.split("$", 1)[0] if "$" in target else target, params, n.loc)
-            if n.name == "proxypassmatch" and worker.loc is n.loc and re.search(r"\$\d", target):
-                self.match_worker_unpooled(worker, n.loc)
+            if worker.loc is n.loc and _regex_route(n.name, match):
+                self.match_worker(worker, target, n.loc)
         backend: Backend | None
         if worker is not None:
             backend = worker.backend
@@ -1305,7 +1317,9 @@ class ApacheInterpreter(ModelStart):
             uri=path or None,
             outside=self.fragment,
             tls_ready=ready,
-            forward=None if rewrite else _forward(n.name, path, match),
+            forward=None
+            if rewrite
+            else _forward("proxypassmatch" if _regex_route(n.name, match) else n.name, path, match),
         )
         return action
 

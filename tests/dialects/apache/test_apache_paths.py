@@ -206,3 +206,28 @@ def test_the_path_and_query_a_rewrite_rule_proxies_with(tmp_path, rule, path, qu
     plan = plan_for(build_plans(load("apache", conf, options), options))
     assert isinstance(plan.action, ProxyAction)
     assert (plan.final_path, plan.final_query) == (path, query)
+
+
+@pytest.mark.parametrize(
+    ("url", "path", "pooled"),
+    [
+        ("ws://10.0.0.1:8080", GW, True),
+        ("ws://10.0.0.1:8080/gateway/$1", GW, False),
+        ("ws://10.0.0.1:8080/$1", "/websocketcall", False),
+    ],
+)
+def test_proxypass_in_a_locationmatch_works_as_a_proxypassmatch(tmp_path, url, path, pooled):
+    """bad-locationmatch-pooled-fas252.conf, good-locationmatch-backref.conf (httpd 2.4.71)"""
+    ps = plans(
+        tmp_path,
+        f'<LocationMatch "^/gateway/(.*)$">\n    ProxyPass {url}\n</LocationMatch>\n'
+        "ProxyPass /assistserver/ ws://10.0.0.1:8080/assistserver/ disablereuse=On\n",
+    )
+    gw = plan_for(ps)
+    assert gw.final_path == path
+    assert gw.proxy is not None and gw.proxy.backend is not None
+    assert bool(gw.proxy.backend.pool.value) is pooled
+    # the later ProxyPass does not share the regex route's worker: its disablereuse=On holds
+    topic = plan_for(ps, TOPIC)
+    assert topic.proxy is not None and topic.proxy.backend is not None
+    assert topic.proxy.backend is not gw.proxy.backend and topic.proxy.backend.pool.value == 0
