@@ -34,6 +34,8 @@ RULE = Rule(
 def check(plans: PlanSet) -> Iterator[Finding]:
     for plan in plans.plans:
         action = plan.action
+        if plan.denied is not None:
+            continue  # an access rule answers: WSP304 says which
         if isinstance(action, ServeLocal):
             if plan.route is None:
                 msg = f"no route of {plan.site.label} matches {plan.ws_path}: the proxy serves it itself"

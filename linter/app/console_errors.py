@@ -177,8 +177,9 @@ _OUTSIDE: dict[str, tuple[Cause, ...]] = {
             (),
         ),
         Cause(
-            "An access rule on the proxy or a web application firewall blocks the websocket URL",
-            "Look for allow/deny, Require or http-request deny rules, and WAF logs, for the websocket path",
+            "A web application firewall, or a proxy in front of this one, blocks the websocket URL",
+            "Look in the WAF's and the front load balancer's logs for the websocket path (access rules in "
+            "this proxy's config are WSP304's)",
             (),
         ),
     ),

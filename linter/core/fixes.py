@@ -36,6 +36,9 @@ class Fix(enum.Enum):
     FIX_SYNTAX = "fix-syntax"
     FIX_INCLUDE = "fix-include"
     FIX_REJECTED = "fix-rejected"
+    KEEP_WS_PATH = "keep-ws-path"
+    KEEP_QUERY = "keep-query"
+    OPEN_WS_ACCESS = "open-ws-access"
 
 
 class FixTexts:

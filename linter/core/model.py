@@ -257,6 +257,42 @@ class ProxyAction:
     # what the browser sees when this route's backend connection fails, where it differs
     # from the proxy's usual answer (``ProxyModel.statuses``), e.g. a relay's bare close
     statuses: FailureStatuses | None = None
+    # --- the request line FAS receives (the path part of the target, the query string)
+    # how the target turns the request as the route saw it (path and query after the
+    # proxy's rewrites) into the path and query sent upstream; None from it: cannot be
+    # known. ``rewritten`` says a rewrite on the way changed the path (nginx then ignores
+    # the URI part of proxy_pass). None: the path and query go as they are.
+    forward: Forward | None = None
+
+
+# (request as the route saw it, a rewrite changed the path) -> (path, query) sent upstream
+Forward = Callable[[Request, bool], "tuple[str, str] | None"]
+
+
+@dataclass(slots=True, eq=False)
+class Refusal:
+    """An access rule on the way to the backend: the proxy answers ``status`` itself
+    (403 refused, 401 credentials asked, 500 a HAProxy tarpit) to every request it
+    applies to, except the clients ``admits`` names.
+
+    Access rules decide on the client (its address, its credentials), which the config
+    cannot show, so the model keeps who still gets through rather than a yes or no: a
+    check can then tell a closed URL from one open only to an intranet."""
+
+    status: int
+    loc: Loc
+    text: str  # as written, e.g. "deny all", "Require ip 10.0.0.0/8"
+    # who still gets through, in words ("clients from 10.0.0.0/8"); "" : nobody
+    admits: str = ""
+    # the rule applies only when this holds for the request (None: always); a condition
+    # that cannot be decided statically (a client address, a credential) leaves the
+    # refusal for some clients only
+    condition: Condition | None = None
+    # the outcome rests on something outside the config (an auth_request subrequest)
+    decided_elsewhere: bool = False
+    # set by planning: the condition could not be decided for the websocket request (it
+    # tests the client), so the rule refuses only the clients it holds for
+    only_when: str = ""
 
 
 @dataclass(slots=True, eq=False)
@@ -290,6 +326,9 @@ class Rewrite:
     then: str
     loc: Loc
     text: str = ""
+    # ``apply`` gives the whole URI ("path?query"; no "?": the query is dropped), for
+    # rewrites that set or drop the query string too
+    whole_uri: bool = False
 
 
 @dataclass(slots=True, eq=False)
@@ -304,7 +343,7 @@ class Guard:
     label: str = ""
 
 
-Step = Respond | Rewrite | Guard
+Step = Respond | Rewrite | Guard | Refusal
 
 
 @dataclass(slots=True, eq=False)
@@ -335,6 +374,9 @@ class Route:
     steps: Sequence[Step] = ()  # read-only: interpreters share one empty tuple
     action: Action | None = None
     children: RouteTable | None = None
+    # access rules in force for requests this route handles (the interpreter has applied
+    # the dialect's inheritance and merging); checked after the route's rewrite steps
+    access: Sequence[Refusal] = ()
 
 
 @dataclass(slots=True, eq=False)

@@ -17,7 +17,9 @@ from linter.core.model import (
     Listener,
     ProxyAction,
     ProxyModel,
+    Refusal,
     Request,
+    Rewrite,
     Route,
     Site,
     Step,
@@ -51,7 +53,8 @@ class HandshakePlan:
     route_chain: list[Route]
     # what finally handles the upgrade request
     action: Action
-    # the path after rewrites
+    # the path FAS receives: after the proxy's rewrites and the target's own path part
+    # (the route's path when the action is not a proxy)
     final_path: str
     # sent upstream, lower-case names (only when ``action`` is a ProxyAction)
     sent: dict[str, SentHeader] = field(default_factory=dict)
@@ -63,6 +66,18 @@ class HandshakePlan:
     # the backend is known to be FAS (see resolve.to_fas); False for an application given
     # only by --ws-path: verdicts that hold for FAS alone (its reuse limit) are not its
     to_fas: bool = True
+    # --- the path on the way to FAS and the access rules met
+    # the query string FAS receives (None: cannot be known)
+    final_query: str | None = None
+    # the rewrites that changed the path or query on the way, in order
+    rewritten_by: Sequence[Rewrite] = ()
+    # the action's target changed the path (its path part replaced the matched prefix)
+    target_changed_path: bool = False
+    target_changed_query: bool = False
+    # access rules the upgrade meets, in order; ``denied`` is one that refuses every client
+    # (then ``action`` is its answer)
+    refusals: Sequence[Refusal] = ()
+    denied: Refusal | None = None
 
     @property
     def proxy(self) -> ProxyAction | None:

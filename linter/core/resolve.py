@@ -8,7 +8,8 @@ answers, and the exact request headers that leave for the backend.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 
 from linter.core.fas import DEFAULT_WS_PATHS, PLAIN_PORTS, TLS_PORTS, WS_QUERY, names_backend, ws_base
@@ -20,6 +21,7 @@ from linter.core.model import (
     PathMatch,
     ProxyAction,
     ProxyModel,
+    Refusal,
     Request,
     Respond,
     Rewrite,
@@ -109,7 +111,10 @@ def _select(table: RouteTable, path: str) -> tuple[list[Route], bool]:
             if sub:
                 remembered = [longest, *sub]
         if longest.match.stops_patterns:
-            return remembered, True
+            # "^~" skips the pattern routes of its own level only: the enclosing level
+            # still tries its own (nginx 1.22.1: a nested `^~ /gateway/websocketcall` lost
+            # to a top-level regex matching the URL)
+            return remembered, False
     for r in table.routes:
         if r.match.kind == "pattern" and r.match.matches(path):
             return _descend(r, path), True
@@ -128,21 +133,38 @@ def _descend(route: Route, path: str) -> list[Route]:
 
 
 class _Outcome:
-    __slots__ = ("response", "action", "path", "reroute", "uncertain", "decided_by")
+    __slots__ = (
+        "response",
+        "action",
+        "path",
+        "query",
+        "reroute",
+        "uncertain",
+        "decided_by",
+        "rewrites",
+        "refusals",
+        "denied",
+        "route_rewrote",
+    )
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, query: str) -> None:
         self.response: Respond | None = None
         self.action: Action | None = None
         self.path = path
+        self.query: str | None = query
         self.reroute = False
         self.uncertain: list[Uncertain] = []
         self.decided_by: Guard | None = None  # the guard whose action is in ``action``
+        self.rewrites: list[Rewrite] = []
+        self.refusals: list[Refusal] = []
+        self.denied: Refusal | None = None
+        self.route_rewrote = False  # a rewrite applied after the last route was selected
 
 
 def _run_steps(steps: Sequence[Step], req: Request, out: _Outcome) -> bool:
     """Run rewrite-phase steps; False when processing stops (answer, reroute or stop)."""
     for step in steps:
-        current = _with_path(req, out.path)
+        current = _with_path(req, out.path, out.query)
         if isinstance(step, Respond):
             out.response = step
             return False
@@ -150,11 +172,16 @@ def _run_steps(steps: Sequence[Step], req: Request, out: _Outcome) -> bool:
             new = step.apply(current)
             if new is None:
                 continue
-            out.path = new
+            out.route_rewrote = True
+            _rewrite(out, step, new)
             if step.then == "reroute":
                 out.reroute = True
                 return False
             if step.then == "stop":
+                return False
+            continue
+        if isinstance(step, Refusal):
+            if not _refuse(step, current, out):
                 return False
             continue
         if isinstance(step, Guard):
@@ -171,17 +198,59 @@ def _run_steps(steps: Sequence[Step], req: Request, out: _Outcome) -> bool:
     return True
 
 
-def _with_path(req: Request, path: str) -> Request:
-    if path == req.path:
+def _rewrite(out: _Outcome, step: Rewrite, new: str) -> None:
+    if step.whole_uri:
+        path, _, query = new.partition("?")
+        new_query: str | None = query
+    else:
+        path, new_query = new, out.query
+    if path != out.path or new_query != out.query:
+        out.rewrites.append(step)
+    out.path, out.query = path or "/", new_query
+
+
+def _refuse(rule: Refusal, req: Request, out: _Outcome) -> bool:
+    """Meet an access rule; False when it refuses every client (the proxy answers)."""
+    if rule.condition is not None:
+        holds = rule.condition.evaluate(req)
+        if holds is False:
+            return True
+        if holds is None:
+            # it depends on the client (an address, a credential): some get through
+            rule = Refusal(
+                rule.status,
+                rule.loc,
+                rule.text,
+                admits=rule.admits,
+                decided_elsewhere=rule.decided_elsewhere,
+                only_when=rule.condition.text,
+            )
+    out.refusals.append(rule)
+    if rule.admits or rule.decided_elsewhere or rule.only_when:
+        return True
+    out.denied = rule
+    out.response = Respond(rule.status, rule.loc, reason=rule.text)
+    return False
+
+
+def _with_path(req: Request, path: str, query: str | None = None) -> Request:
+    query = req.query if query is None else query
+    if path == req.path and query == req.query:
         return req
-    return Request(path=path, query=req.query, scheme=req.scheme, headers=req.headers, port=req.port)
+    return Request(path=path, query=query, scheme=req.scheme, headers=req.headers, port=req.port)
 
 
 def trace(site: Site, req: Request) -> tuple[list[Route], Action, str, list[Uncertain]]:
-    """What the site does with ``req``: route chain, final action, final path."""
-    out = _Outcome(req.path)
+    """What the site does with ``req``: route chain, final action, final path (after the
+    proxy's rewrites, before the target's own path part)."""
+    chain, action, out = _trace(site, req)
+    return chain, action, out.path, out.uncertain
+
+
+def _trace(site: Site, req: Request) -> tuple[list[Route], Action, _Outcome]:
+    out = _Outcome(req.path, req.query)
     if not _run_steps(site.steps, req, out) and out.response is not None:
-        return [], out.response, out.path, out.uncertain
+        return [], out.response, out
     if out.action is not None and out.decided_by is not None and not out.reroute:
         # a site-level guard's action answers before any route is selected, as the server
         # does (Apache's RewriteRule [P] in a virtual host hands the request to mod_proxy);
@@ -193,17 +262,24 @@ def trace(site: Site, req: Request) -> tuple[list[Route], Action, str, list[Unce
             label=g.label or f"rule at line {g.loc.line}",
             action=out.action,
         )
-        return [taken], out.action, out.path, out.uncertain
+        return [taken], out.action, out
     chain: list[Route] = []
     for _ in range(MAX_REROUTES + 1):
         out.reroute = False
         out.action = None
         chain = select_route(site.routes, out.path)
+        out.route_rewrote = False
         route = chain[-1] if chain else None
         if route is not None:
             _run_steps(route.steps, req, out)
+            if out.response is None and not out.reroute:
+                # the access phase: after the route's rewrites, before its handler
+                current = _with_path(req, out.path, out.query)
+                for rule in route.access:
+                    if not _refuse(rule, current, out):
+                        break
             if out.response is not None:
-                return chain, out.response, out.path, out.uncertain
+                return chain, out.response, out
             if out.reroute:
                 continue
             action = out.action or route.action
@@ -211,9 +287,19 @@ def trace(site: Site, req: Request) -> tuple[list[Route], Action, str, list[Unce
             action = out.action
         if action is None:
             action = site.fallback or ServeLocal(404, route.loc if route else site.loc)
-        return chain, action, out.path, out.uncertain
+        return chain, action, out
     loc = chain[-1].loc if chain else site.loc
-    return chain, Respond(500, loc, reason="rewrite cycle"), out.path, out.uncertain
+    return chain, Respond(500, loc, reason="rewrite cycle"), out
+
+
+def upstream_target(action: ProxyAction, req: Request, rewritten: bool) -> tuple[str, str | None]:
+    """The path and query FAS receives from a proxy action (None query: not knowable)."""
+    if action.forward is None:
+        return req.path, req.query
+    found = action.forward(req, rewritten)
+    if found is None:
+        return req.path, None
+    return found
 
 
 # ---------------------------------------------------------------------------- headers
@@ -313,23 +399,63 @@ def _actions_of(route: Route):
         yield g.action
 
 
-def _page_actions(site: Site, ws_paths: tuple[str, ...], page: Request | None = None):
-    """(label, action) for every proxying action that ordinary page requests (``page``) can
-    reach: a guard that only upgrades take (nginx ``if ($http_upgrade)``) is not one.
-    Without ``page``, every guarded action of the site's non-websocket routes."""
+def _page_actions(site: Site, ws_paths: tuple[str, ...], wanted: Callable[[ProxyAction], bool]):
+    """(label, action) for every proxying action that ordinary page requests can reach,
+    among those ``wanted`` asks about (which requests a route receives is asked last: it
+    costs a few regex and condition evaluations)."""
     for route in _all_routes(site.routes):
-        if route.match.kind == "exact" and route.match.pattern in ws_paths:
-            continue  # only the websocket itself comes here
-        if isinstance(route.action, ProxyAction):
+        if isinstance(route.action, ProxyAction) and wanted(route.action) and takes_pages(route.match, ws_paths):
             yield route.label, route.action
-        for g in _guards(route.steps, page):
-            if isinstance(g.action, ProxyAction):
+        for g in _page_guards(route.steps, ws_paths):
+            if isinstance(g.action, ProxyAction) and wanted(g.action) and takes_pages(route.match, ws_paths):
                 yield route.label, g.action
-    if isinstance(site.fallback, ProxyAction):
+    if isinstance(site.fallback, ProxyAction) and wanted(site.fallback):
         yield site.label, site.fallback
-    for g in _guards(site.steps, page):  # site-level guards proxy before any route is selected
-        if isinstance(g.action, ProxyAction):
+    for g in _page_guards(site.steps, ws_paths):  # site-level guards proxy before any route is selected
+        if isinstance(g.action, ProxyAction) and wanted(g.action):
             yield g.label or site.label, g.action
+
+
+def _page_guards(steps: Sequence[Step], ws_paths: tuple[str, ...]):
+    """The guards among ``steps`` some page request reaches: a guard whose condition a page
+    does not satisfy (a HAProxy ``use_backend ... if { path /gateway/websocketcall }``, an
+    nginx ``if ($http_upgrade)``), and what is nested in it, is left out; undecidable counts
+    as reached."""
+    seen: set[int] = set()
+    for probe in _page_probes(ws_paths):
+        for g in _guards(steps, probe):
+            if id(g) not in seen:
+                seen.add(id(g))
+                yield g
+
+
+# paths of page and script requests a FAS application serves next to its websocket URL
+_PAGE_SUFFIXES = ("", "adapter.js", "index.html", "css/app.css", "js/x/app.js")
+
+
+@functools.lru_cache(maxsize=64)
+def _page_paths(ws_paths: tuple[str, ...]) -> frozenset[str]:
+    return frozenset({ws_base(ws) + suffix for ws in ws_paths for suffix in _PAGE_SUFFIXES} | {"/", "/index.html"})
+
+
+@functools.lru_cache(maxsize=64)
+def _page_probes(ws_paths: tuple[str, ...]) -> tuple[Request, ...]:
+    """The page requests a guard is asked about: one script per application prefix (a
+    condition that takes pages takes those; each evaluation costs, on fleets of guards)."""
+    paths = dict.fromkeys(ws_base(ws) + "adapter.js" for ws in ws_paths)
+    return tuple(Request(path=p, query="", scheme="https", headers=_PAGE_HEADERS) for p in paths)
+
+
+def takes_pages(match: PathMatch, ws_paths: tuple[str, ...]) -> bool:
+    """Can ordinary page requests reach a route with this match? Not when it matches the
+    websocket URL alone (an exact match on it, a prefix at or below it, or a regex such as
+    ``^/(gateway/websocketcall|assistserver/topic)$`` that no page path matches): such a
+    route leaves no connection behind for an upgrade to reuse."""
+    if match.kind == "exact":
+        return match.pattern not in ws_paths
+    if match.kind == "prefix":
+        return not any(match.pattern.startswith(ws) for ws in ws_paths)
+    return any(match.matches(p) for p in _page_paths(ws_paths))
 
 
 def fronts_fas(site: Site, ws_paths: tuple[str, ...], named: tuple[str, ...] = ()) -> bool:
@@ -343,7 +469,7 @@ def fronts_fas(site: Site, ws_paths: tuple[str, ...], named: tuple[str, ...] = (
     is no evidence: too many applications use it.
     """
     names = _fas_names(ws_paths)
-    if named and any(named_fas(a.backend, named) for _, a in _page_actions(site, ws_paths)):
+    if named and any(True for _ in _page_actions(site, ws_paths, lambda a: named_fas(a.backend, named))):
         return True
     for r in _all_routes(site.routes):
         if names_fas(r.match.pattern, names):
@@ -441,7 +567,7 @@ def build_plans(model: ProxyModel, options: Options) -> PlanSet:
                 if pair is None:
                     pair = requests[key] = (upgrade_request(*key), page_request(*key))
                 req = pair[0]
-                chain, action, final_path, uncertain = trace(site, req)
+                chain, action, out = _trace(site, req)
                 plan = HandshakePlan(
                     listener=listener,
                     site=site,
@@ -449,29 +575,48 @@ def build_plans(model: ProxyModel, options: Options) -> PlanSet:
                     request=req,
                     route_chain=chain,
                     action=action,
-                    final_path=final_path,
-                    uncertain=uncertain or _NOTHING_UNCERTAIN,
+                    final_path=out.path,
+                    uncertain=out.uncertain or _NOTHING_UNCERTAIN,
                     plain_request=pair[1],
+                    final_query=out.query,
                 )
+                _path_facts(plan, out)
                 if isinstance(action, ProxyAction):
-                    plan.sent, plan.removed = sent_headers(action, _with_path(req, final_path), shared)
+                    plan.sent, plan.removed = sent_headers(action, _with_path(req, out.path, out.query), shared)
                     if ws not in DEFAULT_WS_PATHS:
                         plan.to_fas = to_fas(ws, site, action, options.fas_backends)
                 plans.append(plan)
     # the page routes that fill a pool matter only for a backend some plan proxies to (a
     # fleet's application backends are pooled too, and have many routes)
     upgraded = {id(p.action.backend) for p in plans if isinstance(p.action, ProxyAction) and p.action.backend}
+
+    def wanted(action: ProxyAction) -> bool:
+        backend = action.backend
+        return backend is not None and id(backend) in upgraded and bool(backend.pool.value)
+
     for site in model.sites:
-        for label, action in _page_actions(site, options.ws_paths, plain_probe):
+        for label, action in _page_actions(site, options.ws_paths, wanted):
             backend = action.backend
-            if (
-                backend is not None
-                and id(backend) in upgraded
-                and backend.pool.value
-                and keeps_connection(action, plain_probe) is not False
-            ):
+            if backend is not None and keeps_connection(action, plain_probe) is not False:
                 fillers.setdefault(id(backend), []).append(PoolFiller(action, label))
     return PlanSet(model=model, options=options, plans=plans, fillers=fillers, find_fas_backends=fas_backends)
+
+
+def _path_facts(plan: HandshakePlan, out: _Outcome) -> None:
+    """The path and query FAS receives and the access rules met, from the trace."""
+    if out.rewrites:
+        plan.rewritten_by = tuple(out.rewrites)
+    if out.refusals:
+        plan.refusals = tuple(out.refusals)
+        plan.denied = out.denied
+    action = plan.action
+    if isinstance(action, ProxyAction) and action.forward is not None:
+        # a rewrite in the route itself (not one that selected the route)
+        rewritten = out.route_rewrote
+        path, query = upstream_target(action, _with_path(plan.request, out.path, out.query), rewritten)
+        plan.target_changed_path = path != out.path
+        plan.target_changed_query = query != out.query
+        plan.final_path, plan.final_query = path, query
 
 
 def fas_backends(site: Site, ws_paths: tuple[str, ...], named: tuple[str, ...] = ()) -> list[Backend]:
@@ -480,8 +625,8 @@ def fas_backends(site: Site, ws_paths: tuple[str, ...], named: tuple[str, ...] =
     names = _fas_names(ws_paths)
     found: list[Backend] = []
     if named:
-        for _, a in _page_actions(site, ws_paths):
-            if a.backend is not None and named_fas(a.backend, named) and not any(a.backend is b for b in found):
+        for _, a in _page_actions(site, ws_paths, lambda a: named_fas(a.backend, named)):
+            if a.backend is not None and not any(a.backend is b for b in found):
                 found.append(a.backend)
     for r in _all_routes(site.routes):
         if not names_fas(r.match.pattern, names):

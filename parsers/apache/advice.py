@@ -48,6 +48,12 @@ _FIXES: dict[Fix, str] = {
     Fix.FIX_SYNTAX: "correct the syntax at this line; `apachectl configtest` shows the same error",
     Fix.FIX_INCLUDE: "make the included path exist relative to ServerRoot (the main config's directory here), or "
     "use IncludeOptional for a directory that may be empty",
+    Fix.KEEP_WS_PATH: "make the ProxyPass URL keep the path: `ProxyPass /gateway/ http://<fas>:8080/gateway/` "
+    "(path and URL end alike), or remove the rewrite that changes {path}",
+    Fix.KEEP_QUERY: "keep the query string: do not end a RewriteRule substitution with `?`, drop [QSD], "
+    "and add [QSA] when the substitution has its own query",
+    Fix.OPEN_WS_ACCESS: "move the Require lines off the <Location> that covers {path} (`Require all granted` "
+    "in a <Location {path}> after it), or grant the networks the browsers come from",
     Fix.FIX_REJECTED: "load the module that provides the directive (`a2enmod ...` / LoadModule) or remove the "
     "line; `apachectl configtest` shows the same error",
 }

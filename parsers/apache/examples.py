@@ -129,6 +129,19 @@ EXAMPLES: dict[str, Example] = {
         ),
         good=APACHE_GOOD,
     ),
+    "WSP303": Example(
+        bad=apache_vhost(
+            "    Timeout 3600\n    ProxyPass /gateway ws://fas:8080/ disablereuse=On\n"
+            "    ProxyPass /assistserver/ ws://fas:8080/assistserver/ disablereuse=On\n"
+        ),
+        good=APACHE_GOOD,
+    ),
+    "WSP304": Example(
+        bad=apache_vhost(APACHE_WS + "    <Location /assistserver/>\n        Require ip 10.0.0.0/8\n    </Location>\n"),
+        good=apache_vhost(
+            APACHE_WS + "    <Location /assistserver/agent/>\n        Require ip 10.0.0.0/8\n    </Location>\n"
+        ),
+    ),
     "WSP401": Example(
         bad=apache_vhost("    Timeout 30\n    ProxyPass /gateway/ ws://fas:8080/gateway/ disablereuse=On\n"),
         good=APACHE_GOOD,

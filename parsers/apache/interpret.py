@@ -40,6 +40,7 @@ from linter.core.model import (
     Condition,
     ConfigProblem,
     FailureStatuses,
+    Forward,
     Guard,
     HeaderOp,
     HiddenHeader,
@@ -48,6 +49,7 @@ from linter.core.model import (
     PathMatch,
     ProxyAction,
     ProxyModel,
+    Refusal,
     Request,
     Respond,
     Rewrite,
@@ -194,6 +196,9 @@ class Worker:
     members: list[Worker] = field(default_factory=list)  # a balancer's members
     # actions that use this worker, and whether proxy-initial-not-pooled was in force there
     initial_not_pooled: list[bool] = field(default_factory=list)
+    # defined by a regex route (ProxyPassMatch, ProxyPass in <LocationMatch>): mod_proxy
+    # matches such a worker's name as a pattern, so a later ProxyPass URL never shares it
+    matchable: bool = False
 
 
 @dataclass(slots=True)
@@ -455,6 +460,133 @@ class SegmentPrefix:
         if p.endswith("/"):
             return text.startswith(p)
         return text == p or text.startswith(p + "/")
+
+
+def _regex_route(directive: str, match: PathMatch | None) -> bool:
+    """ProxyPassMatch, or a ProxyPass inside <LocationMatch> (which takes the section's
+    regex as if it were a ProxyPassMatch)."""
+    if directive == "proxypassmatch":
+        return True
+    return match is not None and match.kind == "pattern" and not isinstance(match.regex, SegmentPrefix)
+
+
+def _forward(directive: str, url_path: str, match: PathMatch | None) -> Forward | None:
+    """How mod_proxy writes the path it sends: ``ProxyPass path url`` (or a ``<Location
+    path>`` with ``ProxyPass url``) puts the URL's path in place of the matched path;
+    ``ProxyPassMatch`` substitutes the regex's groups into the URL, and appends the whole
+    request path when the URL has no ``$N``. The query string is passed on either way."""
+    if match is None:
+        return None
+    if directive == "proxypassmatch":
+        rx = match.regex
+        if rx is None or isinstance(rx, SegmentPrefix):
+            return None
+
+        def substituted(req: Request, rewritten: bool) -> tuple[str, str] | None:
+            m = rx.search(req.path)
+            if m is None:
+                return None
+            if not re.search(r"\$\d", url_path):
+                return url_path + req.path, req.query
+            groups = m.groups()
+            path = re.sub(
+                r"\$(\d)",
+                lambda g: (groups[int(g.group(1)) - 1] or "") if 0 < int(g.group(1)) <= len(groups) else "",
+                url_path,
+            )
+            return path or "/", req.query
+
+        return substituted
+    prefix = match.pattern
+    if url_path == prefix:
+        return None
+
+    def replaced(req: Request, rewritten: bool) -> tuple[str, str] | None:
+        if not req.path.startswith(prefix):
+            return None
+        return url_path + req.path[len(prefix) :], req.query
+
+    return replaced
+
+
+def _rewrite_forward(rx: re.Pattern[str] | None, subst: str, flags: frozenset[str]) -> Forward | None:
+    """The path and query a ``RewriteRule ... [P]`` hands mod_proxy: its substitution's,
+    with the request's query kept when the substitution has none, replaced when it has
+    one (unless [QSA] appends it), dropped by [QSD] or a substitution ending in ``?``."""
+    if rx is None or "%" in subst:
+        return None
+    groups = rx.groups
+
+    def forward(req: Request, rewritten: bool) -> tuple[str, str] | None:
+        m = rx.search(req.path)
+        if m is None:
+            return None
+        text = re.sub(r"\$(\d)", lambda g: (m.group(int(g.group(1))) or "") if int(g.group(1)) <= groups else "", subst)
+        if "$" in text or "://" not in text:
+            return None
+        rest = text.split("://", 1)[1]
+        slash = rest.find("/")
+        path, mark, args = (rest[slash:] if slash >= 0 else "/").partition("?")
+        if "qsd" in flags or "qsdiscard" in flags:
+            query = ""
+        elif not mark:
+            query = req.query
+        elif "qsa" in flags or "qsappend" in flags:
+            query = "&".join(q for q in (args, req.query) if q)
+        else:
+            query = args
+        return path or "/", query
+
+    return forward
+
+
+def _requires(sec: Node) -> Refusal | bool | None:
+    """A section's authorization: None when it has none (an earlier section's stays in
+    force), False when it grants everyone, else the refusal it makes."""
+    lines = [c for c in sec.children or () if c.name == "require" and c.args]
+    if not lines:
+        return None
+    admits: list[str] = []
+    status = 403
+    denied_loc: Loc | None = None
+    for c in lines:
+        words = [a.lower() for a in c.args]
+        negated = words[0] == "not"
+        if negated:
+            continue  # `Require not ...` only narrows another line
+        if words == ["all", "granted"]:
+            return False
+        if words == ["all", "denied"]:
+            denied_loc = denied_loc or c.loc
+        elif words[0] in ("ip", "host", "forward-dns"):
+            admits.append("clients from " + " ".join(c.args[1:]))
+        elif words[0] == "local":
+            admits.append("clients on this machine")
+        elif words[0] in ("valid-user", "user", "group", "ldap-user", "ldap-group", "file-group"):
+            admits.append("browsers that already hold credentials for this realm from a page of this host")
+            status = 401
+        else:
+            admits.append(f"requests for which `Require {' '.join(c.args)}` holds")
+    text = "; ".join("Require " + " ".join(c.args) for c in lines)
+    return Refusal(status, denied_loc or lines[0].loc, text, admits=", or ".join(admits))
+
+
+class LastAuthz:
+    """Holds when this <Location>'s authorization is the one in force for the path: the
+    section matches and no later section with authorization does."""
+
+    __slots__ = ("own", "later", "where")
+
+    def __init__(self, own: PathMatch, later: tuple[PathMatch, ...], where: str) -> None:
+        self.own, self.later, self.where = own, later, where
+
+    @property
+    def text(self) -> str:
+        return f"<Location {self.where}>"
+
+    def evaluate(self, request: Request) -> bool | None:
+        path = request.path
+        return self.own.matches(path) and not any(m.matches(path) for m in self.later)
 
 
 def location_regex(path: str) -> re.Pattern[str]:
@@ -734,7 +866,8 @@ class ApacheInterpreter(ModelStart):
         for w in self.shareable(owner):
             u = w.url
             if (
-                "#" not in u
+                not w.matchable
+                and "#" not in u
                 and (key_url == u or (key_url.startswith(u) and not balancer))
                 and w.url.split("://")[0] == key_url.split("://")[0]
             ):
@@ -770,6 +903,18 @@ class ApacheInterpreter(ModelStart):
         if scheme in ("ws", "wss") and self.vt < UPGRADE_IN_PROXY_HTTP:
             return _WSTUNNEL_POOL
         return _POOLED
+
+    @staticmethod
+    def match_worker(worker: Worker, target: str, loc: Loc) -> None:
+        """A worker a regex route defines: no later ProxyPass URL shares it, and when its URL
+        takes back-references ($1) it reuses no backend connection: every request through
+        it, page or upgrade, opened a connection of its own (both observed on httpd 2.4.71
+        with ProxyPassMatch and <LocationMatch>, FAS 2.5.2 stand-in, warm)."""
+        worker.matchable = True
+        if re.search(r"\$\d", target):
+            worker.backend.pool = Setting(
+                0, loc, note="a regex route's URL with back-references reuses no backend connection"
+            )
 
     def find_worker(self, owner: int, url: str) -> Worker | None:
         key = url.lower()
@@ -846,7 +991,6 @@ class ApacheInterpreter(ModelStart):
     def fill_routes(self, site: Site, scope: Scope, owner: int) -> None:
         site.steps = self.rewrite_steps(scope, owner) if on(scope.scalars.get("rewriteengine")) else []
         table = RouteTable(policy="first-match")
-        deny: list[Route] = []
         loc_routes: list[Route] = []
         loc_redirects: list[Route] = []
         for sec in scope.locations:
@@ -855,16 +999,7 @@ class ApacheInterpreter(ModelStart):
                 continue
             label = intern(f"<{'LocationMatch' if sec.name == 'locationmatch' else 'Location'} {' '.join(sec.args)}>")
             for c in sec.children or []:
-                if c.name == "require" and [a.lower() for a in c.args] == ["all", "denied"]:
-                    deny.append(
-                        Route(
-                            match=match,
-                            loc=sec.loc,
-                            label=label,
-                            action=Respond(403, c.loc, reason="Require all denied"),
-                        )
-                    )
-                elif c.name in ("proxypass", "proxypassmatch") and c.args:
+                if c.name in ("proxypass", "proxypassmatch") and c.args:
                     route = Route(match=match, loc=sec.loc, label=label)
                     if c.args[0] == "!":
                         route.action = None
@@ -877,7 +1012,9 @@ class ApacheInterpreter(ModelStart):
                     loc_redirects.append(
                         Route(match=match, loc=sec.loc, label=label, action=self.redirect_action(c, in_location=True))
                     )
-        table.routes.extend(deny)
+        access = self.access_steps(scope)
+        if access:
+            site.steps = [*site.steps, *access]
         # a Redirect in a <Location> runs in the fixups and wins over any ProxyPass (httpd 2.4.71)
         table.routes.extend(loc_redirects)
         table.routes.extend(reversed(loc_routes))
@@ -969,6 +1106,30 @@ class ApacheInterpreter(ModelStart):
         target = next((a for a in args if "://" in a), args[-1] if args else None)
         return Respond(code, n.loc, target=target)
 
+    # ------------------------------------------------------------------ access (paths)
+    def access_steps(self, scope: Scope) -> list[Step]:
+        """The authorization of the <Location> sections, as refusals met after the rewrites.
+
+        Sections merge in file order and, with the default ``AuthMerging Off``, the last
+        matching section that has authorization directives replaces the earlier ones; the
+        ``Require`` lines of one section are alternatives (any one grants). ``<Directory>``
+        sections do not apply to proxied URLs."""
+        sections = [
+            (sec, m, rules)
+            for sec, m in self.location_matches(scope)
+            if m is not None and (rules := _requires(sec)) is not None
+        ]
+        steps: list[Step] = []
+        for i, (sec, _, refusal) in enumerate(sections):
+            if refusal is None or isinstance(refusal, bool):
+                continue
+            later = tuple(m for _, m, _ in sections[i + 1 :] if m is not None)
+            own = sections[i][1]
+            assert own is not None
+            refusal.condition = LastAuthz(own, later, sec.args[-1] if sec.args else "")
+            steps.append(refusal)
+        return steps
+
     # ------------------------------------------------------------------ rewrite
     def rewrite_steps(self, scope: Scope, owner: int) -> list[Step]:
         out: list[Step] = []
@@ -1015,6 +1176,8 @@ class ApacheInterpreter(ModelStart):
             # mod_rewrite hands the request to mod_proxy before any ProxyPass is consulted,
             # and [P] implies [L]: no later RewriteRule runs
             action = self.proxy(owner, subst, {}, n, scope, None, rewrite=True)
+            if isinstance(action, ProxyAction):
+                action.forward = _rewrite_forward(rx, subst, flags)
             text = " ".join(n.args)
             return Guard(
                 cond,
@@ -1042,7 +1205,7 @@ class ApacheInterpreter(ModelStart):
             return text.split("?", 1)[0] or "/"
 
         if "pt" in flags or "passthrough" in flags:
-            return Rewrite(apply=apply, then="continue", loc=n.loc, text=" ".join(n.args))
+            return Rewrite(apply=apply, then="continue", loc=n.loc, text="RewriteRule " + " ".join(n.args))
         # without [PT], mod_rewrite maps the URL to a file itself and mod_proxy's ProxyPass never sees it
         return Guard(
             cond,
@@ -1088,6 +1251,8 @@ class ApacheInterpreter(ModelStart):
             worker = self.find_worker(owner, target.split("$", 1)[0])
         else:
             worker = self.worker(owner, target.split("$", 1)[0] if "$" in target else target, params, n.loc)
+            if worker.loc is n.loc and _regex_route(n.name, match):
+                self.match_worker(worker, target, n.loc)
         backend: Backend | None
         if worker is not None:
             backend = worker.backend
@@ -1215,6 +1380,9 @@ class ApacheInterpreter(ModelStart):
             uri=path or None,
             outside=self.fragment,
             tls_ready=ready,
+            forward=None
+            if rewrite
+            else _forward("proxypassmatch" if _regex_route(n.name, match) else n.name, path, match),
         )
         return action
 

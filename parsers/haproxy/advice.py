@@ -37,6 +37,12 @@ _FIXES: dict[Fix, str] = {
     "connection is upgraded it replaces timeout client/server (a bare number is milliseconds)",
     Fix.FIX_SYNTAX: "correct the syntax at this line; `haproxy -c -f <config>` shows the same error",
     Fix.FIX_INCLUDE: "make the file readable, or lint the whole configuration (haproxy.cfg with its conf.d/)",
+    Fix.KEEP_WS_PATH: "do not rewrite {path} on its way to FAS: exclude it from the `http-request "
+    "set-path`/`replace-path`/`set-uri` rule (`unless {{ path {path} }}`)",
+    Fix.KEEP_QUERY: "keep the query string: use `set-path` (it keeps the query) rather than `set-uri`/"
+    "`set-pathq`, and do not clear it with `set-query`",
+    Fix.OPEN_WS_ACCESS: "exclude {path} from the rule (`unless {{ path {path} }}`), or allow the networks "
+    "the browsers come from",
     Fix.FIX_REJECTED: "correct the line; `haproxy -c -f <config>` shows the same error",
 }
 

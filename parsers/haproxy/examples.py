@@ -87,6 +87,14 @@ EXAMPLES: dict[str, Example] = {
             front="    http-request redirect location %[path]/ code 301 if { path_reg ^/[^.]*[^/]$ } !{ path_beg /gateway/ /assistserver/ }\n"
         ),
     ),
+    "WSP303": Example(
+        bad=haproxy_config(front="    http-request replace-path ^/gateway(/.*)$ \\1\n"),
+        good=haproxy_config(front="    http-request replace-path ^/fas(/.*)$ \\1\n"),
+    ),
+    "WSP304": Example(
+        bad=haproxy_config(front="    http-request deny if { path_beg /assistserver/ } !{ src 10.0.0.0/8 }\n"),
+        good=haproxy_config(front="    http-request deny if { path_beg /assistserver/agent/ } !{ src 10.0.0.0/8 }\n"),
+    ),
     "WSP401": Example(
         bad=haproxy_config(defaults=""),
         good=HAPROXY_GOOD,

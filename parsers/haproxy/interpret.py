@@ -50,8 +50,10 @@ from linter.core.model import (
     PathMatch,
     ProxyAction,
     ProxyModel,
+    Refusal,
     Request,
     Respond,
+    Rewrite,
     Route,
     RouteTable,
     Server,
@@ -175,6 +177,13 @@ _HTTP_RULES = frozenset(
         "tcp-request content reject",
         "tcp-request session reject",
     }
+    | {
+        f"http-request {verb}"
+        for verb in ("set-path", "replace-path", "replace-uri", "set-uri", "set-query", "set-pathq")
+    }
+)
+_PATH_RULES = frozenset(
+    f"http-request {verb}" for verb in ("set-path", "replace-path", "replace-uri", "set-uri", "set-query", "set-pathq")
 )
 _SERVER_PARAMS = frozenset({"ssl", "no-ssl", "verify", "ca-file", "verifyhost", "sni"})
 _SNI_FETCHES = ("req.ssl_sni", "req_ssl_sni", "req.ssl_hello_type", "req_ssl_hello_type", "req.ssl_ver")
@@ -680,10 +689,13 @@ class HAProxyInterpreter(ModelStart):
                 step = self.redirect(args, c.loc)
                 if step is not None:
                     (steps if name.startswith("http-request") else redirects).append(self.guarded(step, cond, c.loc))
+            elif name in ("http-request deny", "http-request tarpit", "http-request auth"):
+                steps.append(self.refusal(name, args, cond, c.loc))
+            elif name in _PATH_RULES:
+                rewrite = self.path_rewrite(name, args, c.loc)
+                if rewrite is not None:
+                    steps.append(rewrite if cond is None else Guard(condition=cond, steps=[rewrite], loc=c.loc))
             elif name in (
-                "http-request deny",
-                "http-request tarpit",
-                "http-request auth",
                 "http-request return",
                 "http-request reject",
                 "http-request silent-drop",
@@ -709,6 +721,57 @@ class HAProxyInterpreter(ModelStart):
             )
         )
         return True
+
+    # ------------------------------------------------------------------ access and path (paths)
+    def refusal(self, name: str, args: list[str], cond: AclCondition | None, loc: Loc) -> Refusal:
+        """``deny``/``tarpit``/``auth`` as access rules: their condition (often on the
+        client's address or credentials) says who is refused."""
+        answer = self.answer(name, args, loc)
+        text = " ".join([name, *args])
+        return Refusal(answer.status or 403, loc, text, condition=cond)
+
+    def path_rewrite(self, name: str, args: list[str], loc: Loc) -> Rewrite | None:
+        """``set-path``, ``replace-path`` and the rules that rewrite the URI: the path (and
+        query) FAS receives. A format with sample fetches (``%[...]``) other than the path
+        itself cannot be known and is left out."""
+        verb = name.split(" ", 1)[1]
+        text = " ".join([name, *args])
+        if verb in ("replace-path", "replace-uri"):
+            if len(args) < 2:
+                return None
+            rx = compile_regex(args[0], 0)
+            fmt = args[1]
+            if rx is None or "%[" in fmt:
+                return None
+            repl = re.sub(r"\\(\d)", r"\\g<\1>", fmt)
+            whole = verb == "replace-uri"
+
+            def replaced(req: Request) -> str | None:
+                subject = req.path + (f"?{req.query}" if whole and req.query else "")
+                m = rx.search(subject)
+                if m is None:
+                    return None
+                try:
+                    return m.expand(repl)
+                except (re.error, IndexError):
+                    return None
+
+            return Rewrite(apply=replaced, then="continue", loc=loc, text=text, whole_uri=whole)
+        if not args:
+            return None
+        fmt = args[0]
+        if "%[" in fmt.replace("%[path]", "").replace("%[query]", ""):
+            return None
+
+        def formatted(req: Request) -> str | None:
+            value = fmt.replace("%[path]", req.path).replace("%[query]", req.query)
+            if verb == "set-path":
+                return value
+            if verb == "set-query":
+                return f"{req.path}?{value}"
+            return value  # set-uri, set-pathq: the whole URI
+
+        return Rewrite(apply=formatted, then="continue", loc=loc, text=text, whole_uri=verb != "set-path")
 
     def guarded(self, step: Respond, cond: AclCondition | None, loc: Loc) -> Step:
         if cond is None:

@@ -86,6 +86,7 @@ _ENV = re.compile(
     r"|(?P<bare>[A-Za-z_][\w]*))"
 )
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t"}
+_LITERAL_ESCAPES = frozenset({"\\", " ", "#", "'", '"', "$", ""})
 
 
 class LineError(ValueError):
@@ -174,7 +175,11 @@ def _unescape_one(m: re.Match[str]) -> str:
 def _unescape_one_text(code: str) -> str:
     if code.startswith("x") and len(code) == 3:
         return chr(int(code[1:], 16))
-    return _ESCAPES.get(code, code)
+    if code in _ESCAPES:
+        return _ESCAPES[code]
+    # HAProxy replaces only the escapes that mean something (\\, \<space>, \#, quotes, $, \r \n
+    # \t, \xNN) and leaves the others as written: a regex back-reference \1 stays \1
+    return code if code in _LITERAL_ESCAPES else "\\" + code
 
 
 class _Env:

@@ -37,6 +37,13 @@ _FIXES: dict[Fix, str] = {
     Fix.FIX_SYNTAX: "correct the syntax at this line; `nginx -t` shows the same error",
     Fix.FIX_INCLUDE: "make the included path exist relative to the main nginx.conf directory, or lint from "
     "the main config (the `roots` setting)",
+    Fix.KEEP_WS_PATH: "drop the URI part from proxy_pass (`proxy_pass http://<fas>:8080;` passes the path "
+    "as the browser sent it), or make it map back to {path} (`location /gateway/ {{ proxy_pass "
+    "http://<fas>:8080/gateway/; }}`); remove a rewrite that changes the websocket URL",
+    Fix.KEEP_QUERY: "keep the query string: with variables write `proxy_pass http://<fas>:8080$request_uri;` (or "
+    "append `$is_args$args`), and do not end a rewrite replacement with `?`",
+    Fix.OPEN_WS_ACCESS: "move the access rule off {where} for {path} (put it in a location for the pages it "
+    "protects), or allow the networks the browsers come from",
     Fix.FIX_REJECTED: "correct the line; `nginx -t` shows the same error",
 }
 

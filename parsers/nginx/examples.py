@@ -124,6 +124,17 @@ EXAMPLES: dict[str, Example] = {
         bad=("location /gateway/websocketcall/ {\n    proxy_pass http://fas:8080;\n}\n"),
         good=("location = /gateway/websocketcall {\n    proxy_pass http://fas:8080;\n}\n"),
     ),
+    "WSP303": Example(
+        bad=nginx_location(NGINX_WS_HEADERS, target="http://fas:8080/"),
+        good=nginx_location(NGINX_WS_HEADERS, target="http://fas:8080/gateway/"),
+    ),
+    "WSP304": Example(
+        bad=nginx_location(NGINX_WS_HEADERS + "    allow 10.0.0.0/8;\n    deny all;\n"),
+        good=nginx_location(
+            NGINX_WS_HEADERS + "    location /gateway/admin/ {\n        allow 10.0.0.0/8;\n        deny all;\n"
+            "        proxy_pass http://fas:8080;\n    }\n"
+        ),
+    ),
     "WSP401": Example(
         bad=NGINX_GOOD,
         good=nginx_location(NGINX_WS_HEADERS + "    proxy_read_timeout 3600s;\n"),

@@ -29,6 +29,7 @@ from linter.core.model import (
     BackendTLS,
     ConfigProblem,
     FailureStatuses,
+    Forward,
     Guard,
     HeaderOp,
     HiddenHeader,
@@ -37,6 +38,7 @@ from linter.core.model import (
     PathMatch,
     ProxyAction,
     ProxyModel,
+    Refusal,
     Request,
     Respond,
     Rewrite,
@@ -138,6 +140,10 @@ _INHERITED = frozenset(
         "ssl_certificate",
         "ssl",
         "http2",
+        # the access phase (auth_basic and auth_request inherit like any scalar)
+        "auth_basic",
+        "auth_request",
+        "satisfy",
     }
 )
 _LISTEN_PARAMS = frozenset(
@@ -237,6 +243,8 @@ class NginxInterpreter(ModelStart):
         # the current server's named locations (@name), for try_files fallbacks
         self.named: dict[str, Node] = {}
         self.named_level = Level()
+        # the match of the location being read, whose prefix a proxy_pass URI part replaces
+        self.route_match: PathMatch | None = None
         # With consume, each server's subtree is released once it is in the model; the
         # id()-keyed sets above stay sound: every node was allocated by the reader before
         # anything is released, so no live node can reuse a released node's id.
@@ -668,8 +676,10 @@ class NginxInterpreter(ModelStart):
         self.check_duplicates(children)
         match = self.one(("match", mod, pattern), lambda: _path_match(mod, pattern))
         route = Route(match=match, loc=node.loc, label=sys.intern("location " + " ".join(args)))
+        self.route_match = match
         route.steps = self.steps(children, lvl)
         route.action = self.handler(children, lvl, regex_location=match.kind == "pattern")
+        route.access = self.access_rules(lvl)
         nested = [c for c in children if c.name == "location"]
         if nested:
             route.children = self.route_table(children, lvl)
@@ -680,9 +690,6 @@ class NginxInterpreter(ModelStart):
         for c in children:
             if c.name == "internal":
                 return Respond(404, c.loc, reason="the location is internal: browsers get 404")
-        access = lvl.access
-        if access and access[0].name == "deny" and access[0].args[:1] == ["all"]:
-            return Respond(403, access[0].loc, reason="deny all")
         for c in children:
             if c.name == "proxy_pass" and c.args:
                 return self.proxy(c, lvl, uri_allowed=not regex_location)
@@ -752,15 +759,24 @@ class NginxInterpreter(ModelStart):
             value = ev.evaluate(text, req)
             if value is None:
                 return None
-            return value.split("?", 1)[0] or "/"
+            # new arguments in the replacement come first and the request's are appended,
+            # unless the replacement ends with "?" (nginx's way to drop them)
+            path, mark, args = value.partition("?")
+            if not mark:
+                query = req.query
+            elif not args:
+                query = ""
+            else:
+                query = f"{args}&{req.query}" if req.query else args
+            return f"{path or '/'}?{query}"
 
         then = {"last": "reroute", "break": "stop"}.get(flag, "continue")
-        return Rewrite(apply=apply, then=then, loc=n.loc, text=" ".join(n.args))
+        return Rewrite(apply=apply, then=then, loc=n.loc, text="rewrite " + " ".join(n.args), whole_uri=True)
 
     # ------------------------------------------------------------------ proxy_pass
     def proxy(self, n: Node, lvl: Level, uri_allowed: bool) -> ProxyAction:
         target = n.args[0]
-        m = re.match(r"^([a-zA-Z][\w+.-]*)://(unix:[^:]*:?|\[[^\]]+\](?::[^/]*)?|[^/]*)(/.*)?$", target)
+        m = _TARGET.match(target)
         scheme, hostport, uri = (m.group(1).lower(), m.group(2), m.group(3)) if m else ("http", target, None)
         tls = scheme == "https"
         if uri is not None and not uri_allowed and "$" not in target:
@@ -810,6 +826,7 @@ class NginxInterpreter(ModelStart):
             uri=uri,
             unseen=tuple(lvl.unseen),
             outside=self.tree.is_fragment,
+            forward=self.forward(target, uri, uri_allowed),
         )
 
     def backend_tls(self, lvl: Level, hostport: str) -> BackendTLS:
@@ -849,6 +866,109 @@ class NginxInterpreter(ModelStart):
             )
 
         return self.one(key, make, local=bool(verify or ca or name_node or sni_node))
+
+    # ------------------------------------------------------------------ the path to FAS
+    def forward(self, target: str, uri: str | None, uri_allowed: bool) -> Forward | None:
+        """How proxy_pass writes the request line it sends (nginx's proxy module).
+
+        With variables, the evaluated target's URI part, if any, replaces the request's
+        whole URI, query string included (nothing is appended). A literal URI part
+        replaces the part of the path the location matched, the query kept; but once a
+        rewrite in the location changed the path, the URI part is ignored and the changed
+        path goes as it is."""
+        if "$" in target:
+            ev = self.ev
+            # a regex location's captures ($1, $name) are the variables most such targets use
+            match = self.route_match if self.route_match is not None and self.route_match.kind == "pattern" else None
+
+            def evaluated(req: Request, rewritten: bool) -> tuple[str, str] | None:
+                text = target
+                if match is not None and match.regex is not None:
+                    m = match.regex.search(req.path)
+                    if m is None:
+                        return None
+                    groups = {str(i): g or "" for i, g in enumerate(m.groups(), 1)}
+                    groups.update({k: v or "" for k, v in m.groupdict().items()})
+                    text = re.sub(
+                        r"\$(?:\{(\w+)\}|(\d|[A-Za-z_]\w*))",
+                        lambda g: groups.get(g.group(1) or g.group(2), g.group(0)),
+                        text,
+                    )
+                value = ev.evaluate(text, req)
+                if value is None:
+                    return None
+                m = _TARGET.match(value)
+                if m is None:
+                    return None
+                if not m.group(3):
+                    return req.path, req.query
+                path, _, query = m.group(3).partition("?")
+                return path, query
+
+            return evaluated
+        match = self.route_match
+        if uri is None or not uri_allowed or match is None or match.kind == "pattern":
+            return None
+        prefix = match.pattern
+
+        def substituted(req: Request, rewritten: bool) -> tuple[str, str] | None:
+            if rewritten or not req.path.startswith(prefix):
+                return req.path, req.query
+            return uri + req.path[len(prefix) :], req.query
+
+        return substituted
+
+    # ------------------------------------------------------------------ access (paths)
+    def access_rules(self, lvl: Level) -> Sequence[Refusal]:
+        """The access phase in force at a level, as the refusals a request meets.
+
+        allow/deny are tried in order and the first that matches the client decides, so
+        a list ending in ``deny all`` lets in exactly the networks allowed before it;
+        auth_basic asks for credentials (401); auth_request lets its subrequest decide;
+        ``satisfy any`` lets a client through when either the address rules or the
+        authentication pass."""
+        out: list[Refusal] = []
+        allowed: list[str] = []
+        by_address: Refusal | None = None
+        for n in lvl.access:
+            who = n.args[0] if n.args else ""
+            if n.name == "allow":
+                if who == "all":
+                    break
+                allowed.append(who)
+            elif who == "all":
+                text = "; ".join(f"{a.name} {' '.join(a.args)}" for a in lvl.access[: lvl.access.index(n) + 1])
+                admits = f"clients from {', '.join(allowed)}" if allowed else ""
+                by_address = Refusal(403, n.loc, text, admits=admits)
+                break
+        basic = lvl.scalars.get("auth_basic")
+        request = lvl.scalars.get("auth_request")
+        by_auth: Refusal | None = None
+        if basic is not None and basic.args and basic.args[0] != "off":
+            by_auth = Refusal(
+                401,
+                basic.loc,
+                f"auth_basic {basic.args[0]}",
+                admits="browsers that already hold credentials for this realm from a page of this host",
+            )
+        elif request is not None and request.args and request.args[0] != "off":
+            by_auth = Refusal(
+                401,
+                request.loc,
+                f"auth_request {request.args[0]}",
+                admits=f"requests the subrequest to {request.args[0]} accepts (it answers 401 or 403 otherwise)",
+                decided_elsewhere=True,
+            )
+        satisfy = lvl.scalars.get("satisfy")
+        if satisfy is not None and satisfy.args[:1] == ["any"] and by_address is not None and by_auth is not None:
+            admits = f"{by_address.admits}, or {by_auth.admits}" if by_address.admits else by_auth.admits
+            out.append(Refusal(by_auth.status, by_auth.loc, f"{by_address.text}; {by_auth.text}; satisfy any", admits))
+            return tuple(out)
+        if by_address is not None:
+            out.append(by_address)
+        if by_auth is not None:
+            out.append(by_auth)
+        return tuple(out) if out else ()
 
     def backend_for(self, hostport: str, tls: bool, n: Node) -> Backend | None:
         if "$" in hostport:
@@ -1055,6 +1175,10 @@ class NginxInterpreter(ModelStart):
                             fix=fix,
                         )
                     )
+
+
+# scheme, host[:port] and the URI part of a proxy_pass target
+_TARGET = re.compile(r"^([a-zA-Z][\w+.-]*)://(unix:[^:]*:?|\[[^\]]+\](?::[^/]*)?|[^/]*)(/.*)?$")
 
 
 def split_listen(text: str) -> tuple[str, int | None]:

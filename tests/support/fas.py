@@ -10,7 +10,9 @@ It behaves as FAS does where the verdicts depend on it (see linter/core/fas.py a
 - ``legacy=True`` (FAS <= 2.5.2): an upgrade on a TCP connection that already carried a
   request is taken as a plain GET and answered 302;
 - every other path answers 200 with a small body and keeps the connection alive, so proxies
-  pool backend connections exactly as page and script loads make them do;
+  pool backend connections exactly as page and script loads make them do; but a websocket
+  upgrade on a path FAS does not serve gets 404 (FAS has no websocket there), and one on a
+  websocket URL whose query lost its ``appkey`` gets 403 (the key names the session);
 - plain HTTP on the TLS port fails the TLS handshake; TLS on the plain port is garbage to an
   HTTP parser, answered ``400`` and closed.
 
@@ -189,8 +191,20 @@ class FasStandIn:
                 length = int(headers.get("content-length", "0") or 0)
                 if length:
                     await reader.readexactly(length)
-                path = target.split("?", 1)[0]
-                if path in self.ws_paths:
+                path, _, query = target.partition("?")
+                upgrade = "websocket" in headers.get("upgrade", "").lower()
+                refused = 0
+                if upgrade and path not in self.ws_paths:
+                    refused, why = 404, "websocket upgrade on a path FAS does not serve"
+                elif upgrade and "appkey=" not in query:
+                    refused, why = 403, "websocket upgrade without appkey in the query"
+                if refused:
+                    self._record(Exchange(listener, tls, conn, nth, method, target, version, headers, refused, why))
+                    keep = _keep_alive(version, headers)
+                    writer.write((f"HTTP/1.1 {refused} {'Not Found' if refused == 404 else 'Forbidden'}\r\n"
+                                  "Content-Length: 0\r\n"
+                                  f"Connection: {'keep-alive' if keep else 'close'}\r\n\r\n").encode())
+                elif path in self.ws_paths:
                     why = _upgrade_problem(method, version, headers)
                     if not why and self.legacy and nth > 1:
                         why = f"legacy FAS: upgrade on a reused connection (request {nth})"
