@@ -105,9 +105,7 @@ def build(rule_text: Callable[[str], str]) -> Any:
             range=t.Range(t.Position(line, start), t.Position(line, end)),
         )
 
-    @server.feature(
-        t.TEXT_DOCUMENT_CODE_ACTION, t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix])
-    )
+    @server.feature(t.TEXT_DOCUMENT_CODE_ACTION, t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix]))
     def code_action(ls: Server, params: t.CodeActionParams) -> list[t.CodeAction]:
         from linter.engine.suppress import UNUSED_RULE
 
@@ -151,7 +149,9 @@ def _diagnostic(t: Any, f: Finding, path: str, lines: list[str], same_file: Call
     from linter.engine.suppress import UNUSED_RULE
 
     related = [
-        t.DiagnosticRelatedInformation(location=_location(t, r.loc.file, r.loc.line, lines, path, same_file), message=r.message)
+        t.DiagnosticRelatedInformation(
+            location=_location(t, r.loc.file, r.loc.line, lines, path, same_file), message=r.message
+        )
         for r in f.related
     ]
     if same_file(f.loc.file, path):
@@ -160,9 +160,12 @@ def _diagnostic(t: Any, f: Finding, path: str, lines: list[str], same_file: Call
     else:  # a line of this buffer breaks a line elsewhere
         line = next(r.loc.line for r in f.related if same_file(r.loc.file, path))
         message = f"{f.message} ({f.loc.file}:{f.loc.line})"
-        related.insert(0, t.DiagnosticRelatedInformation(
-            location=_location(t, f.loc.file, f.loc.line, lines, path, same_file), message="the finding's line"
-        ))
+        related.insert(
+            0,
+            t.DiagnosticRelatedInformation(
+                location=_location(t, f.loc.file, f.loc.line, lines, path, same_file), message="the finding's line"
+            ),
+        )
     console = console_text(f.symptom)
     if console:
         message += f"\nbrowser: {console}"

@@ -211,8 +211,12 @@ def test_a_file_of_no_proxy_gets_no_diagnostics_and_the_server_lives_on(client, 
     other.write_text("[handlers]\nkeys=console\n")
     _open(client, other, other.read_text(), "ini")
     assert client.diagnostics(other) == []
-    assert client.request("textDocument/hover", {"textDocument": {"uri": uri(other)},
-                                                 "position": {"line": 0, "character": 1}}) is None
+    assert (
+        client.request(
+            "textDocument/hover", {"textDocument": {"uri": uri(other)}, "position": {"line": 0, "character": 1}}
+        )
+        is None
+    )
 
 
 def test_without_pygls_the_command_says_how_to_install_it(tmp_path):
@@ -227,8 +231,15 @@ def test_without_pygls_the_command_says_how_to_install_it(tmp_path):
         "sys.meta_path.insert(0, _B())\n"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(blocker), str(ROOT)])}
-    proc = subprocess.run([sys.executable, "-m", "linter", "server"], cwd=tmp_path, env=env, capture_output=True,
-                          text=True, timeout=60, stdin=subprocess.DEVNULL)
+    proc = subprocess.run(
+        [sys.executable, "-m", "linter", "server"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
     assert proc.returncode == 2
     assert "pip install 'wsproxylint[server]'" in proc.stderr
 
@@ -236,9 +247,16 @@ def test_without_pygls_the_command_says_how_to_install_it(tmp_path):
 def test_check_does_not_import_the_server_stack(tmp_path):
     conf = tmp_path / "nginx.conf"
     conf.write_text(BAD)
-    code = ("import runpy, sys; sys.argv = ['wsproxylint', 'check', sys.argv[1]]\n"
-            "try:\n    runpy.run_module('linter', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol', 'cattrs')))")
-    proc = subprocess.run([sys.executable, "-c", code, str(conf)], capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    code = (
+        "import runpy, sys; sys.argv = ['wsproxylint', 'check', sys.argv[1]]\n"
+        "try:\n    runpy.run_module('linter', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol', 'cattrs')))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(conf)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert proc.stdout.strip().splitlines()[-1] == "[]"
