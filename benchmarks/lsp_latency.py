@@ -96,9 +96,9 @@ def _row(name: str, lines: int, diagnostics: list[int], times: list[float]) -> s
     q = statistics.quantiles(times, n=10)
     med = statistics.median(times)
     verdict = "pass" if med < TARGET_MS else "MISS"
-    return (
-        f"| {name} | {lines} | {' / '.join(map(str, diagnostics))} | {med:.0f} | {q[8]:.0f} | {min(times):.0f} | {max(times):.0f} | {verdict} |"
-    )
+    cells = [name, str(lines), " / ".join(map(str, diagnostics))]
+    cells += [f"{x:.0f}" for x in (med, q[8], min(times), max(times))]
+    return "| " + " | ".join([*cells, verdict]) + " |"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,8 +117,10 @@ def main(argv: list[str] | None = None) -> int:
             ("HAProxy, one file", haproxy, tunnel, haproxy.parent),
         ]
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-        print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
-              f"load average {load:.2f} at the start; {a.edits} edits per case")
+        print(
+            f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
+            f"load average {load:.2f} at the start; {a.edits} edits per case"
+        )
         print()
         print("| case | lines | diagnostics (mended / broken) | median ms | p90 ms | min ms | max ms | < 100 ms |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- |")
