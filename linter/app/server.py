@@ -64,7 +64,7 @@ def build(rule_text: Callable[[str], str]) -> Any:
         for problem in result.problems:
             server.window_log_message(t.LogMessageParams(t.MessageType.Warning, f"wsproxylint: {problem}"))
         lines = doc.source.splitlines()
-        shown = [(_diagnostic(t, f, doc.path, lines, same_file), f) for f in result.findings]
+        shown = [(_diagnostic(t, f, doc.path, lines, _client_at(doc), same_file), f) for f in result.findings]
         server.shown[uri] = shown
         server.text_document_publish_diagnostics(
             t.PublishDiagnosticsParams(uri=uri, diagnostics=[d for d, _ in shown], version=doc.version)
@@ -95,14 +95,16 @@ def build(rule_text: Callable[[str], str]) -> Any:
         lines = doc.source.splitlines()
         if params.position.line >= len(lines):
             return None
-        found = rule_at(lines[params.position.line], params.position.character)
+        line = params.position.line
+        character = doc.position_codec.position_from_client_units(doc.lines, params.position).character
+        found = rule_at(lines[line], character)
         if found is None:
             return None
         rule, start, end = found
-        line = params.position.line
+        at = _client_at(doc)
         return t.Hover(
             contents=t.MarkupContent(kind=t.MarkupKind.PlainText, value=rule_text(rule.id)),
-            range=t.Range(t.Position(line, start), t.Position(line, end)),
+            range=t.Range(at(line, start), at(line, end)),
         )
 
     @server.feature(t.TEXT_DOCUMENT_CODE_ACTION, t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix]))
@@ -126,7 +128,8 @@ def build(rule_text: Callable[[str], str]) -> Any:
             if f.rule == UNUSED_RULE.id:
                 continue  # silencing the report of a suppression: remove the suppression instead
             e = disable_edit(lines, line, f.rule)
-            edit = t.TextEdit(range=t.Range(t.Position(e.line, e.start), t.Position(e.line, e.end)), new_text=e.text)
+            at = _client_at(doc)
+            edit = t.TextEdit(range=t.Range(at(e.line, e.start), at(e.line, e.end)), new_text=e.text)
             out.append(
                 t.CodeAction(
                     title=f"Disable {f.rule} for this line",
@@ -140,7 +143,25 @@ def build(rule_text: Callable[[str], str]) -> Any:
     return server
 
 
-def _diagnostic(t: Any, f: Finding, path: str, lines: list[str], same_file: Callable[[str, str], bool]) -> Any:
+def _client_at(doc: Any) -> Callable[[int, int], Any]:
+    """A position of the buffer (line, character as Python counts it) in the client's units
+    (UTF-16 code units unless the client chose otherwise)."""
+    from lsprotocol import types as t
+
+    def at(line: int, character: int) -> Any:
+        return doc.position_codec.position_to_client_units(doc.lines, t.Position(line, character))
+
+    return at
+
+
+def _diagnostic(
+    t: Any,
+    f: Finding,
+    path: str,
+    lines: list[str],
+    at: Callable[[int, int], Any],
+    same_file: Callable[[str, str], bool],
+) -> Any:
     """A finding as a diagnostic on the buffer of ``path``: on its line, or, when it points
     into another file of the configuration, on its first related line in this one."""
     from linter.app.docs import rule_url
@@ -150,7 +171,7 @@ def _diagnostic(t: Any, f: Finding, path: str, lines: list[str], same_file: Call
 
     related = [
         t.DiagnosticRelatedInformation(
-            location=_location(t, r.loc.file, r.loc.line, lines, path, same_file), message=r.message
+            location=_location(t, r.loc.file, r.loc.line, lines, at, path, same_file), message=r.message
         )
         for r in f.related
     ]
@@ -163,7 +184,7 @@ def _diagnostic(t: Any, f: Finding, path: str, lines: list[str], same_file: Call
         related.insert(
             0,
             t.DiagnosticRelatedInformation(
-                location=_location(t, f.loc.file, f.loc.line, lines, path, same_file), message="the finding's line"
+                location=_location(t, f.loc.file, f.loc.line, lines, at, path, same_file), message="the finding's line"
             ),
         )
     console = console_text(f.symptom)
@@ -172,7 +193,7 @@ def _diagnostic(t: Any, f: Finding, path: str, lines: list[str], same_file: Call
     message += f"\nfix: {f.fix}"
     rule = UNUSED_RULE if f.rule == UNUSED_RULE.id else find_rule(f.rule)
     return t.Diagnostic(
-        range=_line_range(t, line, lines),
+        range=_line_range(t, line, lines, at),
         message=message,
         severity=t.DiagnosticSeverity(_SEVERITY[f.severity]),
         code=f.rule,
@@ -182,19 +203,29 @@ def _diagnostic(t: Any, f: Finding, path: str, lines: list[str], same_file: Call
     )
 
 
-def _line_range(t: Any, line: int, lines: list[str]) -> Any:
+def _line_range(t: Any, line: int, lines: list[str], at: Callable[[int, int], Any]) -> Any:
     """A 1-based line as the range of its text, without its indentation."""
     n = max(line - 1, 0)
     text = lines[n] if n < len(lines) else ""
     start = len(text) - len(text.lstrip())
-    return t.Range(t.Position(n, start), t.Position(n, max(len(text.rstrip()), start)))
+    if n >= len(lines):  # past the buffer's end (it changed under the finding): its start
+        return t.Range(t.Position(n, 0), t.Position(n, 0))
+    return t.Range(at(n, start), at(n, max(len(text.rstrip()), start)))
 
 
-def _location(t: Any, file: str, line: int, lines: list[str], path: str, same_file: Callable[[str, str], bool]) -> Any:
+def _location(
+    t: Any,
+    file: str,
+    line: int,
+    lines: list[str],
+    at: Callable[[int, int], Any],
+    path: str,
+    same_file: Callable[[str, str], bool],
+) -> Any:
     from pygls.uris import from_fs_path
 
     if same_file(file, path):
-        rng = _line_range(t, line, lines)
+        rng = _line_range(t, line, lines, at)
     else:
         rng = t.Range(t.Position(max(line - 1, 0), 0), t.Position(max(line - 1, 0), 0))
     return t.Location(uri=from_fs_path(os.path.abspath(file)), range=rng)

@@ -260,3 +260,17 @@ def test_check_does_not_import_the_server_stack(tmp_path):
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_positions_are_in_the_clients_units(client, tmp_path):
+    """LSP counts UTF-16 code units by default: a character outside the BMP is two."""
+    conf = tmp_path / "nginx.conf"
+    lines = BAD.splitlines(keepends=True)
+    lines[WSP101_LINE - 1] = lines[WSP101_LINE - 1].replace(";", ";  # gateway \U0001f680 pool", 1)
+    text = "".join(lines)
+    conf.write_text(text)
+    client.initialize(tmp_path)
+    _open(client, conf, text)
+    (d,) = [d for d in client.diagnostics(conf) if d["code"] == "WSP101"]
+    line = lines[WSP101_LINE - 1].rstrip()
+    assert d["range"]["end"] == {"line": WSP101_LINE - 1, "character": len(line) + 1}
