@@ -131,3 +131,12 @@ def test_the_inserted_suppression_silences_the_finding_in_every_dialect(tmp_path
     assert sorted((f.rule, f.message) for f in after.findings) == sorted(
         (f.rule, f.message) for f in found if f.rule != "WSP101"
     )
+
+
+def test_check_stdin_filename_of_a_snippet_is_judged_in_its_root(tree, cli):
+    """What an editor integration without the server pipes: `check - --stdin-filename`."""
+    (tree / ".wsproxylint.toml").write_text('fas-version = "2.6.0"\nroots = ["nginx.conf"]\n')
+    r = cli("check", "--format", "concise", "--stdin-filename", "sites/gw.conf", "-", cwd=tree, stdin=BROKEN)
+    assert r.code == 1
+    assert "sites/gw.conf:4:9: error WSP101" in r.out, r.out
+    assert (tree / "sites" / "gw.conf").read_text() == SITE
