@@ -63,7 +63,7 @@ def build(rule_text: Callable[[str], str]) -> Any:
         result = lint_buffer(doc.path, doc.source)
         for problem in result.problems:
             server.window_log_message(t.LogMessageParams(t.MessageType.Warning, f"wsproxylint: {problem}"))
-        lines = doc.source.splitlines()
+        lines = _lines(doc)
         shown = [(_diagnostic(t, f, doc.path, lines, _client_at(doc), same_file), f) for f in result.findings]
         server.shown[uri] = shown
         server.text_document_publish_diagnostics(
@@ -92,7 +92,7 @@ def build(rule_text: Callable[[str], str]) -> Any:
     @server.feature(t.TEXT_DOCUMENT_HOVER)
     def hover(ls: Server, params: t.HoverParams) -> t.Hover | None:
         doc = ls.workspace.get_text_document(params.text_document.uri)
-        lines = doc.source.splitlines()
+        lines = _lines(doc)
         if params.position.line >= len(lines):
             return None
         line = params.position.line
@@ -113,20 +113,25 @@ def build(rule_text: Callable[[str], str]) -> Any:
 
         uri = params.text_document.uri
         doc = ls.workspace.get_text_document(uri)
-        lines = doc.source.splitlines()
+        lines = _lines(doc)
         first, last = params.range.start.line, params.range.end.line
         caps = ls.client_capabilities.text_document
         can_disable = bool(caps and caps.code_action and caps.code_action.disabled_support)
         out: list[t.CodeAction] = []
+        offered: set[tuple[int, str]] = set()  # a rule on a line, found for several URLs: one action each
         for diag, f in ls.shown.get(uri, []):
             line = diag.range.start.line
             if not first <= line <= last:
                 continue
             fix = _fix_action(t, f, diag, can_disable)
-            if fix is not None:
+            if fix is not None and (line, fix.title) not in offered:
+                offered.add((line, fix.title))
                 out.append(fix)
-            if f.rule == UNUSED_RULE.id:
-                continue  # silencing the report of a suppression: remove the suppression instead
+            if f.rule == UNUSED_RULE.id or not same_file(f.loc.file, doc.path) or (line, f.rule) in offered:
+                # a suppression's own report is removed, not silenced; a finding on another
+                # file's line is silenced there, where it stands
+                continue
+            offered.add((line, f.rule))
             e = disable_edit(lines, line, f.rule)
             at = _client_at(doc)
             edit = t.TextEdit(range=t.Range(at(e.line, e.start), at(e.line, e.end)), new_text=e.text)
@@ -141,6 +146,11 @@ def build(rule_text: Callable[[str], str]) -> Any:
         return out
 
     return server
+
+
+def _lines(doc: Any) -> list[str]:
+    """The buffer's lines as LSP counts them (LF, CRLF or CR), without their ends."""
+    return [line.rstrip("\r\n") for line in doc.lines]
 
 
 def _client_at(doc: Any) -> Callable[[int, int], Any]:

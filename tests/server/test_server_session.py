@@ -132,7 +132,8 @@ def test_session_open_change_hover_code_action_shutdown(client, tmp_path, cli):
         },
     )
     titles = [a["title"] for a in actions]
-    assert "Disable WSP101 for this line" in titles
+    assert "Disable WSP101 for this line" in titles and "Disable WSP102 for this line" in titles
+    assert len(titles) == len(set(titles))  # a rule found for both websocket URLs: offered once
     fix = next(a for a in actions if a["title"].startswith("WSP101: "))
     assert "Upgrade" in fix["title"] and fix["disabled"]["reason"]
     disable = next(a for a in actions if a["title"] == "Disable WSP101 for this line")
