@@ -193,6 +193,20 @@ def run_probe(a: Args, stdout: TextIO, stderr: TextIO) -> int:
     return probe(ProbeArgs(**a.values), stdout, stderr)
 
 
+def run_server(a: Args, stdout: TextIO, stderr: TextIO) -> int:
+    """``wsproxylint server``; hover shows a rule's documentation as ``rules ID`` prints it."""
+    import io
+
+    from linter.app.server import serve
+
+    def rule_text(rule_id: str) -> str:
+        out = io.StringIO()
+        run_rules(Args({"rule_id": rule_id, "format": "text"}), out, out)
+        return out.getvalue().rstrip("\n")
+
+    return serve(rule_text, stdout, stderr)
+
+
 def _run_check(a: Args, stdout: TextIO, stderr: TextIO) -> int:
     return run_check(CheckArgs(a.values), stdout, stderr)
 
@@ -202,6 +216,7 @@ RUNNERS: dict[str, Callable[[Args, TextIO, TextIO], int]] = {
     "rules": run_rules,
     "explain": run_explain,
     "probe": run_probe,
+    "server": run_server,
 }
 
 

@@ -86,4 +86,19 @@ PROBE = CommandSpec(
     _probe_options,
 )
 
-COMMANDS: dict[str, CommandSpec] = {c.name: c for c in (CHECK, RULES, EXPLAIN, PROBE)}
+SERVER = CommandSpec(
+    "server",
+    "Language server (LSP over stdin/stdout): check's findings in your editor as you type.",
+    (),
+    lambda: (
+        OptionSpec(
+            "stdio",
+            "Talk over stdin/stdout (the only transport; accepted because some clients always pass it)",
+            type=bool,
+            default=False,
+            plain_flag=True,
+        ),
+    ),
+)
+
+COMMANDS: dict[str, CommandSpec] = {c.name: c for c in (CHECK, RULES, EXPLAIN, PROBE, SERVER)}

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 MAX_INCLUDE_DEPTH = 32  # includes within includes
 # blocks (sections) within blocks, across includes: interpreters recurse twice per level, and
@@ -79,11 +81,37 @@ def check_size(path: str, size: int, budget: int) -> None:
         )
 
 
+# Files an editor holds with unsaved changes, by real path (see ``unsaved``); empty outside.
+_UNSAVED: dict[str, bytes] = {}
+
+
+@contextmanager
+def unsaved(texts: Mapping[str, str]) -> Iterator[None]:
+    """While inside, reading one of ``texts``' files (path -> text) gives that text instead
+    of the disk's: a configuration that includes a file being edited is judged with the
+    edit, which is what the language server shows before the file is saved."""
+    added = {os.path.realpath(p): t.encode("utf-8") for p, t in texts.items()}
+    _UNSAVED.update(added)
+    try:
+        yield
+    finally:
+        for p in added:
+            _UNSAVED.pop(p, None)
+
+
+def _unsaved(path: str) -> bytes | None:
+    return _UNSAVED.get(os.path.realpath(path)) if _UNSAVED else None
+
+
 def read_bytes(path: str, budget: int | None = None) -> bytes:
     """A regular file's bytes, never blocking and never more than the bounds allow
     (``budget``: what is left of the total; default the whole total)."""
     if budget is None:
         budget = MAX_TOTAL_BYTES
+    held = _unsaved(path)
+    if held is not None:
+        check_size(path, len(held), budget)
+        return held
     regular(path, os.stat(path).st_mode)
     fd = os.open(path, _FLAGS)
     try:
@@ -108,6 +136,9 @@ def read_bytes(path: str, budget: int | None = None) -> bytes:
 
 def read_head(path: str, size: int) -> bytes:
     """The first ``size`` bytes of a regular file (to sniff its kind), never blocking."""
+    held = _unsaved(path)
+    if held is not None:
+        return held[:size]
     regular(path, os.stat(path).st_mode)
     fd = os.open(path, _FLAGS)
     try:

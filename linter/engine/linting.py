@@ -33,8 +33,10 @@ def lint(
     run is not judged. Selecting WSP900 by name asks for exactly that judgement, so then
     every check not ignored runs and only the selected rules' findings are kept. With
     ``roots``, a file handed over that a root includes is linted as part of that root,
-    and the result is focused on the files handed over. Raises ``UsageError`` for a path
-    or root that cannot be used.
+    and the result is focused on the files handed over; so is ``stdin`` when
+    ``options.stdin_name`` names such a file (an editor's unsaved text of it, read by the
+    root in place of the disk's). Raises ``UsageError`` for a path or root that cannot be
+    used.
     """
     from linter.engine.suppress import UNUSED_RULE, apply
 
@@ -66,13 +68,21 @@ def _run_focused(
     includes a file handed over (pre-commit hands over changed snippets alone) is run
     instead of that file."""
     files = [p for p in paths if p != "-" and os.path.isfile(p)]
-    if roots and files:
+    # stdin named after a file on disk: the text of that file, as an editor holds it
+    named = stdin is not None and "-" in paths and os.path.isfile(options.stdin_name)
+    if roots and (files or named):
         for r in roots:
             if not os.path.isfile(r):
                 raise UsageError(f"roots: {r}: no such file")
-        root_report = run(roots, options, progress=progress, jobs=jobs, selection=selection)
+        from linter.core.bounds import unsaved
+
+        with unsaved({options.stdin_name: stdin} if named and stdin is not None else {}):
+            # the held text lives in this process only: no worker processes then
+            root_report = run(roots, options, progress=progress, jobs=1 if named else jobs, selection=selection)
         read = {os.path.realpath(f) for f, _ in root_report.files}
         covered = [p for p in files if os.path.realpath(p) in read]
+        if named and os.path.realpath(options.stdin_name) in read:
+            covered.append("-")
         if covered:
             rest = [p for p in paths if p not in covered]
             rest_report = run(rest, options, stdin, progress, jobs=jobs, selection=selection) if rest else Report()
@@ -84,7 +94,7 @@ def _run_focused(
                 unreadable=root_report.unreadable + rest_report.unreadable,
                 sources={**rest_report.sources, **root_report.sources},
             )
-            focus = {os.path.realpath(p) for p in covered}
+            focus = {os.path.realpath(options.stdin_name if p == "-" else p) for p in covered}
             focus |= {os.path.realpath(f) for f, _ in rest_report.files}
             return merged, focus
     return run(paths, options, stdin, progress, jobs=jobs, selection=selection), None

@@ -28,7 +28,7 @@ def _out(*args: str) -> str:
 
 
 def test_readme_settings_example_is_accepted(tmp_path):
-    (block,) = re.findall(r"```toml\n(.*?)```", README, re.S)
+    (block,) = [b for b in re.findall(r"```toml\n(.*?)```", README, re.S) if b.startswith("# .wsproxylint.toml")]
     (tmp_path / "nginx").mkdir()
     (tmp_path / "nginx" / "nginx.conf").write_text("events {}\n")
     (tmp_path / ".wsproxylint.toml").write_text(block)
