@@ -306,6 +306,9 @@ class Route:
     steps: Sequence[Step] = ()  # read-only: interpreters share one empty tuple
     action: Action | None = None
     children: RouteTable | None = None
+    # the files whose lines this block reads: its own, the files included into it, and the
+    # enclosing levels it inherits from (empty: only the file of ``loc``)
+    files: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True, eq=False)
@@ -334,6 +337,9 @@ class Site:
     routes: RouteTable = field(default_factory=RouteTable)
     # what answers a path no route matches
     fallback: Action | None = None
+    # the files whose lines this site reads outside its routes (its own directives, their
+    # includes, the levels it inherits from; empty: only the file of ``loc``)
+    files: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True, eq=False)

@@ -63,6 +63,22 @@ class Node:
         return None
 
 
+def node_files(nodes: list[Node], deep: bool = True) -> frozenset[str]:
+    """The files whose lines make up ``nodes``, with the files that included them (``via``),
+    and the lines of their blocks when ``deep``. A change in any of them can change what the
+    block does, which is how a changed snippet finds the findings it causes in the block that
+    includes it."""
+    out: set[str] = set()
+    stack = list(nodes)
+    while stack:
+        n = stack.pop()
+        out.add(n.loc.file)
+        out.update(v.file for v in n.via)
+        if deep and n.children:
+            stack.extend(n.children)
+    return frozenset(out)
+
+
 @dataclass(slots=True)
 class SourceProblem:
     """Something the reader could not take: a syntax error, an unreadable include, a cycle.

@@ -86,13 +86,20 @@ def _run_focused(
             )
             focus = {os.path.realpath(p) for p in covered}
             focus |= {os.path.realpath(f) for f, _ in rest_report.files}
+            if focus & {os.path.realpath(r) for r in roots}:
+                # a root handed over is its whole configuration: nothing of it is left out
+                return merged, None
             return merged, focus
     return run(paths, options, stdin, progress, jobs=jobs, selection=selection), None
 
 
 def _in_focus(f: Finding, focus: set[str]) -> bool:
-    """A finding concerns the files handed over when it points at one, or one of its related
-    lines does (a change in a snippet can break a line of the file that includes it)."""
+    """A finding concerns the files handed over when it points at one, one of its related
+    lines does (a change in a snippet can break a line of the file that includes it), or one
+    of them is among the files that decide its block (a header deleted from a snippet leaves
+    no line there: the finding points at the location that includes it)."""
     if os.path.realpath(f.loc.file) in focus:
         return True
-    return any(os.path.realpath(r.loc.file) in focus for r in f.related)
+    if any(os.path.realpath(r.loc.file) in focus for r in f.related):
+        return True
+    return any(os.path.realpath(path) in focus for path in f.files)

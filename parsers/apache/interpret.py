@@ -59,7 +59,7 @@ from linter.core.model import (
     UpstreamRequest,
 )
 from linter.core.options import Options
-from linter.core.tree import ConfigTree, Loc, Node
+from linter.core.tree import ConfigTree, Loc, Node, node_files
 
 from ..common import Durations, ModelStart, compile_regex, port_number, split_hostport
 from . import ASSUMED_VERSION, NAME
@@ -761,7 +761,7 @@ class ApacheInterpreter(ModelStart):
                     Listener(address=addr, port=p, tls=tls, loc=v.loc, tls_material=cert.loc if cert else None)
                 )
         label = "<VirtualHost " + " ".join(v.args) + ">" + (f" {names[0]}" if names else "")
-        site = Site(label=label, names=names, listeners=listeners, loc=v.loc)
+        site = Site(label=label, names=names, listeners=listeners, loc=v.loc, files=node_files([v]))
         self.fill_routes(site, scope, owner)
         return site
 
