@@ -424,7 +424,9 @@ class NginxInterpreter(ModelStart):
         names = [a for n in children if n.name == "server_name" for a in n.args]
         listeners = self.listeners(children, lvl, fragment)
         label = "server " + (names[0] if names else "(no server_name)")
-        site = Site(label=label, names=names, listeners=listeners, loc=node.loc, files=lvl.files | node_files([node], False))
+        site = Site(
+            label=label, names=names, listeners=listeners, loc=node.loc, files=lvl.files | node_files([node], False)
+        )
         site.steps = self.steps(children, lvl)
         named: dict[str, Node] = {}
         for c in children:

@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from _util import write
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,8 +22,19 @@ README = (ROOT / "README.md").read_text()
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
 
 # what a copy of this checkout leaves out: local environments and build output
-_NOT_SHIPPED = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*.pyc", "*.egg-info", "build", "dist",
-                                      ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache")
+_NOT_SHIPPED = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "__pycache__",
+    "*.pyc",
+    "*.egg-info",
+    "build",
+    "dist",
+    ".pytest_cache",
+    ".hypothesis",
+    ".mypy_cache",
+    ".ruff_cache",
+)
 
 NGINX = """\
 events {}
@@ -75,9 +85,15 @@ server {
 
 def _env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR", "PYTHONPATH")}
-    env.update(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t",
-               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@t", GIT_CONFIG_NOSYSTEM="1",
-               GIT_CONFIG_GLOBAL=str(tmp_path / "gitconfig"))
+    env.update(
+        PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"),
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@t",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@t",
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=str(tmp_path / "gitconfig"),
+    )
     # the hook's git and pre-commit: the ones of the interpreter running the tests
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     return env
