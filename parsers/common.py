@@ -123,7 +123,7 @@ class ModelStart:
         self.version: str = given or self.assumed_version
         self.version_assumed = not given
         self.whole = tree.context == "main"
-        self.problems = [ConfigProblem(p.kind, p.message, p.loc, p.certain) for p in tree.problems]
+        self.problems = [ConfigProblem(p.kind, p.message, p.loc, p.certain, fix=p.fix) for p in tree.problems]
 
     def model(
         self,

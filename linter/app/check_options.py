@@ -67,7 +67,7 @@ def check_options() -> tuple[OptionSpec, ...]:
         ),
         OptionSpec(
             "report_unused_suppressions",
-            "Report suppressions that name unknown rules or silence nothing (WSP900)",
+            "Also report suppressions that silence nothing (WSP900; unknown or malformed ones always are)",
             type=bool,
         ),
         OptionSpec("stdin_filename", "Name to show (and detect the dialect by) for -"),

@@ -87,10 +87,12 @@ class SourceProblem:
     problem may not exist in the whole (a fragment's relative include, for instance).
     """
 
-    kind: str  # "syntax" | "include" | "read"
+    kind: str  # "syntax" | "include" | "read" | "rejected" (the proxy refuses what it read)
     message: str
     loc: Loc
     certain: bool = True
+    # what to change, in the dialect's words ("": the rule's generic advice)
+    fix: str = ""
 
 
 @dataclass(slots=True)
@@ -100,6 +102,9 @@ class SourceFile:
     path: str
     dialect: str
     comments: dict[int, str] = field(default_factory=dict)
+    # text after a `#` that the proxy reads as arguments of the directive on that line, not
+    # as a comment (httpd, after a directive): a suppression written there silences nothing
+    argument_comments: dict[int, str] = field(default_factory=dict)
     # the file's text when it is not on disk (stdin, a file of an nginx -T dump)
     text: str | None = None
 

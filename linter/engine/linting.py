@@ -27,9 +27,10 @@ def lint(
 ) -> Report:
     """Lint ``paths`` (``-``: the text ``stdin``) with the checks ``selection`` runs.
 
-    ``findings`` are those no suppression silences (``suppressed`` counts the others);
-    ``unused`` holds a WSP900 finding per suppression that names no rule or silenced
-    nothing (unless ``selection`` ignores WSP900); a suppression of a rule that did not
+    ``findings`` are those no suppression silences (``suppressed`` counts the others), with
+    a WSP900 finding per suppression that cannot work (an unknown rule, a malformed or
+    misplaced comment); ``unused`` holds a WSP900 finding per suppression that silenced
+    nothing (both unless ``selection`` ignores WSP900); a suppression of a rule that did not
     run is not judged. Selecting WSP900 by name asks for exactly that judgement, so then
     every check not ignored runs and only the selected rules' findings are kept. With
     ``roots``, a file handed over that a root includes is linted as part of that root,
@@ -44,6 +45,8 @@ def lint(
     findings, unused = outcome.kept, outcome.unused
     if ran is not selection:
         findings = [f for f in findings if selection.runs(f.rule)]
+    if UNUSED_RULE.id not in selection.ignore:
+        findings = findings + outcome.invalid  # a suppression that cannot work is always said
     if focus is not None:
         findings = [f for f in findings if _in_focus(f, focus)]
         unused = [f for f in unused if os.path.realpath(f.loc.file) in focus]
