@@ -25,8 +25,19 @@ SAMPLE = ROOT / "samples" / "nginx" / "bad-inherited-headers-dropped.conf"
 
 pytestmark = pytest.mark.dist
 
-_NOT_SHIPPED = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*.pyc", "*.egg-info", "build", "dist",
-                                      ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache")
+_NOT_SHIPPED = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "__pycache__",
+    "*.pyc",
+    "*.egg-info",
+    "build",
+    "dist",
+    ".pytest_cache",
+    ".hypothesis",
+    ".mypy_cache",
+    ".ruff_cache",
+)
 
 
 def _run(*cmd: str | Path, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
@@ -48,8 +59,10 @@ def dist(tmp_path_factory) -> Path:
 def test_one_version_everywhere(dist):
     version = linter.__version__
     assert re.fullmatch(r"\d+\.\d+\.\d+", version)
-    assert sorted(p.name for p in dist.iterdir()) == [f"wsproxylint-{version}-py3-none-any.whl",
-                                                      f"wsproxylint-{version}.tar.gz"]
+    assert sorted(p.name for p in dist.iterdir()) == [
+        f"wsproxylint-{version}-py3-none-any.whl",
+        f"wsproxylint-{version}.tar.gz",
+    ]
     import tomllib
 
     spec = tomllib.loads((ROOT / "pyproject.toml").read_text())
@@ -97,3 +110,14 @@ def test_installs_and_runs_in_a_fresh_venv(dist, tmp_path, kind):
     assert str(venv) in r.stdout, r.stdout
     r = _run(venv / "bin" / "wsproxylint", "rules", cwd=tmp_path)
     assert r.returncode == 0 and "WSP101" in r.stdout
+
+
+def test_the_tag_convention_is_the_one_the_documents_show():
+    """Tags are `v` + the version (docs/releasing.md); a tag the documents name as an
+    example is the current version's, and no workflow pins a branch or a made-up tag."""
+    releasing = (ROOT / "docs" / "releasing.md").read_text()
+    version = linter.__version__
+    assert f'git tag -a v{version} -m "wsproxylint {version}"' in releasing
+    readme = (ROOT / "README.md").read_text()
+    named = set(re.findall(r"\bv\d+\.\d+\.\d+\b", readme + releasing))
+    assert named <= {f"v{version}"}, named
