@@ -306,9 +306,6 @@ class Route:
     steps: Sequence[Step] = ()  # read-only: interpreters share one empty tuple
     action: Action | None = None
     children: RouteTable | None = None
-    # the files whose lines this block reads: its own, the files included into it, and the
-    # enclosing levels it inherits from (empty: only the file of ``loc``)
-    files: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True, eq=False)
@@ -337,9 +334,6 @@ class Site:
     routes: RouteTable = field(default_factory=RouteTable)
     # what answers a path no route matches
     fallback: Action | None = None
-    # the files whose lines this site reads outside its routes (its own directives, their
-    # includes, the levels it inherits from; empty: only the file of ``loc``)
-    files: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True, eq=False)
@@ -392,3 +386,8 @@ class ProxyModel:
     version_assumed: bool = True
     # the files read, with their comments (suppressions) and, when not on disk, their text
     sources: list[SourceFile] = field(default_factory=list)
+    # per route or site, the files whose lines that block reads (its own, the files included
+    # into it, the enclosing levels it inherits from), where they are more than the file of
+    # its ``loc``: a change in one of them concerns its findings. A map beside the blocks, not
+    # a field of each: most blocks have no entry, and a field would make every Route larger
+    block_files: dict[Route | Site, frozenset[str]] = field(default_factory=dict)

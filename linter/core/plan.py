@@ -69,18 +69,6 @@ class HandshakePlan:
     def route(self) -> Route | None:
         return self.route_chain[-1] if self.route_chain else None
 
-    def files(self) -> frozenset[str]:
-        """The files whose lines decide this plan: the site's and every route's on the
-        chain, included snippets and inherited levels with them. A change in one of them
-        can change the handshake even when no finding points at one of its lines (a header
-        deleted from a snippet leaves no line behind). Computed on demand: a fleet has many
-        plans and few findings."""
-        out = set(self.site.files) | {self.site.loc.file}
-        for r in self.route_chain:
-            out |= r.files
-            out.add(r.loc.file)
-        return frozenset(out)
-
 
 @dataclass(slots=True, eq=False)
 class PoolFiller:
@@ -115,6 +103,19 @@ class PlanSet:
     @property
     def problems(self) -> list[ConfigProblem]:
         return self.model.problems
+
+    def files(self, plan: HandshakePlan) -> frozenset[str]:
+        """The files whose lines decide ``plan``: the site's and every route's on its chain,
+        included snippets and inherited levels with them. A change in one of them can change
+        the handshake even when no finding points at one of its lines (a header deleted from
+        a snippet leaves no line behind). Asked per finding, not stored per plan."""
+        known = self.model.block_files
+        out = set(known.get(plan.site, ()))
+        out.add(plan.site.loc.file)
+        for r in plan.route_chain:
+            out.update(known.get(r, ()))
+            out.add(r.loc.file)
+        return frozenset(out)
 
     def pool_fillers(self, plan: HandshakePlan) -> list[PoolFiller]:
         proxy = plan.proxy

@@ -69,11 +69,19 @@ def node_files(nodes: list[Node], deep: bool = True) -> frozenset[str]:
     block does, which is how a changed snippet finds the findings it causes in the block that
     includes it."""
     out: set[str] = set()
+    # neighbours share their file and their include chain (one tuple per include): each is
+    # added once per run of equal ones
+    last_file: str | None = None
+    last_via: tuple[Loc, ...] = ()
     stack = list(nodes)
     while stack:
         n = stack.pop()
-        out.add(n.loc.file)
-        out.update(v.file for v in n.via)
+        if n.loc.file is not last_file:
+            last_file = n.loc.file
+            out.add(last_file)
+        if n.via and n.via is not last_via:
+            last_via = n.via
+            out.update([v.file for v in last_via])
         if deep and n.children:
             stack.extend(n.children)
     return frozenset(out)

@@ -761,7 +761,8 @@ class ApacheInterpreter(ModelStart):
                     Listener(address=addr, port=p, tls=tls, loc=v.loc, tls_material=cert.loc if cert else None)
                 )
         label = "<VirtualHost " + " ".join(v.args) + ">" + (f" {names[0]}" if names else "")
-        site = Site(label=label, names=names, listeners=listeners, loc=v.loc, files=node_files([v]))
+        site = Site(label=label, names=names, listeners=listeners, loc=v.loc)
+        self.note_files(site, node_files([v]))
         self.fill_routes(site, scope, owner)
         return site
 

@@ -424,9 +424,8 @@ class NginxInterpreter(ModelStart):
         names = [a for n in children if n.name == "server_name" for a in n.args]
         listeners = self.listeners(children, lvl, fragment)
         label = "server " + (names[0] if names else "(no server_name)")
-        site = Site(
-            label=label, names=names, listeners=listeners, loc=node.loc, files=lvl.files | node_files([node], False)
-        )
+        site = Site(label=label, names=names, listeners=listeners, loc=node.loc)
+        self.note_files(site, lvl.files | node_files([node], False))
         site.steps = self.steps(children, lvl)
         named: dict[str, Node] = {}
         for c in children:
@@ -530,7 +529,8 @@ class NginxInterpreter(ModelStart):
         self.check_duplicates(children)
         match = self.one(("match", mod, pattern), lambda: _path_match(mod, pattern))
         route = Route(match=match, loc=node.loc, label=sys.intern("location " + " ".join(args)))
-        route.files = lvl.files | node_files([node])
+        # what it inherits is its site's (and an enclosing route's): the plan joins them
+        self.note_files(route, node_files([node]))
         route.steps = self.steps(children, lvl)
         route.action = self.handler(children, lvl, regex_location=match.kind == "pattern")
         nested = [c for c in children if c.name == "location"]
