@@ -86,6 +86,7 @@ def finding(
         listener=plan.listener.label if plan else None,
         ws_path=plan.ws_path if plan else None,
         related=related,
+        files=tuple(sorted(plans.files(plan))) if plan else (),
     )
 
 

@@ -10,7 +10,7 @@ import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
-from linter.core.model import Advice, Backend, ConfigProblem, FailureStatuses, ProxyModel, Site
+from linter.core.model import Advice, Backend, ConfigProblem, FailureStatuses, ProxyModel, Route, Site
 from linter.core.options import Options
 from linter.core.tree import ConfigTree
 
@@ -123,7 +123,24 @@ class ModelStart:
         self.version: str = given or self.assumed_version
         self.version_assumed = not given
         self.whole = tree.context == "main"
-        self.problems = [ConfigProblem(p.kind, p.message, p.loc, p.certain) for p in tree.problems]
+        self.problems = [ConfigProblem(p.kind, p.message, p.loc, p.certain, fix=p.fix) for p in tree.problems]
+        # one frozenset per distinct set of files (a fleet's blocks share a handful)
+        self.file_sets: dict[frozenset[str], frozenset[str]] = {}
+        self.block_files: dict[Route | Site, frozenset[str]] = {}
+
+    def files(self, files: frozenset[str]) -> frozenset[str]:
+        """``files`` as the one shared copy of that set: many blocks of a fleet read the same."""
+        return self.file_sets.setdefault(files, files)
+
+    def note_files(self, block: Route | Site, files: frozenset[str]) -> None:
+        """Record the files ``block`` reads (``ProxyModel.block_files``) when they are more
+        than the file of its own line and the entry point: the entry point handed over is
+        the whole configuration (the ``roots`` focus keeps everything then), so it never
+        needs naming."""
+        if len(files) > 1 or block.loc.file not in files:
+            extra = files - {block.loc.file, self.tree.root_file}
+            if extra:
+                self.block_files[block] = self.files(extra)
 
     def model(
         self,
@@ -145,4 +162,5 @@ class ModelStart:
             fragment=self.tree.is_fragment,
             proxy_version=version_text or self.version,
             version_assumed=self.version_assumed,
+            block_files=self.block_files,
         )

@@ -68,7 +68,7 @@ def check_options() -> tuple[OptionSpec, ...]:
         ),
         OptionSpec(
             "report_unused_suppressions",
-            "Report suppressions that silence nothing (WSP900)",
+            "Also report suppressions that silence nothing (WSP900; unknown or malformed ones always are)",
             type=bool,
             shown_default="no",
         ),

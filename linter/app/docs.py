@@ -92,7 +92,8 @@ def rules_document() -> str:
     from linter.engine.suppress import UNUSED_RULE
 
     out += [
-        "Reported only with `--report-unused-suppressions` (see the README, Suppressions):",
+        "The linter's own comments (see the README, Suppressions); a suppression that silences nothing is "
+        "reported only with `--report-unused-suppressions`:",
         "",
         rule_markdown(UNUSED_RULE),
     ]

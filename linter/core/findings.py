@@ -33,6 +33,9 @@ class Finding:
     listener: str | None = None
     ws_path: str | None = None
     related: list[Related] = field(default_factory=list)
+    # the files whose lines decide what the finding is about (its plan's block, the snippets
+    # included into it): a change in one of them concerns this finding (the ``roots`` focus)
+    files: tuple[str, ...] = ()
 
     def sort_key(self) -> tuple:
         return (self.loc.file, self.loc.line, self.rule, self.ws_path or "", self.listener or "")

@@ -462,3 +462,8 @@ class ProxyModel:
     version_assumed: bool = True
     # the files read, with their comments (suppressions) and, when not on disk, their text
     sources: list[SourceFile] = field(default_factory=list)
+    # per route or site, the files whose lines that block reads (its own, the files included
+    # into it, the enclosing levels it inherits from), where they are more than the file of
+    # its ``loc``: a change in one of them concerns its findings. A map beside the blocks, not
+    # a field of each: most blocks have no entry, and a field would make every Route larger
+    block_files: dict[Route | Site, frozenset[str]] = field(default_factory=dict)

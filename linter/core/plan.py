@@ -124,6 +124,19 @@ class PlanSet:
     def problems(self) -> list[ConfigProblem]:
         return self.model.problems
 
+    def files(self, plan: HandshakePlan) -> frozenset[str]:
+        """The files whose lines decide ``plan``: the site's and every route's on its chain,
+        included snippets and inherited levels with them. A change in one of them can change
+        the handshake even when no finding points at one of its lines (a header deleted from
+        a snippet leaves no line behind). Asked per finding, not stored per plan."""
+        known = self.model.block_files
+        out = set(known.get(plan.site, ()))
+        out.add(plan.site.loc.file)
+        for r in plan.route_chain:
+            out.update(known.get(r, ()))
+            out.add(r.loc.file)
+        return frozenset(out)
+
     def pool_fillers(self, plan: HandshakePlan) -> list[PoolFiller]:
         proxy = plan.proxy
         if proxy is None or proxy.backend is None:

@@ -63,6 +63,30 @@ class Node:
         return None
 
 
+def node_files(nodes: list[Node], deep: bool = True) -> frozenset[str]:
+    """The files whose lines make up ``nodes``, with the files that included them (``via``),
+    and the lines of their blocks when ``deep``. A change in any of them can change what the
+    block does, which is how a changed snippet finds the findings it causes in the block that
+    includes it."""
+    out: set[str] = set()
+    # neighbours share their file and their include chain (one tuple per include): each is
+    # added once per run of equal ones
+    last_file: str | None = None
+    last_via: tuple[Loc, ...] = ()
+    stack = list(nodes)
+    while stack:
+        n = stack.pop()
+        if n.loc.file is not last_file:
+            last_file = n.loc.file
+            out.add(last_file)
+        if n.via and n.via is not last_via:
+            last_via = n.via
+            out.update([v.file for v in last_via])
+        if deep and n.children:
+            stack.extend(n.children)
+    return frozenset(out)
+
+
 @dataclass(slots=True)
 class SourceProblem:
     """Something the reader could not take: a syntax error, an unreadable include, a cycle.
@@ -71,10 +95,12 @@ class SourceProblem:
     problem may not exist in the whole (a fragment's relative include, for instance).
     """
 
-    kind: str  # "syntax" | "include" | "read"
+    kind: str  # "syntax" | "include" | "read" | "rejected" (the proxy refuses what it read)
     message: str
     loc: Loc
     certain: bool = True
+    # what to change, in the dialect's words ("": the rule's generic advice)
+    fix: str = ""
 
 
 @dataclass(slots=True)
@@ -84,6 +110,9 @@ class SourceFile:
     path: str
     dialect: str
     comments: dict[int, str] = field(default_factory=dict)
+    # text after a `#` that the proxy reads as arguments of the directive on that line, not
+    # as a comment (httpd, after a directive): a suppression written there silences nothing
+    argument_comments: dict[int, str] = field(default_factory=dict)
     # the file's text when it is not on disk (stdin, a file of an nginx -T dump)
     text: str | None = None
 

@@ -27,9 +27,10 @@ def lint(
 ) -> Report:
     """Lint ``paths`` (``-``: the text ``stdin``) with the checks ``selection`` runs.
 
-    ``findings`` are those no suppression silences (``suppressed`` counts the others);
-    ``unused`` holds a WSP900 finding per suppression that names no rule or silenced
-    nothing (unless ``selection`` ignores WSP900); a suppression of a rule that did not
+    ``findings`` are those no suppression silences (``suppressed`` counts the others), with
+    a WSP900 finding per suppression that cannot work (an unknown rule, a malformed or
+    misplaced comment); ``unused`` holds a WSP900 finding per suppression that silenced
+    nothing (both unless ``selection`` ignores WSP900); a suppression of a rule that did not
     run is not judged. Selecting WSP900 by name asks for exactly that judgement, so then
     every check not ignored runs and only the selected rules' findings are kept. With
     ``roots``, a file handed over that a root includes is linted as part of that root,
@@ -46,6 +47,8 @@ def lint(
     findings, unused = outcome.kept, outcome.unused
     if ran is not selection:
         findings = [f for f in findings if selection.runs(f.rule)]
+    if UNUSED_RULE.id not in selection.ignore:
+        findings = findings + outcome.invalid  # a suppression that cannot work is always said
     if focus is not None:
         findings = [f for f in findings if _in_focus(f, focus)]
         unused = [f for f in unused if os.path.realpath(f.loc.file) in focus]
@@ -96,13 +99,20 @@ def _run_focused(
             )
             focus = {os.path.realpath(options.stdin_name if p == "-" else p) for p in covered}
             focus |= {os.path.realpath(f) for f, _ in rest_report.files}
+            if focus & {os.path.realpath(r) for r in roots}:
+                # a root handed over is its whole configuration: nothing of it is left out
+                return merged, None
             return merged, focus
     return run(paths, options, stdin, progress, jobs=jobs, selection=selection), None
 
 
 def _in_focus(f: Finding, focus: set[str]) -> bool:
-    """A finding concerns the files handed over when it points at one, or one of its related
-    lines does (a change in a snippet can break a line of the file that includes it)."""
+    """A finding concerns the files handed over when it points at one, one of its related
+    lines does (a change in a snippet can break a line of the file that includes it), or one
+    of them is among the files that decide its block (a header deleted from a snippet leaves
+    no line there: the finding points at the location that includes it)."""
     if os.path.realpath(f.loc.file) in focus:
         return True
-    return any(os.path.realpath(r.loc.file) in focus for r in f.related)
+    if any(os.path.realpath(r.loc.file) in focus for r in f.related):
+        return True
+    return any(os.path.realpath(path) in focus for path in f.files)

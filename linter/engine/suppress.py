@@ -2,17 +2,22 @@
 
     # wsproxylint: disable=WSP101[,WSP102] -- why this is fine here
     # wsproxylint: disable-file=WSP401 -- why
+    # wsproxylint: disable=all -- why
 
 ``disable`` silences the listed rules on its own line and on the line after it;
-``disable-file`` silences them in the whole file, wherever it stands. Rules are named by id
-or name. The readers record each file's comments (``SourceFile.comments``, line -> text
-after the ``#``), and only what the dialect treats as a comment gets there: in Apache a
-``#`` after a directive is an argument, so there a suppression must stand on its own
-line. This module therefore needs no dialect word.
+``disable-file`` silences them in the whole file, wherever it stands; ``all`` names every
+rule. Rules are named by id or name. The readers record each file's comments
+(``SourceFile.comments``, line -> text after the ``#``), and only what the dialect treats
+as a comment gets there; text after a ``#`` that the proxy reads as arguments (httpd,
+after a directive) is recorded apart (``SourceFile.argument_comments``). This module
+therefore needs no dialect word.
 
-Unknown rule ids and suppressions that silenced nothing are reported on request
-(``--report-unused-suppressions``) as findings of the pseudo-rule WSP900, so that a
-suppression cannot outlive the problem it was written for unnoticed.
+A suppression that cannot work is reported by default as a finding of the pseudo-rule
+WSP900: an unknown rule id (usually a typo, which suppresses nothing), a malformed
+``wsproxylint`` comment, one written where the proxy reads it as arguments (unless the
+reader already reports that the proxy refuses the line: then that finding says it). A
+suppression that silenced nothing is reported on request (``--report-unused-suppressions``),
+so that a suppression cannot outlive the problem it was written for unnoticed.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from dataclasses import dataclass, field
 
 from linter.core.findings import Finding
 from linter.core.rules import Rule
+from linter.core.symptoms import CONFIG_REJECTED
 from linter.core.tree import Loc, SourceFile
 from linter.engine.registry import find_rule
 
@@ -38,12 +44,17 @@ UNUSED_RULE = Rule(
     id="WSP900",
     name="unused-suppression",
     severity="warning",
-    summary="A `# wsproxylint: disable=...` comment names an unknown rule or silences nothing.",
-    why=(
-        "A suppression that no longer matches a finding hides nothing today, but it will silently hide the "
-        "next real problem of that rule on that line. An unknown id is usually a typo that suppresses nothing."
+    summary=(
+        "A `# wsproxylint: disable=...` comment names an unknown rule, is malformed, stands where the proxy "
+        "reads it as arguments, or (with `--report-unused-suppressions`) silences nothing."
     ),
-    fix="Remove the suppression, or correct the rule id.",
+    why=(
+        "An unknown id is usually a typo, and a malformed comment or one the proxy reads as arguments of a "
+        "directive is no suppression at all: each silences nothing while the config looks handled, so they are "
+        "reported by default. A suppression that no longer matches a finding hides nothing today, but it will "
+        "silently hide the next real problem of that rule on that line."
+    ),
+    fix="Correct the rule id or the comment (`# wsproxylint: disable=WSP101 -- why`), or remove the suppression.",
     console="None: this is about the linter's own comments",
 )
 
@@ -54,68 +65,96 @@ class Suppression:
 
     loc: Loc
     scope: str  # "line" | "file"
-    rules: dict[str, str]  # rule id -> the word written (id or name)
+    rules: dict[str, str]  # rule id -> the word written (id or name); ALL: every rule
     reason: str
     dialect: str = ""
+    # why it cannot work as written: unknown ids, a malformed or misplaced comment
     unknown: list[str] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
+
+    def covers(self, rule_id: str) -> bool:
+        return rule_id in self.rules or ALL in self.rules
 
 
 @dataclass(slots=True)
 class Outcome:
-    """Findings after suppressions: kept, silenced, and the unused-suppression findings they produce."""
+    """Findings after suppressions: kept, silenced, and the WSP900 findings they produce."""
 
     kept: list[Finding]
     suppressed: list[Finding]
-    # findings of UNUSED_RULE: unknown ids and suppressions that silenced nothing
+    # findings of UNUSED_RULE for suppressions that silenced nothing (reported on request)
     unused: list[Finding]
+    # findings of UNUSED_RULE for suppressions that cannot work: unknown ids, malformed or
+    # misplaced comments (reported by default)
+    invalid: list[Finding] = field(default_factory=list)
+
+
+ALL = "all"
 
 
 def parse(source: SourceFile) -> list[Suppression]:
-    """The suppressions in one file's comments."""
+    """The suppressions in one file's comments, and those written where the proxy reads
+    them as arguments (each with the reason it cannot work)."""
     out: list[Suppression] = []
     for line, text in sorted(source.comments.items()):
-        m = _DIRECTIVE.match(text)
-        if m is None:
-            if _MENTION.match(text):
-                out.append(
-                    Suppression(
-                        Loc(source.path, line),
-                        "line",
-                        {},
-                        "",
-                        source.dialect,
-                        unknown=[f"malformed suppression: {text.strip()!r}"],
-                    )
-                )
-            continue
-        kind, ids, reason = m.group(1).lower(), m.group(2), (m.group(3) or "").strip()
-        sup = Suppression(
-            Loc(source.path, line), "file" if kind == "disable-file" else "line", {}, reason, source.dialect
-        )
-        for word in (w.strip() for w in ids.split(",")):
-            rule = find_rule(word)
-            if rule is None:
-                sup.unknown.append(word)
-            else:
-                sup.rules[rule.id] = word
-        out.append(sup)
+        sup = _parse_one(source, line, text)
+        if sup is not None:
+            out.append(sup)
+    for line, text in sorted(source.argument_comments.items()):
+        sup = _parse_one(source, line, text)
+        if sup is not None:
+            sup.rules.clear()
+            sup.unknown = [
+                MISPLACED + ": the proxy reads a `#` after a directive as more arguments of it, not as a comment, "
+                "so this silences nothing; put it on the line before"
+            ]
+            out.append(sup)
     return out
+
+
+MISPLACED = "suppression after a directive"
+
+
+def _parse_one(source: SourceFile, line: int, text: str) -> Suppression | None:
+    m = _DIRECTIVE.match(text)
+    if m is None:
+        if _MENTION.match(text):
+            return Suppression(
+                Loc(source.path, line),
+                "line",
+                {},
+                "",
+                source.dialect,
+                unknown=[f"malformed suppression: {text.strip()!r} (write `# wsproxylint: disable=ID -- why`)"],
+            )
+        return None
+    kind, ids, reason = m.group(1).lower(), m.group(2), (m.group(3) or "").strip()
+    sup = Suppression(Loc(source.path, line), "file" if kind == "disable-file" else "line", {}, reason, source.dialect)
+    for word in (w.strip() for w in ids.split(",")):
+        if word.lower() == ALL:
+            sup.rules[ALL] = word
+            continue
+        rule = find_rule(word)
+        if rule is None:
+            sup.unknown.append(word)
+        else:
+            sup.rules[rule.id] = word
+    return sup
 
 
 def apply(
     findings: list[Finding], sources: dict[str, SourceFile], ran: Callable[[str], bool] = lambda rule_id: True
 ) -> Outcome:
-    """Split ``findings`` into kept and suppressed, and note what suppressed nothing. A
-    suppression of a rule whose check did not run (``ran`` says no) silenced nothing only
-    because nothing was looked for: it is not reported."""
+    """Split ``findings`` into kept and suppressed, and note the suppressions that cannot
+    work or silenced nothing. A suppression of a rule whose check did not run (``ran`` says
+    no) silenced nothing only because nothing was looked for: it is not reported."""
     by_file = {path: parse(sf) for path, sf in sources.items()}
     kept: list[Finding] = []
     suppressed: list[Finding] = []
     for f in findings:
         hit = None
         for sup in by_file.get(f.loc.file, ()):
-            if f.rule not in sup.rules:
+            if not sup.covers(f.rule):
                 continue
             if sup.scope == "file" or sup.loc.line in (f.loc.line, f.loc.line - 1):
                 hit = sup
@@ -125,17 +164,26 @@ def apply(
         else:
             hit.used.add(f.rule)
             suppressed.append(f)
+    # a line the proxy refuses is reported as such (or that report silenced on purpose): its
+    # misplaced suppression adds nothing
+    refused = {(f.loc.file, f.loc.line) for f in findings if f.symptom == CONFIG_REJECTED}
     unused: list[Finding] = []
+    invalid: list[Finding] = []
     for sups in by_file.values():
         for sup in sups:
             for word in sup.unknown:
-                msg = word if word.startswith("malformed") else f"unknown rule {word!r} in a suppression"
-                unused.append(_unused(sup, msg))
-            idle = [word for rid, word in sup.rules.items() if rid not in sup.used and ran(rid)]
+                if word.startswith(MISPLACED) and (sup.loc.file, sup.loc.line) in refused:
+                    continue
+                known = word.startswith(("malformed", MISPLACED))
+                invalid.append(_unused(sup, word if known else f"unknown rule {word!r} in a suppression"))
+            if ALL in sup.rules:
+                idle = [] if sup.used else [sup.rules[ALL]]
+            else:
+                idle = [word for rid, word in sup.rules.items() if rid not in sup.used and ran(rid)]
             if idle:
                 where = "in this file" if sup.scope == "file" else "on this line or the next"
                 unused.append(_unused(sup, f"suppression of {', '.join(idle)} silences nothing {where}"))
-    return Outcome(kept, suppressed, unused)
+    return Outcome(kept, suppressed, unused, invalid)
 
 
 def _unused(sup: Suppression, message: str) -> Finding:

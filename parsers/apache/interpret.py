@@ -65,7 +65,7 @@ from linter.core.model import (
     Value,
 )
 from linter.core.options import Options
-from linter.core.tree import ConfigTree, Loc, Node
+from linter.core.tree import ConfigTree, Loc, Node, node_files
 
 from ..common import Durations, ModelStart, compile_regex, port_number, split_hostport
 from . import ASSUMED_VERSION, NAME
@@ -965,6 +965,7 @@ class ApacheInterpreter(ModelStart):
                 )
         label = "<VirtualHost " + " ".join(v.args) + ">" + (f" {names[0]}" if names else "")
         site = Site(label=label, names=names, listeners=listeners, loc=v.loc)
+        self.note_files(site, node_files([v]))
         self.fill_routes(site, scope, owner)
         return site
 

@@ -38,6 +38,7 @@ from linter.core.tree import ConfigTree, Loc, Node, SourceFile, SourceProblem
 from ..clean_import import import_on_a_clean_stack
 from ..common import Words
 from .modules import STATIC_MODULES, TRUNK_ONLY, module_names, module_of
+from .trailing import refusal, trailing_hash
 
 # wsproxylint's bounds (include depth, files, bytes, section depth) are linter/bounds.py's,
 # shared with the other readers; hitting one is a "read" problem (exit status 2).
@@ -241,6 +242,29 @@ class Reader:
         self.expansion_bound_hit = False
 
     # ------------------------------------------------------------------ files
+    def trailing_hash(self, sf: SourceFile, name: str, args: list[str], loc: Loc, line: str) -> None:
+        """A comment written after a directive: httpd reads it as arguments. Recorded for
+        the suppressions (one there silences nothing), and a refusal when httpd refuses it."""
+        hash_at = line.find(" #")
+        if hash_at < 0:
+            hash_at = line.find("\t#")
+        at = trailing_hash(args)
+        if at < 0 or hash_at < 0:  # no word begins with '#' after a blank ("#x" quoted is a value)
+            return
+        sf.argument_comments[loc.line] = line[hash_at + 2 :]
+        refused = refusal(name, args, at)
+        if refused is not None:
+            self.problems.append(
+                SourceProblem(
+                    "rejected",
+                    f"httpd reads the `#` after {name} and the words after it as arguments, and refuses the "
+                    f"configuration: {refused}",
+                    loc,
+                    fix="put the comment on a line of its own before the directive: httpd reads `#` as a comment "
+                    "only at the start of a line",
+                )
+            )
+
     def read_file(self, path: str, stack: tuple[str, ...], via: tuple[Loc, ...]) -> list[Node]:
         # type checked before the open, non-blocking (a FIFO never blocks), within the
         # per-file and total bounds (linter/bounds.py)
@@ -410,6 +434,9 @@ class Reader:
                 known = names[name] = (lname, module_of(lname), kind)
             lname, module, kind = known
             if kind is _UNREAD:
+                if "#" in line:  # a '#' after the name is an argument to httpd, not a comment
+                    rest = line.split(None, 1)[1] if " " in line or "\t" in line else ""
+                    self.trailing_hash(sf, name, split_args(rest, copies), Loc(path, lineno), line)
                 # a directive nobody reads after this: no node, no words; what the reader
                 # itself checks (its module, its ${VAR} expansion) still happens
                 if module is not None:
@@ -432,6 +459,8 @@ class Reader:
                     args = _grammar_split(line.split(None, 1)[1], copies)  # a quote: there are words
                 else:
                     args = list(map(setdefault, found, found))
+            if "#" in line:  # a '#' after the name is an argument to httpd, not a comment
+                self.trailing_hash(sf, name, args, loc, line)
             if kind is _INCLUDE:
                 if args:
                     out.extend(self.include(loc, args[0], lname == "includeoptional", stack, via))

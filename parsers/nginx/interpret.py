@@ -53,7 +53,7 @@ from linter.core.model import (
     UpstreamRequest,
 )
 from linter.core.options import Options
-from linter.core.tree import ConfigTree, Loc, Node
+from linter.core.tree import ConfigTree, Loc, Node, node_files
 
 from .. import common
 from ..common import Durations, ModelStart, port_number
@@ -221,6 +221,8 @@ class Level:
     scalars: dict[str, Node] = field(default_factory=dict)
     unseen: list[Loc] = field(default_factory=list)
     access: list[Node] = field(default_factory=list)  # allow/deny rules in force
+    # the files of the directives read at this level and the levels above it
+    files: frozenset[str] = frozenset()
 
 
 class NginxInterpreter(ModelStart):
@@ -409,6 +411,8 @@ class NginxInterpreter(ModelStart):
             unseen=list(parent.unseen),
             access=[c for c in children if c.name in ("allow", "deny")] or parent.access,
         )
+        own = node_files([c for c in children if c.children is None], deep=False)
+        lvl.files = parent.files | own if not own <= parent.files else parent.files
         for c in children:
             if (
                 c.name in _TIME_DIRECTIVES
@@ -573,6 +577,7 @@ class NginxInterpreter(ModelStart):
         listeners = self.listeners(children, lvl, fragment)
         label = "server " + (names[0] if names else "(no server_name)")
         site = Site(label=label, names=names, listeners=listeners, loc=node.loc)
+        self.note_files(site, lvl.files | node_files([node], False))
         site.steps = self.steps(children, lvl)
         named: dict[str, Node] = {}
         for c in children:
@@ -677,6 +682,8 @@ class NginxInterpreter(ModelStart):
         match = self.one(("match", mod, pattern), lambda: _path_match(mod, pattern))
         route = Route(match=match, loc=node.loc, label=sys.intern("location " + " ".join(args)))
         self.route_match = match
+        # what it inherits is its site's (and an enclosing route's): the plan joins them
+        self.note_files(route, node_files([node]))
         route.steps = self.steps(children, lvl)
         route.action = self.handler(children, lvl, regex_location=match.kind == "pattern")
         route.access = self.access_rules(lvl)

@@ -10,9 +10,10 @@ import sys
 from pathlib import Path
 
 from _util import write
+
 from linter.core.findings import Finding
-from linter.engine.suppress import UNUSED_RULE, apply, parse
 from linter.core.tree import Loc, SourceFile
+from linter.engine.suppress import UNUSED_RULE, apply, parse
 
 # WSP101 and WSP102 at line 6 (proxy_pass without upgrade headers), WSP103 too
 BASE = """\
@@ -101,26 +102,52 @@ def test_suppression_in_an_included_file_applies_there(tmp_path):
     assert ("gw.conf", "WSP102") in by_file and ("gw.conf", "WSP101") not in by_file
 
 
-def test_unused_and_unknown_reported_on_request_only(tmp_path):
+def test_unknown_and_malformed_by_default_unused_on_request(tmp_path):
     text = conf(trailing="  # wsproxylint: disable=WSP101,WSP302,NOPE -- x") + \
-        "# wsproxylint: disable-file=WSP203\n# wsproxylint disable WSP101\n# wsproxylint: nonsense\n"
+        "# wsproxylint: disable-file=WSP203\n# wsproxylint disable WSP101\n# wsproxylint: nonsense\n" \
+        "# wsproxylint: disable=WSP4O1 -- a typo: letter O\n"
+    cannot_work = [
+        (6, "unknown rule 'NOPE' in a suppression"),
+        (19, "malformed suppression: 'wsproxylint disable WSP101' (write `# wsproxylint: disable=ID -- why`)"),
+        (20, "malformed suppression: 'wsproxylint: nonsense' (write `# wsproxylint: disable=ID -- why`)"),
+        (21, "unknown rule 'WSP4O1' in a suppression"),
+    ]
     doc, r = check(tmp_path, text)
-    assert not any(f["rule"] == UNUSED_RULE.id for f in doc["findings"])
+    assert sorted((f["line"], f["message"]) for f in doc["findings"] if f["rule"] == UNUSED_RULE.id) == cannot_work
     doc, r = check(tmp_path, text, "--report-unused-suppressions")
     unused = sorted((f["line"], f["message"]) for f in doc["findings"] if f["rule"] == UNUSED_RULE.id)
-    assert unused == [
+    assert unused == sorted(cannot_work + [
         (6, "suppression of WSP302 silences nothing on this line or the next"),
-        (6, "unknown rule 'NOPE' in a suppression"),
         (18, "suppression of WSP203 silences nothing in this file"),
-        (19, "malformed suppression: 'wsproxylint disable WSP101'"),
-        (20, "malformed suppression: 'wsproxylint: nonsense'"),
-    ]
+    ])
     for f in doc["findings"]:
         if f["rule"] == UNUSED_RULE.id:
             assert f["name"] == "unused-suppression" and f["dialect"] == "nginx" and f["symptom"] is None
     # ignoring the pseudo-rule silences the report
     doc, _ = check(tmp_path, text, "--report-unused-suppressions", "--ignore", "WSP900")
     assert not any(f["rule"] == UNUSED_RULE.id for f in doc["findings"])
+
+
+def test_a_typo_alone_fails_the_run(tmp_path):
+    """A suppression that cannot work is a warning: at the default --fail-on the gate fails."""
+    text = conf(trailing="  # wsproxylint: disable=WSP101,WSP102,WSP103,WSP201 -- ok").replace(
+        "location /gateway/ {", "location /gateway/ {\n            # wsproxylint: disable=WSP4O1 -- typo")
+    doc, r = check(tmp_path, text, "--ignore", "WSP301")
+    assert [(f["rule"], f["line"]) for f in doc["findings"]] == [("WSP900", 6)]
+    assert r.returncode == 1
+
+
+def test_disable_all(tmp_path):
+    doc, _ = check(tmp_path, conf(before="# wsproxylint: disable=all -- legacy route, tracked elsewhere"))
+    assert not any(line in (6, 7) for _, line in rules_at(doc))
+    doc, _ = check(tmp_path, conf() + "# wsproxylint: disable-file=ALL -- generated\n")
+    assert doc["findings"] == []
+    # an `all` that silences nothing is unused like any other
+    text = conf().replace("        location /assistserver/ {",
+                          "        # wsproxylint: disable=all -- nothing here\n        location /assistserver/ {")
+    doc, _ = check(tmp_path, text, "--report-unused-suppressions")
+    assert [(f["line"], f["message"]) for f in doc["findings"] if f["rule"] == "WSP900"] == [
+        (9, "suppression of all silences nothing on this line or the next")]
 
 
 def test_text_summary_counts_suppressed(tmp_path):
@@ -149,10 +176,16 @@ def test_apache_own_line_comment_suppresses_next_directive():
 
 def test_apache_trailing_hash_is_not_a_comment_so_nothing_is_suppressed():
     # "ProxyPass /gateway/ http://fas:8080/ # wsproxylint: disable=WSP101": the reader keeps
-    # the '#...' as arguments and records no comment for line 10.
-    sf = SourceFile("httpd.conf", "apache", comments={})
+    # the '#...' as arguments and records it apart, not as a comment
+    sf = SourceFile("httpd.conf", "apache", argument_comments={10: " wsproxylint: disable=WSP101 -- ok"})
     out = apply([_finding("httpd.conf", 10)], {"httpd.conf": sf})
     assert [f.rule for f in out.kept] == ["WSP101"]
+    (bad,) = out.invalid
+    assert (bad.rule, bad.loc.line) == ("WSP900", 10) and "put it on the line before" in bad.message
+    # where the proxy refuses the line, that refusal is the report
+    refused = Finding(rule="WSP003", name="config-rejected", severity="error", dialect="apache",
+                      loc=Loc("httpd.conf", 10), message="m", symptom="config-rejected", fix="f")
+    assert apply([refused], {"httpd.conf": sf}).invalid == []
 
 
 def test_haproxy_file_wide_and_trailing():
