@@ -110,11 +110,11 @@ class SourceFile:
     path: str
     dialect: str
     comments: dict[int, str] = field(default_factory=dict)
+    # the file's text when it is not on disk (stdin, a file of an nginx -T dump)
+    text: str | None = None
     # text after a `#` that the proxy reads as arguments of the directive on that line, not
     # as a comment (httpd, after a directive): a suppression written there silences nothing
     argument_comments: dict[int, str] = field(default_factory=dict)
-    # the file's text when it is not on disk (stdin, a file of an nginx -T dump)
-    text: str | None = None
 
 
 @dataclass(slots=True)
