@@ -163,7 +163,9 @@ def unified(changes: dict[str, tuple[str, str]], shown) -> str:  # noqa: ANN001
 
 
 def unwritable(paths: list[str]) -> list[str]:
-    return [p for p in paths if not os.access(p, os.W_OK)]
+    """Files that may not be written, or that are marked read-only (no write bit at all:
+    root may write them, but someone chose to protect them)."""
+    return [p for p in paths if not os.access(p, os.W_OK) or not os.stat(p).st_mode & 0o222]
 
 
 def write(changes: dict[str, tuple[str, str]]) -> None:

@@ -1,0 +1,51 @@
+"""The fixes a check names, as edits on HAProxy's own text.
+
+``http-reuse always``/``aggressive`` back to ``safe`` (what HAProxy does by default, which
+never hands the first request of a client connection someone else's idle connection), and
+``timeout tunnel`` next to the ``timeout`` line that cuts the quiet call (same section).
+Removing or rewriting a header rule changes what other requests get: not safe.
+"""
+
+from __future__ import annotations
+
+import re
+
+from linter.core.fixes import Fix, FixEdits, FixRequest, TextOf
+from parsers.edit_text import Lines, Texts, hash_comment
+
+_REUSE = re.compile(r"^http-reuse\s+(always|aggressive)\s*$")
+_TIMEOUT = re.compile(r"^timeout\s+(client|server|tunnel)\s+(\S+)\s*$")
+_HEADER_RULE = re.compile(r"^http-request\s+(del-header|set-header|replace-header)\s+Connection\b", re.I)
+
+
+def _directive(lines: Lines, n: int) -> str:
+    start, end = lines.code(n, hash_comment)
+    return (lines.get(n) or "")[start:end]
+
+
+def edits(req: FixRequest, text_of: TextOf) -> FixEdits | None:
+    texts = Texts(text_of)
+    lines = texts(req.at.file)
+    if lines is None:
+        return None
+    text = _directive(lines, req.at.line)
+    if req.key is Fix.DISABLE_REUSE:
+        m = _REUSE.match(text)
+        if m is None:
+            return None
+        start, _ = lines.code(req.at.line, hash_comment)
+        return FixEdits((lines.replace_span(req.at.line, start, start + len(text), "http-reuse safe"),), safe=req.certain)
+    if req.key is Fix.RAISE_IDLE_TIMEOUT:
+        m = _TIMEOUT.match(text)
+        if m is None:
+            return None
+        value = f"{req.details.get('threshold', '3600')}s"
+        start, _ = lines.code(req.at.line, hash_comment)
+        if m.group(1) == "tunnel":
+            return FixEdits((lines.replace_span(req.at.line, start + m.start(2), start + m.end(2), value),),
+                            safe=req.certain)
+        return FixEdits((lines.insert_after(req.at.line, f"timeout tunnel {value}"),), safe=req.certain)
+    if req.key in (Fix.FORWARD_CONNECTION, Fix.FORWARD_UPGRADE) and _HEADER_RULE.match(text):
+        return FixEdits((lines.delete_line(req.at.line),), safe=False,
+                        note="removes a header rule that also applies to other requests")
+    return None
