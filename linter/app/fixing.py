@@ -65,6 +65,8 @@ def within(path: str, given: list[str]) -> bool:
     real = os.path.realpath(path)
     for g in given:
         if g == "-":
+            if path == "-":
+                return True
             continue
         rg = os.path.realpath(g)
         if real == rg or real.startswith(rg.rstrip(os.sep) + os.sep):
@@ -189,6 +191,8 @@ def run_fixes(
 ) -> tuple[Report, int | None]:
     """``--diff``: print the diff and return its exit status. ``--fix``: apply, lint again
     (until nothing more applies), say what was fixed, and return the report to render."""
+    if "-" in paths:  # stdin's text is shown under its name (only --diff gets here with it)
+        paths = [*paths, a.stdin_filename or "-"]
     if a.diff:
         plan = choose(report.findings, paths, bool(a.unsafe_fixes))
         changes = new_texts(plan, text_reader(report))
