@@ -61,9 +61,7 @@ class Lines:
             return Edit(self.path, n, 0, n, len(self.lines[n - 1]), "")
         return Edit(self.path, n - 1, len(prev), n, len(self.lines[n - 1]), "")
 
-    def sub_in_code(
-        self, n: int, pattern: re.Pattern[str], repl: str, comment: Callable[[str], int]
-    ) -> Edit | None:
+    def sub_in_code(self, n: int, pattern: re.Pattern[str], repl: str, comment: Callable[[str], int]) -> Edit | None:
         """Replace the first match of ``pattern`` in the directive part of line ``n``."""
         line = self.get(n)
         if line is None:

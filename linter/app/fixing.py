@@ -187,7 +187,12 @@ MAX_ROUNDS = 4  # a fix can reveal the next one (https:// then SSLProxyEngine)
 
 
 def run_fixes(
-    a, paths: list[str], report: Report, stdout: TextIO, stderr: TextIO, relint: Callable[[], Report]  # noqa: ANN001
+    a,
+    paths: list[str],
+    report: Report,
+    stdout: TextIO,
+    stderr: TextIO,
+    relint: Callable[[], Report],  # noqa: ANN001
 ) -> tuple[Report, int | None]:
     """``--diff``: print the diff and return its exit status. ``--fix``: apply, lint again
     (until nothing more applies), say what was fixed, and return the report to render."""
@@ -220,8 +225,11 @@ def run_fixes(
         report = relint()
         attach_edits(report)
     remaining = len(report.findings)
-    say(stderr, f"wsproxylint: fixed {fixed} finding{'s' if fixed != 1 else ''} in {len(files)} "
-        f"file{'s' if len(files) != 1 else ''}; {remaining} remain{'s' if remaining == 1 else ''}")
+    say(
+        stderr,
+        f"wsproxylint: fixed {fixed} finding{'s' if fixed != 1 else ''} in {len(files)} "
+        f"file{'s' if len(files) != 1 else ''}; {remaining} remain{'s' if remaining == 1 else ''}",
+    )
     _left(choose(report.findings, paths, bool(a.unsafe_fixes)), stderr)
     return report, None
 
@@ -231,8 +239,13 @@ def _left(plan: Plan, stderr: TextIO) -> None:
         say(stderr, f"wsproxylint: {len(plan.unsafe)} more fixable with --unsafe-fixes")
     for f in plan.outside:
         files = ", ".join(display_path(p) for p in f.edits.files) if f.edits else ""
-        say(stderr, f"wsproxylint: {f.rule} at {display_path(f.loc.file)}:{f.loc.line}: its fix is in {files}, "
-            "which was not given: not applied")
+        say(
+            stderr,
+            f"wsproxylint: {f.rule} at {display_path(f.loc.file)}:{f.loc.line}: its fix is in {files}, "
+            "which was not given: not applied",
+        )
     for f in plan.conflicting:
-        say(stderr, f"wsproxylint: {f.rule} at {display_path(f.loc.file)}:{f.loc.line}: its fix overlaps another; "
-            "run again")
+        say(
+            stderr,
+            f"wsproxylint: {f.rule} at {display_path(f.loc.file)}:{f.loc.line}: its fix overlaps another; run again",
+        )

@@ -18,8 +18,10 @@ from parsers.edit_text import Lines, Texts
 _PROXY_PASS = re.compile(r"^ProxyPass(Match)?\s", re.I)
 _BALANCER = re.compile(r"\sbalancer://", re.I)
 _HTTP_TARGET = re.compile(r"\shttps?://", re.I)
-_SCHEME = {Fix.SCHEME_FOR_TLS_PORT: (re.compile(r"\b(http|ws)://", re.I), "\\1s://"),
-           Fix.SCHEME_FOR_PLAIN_PORT: (re.compile(r"\b(http|ws)s://", re.I), "\\1://")}
+_SCHEME = {
+    Fix.SCHEME_FOR_TLS_PORT: (re.compile(r"\b(http|ws)://", re.I), "\\1s://"),
+    Fix.SCHEME_FOR_PLAIN_PORT: (re.compile(r"\b(http|ws)s://", re.I), "\\1://"),
+}
 _ENGINE_ON = re.compile(r"^\s*SSLProxyEngine\s+on\b", re.I | re.M)
 
 
@@ -76,11 +78,16 @@ def _upgrade(req: FixRequest, texts: Texts) -> FixEdits | None:
     Upgrade header instead, deleting that line is the fix, and it is not safe (it was
     written to stop h2c smuggling)."""
     lines = texts(req.setting.file) if req.setting is not None else None
-    if lines is not None and req.setting is not None and re.match(
-        r"RequestHeader\s", _directive(lines, req.setting.line), re.I
+    if (
+        lines is not None
+        and req.setting is not None
+        and re.match(r"RequestHeader\s", _directive(lines, req.setting.line), re.I)
     ):
-        return FixEdits((lines.delete_line(req.setting.line),), safe=False,
-                        note="removes a RequestHeader rule (often h2c-smuggling hardening)")
+        return FixEdits(
+            (lines.delete_line(req.setting.line),),
+            safe=False,
+            note="removes a RequestHeader rule (often h2c-smuggling hardening)",
+        )
     found = _proxy_pass(texts, req.proxy)
     if found is None:
         return None
@@ -88,14 +95,18 @@ def _upgrade(req: FixRequest, texts: Texts) -> FixEdits | None:
     params = _params(text)
     if "upgrade" in params or not _HTTP_TARGET.search(text) or _BALANCER.search(text):
         return None
-    if any(re.search(r"^\s*SetEnv(If)?\b.*force-proxy-request-1\.0", "\n".join(x.lines), re.I | re.M)
-           for x in map(texts, req.files) if x):
+    if any(
+        re.search(r"^\s*SetEnv(If)?\b.*force-proxy-request-1\.0", "\n".join(x.lines), re.I | re.M)
+        for x in map(texts, req.files)
+        if x
+    ):
         return None  # the downgrade is the cause, not the parameter
     return FixEdits((_append(lines, n, "upgrade=websocket"),), safe=req.certain)
 
 
-def _param(req: FixRequest, texts: Texts, name: str, value: str, balancer_ok: bool,
-           raise_only: bool = False) -> FixEdits | None:
+def _param(
+    req: FixRequest, texts: Texts, name: str, value: str, balancer_ok: bool, raise_only: bool = False
+) -> FixEdits | None:
     found = _proxy_pass(texts, req.proxy)
     if found is None:
         return None

@@ -34,7 +34,9 @@ def edits(req: FixRequest, text_of: TextOf) -> FixEdits | None:
         if m is None:
             return None
         start, _ = lines.code(req.at.line, hash_comment)
-        return FixEdits((lines.replace_span(req.at.line, start, start + len(text), "http-reuse safe"),), safe=req.certain)
+        return FixEdits(
+            (lines.replace_span(req.at.line, start, start + len(text), "http-reuse safe"),), safe=req.certain
+        )
     if req.key is Fix.RAISE_IDLE_TIMEOUT:
         m = _TIMEOUT.match(text)
         if m is None:
@@ -42,10 +44,14 @@ def edits(req: FixRequest, text_of: TextOf) -> FixEdits | None:
         value = f"{req.details.get('threshold', '3600')}s"
         start, _ = lines.code(req.at.line, hash_comment)
         if m.group(1) == "tunnel":
-            return FixEdits((lines.replace_span(req.at.line, start + m.start(2), start + m.end(2), value),),
-                            safe=req.certain)
+            return FixEdits(
+                (lines.replace_span(req.at.line, start + m.start(2), start + m.end(2), value),), safe=req.certain
+            )
         return FixEdits((lines.insert_after(req.at.line, f"timeout tunnel {value}"),), safe=req.certain)
     if req.key in (Fix.FORWARD_CONNECTION, Fix.FORWARD_UPGRADE) and _HEADER_RULE.match(text):
-        return FixEdits((lines.delete_line(req.at.line),), safe=False,
-                        note="removes a header rule that also applies to other requests")
+        return FixEdits(
+            (lines.delete_line(req.at.line),),
+            safe=False,
+            note="removes a header rule that also applies to other requests",
+        )
     return None

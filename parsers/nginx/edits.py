@@ -21,8 +21,10 @@ CONNECTION = "proxy_set_header Connection $connection_upgrade;"
 MAP = ("map $http_upgrade $connection_upgrade {", "    default upgrade;", "    ''      close;", "}")
 _DEFINES_MAP = re.compile(r"^\s*map\s+\S+\s+\$connection_upgrade\s*\{", re.M)
 _HTTP_BLOCK = re.compile(r"^\s*http\s*\{\s*(#.*)?$")
-_SCHEME = {Fix.SCHEME_FOR_TLS_PORT: (re.compile(r"\bhttp://"), "https://"),
-           Fix.SCHEME_FOR_PLAIN_PORT: (re.compile(r"\bhttps://"), "http://")}
+_SCHEME = {
+    Fix.SCHEME_FOR_TLS_PORT: (re.compile(r"\bhttp://"), "https://"),
+    Fix.SCHEME_FOR_PLAIN_PORT: (re.compile(r"\bhttps://"), "http://"),
+}
 _LISTEN = re.compile(r"^(listen\s+[^;]*?)(\s*;)")
 
 
@@ -203,8 +205,11 @@ def _front_tls(req: FixRequest, texts: Texts) -> FixEdits | None:
     has_cert = span is not None and any(
         _directive(lines, n).startswith("ssl_certificate ") for n in range(span[0], span[1] + 1)
     )
-    return FixEdits((Edit(lines.path, req.at.line, col, req.at.line, col, " ssl"),), safe=req.certain and has_cert,
-                    note="" if has_cert else "the server has no ssl_certificate: add one, or nginx refuses the listen")
+    return FixEdits(
+        (Edit(lines.path, req.at.line, col, req.at.line, col, " ssl"),),
+        safe=req.certain and has_cert,
+        note="" if has_cert else "the server has no ssl_certificate: add one, or nginx refuses the listen",
+    )
 
 
 def _enclosing_server(lines: Lines, n: int) -> int:
