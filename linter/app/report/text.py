@@ -89,15 +89,15 @@ def render(report: Report, color: bool = False, suppressed: int = 0, notes: Note
         lines.append(f"    fix: {f.fix}{fixable(f)}")
         for r in f.related:
             lines.append(f"    see: {display_path(r.loc.file)}:{r.loc.line}: {r.message}")
-    lines += summary_lines(report, paint, suppressed, notes)
     safe = sum(1 for f in report.findings if f.edits is not None and f.edits.edits and f.edits.safe)
     unsafe = sum(1 for f in report.findings if f.edits is not None and f.edits.edits and not f.edits.safe)
-    if safe or unsafe:
+    if safe or unsafe:  # before the counts, which stay the last line
         lines.append(
             f"[*] {safe} fixable with `check --fix`"
             + (f" ({unsafe} more with --unsafe-fixes)" if unsafe else "")
             + "; `check --diff` shows the edits."
         )
+    lines += summary_lines(report, paint, suppressed, notes)
     return "\n".join(lines)
 
 
