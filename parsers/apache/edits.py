@@ -48,6 +48,10 @@ def edits(req: FixRequest, text_of: TextOf) -> FixEdits | None:
         return _scheme(req, texts)
     if key is Fix.ENABLE_BACKEND_TLS:
         return _engine(req, texts)
+    if key is Fix.FRONT_TLS:
+        return _ssl_engine(req, texts)
+    if key is Fix.HTTP11:
+        return _no_downgrade(req, texts)
     return None
 
 
@@ -158,3 +162,56 @@ def _engine(req: FixRequest, texts: Texts) -> FixEdits | None:
         return None  # the server-wide setting: where it goes is the operator's choice
     # first in the virtual host: every route of it shares the one line
     return FixEdits((lines.insert_after(vhost, "SSLProxyEngine on", lines.indent(vhost + 1)),), safe=req.certain)
+
+
+def _vhost_span(lines: Lines, n: int) -> tuple[int, int] | None:
+    """The <VirtualHost> section around (or opening at) line ``n``."""
+    start = next((i for i in range(n, 0, -1) if re.match(r"\s*<VirtualHost\b", lines.get(i) or "", re.I)), None)
+    if start is None:
+        return None
+    end = next(
+        (
+            i
+            for i in range(start + 1, len(lines.lines) + 1)
+            if re.match(r"\s*</VirtualHost\s*>", lines.get(i) or "", re.I)
+        ),
+        None,
+    )
+    return None if end is None or end < n else (start, end)
+
+
+def _ssl_engine(req: FixRequest, texts: Texts) -> FixEdits | None:
+    """``SSLEngine on`` in a virtual host that already names its certificate and key, with
+    mod_ssl loaded: what the operator meant by putting them there."""
+    lines = texts(req.at.file)
+    if lines is None:
+        return None
+    span = _vhost_span(lines, req.at.line)
+    if span is None:
+        return None
+    body = [_directive(lines, i).lower() for i in range(span[0] + 1, span[1])]
+    if any(b.startswith("sslengine ") for b in body):
+        return None
+    everything = "\n".join("\n".join(x.lines) for x in map(texts, req.files) if x)
+    has_pair = any(b.startswith("sslcertificatefile ") for b in body) and any(
+        b.startswith("sslcertificatekeyfile ") for b in body
+    )
+    ssl_loaded = bool(re.search(r"^\s*LoadModule\s+ssl_module\b", everything, re.I | re.M))
+    return FixEdits(
+        (lines.insert_after(span[0], "SSLEngine on", lines.indent(span[0] + 1)),),
+        safe=req.certain and has_pair and ssl_loaded,
+        note="" if has_pair and ssl_loaded else "needs mod_ssl and SSLCertificateFile/SSLCertificateKeyFile",
+    )
+
+
+def _no_downgrade(req: FixRequest, texts: Texts) -> FixEdits | None:
+    """Remove the ``SetEnv force-proxy-request-1.0`` line: the operator put it there for
+    some backend, so it is not safe."""
+    lines = texts(req.at.file)
+    if lines is None:
+        return None
+    if not re.match(
+        r"SetEnv(If\S*)?\s.*\b(force-proxy-request-1\.0|downgrade-1\.0)\b", _directive(lines, req.at.line), re.I
+    ):
+        return None
+    return FixEdits((lines.delete_line(req.at.line),), safe=False, note="HTTP/1.1 toward every backend in its scope")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from linter.core.fixes import Fix, FixEdits, FixRequest, TextOf
+from linter.core.fixes import Edit, Fix, FixEdits, FixRequest, TextOf
 from parsers.edit_text import Lines, Texts, hash_comment
 
 _REUSE = re.compile(r"^http-reuse\s+(always|aggressive)\s*$")
@@ -48,6 +48,14 @@ def edits(req: FixRequest, text_of: TextOf) -> FixEdits | None:
                 (lines.replace_span(req.at.line, start + m.start(2), start + m.end(2), value),), safe=req.certain
             )
         return FixEdits((lines.insert_after(req.at.line, f"timeout tunnel {value}"),), safe=req.certain)
+    if req.key is Fix.SCHEME_FOR_PLAIN_PORT and text.startswith("server "):
+        return _no_ssl(lines, req, text)
+    if req.key is Fix.SCHEME_FOR_TLS_PORT and text.startswith("server ") and " ssl" not in f" {text} ":
+        return FixEdits(
+            (_append(lines, req.at.line, "ssl verify none"),),
+            safe=False,
+            note="TLS without checking FAS's certificate: give `ca-file` instead where FAS has a CA",
+        )
     if req.key in (Fix.FORWARD_CONNECTION, Fix.FORWARD_UPGRADE) and _HEADER_RULE.match(text):
         return FixEdits(
             (lines.delete_line(req.at.line),),
@@ -55,3 +63,25 @@ def edits(req: FixRequest, text_of: TextOf) -> FixEdits | None:
             note="removes a header rule that also applies to other requests",
         )
     return None
+
+
+def _append(lines: Lines, n: int, words: str) -> Edit:
+    _, end = lines.code(n, hash_comment)
+    return Edit(lines.path, n, end, n, end, " " + words)
+
+
+def _no_ssl(lines: Lines, req: FixRequest, text: str) -> FixEdits | None:
+    """Plain HTTP toward FAS's plain port: ``ssl`` dropped from the server line, or
+    ``no-ssl`` when it comes from ``default-server`` (which other servers may need)."""
+    words = text.split()
+    start, _ = lines.code(req.at.line, hash_comment)
+    if "ssl" in words:
+        m = re.search(r"\sssl(?=\s|$)", text)
+        if m is None:
+            return None
+        return FixEdits(
+            (Edit(lines.path, req.at.line, start + m.start(), req.at.line, start + m.end(), ""),), safe=req.certain
+        )
+    if "no-ssl" in words:
+        return None
+    return FixEdits((_append(lines, req.at.line, "no-ssl"),), safe=req.certain)

@@ -46,6 +46,8 @@ def edits(req: FixRequest, text_of: TextOf) -> FixEdits | None:
         return _scheme(req, texts)
     if key is Fix.FRONT_TLS:
         return _front_tls(req, texts)
+    if key is Fix.NO_TRAILING_SLASH:
+        return _no_trailing_slash(req, texts)
     return None
 
 
@@ -217,3 +219,34 @@ def _enclosing_server(lines: Lines, n: int) -> int:
         if re.match(r"^\s*server\s*\{", lines.get(i) or ""):
             return i
     return n
+
+
+_SLASHED = re.compile(r"^(location\s+)(\^~\s+)?(/\S*?)/(\s*\{)")
+_URI_PART = re.compile(r"^proxy_pass\s+\S+://[^/\s;]+/")
+
+
+def _no_trailing_slash(req: FixRequest, texts: Texts) -> FixEdits | None:
+    """``location /gateway/websocketcall/`` -> ``location /gateway/websocketcall``: the URL
+    itself is then proxied by the same block instead of answered with nginx's automatic 301,
+    and every longer URL still matches it. Safe only when the block's proxy_pass has no URI
+    part: with one, nginx substitutes the (now shorter) prefix and the paths sent change."""
+    lines = texts(req.at.file)
+    if lines is None:
+        return None
+    text = _directive(lines, req.at.line)
+    m = _SLASHED.match(text)
+    if m is None or m.group(3) != req.details.get("path", m.group(3)):
+        return None
+    span = block_lines(lines, req.at.line)
+    if span is None:
+        return None
+    passes = [
+        _directive(lines, n) for n in range(span[0], span[1] + 1) if _directive(lines, n).startswith("proxy_pass ")
+    ]
+    start, _ = lines.code(req.at.line, hash_comment)
+    col = start + m.end(3)
+    return FixEdits(
+        (Edit(lines.path, req.at.line, col, req.at.line, col + 1, ""),),
+        safe=req.certain and len(passes) == 1 and not _URI_PART.match(passes[0]),
+        note="" if passes and not _URI_PART.match(passes[0]) else "the proxy_pass URI part maps paths differently",
+    )
