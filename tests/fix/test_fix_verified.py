@@ -67,9 +67,9 @@ def test_the_safe_fixes_cover_the_common_rules():
     sample of them (this list is what the docs claim)."""
     fixed = {(s.parent.name, f["rule"]) for s in SAFE for f in _safe_fixed(_lint(s, sample_args(s, s.parent.name)))}
     for want in [("nginx", "WSP101"), ("nginx", "WSP102"), ("nginx", "WSP103"), ("nginx", "WSP401"),
-                 ("nginx", "WSP202"), ("nginx", "WSP203"), ("apache", "WSP101"), ("apache", "WSP102"),
-                 ("apache", "WSP201"), ("apache", "WSP202"), ("apache", "WSP401"), ("haproxy", "WSP201"),
-                 ("haproxy", "WSP401")]:
+                 ("nginx", "WSP202"), ("nginx", "WSP203"), ("nginx", "WSP302"), ("apache", "WSP101"),
+                 ("apache", "WSP102"), ("apache", "WSP201"), ("apache", "WSP202"), ("apache", "WSP203"),
+                 ("apache", "WSP401"), ("haproxy", "WSP201"), ("haproxy", "WSP202"), ("haproxy", "WSP401")]:
         assert want in fixed
 
 
