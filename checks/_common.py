@@ -57,6 +57,7 @@ def finding(
     unseen: str | None = None,
     fix_setting: Loc | None = None,
     fix_inherited: Sequence[Loc] = (),
+    mechanical: bool = True,
     **details: str,
 ) -> Finding:
     """Every finding is worded here. ``fix``: a ``Fix`` the dialect's advice words with
@@ -65,7 +66,8 @@ def finding(
     a setting being absent; when part of the config was not read, the message says so, the
     unread includes are related, and the finding gets this severity instead of the rule's.
     ``fix_setting``: the line whose value the fix changes; ``fix_inherited``: lines of the
-    same kind in force from an enclosing level (the dialect's edits may need to repeat them)."""
+    same kind in force from an enclosing level (the dialect's edits may need to repeat them);
+    ``mechanical`` False: the fix is not an edit of the lines the model names (no request)."""
     related = list(related)
     certain = True
     if unseen is not None and plan is not None:
@@ -80,16 +82,20 @@ def finding(
         if plan is not None:
             details.setdefault("where", where(plan))
             details.setdefault("path", plan.ws_path)
-        request = FixRequest(
-            fix,
-            dict(details),
-            loc,
-            route=plan.route.loc if plan is not None and plan.route is not None else None,
-            proxy=plan.proxy.loc if plan is not None and plan.proxy is not None else None,
-            setting=fix_setting,
-            inherited=tuple(fix_inherited),
-            files=tuple(s.path for s in plans.model.sources) or tuple(plans.model.files),
-            certain=certain,
+        request = (
+            None
+            if not mechanical
+            else FixRequest(
+                fix,
+                dict(details),
+                loc,
+                route=plan.route.loc if plan is not None and plan.route is not None else None,
+                proxy=plan.proxy.loc if plan is not None and plan.proxy is not None else None,
+                setting=fix_setting,
+                inherited=tuple(fix_inherited),
+                files=tuple(s.path for s in plans.model.sources) or tuple(plans.model.files),
+                certain=certain,
+            )
         )
         fix = plans.model.advice.fix(fix, **details)
     return Finding(

@@ -82,6 +82,35 @@ def _no_ssl(lines: Lines, req: FixRequest, text: str) -> FixEdits | None:
         return FixEdits(
             (Edit(lines.path, req.at.line, start + m.start(), req.at.line, start + m.end(), ""),), safe=req.certain
         )
-    if "no-ssl" in words:
-        return None
+    if "no-ssl" in words or not _default_server_ssl(lines, req.at.line):
+        return None  # the TLS is not the server line's (e.g. the browser's own, relayed in mode tcp)
     return FixEdits((_append(lines, req.at.line, "no-ssl"),), safe=req.certain)
+
+
+_SECTION = re.compile(
+    r"^(defaults|frontend|backend|listen|global|resolvers|peers|userlist|program|cache|mailers|ring)\b"
+)
+
+
+def _default_server_ssl(lines: Lines, n: int) -> bool:
+    """Does a ``default-server ... ssl`` apply to the server at line ``n``: in its own
+    section, or in a ``defaults`` section before it?"""
+    own = True
+    for i in range(n - 1, 0, -1):
+        text = _directive(lines, i)
+        head = _SECTION.match(lines.get(i) or "")
+        if head is not None:
+            own = False
+            if head.group(1) != "defaults":
+                continue
+        if (own or _in_defaults(lines, i)) and text.startswith("default-server ") and "ssl" in text.split():
+            return True
+    return False
+
+
+def _in_defaults(lines: Lines, n: int) -> bool:
+    for i in range(n, 0, -1):
+        head = _SECTION.match(lines.get(i) or "")
+        if head is not None:
+            return head.group(1) == "defaults"
+    return False
