@@ -39,15 +39,21 @@ class Lines:
             end -= 1
         return start, end
 
-    def insert_after(self, n: int, text: str, indent: str | None = None) -> Edit:
-        """A new line after line ``n``, indented like ``n`` unless told."""
+    def end(self, n: int) -> tuple[int, str]:
+        """Where line ``n``'s text ends and the line end it uses (a CRLF file keeps CRLF)."""
         line = self.get(n) or ""
+        return (len(line) - 1, "\r\n") if line.endswith("\r") else (len(line), "\n")
+
+    def insert_after(self, n: int, text: str, indent: str | None = None) -> Edit:
+        """A new line (or lines) after line ``n``, indented like ``n`` unless told."""
         pad = self.indent(n) if indent is None else indent
-        return Edit(self.path, n, len(line), n, len(line), "\n" + pad + text)
+        col, eol = self.end(n)
+        return Edit(self.path, n, col, n, col, eol + pad + text.replace("\n", eol))
 
     def insert_before(self, n: int, text: str, indent: str | None = None) -> Edit:
         pad = self.indent(n) if indent is None else indent
-        return Edit(self.path, n, 0, n, 0, pad + text + "\n")
+        _, eol = self.end(n)
+        return Edit(self.path, n, 0, n, 0, pad + text.replace("\n", eol) + eol)
 
     def replace_span(self, n: int, start: int, end: int, text: str) -> Edit:
         return Edit(self.path, n, start, n, end, text)

@@ -208,8 +208,11 @@ def run_fixes(
     fixed = 0
     files: set[str] = set()
     plan = Plan()
+    done: set[tuple] = set()
     for _ in range(MAX_ROUNDS):
-        plan = choose(report.findings, paths, bool(a.unsafe_fixes))
+        # a finding whose fix was made and that is still there is not fixed twice
+        plan = choose([f for f in report.findings if _same(f) not in done], paths, bool(a.unsafe_fixes))
+        done |= {_same(f) for f in plan.fixed}
         changes = new_texts(plan, text_reader(report))
         if not changes:
             break
@@ -232,6 +235,11 @@ def run_fixes(
     )
     _left(choose(report.findings, paths, bool(a.unsafe_fixes)), stderr)
     return report, None
+
+
+def _same(f: Finding) -> tuple:
+    """A finding across rounds (its line may have moved)."""
+    return (f.rule, f.loc.file, f.ws_path, f.listener, f.fix)
 
 
 def _left(plan: Plan, stderr: TextIO) -> None:

@@ -149,7 +149,8 @@ def _connection(req: FixRequest, texts: Texts) -> FixEdits | None:
         return None  # a fragment without the http block: where the map goes is not in what was read
     pad = entry.indent(http)
     inner = entry.indent(http + 1) if entry.get(http + 1) and entry.indent(http + 1) else pad + "    "
-    block = "\n".join(inner + t for t in MAP) + "\n"
+    _, eol = entry.end(http)
+    block = eol.join(inner + t for t in MAP) + eol
     return _header(req, texts, "connection", CONNECTION, [Edit(entry.path, http + 1, 0, http + 1, 0, block)])
 
 

@@ -151,3 +151,35 @@ def test_fix_follows_a_symlink_and_keeps_the_mode(cli, tmp_path):
     assert link.is_symlink()
     assert "http-reuse safe" in conf.read_text()
     assert conf.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_crlf_file_keeps_crlf_and_the_map_is_added_once(cli, tmp_path):
+    conf = tmp_path / "nginx.conf"
+    text = (SAMPLES / "nginx/bad-connection-close.conf").read_text()
+    conf.write_bytes(text.replace("\n", "\r\n").encode())
+    cli("check", conf, "--fix")
+    data = conf.read_bytes()
+    assert data.count(b"\n") == data.count(b"\r\n")
+    assert data.count(b"map $http_upgrade $connection_upgrade {") == 1
+    assert b"proxy_set_header Connection $connection_upgrade;" in data
+    assert cli("check", conf).code == 0
+
+
+def test_a_fix_that_does_not_clear_its_finding_is_not_made_again(tmp_path):
+    """Rounds stop on a finding already fixed once, so a fix the re-lint does not accept
+    cannot pile up copies of its line."""
+    import io
+    from types import SimpleNamespace
+
+    from linter.app.fixing import attach_edits, run_fixes
+    from linter.core.options import Options
+    from linter.engine.linting import lint
+
+    conf = _copy("nginx/bad-upgrade-missing.conf", tmp_path)
+    report = lint([str(conf)], Options())
+    attach_edits(report)
+    a = SimpleNamespace(diff=False, unsafe_fixes=False, stdin_filename=None)
+    err = io.StringIO()
+    run_fixes(a, [str(conf)], report, io.StringIO(), err, lambda: report)  # the same finding every round
+    assert conf.read_text().count("proxy_set_header Upgrade $http_upgrade;") == 2  # /assistserver/'s and one
+    assert "fixed 1 finding" in err.getvalue()
