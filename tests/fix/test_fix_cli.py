@@ -183,3 +183,16 @@ def test_a_fix_that_does_not_clear_its_finding_is_not_made_again(tmp_path):
     run_fixes(a, [str(conf)], report, io.StringIO(), err, lambda: report)  # the same finding every round
     assert conf.read_text().count("proxy_set_header Upgrade $http_upgrade;") == 2  # /assistserver/'s and one
     assert "fixed 1 finding" in err.getvalue()
+
+
+def test_sarif_carries_the_fix_as_a_valid_replacement(cli):
+    jsonschema = __import__("pytest").importorskip("jsonschema")
+    schema = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
+    doc = json.loads(cli("check", SAMPLES / "nginx/bad-upgrade-missing.conf", "--format", "sarif").out)
+    assert not list(jsonschema.Draft4Validator(schema).iter_errors(doc))
+    (result,) = doc["runs"][0]["results"]
+    (change,) = result["fixes"][0]["artifactChanges"]
+    (rep,) = change["replacements"]
+    region = rep["deletedRegion"]
+    assert (region["startLine"], region["startColumn"]) == (region["endLine"], region["endColumn"]) == (19, 76)
+    assert rep["insertedContent"]["text"] == "\n            proxy_set_header Upgrade $http_upgrade;"
