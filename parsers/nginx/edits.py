@@ -32,16 +32,16 @@ def edits(req: FixRequest, text_of: TextOf) -> FixEdits | None:
     texts = Texts(text_of)
     key = req.key
     if key is Fix.FORWARD_UPGRADE:
-        return _header(req, texts, "upgrade", UPGRADE)
+        return _header(req, texts, UPGRADE)
     if key is Fix.FORWARD_CONNECTION:
         return _connection(req, texts)
     if key is Fix.REPEAT_INHERITED:
         return _repeat(req, texts)
     if key is Fix.HTTP11:
-        return _setting(req, texts, "proxy_http_version", "proxy_http_version 1.1;")
+        return _setting(req, texts, "proxy_http_version 1.1;")
     if key is Fix.RAISE_IDLE_TIMEOUT:
         threshold = req.details.get("threshold", "3600")
-        return _setting(req, texts, "proxy_read_timeout", f"proxy_read_timeout {threshold}s;")
+        return _setting(req, texts, f"proxy_read_timeout {threshold}s;")
     if key in _SCHEME:
         return _scheme(req, texts)
     if key is Fix.FRONT_TLS:
@@ -115,9 +115,6 @@ def _after_proxy(req: FixRequest, texts: Texts, new: list[str], repeat: bool) ->
     return [lines.insert_after(req.proxy.line, ("\n" + pad).join(added))]
 
 
-_insert = _after_proxy
-
-
 def _replace_line(texts: Texts, loc: Loc, new: str) -> Edit | None:
     lines = texts(loc.file)
     if lines is None or not _single(lines, loc.line):
@@ -128,12 +125,12 @@ def _replace_line(texts: Texts, loc: Loc, new: str) -> Edit | None:
     return lines.replace_span(loc.line, start, end, new)
 
 
-def _header(req: FixRequest, texts: Texts, name: str, line: str, extra: list[Edit] | None = None) -> FixEdits | None:
+def _header(req: FixRequest, texts: Texts, line: str, extra: list[Edit] | None = None) -> FixEdits | None:
     if req.setting is not None:
         edit = _replace_line(texts, req.setting, line)
         found = None if edit is None else [edit]
     else:
-        found = _insert(req, texts, [line], repeat=True)
+        found = _after_proxy(req, texts, [line], repeat=True)
     if not found:
         return None
     return FixEdits(tuple(found) + tuple(extra or ()), safe=req.certain)
@@ -142,7 +139,7 @@ def _header(req: FixRequest, texts: Texts, name: str, line: str, extra: list[Edi
 def _connection(req: FixRequest, texts: Texts) -> FixEdits | None:
     """``Connection: $connection_upgrade``, with the map that defines it when none does."""
     if any(_DEFINES_MAP.search("\n".join(lines.lines)) for lines in map(texts, req.files) if lines):
-        return _header(req, texts, "connection", CONNECTION)
+        return _header(req, texts, CONNECTION)
     entry = texts(req.files[0]) if req.files else None
     http = next((i + 1 for i, t in enumerate(entry.lines) if _HTTP_BLOCK.match(t)), None) if entry else None
     if entry is None or http is None:
@@ -151,7 +148,7 @@ def _connection(req: FixRequest, texts: Texts) -> FixEdits | None:
     inner = entry.indent(http + 1) if entry.get(http + 1) and entry.indent(http + 1) else pad + "    "
     _, eol = entry.end(http)
     block = eol.join(inner + t for t in MAP) + eol
-    return _header(req, texts, "connection", CONNECTION, [Edit(entry.path, http + 1, 0, http + 1, 0, block)])
+    return _header(req, texts, CONNECTION, [Edit(entry.path, http + 1, 0, http + 1, 0, block)])
 
 
 def _repeat(req: FixRequest, texts: Texts) -> FixEdits | None:
@@ -169,7 +166,7 @@ def _repeat(req: FixRequest, texts: Texts) -> FixEdits | None:
     return FixEdits((lines.insert_after(req.at.line, ("\n" + pad).join(copied)),), safe=req.certain)
 
 
-def _setting(req: FixRequest, texts: Texts, name: str, line: str) -> FixEdits | None:
+def _setting(req: FixRequest, texts: Texts, line: str) -> FixEdits | None:
     """Replace the setting where the route has it; else set it in the route itself (an
     enclosing level's value may serve other locations)."""
     if req.setting is not None:
@@ -178,7 +175,7 @@ def _setting(req: FixRequest, texts: Texts, name: str, line: str) -> FixEdits | 
         if inside:
             edit = _replace_line(texts, req.setting, line)
             return None if edit is None else FixEdits((edit,), safe=req.certain)
-    found = _insert(req, texts, [line], repeat=False)
+    found = _after_proxy(req, texts, [line], repeat=False)
     return FixEdits(tuple(found), safe=req.certain) if found else None
 
 
