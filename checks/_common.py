@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from linter.core.findings import Finding, Related
-from linter.core.fixes import Fix
+from linter.core.fixes import Fix, FixRequest
 from linter.core.plan import HandshakePlan, PlanSet
 from linter.core.rules import Rule
 from linter.core.tree import Loc
@@ -55,24 +55,48 @@ def finding(
     related: Sequence[Related] = (),
     severity: str | None = None,
     unseen: str | None = None,
+    fix_setting: Loc | None = None,
+    fix_inherited: Sequence[Loc] = (),
+    mechanical: bool = True,
     **details: str,
 ) -> Finding:
     """Every finding is worded here. ``fix``: a ``Fix`` the dialect's advice words with
     ``details`` (``where`` defaults to the plan's route, ``path`` to its websocket URL), or
     a text of the config's own (a problem the reader met). ``unseen``: the verdict rests on
     a setting being absent; when part of the config was not read, the message says so, the
-    unread includes are related, and the finding gets this severity instead of the rule's."""
+    unread includes are related, and the finding gets this severity instead of the rule's.
+    ``fix_setting``: the line whose value the fix changes; ``fix_inherited``: lines of the
+    same kind in force from an enclosing level (the dialect's edits may need to repeat them);
+    ``mechanical`` False: the fix is not an edit of the lines the model names (no request)."""
     related = list(related)
+    certain = True
     if unseen is not None and plan is not None:
         note, extra = unseen_note(plan)
         if note:
             message += note
             related += extra
             severity = unseen
+            certain = False
+    request = None
     if isinstance(fix, Fix):
         if plan is not None:
             details.setdefault("where", where(plan))
             details.setdefault("path", plan.ws_path)
+        request = (
+            None
+            if not mechanical
+            else FixRequest(
+                fix,
+                dict(details),
+                loc,
+                route=plan.route.loc if plan is not None and plan.route is not None else None,
+                proxy=plan.proxy.loc if plan is not None and plan.proxy is not None else None,
+                setting=fix_setting,
+                inherited=tuple(fix_inherited),
+                files=tuple(s.path for s in plans.model.sources) or tuple(plans.model.files),
+                certain=certain,
+            )
+        )
         fix = plans.model.advice.fix(fix, **details)
     return Finding(
         rule=rule.id,
@@ -87,6 +111,7 @@ def finding(
         ws_path=plan.ws_path if plan else None,
         related=related,
         files=tuple(sorted(plans.files(plan))) if plan else (),
+        fix_request=request,
     )
 
 
@@ -107,6 +132,10 @@ class HeaderGap:
     related: list[Related] = field(default_factory=list)
     # the verdict rests on the header being absent (a guess if part of the config was not read)
     absent: bool = False
+    # for a fix: the line whose op sends the wrong value (None: no op of its own), and the
+    # header lines in force on the route (or, when ``inherited``, those not inherited)
+    op: Loc | None = None
+    in_force: tuple[Loc, ...] = ()
 
 
 def header_gap(plan: HandshakePlan, header: str, ok: Callable[[str], bool], wanted: str) -> HeaderGap | None:
@@ -129,7 +158,9 @@ def header_gap(plan: HandshakePlan, header: str, ok: Callable[[str], bool], want
             f"{header} is not sent upstream on {route}: {up.shadow_reason}",
             inherited=True,
             related=[Related(op.loc, f"{header} set here, not inherited") for op in shadowed if op.loc],
+            in_force=tuple(op.loc for op in shadowed if op.loc),
         )
+    in_force = tuple(op.loc for op in up.ops if op.loc is not None)
     if sent is not None and sent.op is not None and sent.op.loc is None:
         return HeaderGap(
             proxy.loc,
@@ -137,6 +168,7 @@ def header_gap(plan: HandshakePlan, header: str, ok: Callable[[str], bool], want
             f"({sent.op.note or 'the proxy default'}) goes upstream and FAS never sees the upgrade",
             inherited=False,
             absent=True,
+            in_force=in_force,
         )
     if sent is not None:
         expr = sent.op.value.text if sent.op and sent.op.value else ""
@@ -146,6 +178,8 @@ def header_gap(plan: HandshakePlan, header: str, ok: Callable[[str], bool], want
             + (f" (from `{expr}`)" if expr and expr != sent.value else "")
             + f", not {wanted}",
             inherited=False,
+            op=sent.op.loc if sent.op else None,
+            in_force=in_force,
         )
     if key in plan.removed:
         op = plan.removed[key]
@@ -155,10 +189,13 @@ def header_gap(plan: HandshakePlan, header: str, ok: Callable[[str], bool], want
             f"{route} sends no {header} header upstream for a websocket request"
             + (f" (`{expr}` is empty for it)" if expr else " (it is removed)"),
             inherited=False,
+            op=op.loc,
+            in_force=in_force,
         )
     return HeaderGap(
         proxy.loc,
         f"{route} proxies {plan.ws_path} without sending {header}: {wanted}",
         inherited=False,
         absent=True,
+        in_force=in_force,
     )

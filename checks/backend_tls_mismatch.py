@@ -94,4 +94,6 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                 plan=plan,
                 related=related,
                 port=str(server.port),
+                # the browser's own TLS relayed to the backend: no server line makes it
+                mechanical=not plan.listener.tls_passthrough,
             )

@@ -47,4 +47,6 @@ def check(plans: PlanSet) -> Iterator[Finding]:
             plan=plan,
             related=gap.related,
             unseen="warning" if gap.absent else None,
+            fix_setting=gap.op,
+            fix_inherited=gap.in_force,
         )

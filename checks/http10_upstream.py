@@ -57,4 +57,5 @@ def check(plans: PlanSet) -> Iterator[Finding]:
             fix=Fix.HTTP11,
             plan=plan,
             unseen="warning" if version.loc is None else None,
+            fix_setting=version.loc,
         )

@@ -65,4 +65,5 @@ def check(plans: PlanSet) -> Iterator[Finding]:
             plan=plan,
             unseen="info" if idle.loc is None else None,
             threshold=f"{floor:g}",
+            fix_setting=idle.loc,
         )

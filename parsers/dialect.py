@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
+    from linter.core.fixes import FixEdits, FixRequest, TextOf
     from linter.core.model import Advice, ProxyModel
     from linter.core.options import Options
     from linter.core.rules import Example
@@ -101,6 +102,20 @@ class Dialect:
                 raise
             return {}, {}
         return getattr(mod, "EXAMPLES", {}), getattr(mod, "NOT_EXPRESSIBLE", {})
+
+    def edits(self, request: FixRequest, text_of: TextOf) -> FixEdits | None:
+        """The edits that make ``request``'s fix in this dialect's files (read through
+        ``text_of``), or None when this dialect has no mechanical edit for it there. Read
+        from the dialect package's ``edits.edits`` when it has one."""
+        package = type(self).__module__
+        try:
+            mod = importlib.import_module(f"{package}.edits")
+        except ModuleNotFoundError as e:
+            if e.name != f"{package}.edits":
+                raise
+            return None
+        result: FixEdits | None = mod.edits(request, text_of)
+        return result
 
     @property
     def advice(self) -> Advice:

@@ -173,9 +173,6 @@ def merge(reports: list[Report]) -> Report:
 def run_check(a: CheckArgs, stdout: TextIO, stderr: TextIO) -> int:
     """``wsproxylint check``: returns the exit status; raises CliError for usage errors."""
     from linter.app import settings as config
-    from linter.core.findings import Finding
-    from linter.engine.patterns import matches
-    from linter.engine.result import UsageError
 
     fmt = a.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if a.dialect != "auto" and parsers.get(a.dialect) is None:
@@ -195,8 +192,54 @@ def run_check(a: CheckArgs, stdout: TextIO, stderr: TextIO) -> int:
         groups = [Group(s, p) for s, p in config.for_inputs(paths, a.config)]
     except config.ConfigError as e:
         raise CliError(str(e)) from None
+    if a.fix and "-" in paths:
+        raise CliError("--fix: stdin (-) has no file to write the fixes to; use --diff to see them")
     stdin = _read_stdin() if "-" in paths else None
+    report = _lint_groups(a, groups, stdin, stderr)
+    from linter.app.fixing import attach_edits
+
+    attach_edits(report)
+    if a.fix or a.diff:
+        from linter.app.fixing import run_fixes
+
+        report, fixed = run_fixes(a, paths, report, stdout, stderr, lambda: _lint_groups(a, groups, stdin, stderr))
+        if fixed is not None:
+            return fixed
+    excluded = [(p, g.settings.path or "") for g in groups for p in g.excluded]
+    looked = [p for g in groups for p in g.paths if p not in g.excluded]
+    nothing = bool(looked) and not report.files
+    code = (
+        2 if (report.internal_errors or report.unreadable or nothing) else (1 if any(g.failed for g in groups) else 0)
+    )
+    if a.exit_zero and code == 1:
+        code = 0
+    notes = _settings_notes(groups)
+    rendered = _render(a, fmt, report, code, notes, stdout, nothing=looked if nothing else [])
+    if rendered is not None:
+        _emit(rendered, a.output_file, stdout)
+    if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+        from linter.app.report.github import step_summary
+
+        _append(os.environ["GITHUB_STEP_SUMMARY"], step_summary(report, notes), stderr)
+    for p, settings_path in excluded:
+        write(stderr, f"wsproxylint: skipped {p}: excluded by the exclude setting of {settings_path}")
+    if nothing:
+        write(stderr, f"wsproxylint: no {proxies()} config found in {' '.join(looked)}")
+    for path, why in report.skipped:
+        write(stderr, f"wsproxylint: skipped {path}: {why}")
+    for where, why in report.unreadable:
+        write(stderr, f"wsproxylint: {where}: {why}")
+    for err in report.internal_errors:
+        write(stderr, f"wsproxylint: internal error in {err.where}: {err.message}")
+    return code
+
+
+def _lint_groups(a: CheckArgs, groups: list[Group], stdin: str | None, stderr: TextIO) -> Report:
+    """Every group linted with its own settings, merged; each group's ``failed`` set."""
+    from linter.core.findings import Finding
     from linter.engine.linting import lint
+    from linter.engine.patterns import matches
+    from linter.engine.result import Report, UsageError
     from linter.engine.selection import Selection
 
     progress = _Progress(stderr) if stderr.isatty() else None
@@ -246,36 +289,7 @@ def run_check(a: CheckArgs, stdout: TextIO, stderr: TextIO) -> int:
     finally:
         if progress is not None:
             progress.close()
-    from linter.engine.result import Report
-
-    report = merge(reports) if reports else Report()
-    excluded = [(p, g.settings.path or "") for g in groups for p in g.excluded]
-    looked = [p for g in groups for p in g.paths if p not in g.excluded]
-    nothing = bool(looked) and not report.files
-    code = (
-        2 if (report.internal_errors or report.unreadable or nothing) else (1 if any(g.failed for g in groups) else 0)
-    )
-    if a.exit_zero and code == 1:
-        code = 0
-    notes = _settings_notes(groups)
-    rendered = _render(a, fmt, report, code, notes, stdout, nothing=looked if nothing else [])
-    if rendered is not None:
-        _emit(rendered, a.output_file, stdout)
-    if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
-        from linter.app.report.github import step_summary
-
-        _append(os.environ["GITHUB_STEP_SUMMARY"], step_summary(report, notes), stderr)
-    for p, settings_path in excluded:
-        write(stderr, f"wsproxylint: skipped {p}: excluded by the exclude setting of {settings_path}")
-    if nothing:
-        write(stderr, f"wsproxylint: no {proxies()} config found in {' '.join(looked)}")
-    for path, why in report.skipped:
-        write(stderr, f"wsproxylint: skipped {path}: {why}")
-    for where, why in report.unreadable:
-        write(stderr, f"wsproxylint: {where}: {why}")
-    for err in report.internal_errors:
-        write(stderr, f"wsproxylint: internal error in {err.where}: {err.message}")
-    return code
+    return merge(reports) if reports else Report()
 
 
 def _settings_notes(groups: list[Group]) -> list[tuple[str | None, list[str]]]:

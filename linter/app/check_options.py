@@ -85,6 +85,24 @@ def check_options() -> tuple[OptionSpec, ...]:
         OptionSpec(
             "statistics", "Print how many findings each rule has instead of the findings", type=bool, plain_flag=True
         ),
+        OptionSpec(
+            "fix",
+            "Apply the safe fixes to the files given, then report what remains (not with stdin)",
+            type=bool,
+            plain_flag=True,
+        ),
+        OptionSpec(
+            "unsafe_fixes",
+            "With --fix or --diff, also the fixes that change more than the websocket route",
+            type=bool,
+            plain_flag=True,
+        ),
+        OptionSpec(
+            "diff",
+            "Print the fixes as a unified diff instead of the findings, write nothing; exit 1 when there is one",
+            type=bool,
+            plain_flag=True,
+        ),
         OptionSpec("exit_zero", "Exit 0 even with findings (2 still means the run failed)", type=bool, plain_flag=True),
         OptionSpec(
             "color",

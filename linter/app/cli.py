@@ -28,9 +28,6 @@ from linter.app.output import CliError, proxies, write
 
 # options other linters have that mean something wsproxylint deliberately does not do
 NOT_HERE = {
-    "--fix": "check never changes a config: each finding's `fix:` line says what to change",
-    "--unsafe-fixes": "check never changes a config: each finding's `fix:` line says what to change",
-    "--diff": "check never changes a config: each finding's `fix:` line says what to change",
     "--watch": "run check again, or from your editor or pre-commit",
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from linter.core.fixes import FixEdits, FixRequest
 from linter.core.tree import Loc
 
 SEVERITIES = ("error", "warning", "info")
@@ -36,6 +37,10 @@ class Finding:
     # the files whose lines decide what the finding is about (its plan's block, the snippets
     # included into it): a change in one of them concerns this finding (the ``roots`` focus)
     files: tuple[str, ...] = ()
+    # the fix as data: what the check asked for, and the edits the dialect made of it
+    # (linter/app/fixing.py fills ``edits`` when a caller wants them)
+    fix_request: FixRequest | None = None
+    edits: FixEdits | None = None
 
     def sort_key(self) -> tuple:
         return (self.loc.file, self.loc.line, self.rule, self.ws_path or "", self.listener or "")

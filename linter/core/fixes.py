@@ -9,8 +9,11 @@ fix its rules' checks ask for).
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import ClassVar
+
+from linter.core.tree import Loc
 
 
 class Fix(enum.Enum):
@@ -53,3 +56,61 @@ class FixTexts:
         text = self.TEXTS[key]  # a fix this dialect cannot word is a bug in the check or here
         details.setdefault("where", self.WHERE)
         return text.format(**details)  # a detail the template names and the check omits: a bug too
+
+
+@dataclass(slots=True, frozen=True)
+class Edit:
+    """Replace the text between two points of one file (1-based lines, 0-based columns in
+    characters) with ``text``: an insert when the points are equal, a deletion when
+    ``text`` is empty. Edits touch only these characters, so comments, indentation and
+    include structure elsewhere stay as the operator wrote them."""
+
+    file: str
+    start_line: int
+    start_col: int
+    end_line: int
+    end_col: int
+    text: str
+
+    def sort_key(self) -> tuple[str, int, int, int, int]:
+        return (self.file, self.start_line, self.start_col, self.end_line, self.end_col)
+
+
+@dataclass(slots=True)
+class FixRequest:
+    """What a check asks its dialect to change, in the model's terms: the ``Fix`` it named,
+    its details, and the places the model knows (the dialect finds the words and columns in
+    the text it read). ``certain`` is False when the verdict rests on a part of the
+    configuration that was not read: such a fix is never safe."""
+
+    key: Fix
+    details: dict[str, str]
+    at: Loc  # the finding's line
+    route: Loc | None = None  # the block that selects the websocket URL
+    proxy: Loc | None = None  # the line that hands the request to the backend
+    setting: Loc | None = None  # the line whose value is wrong, if one sets it
+    # lines of the same kind in force at an enclosing level (nginx's inherited headers)
+    inherited: tuple[Loc, ...] = ()
+    files: tuple[str, ...] = ()  # every file of the configuration, the entry point first
+    certain: bool = True
+
+
+@dataclass(slots=True)
+class FixEdits:
+    """A fix as edits. ``safe``: the verdict is certain and the edits only add what the
+    handshake needs (``check --fix`` applies it); otherwise it is shown and applied only with
+    ``--unsafe-fixes``. ``note`` says what an unsafe fix changes beyond the websocket."""
+
+    edits: tuple[Edit, ...]
+    safe: bool
+    note: str = ""
+    files: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if not self.files:
+            self.files = tuple(sorted({e.file for e in self.edits}))
+
+
+# a function returning a file's text (None when it cannot be read): the dialect reads
+# through it, so the caller decides where texts come from (disk, stdin, a cache)
+TextOf = Callable[[str], "str | None"]

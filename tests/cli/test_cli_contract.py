@@ -48,7 +48,10 @@ def assert_contract(doc: dict) -> None:
         assert f["dialect"] in parsers.names()
     assert isinstance(doc["findings"], list)
     for f in doc["findings"]:
-        assert set(f) == FINDING_KEYS, sorted(f)
+        # the contract's keys exactly, plus fix_edits where the finding's fix has edits
+        assert set(f) - {"fix_edits"} == FINDING_KEYS, sorted(f)
+        if "fix_edits" in f:
+            assert set(f["fix_edits"]) == {"safe", "note", "edits"} and f["fix_edits"]["edits"], f
         assert re.fullmatch(r"WSP\d{3}", f["rule"]), f
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", f["name"]), f
         assert f["severity"] in ("error", "warning", "info"), f

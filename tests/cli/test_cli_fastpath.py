@@ -137,10 +137,10 @@ def test_help_and_bad_options_fall_back_to_typer(tmp_path):
 
 @pytest.mark.parametrize("typer_only", [False, True])
 def test_unknown_option_is_named_without_a_wrong_guess(tmp_path, typer_only):
-    r = _run(["check", "--fix", "x"], tmp_path, typer_only)
+    r = _run(["check", "--watch", "x"], tmp_path, typer_only)
     assert r.returncode == 2
     if not typer_only:  # the fast path says it; typer only reports what click says
-        assert "no such option --fix" in r.stderr and "never changes a config" in r.stderr
+        assert "no such option --watch" in r.stderr and "pre-commit" in r.stderr
     r = _run(["check", "--no-such-option", "x"], tmp_path, False)
     assert r.returncode == 2 and "no such option --no-such-option" in r.stderr and "--config" not in r.stderr
     r = _run(["check", "--fail-onn", "error", "x"], tmp_path, False)

@@ -32,8 +32,9 @@ def files_doc(files: list[tuple[str, str]]) -> list[dict]:
 
 
 def finding_doc(f: Finding) -> dict:
-    """One finding as the contract spells it; also ``probe --format json``'s."""
-    return {
+    """One finding as the contract spells it; also ``probe --format json``'s. ``fix_edits``
+    is added only when the finding's fix has edits, so every other object stays exact."""
+    doc = {
         "rule": f.rule,
         "name": f.name,
         "severity": f.severity,
@@ -48,3 +49,18 @@ def finding_doc(f: Finding) -> dict:
         "ws_path": f.ws_path,
         "related": [{"path": display_path(r.loc.file), "line": r.loc.line, "message": r.message} for r in f.related],
     }
+    if f.edits is not None and f.edits.edits:
+        doc["fix_edits"] = {
+            "safe": f.edits.safe,
+            "note": f.edits.note or None,
+            "edits": [
+                {
+                    "path": display_path(e.file),
+                    "start": {"line": e.start_line, "column": e.start_col},
+                    "end": {"line": e.end_line, "column": e.end_col},
+                    "text": e.text,
+                }
+                for e in f.edits.edits
+            ],
+        }
+    return doc

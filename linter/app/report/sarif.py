@@ -43,6 +43,31 @@ def _location(path: str, line: int, column: int | None) -> dict:
     return {"physicalLocation": {"artifactLocation": artifact, "region": region}}
 
 
+def _fix(f: Finding) -> dict:
+    """The finding's edits as a SARIF fix (1-based columns; an empty region inserts)."""
+    changes: dict[str, list[dict]] = {}
+    for e in f.edits.edits if f.edits else ():
+        changes.setdefault(e.file, []).append(
+            {
+                "deletedRegion": {
+                    "startLine": e.start_line,
+                    "startColumn": e.start_col + 1,
+                    "endLine": e.end_line,
+                    "endColumn": e.end_col + 1,
+                },
+                "insertedContent": {"text": e.text},
+            }
+        )
+    safe = f.edits is not None and f.edits.safe
+    return {
+        "description": {"text": f.fix + ("" if safe else " (unsafe: applied only with --unsafe-fixes)")},
+        "artifactChanges": [
+            {"artifactLocation": _location(path, 1, None)["physicalLocation"]["artifactLocation"], "replacements": reps}
+            for path, reps in changes.items()
+        ],
+    }
+
+
 def _rule(rule: Rule) -> dict:
     from linter.app.docs import rule_markdown, rule_url
 
@@ -158,6 +183,8 @@ def render(
                 {"id": i, **_location(r.loc.file, r.loc.line, r.loc.column), "message": {"text": r.message}}
                 for i, r in enumerate(f.related, 1)
             ]
+        if f.edits is not None and f.edits.edits:
+            result["fixes"] = [_fix(f)]
         results.append(result)
     run = {
         "tool": {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from linter.app.report import console_text, display_path
+from linter.core.findings import Finding
 from linter.engine.result import Report
 
 # which settings file applied to which inputs (empty when they all shared one)
@@ -85,11 +86,26 @@ def render(report: Report, color: bool = False, suppressed: int = 0, notes: Note
         console = console_text(f.symptom)
         if console:
             lines.append(f"    console: {console}")
-        lines.append(f"    fix: {f.fix}")
+        lines.append(f"    fix: {f.fix}{fixable(f)}")
         for r in f.related:
             lines.append(f"    see: {display_path(r.loc.file)}:{r.loc.line}: {r.message}")
+    safe = sum(1 for f in report.findings if f.edits is not None and f.edits.edits and f.edits.safe)
+    unsafe = sum(1 for f in report.findings if f.edits is not None and f.edits.edits and not f.edits.safe)
+    if safe or unsafe:  # before the counts, which stay the last line
+        lines.append(
+            f"[*] {safe} fixable with `check --fix`"
+            + (f" ({unsafe} more with --unsafe-fixes)" if unsafe else "")
+            + "; `check --diff` shows the edits."
+        )
     lines += summary_lines(report, paint, suppressed, notes)
     return "\n".join(lines)
+
+
+def fixable(f: Finding) -> str:
+    """``[*] fixable`` (as ruff marks them) when ``--fix`` applies this finding's edits."""
+    if f.edits is None or not f.edits.edits:
+        return ""
+    return " [*] fixable" if f.edits.safe else " [*] fixable with --unsafe-fixes"
 
 
 def settings_lines(notes: Notes) -> list[str]:

@@ -1,0 +1,217 @@
+"""The fixes a check names, as edits on Apache httpd's own text.
+
+Most websocket fixes in httpd are worker parameters: a key=value added to the ``ProxyPass``
+line that the model says carries the websocket URL (``upgrade=websocket``,
+``disablereuse=On``, ``timeout=``). A parameter only changes what that worker does, so
+such a fix is safe; removing a line the operator wrote on purpose (``RequestHeader unset
+Upgrade``, a hardening rule) is not.
+"""
+
+from __future__ import annotations
+
+import re
+
+from linter.core.fixes import Edit, Fix, FixEdits, FixRequest, TextOf
+from linter.core.tree import Loc
+from parsers.edit_text import Lines, Texts
+
+_PROXY_PASS = re.compile(r"^ProxyPass(Match)?\s", re.I)
+_BALANCER = re.compile(r"\sbalancer://", re.I)
+_HTTP_TARGET = re.compile(r"\shttps?://", re.I)
+_SCHEME = {
+    Fix.SCHEME_FOR_TLS_PORT: (re.compile(r"\b(http|ws)://", re.I), "\\1s://"),
+    Fix.SCHEME_FOR_PLAIN_PORT: (re.compile(r"\b(http|ws)s://", re.I), "\\1://"),
+}
+_ENGINE_ON = re.compile(r"^\s*SSLProxyEngine\s+on\b", re.I | re.M)
+
+
+def _comment(line: str) -> int:
+    """httpd has whole-line comments only: a ``#`` after a directive is one of its arguments."""
+    return 0 if line.lstrip().startswith("#") else len(line)
+
+
+def _directive(lines: Lines, n: int) -> str:
+    start, end = lines.code(n, _comment)
+    return (lines.get(n) or "")[start:end]
+
+
+def edits(req: FixRequest, text_of: TextOf) -> FixEdits | None:
+    texts = Texts(text_of)
+    key = req.key
+    if key in (Fix.FORWARD_UPGRADE, Fix.FORWARD_CONNECTION, Fix.REPEAT_INHERITED):
+        return _upgrade(req, texts)
+    if key is Fix.DISABLE_REUSE:
+        return _param(req, texts, "disablereuse", "On", balancer_ok=False)
+    if key is Fix.RAISE_IDLE_TIMEOUT:
+        return _param(req, texts, "timeout", req.details.get("threshold", "3600"), balancer_ok=False, raise_only=True)
+    if key in _SCHEME:
+        return _scheme(req, texts)
+    if key is Fix.ENABLE_BACKEND_TLS:
+        return _engine(req, texts)
+    if key is Fix.FRONT_TLS:
+        return _ssl_engine(req, texts)
+    if key is Fix.HTTP11:
+        return _no_downgrade(req, texts)
+    return None
+
+
+def _proxy_pass(texts: Texts, loc: Loc | None) -> tuple[Lines, int, str] | None:
+    """The ProxyPass line at ``loc`` (one physical line), with its directive text."""
+    if loc is None:
+        return None
+    lines = texts(loc.file)
+    if lines is None:
+        return None
+    text = _directive(lines, loc.line)
+    if not _PROXY_PASS.match(text) or text.endswith("\\"):
+        return None
+    return lines, loc.line, text
+
+
+def _params(text: str) -> dict[str, str]:
+    return {k.lower(): v for k, _, v in (w.partition("=") for w in text.split()[2:] if "=" in w)}
+
+
+def _append(lines: Lines, n: int, word: str) -> Edit:
+    _, end = lines.code(n, _comment)
+    return Edit(lines.path, n, end, n, end, " " + word)
+
+
+def _upgrade(req: FixRequest, texts: Texts) -> FixEdits | None:
+    """``upgrade=websocket`` on an http:// worker; where a RequestHeader line removes the
+    Upgrade header instead, deleting that line is the fix, and it is not safe (it was
+    written to stop h2c smuggling)."""
+    lines = texts(req.setting.file) if req.setting is not None else None
+    if (
+        lines is not None
+        and req.setting is not None
+        and re.match(r"RequestHeader\s", _directive(lines, req.setting.line), re.I)
+    ):
+        return FixEdits(
+            (lines.delete_line(req.setting.line),),
+            safe=False,
+            note="removes a RequestHeader rule (often h2c-smuggling hardening)",
+        )
+    found = _proxy_pass(texts, req.proxy)
+    if found is None:
+        return None
+    lines, n, text = found
+    params = _params(text)
+    if "upgrade" in params or not _HTTP_TARGET.search(text) or _BALANCER.search(text):
+        return None
+    if any(
+        re.search(r"^\s*SetEnv(If)?\b.*force-proxy-request-1\.0", "\n".join(x.lines), re.I | re.M)
+        for x in map(texts, req.files)
+        if x
+    ):
+        return None  # the downgrade is the cause, not the parameter
+    return FixEdits((_append(lines, n, "upgrade=websocket"),), safe=req.certain)
+
+
+def _param(
+    req: FixRequest, texts: Texts, name: str, value: str, balancer_ok: bool, raise_only: bool = False
+) -> FixEdits | None:
+    found = _proxy_pass(texts, req.proxy)
+    if found is None:
+        return None
+    lines, n, text = found
+    if not balancer_ok and _BALANCER.search(text):
+        return None  # a balancer's members carry the parameter, in another section
+    m = re.search(rf"(?<=\s){name}=(\S*)", text, re.I)
+    start, _ = lines.code(n, _comment)
+    if m is None:
+        return FixEdits((_append(lines, n, f"{name}={value}"),), safe=req.certain)
+    if m.group(1).lower() == value.lower():
+        return None
+    if raise_only:
+        try:
+            if float(m.group(1)) >= float(value):
+                return None
+        except ValueError:
+            return None
+    edit = Edit(lines.path, n, start + m.start(1), n, start + m.end(1), value)
+    return FixEdits((edit,), safe=req.certain)
+
+
+def _scheme(req: FixRequest, texts: Texts) -> FixEdits | None:
+    """The scheme toward FAS's port; toward TLS it needs ``SSLProxyEngine on``, which the
+    next round adds (WSP202 asks for it)."""
+    found = _proxy_pass(texts, req.proxy)
+    if found is None:
+        return None
+    lines, n, _ = found
+    pattern, repl = _SCHEME[req.key]
+    edit = lines.sub_in_code(n, pattern, repl, _comment)
+    return None if edit is None else FixEdits((edit,), safe=req.certain)
+
+
+def _engine(req: FixRequest, texts: Texts) -> FixEdits | None:
+    """``SSLProxyEngine on`` in the virtual host, before the route (a <Location> does not
+    take it), when no file read turns it on already and mod_ssl is loaded."""
+    everything = "\n".join("\n".join(x.lines) for x in map(texts, req.files) if x)
+    if _ENGINE_ON.search(everything) or not re.search(r"^\s*LoadModule\s+ssl_module\b", everything, re.I | re.M):
+        return None
+    at = req.route or req.proxy
+    if at is None:
+        return None
+    lines = texts(at.file)
+    if lines is None:
+        return None
+    vhost = next((n for n in range(at.line, 0, -1) if re.match(r"\s*<VirtualHost\b", lines.get(n) or "", re.I)), None)
+    if vhost is None:
+        return None  # the server-wide setting: where it goes is the operator's choice
+    # first in the virtual host: every route of it shares the one line
+    return FixEdits((lines.insert_after(vhost, "SSLProxyEngine on", lines.indent(vhost + 1)),), safe=req.certain)
+
+
+def _vhost_span(lines: Lines, n: int) -> tuple[int, int] | None:
+    """The <VirtualHost> section around (or opening at) line ``n``."""
+    start = next((i for i in range(n, 0, -1) if re.match(r"\s*<VirtualHost\b", lines.get(i) or "", re.I)), None)
+    if start is None:
+        return None
+    end = next(
+        (
+            i
+            for i in range(start + 1, len(lines.lines) + 1)
+            if re.match(r"\s*</VirtualHost\s*>", lines.get(i) or "", re.I)
+        ),
+        None,
+    )
+    return None if end is None or end < n else (start, end)
+
+
+def _ssl_engine(req: FixRequest, texts: Texts) -> FixEdits | None:
+    """``SSLEngine on`` in a virtual host that already names its certificate and key, with
+    mod_ssl loaded: what the operator meant by putting them there."""
+    lines = texts(req.at.file)
+    if lines is None:
+        return None
+    span = _vhost_span(lines, req.at.line)
+    if span is None:
+        return None
+    body = [_directive(lines, i).lower() for i in range(span[0] + 1, span[1])]
+    if any(b.startswith("sslengine ") for b in body):
+        return None
+    everything = "\n".join("\n".join(x.lines) for x in map(texts, req.files) if x)
+    has_pair = any(b.startswith("sslcertificatefile ") for b in body) and any(
+        b.startswith("sslcertificatekeyfile ") for b in body
+    )
+    ssl_loaded = bool(re.search(r"^\s*LoadModule\s+ssl_module\b", everything, re.I | re.M))
+    return FixEdits(
+        (lines.insert_after(span[0], "SSLEngine on", lines.indent(span[0] + 1)),),
+        safe=req.certain and has_pair and ssl_loaded,
+        note="" if has_pair and ssl_loaded else "needs mod_ssl and SSLCertificateFile/SSLCertificateKeyFile",
+    )
+
+
+def _no_downgrade(req: FixRequest, texts: Texts) -> FixEdits | None:
+    """Remove the ``SetEnv force-proxy-request-1.0`` line: the operator put it there for
+    some backend, so it is not safe."""
+    lines = texts(req.at.file)
+    if lines is None:
+        return None
+    if not re.match(
+        r"SetEnv(If\S*)?\s.*\b(force-proxy-request-1\.0|downgrade-1\.0)\b", _directive(lines, req.at.line), re.I
+    ):
+        return None
+    return FixEdits((lines.delete_line(req.at.line),), safe=False, note="HTTP/1.1 toward every backend in its scope")
