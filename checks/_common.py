@@ -55,13 +55,16 @@ def finding(
     related: Sequence[Related] = (),
     severity: str | None = None,
     unseen: str | None = None,
+    ws_paths: Sequence[str] = (),
     **details: str,
 ) -> Finding:
     """Every finding is worded here. ``fix``: a ``Fix`` the dialect's advice words with
     ``details`` (``where`` defaults to the plan's route, ``path`` to its websocket URL), or
     a text of the config's own (a problem the reader met). ``unseen``: the verdict rests on
     a setting being absent; when part of the config was not read, the message says so, the
-    unread includes are related, and the finding gets this severity instead of the rule's."""
+    unread includes are related, and the finding gets this severity instead of the rule's.
+    ``ws_paths``: every URL the cause breaks, when a check groups them itself (the runner
+    merges the others, see ``merge_urls``); the plan's URL is the first."""
     related = list(related)
     if unseen is not None and plan is not None:
         note, extra = unseen_note(plan)
@@ -86,6 +89,7 @@ def finding(
         listener=plan.listener.label if plan else None,
         ws_path=plan.ws_path if plan else None,
         related=related,
+        ws_paths=tuple(ws_paths),
     )
 
 

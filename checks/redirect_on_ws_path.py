@@ -21,7 +21,10 @@ RULE = Rule(
     why=(
         "Browsers do not follow redirects during a websocket handshake: any 3xx ends it. Typical "
         "causes are an http-to-https redirect on the listener the browser uses, a rewrite, or "
-        "nginx's automatic 301 when the location is written with a trailing slash."
+        "nginx's automatic 301 when the location is written with a trailing slash. A plain listener "
+        "that only redirects to https, next to a TLS listener that proxies to FAS, breaks only "
+        "clients that open ws://: a warning unless `--front` says which schemes clients use (an "
+        "error with `--front ws`, nothing with `--front wss` alone, which judges TLS listeners only)."
     ),
     fix="Serve the websocket URL directly, without a redirect.",
     console="Error during WebSocket handshake: Unexpected response code: 301 (or 302)",
@@ -50,19 +53,24 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                 where = route_label(plan) if plan.route else plan.site.label
                 msg = f"{plan.ws_path} is redirected with {action.status}{target} ({where})"
                 fix = Fix.NO_REDIRECT
-                if _tls_alternative(plans, plan, action):
+                if _tls_alternative(plans, plan, action) and "ws" not in plans.options.fronts:
+                    # clients that open ws:// here fail; whether any do, only the operator knows
                     yield finding(
                         plans,
                         RULE,
                         action.loc,
                         msg + "; only ws:// on this plain listener is affected: the site's TLS listener "
-                        "proxies wss:// to FAS, which browsers on https pages use",
+                        "proxies wss:// to FAS, which browsers on https pages use, but a native client "
+                        "configured with ws:// gets the redirect (say `--front wss` if no client uses ws://, "
+                        "`--front ws` if some do)",
                         symptom=status(action.status),
                         fix=fix,
                         plan=plan,
-                        severity="info",
+                        severity="warning",
                     )
                     continue
+                if "ws" in plans.options.fronts and not plan.listener.tls:
+                    msg += "; clients open ws:// on this plain listener (--front ws)"
             yield finding(plans, RULE, action.loc, msg, symptom=status(action.status), fix=fix, plan=plan)
             continue
         for unsure in plan.uncertain:

@@ -52,6 +52,12 @@ def check_options() -> tuple[OptionSpec, ...]:
         OptionSpec("fas_version", "FAS version behind the proxy, X.Y.Z"),
         *(OptionSpec(version_dest(d), f"{d.display} version that will run the config") for d in parsers.dialects()),
         OptionSpec("ws_path", "Websocket URL path (repeatable; replaces the defaults)", many=True),
+        OptionSpec(
+            "front",
+            "ws|wss: a scheme clients open the websocket with (repeatable; default: every listener is "
+            "judged, and a plain listener that only redirects to https is a warning)",
+            many=True,
+        ),
         OptionSpec("select", "Only these rule ids (comma-separated)"),
         OptionSpec("ignore", "Skip these rule ids (comma-separated)"),
         OptionSpec("fail_on", "error|warning|info: lowest severity that fails (default: warning)"),
@@ -92,6 +98,7 @@ class CheckArgs:
     fas_version: str | None = None
     versions: dict[str, str] = field(default_factory=dict)  # dialect name -> version as given
     ws_path: list[str] = field(default_factory=list)
+    front: list[str] = field(default_factory=list)
     select: str | None = None
     ignore: str | None = None
     fail_on: str | None = None
@@ -113,6 +120,7 @@ class CheckArgs:
                 versions[d.name] = value
         values["paths"] = list(values.get("paths") or [])
         values["ws_path"] = list(values.get("ws_path") or [])
+        values["front"] = list(values.get("front") or [])
         return cls(versions=versions, **values)
 
 

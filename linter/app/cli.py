@@ -109,6 +109,10 @@ def run_check(a: CheckArgs, stdout: TextIO, stderr: TextIO) -> int:
     for p in ws_paths:
         if not p.startswith("/"):
             raise CliError(f"--ws-path: a path starts with '/': {p!r}")
+    fronts = tuple(dict.fromkeys(a.front or settings.fronts))
+    for front in fronts:
+        if front not in config.FRONTS:
+            raise CliError(f"--front: expected ws or wss, not {front!r}")
     versions = dict(settings.proxy_versions)
     for d in parsers.dialects():
         value = _version(a.versions.get(d.name), version_flag(d))
@@ -142,6 +146,7 @@ def run_check(a: CheckArgs, stdout: TextIO, stderr: TextIO) -> int:
         exclude=tuple(settings.exclude),
         dialect_overrides=tuple(settings.dialects),
         stdin_name=a.stdin_filename or "-",
+        fronts=fronts,
     )
     paths = list(a.paths) if a.paths else ["."]
     stdin = None

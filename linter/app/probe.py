@@ -483,7 +483,7 @@ def order_findings(findings: list[Finding], observed: str | None, url_path: str)
     finding's symptom and ws_path count, so it is the same for every dialect."""
 
     def key(f: Finding) -> tuple:
-        return (observed is None or f.symptom != observed, f.ws_path not in (url_path, None), *Finding.sort_key(f))
+        return (observed is None or f.symptom != observed, not f.concerns(url_path), *Finding.sort_key(f))
 
     matching = sum(1 for f in findings if observed is not None and f.symptom == observed)
     return sorted(findings, key=key), matching

@@ -21,6 +21,7 @@ import parsers
 from linter.engine.patterns import anchor
 
 DOTFILE = ".wsproxylint.toml"
+FRONTS = ("ws", "wss")
 PYPROJECT = "pyproject.toml"
 
 
@@ -39,6 +40,7 @@ class Settings:
     fas_version: str | None = None
     proxy_versions: dict[str, str] = field(default_factory=dict)  # dialect -> version
     ws_paths: list[str] = field(default_factory=list)
+    fronts: list[str] = field(default_factory=list)  # "ws", "wss"
     exclude: list[str] = field(default_factory=list)  # patterns, see matches()
     dialects: list[tuple[str, str]] = field(default_factory=list)  # (pattern, dialect)
     idle_timeout_threshold: float | None = None
@@ -126,6 +128,7 @@ def keys() -> tuple[str, ...]:
         "fas-version",
         *_version_keys(),
         "ws-paths",
+        "fronts",
         "exclude",
         "dialects",
         "idle-timeout-threshold",
@@ -162,6 +165,11 @@ def _parse(data: dict[str, Any], path: str, where: str) -> Settings:
             for p in s.ws_paths:
                 if not p.startswith("/"):
                     raise ConfigError(f"{at}: a path starts with '/': {p!r}")
+        elif key == "fronts":
+            s.fronts = _strings(value, at)
+            for front in s.fronts:
+                if front not in FRONTS:
+                    raise ConfigError(f'{at}: expected "ws" or "wss", not {front!r}')
         elif key == "exclude":
             s.exclude = [anchor(p, base) for p in _strings(value, at)]
         elif key == "dialects":

@@ -22,3 +22,10 @@ class Options:
     dialect_overrides: tuple[tuple[str, str], ...] = ()
     # how stdin ("-") is shown and named for dialect detection
     stdin_name: str = "-"
+    # the schemes clients open the websocket with ("ws", "wss"); empty: not said, so every
+    # listener is judged and a plain listener that only redirects is a warning, not an error
+    fronts: tuple[str, ...] = ()
+
+    def judges(self, tls: bool) -> bool:
+        """Are handshakes on a listener with (or without) TLS judged: do clients open them?"""
+        return not self.fronts or ("wss" if tls else "ws") in self.fronts

@@ -393,6 +393,8 @@ def build_plans(model: ProxyModel, options: Options) -> PlanSet:
         if not fronts_fas(site, options.ws_paths):
             continue
         for listener in site.listeners:
+            if not listener.unknown and not options.judges(listener.tls):
+                continue  # --front: clients never open this scheme, so nothing is judged here
             for ws in options.ws_paths:
                 key = (ws, listener.tls, listener.port)
                 pair = requests.get(key)

@@ -84,6 +84,8 @@ def _run_focused(
                 unreadable=root_report.unreadable + rest_report.unreadable,
                 sources={**rest_report.sources, **root_report.sources},
             )
+            merged.checked = root_report.checked
+            merged.checked.add(rest_report.checked)
             focus = {os.path.realpath(p) for p in covered}
             focus |= {os.path.realpath(f) for f, _ in rest_report.files}
             return merged, focus

@@ -14,14 +14,15 @@ from collections.abc import Callable
 from functools import partial
 
 import parsers
-from linter.core.findings import Finding
+from linter.core.findings import Finding, merge_urls
 from linter.core.model import ProxyModel
 from linter.core.options import Options
+from linter.core.plan import HandshakePlan, PlanSet
 from linter.core.resolve import build_plans
 from linter.engine.discover import Candidate, companions, discover
 from linter.engine.pool import pooled
 from linter.engine.registry import all_checks
-from linter.engine.result import InternalError, Report
+from linter.engine.result import Checked, FasSite, InternalError, Report
 from linter.engine.selection import EVERY_RULE, Selection
 from parsers.dialect import Source
 
@@ -109,6 +110,7 @@ def _run(
             report.skipped.extend(sub.skipped)
             report.unreadable.extend(sub.unreadable)
             report.sources.update(sub.sources)
+            report.checked.add(sub.checked)
             continue
         reader = parsers.get(dialect)
         if reader is None:
@@ -134,6 +136,7 @@ def _run(
             report.sources.setdefault(sf.path, sf)
         report.findings.extend(_check(model, options, selection, report))
     report.findings = _dedup(report.findings)
+    report.checked.ws_paths = list(options.ws_paths)
     return report
 
 
@@ -163,6 +166,7 @@ def _check(model: ProxyModel, options: Options, selection: Selection, report: Re
             InternalError(model.root_file, f"planning failed: {type(e).__name__}: {e}", _trace())
         )
         return []
+    _count(plans, report.checked)
     out: list[Finding] = []
     for registered in checks:
         try:
@@ -171,7 +175,34 @@ def _check(model: ProxyModel, options: Options, selection: Selection, report: Re
             report.internal_errors.append(
                 InternalError(f"{registered.rule.id} on {model.root_file}", f"{type(e).__name__}: {e}", _trace())
             )
-    return out
+    return merge_urls(out, options.ws_paths)
+
+
+def _count(plans: PlanSet, checked: Checked) -> None:
+    """Add one model's plans to what the run says it judged: the listeners, and each site
+    that fronts FAS with the route that shows it."""
+    checked.plans += len(plans.plans)
+    by_site: dict[int, list[HandshakePlan]] = {}
+    for p in plans.plans:
+        label = p.listener.label
+        if label not in checked.listeners:
+            checked.listeners.append(label)
+        by_site.setdefault(id(p.site), []).append(p)
+    for site_plans in by_site.values():
+        site = site_plans[0].site
+        checked.fas_sites.append(FasSite(site.loc, site.label, _why(site_plans)))
+
+
+def _why(site_plans: list[HandshakePlan]) -> str:
+    """What in the site says it fronts FAS, in words a reader checks against the config."""
+    for p in site_plans:
+        proxy = p.proxy
+        if proxy is not None and proxy.backend is not None:
+            route = p.route.label if p.route is not None else p.site.label
+            return f"routes {p.ws_path} to {proxy.backend.name} ({route})"
+    p = site_plans[0]
+    route = p.route.label if p.route is not None else "no route"
+    return f"a route names a FAS URL; {p.ws_path} lands in {route}, which does not proxy it"
 
 
 def _dedup(findings: list[Finding]) -> list[Finding]:

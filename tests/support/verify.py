@@ -71,6 +71,8 @@ class Finding:
     ws_path: str | None
     where: str
     message: str
+    # every URL one finding names (one cause breaking several URLs is one finding)
+    ws_paths: tuple[str, ...] = ()
 
     @property
     def port(self) -> int | None:
@@ -78,7 +80,7 @@ class Finding:
         return int(m.group(1)) if m else None
 
     def names(self, front: Front, ws_path: str) -> bool:
-        if self.ws_path not in (None, ws_path):
+        if self.ws_path is not None and ws_path not in (self.ws_paths or (self.ws_path,)):
             return False
         return self.listener is None or self.port is None or self.port == front.port
 
@@ -129,7 +131,8 @@ def lint(sample: Path, args: list[str]) -> list[Finding]:
     proc = cli_process("check", sample, "--format", "json", *args, cwd=ROOT, timeout=120)
     doc = json.loads(proc.stdout)
     return [Finding(f["rule"], f["severity"], f["symptom"], f["listener"], f["ws_path"],
-                    f"{Path(f['path']).name}:{f['line']}", f["message"]) for f in doc["findings"]]
+                    f"{Path(f['path']).name}:{f['line']}", f["message"], tuple(f.get("ws_paths") or ()))
+            for f in doc["findings"]]
 
 
 def _flag(args: list[str], name: str) -> str | None:
@@ -365,9 +368,15 @@ def judge(findings: list[Finding], observations: list[Observation], mode: str) -
     for f in relevant:
         if f.severity != "error":
             continue
-        witnessed = [o for o in observations if f.names(o.front, o.ws_path) and not o.result.ok]
-        if not witnessed:
-            problems.append(f"[{mode}] predicted {f.symptom} but every handshake it concerns was ok: {f.line()}")
+        # a finding naming several URLs is witnessed on each of them
+        for url in f.ws_paths or (None,):
+            witnessed = [o for o in observations if url in (None, o.ws_path) and f.names(o.front, o.ws_path)
+                         and not o.result.ok]
+            if not witnessed:
+                on = f" on {url}" if url else ""
+                problems.append(f"[{mode}] predicted {f.symptom}{on} but every handshake it concerns was ok: "
+                                f"{f.line()}")
+                break
     for o in observations:
         if o.result.ok:
             continue

@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from linter import __version__
 from linter.app.report import console_text, display_path
+from linter.app.report.json_report import checked_doc
 from linter.core.findings import Finding
 from linter.core.rules import Rule
 from linter.engine.registry import all_rules
@@ -89,6 +90,7 @@ def render(report: Report, extra_rules: tuple[Rule, ...] = ()) -> str:
                 "dialect": f.dialect,
                 "listener": f.listener,
                 "ws_path": f.ws_path,
+                "ws_paths": list(f.ws_paths),
                 "fix": f.fix,
             },
         }
@@ -112,5 +114,6 @@ def render(report: Report, extra_rules: tuple[Rule, ...] = ()) -> str:
         "originalUriBaseIds": {"SRCROOT": {"uri": Path(os.getcwd()).as_uri().rstrip("/") + "/"}},
         "artifacts": _artifacts(report),
         "results": results,
+        "properties": {"checked": checked_doc(report.checked)},
     }
     return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2)
