@@ -41,8 +41,10 @@ def check(plans: PlanSet) -> Iterator[Finding]:
     if plans.plans:
         return
     model = plans.model
-    if any(p.kind in ("syntax", "read") and p.certain for p in model.problems):
-        return  # not read as the proxy reads it: that is the finding, not the silence
+    if any(p.certain for p in model.problems):
+        # not read or not run as written (a syntax error, a missing include, a refusal):
+        # that finding is what to fix first, and it says why nothing was planned
+        return
     urls = join_words(plans.options.ws_paths)
     fronts = plans.options.fronts
     fas = [s for s in model.sites if fronts_fas(s, plans.options.ws_paths)]

@@ -11,6 +11,8 @@ from linter.core.plan import PlanSet
 from linter.core.rules import Rule
 from linter.core.symptoms import status
 
+from linter.core.resolve import same_names
+
 from ._common import REDIRECTS, finding, route_label
 
 RULE = Rule(
@@ -36,7 +38,10 @@ def _tls_alternative(plans: PlanSet, plan, action: Respond) -> bool:
     if plan.listener.tls or not (action.target or "").startswith("https://"):
         return False
     return any(
-        other.site is plan.site and other.ws_path == plan.ws_path and other.listener.tls and other.proxy is not None
+        same_names(other.site.names, plan.site.names)
+        and other.ws_path == plan.ws_path
+        and other.listener.tls
+        and other.proxy is not None
         for other in plans.plans
     )
 

@@ -389,9 +389,8 @@ def build_plans(model: ProxyModel, options: Options) -> PlanSet:
     requests: dict[tuple, tuple[Request, Request]] = {}
     shared: dict[str, SentHeader] = {}
 
-    for site in model.sites:
-        if not fronts_fas(site, options.ws_paths):
-            continue
+    fas_sites = [s for s in model.sites if fronts_fas(s, options.ws_paths)]
+    for site in fas_sites + _redirecting_fronts(model.sites, fas_sites, options.ws_paths):
         for listener in site.listeners:
             if not listener.unknown and not options.judges(listener.tls):
                 continue  # --front: clients never open this scheme, so nothing is judged here
@@ -430,6 +429,33 @@ def build_plans(model: ProxyModel, options: Options) -> PlanSet:
             ):
                 fillers.setdefault(id(backend), []).append(PoolFiller(action, label))
     return PlanSet(model=model, options=options, plans=plans, fillers=fillers, find_fas_backends=fas_backends)
+
+
+def _redirecting_fronts(sites: Sequence[Site], fas_sites: list[Site], ws_paths: tuple[str, ...]) -> list[Site]:
+    """Plain sites that send the websocket URLs of a FAS site to https:// (the usual port-80
+    server next to the TLS one): clients that open ws:// meet them, so they are judged too
+    (``--front`` says whether any client does)."""
+    tls_names = [s.names for s in fas_sites if any(li.tls for li in s.listeners)]
+    if not tls_names:
+        return []
+    out: list[Site] = []
+    for site in sites:
+        if site in fas_sites or not site.listeners or any(li.tls for li in site.listeners):
+            continue
+        if not any(same_names(site.names, names) for names in tls_names):
+            continue
+        for ws in ws_paths:
+            _, action, _, _ = trace(site, upgrade_request(ws, False, None))
+            if not (isinstance(action, Respond) and (action.target or "").startswith("https://")):
+                break
+        else:
+            out.append(site)
+    return out
+
+
+def same_names(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Could two sites answer the same host name (no names: a default site answers any)?"""
+    return not a or not b or bool(set(a) & set(b)) or "_" in a or "_" in b
 
 
 def fas_backends(site: Site, ws_paths: tuple[str, ...]) -> list[Backend]:

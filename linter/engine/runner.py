@@ -15,7 +15,7 @@ from functools import partial
 
 import parsers
 from linter.core.findings import Finding, merge_urls
-from linter.core.model import ProxyModel
+from linter.core.model import ProxyModel, Respond
 from linter.core.options import Options
 from linter.core.plan import HandshakePlan, PlanSet
 from linter.core.resolve import build_plans
@@ -201,6 +201,9 @@ def _why(site_plans: list[HandshakePlan]) -> str:
             route = p.route.label if p.route is not None else p.site.label
             return f"routes {p.ws_path} to {proxy.backend.name} ({route})"
     p = site_plans[0]
+    action = p.action
+    if isinstance(action, Respond) and action.target:
+        return f"answers {p.ws_path} with a redirect to {action.target}, toward a FAS site"
     route = p.route.label if p.route is not None else "no route"
     return f"a route names a FAS URL; {p.ws_path} lands in {route}, which does not proxy it"
 
