@@ -34,6 +34,8 @@ RULE = Rule(
     fix="Tell the linter the websocket URLs (--ws-path) or the FAS backend (--fas-backend), or ignore "
     "WSP005 for configurations that do not front FAS.",
     console="None of its own: the config was not judged",
+    # a config that routes no websocket URL anywhere answers it itself
+    symptoms=("status:404",),
 )
 
 

@@ -27,5 +27,8 @@ class Options:
     fronts: tuple[str, ...] = ()
 
     def judges(self, tls: bool) -> bool:
-        """Are handshakes on a listener with (or without) TLS judged: do clients open them?"""
-        return not self.fronts or ("wss" if tls else "ws") in self.fronts
+        """Are handshakes on a listener with (or without) TLS judged? A plain one only when
+        clients may open ws:// (``--front wss`` alone says none do). A TLS listener always:
+        one that serves FAS pages gets wss:// from the browsers that load them, whatever
+        native clients do."""
+        return tls or not self.fronts or "ws" in self.fronts

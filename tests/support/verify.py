@@ -151,7 +151,9 @@ def planned_ports(sample: Path, dialect: str, args: list[str]) -> set[int] | Non
     that claim on the real proxy. None: plans for a fragment's unknown listener, so any."""
     pinned = _flag(args, VERSION_FLAG[dialect])
     versions = {dialect: pinned} if pinned else {}
-    options = Options(fas_version=_flag(args, "--fas-version"), proxy_versions=versions, dialect=dialect)
+    fronts = tuple(args[i + 1] for i, a in enumerate(args[:-1]) if a == "--front")  # which schemes are judged
+    options = Options(fas_version=_flag(args, "--fas-version"), proxy_versions=versions, dialect=dialect,
+                      fronts=fronts)
     ports: set[int] = set()
     candidates = discover([str(sample)], options)
     together = companions(candidates)  # one configuration, as `check` reads it
