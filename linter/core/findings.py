@@ -77,7 +77,10 @@ def merge_urls(findings: Iterable[Finding], order: Sequence[str]) -> list[Findin
         key = (f.rule, f.loc.file, f.loc.line, f.loc.column, f.symptom, f.severity, f.listener)
         slots = causes.setdefault(key, [])
         # a second finding for a URL already in a cause is another cause at the same line
-        slot = next((c for c in slots if not any(set(f.ws_paths) & set(g.ws_paths) for g in c)), None)
+        free = [c for c in slots if not any(set(f.ws_paths) & set(g.ws_paths) for g in c)]
+        # the same words (but for the URL) first: two causes at one line stay two
+        words = _words(f)
+        slot = next((c for c in free if _words(c[0]) == words), free[0] if free else None)
         if slot is None:
             slots.append([f])
         else:
@@ -87,6 +90,10 @@ def merge_urls(findings: Iterable[Finding], order: Sequence[str]) -> list[Findin
             cause.sort(key=lambda g: min(rank.get(p, len(rank)) for p in g.ws_paths))
             out.append(cause[0] if len(cause) == 1 else _merged(cause))
     return out
+
+
+def _words(f: Finding) -> str:
+    return f.message.replace(f.ws_path or "", "\0")
 
 
 def _merged(cause: list[Finding]) -> Finding:
