@@ -8,10 +8,9 @@ from linter.core.findings import Finding
 from linter.core.fixes import Fix
 from linter.core.model import Guard, Respond
 from linter.core.plan import PlanSet
+from linter.core.resolve import same_names
 from linter.core.rules import Rule
 from linter.core.symptoms import status
-
-from linter.core.resolve import same_names
 
 from ._common import REDIRECTS, finding, route_label
 

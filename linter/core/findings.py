@@ -104,7 +104,7 @@ def _merged(cause: list[Finding]) -> Finding:
     # a fix that names the URL is advice per URL (`location = /gateway/websocketcall`):
     # each is kept rather than naming both URLs in one directive
     fixes = [g.fix for g in cause]
-    fix = _one_text(fixes, cause, named, append=False) if not any(g.ws_path in g.fix for g in cause) else ""
+    fix = _one_text(fixes, cause, named, append=False) if not any((g.ws_path or "\0") in g.fix for g in cause) else ""
     if not fix:
         fix = "; ".join(dict.fromkeys(fixes))
     related: list[Related] = []

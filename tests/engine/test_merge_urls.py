@@ -8,19 +8,39 @@ from linter.core.findings import Finding, Related, merge_urls
 from linter.core.tree import Loc
 
 ORDER = (GATEWAY_WS, ASSIST_TOPIC_WS)
+LOC1, LOC2 = Loc("n.conf", 1), Loc("n.conf", 2)
 
 
-def finding(ws_path: str | None, message: str, *, line: int = 7, severity: str = "error", fix: str = "fix it",
-            symptom: str | None = "status:302", related: list[Related] | None = None) -> Finding:
-    return Finding("WSP101", "upgrade-not-forwarded", severity, "nginx", Loc("n.conf", line), message, symptom,
-                   fix, "0.0.0.0:443 tls", ws_path, related or [])
+def finding(
+    ws_path: str | None,
+    message: str,
+    *,
+    line: int = 7,
+    severity: str = "error",
+    fix: str = "fix it",
+    symptom: str | None = "status:302",
+    related: list[Related] | None = None,
+) -> Finding:
+    return Finding(
+        "WSP101",
+        "upgrade-not-forwarded",
+        severity,
+        "nginx",
+        Loc("n.conf", line),
+        message,
+        symptom,
+        fix,
+        "0.0.0.0:443 tls",
+        ws_path,
+        related or [],
+    )
 
 
 def test_same_words_name_both_urls_in_run_order():
     out = merge_urls(
         [
-            finding(ASSIST_TOPIC_WS, f"{ASSIST_TOPIC_WS} is redirected with 301", related=[Related(Loc("n.conf", 2), "b")]),
-            finding(GATEWAY_WS, f"{GATEWAY_WS} is redirected with 301", related=[Related(Loc("n.conf", 1), "a")]),
+            finding(ASSIST_TOPIC_WS, f"{ASSIST_TOPIC_WS} is redirected with 301", related=[Related(LOC2, "b")]),
+            finding(GATEWAY_WS, f"{GATEWAY_WS} is redirected with 301", related=[Related(LOC1, "a")]),
         ],
         ORDER,
     )
@@ -32,8 +52,9 @@ def test_same_words_name_both_urls_in_run_order():
 
 
 def test_words_without_the_url_get_the_urls_appended():
-    out = merge_urls([finding(GATEWAY_WS, "Connection is 'close'"), finding(ASSIST_TOPIC_WS, "Connection is 'close'")],
-                     ORDER)
+    out = merge_urls(
+        [finding(GATEWAY_WS, "Connection is 'close'"), finding(ASSIST_TOPIC_WS, "Connection is 'close'")], ORDER
+    )
     assert [f.message for f in out] == [f"Connection is 'close' (on {GATEWAY_WS} and {ASSIST_TOPIC_WS})"]
 
 
