@@ -435,14 +435,20 @@ def _redirecting_fronts(sites: Sequence[Site], fas_sites: list[Site], ws_paths: 
     """Plain sites that send the websocket URLs of a FAS site to https:// (the usual port-80
     server next to the TLS one): clients that open ws:// meet them, so they are judged too
     (``--front`` says whether any client does)."""
-    tls_names = [s.names for s in fas_sites if any(li.tls for li in s.listeners)]
-    if not tls_names:
+    tls_sites = [s for s in fas_sites if any(li.tls for li in s.listeners)]
+    if not tls_sites:
         return []
+    # one set of names for all of them: a fleet has thousands of sites on each side
+    names: set[str] = set()
+    for s in tls_sites:
+        names.update(s.names)
+    any_name = any(answers_any(s.names) for s in tls_sites)
+    judged = {id(s) for s in fas_sites}
     out: list[Site] = []
     for site in sites:
-        if site in fas_sites or not site.listeners or any(li.tls for li in site.listeners):
+        if id(site) in judged or not site.listeners or any(li.tls for li in site.listeners):
             continue
-        if not any(same_names(site.names, names) for names in tls_names):
+        if not (any_name or answers_any(site.names) or names.intersection(site.names)):
             continue
         for ws in ws_paths:
             _, action, _, _ = trace(site, upgrade_request(ws, False, None))
@@ -453,9 +459,9 @@ def _redirecting_fronts(sites: Sequence[Site], fas_sites: list[Site], ws_paths: 
     return out
 
 
-def same_names(a: Sequence[str], b: Sequence[str]) -> bool:
-    """Could two sites answer the same host name (no names: a default site answers any)?"""
-    return not a or not b or bool(set(a) & set(b)) or "_" in a or "_" in b
+def answers_any(names: Sequence[str]) -> bool:
+    """A site without names (or nginx's catch-all `_`) answers whatever host it is asked."""
+    return not names or "_" in names
 
 
 def fas_backends(site: Site, ws_paths: tuple[str, ...]) -> list[Backend]:

@@ -98,6 +98,19 @@ def test_plain_redirect_next_to_tls_is_a_warning_unless_fronts_say(cli, tmp_path
     assert redirect("--front", "wss", "--fail-on", "info")[0] == 0
 
 
+def test_a_redirect_for_another_host_is_not_judged(cli, tmp_path):
+    """The port-80 server of another site (its own names) is not where FAS clients go."""
+    write(
+        tmp_path,
+        "nginx.conf",
+        REDIRECT_PAIR.replace(
+            "server_name gw.example.com;\n        return", "server_name www.example.com;\n        return"
+        ),
+    )
+    code, doc = check_json(cli, "nginx.conf", cwd=tmp_path)
+    assert (code, doc["findings"], doc["checked"]["listeners"]) == (0, [], ["0.0.0.0:443 tls"])
+
+
 def test_fronts_in_the_settings_file_and_flags_win(cli, tmp_path):
     write(tmp_path, "nginx.conf", REDIRECT_PAIR)
     write(tmp_path, ".wsproxylint.toml", 'fronts = ["wss"]\n')
