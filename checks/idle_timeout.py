@@ -52,20 +52,21 @@ def check(plans: PlanSet) -> Iterator[Finding]:
         floor = idle_floor(plan.ws_path, threshold)
         if idle.value is None or idle.value >= floor:
             continue
-        key = (first_loc(idle.loc, proxy.loc), idle.value, idle.loc is None, plan.listener.label, route_label(plan))
+        key = (first_loc(idle.loc, proxy.loc), idle.value, idle.loc is None, plan.listener.label)
         cut.setdefault(key, []).append((plan, floor))
-    for (loc, value, default, _, route), cuts in cut.items():
+    for (loc, value, default, _), cuts in cut.items():
         plan = cuts[0][0]
+        labels = list(dict.fromkeys(route_label(p) for p, _ in cuts))
+        routes = join_words(labels) + (" close" if len(labels) > 1 else " closes")
+        on = join_words([p.ws_path for p, _ in cuts])
         floors = {f for _, f in cuts}
         if len(floors) == 1:
-            on = join_words([p.ws_path for p, _ in cuts])
             limit = f"(threshold {floors.pop():g} s)"
         else:
-            on = join_words([p.ws_path for p, _ in cuts])
-            limit = "(thresholds: " + ", ".join(f"{f:g} s for {p.ws_path}" for p, f in cuts) + ")"
+            limit = "(threshold " + ", ".join(f"{f:g} s for {p.ws_path}" for p, f in cuts) + ")"
         shown = " (the proxy's default)" if default else ""
         msg = (
-            f"{route} closes an idle websocket on {on} after {value:g} s of silence{shown}; a quiet call "
+            f"{routes} an idle websocket on {on} after {value:g} s of silence{shown}; a quiet call "
             f"may last longer than that {limit}"
         )
         yield finding(

@@ -63,7 +63,9 @@ def check_options() -> tuple[OptionSpec, ...]:
         OptionSpec("fail_on", "error|warning|info: lowest severity that fails (default: warning)"),
         OptionSpec(
             "idle_timeout_threshold",
-            f"Seconds a live call may stay silent (idle-timeout rule; default {DEFAULT_IDLE_THRESHOLD:g})",
+            f"Seconds a live call may stay silent (idle-timeout rule; default {DEFAULT_IDLE_THRESHOLD:g}); "
+            "per URL: the topic socket pings every 10 s, so its limit is 30 s at most, and a finding "
+            "naming both URLs says each threshold",
             type=float,
         ),
         OptionSpec(
