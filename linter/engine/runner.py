@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import partial
 
 import parsers
-from linter.core.findings import Finding, merge_urls
+from linter.core.findings import Finding, Related, merge_urls
 from linter.core.model import ProxyModel, Respond
 from linter.core.options import Options
 from linter.core.plan import HandshakePlan, PlanSet
@@ -29,6 +29,8 @@ from parsers.dialect import Source
 # Readers and interpreters recurse once or twice per nested block; their nesting bounds
 # (linter/core/bounds.py) stay well inside this limit, which is restored after the run.
 RECURSION_LIMIT = 4000
+# the other configurations a run-level finding lists as related lines
+MAX_RELATED = 20
 
 
 def _collector_paused(fn):
@@ -135,7 +137,7 @@ def _run(
         for sf in model.sources:
             report.sources.setdefault(sf.path, sf)
         report.findings.extend(_check(model, options, selection, report))
-    report.findings = _dedup(report.findings)
+    report.findings = _one_nothing_judged(_dedup(report.findings), report.checked)
     report.checked.ws_paths = list(options.ws_paths)
     return report
 
@@ -206,6 +208,27 @@ def _why(site_plans: list[HandshakePlan]) -> str:
         return f"answers {p.ws_path} with a redirect to {action.target}, toward a FAS site"
     route = p.route.label if p.route is not None else "no route"
     return f"a route names a FAS URL; {p.ws_path} lands in {route}, which does not proxy it"
+
+
+# the rule that says a configuration gave nothing to judge (checks/no_fas_route.py)
+NOTHING_JUDGED = "WSP005"
+
+
+def _one_nothing_judged(findings: list[Finding], checked: Checked) -> list[Finding]:
+    """ "Nothing was judged" is said of the run: not at all once another configuration of it
+    was judged (a sites-enabled folder holds other applications' sites next to the FAS one),
+    and once, naming the others, when none was (a folder of 20,000 sites is one warning)."""
+    said = [f for f in findings if f.rule == NOTHING_JUDGED]
+    if not said:
+        return findings
+    rest = [f for f in findings if f.rule != NOTHING_JUDGED]
+    if checked.plans:
+        return rest
+    first, others = said[0], said[1:]
+    if others:
+        first.message += f" (nor in {len(others)} other configuration{'s' if len(others) != 1 else ''} read)"
+        first.related += [Related(f.loc, "nothing judged here either") for f in others[:MAX_RELATED]]
+    return sorted([*rest, first], key=Finding.sort_key)
 
 
 def _dedup(findings: list[Finding]) -> list[Finding]:

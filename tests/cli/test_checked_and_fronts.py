@@ -150,3 +150,18 @@ def test_no_warning_on_a_config_the_proxy_cannot_read(cli, tmp_path):
     write(tmp_path, "nginx.conf", "events {}\nhttp {\n    server {\n        listen 80\n    }\n}\n")
     code, doc = check_json(cli, "nginx.conf", cwd=tmp_path)
     assert [f["rule"] for f in doc["findings"]] == ["WSP001"]
+
+
+def test_nothing_judged_is_said_once_per_run(cli, tmp_path):
+    """A folder of other applications' sites is one warning, naming the others; next to a FAS
+    site it is none (that one was judged, and the summary names it)."""
+    for i in range(5):
+        write(tmp_path, f"sites/s{i}.conf", OTHER_APP.replace("/chat/", f"/chat{i}/"))
+    code, doc = check_json(cli, "sites", cwd=tmp_path)
+    [f] = doc["findings"]
+    assert f["rule"] == "WSP005" and "nor in 4 other configurations read" in f["message"]
+    assert len(f["related"]) == 4
+    write(tmp_path, "sites/fas.conf", REDIRECT_PAIR)
+    code, doc = check_json(cli, "sites", "--front", "wss", cwd=tmp_path)
+    assert (code, doc["findings"]) == (0, [])
+    assert [s["label"] for s in doc["checked"]["fas_sites"]] == ["server gw.example.com"]
