@@ -58,6 +58,7 @@ def finding(
     fix_setting: Loc | None = None,
     fix_inherited: Sequence[Loc] = (),
     mechanical: bool = True,
+    ws_paths: Sequence[str] = (),
     **details: str,
 ) -> Finding:
     """Every finding is worded here. ``fix``: a ``Fix`` the dialect's advice words with
@@ -67,7 +68,10 @@ def finding(
     unread includes are related, and the finding gets this severity instead of the rule's.
     ``fix_setting``: the line whose value the fix changes; ``fix_inherited``: lines of the
     same kind in force from an enclosing level (the dialect's edits may need to repeat them);
-    ``mechanical`` False: the fix is not an edit of the lines the model names (no request)."""
+    ``mechanical`` False: the fix is not an edit of the lines the model names (no request).
+
+    ``ws_paths``: every URL the cause breaks, when a check groups them itself (the runner
+    merges the others, see ``merge_urls``); the plan's URL is the first."""
     related = list(related)
     certain = True
     if unseen is not None and plan is not None:
@@ -112,6 +116,7 @@ def finding(
         related=related,
         files=tuple(sorted(plans.files(plan))) if plan else (),
         fix_request=request,
+        ws_paths=tuple(ws_paths),
     )
 
 

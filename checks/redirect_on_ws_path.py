@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from linter.core.findings import Finding
 from linter.core.fixes import Fix
 from linter.core.model import Guard, Respond
-from linter.core.plan import PlanSet
+from linter.core.plan import HandshakePlan, PlanSet
+from linter.core.resolve import answers_any
 from linter.core.rules import Rule
 from linter.core.symptoms import status
 
@@ -21,24 +22,42 @@ RULE = Rule(
     why=(
         "Browsers do not follow redirects during a websocket handshake: any 3xx ends it. Typical "
         "causes are an http-to-https redirect on the listener the browser uses, a rewrite, or "
-        "nginx's automatic 301 when the location is written with a trailing slash."
+        "nginx's automatic 301 when the location is written with a trailing slash. A plain listener "
+        "that only redirects to https, next to a TLS listener that proxies to FAS, breaks only "
+        "clients that open ws://: a warning unless `--front` says which schemes clients use (an "
+        "error with `--front ws`, nothing with `--front wss` alone, which judges TLS listeners only)."
     ),
     fix="Serve the websocket URL directly, without a redirect.",
     console="Error during WebSocket handshake: Unexpected response code: 301 (or 302)",
 )
 
 
-def _tls_alternative(plans: PlanSet, plan, action: Respond) -> bool:
-    """An http-to-https redirect on a plain listener, when the same site proxies the URL over TLS."""
-    if plan.listener.tls or not (action.target or "").startswith("https://"):
-        return False
-    return any(
-        other.site is plan.site and other.ws_path == plan.ws_path and other.listener.tls and other.proxy is not None
-        for other in plans.plans
-    )
+class _TlsFronts:
+    """Per websocket URL, the names of the sites whose TLS listeners proxy it: built once,
+    since a fleet asks it for thousands of redirecting sites."""
+
+    def __init__(self, plans: PlanSet) -> None:
+        self.names: dict[str, set[str]] = {}
+        self.any_name: set[str] = set()  # URLs a TLS site without names (a default site) proxies
+        for p in plans.plans:
+            if p.listener.tls and p.proxy is not None:
+                if answers_any(p.site.names):
+                    self.any_name.add(p.ws_path)
+                self.names.setdefault(p.ws_path, set()).update(p.site.names)
+
+    def redirect_to_tls(self, plan: HandshakePlan, action: Respond) -> bool:
+        """An http-to-https redirect on a plain listener, when a TLS listener of the same site
+        (or of one answering the same names) proxies the URL."""
+        if plan.listener.tls or not (action.target or "").startswith("https://"):
+            return False
+        names = self.names.get(plan.ws_path)
+        if names is None:
+            return False
+        return plan.ws_path in self.any_name or answers_any(plan.site.names) or bool(names & set(plan.site.names))
 
 
 def check(plans: PlanSet) -> Iterator[Finding]:
+    tls_fronts: _TlsFronts | None = None
     for plan in plans.plans:
         action = plan.action
         if isinstance(action, Respond) and action.status in REDIRECTS:
@@ -50,19 +69,26 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                 where = route_label(plan) if plan.route else plan.site.label
                 msg = f"{plan.ws_path} is redirected with {action.status}{target} ({where})"
                 fix = Fix.NO_REDIRECT
-                if _tls_alternative(plans, plan, action):
+                if tls_fronts is None:
+                    tls_fronts = _TlsFronts(plans)
+                if tls_fronts.redirect_to_tls(plan, action) and "ws" not in plans.options.fronts:
+                    # clients that open ws:// here fail; whether any do, only the operator knows
                     yield finding(
                         plans,
                         RULE,
                         action.loc,
                         msg + "; only ws:// on this plain listener is affected: the site's TLS listener "
-                        "proxies wss:// to FAS, which browsers on https pages use",
+                        "proxies wss:// to FAS, which browsers on https pages use, but a native client "
+                        "configured with ws:// gets the redirect (say `--front wss` if no client uses ws://, "
+                        "`--front ws` if some do)",
                         symptom=status(action.status),
                         fix=fix,
                         plan=plan,
-                        severity="info",
+                        severity="warning",
                     )
                     continue
+                if "ws" in plans.options.fronts and not plan.listener.tls:
+                    msg += "; clients open ws:// on this plain listener (--front ws)"
             yield finding(plans, RULE, action.loc, msg, symptom=status(action.status), fix=fix, plan=plan)
             continue
         for unsure in plan.uncertain:

@@ -34,7 +34,7 @@ def wsp(*args: str, cwd: Path, timeout: float = 60, driver: tuple[str, ...] = ()
 
 def doc(r: subprocess.CompletedProcess) -> dict:
     out = json.loads(r.stdout)
-    assert set(out) == {"version", "tool", "files", "findings"}
+    assert set(out) == {"version", "tool", "files", "findings", "checked"}
     return out
 
 

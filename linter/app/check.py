@@ -109,6 +109,12 @@ def _options(a: CheckArgs, settings: Settings) -> Options:
             parse_fas_backend(b)
         except ValueError:
             raise CliError(f"--fas-backend: expected HOST[:PORT] or a backend name, not {b!r}") from None
+    from linter.app.settings import FRONTS
+
+    fronts = tuple(dict.fromkeys(a.front or settings.fronts))
+    for front in fronts:
+        if front not in FRONTS:
+            raise CliError(f"--front: expected ws or wss, not {front!r}")
     versions = dict(settings.proxy_versions)
     for d in parsers.dialects():
         value = _version(a.versions.get(d.name), version_flag(d))
@@ -125,6 +131,7 @@ def _options(a: CheckArgs, settings: Settings) -> Options:
         fas_version=_version(a.fas_version, "--fas-version") or settings.fas_version,
         ws_paths=ws_paths,
         fas_backends=fas_backends,
+        fronts=fronts,
         proxy_versions=versions,
         idle_threshold=idle,
         dialect=a.dialect,

@@ -52,12 +52,20 @@ def check_options() -> tuple[OptionSpec, ...]:
             many=True,
             shown_default="recognised by port 8080/8443 or a FAS path",
         ),
+        OptionSpec(
+            "front",
+            "ws or wss: a scheme clients open the websocket with (repeatable); a plain listener that only "
+            "redirects to https is a warning, an error with --front ws; --front wss alone judges TLS listeners only",
+            many=True,
+            shown_default="every listener is judged",
+        ),
         OptionSpec("select", "Only these rule ids or prefixes (comma-separated: WSP1,WSP401)", shown_default="all"),
         OptionSpec("ignore", "Skip these rule ids or prefixes (comma-separated)", shown_default="none"),
         OptionSpec("fail_on", "error, warning or info: the lowest severity that fails", shown_default="warning"),
         OptionSpec(
             "idle_timeout_threshold",
-            "Seconds a live call may stay silent (idle-timeout rule)",
+            "Seconds a live call may stay silent (idle-timeout rule); per URL: the topic socket pings every "
+            "10 s, so its limit is 30 s at most, and a finding naming both URLs says each threshold",
             type=float,
             shown_default=f"{DEFAULT_IDLE_THRESHOLD:g}",
         ),

@@ -585,7 +585,7 @@ def order_findings(findings: list[Finding], observed: str | None, url_path: str)
         return observed is not None and f.symptom == observed and live(f)
 
     def key(f: Finding) -> tuple:
-        return (not matches(f), f.ws_path not in (url_path, None), *Finding.sort_key(f))
+        return (not matches(f), not f.concerns(url_path), *Finding.sort_key(f))
 
     matching = sum(1 for f in findings if matches(f))
     return sorted(findings, key=key), matching

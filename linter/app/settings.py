@@ -24,6 +24,7 @@ from linter.core.fas import parse_fas_backend
 from linter.engine.patterns import anchor
 
 DOTFILE = ".wsproxylint.toml"
+FRONTS = ("ws", "wss")
 PYPROJECT = "pyproject.toml"
 
 
@@ -43,6 +44,7 @@ class Settings:
     proxy_versions: dict[str, str] = field(default_factory=dict)  # dialect -> version
     ws_paths: list[str] = field(default_factory=list)
     fas_backends: list[str] = field(default_factory=list)  # HOST[:PORT] or backend names
+    fronts: list[str] = field(default_factory=list)  # "ws", "wss"
     exclude: list[str] = field(default_factory=list)  # patterns, see matches()
     dialects: list[tuple[str, str]] = field(default_factory=list)  # (pattern, dialect)
     idle_timeout_threshold: float | None = None
@@ -161,6 +163,7 @@ def keys() -> tuple[str, ...]:
         *_version_keys(),
         "ws-paths",
         "fas-backends",
+        "fronts",
         "exclude",
         "dialects",
         "idle-timeout-threshold",
@@ -204,6 +207,11 @@ def _parse(data: dict[str, Any], path: str, where: str) -> Settings:
                     parse_fas_backend(b)
                 except ValueError:
                     raise ConfigError(f"{at}: expected HOST[:PORT] or a backend name, not {b!r}") from None
+        elif key == "fronts":
+            s.fronts = _strings(value, at)
+            for front in s.fronts:
+                if front not in FRONTS:
+                    raise ConfigError(f'{at}: expected "ws" or "wss", not {front!r}')
         elif key == "exclude":
             s.exclude = [anchor(p, base) for p in _strings(value, at)]
         elif key == "dialects":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from linter.core.fixes import FixEdits, FixRequest
@@ -32,7 +33,7 @@ class Finding:
     symptom: str | None
     fix: str
     listener: str | None = None
-    ws_path: str | None = None
+    ws_path: str | None = None  # the first of ``ws_paths`` (the contract's single URL)
     related: list[Related] = field(default_factory=list)
     # the files whose lines decide what the finding is about (its plan's block, the snippets
     # included into it): a change in one of them concerns this finding (the ``roots`` focus)
@@ -41,10 +42,122 @@ class Finding:
     # (linter/app/fixing.py fills ``edits`` when a caller wants them)
     fix_request: FixRequest | None = None
     edits: FixEdits | None = None
+    # every websocket URL this one cause breaks, in the run's order (see merge_urls)
+    ws_paths: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.ws_path is not None and not self.ws_paths:
+            self.ws_paths = (self.ws_path,)
+
+    def concerns(self, ws_path: str) -> bool:
+        """Does this finding speak about ``ws_path`` (a finding about no URL speaks about all)?"""
+        return not self.ws_paths or ws_path in self.ws_paths
 
     def sort_key(self) -> tuple:
         return (self.loc.file, self.loc.line, self.rule, self.ws_path or "", self.listener or "")
 
     def dedup_key(self) -> tuple:
         """Findings that differ only by listener say the same thing about the same line."""
-        return (self.rule, self.loc.file, self.loc.line, self.ws_path, self.message)
+        return (self.rule, self.loc.file, self.loc.line, self.ws_paths, self.message)
+
+
+def join_words(words: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``: URLs named in one sentence."""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def merge_urls(findings: Iterable[Finding], order: Sequence[str]) -> list[Finding]:
+    """One finding per cause: findings of one rule at the same line, with the same symptom,
+    severity and listener, that differ only by the websocket URL they concern, become one
+    finding naming every URL (``order``: the run's URLs, which the names follow).
+
+    Without this, a line that breaks both FAS URLs was reported twice, sometimes with two
+    fixes worded for two routes, and a reader counted two problems where there is one."""
+    rank = {p: i for i, p in enumerate(order)}
+    out: list[Finding] = []
+    causes: dict[tuple, list[list[Finding]]] = {}
+    for f in findings:
+        if f.ws_path is None:
+            out.append(f)
+            continue
+        key = (f.rule, f.loc.file, f.loc.line, f.loc.column, f.symptom, f.severity, f.listener)
+        slots = causes.setdefault(key, [])
+        # a second finding for a URL already in a cause is another cause at the same line
+        free = [c for c in slots if not any(set(f.ws_paths) & set(g.ws_paths) for g in c)]
+        # the same words (but for the URL) first: two causes at one line stay two
+        words = _words(f)
+        slot = next((c for c in free if _words(c[0]) == words), free[0] if free else None)
+        if slot is None:
+            slots.append([f])
+        else:
+            slot.append(f)
+    for slots in causes.values():
+        for cause in slots:
+            cause.sort(key=lambda g: min(rank.get(p, len(rank)) for p in g.ws_paths))
+            out.append(cause[0] if len(cause) == 1 else _merged(cause))
+    return out
+
+
+def _words(f: Finding) -> str:
+    return f.message.replace(f.ws_path or "", "\0")
+
+
+def _merged(cause: list[Finding]) -> Finding:
+    first = cause[0]
+    paths = tuple(p for g in cause for p in g.ws_paths)
+    named = join_words(paths)
+    message = _one_text([g.message for g in cause], cause, named, append=True)
+    # a fix that names the URL is advice per URL (`location = /gateway/websocketcall`):
+    # each is kept rather than naming both URLs in one directive
+    fixes = [g.fix for g in cause]
+    fix = _one_text(fixes, cause, named, append=False) if not any((g.ws_path or "\0") in g.fix for g in cause) else ""
+    if not fix:
+        fix = "; ".join(dict.fromkeys(fixes))
+    related: list[Related] = []
+    seen: set[tuple] = set()
+    for g in cause:
+        for r in g.related:
+            key = (r.loc.file, r.loc.line, r.message)
+            if key not in seen:
+                seen.add(key)
+                related.append(r)
+    return Finding(
+        rule=first.rule,
+        name=first.name,
+        severity=first.severity,
+        dialect=first.dialect,
+        loc=first.loc,
+        message=message,
+        symptom=first.symptom,
+        fix=fix,
+        listener=first.listener,
+        ws_path=paths[0],
+        related=related,
+        ws_paths=paths,
+    )
+
+
+# the verbs a message puts right after its URL, for several URLs
+_PLURAL = ((" is ", " are "), (" goes ", " go "), (" lands ", " land "), (" reaches ", " reach "))
+
+
+def _one_text(texts: list[str], cause: list[Finding], named: str, *, append: bool) -> str:
+    """The texts of one cause as one: the same words with the URLs named together when they
+    differ only by the URL; else each text once, in URL order."""
+    marks = {t.replace(g.ws_path or "", "\0") for t, g in zip(texts, cause, strict=True)}
+    if len(marks) == 1:
+        (mark,) = marks
+        if "\0" in mark:
+            for one, many in _PLURAL:
+                mark = mark.replace("\0" + one, "\0" + many)
+            return mark.replace("\0", named)
+        return f"{mark} (on {named})" if append else mark
+    unique: list[str] = []
+    for t, g in zip(texts, cause, strict=True):
+        if append and (g.ws_path or "") not in t:
+            t = f"{t} (on {g.ws_path})"
+        if t not in unique:
+            unique.append(t)
+    return "; ".join(unique)

@@ -24,3 +24,13 @@ class Options:
     dialect_overrides: tuple[tuple[str, str], ...] = ()
     # how stdin ("-") is shown and named for dialect detection
     stdin_name: str = "-"
+    # the schemes clients open the websocket with ("ws", "wss"); empty: not said, so every
+    # listener is judged and a plain listener that only redirects is a warning, not an error
+    fronts: tuple[str, ...] = ()
+
+    def judges(self, tls: bool) -> bool:
+        """Are handshakes on a listener with (or without) TLS judged? A plain one only when
+        clients may open ws:// (``--front wss`` alone says none do). A TLS listener always:
+        one that serves FAS pages gets wss:// from the browsers that load them, whatever
+        native clients do."""
+        return tls or not self.fronts or "ws" in self.fronts

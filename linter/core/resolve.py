@@ -557,10 +557,11 @@ def build_plans(model: ProxyModel, options: Options) -> PlanSet:
     requests: dict[tuple, tuple[Request, Request]] = {}
     shared: dict[str, SentHeader] = {}
 
-    for site in model.sites:
-        if not fronts_fas(site, options.ws_paths, options.fas_backends):
-            continue
+    fas_sites = [s for s in model.sites if fronts_fas(s, options.ws_paths, options.fas_backends)]
+    for site in fas_sites + _redirecting_fronts(model.sites, fas_sites, options.ws_paths):
         for listener in site.listeners:
+            if not listener.unknown and not options.judges(listener.tls):
+                continue  # --front: clients never open this scheme, so nothing is judged here
             for ws in options.ws_paths:
                 key = (ws, listener.tls, listener.port)
                 pair = requests.get(key)
@@ -617,6 +618,39 @@ def _path_facts(plan: HandshakePlan, out: _Outcome) -> None:
         plan.target_changed_path = path != out.path
         plan.target_changed_query = query != out.query
         plan.final_path, plan.final_query = path, query
+
+
+def _redirecting_fronts(sites: Sequence[Site], fas_sites: list[Site], ws_paths: tuple[str, ...]) -> list[Site]:
+    """Plain sites that send the websocket URLs of a FAS site to https:// (the usual port-80
+    server next to the TLS one): clients that open ws:// meet them, so they are judged too
+    (``--front`` says whether any client does)."""
+    tls_sites = [s for s in fas_sites if any(li.tls for li in s.listeners)]
+    if not tls_sites:
+        return []
+    # one set of names for all of them: a fleet has thousands of sites on each side
+    names: set[str] = set()
+    for s in tls_sites:
+        names.update(s.names)
+    any_name = any(answers_any(s.names) for s in tls_sites)
+    judged = {id(s) for s in fas_sites}
+    out: list[Site] = []
+    for site in sites:
+        if id(site) in judged or not site.listeners or any(li.tls for li in site.listeners):
+            continue
+        if not (any_name or answers_any(site.names) or names.intersection(site.names)):
+            continue
+        for ws in ws_paths:
+            _, action, _, _ = trace(site, upgrade_request(ws, False, None))
+            if not (isinstance(action, Respond) and (action.target or "").startswith("https://")):
+                break
+        else:
+            out.append(site)
+    return out
+
+
+def answers_any(names: Sequence[str]) -> bool:
+    """A site without names (or nginx's catch-all `_`) answers whatever host it is asked."""
+    return not names or "_" in names
 
 
 def fas_backends(site: Site, ws_paths: tuple[str, ...], named: tuple[str, ...] = ()) -> list[Backend]:

@@ -97,6 +97,8 @@ def _run_focused(
                 unreadable=root_report.unreadable + rest_report.unreadable,
                 sources={**rest_report.sources, **root_report.sources},
             )
+            merged.checked = root_report.checked
+            merged.checked.add(rest_report.checked)
             focus = {os.path.realpath(options.stdin_name if p == "-" else p) for p in covered}
             focus |= {os.path.realpath(f) for f, _ in rest_report.files}
             if focus & {os.path.realpath(r) for r in roots}:

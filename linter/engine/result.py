@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from linter.core.findings import Finding
-from linter.core.tree import SourceFile
+from linter.core.tree import Loc, SourceFile
 
 
 class UsageError(Exception):
@@ -23,6 +23,32 @@ class InternalError:
     where: str
     message: str
     detail: str = ""
+
+
+@dataclass(slots=True)
+class FasSite:
+    """A site the run recognised as fronting FAS, and the evidence: what silence rests on."""
+
+    loc: Loc
+    label: str
+    why: str
+
+
+@dataclass(slots=True)
+class Checked:
+    """What a run judged (the contract's ``checked``): no finding means something only if
+    handshakes were planned at all."""
+
+    plans: int = 0
+    listeners: list[str] = field(default_factory=list)
+    ws_paths: list[str] = field(default_factory=list)
+    fas_sites: list[FasSite] = field(default_factory=list)
+
+    def add(self, other: Checked) -> None:
+        self.plans += other.plans
+        self.listeners += [x for x in other.listeners if x not in self.listeners]
+        self.ws_paths += [x for x in other.ws_paths if x not in self.ws_paths]
+        self.fas_sites += other.fas_sites
 
 
 @dataclass(slots=True)
@@ -42,3 +68,4 @@ class Report:
     # that report them)
     suppressed: int = 0
     unused: list[Finding] = field(default_factory=list)
+    checked: Checked = field(default_factory=Checked)

@@ -14,20 +14,23 @@ from collections.abc import Callable
 from functools import partial
 
 import parsers
-from linter.core.findings import Finding
-from linter.core.model import ProxyModel
+from linter.core.findings import Finding, Related, merge_urls
+from linter.core.model import ProxyModel, Respond
 from linter.core.options import Options
+from linter.core.plan import HandshakePlan, PlanSet
 from linter.core.resolve import build_plans
 from linter.engine.discover import Candidate, companions, discover
 from linter.engine.pool import pooled
 from linter.engine.registry import all_checks
-from linter.engine.result import InternalError, Report
+from linter.engine.result import Checked, FasSite, InternalError, Report
 from linter.engine.selection import EVERY_RULE, Selection
 from parsers.dialect import Source
 
 # Readers and interpreters recurse once or twice per nested block; their nesting bounds
 # (linter/core/bounds.py) stay well inside this limit, which is restored after the run.
 RECURSION_LIMIT = 4000
+# the other configurations a run-level finding lists as related lines
+MAX_RELATED = 20
 
 
 def _collector_paused(fn):
@@ -109,6 +112,7 @@ def _run(
             report.skipped.extend(sub.skipped)
             report.unreadable.extend(sub.unreadable)
             report.sources.update(sub.sources)
+            report.checked.add(sub.checked)
             continue
         reader = parsers.get(dialect)
         if reader is None:
@@ -133,7 +137,8 @@ def _run(
         for sf in model.sources:
             report.sources.setdefault(sf.path, sf)
         report.findings.extend(_check(model, options, selection, report))
-    report.findings = _dedup(report.findings)
+    report.findings = _one_nothing_judged(_dedup(report.findings), report.checked)
+    report.checked.ws_paths = list(options.ws_paths)
     return report
 
 
@@ -163,6 +168,7 @@ def _check(model: ProxyModel, options: Options, selection: Selection, report: Re
             InternalError(model.root_file, f"planning failed: {type(e).__name__}: {e}", _trace())
         )
         return []
+    _count(plans, report.checked)
     out: list[Finding] = []
     for registered in checks:
         try:
@@ -171,7 +177,58 @@ def _check(model: ProxyModel, options: Options, selection: Selection, report: Re
             report.internal_errors.append(
                 InternalError(f"{registered.rule.id} on {model.root_file}", f"{type(e).__name__}: {e}", _trace())
             )
-    return out
+    return merge_urls(out, options.ws_paths)
+
+
+def _count(plans: PlanSet, checked: Checked) -> None:
+    """Add one model's plans to what the run says it judged: the listeners, and each site
+    that fronts FAS with the route that shows it."""
+    checked.plans += len(plans.plans)
+    by_site: dict[int, list[HandshakePlan]] = {}
+    for p in plans.plans:
+        label = p.listener.label
+        if label not in checked.listeners:
+            checked.listeners.append(label)
+        by_site.setdefault(id(p.site), []).append(p)
+    for site_plans in by_site.values():
+        site = site_plans[0].site
+        checked.fas_sites.append(FasSite(site.loc, site.label, _why(site_plans)))
+
+
+def _why(site_plans: list[HandshakePlan]) -> str:
+    """What in the site says it fronts FAS, in words a reader checks against the config."""
+    for p in site_plans:
+        proxy = p.proxy
+        if proxy is not None and proxy.backend is not None:
+            route = p.route.label if p.route is not None else p.site.label
+            return f"routes {p.ws_path} to {proxy.backend.name} ({route})"
+    p = site_plans[0]
+    action = p.action
+    if isinstance(action, Respond) and action.target:
+        return f"answers {p.ws_path} with a redirect to {action.target}, toward a FAS site"
+    route = p.route.label if p.route is not None else "no route"
+    return f"a route names a FAS URL; {p.ws_path} lands in {route}, which does not proxy it"
+
+
+# the rule that says a configuration gave nothing to judge (checks/no_fas_route.py)
+NOTHING_JUDGED = "WSP005"
+
+
+def _one_nothing_judged(findings: list[Finding], checked: Checked) -> list[Finding]:
+    """ "Nothing was judged" is said of the run: not at all once another configuration of it
+    was judged (a sites-enabled folder holds other applications' sites next to the FAS one),
+    and once, naming the others, when none was (a folder of 20,000 sites is one warning)."""
+    said = [f for f in findings if f.rule == NOTHING_JUDGED]
+    if not said:
+        return findings
+    rest = [f for f in findings if f.rule != NOTHING_JUDGED]
+    if checked.plans:
+        return rest
+    first, others = said[0], said[1:]
+    if others:
+        first.message += f" (nor in {len(others)} other configuration{'s' if len(others) != 1 else ''} read)"
+        first.related += [Related(f.loc, "nothing judged here either") for f in others[:MAX_RELATED]]
+    return sorted([*rest, first], key=Finding.sort_key)
 
 
 def _dedup(findings: list[Finding]) -> list[Finding]:

@@ -65,6 +65,10 @@ EXAMPLES: dict[str, Example] = {
         bad=apache_vhost(_APACHE_GUARDED + APACHE_WS),
         good=apache_vhost("    ProxyPass /gateway/websocketcall ws://fas:8080/gateway/websocketcall\n" + APACHE_WS),
     ),
+    "WSP005": Example(
+        bad=apache_vhost("    ProxyPass /app/ http://app:3000/app/\n"),
+        good=apache_vhost(APACHE_WS),
+    ),
     "WSP101": Example(
         bad=apache_vhost("    Timeout 3600\n    ProxyPass /gateway/ http://fas:8080/gateway/ disablereuse=On\n"),
         good=apache_vhost(

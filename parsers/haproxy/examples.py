@@ -37,6 +37,14 @@ EXAMPLES: dict[str, Example] = {
         bad=haproxy_config(server="server fas1 10.20.0.11:8443 ssl"),
         good=haproxy_config(server="server fas1 10.20.0.11:8443 ssl verify required ca-file /etc/ssl/certs/fas-ca.pem"),
     ),
+    "WSP005": Example(
+        bad=(
+            "defaults\n    mode http\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n"
+            "frontend fe\n    bind :80\n    use_backend app if { path_beg /app/ }\n"
+            "backend app\n    server app1 10.20.0.12:3000\n"
+        ),
+        good=HAPROXY_GOOD,
+    ),
     "WSP101": Example(
         bad=haproxy_config(front="    http-request del-header Upgrade\n"),
         good=HAPROXY_GOOD,

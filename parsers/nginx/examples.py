@@ -37,6 +37,10 @@ EXAMPLES: dict[str, Example] = {
             "            proxy_set_header Connection $connection_upgrade;\n        }\n    }\n}\n"
         ),
     ),
+    "WSP005": Example(
+        bad="server {\n    listen 443 ssl;\n    location /app/ {\n        proxy_pass http://app:3000;\n    }\n}\n",
+        good="server {\n    listen 443 ssl;\n" + NGINX_GOOD + "}\n",
+    ),
     "WSP101": Example(
         bad="location /gateway/ {\n    proxy_pass http://fas:8080;\n    proxy_http_version 1.1;\n}\n",
         good=NGINX_GOOD,

@@ -42,5 +42,36 @@ def test_front_tls_missing_names_every_websocket_url(cli, tmp_path):
         }
         """)
     found = [f for f in lint(cli, conf) if f["rule"] == "WSP203"]
-    assert sorted(f["ws_path"] for f in found) == ["/assistserver/topic", "/gateway/websocketcall"]
+    # one cause, one finding, naming both URLs (the topic's failure is not hidden)
+    assert len(found) == 1
+    assert found[0]["ws_paths"] == ["/gateway/websocketcall", "/assistserver/topic"]
+    assert found[0]["ws_path"] == "/gateway/websocketcall"
+    assert "/gateway/websocketcall" in found[0]["message"] and "/assistserver/topic" in found[0]["message"]
     assert {(f["line"], f["symptom"], f["listener"]) for f in found} == {(4, "tls-error", "0.0.0.0:443")}
+
+
+def test_idle_limit_cutting_both_urls_is_one_finding_with_each_threshold(cli, tmp_path):
+    """A server-level limit below both URLs' thresholds was two findings with two fixes; it is
+    one cause: one finding naming both URLs, each with its own threshold, and a fix that
+    covers both (the larger)."""
+    conf = write(tmp_path, "nginx.conf", """\
+        events {}
+        http {
+            server {
+                listen 80;
+                proxy_http_version 1.1;
+                proxy_set_header Upgrade $http_upgrade;
+                proxy_set_header Connection "upgrade";
+                proxy_read_timeout 20s;
+                location /gateway/ { proxy_pass http://10.20.0.11:8080; }
+                location /assistserver/ { proxy_pass http://10.20.0.11:8080; }
+            }
+        }
+        """)
+    found = [f for f in lint(cli, conf) if f["rule"] == "WSP401"]
+    assert len(found) == 1
+    f = found[0]
+    assert (f["line"], f["ws_paths"]) == (8, ["/gateway/websocketcall", "/assistserver/topic"])
+    assert "after 20 s of silence" in f["message"]
+    assert "(threshold 300 s for /gateway/websocketcall, 30 s for /assistserver/topic)" in f["message"]
+    assert "300s" in f["fix"]

@@ -25,7 +25,7 @@ from linter.engine.registry import all_rules
 TRACEBACK = "Traceback (most recent call last)"
 
 FINDING_KEYS = {"rule", "name", "severity", "dialect", "path", "line", "column", "message", "symptom", "fix",
-                "listener", "ws_path", "related"}
+                "listener", "ws_path", "ws_paths", "related"}
 RELATED_KEYS = {"path", "line", "message"}
 SYMPTOM = re.compile(r"^(refused|reset|tls-error|missing-accept|idle-disconnect|config-rejected|status:[1-5]\d\d)$")
 
@@ -37,7 +37,12 @@ def as_json(r: CliResult) -> dict:
 
 
 def assert_contract(doc: dict) -> None:
-    assert set(doc) == {"version", "tool", "files", "findings"}
+    assert set(doc) == {"version", "tool", "files", "findings", "checked"}
+    checked = doc["checked"]
+    assert set(checked) == {"plans", "listeners", "ws_paths", "fas_sites"}
+    assert isinstance(checked["plans"], int) and checked["plans"] >= 0
+    for site in checked["fas_sites"]:
+        assert set(site) == {"path", "line", "label", "why"}
     assert doc["version"] == 1
     assert doc["tool"] == {"name": "wsproxylint", "version": doc["tool"]["version"]}
     assert re.fullmatch(r"\d+\.\d+\.\d+\S*", doc["tool"]["version"])
@@ -64,6 +69,9 @@ def assert_contract(doc: dict) -> None:
         assert isinstance(f["fix"], str) and f["fix"], f
         assert f["listener"] is None or isinstance(f["listener"], str), f
         assert f["ws_path"] is None or (isinstance(f["ws_path"], str) and f["ws_path"].startswith("/")), f
+        # ws_path is the first of ws_paths: every URL one cause breaks
+        assert f["ws_paths"] == ([] if f["ws_path"] is None else f["ws_paths"]), f
+        assert f["ws_path"] is None or f["ws_paths"][0] == f["ws_path"], f
         assert isinstance(f["related"], list), f
         for r in f["related"]:
             assert set(r) == RELATED_KEYS, r
@@ -240,7 +248,8 @@ def test_json_is_one_object_even_with_several_files_and_skips(cli, tmp_path, con
     assert r.code == 1
     doc = as_json(r)
     assert_contract(doc)
-    # HAProxy is read too (a config with no frontend: nothing to find)
+    # HAProxy is read too (a config with no frontend: nothing to find, and nothing to judge,
+    # which the run's summary says; the nginx files were judged)
     assert sorted(f["path"] for f in doc["files"]) == ["a-nginx.conf", "b-nginx.conf", "haproxy.cfg"]
     assert {f["path"] for f in doc["findings"]} == {"a-nginx.conf"}
 
@@ -562,7 +571,14 @@ def test_check_empty_directory_is_no_config_found_exit_2(cli, tmp_path):
     (tmp_path / "empty").mkdir()
     r = cli("check", "--format", "json", "empty", cwd=tmp_path)
     assert r.code == 2
-    assert as_json(r) == {"version": 1, "tool": as_json(r)["tool"], "files": [], "findings": []}
+    assert as_json(r) == {
+        "version": 1,
+        "tool": as_json(r)["tool"],
+        "files": [],
+        "findings": [],
+        "checked": {"plans": 0, "listeners": [], "ws_paths": ["/gateway/websocketcall", "/assistserver/topic"],
+                    "fas_sites": []},
+    }
     assert "no nginx, Apache or HAProxy config found in empty" in r.err
 
 

@@ -165,4 +165,5 @@ def test_fas_prefixes_are_matched_as_path_segments():
 
 def test_a_site_without_fas_routes_or_ports_is_not_judged():
     other = Route(PathMatch("prefix", "/api/gateway-status"), loc(10), "route", action=proxy(20, port=9000))
-    assert findings(model([other])) == set()
+    # no websocket verdict; only WSP005, which says that nothing was judged
+    assert findings(model([other])) == {("WSP005", 1, None)}

@@ -78,3 +78,14 @@ def test_a_pinned_version_is_compared_to_its_own_precision():
     assert not _same_version("2.4.41", "2.4.71")
     assert _same_version("2.4", "2.4.71") and _same_version("1.22", "1.22.1") and _same_version("2.6.12", "2.6.12")
     assert not _same_version("2.8", "2.6.12")
+
+
+def test_finding_naming_several_urls_is_witnessed_on_each():
+    both = Finding("WSP999", "error", "status:302", "0.0.0.0:443 tls", GATEWAY_WS, "x.conf:1", "test",
+                   (GATEWAY_WS, ASSIST_TOPIC_WS))
+    assert judge([both], [seen("status:302"), seen("status:302", path=ASSIST_TOPIC_WS)], "current") == []
+    # the topic's handshake went through: the finding claims more than happened
+    problems = judge([both], [seen("status:302"), seen("ok", path=ASSIST_TOPIC_WS)], "current")
+    assert len(problems) == 1 and ASSIST_TOPIC_WS in problems[0]
+    # and it covers the failure on its second URL, which a first-URL-only reading would not
+    assert judge([both], [seen("status:302", path=ASSIST_TOPIC_WS), seen("status:302")], "current") == []

@@ -62,7 +62,7 @@ def _verdict(r: subprocess.CompletedProcess | None, why: str) -> str:
         problems.append("internal error")
     try:
         doc = json.loads(r.stdout)
-        if not isinstance(doc, dict) or set(doc) != {"version", "tool", "files", "findings"}:
+        if not isinstance(doc, dict) or set(doc) != {"version", "tool", "files", "findings", "checked"}:
             problems.append("stdout is not the contract's JSON object")
     except json.JSONDecodeError as e:
         problems.append(f"stdout is not JSON ({e.msg})")
@@ -137,7 +137,7 @@ def test_corpus_each_file_alone_in_process(capsys, dialect: str):
                     signal.setitimer(signal.ITIMER_REAL, FILE_TIMEOUT)
                 report = run([str(path)], Options(dialect=dialect))
                 doc = json.loads(render(report))
-                assert set(doc) == {"version", "tool", "files", "findings"}
+                assert set(doc) == {"version", "tool", "files", "findings", "checked"}
                 if report.internal_errors:
                     failures[path.name] = "; ".join(
                         f"internal error in {e.where}: {e.message}" for e in report.internal_errors)
@@ -163,7 +163,7 @@ def test_corpus_each_file_alone_in_process(capsys, dialect: str):
 
 def test_verdict_catches_each_kind_of_breakage():
     """The corpus guard itself must be able to fail."""
-    ok = json.dumps({"version": 1, "tool": {}, "files": [], "findings": []})
+    ok = json.dumps({"version": 1, "tool": {}, "files": [], "findings": [], "checked": {}})
 
     def cp(rc, out, err=""):
         return subprocess.CompletedProcess([], rc, out, err)

@@ -40,7 +40,8 @@ def test_include_depth_bound_through_the_cli(tmp_path):
 
 def test_include_chain_within_the_bound_is_read_whole(tmp_path):
     chain(tmp_path, READ.MAX_INCLUDE_DEPTH - 1)
-    r = wsp("check", "--format", "json", "nginx.conf", cwd=tmp_path)
+    # the chain holds no FAS site: nothing judged is WSP005's to say, not this test's
+    r = wsp("check", "--format", "json", "--ignore", "WSP005", "nginx.conf", cwd=tmp_path)
     assert (r.returncode, r.stderr) == (0, "")
     assert len(doc(r)["files"]) == READ.MAX_INCLUDE_DEPTH
 

@@ -105,7 +105,7 @@ def _run_in_process(dialect: str, tree: Path, data: bytes) -> None:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
     assert not report.internal_errors, [(e.where, e.message, e.detail) for e in report.internal_errors]
-    assert set(out) == {"version", "tool", "files", "findings"}
+    assert set(out) == {"version", "tool", "files", "findings", "checked"}
     for f in out["findings"]:
         assert f["path"] and isinstance(f["line"], int) and f["line"] >= 1, f
 
@@ -166,7 +166,7 @@ def _cli_ok(dialect: str, cwd: Path, entry: str) -> None:
     assert TRACEBACK not in r.stderr and TRACEBACK not in r.stdout, r.stderr[-3000:]
     assert "internal error" not in r.stderr, r.stderr[-2000:]
     doc = json.loads(r.stdout)
-    assert set(doc) == {"version", "tool", "files", "findings"}
+    assert set(doc) == {"version", "tool", "files", "findings", "checked"}
 
 
 @pytest.mark.parametrize("dialect", _dialects())

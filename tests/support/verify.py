@@ -73,6 +73,8 @@ class Finding:
     ws_path: str | None
     where: str
     message: str
+    # every URL one finding names (one cause breaking several URLs is one finding)
+    ws_paths: tuple[str, ...] = ()
 
     @property
     def port(self) -> int | None:
@@ -80,7 +82,7 @@ class Finding:
         return int(m.group(1)) if m else None
 
     def names(self, front: Front, ws_path: str) -> bool:
-        if self.ws_path not in (None, ws_path):
+        if self.ws_path is not None and ws_path not in (self.ws_paths or (self.ws_path,)):
             return False
         return self.listener is None or self.port is None or self.port == front.port
 
@@ -131,7 +133,8 @@ def lint(sample: Path, args: list[str]) -> list[Finding]:
     proc = cli_process("check", sample, "--format", "json", *args, cwd=ROOT, timeout=120)
     doc = json.loads(proc.stdout)
     return [Finding(f["rule"], f["severity"], f["symptom"], f["listener"], f["ws_path"],
-                    f"{Path(f['path']).name}:{f['line']}", f["message"]) for f in doc["findings"]]
+                    f"{Path(f['path']).name}:{f['line']}", f["message"], tuple(f.get("ws_paths") or ()))
+            for f in doc["findings"]]
 
 
 def _flag(args: list[str], name: str) -> str | None:
@@ -150,7 +153,9 @@ def planned_ports(sample: Path, dialect: str, args: list[str]) -> set[int] | Non
     that claim on the real proxy. None: plans for a fragment's unknown listener, so any."""
     pinned = _flag(args, VERSION_FLAG[dialect])
     versions = {dialect: pinned} if pinned else {}
-    options = Options(fas_version=_flag(args, "--fas-version"), proxy_versions=versions, dialect=dialect)
+    fronts = tuple(args[i + 1] for i, a in enumerate(args[:-1]) if a == "--front")  # which schemes are judged
+    options = Options(fas_version=_flag(args, "--fas-version"), proxy_versions=versions, dialect=dialect,
+                      fronts=fronts)
     ports: set[int] = set()
     # (map and ACL pattern files are data, never configuration, though --dialect walks them)
     candidates = [c for c in discover([str(sample)], options) if not c.path.endswith((".map", ".lst", ".txt"))]
@@ -371,9 +376,15 @@ def judge(findings: list[Finding], observations: list[Observation], mode: str) -
     for f in relevant:
         if f.severity != "error":
             continue
-        witnessed = [o for o in observations if f.names(o.front, o.ws_path) and not o.result.ok]
-        if not witnessed:
-            problems.append(f"[{mode}] predicted {f.symptom} but every handshake it concerns was ok: {f.line()}")
+        # a finding naming several URLs is witnessed on each of them
+        for url in f.ws_paths or (None,):
+            witnessed = [o for o in observations if url in (None, o.ws_path) and f.names(o.front, o.ws_path)
+                         and not o.result.ok]
+            if not witnessed:
+                on = f" on {url}" if url else ""
+                problems.append(f"[{mode}] predicted {f.symptom}{on} but every handshake it concerns was ok: "
+                                f"{f.line()}")
+                break
     for o in observations:
         if o.result.ok:
             continue

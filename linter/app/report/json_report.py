@@ -7,7 +7,7 @@ import json
 from linter import __version__
 from linter.app.report import display_path
 from linter.core.findings import Finding
-from linter.engine.result import Report
+from linter.engine.result import Checked, Report
 
 
 def render(report: Report, settings: list[tuple[str | None, list[str]]] | None = None) -> str:
@@ -18,6 +18,7 @@ def render(report: Report, settings: list[tuple[str | None, list[str]]] | None =
         "tool": {"name": "wsproxylint", "version": __version__},
         "files": files_doc(report.files),
         "findings": [finding_doc(f) for f in report.findings],
+        "checked": checked_doc(report.checked),
     }
     if settings:
         doc["settings"] = [
@@ -29,6 +30,19 @@ def render(report: Report, settings: list[tuple[str | None, list[str]]] | None =
 def files_doc(files: list[tuple[str, str]]) -> list[dict]:
     """The contract's ``files``; also ``probe --format json``'s, which embeds a lint."""
     return [{"path": display_path(p), "dialect": d} for p, d in files]
+
+
+def checked_doc(checked: Checked) -> dict:
+    """The contract's ``checked``: what was judged, so that no finding can be trusted."""
+    return {
+        "plans": checked.plans,
+        "listeners": list(checked.listeners),
+        "ws_paths": list(checked.ws_paths),
+        "fas_sites": [
+            {"path": display_path(s.loc.file), "line": s.loc.line, "label": s.label, "why": s.why}
+            for s in checked.fas_sites
+        ],
+    }
 
 
 def finding_doc(f: Finding) -> dict:
@@ -47,6 +61,7 @@ def finding_doc(f: Finding) -> dict:
         "fix": f.fix,
         "listener": f.listener,
         "ws_path": f.ws_path,
+        "ws_paths": list(f.ws_paths),
         "related": [{"path": display_path(r.loc.file), "line": r.loc.line, "message": r.message} for r in f.related],
     }
     if f.edits is not None and f.edits.edits:

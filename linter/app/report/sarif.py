@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from linter import __version__
 from linter.app.report import console_text, display_path
+from linter.app.report.json_report import checked_doc
 from linter.core.findings import Finding
 from linter.core.rules import Rule
 from linter.engine.registry import all_rules
@@ -173,6 +174,7 @@ def render(
                 "dialect": f.dialect,
                 "listener": f.listener,
                 "ws_path": f.ws_path,
+                "ws_paths": list(f.ws_paths),
                 "fix": f.fix,
             },
         }
@@ -199,5 +201,6 @@ def render(
         "invocations": [_invocation(report, exit_code, nothing or [])],
         "artifacts": _artifacts(report),
         "results": results,
+        "properties": {"checked": checked_doc(report.checked)},
     }
     return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2)

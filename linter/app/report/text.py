@@ -65,6 +65,26 @@ def excerpt(line: str, column: int | None) -> tuple[str, str]:
     return body, " " * start + "^" * width
 
 
+def checked_lines(report: Report) -> list[str]:
+    """What was judged, before the verdict: a bare "No problems found" would not say whether
+    anything was checked at all."""
+    c = report.checked
+    if not report.files:
+        return []
+    n_l, n_u = len(c.listeners), len(c.ws_paths)
+    out = [
+        f"Checked {c.plans} handshake plan{'s' if c.plans != 1 else ''}: {n_l} listener{'s' if n_l != 1 else ''}"
+        f" x {n_u} websocket URL{'s' if n_u != 1 else ''}"
+    ]
+    if c.fas_sites:
+        shown = [f"{s.label} ({display_path(s.loc.file)}:{s.loc.line})" for s in c.fas_sites[:5]]
+        more = f" and {len(c.fas_sites) - 5} more" if len(c.fas_sites) > 5 else ""
+        out[0] += "; FAS sites: " + ", ".join(shown) + more
+    else:
+        out[0] += "; no site recognised as fronting FAS"
+    return out
+
+
 def render(report: Report, color: bool = False, suppressed: int = 0, notes: Notes | None = None) -> str:
     paint = Paint(color)
     src = SourceLines(report)
@@ -80,7 +100,8 @@ def render(report: Report, color: bool = False, suppressed: int = 0, notes: Note
             num = str(f.loc.line)
             lines.append(f"  {paint(num.rjust(5) + ' |', 'dim')} {body}")
             lines.append(f"  {paint(' ' * 5 + ' |', 'dim')} {paint(caret, 'caret')}")
-        context = ", ".join(x for x in (f.ws_path, f.listener and f"listener {f.listener}") if x)
+        urls = ", ".join(f.ws_paths) or f.ws_path
+        context = ", ".join(x for x in (urls, f.listener and f"listener {f.listener}") if x)
         if context:
             lines.append(f"    on: {context}")
         console = console_text(f.symptom)
@@ -119,7 +140,7 @@ def summary_lines(
     """The lines after the findings (text, concise, github): the settings that applied, then
     one line of counts. Kept as a list so that a line can be added."""
     paint = paint or Paint(False)
-    lines = settings_lines(notes or [])
+    lines = settings_lines(notes or []) + checked_lines(report)
     counts = Counter(f.severity for f in report.findings)
     nfiles = len(report.files)
     extra = f" ({suppressed} suppressed)" if suppressed else ""
