@@ -136,6 +136,10 @@ def _merged(cause: list[Finding]) -> Finding:
         ws_path=paths[0],
         related=related,
         ws_paths=paths,
+        # the same line, rule and symptom: one fix serves every URL of the cause
+        files=tuple(sorted({p for g in cause for p in g.files})),
+        fix_request=first.fix_request,
+        edits=first.edits,
     )
 
 

@@ -65,20 +65,20 @@ def test_both_paths_take_every_declared_option_and_each_dialects_version_flag():
 
 
 def test_a_new_check_option_is_one_entry(monkeypatch, cli, tmp_path):
-    """What the merge of --front will do: one OptionSpec, and both front ends and the parsed
+    """What adding an option takes: one OptionSpec, and both front ends and the parsed
     arguments have it."""
     import linter.app.check_options as co
 
-    extra = OptionSpec("front", "ws or wss (repeatable)", many=True)
+    extra = OptionSpec("scheme", "ws or wss (repeatable)", many=True)
     original = co.check_options
     spec = co.CommandSpec(co.CHECK.name, co.CHECK.help, co.CHECK.arguments, lambda: (*original(), extra))
     monkeypatch.setitem(COMMANDS, "check", spec)
-    assert "--front" in _fast_options("check")
-    assert "--front" in _typer_options("check")
-    ns = fast_parser(spec).parse_args(["--front", "ws", "--front", "wss", "x.conf"])
+    assert "--scheme" in _fast_options("check")
+    assert "--scheme" in _typer_options("check")
+    ns = fast_parser(spec).parse_args(["--scheme", "ws", "--scheme", "wss", "x.conf"])
     from linter.app.cli_spec import Args
 
-    assert Args.from_values(spec, vars(ns)).front == ["ws", "wss"]
+    assert Args.from_values(spec, vars(ns)).scheme == ["ws", "wss"]
 
 
 def _run(args: list[str], cwd: Path, typer_only: bool) -> subprocess.CompletedProcess:

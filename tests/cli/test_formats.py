@@ -147,9 +147,9 @@ def test_github_annotation_escapes_path_title_and_message():
 def test_github_format_is_automatic_under_github_actions(cli, shadowed):
     auto = cli("check", "conf/nginx.conf", cwd=shadowed, env={"GITHUB_ACTIONS": "true"})
     assert auto.code == 1
-    *lines, summary = auto.out.splitlines()
+    *lines, checked, summary = auto.out.splitlines()  # annotations, then the text summary
     assert lines and all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines), auto.out
-    assert summary.startswith("Found ") and summary.endswith("1 file read.")
+    assert checked.startswith("Checked ") and summary.startswith("Found ") and summary.endswith("1 file read.")
     assert "::error file=conf/nginx.conf,line=10,title=WSP101 upgrade-not-forwarded::" in auto.out
     # an explicit --format wins
     js = cli("check", "--format", "json", "conf/nginx.conf", cwd=shadowed, env={"GITHUB_ACTIONS": "true"})
@@ -256,5 +256,6 @@ def test_every_format_over_the_real_world_corpus(cli, sarif_validator, tmp_path)
     sarif = json.loads(runs["sarif"].out)
     assert not list(sarif_validator.iter_errors(sarif))
     assert len(sarif["runs"][0]["results"]) == len(findings)
-    assert len(runs["github"].out.splitlines()) == len(findings) + 1  # and the summary line
+    annotations = [line for line in runs["github"].out.splitlines() if line.startswith("::")]
+    assert len(annotations) == len(findings)  # then the summary lines
     assert runs["text"].out.rstrip().splitlines()[-1].startswith("Found ")

@@ -191,8 +191,8 @@ def test_sarif_exit_2_is_visible_with_notifications(cli, tmp_path, sarif_validat
 
 def test_concise_format_one_line_per_finding_with_a_column(cli, broken):
     r = cli("check", "--format", "concise", "nginx.conf", cwd=broken)
-    *lines, summary = r.out.splitlines()
-    assert r.code == 1 and summary.startswith("Found")
+    *lines, checked, summary = r.out.splitlines()
+    assert r.code == 1 and checked.startswith("Checked ") and summary.startswith("Found")
     for line in lines:
         path, line_no, col, rest = line.split(":", 3)
         assert path == "nginx.conf" and int(line_no) > 0 and int(col) > 0

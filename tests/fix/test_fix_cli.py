@@ -76,7 +76,7 @@ def test_unsafe_fix_needs_the_flag(cli, tmp_path):
     before = cfg.read_bytes()
     r = cli("check", cfg, "--fix")
     assert cfg.read_bytes() == before
-    assert "2 more fixable with --unsafe-fixes" in r.err  # one line, two websocket URLs
+    assert "1 more fixable with --unsafe-fixes" in r.err  # one line: one finding naming both websocket URLs
     text = cli("check", cfg)
     assert "[*] fixable with --unsafe-fixes" in text.out
     r = cli("check", cfg, "--fix", "--unsafe-fixes")

@@ -48,7 +48,8 @@ def findings(tmp_path: Path, text: str, *args: str) -> list[tuple[str, str | Non
     path = write(tmp_path, text)
     opts = Options(fas_backends=tuple(args))
     report = run([path], opts)
-    return sorted((f.rule, f.ws_path, f.symptom) for f in report.findings)
+    # one finding per cause: a finding names every URL it breaks
+    return sorted((f.rule, ws, f.symptom) for f in report.findings for ws in (f.ws_paths or (None,)))
 
 
 # ----------------------------------------------------------------------------- header conditions
