@@ -34,6 +34,8 @@ SETENV = re.compile(r"^\s*(?:setenv|presetenv)\s+(?P<name>\w+)\s+(?P<value>\S+)"
 # a server address whose port is an environment variable: "10.20.0.11:${FAS_PORT}"
 ENV_PORT = re.compile(r"(?P<host>[A-Za-z0-9_.-]+):\$\{?(?P<var>\w+)\}?")
 FILES = re.compile(r"\b(?P<kw>crt|ca-file|crt-list|crl-file)\s+(?P<path>\S+)")
+# other files a directory sample names under the system's config tree (map and ACL files)
+ETC = re.compile(r"(?<![\w/])/etc/haproxy/")
 
 
 class HaproxyRunner(Runner):
@@ -61,6 +63,8 @@ class HaproxyRunner(Runner):
         self._vars = {m.group("name"): m.group("value").strip('"\'') for tx in texts.values()
                       for m in SETENV.finditer(tx)}
         for f, text in texts.items():
+            if root.is_dir():
+                text = ETC.sub(lambda m: f"{root}/", text)
             text = DROP.sub(lambda m: f"{m.group(1)}# rendered out: {m.group(2)}", text)
             text = STATS_SOCKET.sub(lambda m: f"{m.group('indent')}stats socket {workdir / 'run' / 'admin.sock'}",
                                     text)
@@ -114,7 +118,9 @@ class HaproxyRunner(Runner):
 
         candidates = discover([str(rendered.entry.parent)], Options(dialect="haproxy"))
         extras = companions(candidates).get(str(rendered.entry), ())
-        return [rendered.entry, *(Path(x) for x in extras)]
+        # `-f conf.d/` loads the directory's *.cfg files only: map and ACL files beside them
+        # are read by the keywords that name them, never as configuration
+        return [rendered.entry, *(Path(x) for x in extras if x.endswith(".cfg"))]
 
     def _files_args(self, rendered: Rendered) -> list[str]:
         return [arg for f in self.files(rendered) for arg in ("-f", str(f))]
