@@ -11,7 +11,7 @@ from ..model import Choices, Files, Pattern, Point, args_line
 
 POINTS = (
     Point("layout", ("debian-site", "rhel", "control-panel")),
-    Point("fas", ("unknown", "2.5.2", "2.6.0")),
+    Point("fas", ("2.6.0", "unknown", "2.5.2")),
     Point("ws_form", ("upgrade-param", "ws-scheme", "rewrite", "!none")),
     Point("route", ("proxypass", "location", "root", "proxypassmatch", "locationmatch", "!catch-all-first")),
     Point("pool", ("direct", "balancer", "disablereuse", "name")),

@@ -11,7 +11,7 @@ from ..model import Choices, Files, Pattern, Point, args_line
 
 POINTS = (
     Point("layout", ("single", "conf.d", "pfsense")),
-    Point("fas", ("unknown", "2.5.2", "2.6.0")),
+    Point("fas", ("2.6.0", "unknown", "2.5.2")),
     Point(
         "routing",
         ("default-backend", "acl-path", "acl-host", "acl-upgrade", "map-path", "map-host", "!acl-gateway-only"),

@@ -10,7 +10,7 @@ from ..model import Choices, Files, Pattern, Point, args_line
 
 POINTS = (
     Point("layout", ("debian", "rhel", "single", "swag", "nginx-proxy", "npm")),
-    Point("fas", ("unknown", "2.5.2", "2.6.0")),
+    Point("fas", ("2.6.0", "unknown", "2.5.2")),
     Point("route", ("prefix", "root", "exact", "regex", "caret", "nested", "!exact-trailing-slash")),
     Point("ws_headers_at", ("location", "server", "http", "snippet")),
     Point("extra_header", ("none", "server-xfp", "!location-xfp-with-inherited-upgrade")),
