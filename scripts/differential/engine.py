@@ -186,13 +186,18 @@ class Minimal:
     report: str  # the minimal config's verdict
 
 
-def _keeps(target: str, dialect: str, files: Files, pki: Pki, scratch: Path, name: str) -> Verdict | None:
+def _driven(verdict: Verdict) -> str:
+    return next((x for x in verdict.log if x.startswith("listeners driven")), "")
+
+
+def _keeps(target: str, dialect: str, files: Files, pki: Pki, scratch: Path, name: str, driven: str) -> Verdict | None:
+    """The verdict when ``target`` is still among its disagreements on the same listeners
+    (a reduction that turns the site into a fragment judged everywhere is another case)."""
     try:
         verdict = run_files(dialect, name, files, pki, scratch)
     except Exception:
         return None
-    o = judge_labels(verdict)
-    return verdict if target in o else None
+    return verdict if target in judge_labels(verdict) and _driven(verdict) == driven else None
 
 
 def judge_labels(verdict: Verdict) -> set[str]:
@@ -214,6 +219,7 @@ def minimise(
     runs = 0
     assert outcome.verdict is not None
     best_verdict = outcome.verdict
+    driven = _driven(outcome.verdict)
     choices = dict(case.choices)
     base = case.pattern.baseline()
     for point in [p.name for p in case.pattern.points]:
@@ -221,7 +227,7 @@ def minimise(
             continue
         trial = {**choices, point: base[point]}
         runs += 1
-        v = _keeps(target, case.dialect, case.pattern.build(trial), pki, scratch, f"{case.id}-min")
+        v = _keeps(target, case.dialect, case.pattern.build(trial), pki, scratch, f"{case.id}-min", driven)
         if v is not None:
             choices, best_verdict = trial, v
             log(f"  {point} -> {base[point]}: still {target}")
@@ -229,7 +235,7 @@ def minimise(
     files = {k: v for k, v in small.files.items()}
     # lines: drop comments first (free), then chunks of directives while the label stays
     files = {k: _strip_comments(v) for k, v in files.items()}
-    v = _keeps(target, case.dialect, files, pki, scratch, f"{case.id}-min") if runs < budget else None
+    v = _keeps(target, case.dialect, files, pki, scratch, f"{case.id}-min", driven) if runs < budget else None
     runs += 1
     if v is None:  # a comment carried the lint options or mattered: keep the text as built
         files = dict(small.files)
@@ -249,7 +255,7 @@ def minimise(
             drop = set(units[i : i + chunk])
             trial = _without(files, drop)
             runs += 1
-            v = _keeps(target, case.dialect, trial, pki, scratch, f"{case.id}-min")
+            v = _keeps(target, case.dialect, trial, pki, scratch, f"{case.id}-min", driven)
             if v is not None:
                 files, best_verdict = trial, v
                 units = _renumber(units, drop)
