@@ -104,6 +104,15 @@ def _keep(o: Outcome, args: argparse.Namespace, pki: Pki, scratch: Path, found: 
     report = o.verdict.report() if o.verdict else (o.error or "")
     (dest / "report.txt").write_text(report + "\n", encoding="utf-8")
     print("    config, findings and handshakes: " + str(dest))
+    _print_files(case.files)
+    if o.verdict is not None:
+        seen = [x for x in o.verdict.log if x.startswith("[") and ": ok (" not in x.split("\n")[0]]
+        shown = [
+            *("PROBLEM " + p for p in o.verdict.problems[:8]),
+            *(x for x in o.verdict.log if x.startswith(("finding", "config test"))),
+            *seen[:12],
+        ]
+        print("".join(f"    > {line.split(chr(10))[0][:200]}\n" for line in shown), end="")
     for target in o.labels:
         known = next((f for f in found if f.covers(o, target)), None)
         if (
@@ -120,8 +129,7 @@ def _keep(o: Outcome, args: argparse.Namespace, pki: Pki, scratch: Path, found: 
             known = Found(case.dialect, target, m.case.departures(), str(where))
             found.append(known)
             print(f"    minimal for {target!r} ({m.runs} runs): {where}\n    {m.case.describe()}")
-            for name, text in sorted(m.files.items()):
-                print(f"    --- {name}\n" + "".join(f"    | {line}\n" for line in text.rstrip().split("\n")))
+            _print_files(m.files)
         if known is None:  # not minimised (budget, --no-minimise): the label alone names it
             known = Found(case.dialect, target, {}, "", [])
             known.departures = {"?": "not minimised"}
@@ -131,6 +139,11 @@ def _keep(o: Outcome, args: argparse.Namespace, pki: Pki, scratch: Path, found: 
             else:
                 known = same
         known.cases.append(case.id)
+
+
+def _print_files(files: dict[str, str]) -> None:
+    for name, text in sorted(files.items()):
+        print(f"    --- {name}\n" + "".join(f"    | {line}\n" for line in text.rstrip().split("\n")), end="")
 
 
 def _slug(text: str) -> str:
