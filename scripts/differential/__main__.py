@@ -183,7 +183,9 @@ def _summary(outcomes: list[Outcome], found: list[Found]) -> dict:
 def _explained(f: Found, by_id: dict[str, Outcome]) -> str | None:
     """The reason listed for the class when every case of it is a known disagreement."""
     whys = {explained(f.dialect, f.label, by_id[c].case.choices) for c in f.cases if c in by_id}
-    return whys.pop() if len(whys) == 1 else None
+    if not whys or None in whys:
+        return None
+    return " | ".join(sorted(w for w in whys if w))
 
 
 def _text(summary: dict) -> str:
