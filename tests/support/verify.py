@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import re
 import shlex
 import tempfile
@@ -161,12 +162,14 @@ def planned_ports(sample: Path, dialect: str, args: list[str]) -> set[int] | Non
     candidates = [c for c in discover([str(sample)], options) if not c.path.endswith((".map", ".lst", ".txt"))]
     together = companions(candidates)  # one configuration, as `check` reads it
     read_with_main = {x for extras in together.values() for x in extras}
+    read: set[str] = set()  # files an earlier config included: `check` does not read them alone
     for cand in candidates:
         reader = parsers.get(cand.dialect)
-        if reader is None or cand.path in read_with_main:
+        if reader is None or cand.path in read_with_main or os.path.realpath(cand.path) in read:
             continue
-        plans = build_plans(reader.load(parsers.Source(cand.path, None, together.get(cand.path, ())), options),
-                            options)
+        model = reader.load(parsers.Source(cand.path, None, together.get(cand.path, ())), options)
+        read.update(os.path.realpath(f) for f in model.files)
+        plans = build_plans(model, options)
         for p in plans.plans:
             if p.listener.unknown:
                 return None  # a fragment: whatever listener includes it

@@ -37,8 +37,8 @@ FILES = re.compile(r"\b(?P<kw>crt|ca-file|crt-list|crl-file)\s+(?P<path>\S+)")
 # a map converter's file: rendered to the copy the sample carries, found as wsproxylint finds it
 MAP_FILE = re.compile(r"\b(?P<conv>map(?:_\w+)?)\((?P<path>[^,)\s]+)")
 ACL_FILE = re.compile(r"(?P<conv>\s-f\s+)(?P<path>\S+)")
-# data files a sample carries for map converters and ACL pattern files: never a `-f` config
-DATA_SUFFIXES = (".map", ".lst", ".txt")
+# other files a directory sample names under the system's config tree (map and ACL files)
+ETC = re.compile(r"(?<![\w/])/etc/haproxy/")
 
 
 class HaproxyRunner(Runner):
@@ -68,6 +68,8 @@ class HaproxyRunner(Runner):
         self._vars = {m.group("name"): m.group("value").strip('"\'') for tx in texts.values()
                       for m in SETENV.finditer(tx)}
         for f, text in texts.items():
+            if root.is_dir():
+                text = ETC.sub(lambda m: f"{root}/", text)
             text = DROP.sub(lambda m: f"{m.group(1)}# rendered out: {m.group(2)}", text)
             text = STATS_SOCKET.sub(lambda m: f"{m.group('indent')}stats socket {workdir / 'run' / 'admin.sock'}",
                                     text)
@@ -141,8 +143,9 @@ class HaproxyRunner(Runner):
 
         candidates = discover([str(rendered.entry.parent)], Options(dialect="haproxy"))
         extras = companions(candidates).get(str(rendered.entry), ())
-        # map files are data a converter opens, not configuration: never a `-f`
-        return [rendered.entry, *(Path(x) for x in extras if not x.endswith(DATA_SUFFIXES))]
+        # `-f conf.d/` loads the directory's *.cfg files only: map and ACL files beside them
+        # are read by the keywords that name them, never as configuration
+        return [rendered.entry, *(Path(x) for x in extras if x.endswith(".cfg"))]
 
     def _files_args(self, rendered: Rendered) -> list[str]:
         return [arg for f in self.files(rendered) for arg in ("-f", str(f))]
