@@ -34,22 +34,38 @@ def certs(tmp_path_factory) -> dict[str, str]:
     bundle = d / "gw.pem"
     bundle.write_text(crt.read_text() + key.read_text())
     return {"/etc/haproxy/certs/gw.example.com.pem": str(bundle), "/etc/ssl/certs/fas-ca.pem": str(crt),
+            "/etc/haproxy/fas-ca.pem": str(crt),
             "log /dev/log local0": "log stdout local0"}
 
 
+DATA_FILE = re.compile(r"/[\w./-]+\.(?:map|lst|txt)\b")
+
+
+def _data_file(path: str, sample: Path, dest: Path) -> str:
+    """A map or ACL pattern file named by its absolute path: the copy the sample carries, found
+    as wsproxylint finds it (the path's longest tail that exists beside the config)."""
+    parts = Path(path).parts[1:]
+    for i in range(len(parts)):
+        if (sample / Path(*parts[i:])).is_file():
+            return str(dest / Path(*parts[i:]))
+    return path
+
+
 def render(sample: Path, dest: Path, certs: dict[str, str]) -> list[str]:
-    files = [sample] if sample.is_file() else sorted(p for p in sample.rglob("*.cfg"))
+    files = [sample] if sample.is_file() else sorted(p for p in sample.rglob("*") if p.is_file())
     for f in files:
         out = dest / (f.name if sample.is_file() else f.relative_to(sample))
         out.parent.mkdir(parents=True, exist_ok=True)
         text = f.read_text()
         for old, new in certs.items():
             text = text.replace(old, new)
+        if sample.is_dir():
+            text = DATA_FILE.sub(lambda m: _data_file(m.group(0), sample, dest), text)
         out.write_text(text)
     if sample.is_file():
         return ["-f", str(dest / sample.name)]
     args = ["-f", str(dest / "haproxy.cfg")]
-    if (dest / "conf.d").is_dir():
+    if (dest / "conf.d").is_dir():  # (HAProxy loads the directory's *.cfg files only)
         args += ["-f", str(dest / "conf.d")]
     return args
 
