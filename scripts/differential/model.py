@@ -90,6 +90,17 @@ def choose(pattern: Pattern, rng: random.Random) -> dict[str, str]:
     return out
 
 
+# plain servers that only send browsers to https://: the deployment's clients are browsers
+# on the https pages (wss://), which is what `--front wss` tells the linter
+REDIRECT_ONLY = ("redirect", "certbot-if", "certbot-rewrite")
+
+
+def front_for(plain: str) -> str:
+    """``--front wss`` when the plain listener only redirects (browsers open wss://);
+    nothing when it serves or proxies too, so that it is judged like the TLS one."""
+    return "--front wss" if plain in REDIRECT_ONLY else ""
+
+
 def args_line(fas: str, extra: str = "") -> str:
     """The sample's first line: the options the verification lints it with."""
     words = ([f"--fas-version {fas}"] if fas != "unknown" else []) + ([extra] if extra else [])

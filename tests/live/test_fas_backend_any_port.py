@@ -52,8 +52,9 @@ def predicted(conf: Path, *named: str) -> dict[str, set[str | None]]:
     report = run([str(conf)], Options(fas_backends=named))
     out: dict[str, set[str | None]] = {ws: set() for ws in DEFAULT_WS_PATHS}
     for f in report.findings:
-        if f.ws_path in out and f.severity == "error":
-            out[f.ws_path].add(f.symptom)
+        for ws in f.ws_paths:  # one finding per cause names every URL it breaks
+            if ws in out and f.severity == "error":
+                out[ws].add(f.symptom)
     return out
 
 

@@ -7,7 +7,7 @@ mod_rewrite recipe many app docs still give; TLS blocks follow certbot and Mozil
 
 from __future__ import annotations
 
-from ..model import Choices, Files, Pattern, Point, args_line
+from ..model import Choices, Files, Pattern, Point, args_line, front_for
 
 POINTS = (
     Point("layout", ("debian-site", "rhel", "control-panel")),
@@ -234,7 +234,7 @@ def build(c: Choices) -> Files:
         plain_vhost = (
             "<VirtualHost *:80>\n    ServerName gw.example.com\n" + _indent(plain_body, 4) + "</VirtualHost>\n"
         )
-    head = args_line(c["fas"])
+    head = args_line(c["fas"], front_for(c["plain"]))
     if layout == "debian-site":
         files.pop("", None)
         if acc == "!basic-auth-gateway":

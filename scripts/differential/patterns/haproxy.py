@@ -7,7 +7,7 @@ passthrough and TCP termination recipes."""
 
 from __future__ import annotations
 
-from ..model import Choices, Files, Pattern, Point, args_line
+from ..model import Choices, Files, Pattern, Point, args_line, front_for
 
 POINTS = (
     Point("layout", ("single", "conf.d", "pfsense")),
@@ -207,7 +207,7 @@ def build(c: Choices) -> Files:
     if pf:
         glob = glob.replace("maxconn 4096", "maxconn 1000\n    nbthread 1\n    hard-stop-after 15m")
     dflt = "defaults\n" + "".join(f"    {x}\n" for x in defaults) + "\n"
-    head = args_line(c["fas"])
+    head = args_line(c["fas"], front_for(c["plain"]))
     sections = userlist + "\n".join(frontends) + "\n" + "\n".join(backends)
     if layout == "conf.d":
         files["haproxy.cfg"] = head + "# haproxy -f /etc/haproxy/haproxy.cfg -f /etc/haproxy/conf.d/\n" + glob + dflt

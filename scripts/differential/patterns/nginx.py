@@ -6,7 +6,7 @@ generator and certbot's redirect server; each choice below is something real con
 
 from __future__ import annotations
 
-from ..model import Choices, Files, Pattern, Point, args_line
+from ..model import Choices, Files, Pattern, Point, args_line, front_for
 
 POINTS = (
     Point("layout", ("debian", "rhel", "single", "swag", "nginx-proxy", "npm")),
@@ -310,7 +310,7 @@ def build(c: Choices) -> Files:
         "gzip on;",
         *http_extra,
     ]
-    head = args_line(c["fas"])
+    head = args_line(c["fas"], front_for(c["plain"]))
     top = "".join(http_top)
     site = "".join(servers)
     if layout == "single":
