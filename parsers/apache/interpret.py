@@ -200,6 +200,9 @@ class Worker:
     # defined by a regex route (ProxyPassMatch, ProxyPass in <LocationMatch>): mod_proxy
     # matches such a worker's name as a pattern, so a later ProxyPass URL never shares it
     matchable: bool = False
+    # a matchable worker's whole name, back-references ($1) included: what a request's URL
+    # is compared with (the longest name that fits wins)
+    pattern: str = ""
 
 
 @dataclass(slots=True)
@@ -461,6 +464,23 @@ class SegmentPrefix:
         if p.endswith("/"):
             return text.startswith(p)
         return text == p or text.startswith(p + "/")
+
+
+def _proxy_regex_section(sec: Node) -> bool:
+    """Does a ProxyPass in this section take its path as a regex (see proxy_section_match)?"""
+    if not sec.args or not (sec.name == "locationmatch" or (sec.args[0] == "~" and len(sec.args) > 1)):
+        return False
+    text = sec.args[-1]
+    return "*" in text or "?" in text
+
+
+def _worker_fits(url: str, name: str, matchable: bool) -> bool:
+    """mod_proxy's test of a worker name against a request's URL: a prefix; in a regex
+    route's name each ``$N`` stands for any text."""
+    if not matchable or "$" not in name:
+        return url.startswith(name)
+    pieces = re.split(r"(?:\$\d)+", name)
+    return re.match(".*".join(re.escape(p) for p in pieces), url, re.S) is not None
 
 
 def _regex_route(directive: str, match: PathMatch | None) -> bool:
@@ -825,15 +845,21 @@ class ApacheInterpreter(ModelStart):
                 if n.name in ("proxy", "proxymatch") and n.args:
                     self.proxy_section(owner, n)
                 elif n.name in ("location", "locationmatch"):
+                    regex = _proxy_regex_section(n)
                     for c in n.children:
                         if c.name in ("proxypass", "proxypassmatch") and c.args and _URL.match(c.args[0]):
-                            self.worker(owner, c.args[0], _params(c.args[1:]), c.loc)
+                            target = c.args[0]
+                            w = self.worker(owner, target.split("$", 1)[0], _params(c.args[1:]), c.loc)
+                            if regex and w.loc is c.loc:
+                                self.match_worker(w, target, c.loc)
                 continue
             if n.name in ("proxypass", "proxypassmatch") and len(n.args) >= 2 and _URL.match(n.args[1]):
                 url = n.args[1]
                 if n.name == "proxypassmatch" and "$" in url:
                     url = url.split("$", 1)[0]
-                self.worker(owner, url, _params(n.args[2:]), n.loc)
+                w = self.worker(owner, url, _params(n.args[2:]), n.loc)
+                if n.name == "proxypassmatch" and w.loc is n.loc:
+                    self.match_worker(w, n.args[1], n.loc)
 
     def proxy_section(self, owner: int, n: Node) -> None:
         url = n.args[0]
@@ -915,10 +941,42 @@ class ApacheInterpreter(ModelStart):
         it, page or upgrade, opened a connection of its own (both observed on httpd 2.4.71
         with ProxyPassMatch and <LocationMatch>, FAS 2.5.2 stand-in, warm)."""
         worker.matchable = True
+        worker.pattern = target.lower()
         if re.search(r"\$\d", target):
             worker.backend.pool = Setting(
                 0, loc, note="a regex route's URL with back-references reuses no backend connection"
             )
+
+    def serving_worker(self, owner: int, worker: Worker, target: str, match: PathMatch | None) -> Worker:
+        """The worker that really serves a regex route's websocket request. mod_proxy picks
+        it per request, by the longest worker name that fits the URL it built (the target
+        with the request's path appended, or its back-references filled in), not by the
+        line that routed it: a page ProxyPass whose URL is longer than the regex route's
+        (``https://fas:8443/gateway/`` against ``https://fas:8443``) takes the websocket
+        with its own parameters (observed on httpd 2.4.71: ``upgrade=websocket`` on the
+        ProxyPassMatch line was then ignored and FAS got no Upgrade)."""
+        probe = self.probe(match) if match is not None else None
+        if not probe or match is None or match.regex is None:
+            return worker
+        if re.search(r"\$\d", target):
+            m = match.regex.search(probe)
+            if m is None:
+                return worker
+            groups = m.groups()
+            url = re.sub(
+                r"\$(\d)",
+                lambda g: (groups[int(g.group(1)) - 1] or "") if 0 < int(g.group(1)) <= len(groups) else "",
+                target,
+            )
+        else:
+            url = target + probe
+        url = url.lower()
+        best, best_len = worker, -1
+        for w in self.shareable(owner):
+            name = w.pattern if w.matchable else w.url
+            if len(name) > best_len and len(name) <= len(url) and _worker_fits(url, name, w.matchable):
+                best, best_len = w, len(name)
+        return best
 
     def find_worker(self, owner: int, url: str) -> Worker | None:
         key = url.lower()
@@ -1003,13 +1061,14 @@ class ApacheInterpreter(ModelStart):
             if match is None:
                 continue
             label = intern(f"<{'LocationMatch' if sec.name == 'locationmatch' else 'Location'} {' '.join(sec.args)}>")
+            pass_match = self.proxy_section_match(sec, match)
             for c in sec.children or []:
                 if c.name in ("proxypass", "proxypassmatch") and c.args:
-                    route = Route(match=match, loc=sec.loc, label=label)
+                    route = Route(match=pass_match, loc=sec.loc, label=label)
                     if c.args[0] == "!":
                         route.action = None
                     elif _URL.match(c.args[0]):
-                        route.action = self.proxy(owner, c.args[0], _params(c.args[1:]), c, scope, match)
+                        route.action = self.proxy(owner, c.args[0], _params(c.args[1:]), c, scope, pass_match)
                     else:
                         continue
                     loc_routes.append(route)
@@ -1032,6 +1091,24 @@ class ApacheInterpreter(ModelStart):
             if found is not None:
                 table.routes.append(found)
         site.routes = table
+
+    def proxy_section_match(self, sec: Node, match: PathMatch) -> PathMatch:
+        """What a ProxyPass inside a regex section matches. mod_proxy takes the section's
+        text as a regex only when it has a wildcard (``*`` or ``?``); otherwise as a plain
+        path, as in a ``<Location>``, which a text such as ``^/(a|b)$`` never matches
+        (observed on httpd 2.4.71: ``<LocationMatch "^/gateway/websocketcall$">`` proxied
+        nothing, ``"^/gateway/websocketcal?l$"`` and ``"^/gateway/(.*)$"`` did). The section
+        itself (its Require, RequestHeader) still matches as a regex."""
+        if sec.name != "locationmatch" and not (sec.args and sec.args[0] == "~"):
+            return match
+        if _proxy_regex_section(sec):
+            return match
+        key = ("proxy-section", id(sec))
+        found = self.memo.get(key)
+        if found is None:
+            text = sec.args[-1]
+            found = self.memo[key] = PathMatch("pattern", text, regex=location_regex(text))
+        return found  # type: ignore[return-value]
 
     def section_match(self, sec: Node) -> PathMatch | None:
         key = ("section", id(sec))
@@ -1256,8 +1333,10 @@ class ApacheInterpreter(ModelStart):
             worker = self.find_worker(owner, target.split("$", 1)[0])
         else:
             worker = self.worker(owner, target.split("$", 1)[0] if "$" in target else target, params, n.loc)
-            if worker.loc is n.loc and _regex_route(n.name, match):
-                self.match_worker(worker, target, n.loc)
+            if _regex_route(n.name, match):
+                if worker.loc is n.loc:
+                    self.match_worker(worker, target, n.loc)
+                worker = self.serving_worker(owner, worker, target, match)
         backend: Backend | None
         if worker is not None:
             backend = worker.backend
