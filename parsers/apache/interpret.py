@@ -1452,7 +1452,15 @@ class ApacheInterpreter(ModelStart):
         if not isinstance(timeouts, Timeouts):
             timeouts = Timeouts(idle=self.idle(scope, wparams, worker))
             memo[idle_key] = timeouts
-        tls_settings, ready = self.backend_tls(scope, host, tls, preserve, n)
+        # a balancer's members are dialled by their own hosts: mod_ssl checks those names
+        # (a BalancerMember by IP with SSLProxyCheckPeerName on gave 500, AH02411, on 2.4.71)
+        member = worker.members[0] if worker is not None and worker.members else None
+        if member is not None and member.backend.servers:
+            tls_settings, ready = self.backend_tls(
+                scope, member.backend.servers[0].host, tls, preserve, n, name_loc=member.loc
+            )
+        else:
+            tls_settings, ready = self.backend_tls(scope, host, tls, preserve, n)
         action = ProxyAction(
             target=target,
             backend=backend,
@@ -1561,7 +1569,7 @@ class ApacheInterpreter(ModelStart):
             note = "the smaller of Timeout and the backend timeout (before 2.4.53)"
         return Setting(pick.value, pick.loc, note=note)
 
-    def backend_tls(self, scope: Scope, host: str, tls: bool, preserve: bool, n: Node):
+    def backend_tls(self, scope: Scope, host: str, tls: bool, preserve: bool, n: Node, name_loc: Loc | None = None):
         key = ("tls", id(scope))
         known = self.memo.get(key)
         if known is None:  # one per server, shared by its routes
@@ -1577,7 +1585,7 @@ class ApacheInterpreter(ModelStart):
         ready: Setting[bool] = _READY
         if not tls:
             return settings, ready
-        settings = self.peer_name(scope, settings, host, preserve, n)
+        settings = self.peer_name(scope, settings, host, preserve, n, name_loc)
         engine = scope.scalars.get("sslproxyengine")
         if self.know_modules and "ssl_module" not in self.modules:
             ready = Setting(False, n.loc, note="mod_ssl is not loaded, so mod_proxy cannot make TLS to the backend")
@@ -1595,12 +1603,14 @@ class ApacheInterpreter(ModelStart):
             )
         return settings, ready
 
-    def peer_name(self, scope: Scope, base: BackendTLS, host: str, preserve: bool, n: Node) -> BackendTLS:
+    def peer_name(
+        self, scope: Scope, base: BackendTLS, host: str, preserve: bool, n: Node, name_loc: Loc | None = None
+    ) -> BackendTLS:
         """The name mod_ssl requires in FAS's certificate, whether or not SSLProxyVerify is
         on (observed: a mismatch gave 500 without it): the host in the ProxyPass URL, or with
         ProxyPreserveHost On the browser's Host; none once SSLProxyCheckPeerName (or, unset,
         SSLProxyCheckPeerCN) is off. It ignores IP addresses in certificates (AH02411)."""
-        key = ("peer-name", id(scope), host, preserve, n.loc)
+        key = ("peer-name", id(scope), host, preserve, n.loc, name_loc)
         known = self.memo.get(key)
         if known is None:
             peer = scope.scalars.get("sslproxycheckpeername")
@@ -1611,7 +1621,7 @@ class ApacheInterpreter(ModelStart):
             elif preserve:
                 name = Setting(HeaderValue("%{Host}i"), None, note="ProxyPreserveHost On: the browser's Host")
             else:
-                name = Setting(Literal(host), n.loc)
+                name = Setting(Literal(host), name_loc or n.loc)
             # mod_proxy sends the name it dials as SNI (the browser's Host when preserved), never an address
             sent: Value | None = HeaderValue("%{Host}i") if preserve else None if is_ip(host) else Literal(host)
             known = self.memo[key] = BackendTLS(
