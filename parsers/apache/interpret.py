@@ -466,6 +466,12 @@ class SegmentPrefix:
         return text == p or text.startswith(p + "/")
 
 
+def _balancer_name(url: str) -> str:
+    """``balancer://name/path`` -> ``balancer://name``, lower-case."""
+    rest = url.lower()[len("balancer://") :]
+    return "balancer://" + rest.split("/", 1)[0]
+
+
 def _access_before_proxy(steps: list[Step], access: list[Step]) -> list[Step]:
     """A ``RewriteRule [P]`` hands the request to mod_proxy while translating, but httpd
     still runs the access checks of the ``<Location>`` sections before it proxies: the
@@ -860,9 +866,12 @@ class ApacheInterpreter(ModelStart):
     # ------------------------------------------------------------------ workers
     def define_workers(self, owner: int, nodes: list[Node], scope: Scope) -> None:
         """Workers in the order httpd creates them (config order within the server)."""
+        balancers: set[str] = set()  # the balancers this server has defined so far
         for n in nodes:
             if n.children is not None:
                 if n.name in ("proxy", "proxymatch") and n.args:
+                    if n.args[0].lower().startswith("balancer://"):
+                        balancers.add(n.args[0].lower().rstrip("/"))
                     self.proxy_section(owner, n)
                 elif n.name in ("location", "locationmatch"):
                     regex = _proxy_regex_section(n)
@@ -873,13 +882,38 @@ class ApacheInterpreter(ModelStart):
                             if regex and w.loc is c.loc:
                                 self.match_worker(w, target, c.loc)
                 continue
+            if n.name == "proxyset" and n.args and n.args[0].lower().startswith("balancer://"):
+                self.proxyset_balancer(n, balancers)
+                continue
             if n.name in ("proxypass", "proxypassmatch") and len(n.args) >= 2 and _URL.match(n.args[1]):
                 url = n.args[1]
+                if url.lower().startswith("balancer://"):  # a ProxyPass creates the balancer it names
+                    balancers.add(_balancer_name(url))
                 if n.name == "proxypassmatch" and "$" in url:
                     url = url.split("$", 1)[0]
                 w = self.worker(owner, url, _params(n.args[2:]), n.loc)
                 if n.name == "proxypassmatch" and w.loc is n.loc:
                     self.match_worker(w, n.args[1], n.loc)
+
+    def proxyset_balancer(self, n: Node, balancers: set[str]) -> None:
+        """``ProxySet balancer://name ...`` outside a ``<Proxy>`` looks the balancer up while
+        httpd reads the line, among those this server has defined above it (a
+        ``<Proxy balancer://name>`` or a ProxyPass to it); another virtual host's does not
+        count. Not found, httpd refuses to start (observed on 2.4.71: "ProxySet can not find
+        'balancer://fas' Balancer." in a plain virtual host without the <Proxy> section)."""
+        name = _balancer_name(n.args[0])
+        if name in balancers:
+            return
+        self.problems.append(
+            ConfigProblem(
+                "rejected",
+                f"ProxySet can not find '{n.args[0]}' Balancer: no <Proxy {n.args[0]}> or ProxyPass to it comes "
+                "before this line in the same server, so httpd refuses to start",
+                n.loc,
+                fix=f"define <Proxy {n.args[0]}> with its members above this line in this virtual host, or put "
+                "the ProxySet inside that section",
+            )
+        )
 
     def proxy_section(self, owner: int, n: Node) -> None:
         url = n.args[0]

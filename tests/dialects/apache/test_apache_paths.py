@@ -328,3 +328,24 @@ def test_a_balancers_certificate_name_is_its_members_host(tmp_path):
     assert name.value is not None and name.value.evaluate(gw.request) == "10.0.0.1"
     assert name.loc is not None and name.loc.line == 11  # the BalancerMember line
     assert gw.proxy.tls_settings.ip_names is False
+
+
+def test_proxyset_finds_only_the_balancers_defined_above_it_in_its_server(tmp_path):
+    """bad-proxyset-balancer-other-vhost.conf: "ProxySet can not find 'balancer://fas'
+    Balancer." when no <Proxy balancer://fas> or ProxyPass to it comes first in that server."""
+    options = Options(dialect="apache")
+
+    def rejected(body: str) -> list[str]:
+        model = load("apache", _write(tmp_path, body), options)
+        return [p.message for p in model.problems if p.kind == "rejected"]
+
+    proxy = '<Proxy "balancer://fas">\n    BalancerMember http://10.0.0.1:8080\n</Proxy>\n'
+    assert rejected("ProxySet balancer://fas timeout=60\n" + proxy)
+    assert not rejected(proxy + "ProxySet balancer://fas timeout=60\n")
+    assert not rejected("ProxyPass /gateway/ balancer://fas/gateway/\nProxySet balancer://fas timeout=60\n")
+
+
+def _write(tmp_path: Path, body: str) -> Path:
+    conf = tmp_path / "apache2.conf"
+    conf.write_text(HEAD + textwrap.indent(body, " " * 4) + "</VirtualHost>\n")
+    return conf
