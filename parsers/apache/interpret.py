@@ -200,6 +200,9 @@ class Worker:
     # defined by a regex route (ProxyPassMatch, ProxyPass in <LocationMatch>): mod_proxy
     # matches such a worker's name as a pattern, so a later ProxyPass URL never shares it
     matchable: bool = False
+    # a matchable worker's whole name, back-references ($1) included: what a request's URL
+    # is compared with (the longest name that fits wins)
+    pattern: str = ""
 
 
 @dataclass(slots=True)
@@ -461,6 +464,49 @@ class SegmentPrefix:
         if p.endswith("/"):
             return text.startswith(p)
         return text == p or text.startswith(p + "/")
+
+
+def _balancer_name(url: str) -> str:
+    """``balancer://name/path`` -> ``balancer://name``, lower-case."""
+    rest = url.lower()[len("balancer://") :]
+    return "balancer://" + rest.split("/", 1)[0]
+
+
+def _access_before_proxy(steps: list[Step], access: list[Step]) -> list[Step]:
+    """A ``RewriteRule [P]`` hands the request to mod_proxy while translating, but httpd
+    still runs the access checks of the ``<Location>`` sections before it proxies: the
+    rule's guard meets them before it stops (observed on httpd 2.4.71: `Require all
+    denied` in ``<Location /assistserver/>`` answered 403 to the topic websocket that a
+    RewriteRule [P] proxied)."""
+    out: list[Step] = []
+    for s in steps:
+        if isinstance(s, Guard) and s.steps:
+            inner = list(s.steps)
+            last = inner[-1]
+            if isinstance(s.action, ProxyAction) and isinstance(last, Rewrite) and last.then == "stop":
+                inner = [*inner[:-1], *access, last]
+            else:
+                inner = _access_before_proxy(inner, access)
+            s = Guard(s.condition, inner, s.loc, action=s.action, label=s.label)
+        out.append(s)
+    return out
+
+
+def _proxy_regex_section(sec: Node) -> bool:
+    """Does a ProxyPass in this section take its path as a regex (see proxy_section_match)?"""
+    if not sec.args or not (sec.name == "locationmatch" or (sec.args[0] == "~" and len(sec.args) > 1)):
+        return False
+    text = sec.args[-1]
+    return "*" in text or "?" in text
+
+
+def _worker_fits(url: str, name: str, matchable: bool) -> bool:
+    """mod_proxy's test of a worker name against a request's URL: a prefix; in a regex
+    route's name each ``$N`` stands for any text."""
+    if not matchable or "$" not in name:
+        return url.startswith(name)
+    pieces = re.split(r"(?:\$\d)+", name)
+    return re.match(".*".join(re.escape(p) for p in pieces), url, re.S) is not None
 
 
 def _regex_route(directive: str, match: PathMatch | None) -> bool:
@@ -820,20 +866,54 @@ class ApacheInterpreter(ModelStart):
     # ------------------------------------------------------------------ workers
     def define_workers(self, owner: int, nodes: list[Node], scope: Scope) -> None:
         """Workers in the order httpd creates them (config order within the server)."""
+        balancers: set[str] = set()  # the balancers this server has defined so far
         for n in nodes:
             if n.children is not None:
                 if n.name in ("proxy", "proxymatch") and n.args:
+                    if n.args[0].lower().startswith("balancer://"):
+                        balancers.add(n.args[0].lower().rstrip("/"))
                     self.proxy_section(owner, n)
                 elif n.name in ("location", "locationmatch"):
+                    regex = _proxy_regex_section(n)
                     for c in n.children:
                         if c.name in ("proxypass", "proxypassmatch") and c.args and _URL.match(c.args[0]):
-                            self.worker(owner, c.args[0], _params(c.args[1:]), c.loc)
+                            target = c.args[0]
+                            w = self.worker(owner, target.split("$", 1)[0], _params(c.args[1:]), c.loc)
+                            if regex and w.loc is c.loc:
+                                self.match_worker(w, target, c.loc)
+                continue
+            if n.name == "proxyset" and n.args and n.args[0].lower().startswith("balancer://"):
+                self.proxyset_balancer(n, balancers)
                 continue
             if n.name in ("proxypass", "proxypassmatch") and len(n.args) >= 2 and _URL.match(n.args[1]):
                 url = n.args[1]
+                if url.lower().startswith("balancer://"):  # a ProxyPass creates the balancer it names
+                    balancers.add(_balancer_name(url))
                 if n.name == "proxypassmatch" and "$" in url:
                     url = url.split("$", 1)[0]
-                self.worker(owner, url, _params(n.args[2:]), n.loc)
+                w = self.worker(owner, url, _params(n.args[2:]), n.loc)
+                if n.name == "proxypassmatch" and w.loc is n.loc:
+                    self.match_worker(w, n.args[1], n.loc)
+
+    def proxyset_balancer(self, n: Node, balancers: set[str]) -> None:
+        """``ProxySet balancer://name ...`` outside a ``<Proxy>`` looks the balancer up while
+        httpd reads the line, among those this server has defined above it (a
+        ``<Proxy balancer://name>`` or a ProxyPass to it); another virtual host's does not
+        count. Not found, httpd refuses to start (observed on 2.4.71: "ProxySet can not find
+        'balancer://fas' Balancer." in a plain virtual host without the <Proxy> section)."""
+        name = _balancer_name(n.args[0])
+        if name in balancers:
+            return
+        self.problems.append(
+            ConfigProblem(
+                "rejected",
+                f"ProxySet can not find '{n.args[0]}' Balancer: no <Proxy {n.args[0]}> or ProxyPass to it comes "
+                "before this line in the same server, so httpd refuses to start",
+                n.loc,
+                fix=f"define <Proxy {n.args[0]}> with its members above this line in this virtual host, or put "
+                "the ProxySet inside that section",
+            )
+        )
 
     def proxy_section(self, owner: int, n: Node) -> None:
         url = n.args[0]
@@ -915,10 +995,42 @@ class ApacheInterpreter(ModelStart):
         it, page or upgrade, opened a connection of its own (both observed on httpd 2.4.71
         with ProxyPassMatch and <LocationMatch>, FAS 2.5.2 stand-in, warm)."""
         worker.matchable = True
+        worker.pattern = target.lower()
         if re.search(r"\$\d", target):
             worker.backend.pool = Setting(
                 0, loc, note="a regex route's URL with back-references reuses no backend connection"
             )
+
+    def serving_worker(self, owner: int, worker: Worker, target: str, match: PathMatch | None) -> Worker:
+        """The worker that really serves a regex route's websocket request. mod_proxy picks
+        it per request, by the longest worker name that fits the URL it built (the target
+        with the request's path appended, or its back-references filled in), not by the
+        line that routed it: a page ProxyPass whose URL is longer than the regex route's
+        (``https://fas:8443/gateway/`` against ``https://fas:8443``) takes the websocket
+        with its own parameters (observed on httpd 2.4.71: ``upgrade=websocket`` on the
+        ProxyPassMatch line was then ignored and FAS got no Upgrade)."""
+        probe = self.probe(match) if match is not None else None
+        if not probe or match is None or match.regex is None:
+            return worker
+        if re.search(r"\$\d", target):
+            m = match.regex.search(probe)
+            if m is None:
+                return worker
+            groups = m.groups()
+            url = re.sub(
+                r"\$(\d)",
+                lambda g: (groups[int(g.group(1)) - 1] or "") if 0 < int(g.group(1)) <= len(groups) else "",
+                target,
+            )
+        else:
+            url = target + probe
+        url = url.lower()
+        best, best_len = worker, -1
+        for w in self.shareable(owner):
+            name = w.pattern if w.matchable else w.url
+            if len(name) > best_len and len(name) <= len(url) and _worker_fits(url, name, w.matchable):
+                best, best_len = w, len(name)
+        return best
 
     def find_worker(self, owner: int, url: str) -> Worker | None:
         key = url.lower()
@@ -1003,13 +1115,14 @@ class ApacheInterpreter(ModelStart):
             if match is None:
                 continue
             label = intern(f"<{'LocationMatch' if sec.name == 'locationmatch' else 'Location'} {' '.join(sec.args)}>")
+            pass_match = self.proxy_section_match(sec, match)
             for c in sec.children or []:
                 if c.name in ("proxypass", "proxypassmatch") and c.args:
-                    route = Route(match=match, loc=sec.loc, label=label)
+                    route = Route(match=pass_match, loc=sec.loc, label=label)
                     if c.args[0] == "!":
                         route.action = None
                     elif _URL.match(c.args[0]):
-                        route.action = self.proxy(owner, c.args[0], _params(c.args[1:]), c, scope, match)
+                        route.action = self.proxy(owner, c.args[0], _params(c.args[1:]), c, scope, pass_match)
                     else:
                         continue
                     loc_routes.append(route)
@@ -1019,7 +1132,7 @@ class ApacheInterpreter(ModelStart):
                     )
         access = self.access_steps(scope)
         if access:
-            site.steps = [*site.steps, *access]
+            site.steps = [*_access_before_proxy(site.steps, access), *access]
         # a Redirect in a <Location> runs in the fixups and wins over any ProxyPass (httpd 2.4.71)
         table.routes.extend(loc_redirects)
         table.routes.extend(reversed(loc_routes))
@@ -1032,6 +1145,24 @@ class ApacheInterpreter(ModelStart):
             if found is not None:
                 table.routes.append(found)
         site.routes = table
+
+    def proxy_section_match(self, sec: Node, match: PathMatch) -> PathMatch:
+        """What a ProxyPass inside a regex section matches. mod_proxy takes the section's
+        text as a regex only when it has a wildcard (``*`` or ``?``); otherwise as a plain
+        path, as in a ``<Location>``, which a text such as ``^/(a|b)$`` never matches
+        (observed on httpd 2.4.71: ``<LocationMatch "^/gateway/websocketcall$">`` proxied
+        nothing, ``"^/gateway/websocketcal?l$"`` and ``"^/gateway/(.*)$"`` did). The section
+        itself (its Require, RequestHeader) still matches as a regex."""
+        if sec.name != "locationmatch" and not (sec.args and sec.args[0] == "~"):
+            return match
+        if _proxy_regex_section(sec):
+            return match
+        key = ("proxy-section", id(sec))
+        found = self.memo.get(key)
+        if found is None:
+            text = sec.args[-1]
+            found = self.memo[key] = PathMatch("pattern", text, regex=location_regex(text))
+        return found  # type: ignore[return-value]
 
     def section_match(self, sec: Node) -> PathMatch | None:
         key = ("section", id(sec))
@@ -1256,8 +1387,10 @@ class ApacheInterpreter(ModelStart):
             worker = self.find_worker(owner, target.split("$", 1)[0])
         else:
             worker = self.worker(owner, target.split("$", 1)[0] if "$" in target else target, params, n.loc)
-            if worker.loc is n.loc and _regex_route(n.name, match):
-                self.match_worker(worker, target, n.loc)
+            if _regex_route(n.name, match):
+                if worker.loc is n.loc:
+                    self.match_worker(worker, target, n.loc)
+                worker = self.serving_worker(owner, worker, target, match)
         backend: Backend | None
         if worker is not None:
             backend = worker.backend
@@ -1373,7 +1506,15 @@ class ApacheInterpreter(ModelStart):
         if not isinstance(timeouts, Timeouts):
             timeouts = Timeouts(idle=self.idle(scope, wparams, worker))
             memo[idle_key] = timeouts
-        tls_settings, ready = self.backend_tls(scope, host, tls, preserve, n)
+        # a balancer's members are dialled by their own hosts: mod_ssl checks those names
+        # (a BalancerMember by IP with SSLProxyCheckPeerName on gave 500, AH02411, on 2.4.71)
+        member = worker.members[0] if worker is not None and worker.members else None
+        if member is not None and member.backend.servers:
+            tls_settings, ready = self.backend_tls(
+                scope, member.backend.servers[0].host, tls, preserve, n, name_loc=member.loc
+            )
+        else:
+            tls_settings, ready = self.backend_tls(scope, host, tls, preserve, n)
         action = ProxyAction(
             target=target,
             backend=backend,
@@ -1482,7 +1623,7 @@ class ApacheInterpreter(ModelStart):
             note = "the smaller of Timeout and the backend timeout (before 2.4.53)"
         return Setting(pick.value, pick.loc, note=note)
 
-    def backend_tls(self, scope: Scope, host: str, tls: bool, preserve: bool, n: Node):
+    def backend_tls(self, scope: Scope, host: str, tls: bool, preserve: bool, n: Node, name_loc: Loc | None = None):
         key = ("tls", id(scope))
         known = self.memo.get(key)
         if known is None:  # one per server, shared by its routes
@@ -1498,7 +1639,7 @@ class ApacheInterpreter(ModelStart):
         ready: Setting[bool] = _READY
         if not tls:
             return settings, ready
-        settings = self.peer_name(scope, settings, host, preserve, n)
+        settings = self.peer_name(scope, settings, host, preserve, n, name_loc)
         engine = scope.scalars.get("sslproxyengine")
         if self.know_modules and "ssl_module" not in self.modules:
             ready = Setting(False, n.loc, note="mod_ssl is not loaded, so mod_proxy cannot make TLS to the backend")
@@ -1516,12 +1657,14 @@ class ApacheInterpreter(ModelStart):
             )
         return settings, ready
 
-    def peer_name(self, scope: Scope, base: BackendTLS, host: str, preserve: bool, n: Node) -> BackendTLS:
+    def peer_name(
+        self, scope: Scope, base: BackendTLS, host: str, preserve: bool, n: Node, name_loc: Loc | None = None
+    ) -> BackendTLS:
         """The name mod_ssl requires in FAS's certificate, whether or not SSLProxyVerify is
         on (observed: a mismatch gave 500 without it): the host in the ProxyPass URL, or with
         ProxyPreserveHost On the browser's Host; none once SSLProxyCheckPeerName (or, unset,
         SSLProxyCheckPeerCN) is off. It ignores IP addresses in certificates (AH02411)."""
-        key = ("peer-name", id(scope), host, preserve, n.loc)
+        key = ("peer-name", id(scope), host, preserve, n.loc, name_loc)
         known = self.memo.get(key)
         if known is None:
             peer = scope.scalars.get("sslproxycheckpeername")
@@ -1532,7 +1675,7 @@ class ApacheInterpreter(ModelStart):
             elif preserve:
                 name = Setting(HeaderValue("%{Host}i"), None, note="ProxyPreserveHost On: the browser's Host")
             else:
-                name = Setting(Literal(host), n.loc)
+                name = Setting(Literal(host), name_loc or n.loc)
             # mod_proxy sends the name it dials as SNI (the browser's Host when preserved), never an address
             sent: Value | None = HeaderValue("%{Host}i") if preserve else None if is_ip(host) else Literal(host)
             known = self.memo[key] = BackendTLS(

@@ -49,14 +49,6 @@ EXPECTED_DISAGREEMENTS: tuple[Known, ...] = (
         "as above, where another finding predicts 302: the certificate check fails first (502)",
         F + "nginx/backend-tls-verify-name",
     ),
-    Known(
-        "apache",
-        "other-symptom status:500",
-        (("backend_tls", "tls-verify-name"), ("pool", "balancer")),
-        "BalancerMember https://<IP>:8443 with SSLProxyVerify require and SSLProxyCheckPeerName on: httpd "
-        "ignores IP SANs, 500 (AH02411) before anything the request headers do",
-        F + "apache/balancer-member-ip-peer-name",
-    ),
     # -- the path that reaches FAS ----------------------------------------------------------------
     Known(
         "nginx", "missed status:200", (("rewrite", "!strip-prefix"),), PATH_REWRITE, F + "nginx/path-rewritten-to-fas"
@@ -176,13 +168,6 @@ EXPECTED_DISAGREEMENTS: tuple[Known, ...] = (
     ),
     Known(
         "apache",
-        "missed status:500",
-        (("backend_tls", "tls-verify-name"), ("pool", "balancer")),
-        "wss:// balancer members by IP with SSLProxyCheckPeerName on: IP SANs ignored, 500",
-        F + "apache/ws-balancer-member-peer-name",
-    ),
-    Known(
-        "apache",
         "other-symptom status:500",
         (("plain", "proxy"), ("pool", "balancer"), ("ws_form", "rewrite")),
         "RewriteRule [P] to a balancer:// that only another vhost defines: 500 (no balancer), not 302",
@@ -194,14 +179,6 @@ EXPECTED_DISAGREEMENTS: tuple[Known, ...] = (
         (("pool", "balancer"), ("ws_form", "rewrite")),
         "RewriteRule [P] to a ws:// balancer: its members are workers of their own, not the pages' pool",
         F + "apache/rewrite-p-to-ws-balancer-own-worker",
-    ),
-    Known(
-        "apache",
-        "missed status:302",
-        (("route", "proxypassmatch"),),
-        "ProxyPassMatch REGEX http://fas:8080 upgrade=websocket (no back-reference): FAS answers 302 where "
-        "the prefix ProxyPass form works; regex routes are taken for prefix routes",
-        F + "apache/proxypassmatch-upgrade",
     ),
     Known(
         "haproxy",

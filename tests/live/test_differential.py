@@ -27,7 +27,7 @@ SEED = 1
 CASES = 12
 # agreement on the fixed seed, measured when the expected list was written: it may rise as
 # model fixes land, never fall
-AGREEMENT_FLOOR = {"nginx": 10 / 12, "apache": 8 / 12, "haproxy": 9 / 12}
+AGREEMENT_FLOOR = {"nginx": 10 / 12, "apache": 11 / 12, "haproxy": 9 / 12}
 DIALECTS = ("nginx", "apache", "haproxy")
 
 

@@ -231,3 +231,121 @@ def test_proxypass_in_a_locationmatch_works_as_a_proxypassmatch(tmp_path, url, p
     topic = plan_for(ps, TOPIC)
     assert topic.proxy is not None and topic.proxy.backend is not None
     assert topic.proxy.backend is not gw.proxy.backend and topic.proxy.backend.pool.value == 0
+
+
+# ------------------------------------------------------- which worker serves a regex route
+
+
+def test_a_longer_page_worker_serves_a_proxypassmatch_websocket(tmp_path):
+    """bad-proxypassmatch-served-by-page-worker.conf: mod_proxy picks the worker by the
+    longest name that fits the URL it built, so the /gateway/ page worker (no
+    upgrade=websocket) takes the websocket and the upgrade is dropped (httpd 2.4.71)."""
+    ps = plans(
+        tmp_path,
+        "ProxyPassMatch ^/(gateway/websocketcall|assistserver/topic)$ http://10.0.0.1:8080 upgrade=websocket\n"
+        "ProxyPass /gateway/ http://10.0.0.1:8080/gateway/\n"
+        "ProxyPass /assistserver/ http://10.0.0.1:8080/assistserver/\n",
+    )
+    gw = plan_for(ps)
+    assert gw.proxy is not None and gw.final_path == GW
+    assert "upgrade" not in gw.sent
+    assert gw.proxy.backend is not None and gw.proxy.backend.name == "http://10.0.0.1:8080/gateway/"
+
+
+def test_a_proxypassmatch_worker_of_another_scheme_serves_its_websocket(tmp_path):
+    """good-proxypassmatch-wss-own-worker.conf: no page worker fits a ws:// URL."""
+    ps = plans(
+        tmp_path,
+        "ProxyPassMatch ^/(gateway/websocketcall|assistserver/topic)$ ws://10.0.0.1:8080\n"
+        "ProxyPass /gateway/ http://10.0.0.1:8080/gateway/\n",
+    )
+    gw = plan_for(ps)
+    assert gw.sent["upgrade"].value == "websocket"
+    assert gw.proxy is not None and gw.proxy.backend is not None and gw.proxy.backend.name == "ws://10.0.0.1:8080"
+
+
+def test_a_locationmatch_without_wildcard_is_a_plain_path_for_proxypass(tmp_path):
+    """bad-locationmatch-without-wildcard.conf: no * or ? in the text, so the ProxyPass
+    takes it as a plain path (no request matches) and its worker is an ordinary one, which
+    the later page lines share: upgrade=websocket and the pool included (httpd 2.4.71)."""
+    ps = plans(
+        tmp_path,
+        '<LocationMatch "^/(gateway/websocketcall|assistserver/topic)$">\n'
+        "    ProxyPass http://10.0.0.1:8080 upgrade=websocket\n</LocationMatch>\n"
+        "ProxyPass /gateway/ http://10.0.0.1:8080/gateway/\n"
+        "ProxyPass /assistserver/ http://10.0.0.1:8080/assistserver/ disablereuse=On\n",
+        Options(dialect="apache", fas_version="2.5.2"),
+    )
+    for ws, label in ((GW, "ProxyPass /gateway/"), (TOPIC, "ProxyPass /assistserver/")):
+        plan = plan_for(ps, ws)
+        assert plan.route is not None and plan.route.label == label
+        assert plan.sent["upgrade"].value == "websocket"
+        assert plan.proxy is not None and plan.proxy.backend is not None
+        assert plan.proxy.backend.name == "http://10.0.0.1:8080" and plan.proxy.backend.pool.value > 0
+    # with a wildcard the section is a regex route again
+    wild = plans(
+        tmp_path,
+        '<LocationMatch "^/(gateway/websocketcall|assistserver/topic)(/.*)?$">\n'
+        "    ProxyPass ws://10.0.0.1:8080\n</LocationMatch>\n"
+        "ProxyPass /gateway/ http://10.0.0.1:8080/gateway/\n",
+    )
+    gw = plan_for(wild)
+    assert gw.route is not None and gw.route.label.startswith("<LocationMatch")
+    assert gw.sent["upgrade"].value == "websocket"
+
+
+def test_location_access_rules_apply_to_a_rewrite_rule_proxy(tmp_path):
+    """bad-rewrite-proxy-location-denied.conf: a RewriteRule [P] proxies while translating,
+    and the <Location> access check still runs before it: 403 (httpd 2.4.71)."""
+    options = Options(dialect="apache")
+    conf = tmp_path / "apache2.conf"
+    conf.write_text(
+        "LoadModule proxy_module modules/mod_proxy.so\nLoadModule proxy_http_module modules/mod_proxy_http.so\n"
+        "LoadModule rewrite_module modules/mod_rewrite.so\nListen 80\n<VirtualHost *:80>\n    Timeout 3600\n"
+        "    <Location /assistserver/>\n        Require all denied\n    </Location>\n"
+        "    RewriteEngine On\n    RewriteCond %{HTTP:Upgrade} =websocket [NC]\n"
+        '    RewriteRule ^/?(gateway|assistserver)/(.*) "ws://10.0.0.1:8080/$1/$2" [P,L]\n</VirtualHost>\n'
+    )
+    ps = build_plans(load("apache", conf, options), options)
+    topic = plan_for(ps, TOPIC)
+    assert isinstance(topic.action, Respond) and topic.action.status == 403
+    assert isinstance(plan_for(ps).action, ProxyAction)
+
+
+def test_a_balancers_certificate_name_is_its_members_host(tmp_path):
+    """bad-balancer-member-ip-peer-name.conf: mod_ssl checks the member's own host (an IP
+    here, which it never matches: 500), not the balancer's label."""
+    ps = plans(
+        tmp_path,
+        "SSLProxyEngine on\nSSLProxyVerify require\nSSLProxyCACertificateFile /etc/ssl/ca.pem\n"
+        "SSLProxyCheckPeerName on\n"
+        '<Proxy "balancer://fasws">\n    BalancerMember wss://10.0.0.1:8443\n</Proxy>\n'
+        "ProxyPass /gateway/ balancer://fasws/gateway/\n",
+    )
+    gw = plan_for(ps)
+    assert gw.proxy is not None and gw.proxy.tls
+    name = gw.proxy.tls_settings.name
+    assert name.value is not None and name.value.evaluate(gw.request) == "10.0.0.1"
+    assert name.loc is not None and name.loc.line == 11  # the BalancerMember line
+    assert gw.proxy.tls_settings.ip_names is False
+
+
+def test_proxyset_finds_only_the_balancers_defined_above_it_in_its_server(tmp_path):
+    """bad-proxyset-balancer-other-vhost.conf: "ProxySet can not find 'balancer://fas'
+    Balancer." when no <Proxy balancer://fas> or ProxyPass to it comes first in that server."""
+    options = Options(dialect="apache")
+
+    def rejected(body: str) -> list[str]:
+        model = load("apache", _write(tmp_path, body), options)
+        return [p.message for p in model.problems if p.kind == "rejected"]
+
+    proxy = '<Proxy "balancer://fas">\n    BalancerMember http://10.0.0.1:8080\n</Proxy>\n'
+    assert rejected("ProxySet balancer://fas timeout=60\n" + proxy)
+    assert not rejected(proxy + "ProxySet balancer://fas timeout=60\n")
+    assert not rejected("ProxyPass /gateway/ balancer://fas/gateway/\nProxySet balancer://fas timeout=60\n")
+
+
+def _write(tmp_path: Path, body: str) -> Path:
+    conf = tmp_path / "apache2.conf"
+    conf.write_text(HEAD + textwrap.indent(body, " " * 4) + "</VirtualHost>\n")
+    return conf
