@@ -29,7 +29,9 @@ RULE = Rule(
     versions=(
         "Statuses per proxy (observed): nginx 502 both ways; Apache 500 for TLS faults, 502 for plain HTTP "
         "to 8443; HAProxy 502 without `ssl` toward 8443, 503 with `ssl` toward 8080, and in `mode tcp` "
-        "a bare close (reset) for a plain front relayed to 8443."
+        "a bare close (reset) once the browser's connection is up (a plain or TLS-terminating front "
+        "relayed to the wrong port), a failed TLS handshake when the browser's own TLS is passed through "
+        "to 8080."
     ),
     console="Error during WebSocket handshake: Unexpected response code: 502 (nginx)",
     symptoms=("status:500", "status:503", "reset"),

@@ -99,9 +99,15 @@ STATUSES = FailureStatuses(
     certificate_rejected="status:503",
 )
 # A byte relay has no status to answer with: plain HTTP into FAS's TLS port ends in a bare
-# close (observed), a browser's TLS into FAS's plain port fails its TLS handshake.
+# close (observed), a browser's TLS passed through into FAS's plain port fails its TLS handshake.
 RELAY_STATUSES = FailureStatuses(
     plain_to_tls_port="reset", tls_to_plain_port="tls-error", tls_not_ready="reset", certificate_rejected="reset"
+)
+# A relay whose bind terminates the browser's TLS (or takes it plain) has finished the
+# browser's handshake before it dials FAS: its own failed TLS toward FAS's plain port is a
+# bare close of a connection the browser already uses (observed on 2.6.12: reset).
+TERMINATING_RELAY_STATUSES = FailureStatuses(
+    plain_to_tls_port="reset", tls_to_plain_port="reset", tls_not_ready="reset", certificate_rejected="reset"
 )
 
 
@@ -948,7 +954,7 @@ class HAProxyInterpreter(ModelStart):
         cannot be read is said, and the ACL stays unknown."""
         values: list[str] = []
         for written, as_map in term.files:
-            found = load_map(written, loc.file, self.maps)
+            found = load_map(written, loc.file, self.maps, self.tree.root_file)
             if found.path is None:
                 self.unreadable(written, found.error, loc, "which requests the ACL matches")
                 return term
@@ -974,7 +980,7 @@ class HAProxyInterpreter(ModelStart):
     def dynamic_target(self, target: str, loc: Loc) -> DynamicTarget | None:
         """A ``use_backend %[...map(file)]`` whose map was read; a map that could not be read
         is said (HAProxy refuses to start without it), and the rule stays unknown."""
-        dyn = dynamic_target(target, lambda written: load_map(written, loc.file, self.maps))
+        dyn = dynamic_target(target, lambda written: load_map(written, loc.file, self.maps, self.tree.root_file))
         if dyn is None or dyn.map is None:
             return None
         if dyn.map.path is None:
@@ -1135,7 +1141,7 @@ class HAProxyInterpreter(ModelStart):
             tls_settings=tls_settings,
             outside=not self.whole,
             passthrough=relay,
-            statuses=RELAY_STATUSES if relay else None,
+            statuses=(RELAY_STATUSES if front_tls else TERMINATING_RELAY_STATUSES) if relay else None,
             unseen=_NO_LOCS,
             tls_ready=_TLS_READY,
         )

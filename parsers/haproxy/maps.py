@@ -12,7 +12,9 @@ expression is compiled after every file is read. A file HAProxy cannot open stop
 ("failed to open pattern file"). The linter usually runs on a copy of the configuration,
 not on the proxy host, so it looks for the file where it is written and then beside the
 configuration (``/etc/haproxy/maps/hosts.map`` as ``maps/hosts.map`` next to the file that
-names it); what it cannot find it says so, and the routing through it stays unknown.
+names it, or in a directory above it up to the configuration's root: a conf.d file and a
+maps/ folder beside haproxy.cfg); what it cannot find it says so, and the routing through it
+stays unknown.
 """
 
 from __future__ import annotations
@@ -65,26 +67,38 @@ def parse_map(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def candidates(written: str, config_file: str) -> list[str]:
-    """Where to look for a file the config names: as written, then beside the config file
-    (each tail of an absolute path, longest first)."""
+def candidates(written: str, config_file: str, root_file: str = "") -> list[str]:
+    """Where to look for a file the config names: as written, then beside the config file and
+    each directory above it up to the configuration's root (a conf.d file names
+    ``/etc/haproxy/maps/x.map``, which the copy holds as ``maps/x.map`` next to haproxy.cfg),
+    each tail of an absolute path, longest first."""
     here = os.path.dirname(os.path.abspath(config_file)) if config_file and config_file != "-" else ""
+    dirs = [here] if here else []
+    top = os.path.dirname(os.path.abspath(root_file)) if root_file and root_file != "-" else ""
+    if top and top != here:
+        if here.startswith(top.rstrip("/") + "/"):
+            d = here
+            while d != top:
+                d = os.path.dirname(d)
+                dirs.append(d)
+        else:
+            dirs.append(top)
     if os.path.isabs(written):
         out = [written]
         parts = [p for p in written.split("/") if p]
-        if here:
-            out += [os.path.join(here, *parts[i:]) for i in range(1, len(parts))]
+        for d in dirs:
+            out += [os.path.join(d, *parts[i:]) for i in range(1, len(parts))]
         return out
-    return [os.path.join(here, written)] if here else []
+    return [os.path.join(d, written) for d in dirs]
 
 
-def load_map(written: str, config_file: str, cache: dict[str, MapFile]) -> MapFile:
+def load_map(written: str, config_file: str, cache: dict[str, MapFile], root_file: str = "") -> MapFile:
     key = f"{config_file}\0{written}"
     found = cache.get(key)
     if found is not None:
         return found
     error = "not found where it is written nor beside the configuration"
-    for path in candidates(written, config_file):
+    for path in candidates(written, config_file, root_file):
         if not os.path.exists(path):
             continue
         try:

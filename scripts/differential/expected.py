@@ -33,22 +33,6 @@ PATH_REWRITE = (
 )
 
 EXPECTED_DISAGREEMENTS: tuple[Known, ...] = (
-    # -- the name checked in FAS's certificate on re-encryption ---------------------------------
-    Known(
-        "nginx",
-        "missed status:502",
-        (("backend_tls", "tls-verify-group-name"),),
-        "proxy_ssl_verify on without proxy_ssl_name: nginx checks FAS's certificate against the proxy_pass "
-        "host, an upstream group's name or an IP (no IP SAN check), the handshake fails: 502",
-        F + "nginx/backend-tls-verify-name",
-    ),
-    Known(
-        "nginx",
-        "other-symptom status:502",
-        (("backend_tls", "tls-verify-group-name"),),
-        "as above, where another finding predicts 302: the certificate check fails first (502)",
-        F + "nginx/backend-tls-verify-name",
-    ),
     # -- the path that reaches FAS ----------------------------------------------------------------
     Known(
         "nginx", "missed status:200", (("rewrite", "!strip-prefix"),), PATH_REWRITE, F + "nginx/path-rewritten-to-fas"
@@ -119,28 +103,6 @@ EXPECTED_DISAGREEMENTS: tuple[Known, ...] = (
         "TLS terminated by a mode tcp frontend (bind ... ssl crt) and plain TCP to FAS's 8080 works; WSP202 "
         "reads the TLS bind as TLS sent to the plain port",
         F + "haproxy/tcp-mode-tls-termination",
-    ),
-    Known(
-        "haproxy",
-        "other-symptom reset",
-        (("front", "tcp-terminate"), ("backend_tls", "!ssl-to-8080")),
-        "in mode tcp, a failed TLS toward FAS is a bare close for the browser (reset), not a tls-error",
-        F + "haproxy/tcp-mode-ssl-to-plain-port",
-    ),
-    # -- map-file routing --------------------------------------------------------------------------
-    Known(
-        "haproxy",
-        "unplanned-listener",
-        (("routing", "map-path"),),
-        "use_backend %[path,map_beg(FILE,default)]: map files are not read, the front gets no plan while it serves FAS",
-        F + "haproxy/map-file-routing-path",
-    ),
-    Known(
-        "haproxy",
-        "unplanned-listener",
-        (("routing", "map-host"),),
-        "use_backend %[req.hdr(host),lower,word(1,:),map(FILE,default)]: as above, by host",
-        F + "haproxy/map-file-routing-host",
     ),
     # -- one cause, several listeners ----------------------------------------------------------------
     Known(

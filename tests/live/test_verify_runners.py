@@ -314,3 +314,43 @@ def test_absolute_includes_of_the_system_tree_stay_in_the_sample(dialect: str, t
     assert str(rendered.entry.parent) + "/" in rendered_text
     ok, output = RUNNERS[dialect].config_test(rendered)
     assert ok, output
+
+
+def test_nginx_verifying_fas_by_name_keeps_the_name(tmp_path: Path, pki: Pki):  # noqa: F811
+    """With ``proxy_ssl_verify on`` nginx checks FAS's certificate against the proxy_pass host:
+    rendered as an address, the check would fail (502) where the sample, run for real, works."""
+    from support.runners.base import can_use_private_hosts
+
+    if can_use_private_hosts() is not None:
+        cannot_run(can_use_private_hosts() or "")
+    conf = ("nginx.conf", """\
+        events {}
+        http {
+            server {
+                listen 443 ssl;
+                ssl_certificate     /etc/ssl/certs/gw.example.com.crt;
+                ssl_certificate_key /etc/ssl/private/gw.example.com.key;
+                location / {
+                    proxy_pass https://fas.example.com:8443;
+                    proxy_ssl_verify on;
+                    proxy_ssl_trusted_certificate /etc/ssl/certs/fas-ca.pem;
+                    proxy_http_version 1.1;
+                    proxy_set_header Upgrade $http_upgrade;
+                    proxy_set_header Connection "upgrade";
+                }
+            }
+        }
+        """)
+    backends = (free_address(),)
+    rendered = _render("nginx", conf, tmp_path, pki, backends)
+    assert "https://fas.example.com:8443" in rendered.entry.read_text()
+    assert rendered.hosts == {"fas.example.com": backends[0]}
+    leaf = pki.backend(backends)
+    with FasStandIn(backends, leaf.cert, leaf.key) as fas:
+        proxy = RUNNERS["nginx"].start(rendered)
+        try:
+            r = handshake(_target(rendered, 443, GATEWAY_WS, pki))
+        finally:
+            RUNNERS["nginx"].stop(proxy)
+    assert r.symptom == "ok", f"{r.detail}\n{fas.log()}"
+    assert not _alive(proxy.pid)

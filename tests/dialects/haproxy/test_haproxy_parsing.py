@@ -368,6 +368,19 @@ def test_tcp_relay_is_passthrough(tmp_path):
     assert "upgrade" in action.upstream.hop_by_hop_forwarded and not action.upstream.ops
 
 
+def test_tcp_relay_failing_its_own_tls_closes_bare_unless_the_browser_tls_passes(tmp_path):
+    # the bind terminates the browser's TLS: HAProxy's own TLS toward 8080 fails after the
+    # browser's handshake, a bare close (reset); passed through, the browser's TLS fails
+    server = "backend b\n    server s 10.20.0.11:8080 ssl verify none\n"
+    text = "global\ndefaults\n    mode tcp\nfrontend fe\n    bind :443 {}\n    default_backend b\n" + server
+    terminated = only_action(model_of(tmp_path, text.format("ssl crt /x.pem")), tls=True)
+    assert terminated.passthrough and terminated.statuses is not None
+    assert terminated.statuses.tls_to_plain_port == "reset"
+    passed = model_of(tmp_path, text.format("").replace(" ssl verify none", ""))
+    action = only_action(passed, tls=True)
+    assert action.statuses is not None and action.statuses.tls_to_plain_port == "tls-error"
+
+
 def test_listen_address_on_section_line_depends_on_version(tmp_path):
     text = HEAD + "listen gw 0.0.0.0:80\n    server s 10.20.0.11:8080\n"
     assert [p.kind for p in model_of(tmp_path, text).problems] == ["rejected"]

@@ -180,6 +180,30 @@ def test_host_map_takes_the_fas_entry_whatever_its_order(tmp_path):
     assert set(backend_per_url(plans).values()) == {"be_fas"}
 
 
+def test_a_conf_d_file_finds_the_map_under_the_configuration_root(tmp_path):
+    # haproxy -f haproxy.cfg -f conf.d/: the conf.d file names /etc/haproxy/maps/paths.map,
+    # which the copy holds beside haproxy.cfg, one directory above the file that names it
+    main = write(tmp_path, HEAD)
+    part = write(tmp_path, FRONT + "    use_backend %[path,map_beg(/etc/haproxy/maps/paths.map,be_web)]\n" + BACKENDS,
+                 "conf.d/10-gateway.cfg")
+    write(tmp_path, "# only the gateway\n/gateway/ be_fas\n", "maps/paths.map")
+    assert str(tmp_path / "maps/paths.map") in candidates("/etc/haproxy/maps/paths.map", part, main)
+    assert str(tmp_path / "maps/paths.map") not in candidates("/etc/haproxy/maps/paths.map", part)
+    got = sorted((f.rule, ws) for f in run([str(tmp_path)], Options()).findings for ws in (f.ws_paths or (None,)))
+    # the map read: the topic URL takes its default (404), no "could not be read" problem
+    assert got == [("WSP301", "/assistserver/topic")]
+
+
+def test_the_root_search_stops_at_the_configuration_root(tmp_path):
+    cfg = str(tmp_path / "etc/haproxy/conf.d/a/b.cfg")
+    root = str(tmp_path / "etc/haproxy/haproxy.cfg")
+    got = candidates("/etc/haproxy/maps/h.map", cfg, root)
+    assert str(tmp_path / "etc/haproxy/maps/h.map") in got
+    # looked for from conf.d/a up to etc/haproxy, never above the root
+    assert all(c.startswith(str(tmp_path / "etc/haproxy") + "/") for c in got[1:])
+    assert str(tmp_path / "etc/haproxy/conf.d/maps/h.map") in got
+
+
 def test_an_unreadable_map_is_said_and_nothing_is_guessed(tmp_path):
     got = findings(tmp_path, MAPPED)
     assert ("WSP002", None, "config-rejected") in got

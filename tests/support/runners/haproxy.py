@@ -74,7 +74,7 @@ class HaproxyRunner(Runner):
             text = STATS_SOCKET.sub(lambda m: f"{m.group('indent')}stats socket {workdir / 'run' / 'admin.sock'}",
                                     text)
             text = "\n".join(line if line.lstrip().startswith("#")
-                             else self._line(self._maps(line, f), env, fronts, rendered)
+                             else self._line(self._maps(line, f, entry), env, fronts, rendered)
                              for line in text.split("\n"))
             f.write_text(text, encoding="utf-8")
         rendered.fronts = sorted(fronts.values(), key=lambda fr: fr.port)
@@ -107,14 +107,17 @@ class HaproxyRunner(Runner):
         return f"{m.group('indent')}bind {','.join(dict.fromkeys(out))}{rest}"
 
     @staticmethod
-    def _maps(line: str, file: Path) -> str:
+    def _maps(line: str, file: Path, entry: Path) -> str:
         """A map file named in the line -> the sample's copy of it (HAProxy opens a relative
-        path from its working directory, so the rendered path is absolute)."""
+        path from its working directory, so the rendered path is absolute), looked for as
+        wsproxylint does: beside the file, up to the configuration's root."""
         from parsers.haproxy.maps import candidates
 
+        top = str(entry.parent.resolve())
+
         def sub(m: re.Match[str], opening: str = "(") -> str:
-            for c in candidates(m.group("path"), str(file)):
-                if Path(c).is_file() and str(Path(c).resolve()).startswith(str(file.parent.resolve())):
+            for c in candidates(m.group("path"), str(file), str(entry)):
+                if Path(c).is_file() and str(Path(c).resolve()).startswith(top):
                     return f"{m.group('conv')}{opening}{Path(c).resolve()}"
             return m.group(0)
         line = MAP_FILE.sub(sub, line)

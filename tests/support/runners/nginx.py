@@ -15,9 +15,12 @@ from .base import (
     Rendered,
     Runner,
     Unfaithful,
+    can_use_private_hosts,
     copy_sample,
     front_port,
+    is_name,
     map_backend,
+    private_hosts_command,
     sample_files,
 )
 
@@ -33,6 +36,8 @@ EVENTS = re.compile(r"^\s*events\s*\{", re.M)
 LOCATIONS_ONLY = re.compile(r"^location\s", re.M)
 SERVER_OR_HTTP = re.compile(r"^\s*(server|http|upstream|map)\b[^;]*\{", re.M)
 HTTP2_ON = re.compile(r"^\s*http2\s+on\s*;", re.M)
+VERIFY_ON = re.compile(r"^\s*proxy_ssl_verify\s+on\s*;", re.M)
+TLS_NAME = re.compile(r"\bhttps://([A-Za-z0-9_.-]+):\d+", re.I)
 DIRECTIVE = re.compile(r"^\s*([a-z_0-9]+)\s", re.M)
 # directives of the modules nginx builds only when asked (--with-X_module), and load_module
 OPTIONAL_MODULES = {
@@ -95,6 +100,19 @@ class NginxRunner(Runner):
             rendered.notes.append(f"{root.name} included in a bare `server {{ listen 443 ssl; }}`")
         fronts: dict[int, Front] = {}
         http_done = False
+        # with `proxy_ssl_verify on`, nginx checks FAS's certificate against the proxy_pass host
+        # (or proxy_ssl_name): FAS names stay names, resolved at start-up to the stand-in by a
+        # private /etc/hosts; an address in their place would change the name checked. Without
+        # a check the name does not matter (and a `resolver` would not read /etc/hosts).
+        verifies = any(VERIFY_ON.search(t) for t in texts.values())
+        names: dict[str, str] | None = {} if verifies and can_use_private_hosts() is None else None
+        if verifies and names is None:
+            tls_names = sorted({m.group(1) for t in texts.values() for m in TLS_NAME.finditer(t)
+                                if is_name(m.group(1)) and env.backend_for(m.group(1)) is not None})
+            if tls_names:
+                raise Unfaithful(f"TLS to FAS by name ({', '.join(tls_names)}) with proxy_ssl_verify on: nginx "
+                                 f"checks the certificate against that name, and it cannot resolve to the stand-in "
+                                 f"here ({can_use_private_hosts()})")
         for f, text in texts.items():
             text = INCLUDE_ETC.sub(lambda m: f"{m.group(1)}{root if root.is_dir() else root.parent}/", text)
             text = USER_OR_PID.sub(lambda m: f"{m.group(1)}# rendered out: {m.group(2)}", text)
@@ -104,7 +122,7 @@ class NginxRunner(Runner):
             text = CERT.sub(lambda m: f"{m.group(1)}{m.group(2)} " + str(
                 env.key if m.group(2) == "ssl_certificate_key" else
                 env.cert if m.group(2) == "ssl_certificate" else env.ca), text)
-            text = "\n".join(line if line.lstrip().startswith("#") else map_backend(line, env)
+            text = "\n".join(line if line.lstrip().startswith("#") else map_backend(line, env, names)
                              for line in text.split("\n"))
             text = LISTEN.sub(lambda m: self._listen(m, env, fronts, rendered), text)
             if not http_done and HTTP_OPEN.search(text):
@@ -118,6 +136,12 @@ class NginxRunner(Runner):
                 http_done = True
             f.write_text(text, encoding="utf-8")
         rendered.fronts = sorted(fronts.values(), key=lambda fr: fr.port)
+        if names:
+            rendered.hosts = names
+            (workdir / "hosts").write_text("127.0.0.1 localhost\n" + "".join(
+                f"{addr} {name}\n" for name, addr in sorted(names.items())), encoding="utf-8")
+            rendered.notes.append("FAS names resolved by a private /etc/hosts: "
+                                  + ", ".join(f"{n}={a}" for n, a in sorted(names.items())))
         return rendered
 
     def _listen(self, m: re.Match[str], env: Env, fronts: dict[int, Front], rendered: Rendered) -> str:
@@ -154,8 +178,11 @@ class NginxRunner(Runner):
     def _command(self, rendered: Rendered, *extra: str) -> list[str]:
         directives = f"daemon off; master_process on; pid {rendered.workdir / 'nginx.pid'}; "
         directives += "user root;" if os.geteuid() == 0 else ""
-        return [self.binary, "-p", str(rendered.workdir) + "/", "-c", str(rendered.entry),
-                "-e", str(rendered.workdir / "logs" / "startup-error.log"), "-g", directives, *extra]
+        command = [self.binary, "-p", str(rendered.workdir) + "/", "-c", str(rendered.entry),
+                   "-e", str(rendered.workdir / "logs" / "startup-error.log"), "-g", directives, *extra]
+        if rendered.hosts:
+            return private_hosts_command(command, rendered.workdir / "hosts")
+        return command
 
     def config_test(self, rendered: Rendered) -> tuple[bool, str]:
         proc = subprocess.run(self._command(rendered, "-t"), capture_output=True, text=True, timeout=30,
