@@ -76,20 +76,26 @@ class Finding:
     message: str
     # every URL one finding names (one cause breaking several URLs is one finding)
     ws_paths: tuple[str, ...] = ()
+    # every listener one finding names (one line breaking several listeners is one finding)
+    listeners: tuple[str, ...] = ()
 
     @property
-    def port(self) -> int | None:
-        m = re.search(r":(\d+)(?:\s|$)", self.listener or "")
-        return int(m.group(1)) if m else None
+    def ports(self) -> list[int | None]:
+        return [_port(x) for x in (self.listeners or (self.listener,))]
 
     def names(self, front: Front, ws_path: str) -> bool:
         if self.ws_path is not None and ws_path not in (self.ws_paths or (self.ws_path,)):
             return False
-        return self.listener is None or self.port is None or self.port == front.port
+        return self.listener is None or any(p is None or p == front.port for p in self.ports)
 
     def line(self) -> str:
-        return (f"{self.rule} {self.severity} {self.symptom} [{self.listener} {self.ws_path}] "
+        return (f"{self.rule} {self.severity} {self.symptom} [{' + '.join(self.listeners) or self.listener} {self.ws_path}] "
                 f"{self.where}: {self.message[:160]}")
+
+
+def _port(listener: str | None) -> int | None:
+    m = re.search(r":(\d+)(?:\s|$)", listener or "")
+    return int(m.group(1)) if m else None
 
 
 @dataclass(slots=True)
@@ -134,7 +140,8 @@ def lint(sample: Path, args: list[str]) -> list[Finding]:
     proc = cli_process("check", sample, "--format", "json", *args, cwd=ROOT, timeout=120)
     doc = json.loads(proc.stdout)
     return [Finding(f["rule"], f["severity"], f["symptom"], f["listener"], f["ws_path"],
-                    f"{Path(f['path']).name}:{f['line']}", f["message"], tuple(f.get("ws_paths") or ()))
+                    f"{Path(f['path']).name}:{f['line']}", f["message"], tuple(f.get("ws_paths") or ()),
+                    tuple(f.get("listeners") or ()))
             for f in doc["findings"]]
 
 
