@@ -131,7 +131,9 @@ def _merged_listeners(cause: list[Finding], rank: dict[str, int]) -> Finding:
     # the finding of the first listener leads: its fix request is the merged one's
     first = min(cause, key=lambda g: place(g.listener) if g.listener is not None else (len(rank) + 1, ""))
     message = first.message
-    if len(labels) > 1:
+    # the same port on several addresses (`listen 80; listen [::]:80;`) is one front for a
+    # reader: the message names listeners that differ by port or TLS, ``listeners`` all
+    if len({label.rpartition(":")[2] for label in labels}) > 1:
         named = "listeners " + join_words(labels)
         # "... (on URL and URL)" from merge_urls: the listeners join the same parenthesis
         message = message[:-1] + f"; {named})" if _ends_with_on(message) else f"{message} (on {named})"
