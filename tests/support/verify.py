@@ -386,12 +386,16 @@ def judge(findings: list[Finding], observations: list[Observation], mode: str) -
     for f in relevant:
         if f.severity != "error":
             continue
-        # a finding naming several URLs is witnessed on each of them
-        for url in f.ws_paths or (None,):
+        # a finding naming several URLs is witnessed on each of them, and one naming several
+        # listeners on each of those that were driven (at least one must have been)
+        driven = {o.front.port for o in observations}
+        ports = [p for p in dict.fromkeys(f.ports) if p is None or p in driven] or [f.ports[0]]
+        for url, port in ((u, p) for u in f.ws_paths or (None,) for p in ports):
             witnessed = [o for o in observations if url in (None, o.ws_path) and f.names(o.front, o.ws_path)
-                         and not o.result.ok]
+                         and port in (None, o.front.port) and not o.result.ok]
             if not witnessed:
-                on = f" on {url}" if url else ""
+                where = " ".join(x for x in (url, f":{port}" if port is not None and len(ports) > 1 else None) if x)
+                on = f" on {where}" if where else ""
                 problems.append(f"[{mode}] predicted {f.symptom}{on} but every handshake it concerns was ok: "
                                 f"{f.line()}")
                 break
