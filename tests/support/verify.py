@@ -89,7 +89,8 @@ class Finding:
         return self.listener is None or any(p is None or p == front.port for p in self.ports)
 
     def line(self) -> str:
-        return (f"{self.rule} {self.severity} {self.symptom} [{' + '.join(self.listeners) or self.listener} {self.ws_path}] "
+        listeners = " + ".join(self.listeners) or self.listener
+        return (f"{self.rule} {self.severity} {self.symptom} [{listeners} {self.ws_path}] "
                 f"{self.where}: {self.message[:160]}")
 
 
