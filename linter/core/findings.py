@@ -133,7 +133,8 @@ def _merged_listeners(cause: list[Finding], rank: dict[str, int]) -> Finding:
     message = first.message
     # the same port on several addresses (`listen 80; listen [::]:80;`) is one front for a
     # reader: the message names listeners that differ by port or TLS, ``listeners`` all
-    if len({label.rpartition(":")[2] for label in labels}) > 1:
+    # (a finding merged already, read again by a later entry point, names its listeners)
+    if set(labels) != set(first.listeners) and len({label.rpartition(":")[2] for label in labels}) > 1:
         named = "listeners " + join_words(labels)
         # "... (on URL and URL)" from merge_urls: the listeners join the same parenthesis
         message = message[:-1] + f"; {named})" if _ends_with_on(message) else f"{message} (on {named})"

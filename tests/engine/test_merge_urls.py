@@ -159,3 +159,14 @@ def test_the_same_finding_twice_is_said_once_unchanged():
     nowhere = [finding(None, "syntax", listener=None), finding(None, "syntax", listener=None)]
     out = merge_listeners(twice + nowhere, RUN_LISTENERS)
     assert [(f.message, f.listener, f.listeners) for f in out] == [("a", TLS, (TLS,)), ("syntax", None, ())]
+
+
+def test_a_merged_finding_merged_again_is_worded_once():
+    """Entry points checked in worker processes are merged again by the run: a finding that
+    already names its listeners keeps its words."""
+    once = merge_listeners([finding(GATEWAY_WS, "a", listener=x) for x in (TLS, PLAIN)], RUN_LISTENERS)
+    again = merge_listeners(
+        once + merge_listeners([finding(GATEWAY_WS, "a", listener=x) for x in (PLAIN, TLS)], RUN_LISTENERS),
+        RUN_LISTENERS,
+    )
+    assert [(f.listeners, f.message) for f in again] == [((TLS, PLAIN), f"a (on listeners {TLS} and {PLAIN})")]
