@@ -32,7 +32,7 @@ class Finding:
     message: str
     symptom: str | None
     fix: str
-    listener: str | None = None
+    listener: str | None = None  # the first of ``listeners`` (the contract's single listener)
     ws_path: str | None = None  # the first of ``ws_paths`` (the contract's single URL)
     related: list[Related] = field(default_factory=list)
     # the files whose lines decide what the finding is about (its plan's block, the snippets
@@ -44,10 +44,14 @@ class Finding:
     edits: FixEdits | None = None
     # every websocket URL this one cause breaks, in the run's order (see merge_urls)
     ws_paths: tuple[str, ...] = ()
+    # every public listener this one cause breaks, in the run's order (see merge_listeners)
+    listeners: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.ws_path is not None and not self.ws_paths:
             self.ws_paths = (self.ws_path,)
+        if self.listener is not None and not self.listeners:
+            self.listeners = (self.listener,)
 
     def concerns(self, ws_path: str) -> bool:
         """Does this finding speak about ``ws_path`` (a finding about no URL speaks about all)?"""
@@ -100,6 +104,74 @@ def merge_urls(findings: Iterable[Finding], order: Sequence[str]) -> list[Findin
     return out
 
 
+def merge_listeners(findings: Iterable[Finding], order: Sequence[str]) -> list[Finding]:
+    """One finding per cause across listeners: findings of one rule at the same line, with
+    the same symptom, severity, URLs and words, that differ only by the listener they
+    concern, become one finding naming every listener (``order``: the run's listeners,
+    which the names follow; ``listener`` stays the first).
+
+    A snippet included by the :80 and :443 servers, or one backend behind two fronts, is one
+    line breaking several listeners. Keeping only one of them told the reader (and the live
+    judge) that the others were fine. Findings whose words or URLs differ per listener stay
+    apart: each is then its own statement about its own listener. Identical findings (a
+    file read by two entry points) become one."""
+    rank = {label: i for i, label in enumerate(order)}
+    causes: dict[tuple, list[Finding]] = {}
+    for f in findings:
+        key = (f.rule, f.loc.file, f.loc.line, f.loc.column, f.symptom, f.severity, f.ws_paths, f.message)
+        causes.setdefault(key, []).append(f)
+    return [cause[0] if len(cause) == 1 else _merged_listeners(cause, rank) for cause in causes.values()]
+
+
+def _merged_listeners(cause: list[Finding], rank: dict[str, int]) -> Finding:
+    def place(label: str) -> tuple[int, str]:
+        return (rank.get(label, len(rank)), label)
+
+    labels = sorted({x for g in cause for x in g.listeners}, key=place)
+    # the finding of the first listener leads: its fix request is the merged one's
+    first = min(cause, key=lambda g: place(g.listener) if g.listener is not None else (len(rank) + 1, ""))
+    message = first.message
+    # the same port on several addresses (`listen 80; listen [::]:80;`) is one front for a
+    # reader: the message names listeners that differ by port or TLS, ``listeners`` all
+    # (a finding merged already, read again by a later entry point, names its listeners)
+    if set(labels) != set(first.listeners) and len({label.rpartition(":")[2] for label in labels}) > 1:
+        named = "listeners " + join_words(labels)
+        # "... (on URL and URL)" from merge_urls: the listeners join the same parenthesis
+        message = message[:-1] + f"; {named})" if _ends_with_on(message) else f"{message} (on {named})"
+    related: list[Related] = []
+    seen: set[tuple] = set()
+    for g in cause:
+        for r in g.related:
+            key = (r.loc.file, r.loc.line, r.message)
+            if key not in seen:
+                seen.add(key)
+                related.append(r)
+    return Finding(
+        rule=first.rule,
+        name=first.name,
+        severity=first.severity,
+        dialect=first.dialect,
+        loc=first.loc,
+        message=message,
+        symptom=first.symptom,
+        fix="; ".join(dict.fromkeys(g.fix for g in [first, *cause])),
+        listener=labels[0] if labels else None,
+        ws_path=first.ws_path,
+        related=related,
+        files=tuple(sorted({p for g in cause for p in g.files})),
+        fix_request=first.fix_request,
+        edits=first.edits,
+        ws_paths=first.ws_paths,
+        listeners=tuple(labels),
+    )
+
+
+def _ends_with_on(message: str) -> bool:
+    """Does the message end with merge_urls' ``(on URL and URL)``?"""
+    start = message.rfind(" (on ")
+    return start >= 0 and message.endswith(")") and not any(c in message[start + 2 : -1] for c in "()")
+
+
 def _words(f: Finding) -> str:
     return f.message.replace(f.ws_path or "", "\0")
 
@@ -136,6 +208,7 @@ def _merged(cause: list[Finding]) -> Finding:
         ws_path=paths[0],
         related=related,
         ws_paths=paths,
+        listeners=first.listeners,
         # the same line, rule and symptom: one fix serves every URL of the cause
         files=tuple(sorted({p for g in cause for p in g.files})),
         fix_request=first.fix_request,

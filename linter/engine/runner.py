@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import partial
 
 import parsers
-from linter.core.findings import Finding, Related, merge_urls
+from linter.core.findings import Finding, Related, merge_listeners, merge_urls
 from linter.core.model import ProxyModel, Respond
 from linter.core.options import Options
 from linter.core.plan import HandshakePlan, PlanSet
@@ -137,7 +137,9 @@ def _run(
         for sf in model.sources:
             report.sources.setdefault(sf.path, sf)
         report.findings.extend(_check(model, options, selection, report))
-    report.findings = _one_nothing_judged(_dedup(report.findings), report.checked)
+    report.findings = _one_nothing_judged(
+        sorted(merge_listeners(report.findings, report.checked.listeners), key=Finding.sort_key), report.checked
+    )
     report.checked.ws_paths = list(options.ws_paths)
     return report
 
@@ -229,15 +231,3 @@ def _one_nothing_judged(findings: list[Finding], checked: Checked) -> list[Findi
         first.message += f" (nor in {len(others)} other configuration{'s' if len(others) != 1 else ''} read)"
         first.related += [Related(f.loc, "nothing judged here either") for f in others[:MAX_RELATED]]
     return sorted([*rest, first], key=Finding.sort_key)
-
-
-def _dedup(findings: list[Finding]) -> list[Finding]:
-    seen: set[tuple] = set()
-    out: list[Finding] = []
-    for f in sorted(findings, key=Finding.sort_key):
-        key = f.dedup_key()
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(f)
-    return out

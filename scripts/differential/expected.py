@@ -104,15 +104,6 @@ EXPECTED_DISAGREEMENTS: tuple[Known, ...] = (
         "reads the TLS bind as TLS sent to the plain port",
         F + "haproxy/tcp-mode-tls-termination",
     ),
-    # -- one cause, several listeners ----------------------------------------------------------------
-    Known(
-        "haproxy",
-        "missed status:302",
-        (("reuse", "always"), ("plain", "serve")),
-        "http-reuse always on a backend two frontends share, FAS 2.5.2: WSP201 names the TLS front only; "
-        "the plain front that serves FAS breaks once warm too",
-        F + "haproxy/reuse-finding-one-front-only",
-    ),
     # -- found in the longer explorations (seed 200) --------------------------------------------
     Known(
         "nginx",
@@ -149,22 +140,6 @@ EXPECTED_DISAGREEMENTS: tuple[Known, ...] = (
         "http-request del-header Upgrade if { path_beg /assistserver/ }: the condition is decided once while "
         "interpreting, so the topic URL's 302 is not predicted",
         F + "haproxy/conditional-del-header",
-    ),
-    Known(
-        "nginx",
-        "missed status:502",
-        (("plain", "proxy"),),
-        "a backend fault (plain to 8443, TLS to 8080) under a plain server that proxies too: found for the "
-        "TLS server only",
-        F + "nginx/fault-named-for-one-listener",
-    ),
-    Known(
-        "haproxy",
-        "missed status:50",
-        (("plain", "serve"),),
-        "a backend fault (ssl to 8080: 503, plain to 8443: 502) on a backend a plain front shares: named for "
-        "the TLS front only",
-        F + "haproxy/fault-named-for-one-front-503",
     ),
     Known(
         "haproxy",

@@ -25,7 +25,7 @@ from linter.engine.registry import all_rules
 TRACEBACK = "Traceback (most recent call last)"
 
 FINDING_KEYS = {"rule", "name", "severity", "dialect", "path", "line", "column", "message", "symptom", "fix",
-                "listener", "ws_path", "ws_paths", "related"}
+                "listener", "listeners", "ws_path", "ws_paths", "related"}
 RELATED_KEYS = {"path", "line", "message"}
 SYMPTOM = re.compile(r"^(refused|reset|tls-error|missing-accept|idle-disconnect|config-rejected|status:[1-5]\d\d)$")
 
@@ -68,6 +68,10 @@ def assert_contract(doc: dict) -> None:
         assert f["symptom"] is None or SYMPTOM.match(f["symptom"]), f
         assert isinstance(f["fix"], str) and f["fix"], f
         assert f["listener"] is None or isinstance(f["listener"], str), f
+        # listener is the first of listeners: every listener one cause breaks
+        assert f["listeners"] == ([] if f["listener"] is None else f["listeners"]), f
+        assert f["listener"] is None or f["listeners"][0] == f["listener"], f
+        assert len(set(f["listeners"])) == len(f["listeners"]), f
         assert f["ws_path"] is None or (isinstance(f["ws_path"], str) and f["ws_path"].startswith("/")), f
         # ws_path is the first of ws_paths: every URL one cause breaks
         assert f["ws_paths"] == ([] if f["ws_path"] is None else f["ws_paths"]), f
@@ -163,6 +167,38 @@ http {
 """
 
 
+# one server listening on 443 (TLS) and one on 80 include the same snippet, whose
+# Connection "close" breaks both: one cause on two listeners
+SHARED_SNIPPET = """\
+events {}
+http {
+    server {
+        listen 443 ssl;
+        ssl_certificate /etc/ssl/gw.pem;
+        ssl_certificate_key /etc/ssl/gw.key;
+        location / {
+            include fas-websocket.conf;
+            proxy_pass http://127.0.0.1:8080;
+        }
+    }
+    server {
+        listen 80;
+        location / {
+            include fas-websocket.conf;
+            proxy_pass http://127.0.0.1:8080;
+        }
+    }
+}
+"""
+
+FAS_WEBSOCKET_SNIPPET = """\
+proxy_http_version 1.1;
+proxy_set_header Upgrade $http_upgrade;
+proxy_set_header Connection "close";
+proxy_read_timeout 1h;
+"""
+
+
 @pytest.fixture
 def conf(tmp_path):
     def make(text: str, name: str = "nginx.conf") -> str:
@@ -224,6 +260,23 @@ def test_json_related_items(cli, tmp_path, conf):
     inc = [f for f in doc["findings"] if f["rule"] == "WSP002"]
     assert [(f["line"], f["severity"], f["symptom"], f["listener"], f["ws_path"]) for f in inc] == [
         (18, "error", "config-rejected", None, None)]
+
+
+def test_one_cause_on_two_listeners_is_one_finding_naming_both(cli, tmp_path, conf):
+    """A snippet line shared by two servers: one finding whose ``listeners`` names both (the
+    first is ``listener``), in the order the run judged them, said in the text too."""
+    conf(FAS_WEBSOCKET_SNIPPET, "fas-websocket.conf")
+    name = conf(SHARED_SNIPPET)
+    doc = as_json(cli("check", "--format", "json", name, cwd=tmp_path))
+    assert_contract(doc)
+    assert doc["checked"]["listeners"] == ["0.0.0.0:443 tls", "0.0.0.0:80"]
+    close = [f for f in doc["findings"] if f["rule"] == "WSP102"]
+    assert [(f["path"], f["line"], f["listener"], f["listeners"], f["ws_paths"]) for f in close] == [
+        ("fas-websocket.conf", 3, "0.0.0.0:443 tls", ["0.0.0.0:443 tls", "0.0.0.0:80"], [GW, TOPIC])
+    ]
+    assert close[0]["message"].endswith(f"(on {GW} and {TOPIC}; listeners 0.0.0.0:443 tls and 0.0.0.0:80)")
+    text = cli("check", name, cwd=tmp_path).out
+    assert f"    on: {GW}, {TOPIC}, listeners 0.0.0.0:443 tls, 0.0.0.0:80\n" in text
 
 
 def test_json_syntax_error_is_a_finding_at_its_line(cli, tmp_path, conf):

@@ -1,10 +1,11 @@
 """One finding per cause: ``merge_urls`` joins the findings of one rule at one line that
-differ only by the websocket URL, and keeps apart what is not the same cause."""
+differ only by the websocket URL, ``merge_listeners`` those that differ only by the
+listener, and both keep apart what is not the same cause."""
 
 from __future__ import annotations
 
 from linter.core.fas import ASSIST_TOPIC_WS, GATEWAY_WS
-from linter.core.findings import Finding, Related, merge_urls
+from linter.core.findings import Finding, Related, merge_listeners, merge_urls
 from linter.core.tree import Loc
 
 ORDER = (GATEWAY_WS, ASSIST_TOPIC_WS)
@@ -20,6 +21,8 @@ def finding(
     fix: str = "fix it",
     symptom: str | None = "status:302",
     related: list[Related] | None = None,
+    listener: str | None = "0.0.0.0:443 tls",
+    ws_paths: tuple[str, ...] = (),
 ) -> Finding:
     return Finding(
         "WSP101",
@@ -30,9 +33,10 @@ def finding(
         message,
         symptom,
         fix,
-        "0.0.0.0:443 tls",
+        listener,
         ws_path,
         related or [],
+        ws_paths=ws_paths,
     )
 
 
@@ -97,3 +101,72 @@ def test_the_same_words_are_merged_before_other_words():
         ((GATEWAY_WS,), "y"),
         ((GATEWAY_WS, ASSIST_TOPIC_WS), f"x (on {GATEWAY_WS} and {ASSIST_TOPIC_WS})"),
     ]
+
+
+# -- listeners -----------------------------------------------------------------------------------
+
+TLS, PLAIN, OTHER = "0.0.0.0:443 tls", "0.0.0.0:80", "*:8443 tls"
+RUN_LISTENERS = (TLS, PLAIN, OTHER)
+
+
+def test_one_line_on_two_listeners_is_one_finding_in_run_order():
+    both = (GATEWAY_WS, ASSIST_TOPIC_WS)
+    words = f"Connection is 'close' (on {GATEWAY_WS} and {ASSIST_TOPIC_WS})"
+    out = merge_listeners(
+        [
+            finding(GATEWAY_WS, words, listener=PLAIN, ws_paths=both, fix="fix :80", related=[Related(LOC2, "b")]),
+            finding(GATEWAY_WS, words, listener=TLS, ws_paths=both, fix="fix :443", related=[Related(LOC1, "a")]),
+        ],
+        RUN_LISTENERS,
+    )
+    assert len(out) == 1
+    f = out[0]
+    assert f.listener == TLS and f.listeners == (TLS, PLAIN)
+    assert f.ws_paths == both
+    # the listeners join the URLs' parenthesis; the first listener's fix leads
+    assert f.message == f"Connection is 'close' (on {GATEWAY_WS} and {ASSIST_TOPIC_WS}; listeners {TLS} and {PLAIN})"
+    assert f.fix == "fix :443; fix :80"
+    assert sorted(r.message for r in f.related) == ["a", "b"]
+
+
+def test_words_naming_the_url_get_the_listeners_appended():
+    out = merge_listeners(
+        [finding(GATEWAY_WS, f"{GATEWAY_WS} goes to a pool", listener=x) for x in (OTHER, PLAIN, TLS)],
+        RUN_LISTENERS,
+    )
+    assert [(f.listeners, f.message) for f in out] == [
+        ((TLS, PLAIN, OTHER), f"{GATEWAY_WS} goes to a pool (on listeners {TLS}, {PLAIN} and {OTHER})")
+    ]
+
+
+def test_listeners_with_other_words_urls_or_verdicts_stay_apart():
+    apart = [
+        finding(GATEWAY_WS, "a", listener=TLS),
+        finding(GATEWAY_WS, "b", listener=PLAIN),  # other words
+        finding(ASSIST_TOPIC_WS, "a", listener=PLAIN),  # another URL
+        finding(GATEWAY_WS, "a", listener=OTHER, severity="warning"),  # another severity
+        finding(GATEWAY_WS, "a", listener="[::]:443 tls", symptom="status:502"),  # another symptom
+        finding(GATEWAY_WS, "a", listener="[::]:80", line=8),  # another line
+    ]
+    out = merge_listeners(apart, RUN_LISTENERS)
+    assert len(out) == len(apart)
+    assert all(f.listeners == (f.listener,) for f in out)
+
+
+def test_the_same_finding_twice_is_said_once_unchanged():
+    """A file read by two entry points: the same listener, the same words, one finding."""
+    twice = [finding(GATEWAY_WS, "a", listener=TLS), finding(GATEWAY_WS, "a", listener=TLS)]
+    nowhere = [finding(None, "syntax", listener=None), finding(None, "syntax", listener=None)]
+    out = merge_listeners(twice + nowhere, RUN_LISTENERS)
+    assert [(f.message, f.listener, f.listeners) for f in out] == [("a", TLS, (TLS,)), ("syntax", None, ())]
+
+
+def test_a_merged_finding_merged_again_is_worded_once():
+    """Entry points checked in worker processes are merged again by the run: a finding that
+    already names its listeners keeps its words."""
+    once = merge_listeners([finding(GATEWAY_WS, "a", listener=x) for x in (TLS, PLAIN)], RUN_LISTENERS)
+    again = merge_listeners(
+        once + merge_listeners([finding(GATEWAY_WS, "a", listener=x) for x in (PLAIN, TLS)], RUN_LISTENERS),
+        RUN_LISTENERS,
+    )
+    assert [(f.listeners, f.message) for f in again] == [((TLS, PLAIN), f"a (on listeners {TLS} and {PLAIN})")]

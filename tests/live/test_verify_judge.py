@@ -49,6 +49,20 @@ def test_finding_for_another_listener_or_url_does_not_cover_a_failure():
     assert judge([finding("status:302", ws_path=ASSIST_TOPIC_WS)], [seen("status:302")], "current")
 
 
+def test_finding_naming_several_listeners_covers_each_of_them():
+    """One cause on two listeners (a snippet both servers include) is one finding: a failure
+    on either listener is its symptom, and neither is left unpredicted."""
+    both = Finding("WSP999", "error", "status:302", "0.0.0.0:443 tls", GATEWAY_WS, "x.conf:1", "test",
+                   (GATEWAY_WS,), ("0.0.0.0:443 tls", "0.0.0.0:80"))
+    assert judge([both], [seen("status:302", TLS), seen("status:302", PLAIN)], "current") == []
+    # an error naming both listeners is witnessed on each of them
+    problems = judge([both], [seen("status:302", TLS), seen("ok", PLAIN)], "current")
+    assert len(problems) == 1 and "on /gateway/websocketcall :80" in problems[0]
+    first_only = finding("status:302")
+    problems = judge([first_only], [seen("status:302", TLS), seen("status:302", PLAIN)], "current")
+    assert len(problems) == 1 and ":80" in problems[0] and "predicted for it: nothing" in problems[0]
+
+
 def test_finding_without_listener_or_url_covers_every_handshake():
     obs = [seen("reset", PLAIN), seen("reset", TLS, ASSIST_TOPIC_WS)]
     assert judge([finding("reset", listener=None, ws_path=None)], obs, "current") == []

@@ -76,20 +76,27 @@ class Finding:
     message: str
     # every URL one finding names (one cause breaking several URLs is one finding)
     ws_paths: tuple[str, ...] = ()
+    # every listener one finding names (one line breaking several listeners is one finding)
+    listeners: tuple[str, ...] = ()
 
     @property
-    def port(self) -> int | None:
-        m = re.search(r":(\d+)(?:\s|$)", self.listener or "")
-        return int(m.group(1)) if m else None
+    def ports(self) -> list[int | None]:
+        return [_port(x) for x in (self.listeners or (self.listener,))]
 
     def names(self, front: Front, ws_path: str) -> bool:
         if self.ws_path is not None and ws_path not in (self.ws_paths or (self.ws_path,)):
             return False
-        return self.listener is None or self.port is None or self.port == front.port
+        return self.listener is None or any(p is None or p == front.port for p in self.ports)
 
     def line(self) -> str:
-        return (f"{self.rule} {self.severity} {self.symptom} [{self.listener} {self.ws_path}] "
+        listeners = " + ".join(self.listeners) or self.listener
+        return (f"{self.rule} {self.severity} {self.symptom} [{listeners} {self.ws_path}] "
                 f"{self.where}: {self.message[:160]}")
+
+
+def _port(listener: str | None) -> int | None:
+    m = re.search(r":(\d+)(?:\s|$)", listener or "")
+    return int(m.group(1)) if m else None
 
 
 @dataclass(slots=True)
@@ -134,7 +141,8 @@ def lint(sample: Path, args: list[str]) -> list[Finding]:
     proc = cli_process("check", sample, "--format", "json", *args, cwd=ROOT, timeout=120)
     doc = json.loads(proc.stdout)
     return [Finding(f["rule"], f["severity"], f["symptom"], f["listener"], f["ws_path"],
-                    f"{Path(f['path']).name}:{f['line']}", f["message"], tuple(f.get("ws_paths") or ()))
+                    f"{Path(f['path']).name}:{f['line']}", f["message"], tuple(f.get("ws_paths") or ()),
+                    tuple(f.get("listeners") or ()))
             for f in doc["findings"]]
 
 
@@ -379,12 +387,16 @@ def judge(findings: list[Finding], observations: list[Observation], mode: str) -
     for f in relevant:
         if f.severity != "error":
             continue
-        # a finding naming several URLs is witnessed on each of them
-        for url in f.ws_paths or (None,):
+        # a finding naming several URLs is witnessed on each of them, and one naming several
+        # listeners on each of those that were driven (at least one must have been)
+        driven = {o.front.port for o in observations}
+        ports = [p for p in dict.fromkeys(f.ports) if p is None or p in driven] or [f.ports[0]]
+        for url, port in ((u, p) for u in f.ws_paths or (None,) for p in ports):
             witnessed = [o for o in observations if url in (None, o.ws_path) and f.names(o.front, o.ws_path)
-                         and not o.result.ok]
+                         and port in (None, o.front.port) and not o.result.ok]
             if not witnessed:
-                on = f" on {url}" if url else ""
+                where = " ".join(x for x in (url, f":{port}" if port is not None and len(ports) > 1 else None) if x)
+                on = f" on {where}" if where else ""
                 problems.append(f"[{mode}] predicted {f.symptom}{on} but every handshake it concerns was ok: "
                                 f"{f.line()}")
                 break

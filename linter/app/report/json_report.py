@@ -60,6 +60,7 @@ def finding_doc(f: Finding) -> dict:
         "symptom": f.symptom,
         "fix": f.fix,
         "listener": f.listener,
+        "listeners": list(f.listeners),
         "ws_path": f.ws_path,
         "ws_paths": list(f.ws_paths),
         "related": [{"path": display_path(r.loc.file), "line": r.loc.line, "message": r.message} for r in f.related],

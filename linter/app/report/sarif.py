@@ -173,6 +173,7 @@ def render(
                 "symptom": f.symptom,
                 "dialect": f.dialect,
                 "listener": f.listener,
+                "listeners": list(f.listeners),
                 "ws_path": f.ws_path,
                 "ws_paths": list(f.ws_paths),
                 "fix": f.fix,

@@ -101,7 +101,7 @@ def render(report: Report, color: bool = False, suppressed: int = 0, notes: Note
             lines.append(f"  {paint(num.rjust(5) + ' |', 'dim')} {body}")
             lines.append(f"  {paint(' ' * 5 + ' |', 'dim')} {paint(caret, 'caret')}")
         urls = ", ".join(f.ws_paths) or f.ws_path
-        context = ", ".join(x for x in (urls, f.listener and f"listener {f.listener}") if x)
+        context = ", ".join(x for x in (urls, listeners_text(f)) if x)
         if context:
             lines.append(f"    on: {context}")
         console = console_text(f.symptom)
@@ -120,6 +120,13 @@ def render(report: Report, color: bool = False, suppressed: int = 0, notes: Note
         )
     lines += summary_lines(report, paint, suppressed, notes)
     return "\n".join(lines)
+
+
+def listeners_text(f: Finding) -> str:
+    """``listener X``, or ``listeners X, Y`` for one cause on several listeners."""
+    if len(f.listeners) > 1:
+        return "listeners " + ", ".join(f.listeners)
+    return f"listener {f.listener}" if f.listener else ""
 
 
 def fixable(f: Finding) -> str:
