@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from linter.core.fixes import FixEdits, FixRequest
 from linter.core.tree import Loc
@@ -138,6 +140,20 @@ def _merged_listeners(cause: list[Finding], rank: dict[str, int]) -> Finding:
         named = "listeners " + join_words(labels)
         # "... (on URL and URL)" from merge_urls: the listeners join the same parenthesis
         message = message[:-1] + f"; {named})" if _ends_with_on(message) else f"{message} (on {named})"
+    return _standing_for(
+        first,
+        cause,
+        message=message,
+        fix="; ".join(dict.fromkeys(g.fix for g in [first, *cause])),
+        listener=labels[0] if labels else None,
+        listeners=tuple(labels),
+    )
+
+
+def _standing_for(first: Finding, cause: list[Finding], **changes: Any) -> Finding:
+    """``first`` as the one finding of its cause: the related lines and files of every
+    finding of the cause, once each (its fix request and edits serve them all: the same
+    rule, line and symptom)."""
     related: list[Related] = []
     seen: set[tuple] = set()
     for g in cause:
@@ -146,24 +162,8 @@ def _merged_listeners(cause: list[Finding], rank: dict[str, int]) -> Finding:
             if key not in seen:
                 seen.add(key)
                 related.append(r)
-    return Finding(
-        rule=first.rule,
-        name=first.name,
-        severity=first.severity,
-        dialect=first.dialect,
-        loc=first.loc,
-        message=message,
-        symptom=first.symptom,
-        fix="; ".join(dict.fromkeys(g.fix for g in [first, *cause])),
-        listener=labels[0] if labels else None,
-        ws_path=first.ws_path,
-        related=related,
-        files=tuple(sorted({p for g in cause for p in g.files})),
-        fix_request=first.fix_request,
-        edits=first.edits,
-        ws_paths=first.ws_paths,
-        listeners=tuple(labels),
-    )
+    files = tuple(sorted({p for g in cause for p in g.files}))
+    return dataclasses.replace(first, related=related, files=files, **changes)
 
 
 def _ends_with_on(message: str) -> bool:
@@ -187,33 +187,7 @@ def _merged(cause: list[Finding]) -> Finding:
     fix = _one_text(fixes, cause, named, append=False) if not any((g.ws_path or "\0") in g.fix for g in cause) else ""
     if not fix:
         fix = "; ".join(dict.fromkeys(fixes))
-    related: list[Related] = []
-    seen: set[tuple] = set()
-    for g in cause:
-        for r in g.related:
-            key = (r.loc.file, r.loc.line, r.message)
-            if key not in seen:
-                seen.add(key)
-                related.append(r)
-    return Finding(
-        rule=first.rule,
-        name=first.name,
-        severity=first.severity,
-        dialect=first.dialect,
-        loc=first.loc,
-        message=message,
-        symptom=first.symptom,
-        fix=fix,
-        listener=first.listener,
-        ws_path=paths[0],
-        related=related,
-        ws_paths=paths,
-        listeners=first.listeners,
-        # the same line, rule and symptom: one fix serves every URL of the cause
-        files=tuple(sorted({p for g in cause for p in g.files})),
-        fix_request=first.fix_request,
-        edits=first.edits,
-    )
+    return _standing_for(first, cause, message=message, fix=fix, ws_path=paths[0], ws_paths=paths)
 
 
 # the verbs a message puts right after its URL, for several URLs
