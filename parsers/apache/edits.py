@@ -111,7 +111,10 @@ def _upgrade(req: FixRequest, texts: Texts) -> FixEdits | None:
 def _param(
     req: FixRequest, texts: Texts, name: str, value: str, balancer_ok: bool, raise_only: bool = False
 ) -> FixEdits | None:
-    found = _proxy_pass(texts, req.proxy)
+    # a worker's parameters count where the worker is defined: a later ProxyPass that shares
+    # it (its URL has the earlier worker's as prefix) has its parameters ignored, so the
+    # finding's own line, when it is that defining ProxyPass, is the one to change
+    found = (_proxy_pass(texts, req.at) if name == "disablereuse" else None) or _proxy_pass(texts, req.proxy)
     if found is None:
         return None
     lines, n, text = found
