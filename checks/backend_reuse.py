@@ -36,7 +36,8 @@ RULE = Rule(
         "HAProxy: `http-reuse safe` (the default since 1.9; `never` before) keeps "
         "idle connections but never gives one to the first request of a client connection, so an HTTP/1.1 "
         "websocket is safe; `aggressive`/`always`, or an h2 front where every stream may take one (an `ssl` "
-        "bind with `alpn h2`, or with no `alpn` on HAProxy 2.8+), break FAS <= 2.5.2."
+        "bind with `alpn h2`, or with no `alpn` on HAProxy 2.8+; even with `http-reuse never`, since a server "
+        "connection stays with its client connection), break FAS <= 2.5.2."
     ),
 )
 
@@ -100,6 +101,9 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                 plan=plan,
                 related=related,
                 severity="error" if breaks else "warning",
+                # over h2 no reuse mode helps (the session keeps its connection): the fix is a
+                # closing backend or HTTP/1.1 at the front, not an edit of the line named
+                mechanical=not plan.listener.websocket_over_h2,
             )
         elif (
             pool.note

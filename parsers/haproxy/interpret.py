@@ -579,7 +579,16 @@ class HAProxyInterpreter(ModelStart):
         if reuse is not None:
             mode, loc = reuse
             if mode == "never":
-                info.backend.pool = Setting(0, loc)
+                # no idle connection is shared between client connections, but one stays with
+                # the client connection that opened it: an h2 client's later streams (its
+                # websocket after the page loads) take it, as an HTTP/1.1 client's own next
+                # request would (observed on 2.6.12 with FAS 2.5.2: 302 over h2 once warm)
+                info.backend.first_request_reuses = False
+                info.backend.pool = Setting(
+                    1,
+                    loc,
+                    note="http-reuse never: a server connection stays with the client connection that opened it",
+                )
                 return
             info.backend.first_request_reuses = mode in ("aggressive", "always")
             info.backend.pool = Setting(
