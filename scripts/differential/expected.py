@@ -155,13 +155,6 @@ EXPECTED_DISAGREEMENTS: tuple[Known, ...] = (
         "TLS terminated in mode tcp, plain TCP to FAS's 8443: a bare close (reset), not predicted",
         F + "haproxy/tcp-mode-plain-to-tls-port",
     ),
-    Known(
-        "haproxy",
-        "missed status:302 h2-warm",
-        (("front", "offload-h2"), ("fas", "2.5.2")),
-        "an h2 front with FAS 2.5.2 and http-reuse never: the websocket over h2 still fails once warm (302)",
-        F + "haproxy/h2-front-legacy-fas-reuse-never",
-    ),
 )
 
 
