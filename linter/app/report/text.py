@@ -72,9 +72,14 @@ def checked_lines(report: Report) -> list[str]:
     if not report.files:
         return []
     n_l, n_u = len(c.listeners), len(c.ws_paths)
+    listeners = f"{n_l} listener{'s' if n_l != 1 else ''}"
+    urls = f"{n_u} websocket URL{'s' if n_u != 1 else ''}"
+    plans = f"Checked {c.plans} handshake plan{'s' if c.plans != 1 else ''}"
+    # several configurations (or sites on one address): the count is not the product
     out = [
-        f"Checked {c.plans} handshake plan{'s' if c.plans != 1 else ''}: {n_l} listener{'s' if n_l != 1 else ''}"
-        f" x {n_u} websocket URL{'s' if n_u != 1 else ''}"
+        f"{plans}: {listeners} x {urls}"
+        if c.plans == n_l * n_u
+        else f"{plans} (listener x websocket URL) over {listeners} and {urls}"
     ]
     if c.fas_sites:
         shown = [f"{s.label} ({display_path(s.loc.file)}:{s.loc.line})" for s in c.fas_sites[:5]]
