@@ -97,7 +97,7 @@ def finding(
                 proxy=plan.proxy.loc if plan is not None and plan.proxy is not None else None,
                 setting=fix_setting,
                 inherited=tuple(fix_inherited),
-                files=tuple(s.path for s in plans.model.sources) or tuple(plans.model.files),
+                files=plans.config_files,
                 certain=certain,
             )
         )

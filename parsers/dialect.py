@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
-    from linter.core.fixes import FixEdits, FixRequest, TextOf
+    from linter.core.fixes import FixEdits, FixRequest
     from linter.core.model import Advice, ProxyModel
     from linter.core.options import Options
     from linter.core.rules import Example
     from linter.core.tree import ConfigTree
+    from parsers.edit_text import Texts
 
 
 @dataclass(slots=True, frozen=True)
@@ -103,9 +104,9 @@ class Dialect:
             return {}, {}
         return getattr(mod, "EXAMPLES", {}), getattr(mod, "NOT_EXPRESSIBLE", {})
 
-    def edits(self, request: FixRequest, text_of: TextOf) -> FixEdits | None:
+    def edits(self, request: FixRequest, texts: Texts) -> FixEdits | None:
         """The edits that make ``request``'s fix in this dialect's files (read through
-        ``text_of``), or None when this dialect has no mechanical edit for it there. Read
+        ``texts``, one per run), or None when this dialect has no mechanical edit for it there. Read
         from the dialect package's ``edits.edits`` when it has one."""
         package = type(self).__module__
         try:
@@ -114,7 +115,7 @@ class Dialect:
             if e.name != f"{package}.edits":
                 raise
             return None
-        result: FixEdits | None = mod.edits(request, text_of)
+        result: FixEdits | None = mod.edits(request, texts)
         return result
 
     @property

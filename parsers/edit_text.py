@@ -8,6 +8,7 @@ it and everything else stays byte for byte.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,10 +18,18 @@ from linter.core.fixes import Edit, TextOf
 
 @dataclass(slots=True)
 class Lines:
-    """One file's lines (without their ends), read once."""
+    """One file's lines (without their ends), read once; ``text`` is the file as read."""
 
     path: str
     lines: list[str]
+    text: str
+    _starts: list[int] | None = None
+
+    def start(self, n: int) -> int:
+        """Offset in ``text`` of line ``n``'s first character (for a lexer started there)."""
+        if self._starts is None:
+            self._starts = [0, *itertools.accumulate(len(line) + 1 for line in self.lines)]
+        return self._starts[n - 1]
 
     def get(self, n: int) -> str | None:
         return self.lines[n - 1] if 1 <= n <= len(self.lines) else None
@@ -80,17 +89,28 @@ class Lines:
 
 
 class Texts:
-    """Files' lines by path, read through the caller's ``text_of`` once each."""
+    """Files' lines by path, read through the caller's ``text_of`` once each. One per run,
+    shared by every finding's edits: a run fixes many findings in one big file or asks the
+    same question of every file, and doing that again per finding made attaching the fixes
+    quadratic in the configuration's size."""
 
     def __init__(self, text_of: TextOf) -> None:
         self.text_of = text_of
         self.cache: dict[str, Lines | None] = {}
+        self.found: dict[tuple[tuple[str, ...], re.Pattern[str]], bool] = {}
 
     def __call__(self, path: str) -> Lines | None:
         if path not in self.cache:
             text = self.text_of(path)
-            self.cache[path] = None if text is None else Lines(path, text.split("\n"))
+            self.cache[path] = None if text is None else Lines(path, text.split("\n"), text)
         return self.cache[path]
+
+    def search(self, paths: tuple[str, ...], pattern: re.Pattern[str]) -> bool:
+        """Does ``pattern`` match in any of the files ``paths`` (the configuration's files)?"""
+        key = (paths, pattern)
+        if key not in self.found:
+            self.found[key] = any(x is not None and pattern.search(x.text) for x in map(self, paths))
+        return self.found[key]
 
 
 def hash_comment(line: str) -> int:

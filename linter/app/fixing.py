@@ -23,6 +23,7 @@ from linter.core.bounds import MAX_TOTAL_BYTES
 from linter.core.findings import Finding
 from linter.core.fixes import Edit, FixEdits
 from linter.engine.result import Report
+from parsers.edit_text import Texts
 
 
 def text_reader(report: Report):  # noqa: ANN201  (a TextOf)
@@ -47,7 +48,7 @@ def text_reader(report: Report):  # noqa: ANN201  (a TextOf)
 
 def attach_edits(report: Report) -> None:
     """Fill each finding's ``edits`` from its fix request, through its dialect."""
-    text_of = text_reader(report)
+    texts = Texts(text_reader(report))
     for f in report.findings:
         if f.fix_request is None or f.edits is not None:
             continue
@@ -55,7 +56,7 @@ def attach_edits(report: Report) -> None:
         if dialect is None:
             continue
         try:
-            f.edits = dialect.edits(f.fix_request, text_of)
+            f.edits = dialect.edits(f.fix_request, texts)
         except (OSError, ValueError):
             f.edits = None
 

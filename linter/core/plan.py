@@ -110,6 +110,15 @@ class PlanSet:
     find_fas_backends: Callable[[Site, tuple[str, ...], tuple[str, ...]], list[Backend]] | None = None
     # per site (by id()), the backends its FAS routes use; filled on first use
     _fas_backends: dict[int, list[Backend]] = field(default_factory=dict)
+    _config_files: tuple[str, ...] | None = None
+
+    @property
+    def config_files(self) -> tuple[str, ...]:
+        """Every file of the configuration, the entry point first: one tuple per model, shared
+        by every finding's fix request (a copy per finding grows with files x findings)."""
+        if self._config_files is None:
+            self._config_files = tuple(s.path for s in self.model.sources) or tuple(self.model.files)
+        return self._config_files
 
     def fas_backends(self, site: Site) -> list[Backend]:
         key = id(site)

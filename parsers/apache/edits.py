@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from linter.core.fixes import Edit, Fix, FixEdits, FixRequest, TextOf
+from linter.core.fixes import Edit, Fix, FixEdits, FixRequest
 from linter.core.tree import Loc
 from parsers.edit_text import Lines, Texts
 
@@ -23,6 +23,8 @@ _SCHEME = {
     Fix.SCHEME_FOR_PLAIN_PORT: (re.compile(r"\b(http|ws)s://", re.I), "\\1://"),
 }
 _ENGINE_ON = re.compile(r"^\s*SSLProxyEngine\s+on\b", re.I | re.M)
+_SSL_LOADED = re.compile(r"^\s*LoadModule\s+ssl_module\b", re.I | re.M)
+_DOWNGRADE = re.compile(r"^\s*SetEnv(If)?\b.*force-proxy-request-1\.0", re.I | re.M)
 
 
 def _comment(line: str) -> int:
@@ -35,8 +37,7 @@ def _directive(lines: Lines, n: int) -> str:
     return (lines.get(n) or "")[start:end]
 
 
-def edits(req: FixRequest, text_of: TextOf) -> FixEdits | None:
-    texts = Texts(text_of)
+def edits(req: FixRequest, texts: Texts) -> FixEdits | None:
     key = req.key
     if key in (Fix.FORWARD_UPGRADE, Fix.FORWARD_CONNECTION, Fix.REPEAT_INHERITED):
         return _upgrade(req, texts)
@@ -99,11 +100,7 @@ def _upgrade(req: FixRequest, texts: Texts) -> FixEdits | None:
     params = _params(text)
     if "upgrade" in params or not _HTTP_TARGET.search(text) or _BALANCER.search(text):
         return None
-    if any(
-        re.search(r"^\s*SetEnv(If)?\b.*force-proxy-request-1\.0", "\n".join(x.lines), re.I | re.M)
-        for x in map(texts, req.files)
-        if x
-    ):
+    if texts.search(req.files, _DOWNGRADE):
         return None  # the downgrade is the cause, not the parameter
     return FixEdits((_append(lines, n, "upgrade=websocket"),), safe=req.certain)
 
@@ -151,8 +148,7 @@ def _scheme(req: FixRequest, texts: Texts) -> FixEdits | None:
 def _engine(req: FixRequest, texts: Texts) -> FixEdits | None:
     """``SSLProxyEngine on`` in the virtual host, before the route (a <Location> does not
     take it), when no file read turns it on already and mod_ssl is loaded."""
-    everything = "\n".join("\n".join(x.lines) for x in map(texts, req.files) if x)
-    if _ENGINE_ON.search(everything) or not re.search(r"^\s*LoadModule\s+ssl_module\b", everything, re.I | re.M):
+    if texts.search(req.files, _ENGINE_ON) or not texts.search(req.files, _SSL_LOADED):
         return None
     at = req.route or req.proxy
     if at is None:
@@ -195,11 +191,10 @@ def _ssl_engine(req: FixRequest, texts: Texts) -> FixEdits | None:
     body = [_directive(lines, i).lower() for i in range(span[0] + 1, span[1])]
     if any(b.startswith("sslengine ") for b in body):
         return None
-    everything = "\n".join("\n".join(x.lines) for x in map(texts, req.files) if x)
     has_pair = any(b.startswith("sslcertificatefile ") for b in body) and any(
         b.startswith("sslcertificatekeyfile ") for b in body
     )
-    ssl_loaded = bool(re.search(r"^\s*LoadModule\s+ssl_module\b", everything, re.I | re.M))
+    ssl_loaded = texts.search(req.files, _SSL_LOADED)
     return FixEdits(
         (lines.insert_after(span[0], "SSLEngine on", lines.indent(span[0] + 1)),),
         safe=req.certain and has_pair and ssl_loaded,

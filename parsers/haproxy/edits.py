@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from linter.core.fixes import Edit, Fix, FixEdits, FixRequest, TextOf
+from linter.core.fixes import Edit, Fix, FixEdits, FixRequest
 from parsers.edit_text import Lines, Texts, hash_comment
 
 _REUSE = re.compile(r"^http-reuse\s+(always|aggressive)\s*$")
@@ -23,8 +23,7 @@ def _directive(lines: Lines, n: int) -> str:
     return (lines.get(n) or "")[start:end]
 
 
-def edits(req: FixRequest, text_of: TextOf) -> FixEdits | None:
-    texts = Texts(text_of)
+def edits(req: FixRequest, texts: Texts) -> FixEdits | None:
     lines = texts(req.at.file)
     if lines is None:
         return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from linter.core.fixes import Edit, Fix, FixEdits, FixRequest, TextOf
+from linter.core.fixes import Edit, Fix, FixEdits, FixRequest
 from linter.core.tree import Loc
 from parsers.edit_text import Lines, Texts, hash_comment
 
@@ -28,8 +28,7 @@ _SCHEME = {
 _LISTEN = re.compile(r"^(listen\s+[^;]*?)(\s*;)")
 
 
-def edits(req: FixRequest, text_of: TextOf) -> FixEdits | None:
-    texts = Texts(text_of)
+def edits(req: FixRequest, texts: Texts) -> FixEdits | None:
     key = req.key
     if key is Fix.FORWARD_UPGRADE:
         return _header(req, texts, UPGRADE)
@@ -67,14 +66,16 @@ def _single(lines: Lines, n: int) -> bool:
 
 
 def block_lines(lines: Lines, n: int) -> tuple[int, int] | None:
-    """First and last line of the block that opens at line ``n`` (a ``location`` line)."""
-    text = "\n".join(lines.lines)
+    """First and last line of the block that opens at line ``n`` (a ``location`` line), or
+    at the first brace after it. Lexed from line ``n`` on, as far as the block goes: a run
+    asks this for many findings in one big file."""
+    if lines.get(n) is None:
+        return None
     depth = 0
     opened = 0
     try:
-        for tok, line, quoted in lex_text(text):
-            if line < n:
-                continue
+        for tok, line, quoted in lex_text(lines.text[lines.start(n) :]):
+            line += n - 1
             if tok == "{" and not quoted:
                 depth += 1
                 opened = opened or line
@@ -138,7 +139,7 @@ def _header(req: FixRequest, texts: Texts, line: str, extra: list[Edit] | None =
 
 def _connection(req: FixRequest, texts: Texts) -> FixEdits | None:
     """``Connection: $connection_upgrade``, with the map that defines it when none does."""
-    if any(_DEFINES_MAP.search("\n".join(lines.lines)) for lines in map(texts, req.files) if lines):
+    if texts.search(req.files, _DEFINES_MAP):
         return _header(req, texts, CONNECTION)
     entry = texts(req.files[0]) if req.files else None
     http = next((i + 1 for i, t in enumerate(entry.lines) if _HTTP_BLOCK.match(t)), None) if entry else None
