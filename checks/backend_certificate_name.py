@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterator
 
 from linter.core.findings import Finding, Related
@@ -38,6 +37,8 @@ RULE = Rule(
 
 
 def _is_ip(name: str) -> bool:
+    import ipaddress  # only asked of re-encrypting routes: not on every start-up
+
     try:
         ipaddress.ip_address(name.strip("[]"))
     except ValueError:

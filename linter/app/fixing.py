@@ -9,7 +9,6 @@ stays read-only: nothing here runs unless one of the two flags was given.
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -154,6 +153,8 @@ def new_texts(plan: Plan, text_of) -> dict[str, tuple[str, str]]:  # noqa: ANN00
 
 def unified(changes: dict[str, tuple[str, str]], shown) -> str:  # noqa: ANN001
     """One unified diff of every changed file, under the names the report shows."""
+    import difflib  # only --diff shows one: not on every check's start-up
+
     parts: list[str] = []
     for path in sorted(changes):
         old, new = changes[path]
