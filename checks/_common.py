@@ -99,6 +99,10 @@ def finding(
                 inherited=tuple(fix_inherited),
                 files=plans.config_files,
                 certain=certain,
+                backend=plan.proxy.backend.loc
+                if plan is not None and plan.proxy is not None and plan.proxy.backend is not None
+                else None,
+                ws_paths=tuple(plans.options.ws_paths),
             )
         )
         fix = plans.model.advice.fix(fix, **details)

@@ -8,7 +8,7 @@ from linter.core.findings import Finding
 from linter.core.fixes import Fix
 from linter.core.model import Guard, Respond
 from linter.core.plan import HandshakePlan, PlanSet
-from linter.core.resolve import answers_any
+from linter.core.resolve import answers_any, proxied_without
 from linter.core.rules import Rule
 from linter.core.symptoms import status
 
@@ -89,7 +89,17 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                     continue
                 if "ws" in plans.options.fronts and not plan.listener.tls:
                     msg += "; clients open ws:// on this plain listener (--front ws)"
-            yield finding(plans, RULE, action.loc, msg, symptom=status(action.status), fix=fix, plan=plan)
+            yield finding(
+                plans,
+                RULE,
+                action.loc,
+                msg,
+                symptom=status(action.status),
+                fix=fix,
+                plan=plan,
+                # exempting the URL from the rule fixes it only where the URL is then proxied
+                mechanical=fix is Fix.NO_TRAILING_SLASH or proxied_without(plan, action) is not None,
+            )
             continue
         for unsure in plan.uncertain:
             step = unsure.step
@@ -106,4 +116,5 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                         fix=Fix.NO_REDIRECT,
                         plan=plan,
                         severity="warning",
+                        mechanical=plan.proxy is not None,
                     )

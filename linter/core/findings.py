@@ -163,7 +163,12 @@ def _standing_for(first: Finding, cause: list[Finding], **changes: Any) -> Findi
                 seen.add(key)
                 related.append(r)
     files = tuple(sorted({p for g in cause for p in g.files}))
-    return dataclasses.replace(first, related=related, files=files, **changes)
+    request = first.fix_request
+    if request is not None:
+        also = [g.fix_request.proxy for g in cause[1:] if g.fix_request is not None and g.fix_request.proxy]
+        also = [x for x in dict.fromkeys([*request.also, *also]) if x != request.proxy]
+        request = dataclasses.replace(request, also=tuple(also))
+    return dataclasses.replace(first, related=related, files=files, fix_request=request, **changes)
 
 
 def _ends_with_on(message: str) -> bool:

@@ -93,6 +93,11 @@ class FixRequest:
     inherited: tuple[Loc, ...] = ()
     files: tuple[str, ...] = ()  # every file of the configuration, the entry point first
     certain: bool = True
+    backend: Loc | None = None  # where the backend the route hands to is defined (an upstream block)
+    # the other lines that hand a websocket URL of the same cause to the backend (a finding
+    # that stands for several URLs: its fix covers all of them)
+    also: tuple[Loc, ...] = ()
+    ws_paths: tuple[str, ...] = ()  # every websocket URL of the run (a fix that exempts them names all)
 
 
 @dataclass(slots=True)

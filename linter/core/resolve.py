@@ -8,6 +8,7 @@ answers, and the exact request headers that leave for the backend.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
@@ -134,6 +135,7 @@ def _descend(route: Route, path: str) -> list[Route]:
 
 class _Outcome:
     __slots__ = (
+        "skip",
         "response",
         "action",
         "path",
@@ -147,7 +149,8 @@ class _Outcome:
         "route_rewrote",
     )
 
-    def __init__(self, path: str, query: str) -> None:
+    def __init__(self, path: str, query: str, skip: Step | None = None) -> None:
+        self.skip = skip  # a step traced as if it were not there (see ``proxied_without``)
         self.response: Respond | None = None
         self.action: Action | None = None
         self.path = path
@@ -165,6 +168,8 @@ def _run_steps(steps: Sequence[Step], req: Request, out: _Outcome) -> bool:
     """Run rewrite-phase steps; False when processing stops (answer, reroute or stop)."""
     for step in steps:
         current = _with_path(req, out.path, out.query)
+        if step is out.skip:
+            continue
         if isinstance(step, Respond):
             out.response = step
             return False
@@ -247,8 +252,22 @@ def trace(site: Site, req: Request) -> tuple[list[Route], Action, str, list[Unce
     return chain, action, out.path, out.uncertain
 
 
-def _trace(site: Site, req: Request) -> tuple[list[Route], Action, _Outcome]:
-    out = _Outcome(req.path, req.query)
+def proxied_without(plan: HandshakePlan, answer: Respond) -> ProxyAction | None:
+    """Where the plan's request would be proxied if ``answer`` (a redirect rule it meets) were
+    not there, or None when it would not be proxied: whether exempting the websocket URL from
+    the rule is a fix, or leaves it unrouted."""
+    _, action, _ = _trace(plan.site, plan.request, skip=answer)
+    return action if isinstance(action, ProxyAction) else None
+
+
+def _without(table: RouteTable, answer: Step) -> RouteTable:
+    """The route table without the routes whose action is ``answer`` (a redirect that is a
+    route of its own, as Apache's RedirectMatch is)."""
+    return dataclasses.replace(table, routes=[r for r in table.routes if r.action is not answer])
+
+
+def _trace(site: Site, req: Request, skip: Step | None = None) -> tuple[list[Route], Action, _Outcome]:
+    out = _Outcome(req.path, req.query, skip)
     if not _run_steps(site.steps, req, out) and out.response is not None:
         return [], out.response, out
     if out.action is not None and out.decided_by is not None and not out.reroute:
@@ -267,7 +286,7 @@ def _trace(site: Site, req: Request) -> tuple[list[Route], Action, _Outcome]:
     for _ in range(MAX_REROUTES + 1):
         out.reroute = False
         out.action = None
-        chain = select_route(site.routes, out.path)
+        chain = select_route(site.routes if skip is None else _without(site.routes, skip), out.path)
         out.route_rewrote = False
         route = chain[-1] if chain else None
         if route is not None:

@@ -53,6 +53,8 @@ def edits(req: FixRequest, texts: Texts) -> FixEdits | None:
         return _ssl_engine(req, texts)
     if key is Fix.HTTP11:
         return _no_downgrade(req, texts)
+    if key is Fix.NO_REDIRECT:
+        return _exempt(req, texts)
     return None
 
 
@@ -213,3 +215,47 @@ def _no_downgrade(req: FixRequest, texts: Texts) -> FixEdits | None:
     ):
         return None
     return FixEdits((lines.delete_line(req.at.line),), safe=False, note="HTTP/1.1 toward every backend in its scope")
+
+
+_STATUS = re.compile(r"^(permanent|temp|seeother|gone|\d{3})$", re.I)
+
+
+def _exempt(req: FixRequest, texts: Texts) -> FixEdits | None:
+    """The websocket URLs taken out of a redirect rule, so that they reach the ProxyPass or
+    [P] rule that serves them (the check asks for this fix only when they then do): a
+    ``RewriteCond %{REQUEST_URI} !^(...)`` first among the RewriteRule's conditions (first,
+    so that an ``[OR]`` of the others cannot bypass it), or a lookahead after the ``^`` of an
+    anchored ``RedirectMatch``. A prefix ``Redirect`` has no condition to narrow."""
+    lines = texts(req.at.file)
+    if lines is None:
+        return None
+    n = req.at.line
+    text = _directive(lines, n)
+    if text.endswith("\\"):
+        return None
+    paths = [p for p in req.ws_paths or (req.details.get("path", ""),) if p]
+    alternatives = "|".join(re.escape(p) for p in paths)
+    head = text.split(None, 1)[0].lower() if text else ""
+    if head == "rewriterule":
+        first = i = n  # the rule's first condition: comments and blank lines do not end them
+        while i > 1:
+            i -= 1
+            above = _directive(lines, i).lower()
+            if above.startswith("rewritecond "):
+                first = i
+            elif above:
+                break
+        cond = f"RewriteCond %{{REQUEST_URI}} !^({alternatives})"
+        return FixEdits((lines.insert_before(first, cond, lines.indent(n)),), safe=req.certain)
+    if head == "redirectmatch":
+        words = list(re.finditer(r"\S+", text))
+        regex = words[2] if len(words) > 2 and _STATUS.match(words[1].group()) else words[1] if len(words) > 1 else None
+        if regex is None:
+            return None
+        anchor = 2 if regex.group().startswith('"^') else 1 if regex.group().startswith("^") else 0
+        if not anchor:
+            return None  # an unanchored pattern: a lookahead at its start would not exempt the URL
+        start, _ = lines.code(n, _comment)
+        col = start + regex.start() + anchor
+        return FixEdits((Edit(lines.path, n, col, n, col, f"(?!{alternatives})"),), safe=req.certain)
+    return None

@@ -55,6 +55,10 @@ def edits(req: FixRequest, texts: Texts) -> FixEdits | None:
             safe=False,
             note="TLS without checking FAS's certificate: give `ca-file` instead where FAS has a CA",
         )
+    if req.key is Fix.FRONT_TLS and text.startswith("bind "):
+        return _bind_tls(lines, req, text)
+    if req.key is Fix.NO_REDIRECT and _REDIRECT.match(text):
+        return _exempt(lines, req, text)
     if req.key in (Fix.FORWARD_CONNECTION, Fix.FORWARD_UPGRADE) and _HEADER_RULE.match(text):
         return FixEdits(
             (lines.delete_line(req.at.line),),
@@ -113,3 +117,71 @@ def _in_defaults(lines: Lines, n: int) -> bool:
         if head is not None:
             return head.group(1) == "defaults"
     return False
+
+
+_CRT = re.compile(r"\s(crt|crt-list)\s")
+_REDIRECT = re.compile(r"^(http-request\s+redirect|redirect)\s")
+
+
+def _bind_tls(lines: Lines, req: FixRequest, text: str) -> FixEdits | None:
+    """``ssl`` on a bind that names its certificate without it (HAProxy then accepts the
+    certificate and speaks plain HTTP); for a bind without one, the certificate of another
+    ``ssl`` bind of the same section, which may not be this address's: unsafe."""
+    if "ssl" in text.split():
+        return None
+    start, _ = lines.code(req.at.line, hash_comment)
+    m = _CRT.search(text)
+    if m is not None:
+        col = start + m.start()
+        return FixEdits((Edit(lines.path, req.at.line, col, req.at.line, col, " ssl"),), safe=req.certain)
+    for n in _section_lines(lines, req.at.line):
+        other = _directive(lines, n)
+        found = re.search(r"\s(crt|crt-list)\s+\S+", other)
+        if other.startswith("bind ") and "ssl" in other.split() and found is not None:
+            return FixEdits(
+                (_append(lines, req.at.line, "ssl" + found.group(0)),),
+                safe=False,
+                note=f"uses the certificate of the bind at line {n}: check that it covers this address's names",
+            )
+    return None
+
+
+def _section_lines(lines: Lines, n: int) -> list[int]:
+    """The other lines of the section that holds line ``n``."""
+    first = next((i for i in range(n, 0, -1) if _SECTION.match(lines.get(i) or "")), 1)
+    last = next(
+        (i - 1 for i in range(n + 1, len(lines.lines) + 1) if _SECTION.match(lines.get(i) or "")), len(lines.lines)
+    )
+    return [i for i in range(first + 1, last + 1) if i != n]
+
+
+def _exempt(lines: Lines, req: FixRequest, text: str) -> FixEdits | None:
+    """The websocket URLs taken out of a redirect rule's condition, so that they reach the
+    backend the frontend routes them to (the check asks for this fix only when they then do).
+    Each ``||`` term of an ``if`` gets ``!{ path_beg ... }`` (HAProxy has no parentheses); an
+    ``unless`` gets ``|| { path_beg ... }``; a rule without a condition gets an ``unless``."""
+    paths = req.ws_paths or (req.details.get("path", ""),)
+    acl = "{ path_beg " + " ".join(p for p in paths if p) + " }"
+    words = list(re.finditer(r"\S+", text))
+    depth = 0
+    cond = None
+    for i, w in enumerate(words):
+        if w.group() == "{":
+            depth += 1
+        elif w.group() == "}":
+            depth -= 1
+        elif depth == 0 and i >= 2 and w.group() in ("if", "unless"):
+            cond = i
+            break
+    if cond is None:
+        new = f"{text} unless {acl}"
+    elif words[cond].group() == "unless":
+        new = f"{text} || {acl}"
+    else:
+        cuts = [w.start() for w in words[cond + 1 :] if w.group() in ("||", "or")]
+        new, last = "", 0
+        for cut in [*cuts, len(text)]:
+            new += text[last:cut].rstrip() + f" !{acl}" + (" " if cut < len(text) else "")
+            last = cut
+    start, end = lines.code(req.at.line, hash_comment)
+    return FixEdits((lines.replace_span(req.at.line, start, end, new),), safe=req.certain)

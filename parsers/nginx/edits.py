@@ -47,6 +47,8 @@ def edits(req: FixRequest, texts: Texts) -> FixEdits | None:
         return _front_tls(req, texts)
     if key is Fix.NO_TRAILING_SLASH:
         return _no_trailing_slash(req, texts)
+    if key is Fix.DISABLE_REUSE:
+        return _split_upstream(req, texts)
     return None
 
 
@@ -248,4 +250,71 @@ def _no_trailing_slash(req: FixRequest, texts: Texts) -> FixEdits | None:
         (Edit(lines.path, req.at.line, col, req.at.line, col + 1, ""),),
         safe=req.certain and len(passes) == 1 and not _URI_PART.match(passes[0]),
         note="" if passes and not _URI_PART.match(passes[0]) else "the proxy_pass URI part maps paths differently",
+    )
+
+
+_UPSTREAM = re.compile(r"^upstream\s+([^\s{]+)\s*\{$")
+_POOL_LINE = re.compile(r"^keepalive(_\w+)?\s")  # keepalive, keepalive_requests/_time/_timeout
+_ZONE = re.compile(r"^(zone\s+)(\S+)")
+
+
+def _split_upstream(req: FixRequest, texts: Texts) -> FixEdits | None:
+    """A copy of the upstream block without its keep-alive lines, for the websocket URLs only:
+    their proxy_pass lines name the copy, the pages keep the pooled original. A pool that only
+    ever carries upgrades never holds an idle connection (an upgraded connection is not given
+    back), which is what FAS <= 2.5.2 needs. Unsafe: the two groups no longer share their
+    servers' failure state, and nginx >= 1.29.7 keeps its default pool on the copy too. Not
+    offered when page requests go through the websocket's own location (``location /gateway/``):
+    they would fill the copy's pool as well."""
+    if req.backend is None or req.proxy is None or req.details.get("pages_on_route") != "no":
+        return None  # pages through the websocket's own location would fill the copy's pool too
+    lines = texts(req.backend.file)
+    if lines is None:
+        return None
+    m = _UPSTREAM.match(_directive(lines, req.backend.line))
+    span = block_lines(lines, req.backend.line)
+    if m is None or span is None or span[0] != req.backend.line or span[1] == span[0]:
+        return None  # a one-line upstream block: nothing to copy line by line
+    name = m.group(1)
+    new = next(
+        n
+        for n in (f"{name}_ws", *(f"{name}_ws{i}" for i in range(2, 100)))
+        if not texts.search(req.files, re.compile(rf"^\s*upstream\s+{re.escape(n)}\s*\{{", re.M))
+    )
+    body: list[str] = []
+    for n in range(span[0] + 1, span[1]):
+        raw = lines.get(n) or ""
+        text = _directive(lines, n)
+        if _POOL_LINE.match(text):
+            continue
+        zone = _ZONE.match(text)
+        if zone is not None:  # a shared memory zone's name must be unique
+            start, _ = lines.code(n, hash_comment)
+            raw = raw[: start + zone.end(1)] + f"{new}_zone" + raw[start + zone.end(2) :]
+        body.append(raw.rstrip("\r"))
+    pad = lines.indent(req.backend.line)
+    inner = next((lines.indent(n) for n in range(span[0] + 1, span[1]) if _directive(lines, n)), pad + "    ")
+    block = "\n".join(
+        [
+            "",
+            f"{pad}upstream {new} {{",
+            f"{inner}# the websocket URLs only: no idle connections (FAS <= 2.5.2)",
+            *body,
+            pad + "}",
+        ]
+    )
+    out = [lines.insert_after(span[1], block, indent="")]
+    target = re.compile(rf"(?<=://){re.escape(name)}(?=[/;:\s]|$)")
+    for loc in dict.fromkeys((req.proxy, *req.also)):
+        other = texts(loc.file)
+        if other is None or not _directive(other, loc.line).startswith("proxy_pass "):
+            return None
+        edit = other.sub_in_code(loc.line, target, new, hash_comment)
+        if edit is None:
+            return None  # a target written with variables: the edit would not reach it
+        out.append(edit)
+    return FixEdits(
+        tuple(out),
+        safe=False,
+        note=f"a separate upstream {new} for the websocket URLs: the pages keep {name} and its pool",
     )

@@ -138,7 +138,7 @@ def test_json_has_fix_edits_only_when_there_are_edits(cli):
     (edit,) = fe["edits"]
     assert edit["start"] == edit["end"] and edit["start"]["line"] == 19
     assert edit["text"] == "\n            proxy_set_header Upgrade $http_upgrade;"
-    doc = json.loads(cli("check", SAMPLES / "nginx/bad-keepalive-fas252.conf", "--format", "json").out)
+    doc = json.loads(cli("check", SAMPLES / "nginx/bad-assist-topic-not-routed.conf", "--format", "json").out)
     assert doc["findings"] and all("fix_edits" not in f for f in doc["findings"])
 
 
