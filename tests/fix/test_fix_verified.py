@@ -78,7 +78,9 @@ def test_the_safe_fixes_cover_the_common_rules():
                  ("apache", "WSP302"), ("haproxy", "WSP203"), ("haproxy", "WSP302")]:
         assert want in fixed
     # splitting an upstream changes the pages' failure state too: offered, unsafe, verified below
-    unsafe = {(s.parent.name, f["rule"]) for s in UNSAFE for f in _unsafe_fixed(_lint(s, sample_args(s, s.parent.name)))}
+    unsafe = {
+        (s.parent.name, f["rule"]) for s in UNSAFE for f in _unsafe_fixed(_lint(s, sample_args(s, s.parent.name)))
+    }
     assert ("nginx", "WSP201") in unsafe
 
 
