@@ -10,6 +10,7 @@ symptoms no config can produce, which only ``explain`` and ``probe`` speak of.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -40,7 +41,9 @@ class Symptom:
     reasons: Mapping[str, str] = field(default_factory=dict)
 
 
+@functools.lru_cache(maxsize=64)
 def status(code: int | str) -> str:
+    """One string per status, shared by every finding that names it (a fleet has thousands)."""
     return f"status:{code}"
 
 

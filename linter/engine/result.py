@@ -43,10 +43,19 @@ class Checked:
     listeners: list[str] = field(default_factory=list)
     ws_paths: list[str] = field(default_factory=list)
     fas_sites: list[FasSite] = field(default_factory=list)
+    # the labels in ``listeners``: a fleet of address-based sites has thousands, and a list
+    # scan per plan made counting them quadratic
+    _listed: set[str] = field(default_factory=set, repr=False, compare=False)
+
+    def add_listener(self, label: str) -> None:
+        if label not in self._listed:
+            self._listed.add(label)
+            self.listeners.append(label)
 
     def add(self, other: Checked) -> None:
         self.plans += other.plans
-        self.listeners += [x for x in other.listeners if x not in self.listeners]
+        for x in other.listeners:
+            self.add_listener(x)
         self.ws_paths += [x for x in other.ws_paths if x not in self.ws_paths]
         self.fas_sites += other.fas_sites
 

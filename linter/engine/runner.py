@@ -188,9 +188,7 @@ def _count(plans: PlanSet, checked: Checked) -> None:
     checked.plans += len(plans.plans)
     by_site: dict[int, list[HandshakePlan]] = {}
     for p in plans.plans:
-        label = p.listener.label
-        if label not in checked.listeners:
-            checked.listeners.append(label)
+        checked.add_listener(p.listener.label)
         by_site.setdefault(id(p.site), []).append(p)
     for site_plans in by_site.values():
         site = site_plans[0].site
