@@ -670,6 +670,7 @@ class ApacheInterpreter(ModelStart):
         self.memo: dict[tuple, object] = {}
         self.connections: dict[tuple[bool, bool, int], ApacheConnection] = {}
         self.missing_handlers: dict[frozenset[str], str] = {}  # by the workers' schemes
+        self.balancers: dict[str, tuple[Loc, str]] = {}  # name: where first named, its lbmethod
         self.fragment = tree.is_fragment
 
     # ------------------------------------------------------------------ entry
@@ -698,6 +699,7 @@ class ApacheInterpreter(ModelStart):
             )
         nodes = self.tree.nodes
         self.check_everywhere(nodes)
+        self.check_balancer_modules()
         main = Scope()
         main.absorb(nodes)
         for n in nodes:
@@ -783,8 +785,12 @@ class ApacheInterpreter(ModelStart):
                     self.check_node(n)
                 elif name in _PARAM_CARRIERS or name == "proxyset":
                     self.check_params(n, None)  # (a ProxySet without its URL: below)
+                    self.note_balancer(n, None)
                 elif name == "proxy" and n.children and n.args:
+                    self.note_balancer(n, n.args[0])
                     for c in n.children:
+                        if c.name == "proxyset":
+                            self.note_balancer(c, n.args[0])
                         if c.name == "balancermember" or (
                             c.name == "proxyset" and not (c.args and _URL.match(c.args[0]))
                         ):
@@ -794,6 +800,46 @@ class ApacheInterpreter(ModelStart):
                     break
             else:
                 stack.pop()
+
+    def note_balancer(self, n: Node, section_url: str | None) -> None:
+        """A balancer httpd creates (a <Proxy balancer://>, a ProxyPass or ProxySet naming one),
+        with the ``lbmethod=`` it is given: mod_proxy_balancer needs their providers at start."""
+        urls = [a for a in n.args if a.lower().startswith("balancer://")]
+        if section_url is not None and section_url.lower().startswith("balancer://"):
+            urls.append(section_url)
+        for url in urls:
+            name = url.lower().split("://", 1)[1].split("/", 1)[0]
+            first, method = self.balancers.get(name, (n.loc, "byrequests"))
+            for a in n.args:
+                if a.lower().startswith("lbmethod="):
+                    method = a.split("=", 1)[1].lower()
+            self.balancers[name] = (first, method)
+
+    def check_balancer_modules(self) -> None:
+        """With mod_proxy_balancer loaded, a balancer needs mod_slotmem_shm and the module of
+        its lbmethod (byrequests by default): without them `apache2 -t` says Syntax OK and
+        httpd refuses to start (AH01177, AH02432)."""
+        if not self.know_modules or "proxy_balancer_module" not in self.modules:
+            return
+        needs_slotmem = "slotmem_shm_module" not in self.modules
+        for name, (loc, method) in self.balancers.items():
+            missing = []
+            if needs_slotmem:
+                missing.append(("slotmem_shm_module", "AH01177: Failed to lookup provider 'shm' for 'slotmem'"))
+                needs_slotmem = False  # said once
+            if f"lbmethod_{method}_module" not in self.modules:
+                missing.append((f"lbmethod_{method}_module", f"AH02432: Cannot find LB Method: {method}"))
+            for module, error in missing:
+                self.problems.append(
+                    ConfigProblem(
+                        "rejected",
+                        f"balancer://{name} needs {module}, which is not loaded: `apache2 -t` says Syntax OK "
+                        f"but httpd refuses to start ({error})",
+                        loc,
+                        fix=f"add `LoadModule {module} modules/mod_{module.removesuffix('_module')}.so` "
+                        f"(Debian: `a2enmod {module.removesuffix('_module')}`)",
+                    )
+                )
 
     def check_params(self, n: Node, section_url: str | None) -> None:
         """A parameter httpd does not take in this place makes it refuse the config."""
@@ -1412,15 +1458,18 @@ class ApacheInterpreter(ModelStart):
             wparams = {}
             upgrade_schemes = {scheme}
         if scheme in ("http", "https", "ws", "wss", "balancer") and self.know_modules:
-            schemes_key = frozenset(upgrade_schemes)
+            schemes_key = frozenset(upgrade_schemes | {scheme})
             missing = self.missing_handlers.get(schemes_key)
             if missing is None:
-                missing = self.missing_handlers[schemes_key] = self.missing_handler(upgrade_schemes)
+                missing = self.missing_handlers[schemes_key] = self.missing_handler(
+                    upgrade_schemes, balancer=scheme == "balancer"
+                )
             if missing:
                 return Respond(
                     500,
                     n.loc,
-                    reason=f"no module handles {'/'.join(sorted(upgrade_schemes))}:// "
+                    reason=f"no module handles "
+                    f"{'balancer' if missing == 'proxy_balancer_module' else '/'.join(sorted(upgrade_schemes))}:// "
                     f"({missing} is not loaded; AH01144)",
                 )
         tls = not upgrade_schemes.isdisjoint(_TLS_SCHEMES)
@@ -1568,8 +1617,10 @@ class ApacheInterpreter(ModelStart):
         m = self.section_match(sec)
         return bool(m is not None and m.regex is not None and m.regex.search(probe))
 
-    def missing_handler(self, schemes: set[str]) -> str:
-        need = set()
+    def missing_handler(self, schemes: set[str], balancer: bool = False) -> str:
+        """The module a request to these schemes needs and does not have (httpd answers 500,
+        AH01144): a balancer:// route needs mod_proxy_balancer besides its members' modules."""
+        need = {"proxy_balancer_module"} if balancer else set()
         for s in schemes:
             if s in ("http", "https"):
                 need.add("proxy_http_module")

@@ -50,7 +50,7 @@ from linter.engine.runner import companions, discover
 from .fas import FasStandIn
 from .fixtures import Pki
 from .loopback import free_address
-from .runners.base import Env, Front, Runner, Unfaithful, read_tail
+from .runners.base import Env, Front, Rendered, Runner, Unfaithful, read_tail
 from .samples import ARGS, ENTRY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -246,6 +246,11 @@ def verify(runner: Runner, sample: Path, pki: Pki, ws_paths: tuple[str, ...] = D
         predicted_rejected = [f for f in errors if f.symptom == "config-rejected"]
         accepted, output = runner.config_test(rendered)
         verdict.log.append(f"config test: {'ok' if accepted else 'FAILED'}: {output[-600:]}")
+        if accepted and predicted_rejected:
+            # some refusals come only at start (httpd's providers: `apache2 -t` says Syntax
+            # OK, the server exits): a rejection the config test cannot show is tried for real
+            accepted, output = _starts(runner, rendered)
+            verdict.log.append(f"start: {'ok' if accepted else 'FAILED'}: {output[-600:]}")
         if accepted == bool(predicted_rejected):
             verdict.problems.append(
                 f"config test {'passed' if accepted else 'failed'}, but wsproxylint "
@@ -313,6 +318,16 @@ def _stand_in(backends: tuple[str, ...], leaf, legacy: bool) -> FasStandIn:
                 raise
             time.sleep(0.25)
     raise AssertionError("unreachable")
+
+
+def _starts(runner: Runner, rendered: Rendered) -> tuple[bool, str]:
+    """Does the proxy start (and then stop) on this config, with what it said if not?"""
+    try:
+        proxy = runner.start(rendered)
+    except RuntimeError as e:
+        return False, str(e)
+    runner.stop(proxy)
+    return True, ""
 
 
 def _quiet_seconds(findings: list[Finding]) -> float | None:
