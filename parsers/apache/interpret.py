@@ -931,6 +931,10 @@ class ApacheInterpreter(ModelStart):
             if n.name == "proxyset" and n.args and n.args[0].lower().startswith("balancer://"):
                 self.proxyset_balancer(n, balancers)
                 continue
+            if n.name == "balancermember" and len(n.args) >= 2 and n.args[0].lower().startswith("balancer://"):
+                balancers.add(_balancer_name(n.args[0]))
+                self.balancer_member(owner, n)
+                continue
             if n.name in ("proxypass", "proxypassmatch") and len(n.args) >= 2 and _URL.match(n.args[1]):
                 url = n.args[1]
                 if url.lower().startswith("balancer://"):  # a ProxyPass creates the balancer it names
@@ -973,14 +977,21 @@ class ApacheInterpreter(ModelStart):
                 if c.name == "balancermember" and c.args:
                     member_params = dict(params)
                     member_params.update(_params(c.args[1:]))
-                    m = self.worker(owner, c.args[0], member_params, c.loc, member=True)
-                    w.members.append(m)
-                    w.backend.servers.extend(m.backend.servers)
-            pool = [m.backend.pool for m in w.members]
-            if pool:
-                w.backend.pool = max(pool, key=lambda s: s.value)
+                    self.add_member(w, self.worker(owner, c.args[0], member_params, c.loc, member=True))
         elif _URL.match(url):
             self.worker(owner, url, params, n.loc, explicit_params=True)
+
+    def balancer_member(self, owner: int, n: Node) -> None:
+        """``BalancerMember balancer://name url ...`` outside a <Proxy> section: a member of
+        that balancer all the same."""
+        w = self.worker(owner, n.args[0].rstrip("/"), {}, n.loc, balancer=True)
+        self.add_member(w, self.worker(owner, n.args[1], _params(n.args[2:]), n.loc, member=True))
+
+    @staticmethod
+    def add_member(balancer: Worker, member: Worker) -> None:
+        balancer.members.append(member)
+        balancer.backend.servers.extend(member.backend.servers)
+        balancer.backend.pool = max((m.backend.pool for m in balancer.members), key=lambda s: s.value)
 
     def worker(
         self,
@@ -1085,6 +1096,13 @@ class ApacheInterpreter(ModelStart):
             if key.startswith(w.url) and (best is None or len(w.url) > len(best.url)):
                 best = w
         return best
+
+    def balancer_named(self, owner: int, name: str) -> Worker | None:
+        """The balancer a server has under this name, whatever path its ProxyPass gave (httpd
+        keeps balancers by name: a ProxyPass to balancer://fas/assistserver/ creates fas)."""
+        return next(
+            (w for w in self.shareable(owner) if w.url.startswith(name) and _balancer_name(w.url) == name), None
+        )
 
     def finish_workers(self) -> None:
         for w in self.workers.values():
@@ -1428,7 +1446,11 @@ class ApacheInterpreter(ModelStart):
                                 env = dict(env)
                             env[c.args[0].lower()] = c
         if scheme == "balancer":
-            worker = self.find_worker(owner, target.rstrip("/")) or self.find_worker(owner, target)
+            worker = (
+                self.find_worker(owner, target.rstrip("/"))
+                or self.find_worker(owner, target)
+                or self.balancer_named(owner, _balancer_name(target))
+            )
         elif rewrite:
             worker = self.find_worker(owner, target.split("$", 1)[0])
         else:
@@ -1471,6 +1493,25 @@ class ApacheInterpreter(ModelStart):
                     reason=f"no module handles "
                     f"{'balancer' if missing == 'proxy_balancer_module' else '/'.join(sorted(upgrade_schemes))}:// "
                     f"({missing} is not loaded; AH01144)",
+                )
+        if scheme == "balancer":
+            # balancers belong to the server that defines them (and the main server's to every
+            # virtual host): observed on 2.4.71, a [P] to one this server does not have gets 500,
+            # a ProxyPass (which creates it, empty) 503
+            name = _balancer_name(target)
+            if worker is None:
+                return Respond(
+                    500,
+                    n.loc,
+                    reason=f"no {name} in this server: a balancer another virtual host defines is not "
+                    "this one's (define it here or in the main server)",
+                )
+            if not worker.members:
+                return Respond(
+                    503,
+                    n.loc,
+                    reason=f"{name} has no BalancerMember in this server (another virtual host's members "
+                    "are not this one's)",
                 )
         tls = not upgrade_schemes.isdisjoint(_TLS_SCHEMES)
         upgrades, why_not = self.upgrades(upgrade_schemes, wparams, worker)

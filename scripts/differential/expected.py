@@ -81,14 +81,6 @@ EXPECTED_DISAGREEMENTS: tuple[Known, ...] = (
     ),
     Known(
         "apache",
-        "other-symptom status:503",
-        (("pool", "balancer"), ("plain", "proxy")),
-        "a balancer:// used in a virtual host where no <Proxy balancer://> defines it (balancers belong to "
-        "the vhost that defines them): 503; the route is followed as if its members were there",
-        F + "apache/balancer-not-defined-in-vhost",
-    ),
-    Known(
-        "apache",
         "false-alarm WSP201",
         (("route", "proxypassmatch"), ("ws_form", "ws-scheme")),
         "a ws:// ProxyPassMatch is a worker of its own (every upgrade opens a new backend connection), as "
@@ -118,13 +110,6 @@ EXPECTED_DISAGREEMENTS: tuple[Known, ...] = (
         (("access", "!basic-auth-gateway"),),
         "as the 401 above, where another finding predicts 302: the auth answers first",
         F + "apache/basic-auth-on-websocket-url",
-    ),
-    Known(
-        "apache",
-        "other-symptom status:500",
-        (("plain", "proxy"), ("pool", "balancer"), ("ws_form", "rewrite")),
-        "RewriteRule [P] to a balancer:// that only another vhost defines: 500 (no balancer), not 302",
-        F + "apache/rewrite-p-balancer-in-other-vhost",
     ),
     Known(
         "apache",

@@ -58,6 +58,7 @@ VERSION_FLAG = {d.name: version_flag(d) for d in parsers.dialects()}
 PAGES = ["/gateway/adapter.js", "/gateway/csdk-common.js", "/assistserver/sdk/web/shared/js/assist.js",
          "/assistserver/sdk/web/consumer/assist.js"]
 WARM_ROUNDS = 3
+START_SETTLE = 1.5  # seconds a trial start must stay up (see _starts)
 # between the scripts and the websocket, as the SDK runs in a browser (see warm_handshakes)
 SETTLE = 0.1
 QUIET_MAX = 65.0  # longer idle limits are not run (the suite must stay short)
@@ -326,6 +327,13 @@ def _starts(runner: Runner, rendered: Rendered) -> tuple[bool, str]:
         proxy = runner.start(rendered)
     except RuntimeError as e:
         return False, str(e)
+    # httpd opens its listeners before its providers are checked: it may accept a connection
+    # and exit just after, so a start counts once the server is still there a moment later
+    deadline = time.monotonic() + START_SETTLE
+    while proxy.proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if proxy.proc.poll() is not None:
+        return False, f"exited with {proxy.proc.returncode} after opening its listeners:\n{read_tail(proxy.log)}"
     runner.stop(proxy)
     return True, ""
 
