@@ -237,6 +237,8 @@ class NginxInterpreter(ModelStart):
         self.implicit: dict[str, Backend] = {}
         # stream {} upstreams: a namespace of their own, TCP groups without HTTP keep-alive
         self.stream_upstreams: dict[str, Backend] = {}
+        # stream maps on the SNI name, by the variable they set: (names, upstream) per upstream
+        self.stream_sni_maps: dict[str, list[tuple[list[str], str]]] = {}
         self.captures: set[str] = set()
         self.has_modules = False
         self.default_listeners: set[int] = set()
@@ -458,14 +460,44 @@ class NginxInterpreter(ModelStart):
         sites = []
         for node in children:
             if node.name == "server" and node.children is not None:
-                sites.append(self.stream_server(node, {**outer, **{c.name: c for c in node.children}}))
+                scalars = {**outer, **{c.name: c for c in node.children}}
+                target = next((c.args[0] for c in node.children if c.name == "proxy_pass" and c.args), "")
+                routes = self.stream_sni_maps.get(target)
+                if routes is None:
+                    sites.append(self.stream_server(node, scalars))
+                    continue
+                # one site per upstream the SNI name picks, as http's server_name does
+                for names, value in routes:
+                    sites.append(self.stream_server(node, scalars, target=value, names=names))
         return sites
+
+    def stream_sni_map(self, node: Node) -> None:
+        """``map $ssl_preread_server_name $var { name upstream; ... default upstream; }``: the
+        upstream each name the browser asks for (SNI) is relayed to, grouped by upstream
+        (names ``[]``: every other name, the map's default). Regex entries are not followed:
+        the names they take are not known here."""
+        by_value: dict[str, list[str]] = {}
+        default = ""
+        for entry in node.children or []:
+            if entry.name in ("hostnames", "volatile", "include") or not entry.args:
+                continue
+            if entry.name == "default":
+                default = entry.args[0]
+            elif not entry.name.startswith("~"):
+                by_value.setdefault(entry.args[0], []).append(entry.name.lstrip("*."))
+        routes = [(names, value) for value, names in by_value.items()]
+        if default:
+            routes.append(([], default))
+        self.stream_sni_maps["$" + node.args[1].lstrip("$")] = routes
 
     def stream_definitions(self, children: list[Node]) -> list[Node]:
         """Take stream {}'s upstream groups into their own namespace; the rest is walked as usual."""
         rest = []
         for c in children:
-            if c.name == "upstream" and c.args and c.children is not None:
+            if c.name == "map" and c.args == ["$ssl_preread_server_name", c.args[1]] and c.children is not None:
+                self.stream_sni_map(c)
+                rest.append(c)
+            elif c.name == "upstream" and c.args and c.children is not None:
                 servers = []
                 for s in c.children:
                     if s.name == "server" and s.args:
@@ -487,7 +519,9 @@ class NginxInterpreter(ModelStart):
             )
         return known
 
-    def stream_server(self, node: Node, scalars: dict[str, Node]) -> Site:
+    def stream_server(
+        self, node: Node, scalars: dict[str, Node], target: str | None = None, names: list[str] | None = None
+    ) -> Site:
         """What reaches FAS is TLS when the server passes the browser's TLS through (no
         ``ssl`` on its listen: ``ssl_preread on``, a TLS port, or a relay into FAS's TLS port
         from a port that is not a plain one) or when ``proxy_ssl on`` makes its own; a
@@ -498,7 +532,9 @@ class NginxInterpreter(ModelStart):
         preread = scalars.get("ssl_preread")
         proxy_ssl = scalars.get("proxy_ssl")
         to_tls = bool(proxy_ssl and proxy_ssl.args[:1] == ["on"])
-        backend = self.stream_backend(target_node.args[0]) if target_node is not None else None
+        if target is None and target_node is not None:
+            target = target_node.args[0]
+        backend = self.stream_backend(target) if target is not None else None
         ports = [s.port for s in backend.servers] if backend is not None else []
         cert = scalars.get("ssl_certificate")
         listeners: list[Listener] = []
@@ -525,7 +561,10 @@ class NginxInterpreter(ModelStart):
                     tls_passthrough=carried,
                 )
             )
-        site = Site(label=f"stream server (line {node.loc.line})", names=[], listeners=listeners, loc=node.loc)
+        label = f"stream server (line {node.loc.line})"
+        if names is not None:
+            label += f", SNI {' '.join(names)}" if names else ", SNI of any other name"
+        site = Site(label=label, names=list(names or []), listeners=listeners, loc=node.loc)
         terminating = next((lst for lst in listeners if lst.tls and not lst.tls_passthrough), None)
         if terminating is not None and cert is None:
             self.problems.append(
@@ -546,7 +585,7 @@ class NginxInterpreter(ModelStart):
         verify = scalars.get("proxy_ssl_verify")
         verify_on = to_tls and bool(verify and verify.args[:1] == ["on"])
         action = ProxyAction(
-            target=target_node.args[0],
+            target=target or target_node.args[0],
             backend=backend,
             tls=to_tls or any(lst.tls_passthrough for lst in listeners),
             loc=target_node.loc,
