@@ -808,7 +808,7 @@ class ApacheInterpreter(ModelStart):
         if section_url is not None and section_url.lower().startswith("balancer://"):
             urls.append(section_url)
         for url in urls:
-            name = url.lower().split("://", 1)[1].split("/", 1)[0]
+            name = _balancer_name(url)
             first, method = self.balancers.get(name, (n.loc, "byrequests"))
             for a in n.args:
                 if a.lower().startswith("lbmethod="):
@@ -833,7 +833,7 @@ class ApacheInterpreter(ModelStart):
                 self.problems.append(
                     ConfigProblem(
                         "rejected",
-                        f"balancer://{name} needs {module}, which is not loaded: `apache2 -t` says Syntax OK "
+                        f"{name} needs {module}, which is not loaded: `apache2 -t` says Syntax OK "
                         f"but httpd refuses to start ({error})",
                         loc,
                         fix=f"add `LoadModule {module} modules/mod_{module.removesuffix('_module')}.so` "
