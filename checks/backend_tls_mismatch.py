@@ -34,7 +34,7 @@ RULE = Rule(
         "to 8080."
     ),
     console="Error during WebSocket handshake: Unexpected response code: 502 (nginx)",
-    symptoms=("status:500", "status:503", "reset"),
+    symptoms=("status:500", "status:503", "reset", "tls-error"),
 )
 
 

@@ -27,7 +27,7 @@ RULE = Rule(
     fix="Route every websocket URL to FAS with the websocket settings.",
     console="Error during WebSocket handshake: Unexpected response code: 404 (or 'Sec-WebSocket-Accept' "
     "header is missing)",
-    symptoms=("status:403", "status:503", "reset"),
+    symptoms=("status:403", "status:500", "status:503", "reset"),
 )
 
 

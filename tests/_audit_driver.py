@@ -30,8 +30,10 @@ import sys
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _WATCHED = ("os.remove", "os.unlink", "os.rename", "os.replace", "os.chmod", "os.chown", "os.utime",
             "os.truncate", "os.mkdir", "os.rmdir", "os.symlink", "os.link", "shutil.rmtree", "shutil.move")
-_SPAWN = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty",
-          "pty.spawn")
+# another program is never started; a bare fork is not in this list: it runs this same
+# program (the worker pool of `--jobs`, used once the inputs are large enough), and the
+# children inherit this hook and the log, so what they do is audited like the parent
+_SPAWN = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.forkpty", "pty.spawn")
 
 
 def main(argv: list[str]) -> None:

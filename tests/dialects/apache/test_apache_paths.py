@@ -19,6 +19,9 @@ from linter.core.resolve import build_plans
 HEAD = """\
 LoadModule proxy_module modules/mod_proxy.so
 LoadModule proxy_http_module modules/mod_proxy_http.so
+LoadModule proxy_balancer_module modules/mod_proxy_balancer.so
+LoadModule slotmem_shm_module modules/mod_slotmem_shm.so
+LoadModule lbmethod_byrequests_module modules/mod_lbmethod_byrequests.so
 Listen 80
 <VirtualHost *:80>
     Timeout 3600
@@ -326,7 +329,7 @@ def test_a_balancers_certificate_name_is_its_members_host(tmp_path):
     assert gw.proxy is not None and gw.proxy.tls
     name = gw.proxy.tls_settings.name
     assert name.value is not None and name.value.evaluate(gw.request) == "10.0.0.1"
-    assert name.loc is not None and name.loc.line == 11  # the BalancerMember line
+    assert name.loc is not None and name.loc.line == 14  # the BalancerMember line
     assert gw.proxy.tls_settings.ip_names is False
 
 
