@@ -57,6 +57,7 @@ def finding(
     unseen: str | None = None,
     fix_setting: Loc | None = None,
     fix_inherited: Sequence[Loc] = (),
+    fix_route_fills_pool: bool | None = None,
     mechanical: bool = True,
     ws_paths: Sequence[str] = (),
     **details: str,
@@ -68,6 +69,8 @@ def finding(
     unread includes are related, and the finding gets this severity instead of the rule's.
     ``fix_setting``: the line whose value the fix changes; ``fix_inherited``: lines of the
     same kind in force from an enclosing level (the dialect's edits may need to repeat them);
+    ``fix_route_fills_pool``: the websocket's own route also carries requests that leave idle
+    connections in the backend's pool (None: not a question this finding answers);
     ``mechanical`` False: the fix is not an edit of the lines the model names (no request).
 
     ``ws_paths``: every URL the cause breaks, when a check groups them itself (the runner
@@ -97,6 +100,7 @@ def finding(
                 proxy=plan.proxy.loc if plan is not None and plan.proxy is not None else None,
                 setting=fix_setting,
                 inherited=tuple(fix_inherited),
+                route_fills_pool=fix_route_fills_pool,
                 files=plans.config_files,
                 certain=certain,
                 backend=plan.proxy.backend.loc

@@ -104,8 +104,7 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                 # over h2 no reuse mode helps (the session keeps its connection): the fix is a
                 # closing backend or HTTP/1.1 at the front, not an edit of the line named
                 mechanical=not plan.listener.websocket_over_h2,
-                # the websocket's own route fills the pool: a backend of its own would be filled too
-                pages_on_route="yes" if any(f.action is proxy for f in fillers) else "no",
+                fix_route_fills_pool=any(f.action is proxy for f in fillers),
             )
         elif (
             pool.note

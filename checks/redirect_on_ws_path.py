@@ -61,6 +61,9 @@ def check(plans: PlanSet) -> Iterator[Finding]:
     for plan in plans.plans:
         action = plan.action
         if isinstance(action, Respond) and action.status in REDIRECTS:
+            # exempting the URL from the rule fixes it only where the URL is then proxied (a
+            # plain listener that only redirects to https has no route to exempt it to)
+            mechanical = bool(action.reason) or proxied_without(plan, action) is not None
             if action.reason:
                 msg = f"{plan.ws_path} is redirected with {action.status}: {action.reason}"
                 fix = Fix.NO_TRAILING_SLASH
@@ -85,6 +88,7 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                         fix=fix,
                         plan=plan,
                         severity="warning",
+                        mechanical=mechanical,
                     )
                     continue
                 if "ws" in plans.options.fronts and not plan.listener.tls:
@@ -97,8 +101,7 @@ def check(plans: PlanSet) -> Iterator[Finding]:
                 symptom=status(action.status),
                 fix=fix,
                 plan=plan,
-                # exempting the URL from the rule fixes it only where the URL is then proxied
-                mechanical=fix is Fix.NO_TRAILING_SLASH or proxied_without(plan, action) is not None,
+                mechanical=mechanical,
             )
             continue
         for unsure in plan.uncertain:

@@ -98,6 +98,9 @@ class FixRequest:
     # that stands for several URLs: its fix covers all of them)
     also: tuple[Loc, ...] = ()
     ws_paths: tuple[str, ...] = ()  # every websocket URL of the run (a fix that exempts them names all)
+    # the websocket's own route fills the backend's pool with page requests: a backend of its
+    # own would be filled the same way (None: unknown, or not a reuse finding)
+    route_fills_pool: bool | None = None
 
 
 @dataclass(slots=True)

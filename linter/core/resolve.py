@@ -262,8 +262,13 @@ def proxied_without(plan: HandshakePlan, answer: Respond) -> ProxyAction | None:
 
 def _without(table: RouteTable, answer: Step) -> RouteTable:
     """The route table without the routes whose action is ``answer`` (a redirect that is a
-    route of its own, as Apache's RedirectMatch is)."""
-    return dataclasses.replace(table, routes=[r for r in table.routes if r.action is not answer])
+    route of its own, as Apache's RedirectMatch is), at every depth."""
+    routes = [
+        r if r.children is None else dataclasses.replace(r, children=_without(r.children, answer))
+        for r in table.routes
+        if r.action is not answer
+    ]
+    return dataclasses.replace(table, routes=routes)
 
 
 def _trace(site: Site, req: Request, skip: Step | None = None) -> tuple[list[Route], Action, _Outcome]:

@@ -1098,11 +1098,12 @@ class ApacheInterpreter(ModelStart):
         return best
 
     def balancer_named(self, owner: int, name: str) -> Worker | None:
-        """The balancer a server has under this name, whatever path its ProxyPass gave (httpd
-        keeps balancers by name: a ProxyPass to balancer://fas/assistserver/ creates fas)."""
-        return next(
-            (w for w in self.shareable(owner) if w.url.startswith(name) and _balancer_name(w.url) == name), None
-        )
+        """The balancer a server has under this name (its own, else the main server's). httpd
+        keeps balancers by name, whatever path a ProxyPass gave and in whatever order the
+        ProxyPass and the <Proxy> section that fills it come; the model may hold a member-less
+        worker for the ProxyPass's URL beside the section's, so the one with members wins."""
+        named = [w for w in self.shareable(owner) if w.url.startswith(name) and _balancer_name(w.url) == name]
+        return next((w for w in named if w.members), named[0] if named else None)
 
     def finish_workers(self) -> None:
         for w in self.workers.values():
@@ -1446,11 +1447,7 @@ class ApacheInterpreter(ModelStart):
                                 env = dict(env)
                             env[c.args[0].lower()] = c
         if scheme == "balancer":
-            worker = (
-                self.find_worker(owner, target.rstrip("/"))
-                or self.find_worker(owner, target)
-                or self.balancer_named(owner, _balancer_name(target))
-            )
+            worker = self.balancer_named(owner, _balancer_name(target))
         elif rewrite:
             worker = self.find_worker(owner, target.split("$", 1)[0])
         else:

@@ -76,8 +76,7 @@ def block_lines(lines: Lines, n: int) -> tuple[int, int] | None:
     depth = 0
     opened = 0
     try:
-        for tok, line, quoted in lex_text(lines.text[lines.start(n) :]):
-            line += n - 1
+        for tok, line, quoted in lex_text(lines.text, start=lines.start(n), first_line=n):
             if tok == "{" and not quoted:
                 depth += 1
                 opened = opened or line
@@ -266,7 +265,7 @@ def _split_upstream(req: FixRequest, texts: Texts) -> FixEdits | None:
     servers' failure state, and nginx >= 1.29.7 keeps its default pool on the copy too. Not
     offered when page requests go through the websocket's own location (``location /gateway/``):
     they would fill the copy's pool as well."""
-    if req.backend is None or req.proxy is None or req.details.get("pages_on_route") != "no":
+    if req.backend is None or req.proxy is None or req.route_fills_pool is not False:
         return None  # pages through the websocket's own location would fill the copy's pool too
     lines = texts(req.backend.file)
     if lines is None:

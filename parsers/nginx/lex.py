@@ -50,15 +50,17 @@ def needs_crossplane(text: str) -> bool:
     return any(name in text for name in EXTERNAL_LEXERS)
 
 
-def lex_text(text: str, filename: str | None = None) -> Iterator[Token]:
+def lex_text(text: str, filename: str | None = None, start: int = 0, first_line: int = 1) -> Iterator[Token]:
     """Tokens of ``text``, with its line ends as nginx sees them: only LF ends a line (and a
     comment), a CR is whitespace (a comment's trailing CRs are dropped). On LF-only text
     this is exactly crossplane's lexer; crossplane reads files with universal newlines,
-    where nginx counts a lone-CR file as one line (``nginx -t``)."""
+    where nginx counts a lone-CR file as one line (``nginx -t``). ``start``: lex from this
+    offset (a line's first character), which is line ``first_line``, without copying the rest
+    of the text (the fixes look up one block of a big file)."""
     n = len(text)
-    pos = 0
-    line = 1
-    counted = 0  # text[:counted] has had its newlines added to ``line``
+    pos = start
+    line = first_line
+    counted = start  # text[:counted] has had its newlines added to ``line``
     depth = 0
     last = 0  # line of the last token given, for the end-of-file brace error
     count = text.count

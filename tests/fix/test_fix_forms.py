@@ -5,6 +5,7 @@ Each fixed config must lint clean of the rule and pass the real proxy's config t
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from support.fixtures import cannot_run
 
+ROOT = Path(__file__).resolve().parents[2]
 HAPROXY = """\
 defaults
     mode http
@@ -88,3 +90,19 @@ def test_haproxy_bind_borrows_a_certificate_only_as_an_unsafe_fix(cli, tmp_path,
     assert f"    bind 127.0.0.1:443 ssl crt {pem}\n" in cfg.read_text()
     assert "WSP203" not in cli("check", cfg).out
     _haproxy_accepts(cfg)
+
+
+@pytest.mark.parametrize(
+    "sample",
+    ["apache/bad-https-redirect-front-unsaid.conf", "haproxy/bad-https-redirect-front-unsaid.cfg",
+     "nginx/bad-https-redirect-front-unsaid.conf"],
+)
+def test_a_plain_listener_that_only_redirects_to_https_gets_no_exemption(cli, sample):
+    """Exempting the websocket URLs from that redirect would leave them with no route at all
+    (the listener proxies nothing): the WSP302 warning carries no edit, safe or not."""
+    path = ROOT / "samples" / sample
+    findings = json.loads(cli("check", path, "--format", "json").out)["findings"]
+    assert [f for f in findings if f["rule"] == "WSP302"], findings
+    assert not [f for f in findings if f["rule"] == "WSP302" and "fix_edits" in f]
+    r = cli("check", path, "--diff", "--unsafe-fixes", "--select", "WSP302")
+    assert r.code == 0 and r.out == "", r.out
