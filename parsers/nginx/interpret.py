@@ -467,8 +467,9 @@ class NginxInterpreter(ModelStart):
                     sites.append(self.stream_server(node, scalars))
                     continue
                 # one site per upstream the SNI name picks, as http's server_name does
-                for names, value in routes:
-                    sites.append(self.stream_server(node, scalars, target=value, names=names))
+                # (the server's own problems are said once, with its first site)
+                for i, (names, value) in enumerate(routes):
+                    sites.append(self.stream_server(node, scalars, value, names, names_after_first=i > 0))
         return sites
 
     def stream_sni_map(self, node: Node) -> None:
@@ -494,7 +495,7 @@ class NginxInterpreter(ModelStart):
         """Take stream {}'s upstream groups into their own namespace; the rest is walked as usual."""
         rest = []
         for c in children:
-            if c.name == "map" and c.args == ["$ssl_preread_server_name", c.args[1]] and c.children is not None:
+            if c.name == "map" and len(c.args) == 2 and c.args[0] == "$ssl_preread_server_name" and c.children:
                 self.stream_sni_map(c)
                 rest.append(c)
             elif c.name == "upstream" and c.args and c.children is not None:
@@ -520,13 +521,19 @@ class NginxInterpreter(ModelStart):
         return known
 
     def stream_server(
-        self, node: Node, scalars: dict[str, Node], target: str | None = None, names: list[str] | None = None
+        self,
+        node: Node,
+        scalars: dict[str, Node],
+        target: str | None = None,
+        names: list[str] | None = None,
+        names_after_first: bool = False,
     ) -> Site:
         """What reaches FAS is TLS when the server passes the browser's TLS through (no
         ``ssl`` on its listen: ``ssl_preread on``, a TLS port, or a relay into FAS's TLS port
         from a port that is not a plain one) or when ``proxy_ssl on`` makes its own; a
         ``listen ... ssl`` terminates the browser's TLS. ``proxy_timeout`` (10 minutes by
-        default) cuts a quiet connection."""
+        default) cuts a quiet connection. ``target``/``names``: the upstream an SNI map picks
+        for these names (one site per upstream of the map)."""
         children = node.children or []
         target_node = next((c for c in children if c.name == "proxy_pass" and c.args), None)
         preread = scalars.get("ssl_preread")
@@ -566,7 +573,7 @@ class NginxInterpreter(ModelStart):
             label += f", SNI {' '.join(names)}" if names else ", SNI of any other name"
         site = Site(label=label, names=list(names or []), listeners=listeners, loc=node.loc)
         terminating = next((lst for lst in listeners if lst.tls and not lst.tls_passthrough), None)
-        if terminating is not None and cert is None:
+        if terminating is not None and cert is None and not names_after_first:
             self.problems.append(
                 ConfigProblem(
                     "rejected",
