@@ -22,6 +22,7 @@ _SCHEME = {
     Fix.SCHEME_FOR_TLS_PORT: (re.compile(r"\b(http|ws)://", re.I), "\\1s://"),
     Fix.SCHEME_FOR_PLAIN_PORT: (re.compile(r"\b(http|ws)s://", re.I), "\\1://"),
 }
+_IP_TARGET = re.compile(r"\s\w+://(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:]+\])[:/\s]", re.I)
 _ENGINE_ON = re.compile(r"^\s*SSLProxyEngine\s+on\b", re.I | re.M)
 _SSL_LOADED = re.compile(r"^\s*LoadModule\s+ssl_module\b", re.I | re.M)
 _DOWNGRADE = re.compile(r"^\s*SetEnv(If)?\b.*force-proxy-request-1\.0", re.I | re.M)
@@ -141,10 +142,21 @@ def _scheme(req: FixRequest, texts: Texts) -> FixEdits | None:
     found = _proxy_pass(texts, req.proxy)
     if found is None:
         return None
-    lines, n, _ = found
+    lines, n, text = found
     pattern, repl = _SCHEME[req.key]
     edit = lines.sub_in_code(n, pattern, repl, _comment)
-    return None if edit is None else FixEdits((edit,), safe=req.certain)
+    if edit is None:
+        return None
+    if req.key is Fix.SCHEME_FOR_TLS_PORT and _IP_TARGET.search(text):
+        # mod_ssl then checks FAS's certificate against the address, which it never matches
+        # (no IP SANs: 500, seen live on bad-plain-to-8443.conf): one step, not the fix
+        return FixEdits(
+            (edit,),
+            safe=False,
+            note="FAS is addressed by IP: mod_ssl checks its certificate's names against it (500); use a "
+            "host name the certificate carries, or SSLProxyCheckPeerName off",
+        )
+    return FixEdits((edit,), safe=req.certain)
 
 
 def _engine(req: FixRequest, texts: Texts) -> FixEdits | None:

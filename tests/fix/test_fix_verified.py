@@ -21,7 +21,9 @@ from support.verify import sample_args, verify
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
-OBSERVED = re.compile(r"^\[(\w+)\] (\S+) (\S+) (\S+): (\S+) \(")
+# "[mode] :443 tls /gateway/websocketcall warm-1: status:302 (...)": the front's name has a
+# space on a TLS listener
+OBSERVED = re.compile(r"^\[(\w+)\] (:\d+(?: tls)?) (/\S*) (\S+): (\S+) \(")
 
 
 def _lint(path: Path, args: list[str]) -> list[dict]:
@@ -36,6 +38,12 @@ def bad_samples() -> list[Path]:
 
 def _safe_fixed(findings: list[dict]) -> list[dict]:
     return [f for f in findings if f.get("fix_edits", {}).get("safe")]
+
+
+def _failures(findings: list[dict]) -> set[tuple[str, str, str]]:
+    """(rule, symptom, URL) of every error and warning that predicts a failure."""
+    return {(f["rule"], f["symptom"], p) for f in findings
+            if f["severity"] in ("error", "warning") and f["symptom"] for p in f["ws_paths"]}
 
 
 def _unsafe_fixed(findings: list[dict]) -> list[dict]:
@@ -109,24 +117,40 @@ def _fix_and_verify(sample: Path, tmp_path: Path, pki: Pki, safe: bool) -> None:
         shutil.copytree(sample, copy)
     else:
         shutil.copy(sample, copy)
-    before = (_safe_fixed if safe else _unsafe_fixed)(_lint(copy, args))
+    linted = _lint(copy, args)
+    before = (_safe_fixed if safe else _unsafe_fixed)(linted)
     assert before
     flags = ["--fix"] if safe else ["--fix", "--unsafe-fixes"]
     proc = cli_process("check", copy, *flags, *args, cwd=ROOT, timeout=120)
     assert "fixed" in proc.stderr, proc.stderr
     after = _lint(copy, args)
-    fixed_rules = {f["rule"] for f in before}
-    left = [f for f in after if f["rule"] in fixed_rules and f["severity"] == "error"]
+    # a fixed finding, error or warning, is not predicted again for the URLs it named
+    fixed = {(f["rule"], f["symptom"], p) for f in before for p in f["ws_paths"]}
+    left = [f for f in after if any((f["rule"], f["symptom"], p) in fixed for p in f["ws_paths"])]
     assert not left, left
+    # a safe fix makes no failure appear that was not there (a redirect exempted into no
+    # route; https toward an IP that the certificate check then refuses): an unsafe one may,
+    # and says so in its note
+    new = _failures(after) - _failures(linted)
+    assert safe is False or not new, new
+    # nor takes a listener it fixed out of what is judged (a front left with no route at all)
+    judged = set(json.loads(cli_process("check", copy, "--format", "json", *args, cwd=ROOT, timeout=120).stdout)
+                 ["checked"]["listeners"])
+    def port(label: str) -> str:  # a TLS fix adds " tls" to the label
+        return label.split()[0]
+
+    dropped = {port(x) for f in before for x in f["listeners"]} - {port(x) for x in judged}
+    assert not dropped, f"no longer judged after the fix: {dropped}"
     verdict = verify(runner, copy, pki)
     if verdict.skipped:
         pytest.skip(verdict.skipped)
     assert any(line.startswith("config test: ok") for line in verdict.log), verdict.report()
     assert not verdict.problems, verdict.report()
     # where a fixed finding predicted a failure, the handshake through the fixed config works
-    broken = {(f["ws_path"], f["symptom"]) for f in before if f["severity"] == "error"}
-    for line in verdict.log:
-        m = OBSERVED.match(line)
-        if m and (m.group(3), m.group(5)) in broken:
-            pytest.fail(f"still fails after the fix: {line}\n{verdict.report()}")
+    broken = {(p, f["symptom"]) for f in before if f["symptom"] for p in f["ws_paths"]}
+    observed = [m for m in map(OBSERVED.match, verdict.log) if m]
+    assert observed, "no handshake line read from the verdict:\n" + verdict.report()
+    for m in observed:
+        if (m.group(3), m.group(5)) in broken:
+            pytest.fail(f"still fails after the fix: {m.group(0)}\n{verdict.report()}")
     assert verdict.handshakes > 0
